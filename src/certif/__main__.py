@@ -1,0 +1,5 @@
+import sys
+
+from certif.cli import main
+
+sys.exit(main())

@@ -1,0 +1,100 @@
+"""Reading Certif's configuration from the environment (no Django import here).
+
+Kept apart from settings.py so that the command line can prepare a data folder
+(and its secret key) before Django reads its settings.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+TRUE_VALUES = {"1", "true", "yes", "on", "oui"}
+
+
+def env_flag(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    return value.strip().lower() in TRUE_VALUES
+
+
+def data_dir() -> Path:
+    return Path(os.environ.get("CERTIF_DATA_DIR") or Path.cwd() / "data").resolve()
+
+
+def default_secret_key_file() -> Path:
+    return data_dir() / "secret_key"
+
+
+def read_secret_key() -> str | None:
+    """The secret key from CERTIF_SECRET_KEY, else the file CERTIF_SECRET_KEY_FILE, else the data folder's."""
+    key = os.environ.get("CERTIF_SECRET_KEY", "").strip()
+    if key:
+        return key
+    named = os.environ.get("CERTIF_SECRET_KEY_FILE", "").strip()
+    path = Path(named) if named else default_secret_key_file()
+    if path.is_file():
+        content = path.read_text(encoding="utf-8").strip()
+        return content or None
+    if named:
+        raise FileNotFoundError(f"CERTIF_SECRET_KEY_FILE: no such file {path}")
+    return None
+
+
+def ensure_local_secret_key() -> Path | None:
+    """Create a random key in the data folder when none is configured; return its path if created."""
+    if os.environ.get("CERTIF_SECRET_KEY", "").strip() or os.environ.get("CERTIF_SECRET_KEY_FILE"):
+        return None
+    path = default_secret_key_file()
+    if path.exists():
+        return None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(secrets.token_urlsafe(50) + "\n")
+    return path
+
+
+@dataclass(frozen=True)
+class DatabaseConfig:
+    engine: str
+    name: str
+    user: str = ""
+    password: str = ""
+    host: str = ""
+    port: str = ""
+
+    @property
+    def is_postgresql(self) -> bool:
+        return self.engine.endswith("postgresql")
+
+
+def parse_database_url(url: str | None, default_sqlite: Path) -> DatabaseConfig:
+    """``sqlite:///relative.db``, ``sqlite:////absolute.db`` or ``postgresql://user:pw@host:port/name``."""
+    if not url:
+        return DatabaseConfig("django.db.backends.sqlite3", str(default_sqlite))
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme == "sqlite":
+        path = unquote(url[len("sqlite:///") :]) if url.startswith("sqlite:///") else ""
+        if path in ("", ":memory:"):
+            return DatabaseConfig(
+                "django.db.backends.sqlite3", ":memory:" if path else str(default_sqlite)
+            )
+        return DatabaseConfig("django.db.backends.sqlite3", str(Path(path).resolve()))
+    if scheme in ("postgres", "postgresql", "pgsql"):
+        return DatabaseConfig(
+            "django.db.backends.postgresql",
+            unquote(parts.path.lstrip("/")),
+            unquote(parts.username or ""),
+            unquote(parts.password or ""),
+            parts.hostname or "",
+            str(parts.port or ""),
+        )
+    raise ValueError(
+        f"CERTIF_DATABASE_URL: unsupported scheme {scheme!r} (use sqlite:// or postgresql://)"
+    )

@@ -1,0 +1,81 @@
+"""Exact numbers for points and scores, and their French display.
+
+Decisions compare exact values (``Fraction``); rounding is for display only.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+
+TWO_PLACES = Decimal("0.01")
+
+_POINTS_PATTERN = re.compile(r"^\s*(\d+)(?:[.,](\d*))?\s*$")
+
+
+def round_half_up(value: Fraction | Decimal | int, places: int = 2) -> Decimal:
+    """Round an exact value half away from zero, as a French reader expects (11,955 → 11,96)."""
+    exact = Fraction(value)
+    scale = 10**places
+    scaled = abs(exact) * scale
+    rounded = math.floor(scaled + Fraction(1, 2))
+    signed = -rounded if exact < 0 else rounded
+    return Decimal(signed).scaleb(-places)
+
+
+def format_score(value: Fraction | Decimal | int | None, sep: str = ",") -> str:
+    """Two decimals, half up, with a French decimal comma by default: 12 → « 12,00 »."""
+    if value is None:
+        return "—"
+    return f"{round_half_up(value, 2):.2f}".replace(".", sep)
+
+
+def format_quantity(value: Fraction | Decimal | int, sep: str = ",") -> str:
+    """A threshold or maximum as printed by the référentiel: 12 → « 12 », 13.8 → « 13,8 »."""
+    exact = Fraction(value)
+    if exact.denominator == 1:
+        return str(exact.numerator)
+    text = f"{round_half_up(exact, 4).normalize():f}"
+    return text.replace(".", sep)
+
+
+def score_to_string(value: Fraction | Decimal | int | None) -> str | None:
+    """The machine form of a displayed score (JSON, CSV): « 12.17 », or None."""
+    if value is None:
+        return None
+    return f"{round_half_up(value, 2):.2f}"
+
+
+def fraction_to_text(value: Fraction | None) -> str | None:
+    """Lossless text form of an exact score, for storage: « 276/23 »."""
+    if value is None:
+        return None
+    return f"{value.numerator}/{value.denominator}"
+
+
+def fraction_from_text(text: str | None) -> Fraction | None:
+    if text is None or text == "":
+        return None
+    return Fraction(text)
+
+
+class PointsSyntaxError(ValueError):
+    """The text is not a number of points with at most two decimals."""
+
+
+def parse_points(text: str) -> Decimal:
+    """Parse points typed by a person: « 2,5 », « 2.5 », « 3 ». At most two decimals, never negative."""
+    match = _POINTS_PATTERN.match(text)
+    if match is None:
+        raise PointsSyntaxError(
+            f"« {text} » n'est pas un nombre de points (exemples : 2 ; 2,5 ; 2.75)"
+        )
+    whole, decimals = match.group(1), match.group(2) or ""
+    if len(decimals) > 2:
+        raise PointsSyntaxError(f"« {text} » a plus de deux décimales")
+    try:
+        return Decimal(f"{whole}.{decimals}" if decimals else whole)
+    except InvalidOperation as error:  # pragma: no cover - the pattern already guarantees digits
+        raise PointsSyntaxError(f"« {text} » n'est pas un nombre") from error

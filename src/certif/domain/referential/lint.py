@@ -1,0 +1,373 @@
+"""The référentiel linter: consistency checks beyond the schema.
+
+Each finding has a severity, a stable code (documented in docs/referential.md),
+a place in the file and a French message. A file with any error must not be used
+to take decisions; warnings are tolerated when the errata explain them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+
+from certif.domain.numbers import format_quantity
+from certif.domain.referential.loading import (
+    LoadedReferential,
+    Location,
+    ReferentialFileError,
+    format_location,
+)
+from certif.domain.referential.schema import (
+    Block,
+    CriterionKind,
+    PassFailScoring,
+    PointsScoring,
+)
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+class FindingCode(StrEnum):
+    SCHEMA = "SCHEMA"
+    DUPLICATE_CODE = "DUPLICATE_CODE"
+    NUMBERING_GAP = "NUMBERING_GAP"
+    TOTAL_MISMATCH = "TOTAL_MISMATCH"
+    TOTAL_NORMALISED = "TOTAL_NORMALISED"
+    THRESHOLD_ABOVE_TOTAL = "THRESHOLD_ABOVE_TOTAL"
+    MISSING_MAX_POINTS = "MISSING_MAX_POINTS"
+    UNEXPECTED_MAX_POINTS = "UNEXPECTED_MAX_POINTS"
+    UNKNOWN_COMPETENCY = "UNKNOWN_COMPETENCY"
+    UNASSESSED_COMPETENCY = "UNASSESSED_COMPETENCY"
+    UNKNOWN_REFERENCE = "UNKNOWN_REFERENCE"
+    INVALID_CONDITION = "INVALID_CONDITION"
+    UNEXPLAINED_PRINTED_CODE = "UNEXPLAINED_PRINTED_CODE"
+
+
+@dataclass(frozen=True)
+class Finding:
+    severity: Severity
+    code: FindingCode
+    location: Location
+    line: int | None
+    message: str
+
+    def describe(self, source: str) -> str:
+        where = f"{source}:{self.line}" if self.line else source
+        return f"{self.severity.value} {self.code.value} {where} {format_location(self.location)} : {self.message}"
+
+
+_NUMBERED = re.compile(r"^(?P<prefix>.*?)(?P<number>\d+)(?P<suffix>bis|ter|quater)?$")
+
+
+def schema_findings(error: ReferentialFileError) -> list[Finding]:
+    return [
+        Finding(Severity.ERROR, FindingCode.SCHEMA, problem.location, problem.line, problem.message)
+        for problem in error.problems
+    ]
+
+
+class _Linter:
+    def __init__(self, loaded: LoadedReferential) -> None:
+        self.loaded = loaded
+        self.referential = loaded.referential
+        self.findings: list[Finding] = []
+
+    def add(self, severity: Severity, code: FindingCode, location: Location, message: str) -> None:
+        self.findings.append(
+            Finding(severity, code, location, self.loaded.line_of(location), message)
+        )
+
+    def run(self) -> list[Finding]:
+        self.check_duplicates()
+        self.check_numbering()
+        for index, block in enumerate(self.referential.blocks):
+            where: Location = ("blocks", index)
+            self.check_points(block, where)
+            self.check_scoring(block, where)
+            self.check_competency_links(block, where)
+            self.check_references(block, where)
+        self.check_certification()
+        self.check_printed_codes()
+        return sorted(self.findings, key=lambda f: (f.line or 0, f.code.value))
+
+    # -- codes -------------------------------------------------------------------------------
+
+    def _coded_elements(self) -> Iterator[tuple[str, str, Location]]:
+        """(kind, code, location) of every coded element, for uniqueness and numbering."""
+        for b, block in enumerate(self.referential.blocks):
+            yield "bloc", block.code, ("blocks", b)
+            for i, activity in enumerate(block.activities):
+                if activity.code:
+                    yield "activité", activity.code, ("blocks", b, "activities", i)
+            for i, competency in enumerate(block.competencies):
+                yield "compétence", competency.code, ("blocks", b, "competencies", i)
+            for i, modality in enumerate(block.modalities):
+                if modality.code:
+                    yield "modalité", modality.code, ("blocks", b, "modalities", i)
+            for i, criterion in enumerate(block.criteria):
+                yield "critère", criterion.code, ("blocks", b, "criteria", i)
+
+    def check_duplicates(self) -> None:
+        seen: dict[str, Location] = {}
+        for kind, code, location in self._coded_elements():
+            first = seen.get(code)
+            if first is None:
+                seen[code] = location
+                continue
+            line = self.loaded.line_of(first)
+            self.add(
+                Severity.ERROR,
+                FindingCode.DUPLICATE_CODE,
+                location,
+                f"le code de {kind} « {code} » est déjà utilisé en {format_location(first)}"
+                + (f" (ligne {line})" if line else ""),
+            )
+        for b, block in enumerate(self.referential.blocks):
+            part_codes: set[str] = set()
+            for i, part in enumerate(block.parts):
+                if part.code in part_codes:
+                    self.add(
+                        Severity.ERROR,
+                        FindingCode.DUPLICATE_CODE,
+                        ("blocks", b, "parts", i),
+                        f"la partie « {part.code} » est déclarée deux fois dans {block.code}",
+                    )
+                part_codes.add(part.code)
+
+    def check_numbering(self) -> None:
+        series: dict[tuple[str, str], dict[int, Location]] = defaultdict(dict)
+        for kind, code, location in self._coded_elements():
+            match = _NUMBERED.match(code)
+            if match and match.group("prefix"):
+                series[(kind, match.group("prefix"))].setdefault(
+                    int(match.group("number")), location
+                )
+        for (kind, prefix), numbers in series.items():
+            last_location = numbers[max(numbers)]
+            for missing in sorted(set(range(1, max(numbers) + 1)) - set(numbers)):
+                self.add(
+                    Severity.WARNING,
+                    FindingCode.NUMBERING_GAP,
+                    last_location,
+                    f"numérotation des codes de {kind} {prefix}… : « {prefix}{missing} » manque",
+                )
+
+    # -- points and thresholds ---------------------------------------------------------------
+
+    def check_points(self, block: Block, where: Location) -> None:
+        for i, criterion in enumerate(block.criteria):
+            location = (*where, "criteria", i)
+            if criterion.kind == CriterionKind.POINTS and criterion.max_points is None:
+                self.add(
+                    Severity.ERROR,
+                    FindingCode.MISSING_MAX_POINTS,
+                    location,
+                    f"le critère {criterion.code} est noté en points mais n'a pas de maximum (max_points)",
+                )
+            if criterion.kind != CriterionKind.POINTS and criterion.max_points is not None:
+                self.add(
+                    Severity.WARNING,
+                    FindingCode.UNEXPECTED_MAX_POINTS,
+                    location,
+                    f"le critère {criterion.code} n'est pas noté en points : max_points est ignoré",
+                )
+
+    def check_scoring(self, block: Block, where: Location) -> None:
+        scoring = block.scoring
+        if isinstance(scoring, PassFailScoring):
+            if block.parts:
+                self.add(
+                    Severity.ERROR,
+                    FindingCode.UNKNOWN_REFERENCE,
+                    (*where, "parts"),
+                    f"{block.code} : des parties ne sont prévues que pour une notation en points",
+                )
+            return
+        location = (*where, "scoring")
+        maxima = sum(
+            (c.max_points or Decimal(0) for c in block.criteria if c.kind == CriterionKind.POINTS),
+            Decimal(0),
+        )
+        if maxima == 0:
+            self.add(
+                Severity.ERROR,
+                FindingCode.TOTAL_MISMATCH,
+                location,
+                f"{block.code} est noté en points mais ses critères ne valent aucun point",
+            )
+        if scoring.threshold > scoring.out_of:
+            self.add(
+                Severity.ERROR,
+                FindingCode.THRESHOLD_ABOVE_TOTAL,
+                (*location, "threshold"),
+                f"{block.code} : le seuil {format_quantity(scoring.threshold)} dépasse le total "
+                f"{format_quantity(scoring.out_of)}",
+            )
+        self.check_total(block, where, scoring, maxima)
+        if scoring.parts_rule is not None and not block.parts:
+            self.add(
+                Severity.ERROR,
+                FindingCode.UNKNOWN_REFERENCE,
+                (*location, "parts_rule"),
+                f"{block.code} : règle de validation par parties sans aucune partie déclarée",
+            )
+        if block.parts and scoring.parts_rule is None:
+            self.add(
+                Severity.ERROR,
+                FindingCode.UNKNOWN_REFERENCE,
+                (*location, "parts_rule"),
+                f"{block.code} a des parties mais aucune règle ne dit comment le bloc en découle",
+            )
+
+    def check_total(
+        self, block: Block, where: Location, scoring: PointsScoring, maxima: Decimal
+    ) -> None:
+        announced = block.announced_total if block.announced_total is not None else scoring.out_of
+        if maxima == 0 or maxima == announced:
+            return
+        unit = (
+            f"chaque partie de {block.code} ({', '.join(p.label for p in block.parts)})"
+            if block.parts
+            else block.code
+        )
+        facts = (
+            f"{unit} : la somme des maxima des critères vaut {format_quantity(maxima)} "
+            f"pour un total annoncé de {format_quantity(announced)}"
+        )
+        if scoring.normalisation == "proportional" and scoring.out_of == announced:
+            self.add(
+                Severity.WARNING,
+                FindingCode.TOTAL_NORMALISED,
+                (*where, "scoring", "normalisation"),
+                f"{facts} ; la note est ramenée sur {format_quantity(scoring.out_of)} par "
+                f"normalisation proportionnelle (× {format_quantity(scoring.out_of)}/"
+                f"{format_quantity(maxima)}), seuil en points bruts "
+                f"{format_quantity(scoring.threshold * maxima / scoring.out_of)}",
+            )
+        else:
+            self.add(Severity.ERROR, FindingCode.TOTAL_MISMATCH, (*where, "announced_total"), facts)
+
+    # -- links -------------------------------------------------------------------------------
+
+    def check_competency_links(self, block: Block, where: Location) -> None:
+        own = {competency.code for competency in block.competencies}
+        everywhere = {c.code: b.code for b in self.referential.blocks for c in b.competencies}
+        assessed: set[str] = set()
+        for i, criterion in enumerate(block.criteria):
+            for j, code in enumerate(criterion.competencies):
+                if code in own:
+                    assessed.add(code)
+                    continue
+                elsewhere = everywhere.get(code)
+                detail = f" (compétence du bloc {elsewhere})" if elsewhere else ""
+                self.add(
+                    Severity.ERROR,
+                    FindingCode.UNKNOWN_COMPETENCY,
+                    (*where, "criteria", i, "competencies", j),
+                    f"le critère {criterion.code} évalue « {code} », compétence inconnue de "
+                    f"{block.code}{detail}",
+                )
+        for i, competency in enumerate(block.competencies):
+            if competency.code not in assessed:
+                self.add(
+                    Severity.WARNING,
+                    FindingCode.UNASSESSED_COMPETENCY,
+                    (*where, "competencies", i),
+                    f"la compétence {competency.code} n'est évaluée par aucun critère",
+                )
+
+    def check_references(self, block: Block, where: Location) -> None:
+        activities = {a.code for a in block.activities if a.code}
+        modalities = {m.code for m in block.modalities if m.code}
+        for i, competency in enumerate(block.competencies):
+            if competency.activity is not None and competency.activity not in activities:
+                self.add(
+                    Severity.ERROR,
+                    FindingCode.UNKNOWN_REFERENCE,
+                    (*where, "competencies", i, "activity"),
+                    f"{competency.code} se rattache à l'activité inconnue « {competency.activity} »",
+                )
+        for i, criterion in enumerate(block.criteria):
+            if criterion.modality is not None and criterion.modality not in modalities:
+                self.add(
+                    Severity.ERROR,
+                    FindingCode.UNKNOWN_REFERENCE,
+                    (*where, "criteria", i, "modality"),
+                    f"{criterion.code} se rattache à la modalité inconnue « {criterion.modality} »",
+                )
+        if isinstance(block.scoring, PassFailScoring):
+            self.check_conditions(block, block.scoring, where)
+
+    def check_conditions(self, block: Block, scoring: PassFailScoring, where: Location) -> None:
+        kinds = {criterion.code: criterion.kind for criterion in block.criteria}
+        for i, condition in enumerate(scoring.conditions):
+            location = (*where, "scoring", "conditions", i)
+            kind = kinds.get(condition.criterion)
+            if kind is None:
+                self.add(
+                    Severity.ERROR,
+                    FindingCode.UNKNOWN_REFERENCE,
+                    (*location, "criterion"),
+                    f"la règle de {block.code} porte sur le critère inconnu « {condition.criterion} »",
+                )
+                continue
+            if (condition.at_least is None) == (condition.equals is None):
+                self.add(
+                    Severity.ERROR,
+                    FindingCode.INVALID_CONDITION,
+                    location,
+                    f"la condition sur {condition.criterion} doit avoir soit at_least, soit equals",
+                )
+            elif condition.at_least is not None and kind == CriterionKind.YES_NO:
+                self.add(
+                    Severity.ERROR,
+                    FindingCode.INVALID_CONDITION,
+                    location,
+                    f"{condition.criterion} se note oui/non : at_least ne s'y applique pas",
+                )
+            elif condition.equals is not None and kind != CriterionKind.YES_NO:
+                self.add(
+                    Severity.ERROR,
+                    FindingCode.INVALID_CONDITION,
+                    location,
+                    f"{condition.criterion} ne se note pas oui/non : equals ne s'y applique pas",
+                )
+
+    def check_certification(self) -> None:
+        blocks = {block.code for block in self.referential.blocks}
+        for i, code in enumerate(self.referential.certification.requires):
+            if code not in blocks:
+                self.add(
+                    Severity.ERROR,
+                    FindingCode.UNKNOWN_REFERENCE,
+                    ("certification", "requires", i),
+                    f"la certification exige le bloc inconnu « {code} »",
+                )
+
+    def check_printed_codes(self) -> None:
+        explained = {erratum.subject for erratum in self.referential.errata}
+        for b, block in enumerate(self.referential.blocks):
+            for i, criterion in enumerate(block.criteria):
+                printed = criterion.printed_code
+                if printed and printed != criterion.code and criterion.code not in explained:
+                    self.add(
+                        Severity.WARNING,
+                        FindingCode.UNEXPLAINED_PRINTED_CODE,
+                        ("blocks", b, "criteria", i, "printed_code"),
+                        f"{criterion.code} est imprimé « {printed} » sans erratum qui l'explique",
+                    )
+
+
+def lint(loaded: LoadedReferential) -> list[Finding]:
+    return _Linter(loaded).run()
+
+
+def has_errors(findings: Iterable[Finding]) -> bool:
+    return any(finding.severity is Severity.ERROR for finding in findings)

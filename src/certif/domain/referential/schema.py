@@ -1,0 +1,217 @@
+"""Typed schema of a référentiel file.
+
+The file is the single source of every domain rule: blocks, competencies,
+criteria with their points, thresholds and how decisions are taken. Nothing
+here knows about a particular certification; another certification is another
+file.
+
+The schema is deliberately permissive about *consistency* (duplicate codes, sums
+that do not add up): a faithful transcription of a flawed source must load so
+that the linter can report on it. Only the *shape* is enforced here.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+Code = Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_.\-]+$")]
+Text = Annotated[str, Field(min_length=1)]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class CriterionKind(StrEnum):
+    """How an evaluator records a criterion."""
+
+    POINTS = "points"  # a number of points between 0 and max_points, at most 2 decimals
+    YES_NO = "yes_no"  # oui / non
+    INTEGER = "integer"  # a whole number (e.g. a page count)
+
+
+class AssessmentMode(StrEnum):
+    CASE_STUDY_WITH_ORAL_DEFENCE = "case_study_with_oral_defence"
+    ROLE_PLAY = "role_play"
+    CASE_STUDY = "case_study"
+    PROFESSIONAL_THESIS = "professional_thesis"
+
+
+class Metadata(_Frozen):
+    """Registration facts printed on official documents; configured per certifier."""
+
+    rncp_code: str = ""
+    level: str = ""
+    nsf_code: str = ""
+    certifier: str = ""
+    registration_decision_date: date | None = None
+    registration_duration_years: int | None = Field(default=None, ge=1)
+
+
+class PreambleColumn(_Frozen):
+    heading: Text
+    description: Text
+
+
+class Preamble(_Frozen):
+    heading: Text
+    columns: list[PreambleColumn] = []
+    evaluation_subcolumns: list[Text] = []
+    text: Text
+
+
+class Activity(_Frozen):
+    code: Code | None = None
+    text: Text
+
+
+class Competency(_Frozen):
+    code: Code
+    text: Text
+    activity: Code | None = None
+
+
+class Modality(_Frozen):
+    """An evaluation modality (épreuve) with its timings as structured fields.
+
+    Durations are in minutes; the written support's preparation time is in weeks
+    because that is how the source states it. ``None`` means the source is silent.
+    """
+
+    code: Code | None = None
+    mode: AssessmentMode
+    mode_text: Text
+    written_support: bool = False
+    written_support_preparation_weeks: int | None = Field(default=None, ge=0)
+    duration_minutes: int | None = Field(default=None, ge=0)
+    oral_minutes: int | None = Field(default=None, ge=0)
+    preparation_minutes: int | None = Field(default=None, ge=0)
+    jury_exchange_minutes: int | None = Field(default=None, ge=0)
+    role_play: str | None = None
+    min_pages: int | None = Field(default=None, ge=1)
+    subject_validated_by: str | None = None
+    duration_text: str | None = None
+    # Word-for-word text: a string is a paragraph, a list of strings a bulleted list.
+    description: list[Text | list[Text]] = []
+
+
+class Criterion(_Frozen):
+    code: Code
+    printed_code: Code | None = None
+    text: Text
+    details: list[Text] = []
+    kind: CriterionKind = CriterionKind.POINTS
+    max_points: Decimal | None = Field(default=None, ge=0)
+    competencies: list[Code] = []
+    modality: Code | None = None
+
+    @field_validator("max_points")
+    @classmethod
+    def _at_most_two_decimals(cls, value: Decimal | None) -> Decimal | None:
+        if value is not None and value != value.quantize(Decimal("0.01")):
+            raise ValueError("au plus deux décimales")
+        return value
+
+    @property
+    def code_as_printed(self) -> str:
+        return self.printed_code or self.code
+
+
+class Part(_Frozen):
+    code: Code
+    label: Text
+
+
+class PointsScoring(_Frozen):
+    """Score out of ``out_of`` from the sum of criterion points.
+
+    ``normalisation: proportional`` rescales the raw sum by out_of / sum of maxima,
+    for sources whose printed maxima do not add up to the announced total.
+    With parts, each part is scored on every criterion of the block and
+    ``parts_rule`` says how the block follows from its parts.
+    """
+
+    method: Literal["points"]
+    out_of: Decimal = Field(gt=0)
+    normalisation: Literal["none", "proportional"] = "none"
+    threshold: Decimal = Field(ge=0)
+    parts_rule: Literal["all_parts_validated"] | None = None
+    capitalise_parts: bool = True
+    rule_text: str | None = None
+
+
+class Condition(_Frozen):
+    """One condition of a pass/fail assessment; exactly one comparison is set."""
+
+    criterion: Code
+    at_least: int | None = None
+    equals: bool | None = None
+
+
+class PassFailScoring(_Frozen):
+    method: Literal["pass_fail"]
+    conditions: list[Condition] = Field(min_length=1)
+    rule_text: str | None = None
+
+
+Scoring = Annotated[PointsScoring | PassFailScoring, Field(discriminator="method")]
+
+
+class Block(_Frozen):
+    code: Code
+    kind: Literal["block", "thesis"] = "block"
+    number: int | None = None
+    title: Text
+    printed_title: str | None = None
+    activities_heading: str | None = None
+    activities: list[Activity] = []
+    competencies: list[Competency] = []
+    modalities: list[Modality] = []
+    criteria_heading: str | None = None
+    parts: list[Part] = []
+    criteria: list[Criterion] = Field(min_length=1)
+    announced_total: Decimal | None = None
+    scoring: Scoring
+
+
+class CertificationRule(_Frozen):
+    requires: list[Code] = Field(min_length=1)
+    validity_years: int | None = Field(default=None, ge=1)
+    rule_text: str | None = None
+
+
+class Erratum(_Frozen):
+    code: Code
+    subject: str
+    printed: str
+    decision: Text
+    reason: Text
+
+
+class Referential(_Frozen):
+    schema_version: Literal[1]
+    code: Code
+    version: Text
+    title: Text
+    printed_title: str | None = None
+    metadata: Metadata = Metadata()
+    preamble: Preamble | None = None
+    competency_mapping: Literal["official", "proposed"] = "official"
+    competency_mapping_note: str | None = None
+    blocks: list[Block] = Field(min_length=1)
+    certification: CertificationRule
+    errata: list[Erratum] = []
+    transcription_notes: list[Text] = []
+    source_anomalies: list[Text] = []
+    trailing_heading: str | None = None
+
+    def block(self, code: str) -> Block:
+        for block in self.blocks:
+            if block.code == code:
+                return block
+        raise KeyError(code)

@@ -1,0 +1,289 @@
+"""The certification rules engine: from score sheets to decisions, exactly.
+
+Every rule comes from the référentiel file (thresholds, totals, normalisation,
+how a block follows from its parts, what the certification requires); this
+module only knows the *kinds* of rules a file may state.
+
+A sheet is one evaluation of one unit (a block, or a part of a block with
+parts) in one session. A sheet is complete when every criterion of its block
+has a value; an incomplete sheet never counts as zero.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+
+from certif.domain.referential.schema import (
+    Block,
+    CriterionKind,
+    PassFailScoring,
+    PointsScoring,
+    Referential,
+)
+from certif.domain.rules.results import (
+    BlockResult,
+    CandidateResult,
+    Failure,
+    Status,
+    UnitResult,
+)
+
+Value = Decimal | bool | int
+
+
+class SheetError(ValueError):
+    """A sheet that does not fit the référentiel (unknown block, part or criterion)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Sheet:
+    """The values recorded for one unit in one session; absent criteria are not yet graded."""
+
+    session: str
+    block: str
+    values: Mapping[str, Value]
+    part: str | None = None
+    session_date: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Outcome:
+    """One sheet judged against its unit's rule."""
+
+    session: str
+    session_date: date | None
+    complete: bool
+    missing: tuple[str, ...]
+    score: Fraction | None
+    passed: bool
+    expired: bool
+    failures: tuple[Failure, ...]
+
+    @property
+    def counts_as_validated(self) -> bool:
+        return self.complete and self.passed and not self.expired
+
+
+def _canonical_order(sheet: Sheet) -> tuple[date, str, tuple[tuple[str, str], ...]]:
+    """Session order, then the values: ties between sheets never depend on the input order."""
+    values = tuple(sorted((code, repr(value)) for code, value in sheet.values.items()))
+    return (sheet.session_date or date.min, sheet.session, values)
+
+
+class _CompiledBlock:
+    """A block's rule with everything precomputed, so that judging a sheet is cheap."""
+
+    def __init__(self, block: Block, validity_years: int | None) -> None:
+        self.block = block
+        self.code = block.code
+        self.name = block.title if block.kind == "thesis" else block.code
+        self.criteria: tuple[str, ...] = tuple(criterion.code for criterion in block.criteria)
+        self.criterion_set = frozenset(self.criteria)
+        self.kinds = {criterion.code: criterion.kind for criterion in block.criteria}
+        self.part_labels = {part.code: part.label for part in block.parts}
+        self.validity_years = validity_years
+        scoring = block.scoring
+        self.points: PointsScoring | None = scoring if isinstance(scoring, PointsScoring) else None
+        self.pass_fail: PassFailScoring | None = (
+            scoring if isinstance(scoring, PassFailScoring) else None
+        )
+        if self.points is not None:
+            maxima = sum(
+                (
+                    Fraction(c.max_points or 0)
+                    for c in block.criteria
+                    if c.kind == CriterionKind.POINTS
+                ),
+                Fraction(0),
+            )
+            self.out_of = Fraction(self.points.out_of)
+            self.threshold = Fraction(self.points.threshold)
+            proportional = self.points.normalisation == "proportional" and maxima > 0
+            self.scale = self.out_of / maxima if proportional else Fraction(1)
+
+    # -- one sheet ---------------------------------------------------------------------------
+
+    def judge(self, sheet: Sheet, as_of: date | None) -> _Outcome:
+        unknown = set(sheet.values) - self.criterion_set
+        if unknown:
+            raise SheetError(f"{self.code} : critère(s) inconnu(s) {', '.join(sorted(unknown))}")
+        missing = tuple(code for code in self.criteria if code not in sheet.values)
+        complete = not missing
+        expired = self._expired(sheet.session_date, as_of)
+        if self.points is not None:
+            score = self._score(sheet.values) if complete else None
+            passed = score is not None and score >= self.threshold
+            return _Outcome(
+                sheet.session, sheet.session_date, complete, missing, score, passed, expired, ()
+            )
+        failures = self._failures(sheet.values) if complete else ()
+        return _Outcome(
+            sheet.session, sheet.session_date, complete, missing, None,
+            complete and not failures, expired, failures,
+        )  # fmt: skip
+
+    def _score(self, values: Mapping[str, Value]) -> Fraction:
+        raw = sum((Fraction(values[code]) for code in self.criteria), Fraction(0))
+        return raw * self.scale
+
+    def _failures(self, values: Mapping[str, Value]) -> tuple[Failure, ...]:
+        assert self.pass_fail is not None
+        failures: list[Failure] = []
+        for condition in self.pass_fail.conditions:
+            value = values[condition.criterion]
+            if condition.at_least is not None and not (
+                not isinstance(value, bool) and value >= condition.at_least
+            ):
+                failures.append(
+                    Failure(
+                        condition.criterion, _value_text(value), f"at_least:{condition.at_least}"
+                    )
+                )
+            if condition.equals is not None and value is not condition.equals:
+                failures.append(
+                    Failure(
+                        condition.criterion,
+                        _value_text(value),
+                        f"equals:{'true' if condition.equals else 'false'}",
+                    )
+                )
+        return tuple(failures)
+
+    def _expired(self, session_date: date | None, as_of: date | None) -> bool:
+        if self.validity_years is None or session_date is None or as_of is None:
+            return False
+        try:
+            end = session_date.replace(year=session_date.year + self.validity_years)
+        except ValueError:  # 29 February
+            end = session_date.replace(year=session_date.year + self.validity_years, day=28)
+        return as_of >= end
+
+    # -- one unit ----------------------------------------------------------------------------
+
+    def decide_unit(
+        self, name: str, sheets: Sequence[Sheet], as_of: date | None, is_part: bool
+    ) -> UnitResult:
+        template = UnitResult(
+            name=name,
+            status=Status.NOT_ASSESSED,
+            is_part=is_part,
+            pass_fail=self.pass_fail is not None,
+            out_of=self.out_of if self.points is not None else None,
+            threshold=self.threshold if self.points is not None else None,
+        )
+        if not sheets:
+            return template
+        outcomes = [self.judge(sheet, as_of) for sheet in sorted(sheets, key=_canonical_order)]
+        complete = [outcome for outcome in outcomes if outcome.complete]
+        if not complete:
+            closest = min(outcomes, key=lambda outcome: len(outcome.missing))
+            return replace(
+                template, status=Status.INCOMPLETE, session=closest.session, missing=closest.missing
+            )
+        validating = [outcome for outcome in complete if outcome.counts_as_validated]
+        retained = _best(validating or complete)
+        return replace(
+            template,
+            status=Status.VALIDATED if validating else Status.NOT_VALIDATED,
+            score=retained.score,
+            session=retained.session,
+            failures=retained.failures,
+            expired=not validating and any(outcome.passed for outcome in complete),
+        )
+
+    # -- the block ---------------------------------------------------------------------------
+
+    def decide(self, sheets: Sequence[Sheet], as_of: date | None) -> BlockResult:
+        if not self.part_labels:
+            for sheet in sheets:
+                if sheet.part is not None:
+                    raise SheetError(f"{self.code} n'a pas de parties (partie « {sheet.part} »)")
+            unit = self.decide_unit(self.name, sheets, as_of, is_part=False)
+            return BlockResult(self.code, self.name, unit.status, unit=unit)
+        by_part: dict[str, list[Sheet]] = {code: [] for code in self.part_labels}
+        for sheet in sheets:
+            if sheet.part not in by_part:
+                raise SheetError(f"{self.code} : partie inconnue « {sheet.part} »")
+            by_part[sheet.part].append(sheet)
+        parts = {
+            code: self.decide_unit(self.part_labels[code], by_part[code], as_of, is_part=True)
+            for code in self.part_labels
+        }
+        return BlockResult(
+            self.code, self.name, self._status_from_parts(parts, by_part, as_of), parts=parts
+        )
+
+    def _status_from_parts(
+        self,
+        parts: Mapping[str, UnitResult],
+        by_part: Mapping[str, list[Sheet]],
+        as_of: date | None,
+    ) -> Status:
+        if all(part.status is Status.NOT_ASSESSED for part in parts.values()):
+            return Status.NOT_ASSESSED
+        assert self.points is not None
+        if self.points.capitalise_parts:
+            all_validated = all(part.validated for part in parts.values())
+        else:
+            all_validated = self._all_parts_validated_in_one_session(by_part, as_of)
+        return Status.VALIDATED if all_validated else Status.NOT_VALIDATED
+
+    def _all_parts_validated_in_one_session(
+        self, by_part: Mapping[str, list[Sheet]], as_of: date | None
+    ) -> bool:
+        sessions_per_part = [
+            {s.session for s in sheets if self.judge(s, as_of).counts_as_validated}
+            for sheets in by_part.values()
+        ]
+        return bool(set.intersection(*sessions_per_part)) if sessions_per_part else False
+
+
+def _best(outcomes: Sequence[_Outcome]) -> _Outcome:
+    """The highest score (or fewest failed conditions); on a tie, the first in canonical order."""
+    best = outcomes[0]
+    for outcome in outcomes[1:]:
+        if _rank(outcome) > _rank(best):
+            best = outcome
+    return best
+
+
+def _rank(outcome: _Outcome) -> tuple[Fraction, int]:
+    return (outcome.score if outcome.score is not None else Fraction(-1), -len(outcome.failures))
+
+
+def _value_text(value: Value) -> str:
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    return str(value)
+
+
+class RulesEngine:
+    """Compiled once per référentiel version; ``evaluate`` is then cheap per candidate."""
+
+    def __init__(self, referential: Referential) -> None:
+        self.referential = referential
+        self.label = f"{referential.code} {referential.version}"
+        validity = referential.certification.validity_years
+        self._blocks = {block.code: _CompiledBlock(block, validity) for block in referential.blocks}
+        self._required = tuple(referential.certification.requires)
+
+    def evaluate(self, sheets: Iterable[Sheet], as_of: date | None = None) -> CandidateResult:
+        """Decide every block and the certification for one candidate's sheets, in any order.
+
+        ``as_of`` is the date at which a validity period is judged; without it, no
+        validation expires.
+        """
+        by_block: dict[str, list[Sheet]] = {code: [] for code in self._blocks}
+        for sheet in sheets:
+            if sheet.block not in by_block:
+                raise SheetError(f"bloc inconnu « {sheet.block} »")
+            by_block[sheet.block].append(sheet)
+        blocks = {
+            code: compiled.decide(by_block[code], as_of) for code, compiled in self._blocks.items()
+        }
+        certified = all(blocks[code].validated for code in self._required)
+        return CandidateResult(self.label, blocks, certified, self._required)

@@ -1,0 +1,175 @@
+"""What the rules engine decides, as plain immutable values.
+
+Results carry everything their explanation needs, so that a stored result can be
+explained again (in French or English) without running the engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from fractions import Fraction
+from typing import Any
+
+from certif.domain.numbers import fraction_from_text, fraction_to_text, score_to_string
+
+
+class Status(StrEnum):
+    VALIDATED = "validated"
+    NOT_VALIDATED = "not_validated"
+    INCOMPLETE = "incomplete"
+    NOT_ASSESSED = "not_assessed"
+
+
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """A pass/fail condition that the retained sheet does not meet."""
+
+    criterion: str
+    value: str
+    expected: str  # "at_least:30" or "equals:true"
+
+    def to_dict(self) -> dict[str, str]:
+        return {"criterion": self.criterion, "value": self.value, "expected": self.expected}
+
+
+@dataclass(frozen=True, slots=True)
+class UnitResult:
+    """The decision on one assessed unit: a block without parts, a B3 part, or the mémoire.
+
+    ``score`` is the retained (best complete) score, exact; ``session`` is the
+    session of that sheet, or of the most complete sheet when none is complete.
+    """
+
+    name: str
+    status: Status
+    is_part: bool = False
+    pass_fail: bool = False
+    score: Fraction | None = None
+    session: str | None = None
+    out_of: Fraction | None = None
+    threshold: Fraction | None = None
+    missing: tuple[str, ...] = ()
+    failures: tuple[Failure, ...] = ()
+    expired: bool = False
+
+    @property
+    def validated(self) -> bool:
+        return self.status is Status.VALIDATED
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "status": self.status.value,
+            "is_part": self.is_part,
+            "pass_fail": self.pass_fail,
+            "score": fraction_to_text(self.score),
+            "session": self.session,
+            "out_of": fraction_to_text(self.out_of),
+            "threshold": fraction_to_text(self.threshold),
+            "missing": list(self.missing),
+            "failures": [failure.to_dict() for failure in self.failures],
+            "expired": self.expired,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> UnitResult:
+        return cls(
+            name=data["name"],
+            status=Status(data["status"]),
+            is_part=data["is_part"],
+            pass_fail=data["pass_fail"],
+            score=fraction_from_text(data["score"]),
+            session=data["session"],
+            out_of=fraction_from_text(data["out_of"]),
+            threshold=fraction_from_text(data["threshold"]),
+            missing=tuple(data["missing"]),
+            failures=tuple(Failure(**failure) for failure in data["failures"]),
+            expired=data["expired"],
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class BlockResult:
+    """A block's decision: from its own sheets (``unit``) or from its parts."""
+
+    code: str
+    name: str
+    status: Status
+    unit: UnitResult | None = None
+    parts: Mapping[str, UnitResult] = field(default_factory=dict)
+
+    @property
+    def score(self) -> Fraction | None:
+        return self.unit.score if self.unit is not None else None
+
+    @property
+    def validated(self) -> bool:
+        return self.status is Status.VALIDATED
+
+    def explanation(self, lang: str = "fr") -> str:
+        from certif.domain.rules.explain import explain_block
+
+        return explain_block(self, lang)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "name": self.name,
+            "status": self.status.value,
+            "unit": self.unit.to_dict() if self.unit is not None else None,
+            "parts": {code: part.to_dict() for code, part in self.parts.items()},
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> BlockResult:
+        return cls(
+            code=data["code"],
+            name=data["name"],
+            status=Status(data["status"]),
+            unit=UnitResult.from_dict(data["unit"]) if data["unit"] is not None else None,
+            parts={code: UnitResult.from_dict(part) for code, part in data["parts"].items()},
+        )
+
+    def summary(self) -> dict[str, Any]:
+        """The stable public form: status, score with two decimals, parts."""
+        summary: dict[str, Any] = {"status": self.status.value}
+        if self.parts:
+            summary["parts"] = {
+                code: {"status": part.status.value, "score": score_to_string(part.score)}
+                for code, part in self.parts.items()
+            }
+        elif self.unit is not None and not self.unit.pass_fail:
+            summary["score"] = score_to_string(self.score)
+        return summary
+
+
+@dataclass(frozen=True, slots=True)
+class CandidateResult:
+    referential: str
+    blocks: Mapping[str, BlockResult]
+    certified: bool
+    required: tuple[str, ...]
+
+    def explanation(self, lang: str = "fr") -> str:
+        from certif.domain.rules.explain import explain_certification
+
+        return explain_certification(self, lang)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "referential": self.referential,
+            "certified": self.certified,
+            "required": list(self.required),
+            "blocks": {code: block.to_dict() for code, block in self.blocks.items()},
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> CandidateResult:
+        return cls(
+            referential=data["referential"],
+            certified=data["certified"],
+            required=tuple(data["required"]),
+            blocks={code: BlockResult.from_dict(block) for code, block in data["blocks"].items()},
+        )

@@ -1,0 +1,77 @@
+"""Sheet builders for tests. Points come from the référentiel, never from here."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from certif.domain.referential.schema import Block, CriterionKind, Referential
+from certif.domain.rules.engine import Sheet, Value
+
+
+def points_criteria(block: Block) -> list[tuple[str, Decimal]]:
+    return [
+        (c.code, c.max_points or Decimal(0))
+        for c in block.criteria
+        if c.kind == CriterionKind.POINTS
+    ]
+
+
+def values_totalling(block: Block, total: Decimal) -> dict[str, Value]:
+    """Spread ``total`` raw points over the block's criteria, filling each up to its maximum in turn."""
+    remaining = Decimal(total)
+    values: dict[str, Value] = {}
+    for code, maximum in points_criteria(block):
+        given = min(maximum, remaining)
+        values[code] = given
+        remaining -= given
+    if remaining:
+        raise ValueError(f"{total} exceeds the maxima of {block.code}")
+    return values
+
+
+def sheet(
+    referential: Referential,
+    block: str,
+    total: Decimal | str | int,
+    session: str = "2026-06",
+    part: str | None = None,
+) -> Sheet:
+    return Sheet(
+        session, block, values_totalling(referential.block(block), Decimal(total)), part=part
+    )
+
+
+def full_sheet(
+    referential: Referential, block: str, session: str = "2026-06", part: str | None = None
+) -> Sheet:
+    spec = referential.block(block)
+    return Sheet(session, block, dict(points_criteria(spec)), part=part)
+
+
+def thesis_sheet(
+    referential: Referential, block: str, session: str = "2026-06", **overrides: Value
+) -> Sheet:
+    """A thesis sheet meeting every condition of its rule, except the overrides."""
+    spec = referential.block(block)
+    values: dict[str, Value] = {}
+    for condition in getattr(spec.scoring, "conditions", []):
+        if condition.at_least is not None:
+            values[condition.criterion] = condition.at_least
+        else:
+            values[condition.criterion] = bool(condition.equals)
+    values.update(overrides)
+    return Sheet(session, block, values)
+
+
+def all_validated_sheets(referential: Referential, session: str = "2026-06") -> list[Sheet]:
+    sheets: list[Sheet] = []
+    for block in referential.blocks:
+        if block.scoring.method == "pass_fail":
+            sheets.append(thesis_sheet(referential, block.code, session))
+        elif block.parts:
+            sheets.extend(
+                full_sheet(referential, block.code, session, part.code) for part in block.parts
+            )
+        else:
+            sheets.append(full_sheet(referential, block.code, session))
+    return sheets

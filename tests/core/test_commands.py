@@ -1,0 +1,123 @@
+"""``certif init`` and ``certif serve`` as the README promises them."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+from certif.core.models import AuditEvent
+from certif.referential.models import ReferentialVersion
+
+
+@pytest.mark.django_db
+def test_init_loads_the_builtin_referential() -> None:
+    out = StringIO()
+    call_command("init", stdout=out)
+    assert "Référentiel chargé : CCAB v1" in out.getvalue()
+    assert ReferentialVersion.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_init_run_twice_changes_nothing() -> None:
+    call_command("init", stdout=StringIO())
+    events = AuditEvent.objects.count()
+    out = StringIO()
+    call_command("init", stdout=out)
+    assert "déjà chargé" in out.getvalue()
+    assert ReferentialVersion.objects.count() == 1
+    assert AuditEvent.objects.count() == events
+
+
+def _environment(tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith("CERTIF_") and key != "DJANGO_SETTINGS_MODULE"
+    }
+    env.update(
+        CERTIF_DATA_DIR=str(tmp_path / "data"),
+        CERTIF_DATABASE_URL=f"sqlite:///{tmp_path / 'data' / 'certif.sqlite3'}",
+    )
+    env.update(extra)
+    return env
+
+
+def _certif(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "certif", *args],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=_environment(tmp_path, **env),
+        timeout=120,
+        check=False,
+    )
+
+
+def test_settings_refuse_to_start_without_debug_and_without_a_secret_key(tmp_path: Path) -> None:
+    completed = _certif(tmp_path, "check")
+    assert completed.returncode != 0
+    assert "No secret key" in completed.stderr
+
+
+def test_init_from_a_shell_creates_database_and_key_then_is_idempotent(tmp_path: Path) -> None:
+    first = _certif(tmp_path, "init")
+    assert first.returncode == 0, first.stderr
+    assert "Clé secrète créée" in first.stdout
+    assert (tmp_path / "data" / "certif.sqlite3").exists()
+    second = _certif(tmp_path, "init")
+    assert second.returncode == 0, second.stderr
+    assert "déjà chargé" in second.stdout
+    assert "Clé secrète créée" not in second.stdout
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[str]:
+    assert _certif(tmp_path, "init").returncode == 0
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "certif", "serve", "--port", str(port), "--workers", "1"],
+        cwd=tmp_path,
+        env=_environment(tmp_path),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"{base}/admin/login/", timeout=2)
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise
+                time.sleep(0.3)
+        yield base
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_serve_answers_pages_and_static_files(served: str) -> None:
+    with urllib.request.urlopen(f"{served}/admin/login/", timeout=10) as page:
+        assert page.status == 200
+        assert "csrfmiddlewaretoken" in page.read().decode()
+    with urllib.request.urlopen(f"{served}/static/admin/css/base.css", timeout=10) as css:
+        assert css.status == 200

@@ -1,0 +1,13 @@
+"""Test settings: the real settings, with a throwaway key and a fast password hasher."""
+
+import os
+
+os.environ.setdefault("CERTIF_SECRET_KEY", "tests-only-not-a-secret")
+
+from certif.settings import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
