@@ -29,8 +29,8 @@ run: install
 	CERTIF_DATA_DIR=$(DATA) $(BIN)/certif serve --host $(HOST) --port $(PORT)
 
 lint: install-dev
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests $(wildcard bench)
+	$(BIN)/ruff format --check src tests $(wildcard bench)
 
 typecheck: install-dev
 	$(BIN)/mypy
