@@ -75,3 +75,36 @@ def all_validated_sheets(referential: Referential, session: str = "2026-06") -> 
         else:
             sheets.append(full_sheet(referential, block.code, session))
     return sheets
+
+
+def score_rows(
+    referential: Referential,
+    numero: str,
+    block: str,
+    total: Decimal | str | int,
+    session: str = "2026-06",
+    part: str = "",
+) -> list[tuple[str, str, str, str, str, str]]:
+    """Rows of a scores file giving ``block`` (or one of its parts) ``total`` raw points."""
+    values = values_totalling(referential.block(block), Decimal(total))
+    return [
+        (numero, session, block, part, code, f"{value}".replace(".", ","))
+        for code, value in values.items()
+    ]
+
+
+def thesis_rows(
+    referential: Referential, numero: str, session: str = "2026-06", **overrides: Value
+) -> list[tuple[str, str, str, str, str, str]]:
+    sheet_values = thesis_sheet(referential, "MEM", session, **overrides).values
+    return [
+        (
+            numero,
+            session,
+            "MEM",
+            "",
+            code,
+            ("oui" if value else "non") if isinstance(value, bool) else str(value),
+        )
+        for code, value in sheet_values.items()
+    ]

@@ -49,6 +49,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "certif.core",
     "certif.referential",
+    "certif.candidates",
+    "certif.sessions",
+    "certif.grading",
+    "certif.results",
+    "certif.imports",
 ]
 
 MIDDLEWARE = [

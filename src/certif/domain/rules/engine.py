@@ -271,6 +271,17 @@ class RulesEngine:
         self._blocks = {block.code: _CompiledBlock(block, validity) for block in referential.blocks}
         self._required = tuple(referential.certification.requires)
 
+    def fits(self, sheet: Sheet) -> bool:
+        """Whether a sheet (possibly from a session on another version) fits these rules."""
+        compiled = self._blocks.get(sheet.block)
+        if compiled is None:
+            return False
+        if compiled.part_labels and sheet.part not in compiled.part_labels:
+            return False
+        if not compiled.part_labels and sheet.part:
+            return False
+        return compiled.criterion_set.issuperset(sheet.values)
+
     def evaluate(self, sheets: Iterable[Sheet], as_of: date | None = None) -> CandidateResult:
         """Decide every block and the certification for one candidate's sheets, in any order.
 

@@ -38,6 +38,7 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "no": "non",
         "certified": "Certification obtenue : {blocks} validés.",
         "not_certified": "Certification non obtenue : {reasons}.",
+        "not_certified_short": "Certification non obtenue.",
         "and": " et ",
         "colon": " : ",
         "list_sep": " ; ",
@@ -68,6 +69,7 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "no": "no",
         "certified": "Certification granted: {blocks} validated.",
         "not_certified": "Certification not granted: {reasons}.",
+        "not_certified_short": "Certification not granted.",
         "and": " and ",
         "colon": ": ",
         "list_sep": "; ",
@@ -181,3 +183,13 @@ def explain_certification(result: CandidateResult, lang: str = "fr") -> str:
         if not result.blocks[code].validated
     ]
     return m["not_certified"].format(reasons=m["list_sep"].join(reasons))
+
+
+def explain_in_full(result: CandidateResult, lang: str = "fr") -> str:
+    """The verdict, then why each block that is not validated is not: one paragraph."""
+    if result.certified:
+        return explain_certification(result, lang)
+    reasons = [
+        explain_block(block, lang) + "." for block in result.blocks.values() if not block.validated
+    ]
+    return " ".join([_messages(lang)["not_certified_short"], *reasons])

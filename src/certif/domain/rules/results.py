@@ -59,34 +59,40 @@ class UnitResult:
         return self.status is Status.VALIDATED
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "name": self.name,
-            "status": self.status.value,
-            "is_part": self.is_part,
-            "pass_fail": self.pass_fail,
-            "score": fraction_to_text(self.score),
-            "session": self.session,
-            "out_of": fraction_to_text(self.out_of),
-            "threshold": fraction_to_text(self.threshold),
-            "missing": list(self.missing),
-            "failures": [failure.to_dict() for failure in self.failures],
-            "expired": self.expired,
-        }
+        """Compact stored form: fields at their default are left out."""
+        data: dict[str, Any] = {"name": self.name, "status": self.status.value}
+        if self.is_part:
+            data["is_part"] = True
+        if self.pass_fail:
+            data["pass_fail"] = True
+        for key in ("score", "out_of", "threshold"):
+            value = getattr(self, key)
+            if value is not None:
+                data[key] = fraction_to_text(value)
+        if self.session is not None:
+            data["session"] = self.session
+        if self.missing:
+            data["missing"] = list(self.missing)
+        if self.failures:
+            data["failures"] = [failure.to_dict() for failure in self.failures]
+        if self.expired:
+            data["expired"] = True
+        return data
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> UnitResult:
         return cls(
             name=data["name"],
             status=Status(data["status"]),
-            is_part=data["is_part"],
-            pass_fail=data["pass_fail"],
-            score=fraction_from_text(data["score"]),
-            session=data["session"],
-            out_of=fraction_from_text(data["out_of"]),
-            threshold=fraction_from_text(data["threshold"]),
-            missing=tuple(data["missing"]),
-            failures=tuple(Failure(**failure) for failure in data["failures"]),
-            expired=data["expired"],
+            is_part=data.get("is_part", False),
+            pass_fail=data.get("pass_fail", False),
+            score=fraction_from_text(data.get("score")),
+            session=data.get("session"),
+            out_of=fraction_from_text(data.get("out_of")),
+            threshold=fraction_from_text(data.get("threshold")),
+            missing=tuple(data.get("missing", ())),
+            failures=tuple(Failure(**failure) for failure in data.get("failures", ())),
+            expired=data.get("expired", False),
         )
 
 
@@ -114,22 +120,24 @@ class BlockResult:
         return explain_block(self, lang)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "code": self.code,
-            "name": self.name,
-            "status": self.status.value,
-            "unit": self.unit.to_dict() if self.unit is not None else None,
-            "parts": {code: part.to_dict() for code, part in self.parts.items()},
-        }
+        data: dict[str, Any] = {"code": self.code, "name": self.name, "status": self.status.value}
+        if self.unit is not None:
+            data["unit"] = self.unit.to_dict()
+        if self.parts:
+            data["parts"] = {code: part.to_dict() for code, part in self.parts.items()}
+        return data
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> BlockResult:
+        unit = data.get("unit")
         return cls(
             code=data["code"],
             name=data["name"],
             status=Status(data["status"]),
-            unit=UnitResult.from_dict(data["unit"]) if data["unit"] is not None else None,
-            parts={code: UnitResult.from_dict(part) for code, part in data["parts"].items()},
+            unit=UnitResult.from_dict(unit) if unit is not None else None,
+            parts={
+                code: UnitResult.from_dict(part) for code, part in data.get("parts", {}).items()
+            },
         )
 
     def summary(self) -> dict[str, Any]:
@@ -156,6 +164,13 @@ class CandidateResult:
         from certif.domain.rules.explain import explain_certification
 
         return explain_certification(self, lang)
+
+    def summary(self) -> dict[str, Any]:
+        """The stable public form (``certif results --format json``), without the candidate."""
+        return {
+            "certified": self.certified,
+            "blocks": {code: block.summary() for code, block in self.blocks.items()},
+        }
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -1,0 +1,96 @@
+"""Candidates, with the identity that the parchemin and the national register need.
+
+Field lengths follow the register's schema (Caisse des Dépôts, flux 1.1.2): names and
+first names up to 60 characters, commune code 5 (INSEE) or up to 9 (postal code),
+country code 3 characters.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models.functions import Upper
+from django.utils.translation import gettext_lazy as _
+
+
+class AccessPath(models.TextChoices):
+    """The register's own list (modaliteAcces)."""
+
+    INITIAL = "FORMATION_INITIALE_HORS_APPRENTISSAGE", _("Formation initiale hors apprentissage")
+    APPRENTICESHIP = "FORMATION_INITIALE_APPRENTISSAGE", _("Formation initiale en apprentissage")
+    CONTINUING = (
+        "FORMATION_CONTINUE_HORS_CONTRAT_DE_PROFESSIONNALISATION",
+        _("Formation continue hors contrat de professionnalisation"),
+    )
+    PROFESSIONALISATION = (
+        "FORMATION_CONTINUE_CONTRAT_DE_PROFESSIONNALISATION",
+        _("Formation continue en contrat de professionnalisation"),
+    )
+    VAE = "VAE", _("Validation des acquis de l'expérience (VAE)")
+    FOREIGN_DIPLOMA = "EQUIVALENCE_DIPLOME_ETRANGER", _("Équivalence de diplôme étranger")
+    INDEPENDENT = "CANDIDAT_LIBRE", _("Candidat libre")
+
+
+class Sex(models.TextChoices):
+    MALE = "M", _("Masculin")
+    FEMALE = "F", _("Féminin")
+
+
+NAME_MAX = 60
+
+
+class Candidate(models.Model):
+    numero = models.CharField(_("numéro"), max_length=32, unique=True)
+    birth_name = models.CharField(_("nom de naissance"), max_length=NAME_MAX)
+    usage_name = models.CharField(_("nom d'usage"), max_length=NAME_MAX, blank=True)
+    first_name = models.CharField(_("prénom"), max_length=NAME_MAX)
+    second_first_name = models.CharField(_("deuxième prénom"), max_length=NAME_MAX, blank=True)
+    third_first_name = models.CharField(_("troisième prénom"), max_length=NAME_MAX, blank=True)
+    sex = models.CharField(_("sexe"), max_length=1, choices=Sex.choices, blank=True)
+    birth_date = models.DateField(_("date de naissance"))
+    birth_place_code = models.CharField(
+        _("code de la commune de naissance"),
+        max_length=9,
+        blank=True,
+        help_text=_("Code INSEE (5 caractères) ou code postal"),
+    )
+    birth_place = models.CharField(_("commune de naissance"), max_length=NAME_MAX, blank=True)
+    birth_country_code = models.CharField(_("code du pays de naissance"), max_length=3, blank=True)
+    birth_country = models.CharField(_("pays de naissance"), max_length=NAME_MAX, blank=True)
+    email = models.EmailField(_("courriel"), blank=True)
+    phone = models.CharField(_("téléphone"), max_length=32, blank=True)
+    access_path = models.CharField(
+        _("voie d'accès"), max_length=64, choices=AccessPath.choices, blank=True
+    )
+    registration_date = models.DateField(_("date d'inscription"), null=True, blank=True)
+    extra_time_percent = models.PositiveSmallIntegerField(
+        _("temps majoré (%)"),
+        default=0,
+        help_text=_("Aménagement : temps supplémentaire en pourcentage"),
+    )
+    accommodations = models.TextField(_("aménagements"), blank=True)
+    created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("candidat")
+        verbose_name_plural = _("candidats")
+        ordering = ["birth_name", "first_name", "numero"]
+        indexes = [
+            models.Index(Upper("birth_name"), name="candidate_birth_name_upper"),
+            models.Index(Upper("usage_name"), name="candidate_usage_name_upper"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.numero} {self.display_name}"
+
+    @property
+    def first_names(self) -> list[str]:
+        return [n for n in (self.first_name, self.second_first_name, self.third_first_name) if n]
+
+    @property
+    def display_name(self) -> str:
+        """« NOM d'usage (né·e NOM) Prénom » as French documents write it."""
+        names = " ".join(self.first_names)
+        if self.usage_name and self.usage_name != self.birth_name:
+            return f"{self.usage_name.upper()} (né·e {self.birth_name.upper()}) {names}"
+        return f"{self.birth_name.upper()} {names}"

@@ -1,0 +1,92 @@
+"""What an evaluator may record for a criterion, typed, parsed and stored.
+
+The syntax is defined once here: the single-value parser (web, API) and the
+set-based importer both use these patterns.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from certif.domain.numbers import PointsSyntaxError, format_quantity, parse_points
+from certif.domain.referential.schema import Criterion, CriterionKind
+
+Value = Decimal | bool | int
+
+# At most two decimals, comma or point, never negative.
+POINTS_PATTERN = r"^\d+(?:[.,]\d{0,2})?$"
+INTEGER_PATTERN = r"^\d+$"
+YES_NO_WORDS: dict[str, bool] = {"oui": True, "non": False}
+
+_INTEGER = re.compile(INTEGER_PATTERN)
+
+
+class ValueRejected(ValueError):
+    """A value that cannot be recorded for a criterion; the message is French and says why."""
+
+
+def expected_form(criterion: Criterion) -> str:
+    if criterion.kind == CriterionKind.POINTS:
+        maximum = format_quantity(criterion.max_points or 0)
+        return f"des points entre 0 et {maximum}, au plus deux décimales"
+    if criterion.kind == CriterionKind.YES_NO:
+        return "« oui » ou « non »"
+    return "un nombre entier"
+
+
+def parse_value(criterion: Criterion, text: str) -> Value:
+    """Parse what a person typed for ``criterion``: « 2,5 », « oui », « 32 »."""
+    cleaned = text.strip()
+    if criterion.kind == CriterionKind.POINTS:
+        try:
+            points = parse_points(cleaned)
+        except PointsSyntaxError as error:
+            raise ValueRejected(f"{error} ; attendu : {expected_form(criterion)}") from error
+        check_points(criterion, points)
+        return points
+    if criterion.kind == CriterionKind.YES_NO:
+        answer = YES_NO_WORDS.get(cleaned.lower())
+        if answer is None:
+            raise ValueRejected(f"« {text} » : attendu « oui » ou « non »")
+        return answer
+    if not _INTEGER.match(cleaned):
+        raise ValueRejected(f"« {text} » : attendu un nombre entier")
+    return int(cleaned)
+
+
+def check_points(criterion: Criterion, points: Decimal) -> None:
+    maximum = criterion.max_points or Decimal(0)
+    if points < 0 or points > maximum:
+        raise ValueRejected(
+            f"{format_quantity(points)} est hors barème : {criterion.code} vaut au plus "
+            f"{format_quantity(maximum)} point(s)"
+        )
+    if points != points.quantize(Decimal("0.01")):
+        raise ValueRejected(f"{points} a plus de deux décimales")
+
+
+def encode(kind: CriterionKind, value: Value) -> int:
+    """Stored form: hundredths of a point, 1/0 for oui/non, the number itself for an integer."""
+    if kind == CriterionKind.POINTS:
+        return int(Decimal(value) * 100)
+    return int(value)
+
+
+def decode(kind: CriterionKind | str, stored: int) -> Value:
+    if kind == CriterionKind.POINTS:
+        return Decimal(stored).scaleb(-2)
+    if kind == CriterionKind.YES_NO:
+        return bool(stored)
+    return stored
+
+
+def display(kind: CriterionKind | str, value: Value | None) -> str:
+    """A value as a French reader expects it: « 2,50 », « oui », « 32 », or empty."""
+    if value is None:
+        return ""
+    if kind == CriterionKind.POINTS:
+        return f"{Decimal(value):.2f}".replace(".", ",")
+    if kind == CriterionKind.YES_NO:
+        return "oui" if value else "non"
+    return str(value)

@@ -1,0 +1,145 @@
+"""Score sheets, their scores and the history of every change.
+
+A score's ``value`` is stored as an integer whose meaning follows its criterion's
+kind (see ``certif.domain.values.encode``): hundredths of a point, 1/0 for oui/non,
+or the number itself. Integers keep 5 million rows small and exact on SQLite and
+PostgreSQL alike.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from certif.candidates.models import Candidate
+from certif.domain import values
+from certif.referential.models import Block, Criterion
+from certif.sessions.models import ExamSession
+
+
+class SheetStatus(models.TextChoices):
+    DRAFT = "draft", _("brouillon")
+    SUBMITTED = "submitted", _("soumise")
+
+
+class ScoreSheet(models.Model):
+    candidate = models.ForeignKey(
+        Candidate, verbose_name=_("candidat"), on_delete=models.CASCADE, related_name="sheets"
+    )
+    session = models.ForeignKey(
+        ExamSession, verbose_name=_("session"), on_delete=models.PROTECT, related_name="sheets"
+    )
+    block = models.ForeignKey(
+        Block, verbose_name=_("bloc"), on_delete=models.PROTECT, related_name="+"
+    )
+    part = models.CharField(_("partie"), max_length=32, blank=True)
+    evaluator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("évaluateur"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sheets",
+    )
+    status = models.CharField(
+        _("état"), max_length=16, choices=SheetStatus.choices, default=SheetStatus.DRAFT
+    )
+    revision = models.PositiveIntegerField(
+        _("révision"), default=1, help_text=_("Incrémentée à chaque enregistrement")
+    )
+    created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
+    submitted_at = models.DateTimeField(_("soumise le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("feuille d'évaluation")
+        verbose_name_plural = _("feuilles d'évaluation")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["candidate", "session", "block", "part"], name="sheet_unit"
+            )
+        ]
+        indexes = [models.Index(fields=["session", "block", "part"], name="sheet_session_unit")]
+
+    def __str__(self) -> str:
+        unit = f"{self.block.code} {self.part}".strip()
+        return f"{self.candidate.numero} — {self.session.code} — {unit}"
+
+
+class ImportBatch(models.Model):
+    """One imported file: who, when, what; the origin of the scores it created."""
+
+    kind = models.CharField(_("nature"), max_length=32)
+    file_name = models.CharField(_("fichier"), max_length=255)
+    sha256 = models.CharField(_("empreinte SHA-256"), max_length=64)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    imported_at = models.DateTimeField(_("importé le"), auto_now_add=True)
+    rows = models.PositiveIntegerField(_("lignes"), default=0)
+    created = models.PositiveIntegerField(_("créés"), default=0)
+    updated = models.PositiveIntegerField(_("modifiés"), default=0)
+    unchanged = models.PositiveIntegerField(_("inchangés"), default=0)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-imported_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.file_name} ({self.imported_at:%Y-%m-%d %H:%M})"
+
+
+class Score(models.Model):
+    sheet = models.ForeignKey(ScoreSheet, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
+    value = models.IntegerField(_("valeur (forme stockée)"))
+    comment = models.TextField(_("commentaire"), blank=True)
+    batch = models.ForeignKey(
+        ImportBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="scores"
+    )
+
+    class Meta:
+        verbose_name = _("note")
+        verbose_name_plural = _("notes")
+        constraints = [
+            models.UniqueConstraint(fields=["sheet", "criterion"], name="score_criterion")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion.code} = {self.display_value}"
+
+    @property
+    def decoded(self) -> values.Value:
+        return values.decode(self.criterion.kind, self.value)
+
+    @property
+    def display_value(self) -> str:
+        return values.display(self.criterion.kind, self.decoded)
+
+
+class ScoreChange(models.Model):
+    """The history of a score: who changed it, when, from what to what, and why."""
+
+    sheet = models.ForeignKey(ScoreSheet, on_delete=models.CASCADE, related_name="changes")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
+    before = models.IntegerField(_("avant"), null=True, blank=True)
+    after = models.IntegerField(_("après"), null=True, blank=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField(_("modifiée le"), auto_now_add=True)
+    source = models.CharField(_("origine"), max_length=32)
+    batch = models.ForeignKey(
+        ImportBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(_("motif"), blank=True)
+
+    class Meta:
+        verbose_name = _("modification de note")
+        verbose_name_plural = _("historique des notes")
+        ordering = ["-changed_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.criterion.code} {self.before} → {self.after}"

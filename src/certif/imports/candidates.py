@@ -1,0 +1,301 @@
+"""``certif import candidates``: create or update candidates from a file, all or nothing.
+
+A known ``numero`` updates that candidate. A column left out of the file leaves that
+field as it is; a column present with an empty cell empties it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from django.db import transaction
+
+from certif.candidates.models import NAME_MAX, AccessPath, Candidate, Sex
+from certif.core import audit
+from certif.core.audit import Actor
+from certif.core.progress import Reporter, Silent
+from certif.grading.models import ImportBatch
+from certif.imports import checks
+from certif.imports.reading import LINE, read_table
+from certif.results.services import recompute
+
+# Every column, in the documented order (docs/formats.md); exports write them in this order.
+COLUMNS = (
+    "numero",
+    "nom_naissance",
+    "nom_usage",
+    "prenoms",
+    "sexe",
+    "date_naissance",
+    "code_commune_naissance",
+    "commune_naissance",
+    "pays_naissance",
+    "email",
+    "telephone",
+    "voie_acces",
+    "date_inscription",
+    "temps_majore",
+    "amenagements",
+)
+REQUIRED = ("numero", "nom_naissance", "prenoms", "date_naissance")
+OPTIONAL = tuple(column for column in COLUMNS if column not in REQUIRED)
+MAX_FIRST_NAMES = 3
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+COMMUNE_CODE_PATTERN = r"^[0-9A-Za-z][0-9A-Za-z -]{0,8}$"
+COUNTRY_CODE_PATTERN = r"^\d{3}$"
+PHONE_PATTERN = r"^[0-9+ ().-]{6,32}$"
+
+# Which model fields each optional column sets (absent column: fields untouched).
+COLUMN_FIELDS: dict[str, tuple[str, ...]] = {
+    "nom_usage": ("usage_name",),
+    "sexe": ("sex",),
+    "code_commune_naissance": ("birth_place_code",),
+    "commune_naissance": ("birth_place",),
+    "pays_naissance": ("birth_country_code", "birth_country"),
+    "email": ("email",),
+    "telephone": ("phone",),
+    "voie_acces": ("access_path",),
+    "date_inscription": ("registration_date",),
+    "temps_majore": ("extra_time_percent",),
+    "amenagements": ("accommodations",),
+}
+ALWAYS = ("birth_name", "first_name", "second_first_name", "third_first_name", "birth_date")
+
+
+@dataclass
+class CandidatesReport:
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    def lines(self) -> list[str]:
+        return [
+            f"{self.rows} ligne(s) : {self.created} candidat(s) créé(s), {self.updated} modifié(s), "
+            f"{self.unchanged} inchangé(s)"
+        ]
+
+
+def _date(column: str) -> pl.Expr:
+    value = pl.col(column)
+    return pl.coalesce(
+        value.str.strptime(pl.Date, "%d/%m/%Y", strict=False),
+        value.str.strptime(pl.Date, "%Y-%m-%d", strict=False),
+    )
+
+
+def _parsed(frame: pl.DataFrame) -> pl.DataFrame:
+    names = pl.col("prenoms").str.replace_all(r"[,\s]+", " ").str.strip_chars().str.split(" ")
+    return frame.with_columns(
+        _date("date_naissance").alias("_birth_date"),
+        _date("date_inscription").alias("_registration_date"),
+        names.alias("_first_names"),
+        pl.col("sexe").str.to_uppercase().alias("_sex"),
+        pl.col("voie_acces").str.to_uppercase().alias("_access_path"),
+        pl.col("temps_majore")
+        .str.replace(r"\s*%$", "")
+        .cast(pl.Int64, strict=False)
+        .alias("_extra_time"),
+    )
+
+
+def _checks(frame: pl.DataFrame) -> list[pl.DataFrame]:
+    today = date.today()
+    access_paths = [choice.value for choice in AccessPath]
+    errors = checks.required_values(frame, REQUIRED)
+    errors += [
+        checks.too_long(frame, column, NAME_MAX)
+        for column in ("nom_naissance", "nom_usage", "commune_naissance", "pays_naissance")
+    ]
+    errors += [
+        checks.too_long(frame, "numero", 32),
+        checks.errors_where(
+            frame,
+            (pl.col("date_naissance") != "") & pl.col("_birth_date").is_null(),
+            "date_naissance",
+            "date invalide : attendu JJ/MM/AAAA ou AAAA-MM-JJ",
+        ),
+        checks.errors_where(
+            frame,
+            pl.col("_birth_date").is_not_null()
+            & ((pl.col("_birth_date") > pl.lit(today)) | (pl.col("_birth_date").dt.year() < 1900)),
+            "date_naissance",
+            "date de naissance invraisemblable",
+        ),
+        checks.errors_where(
+            frame,
+            (pl.col("date_inscription") != "") & pl.col("_registration_date").is_null(),
+            "date_inscription",
+            "date invalide : attendu JJ/MM/AAAA ou AAAA-MM-JJ",
+        ),
+        checks.errors_where(
+            frame,
+            pl.col("_first_names").list.len() > MAX_FIRST_NAMES,
+            "prenoms",
+            f"au plus {MAX_FIRST_NAMES} prénoms (séparés par des espaces ou des virgules)",
+        ),
+        checks.errors_where(
+            frame,
+            pl.col("_first_names").list.eval(pl.element().str.len_chars() > NAME_MAX).list.any(),
+            "prenoms",
+            f"un prénom dépasse {NAME_MAX} caractères (registre national)",
+        ),
+        checks.errors_where(
+            frame,
+            (pl.col("sexe") != "") & ~pl.col("_sex").is_in([s.value for s in Sex]),
+            "sexe",
+            "attendu M ou F",
+        ),
+        checks.errors_where(
+            frame,
+            (pl.col("voie_acces") != "") & ~pl.col("_access_path").is_in(access_paths),
+            "voie_acces",
+            "voie d'accès inconnue (valeurs admises : " + ", ".join(access_paths) + ")",
+        ),
+        checks.errors_where(
+            frame,
+            (pl.col("email") != "") & ~pl.col("email").str.contains(EMAIL_PATTERN),
+            "email",
+            "adresse électronique invalide",
+        ),
+        checks.errors_where(
+            frame,
+            (pl.col("telephone") != "") & ~pl.col("telephone").str.contains(PHONE_PATTERN),
+            "telephone",
+            "numéro de téléphone invalide",
+        ),
+        checks.errors_where(
+            frame,
+            (pl.col("code_commune_naissance") != "")
+            & ~pl.col("code_commune_naissance").str.contains(COMMUNE_CODE_PATTERN),
+            "code_commune_naissance",
+            "code de commune invalide : code INSEE (5 caractères) ou code postal (9 au plus)",
+        ),
+        checks.errors_where(
+            frame,
+            (pl.col("temps_majore") != "")
+            & (
+                pl.col("_extra_time").is_null()
+                | (pl.col("_extra_time") < 0)
+                | (pl.col("_extra_time") > 300)
+            ),
+            "temps_majore",
+            "attendu un pourcentage entier entre 0 et 300",
+        ),
+        checks.duplicates(frame, ["numero"], "numero", "numéro de candidat"),
+    ]
+    return errors
+
+
+def _records(frame: pl.DataFrame, present: set[str]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(numero, field values) per row, only for the fields the file carries."""
+    for row in frame.iter_rows(named=True):
+        first_names = [*row["_first_names"], "", ""][:MAX_FIRST_NAMES]
+        values: dict[str, Any] = {
+            "birth_name": row["nom_naissance"],
+            "first_name": first_names[0],
+            "second_first_name": first_names[1],
+            "third_first_name": first_names[2],
+            "birth_date": row["_birth_date"],
+        }
+        country = row["pays_naissance"]
+        is_code = country.isdigit() and len(country) == 3
+        optional = {
+            "usage_name": row["nom_usage"],
+            "sex": row["_sex"],
+            "birth_place_code": row["code_commune_naissance"].upper(),
+            "birth_place": row["commune_naissance"],
+            "birth_country_code": country if is_code else "",
+            "birth_country": "" if is_code else country,
+            "email": row["email"],
+            "phone": row["telephone"],
+            "access_path": row["_access_path"],
+            "registration_date": row["_registration_date"],
+            "extra_time_percent": row["_extra_time"] or 0,
+            "accommodations": row["amenagements"],
+        }
+        for column, fields in COLUMN_FIELDS.items():
+            if column in present:
+                values.update({name: optional[name] for name in fields})
+        yield row["numero"], values
+
+
+def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
+    return {
+        key: value.isoformat() if isinstance(value, date) else value
+        for key, value in values.items()
+    }
+
+
+def import_candidates(
+    path: str | Path, *, actor: Actor = None, reporter: Reporter | None = None
+) -> CandidatesReport:
+    report = reporter or Silent()
+    file = Path(path)
+    report.phase("Lecture du fichier")
+    frame = read_table(file)
+    checks.check_columns(frame, REQUIRED, OPTIONAL)
+    present = set(frame.columns) - {LINE}
+    frame = _parsed(checks.with_optional_columns(frame, OPTIONAL))
+    report.phase("Vérification", frame.height)
+    checks.raise_if_any(_checks(frame))
+    report.advance(frame.height)
+    records = dict(_records(frame, present))
+    existing = Candidate.objects.in_bulk(list(records), field_name="numero")
+    to_create: list[Candidate] = []
+    to_update: list[tuple[Candidate, dict[str, Any], dict[str, Any]]] = []
+    for numero, values in records.items():
+        candidate = existing.get(numero)
+        if candidate is None:
+            to_create.append(Candidate(numero=numero, **values))
+            continue
+        before = {k: getattr(candidate, k) for k, v in values.items() if getattr(candidate, k) != v}
+        if before:
+            to_update.append((candidate, before, {k: values[k] for k in before}))
+    result = CandidatesReport(frame.height, len(to_create), len(to_update))
+    result.unchanged = frame.height - result.created - result.updated
+    if not to_create and not to_update:
+        return result
+    report.phase("Écriture des candidats", len(to_create) + len(to_update))
+    with transaction.atomic():
+        batch = ImportBatch.objects.create(
+            kind="candidates",
+            file_name=file.name,
+            sha256=hashlib.sha256(file.read_bytes()).hexdigest(),
+            imported_by=actor if getattr(actor, "pk", None) is not None else None,  # type: ignore[misc]
+            rows=frame.height,
+            created=result.created,
+            updated=result.updated,
+            unchanged=result.unchanged,
+        )
+        created = Candidate.objects.bulk_create(to_create, batch_size=5000)
+        report.advance(len(created))
+        for candidate, before, after in to_update:
+            for name, value in after.items():
+                setattr(candidate, name, value)
+            candidate.save(update_fields=[*after, "updated_at"])
+            audit.record(
+                "candidate.updated", candidate, actor=actor, before=_jsonable(before), after=_jsonable(after),
+                reason=f"import {file.name}",
+            )  # fmt: skip
+            report.advance()
+        audit.record(
+            "candidates.imported",
+            batch,
+            actor=actor,
+            after={"file": file.name, "created": result.created, "updated": result.updated},
+        )
+        new_ids = list(
+            Candidate.objects.filter(numero__in=[c.numero for c in to_create]).values_list(
+                "pk", flat=True
+            )
+        )
+        report.phase("Calcul des résultats", len(new_ids))
+        recompute(new_ids, progress=report.advance)
+    return result

@@ -1,0 +1,150 @@
+"""``certif export candidates|scores|results FILE``: CSV or XLSX by the file's extension.
+
+Candidates and scores come out with exactly the import columns and values as a
+person types them, so that an export can be imported again unchanged.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+from django.contrib.auth import get_user_model
+
+from certif.candidates.models import Candidate
+from certif.core.bulk import fetch_frame
+from certif.core.progress import Reporter, Silent
+from certif.grading.models import Score, ScoreSheet
+from certif.imports import candidates as candidate_import
+from certif.imports.reading import BOM, FileRejected, Problem
+from certif.imports.stored import stored_as_text
+from certif.referential.models import Block, Criterion
+from certif.results import presenting
+from certif.results.services import iter_results
+from certif.sessions.models import ExamSession
+
+XLSX_MAX_ROWS = 1_048_575
+KINDS = ("candidates", "scores", "results")
+
+
+def _french_date(column: str) -> pl.Expr:
+    return pl.col(column).dt.strftime("%d/%m/%Y").fill_null("")
+
+
+def candidates_frame() -> pl.DataFrame:
+    fields = [
+        "numero", "birth_name", "usage_name", "first_name", "second_first_name", "third_first_name", "sex",
+        "birth_date", "birth_place_code", "birth_place", "birth_country_code", "birth_country", "email", "phone",
+        "access_path", "registration_date", "extra_time_percent", "accommodations",
+    ]  # fmt: skip
+    rows = Candidate.objects.order_by("numero").values_list(*fields)
+    schema = {name: pl.String for name in fields} | {
+        "birth_date": pl.Date, "registration_date": pl.Date, "extra_time_percent": pl.Int64,
+    }  # fmt: skip
+    frame = pl.DataFrame(list(rows), schema=schema, orient="row")
+    first_names = pl.concat_str(
+        ["first_name", "second_first_name", "third_first_name"], separator=" "
+    )
+    return frame.select(
+        pl.col("numero"),
+        pl.col("birth_name").alias("nom_naissance"),
+        pl.col("usage_name").alias("nom_usage"),
+        first_names.str.strip_chars().str.replace_all(r"\s+", " ").alias("prenoms"),
+        pl.col("sex").alias("sexe"),
+        _french_date("birth_date").alias("date_naissance"),
+        pl.col("birth_place_code").alias("code_commune_naissance"),
+        pl.col("birth_place").alias("commune_naissance"),
+        pl.when(pl.col("birth_country_code") != "")
+        .then(pl.col("birth_country_code"))
+        .otherwise(pl.col("birth_country"))
+        .alias("pays_naissance"),
+        pl.col("email"),
+        pl.col("phone").alias("telephone"),
+        pl.col("access_path").alias("voie_acces"),
+        _french_date("registration_date").alias("date_inscription"),
+        pl.when(pl.col("extra_time_percent") > 0)
+        .then(pl.col("extra_time_percent").cast(pl.String))
+        .otherwise(pl.lit(""))
+        .alias("temps_majore"),
+        pl.col("accommodations").alias("amenagements"),
+    ).select(candidate_import.COLUMNS)
+
+
+def scores_frame() -> pl.DataFrame:
+    users = get_user_model()._meta.db_table
+    sql = (
+        f"SELECT ca.numero, se.code, b.code, sh.part, c.code, c.kind, sc.value, u.username "
+        f"FROM {Score._meta.db_table} sc "
+        f"JOIN {ScoreSheet._meta.db_table} sh ON sh.id = sc.sheet_id "
+        f"JOIN {Candidate._meta.db_table} ca ON ca.id = sh.candidate_id "
+        f"JOIN {ExamSession._meta.db_table} se ON se.id = sh.session_id "
+        f"JOIN {Block._meta.db_table} b ON b.id = sh.block_id "
+        f"JOIN {Criterion._meta.db_table} c ON c.id = sc.criterion_id "
+        f"LEFT JOIN {users} u ON u.id = sh.evaluator_id "
+        f"ORDER BY ca.numero, se.code, b.position, sh.part, c.position"
+    )
+    schema = {
+        "candidat": pl.String, "session": pl.String, "bloc": pl.String, "partie": pl.String, "critere": pl.String,
+        "kind": pl.String, "value": pl.Int64, "evaluateur": pl.String,
+    }  # fmt: skip
+    frame = fetch_frame(sql, [], schema)
+    valeur = stored_as_text(pl.col("value"), pl.col("kind"))
+    return frame.with_columns(valeur.alias("valeur"), pl.col("evaluateur").fill_null("")).select(
+        "candidat", "session", "bloc", "partie", "critere", "valeur", "evaluateur"
+    )
+
+
+def results_frame() -> pl.DataFrame:
+    header: list[str] | None = None
+    rows: list[list[str]] = []
+    for numero, decision in iter_results():
+        if header is None:
+            header = presenting.csv_header(decision)
+        rows.append(presenting.csv_row(numero, decision))
+    if header is None:
+        return pl.DataFrame({"candidat": []}, schema={"candidat": pl.String})
+    return pl.DataFrame(rows, schema={name: pl.String for name in header}, orient="row")
+
+
+def write_frame(frame: pl.DataFrame, path: Path) -> None:
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        with path.open("wb") as handle:
+            handle.write(BOM)
+            frame.write_csv(handle, separator=";")
+    elif suffix == ".xlsx":
+        if frame.height > XLSX_MAX_ROWS:
+            raise FileRejected(
+                [
+                    Problem(
+                        None,
+                        None,
+                        None,
+                        f"{frame.height} lignes : trop pour un classeur XLSX ({XLSX_MAX_ROWS} au plus), exportez en CSV",
+                    )
+                ]
+            )
+        from openpyxl import Workbook
+
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet()
+        sheet.append(frame.columns)
+        for row in frame.iter_rows():
+            sheet.append(list(row))
+        workbook.save(path)
+    else:
+        raise FileRejected(
+            [Problem(None, None, None, f"format non reconnu « {suffix} » : attendu .csv ou .xlsx")]
+        )
+
+
+def export(kind: str, path: str | Path, reporter: Reporter | None = None) -> int:
+    report = reporter or Silent()
+    report.phase("Lecture de la base")
+    frame = {"candidates": candidates_frame, "scores": scores_frame, "results": results_frame}[
+        kind
+    ]()
+    report.phase("Écriture du fichier", frame.height)
+    write_frame(frame, Path(path))
+    report.advance(frame.height)
+    return frame.height

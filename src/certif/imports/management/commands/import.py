@@ -1,0 +1,48 @@
+"""``certif import candidates|scores FILE``: all or nothing, every error listed."""
+
+from __future__ import annotations
+
+from argparse import ArgumentParser
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from certif.core.progress import reporter_for
+from certif.imports.candidates import CandidatesReport, import_candidates
+from certif.imports.reading import FileRejected
+from certif.imports.scores import ScoresReport, import_scores
+
+
+class Command(BaseCommand):
+    help = "Importe des candidats ou des notes depuis un fichier CSV ou XLSX (tout ou rien)."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        kinds = parser.add_subparsers(dest="kind", required=True)
+        candidates = kinds.add_parser("candidates", help="candidats (numéro connu : mise à jour)")
+        candidates.add_argument("file", metavar="FILE")
+        scores = kinds.add_parser("scores", help="notes, une ligne par valeur")
+        scores.add_argument("file", metavar="FILE")
+        scores.add_argument(
+            "--replace",
+            action="store_true",
+            help="remplace une note déjà enregistrée par une valeur différente (l'historique la garde)",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            report: CandidatesReport | ScoresReport
+            with reporter_for() as reporter:
+                if options["kind"] == "candidates":
+                    report = import_candidates(options["file"], reporter=reporter)
+                else:
+                    report = import_scores(
+                        options["file"], replace=options["replace"], reporter=reporter
+                    )
+        except FileRejected as rejected:
+            self.stderr.write(
+                f"Fichier refusé, rien n'a été enregistré ({rejected.total} erreur(s)) :"
+            )
+            self.stderr.write(rejected.describe())
+            raise SystemExit(1) from None
+        for line in report.lines():
+            self.stdout.write(line)

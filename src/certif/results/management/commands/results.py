@@ -1,0 +1,56 @@
+"""``certif results``: every candidate's decision, read from the stored results."""
+
+from __future__ import annotations
+
+import csv
+from argparse import ArgumentParser
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from certif.core.progress import reporter_for
+from certif.results import presenting
+from certif.results.services import iter_results, recompute_all
+
+
+class Command(BaseCommand):
+    help = "Affiche les décisions (statut et note de chaque bloc, explication)."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument("--format", choices=["table", "json", "csv"], default="table")
+        parser.add_argument(
+            "--session", metavar="CODE", help="les candidats ayant une feuille dans cette session"
+        )
+        parser.add_argument("--candidate", metavar="NUMERO", help="un seul candidat")
+        parser.add_argument(
+            "--recompute",
+            action="store_true",
+            help="recalcule d'abord les décisions de tous les candidats (après un changement de règles)",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["recompute"]:
+            with reporter_for() as reporter:
+                reporter.phase("Calcul des résultats")
+                recompute_all(progress=reporter.advance)
+        results = iter_results(session=options["session"], candidate=options["candidate"])
+        if options["candidate"]:
+            found = list(results)
+            if not found:
+                raise CommandError(f"candidat inconnu : {options['candidate']}")
+            results = iter(found)
+        output = options["format"]
+        if output == "json":
+            for piece in presenting.json_chunks(results):
+                self.stdout.write(piece, ending="")
+        elif output == "csv":
+            writer = csv.writer(self.stdout, delimiter=";", lineterminator="\n")
+            first = True
+            for numero, decision in results:
+                if first:
+                    writer.writerow(presenting.csv_header(decision))
+                    first = False
+                writer.writerow(presenting.csv_row(numero, decision))
+        else:
+            for line in presenting.table_lines(results):
+                self.stdout.write(line)

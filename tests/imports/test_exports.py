@@ -1,0 +1,87 @@
+"""Exports can be imported again unchanged."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from certif.candidates.models import Candidate
+from certif.domain.referential.schema import Referential
+from certif.grading.models import Score
+from certif.imports.candidates import import_candidates
+from certif.imports.exports import export
+from certif.imports.reading import read_table
+from certif.imports.scores import import_scores
+from tests.builders import score_rows, thesis_rows
+from tests.imports.files import SCORE_HEADER, write_csv
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def graded(ccab: Referential, candidates: list[Candidate], tmp_path: Path) -> None:
+    rows = (
+        score_rows(ccab, "C001", "B1", "14.25")
+        + thesis_rows(ccab, "C001")
+        + score_rows(ccab, "C002", "B3", "13.8", part="pme")
+    )
+    import_scores(write_csv(tmp_path / "n.csv", SCORE_HEADER, rows))
+
+
+@pytest.mark.parametrize("suffix", ["csv", "xlsx"])
+def test_exported_scores_import_again_without_any_change(
+    graded: None, tmp_path: Path, suffix: str
+) -> None:
+    path = tmp_path / f"scores.{suffix}"
+    rows = export("scores", path)
+    assert rows == Score.objects.count()
+    report = import_scores(path)
+    assert (report.created, report.replaced, report.unchanged) == (0, 0, rows)
+
+
+@pytest.mark.parametrize("suffix", ["csv", "xlsx"])
+def test_exported_candidates_import_again_without_any_change(
+    graded: None, tmp_path: Path, suffix: str
+) -> None:
+    path = tmp_path / f"candidats.{suffix}"
+    export("candidates", path)
+    report = import_candidates(path)
+    assert (report.created, report.updated, report.unchanged) == (0, 0, 2)
+
+
+def test_exported_csv_opens_in_a_french_spreadsheet(graded: None, tmp_path: Path) -> None:
+    path = tmp_path / "scores.csv"
+    export("scores", path)
+    raw = path.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    assert (
+        "candidat;session;bloc;partie;critere;valeur;evaluateur"
+        in raw.decode("utf-8-sig").splitlines()[0]
+    )
+    assert ";B1Cr1;4,00;" in raw.decode("utf-8-sig")
+
+
+def test_exported_results_give_statuses_scores_and_explanation(
+    graded: None, tmp_path: Path
+) -> None:
+    path = tmp_path / "resultats.csv"
+    export("results", path)
+    frame = read_table(path)
+    first = frame.row(0, named=True)
+    assert first["candidat"] == "C001"
+    assert first["b1_statut"] == "validated"
+    assert first["b1_note"] == "14,25"
+    assert first["explication"].startswith("Certification non obtenue.")
+
+
+@pytest.mark.parametrize("suffix", ["csv", "xlsx"])
+def test_filled_in_templates_import_as_they_are(
+    ccab: Referential, version: object, tmp_path: Path, suffix: str
+) -> None:
+    from certif.imports.templates import write_templates
+
+    write_templates(ccab, tmp_path)
+    assert import_candidates(tmp_path / f"candidats.{suffix}").created == 2
+    report = import_scores(tmp_path / f"notes.{suffix}")
+    assert report.created > 0

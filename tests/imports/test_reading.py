@@ -1,0 +1,89 @@
+"""Reading CSV and XLSX files: separators, BOM, line numbers, every cell as typed."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from certif.imports import reading
+from certif.imports.reading import LINE, FileRejected, read_table
+from tests.imports.files import write_xlsx
+
+cells = st.text(
+    alphabet=st.characters(
+        blacklist_categories=["Cs", "Cc"], blacklist_characters='";,\u2028\u2029\x85'
+    ),
+    max_size=12,
+).map(str.strip)
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture], max_examples=60)
+@given(
+    rows=st.lists(st.tuples(cells.filter(bool), cells, cells), min_size=1, max_size=20),
+    separator=st.sampled_from([";", ","]),
+    bom=st.booleans(),
+)
+def test_any_csv_reads_back_cell_for_cell_with_its_line(
+    tmp_path: Path, rows: list[tuple[str, str, str]], separator: str, bom: bool
+) -> None:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=separator, lineterminator="\n")
+    writer.writerow(["a", "b", "c"])
+    writer.writerows(rows)
+    path = tmp_path / "f.csv"
+    path.write_bytes((reading.BOM if bom else b"") + buffer.getvalue().encode("utf-8"))
+    frame = read_table(path)
+    assert frame.select("a", "b", "c").rows() == rows
+    assert frame[LINE].to_list() == list(range(2, len(rows) + 2))
+
+
+def test_blank_lines_are_skipped_and_lines_keep_their_number(tmp_path: Path) -> None:
+    path = tmp_path / "f.csv"
+    path.write_text("a;b\n1;2\n\n3;4\n", encoding="utf-8")
+    assert read_table(path)[LINE].to_list() == [2, 4]
+
+
+def test_a_row_with_the_wrong_number_of_cells_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "f.csv"
+    path.write_text("a;b\n1;2\n3;4;5\n", encoding="utf-8")
+    with pytest.raises(FileRejected, match="ligne 3 : 3 cellules au lieu de 2"):
+        read_table(path)
+
+
+def test_a_file_not_in_utf8_is_refused_with_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "f.csv"
+    path.write_bytes("a;b\n1;2\nLef\xe8vre;3\n".encode("latin-1"))
+    with pytest.raises(FileRejected, match=r"ligne 3 : f\.csv n.est pas encodé en UTF-8"):
+        read_table(path)
+
+
+def test_an_unknown_extension_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "f.ods"
+    path.write_bytes(b"x")
+    with pytest.raises(FileRejected, match="format non reconnu"):
+        read_table(path)
+
+
+def test_xlsx_cells_read_as_a_person_typed_them(tmp_path: Path) -> None:
+    from datetime import date
+
+    path = write_xlsx(
+        tmp_path / "f.xlsx", ["a", "b", "c"], [[2.5, 12, date(1990, 3, 12)], [None, "oui", 0.75]]
+    )
+    frame = read_table(path)
+    assert frame.select("a", "b", "c").rows() == [("2.5", "12", "1990-03-12"), ("", "oui", "0.75")]
+
+
+def test_big_files_take_the_fast_reader_with_the_same_result(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "f.csv"
+    path.write_text("a;b\n" + "".join(f"{i};x{i}\n" for i in range(1000)), encoding="utf-8")
+    exact = read_table(path)
+    monkeypatch.setattr(reading, "SMALL_FILE", 10)
+    assert read_table(path).equals(exact)

@@ -1,0 +1,69 @@
+"""Stored results stay current and cost one query to read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from certif.candidates.models import Candidate
+from certif.domain.referential.schema import Referential
+from certif.domain.rules.results import Status
+from certif.imports.scores import import_scores
+from certif.results.models import CandidateResult
+from certif.results.services import iter_results, recompute_all, recompute_candidate
+from tests.builders import score_rows
+from tests.imports.files import SCORE_HEADER, write_csv
+
+pytestmark = pytest.mark.django_db
+
+
+def test_results_of_the_whole_population_are_read_in_one_query(
+    ccab: Referential, candidates: list[Candidate], tmp_path: Path
+) -> None:
+    rows = score_rows(ccab, "C001", "B1", "13") + score_rows(ccab, "C002", "B1", "9")
+    import_scores(write_csv(tmp_path / "n.csv", SCORE_HEADER, rows))
+    with CaptureQueriesContext(connection) as queries:
+        results = list(iter_results())
+    assert [numero for numero, _ in results] == ["C001", "C002"]
+    assert len(queries.captured_queries) == 1
+
+
+def test_results_can_be_limited_to_a_session(
+    ccab: Referential, candidates: list[Candidate], tmp_path: Path
+) -> None:
+    rows = score_rows(ccab, "C001", "B1", "13", session="2026-06") + score_rows(
+        ccab, "C002", "B1", "13", session="2026-12"
+    )
+    import_scores(write_csv(tmp_path / "n.csv", SCORE_HEADER, rows))
+    assert [numero for numero, _ in iter_results(session="2026-12")] == ["C002"]
+
+
+def test_results_name_the_referential_version_they_used(
+    ccab: Referential, candidates: list[Candidate], tmp_path: Path
+) -> None:
+    import_scores(write_csv(tmp_path / "n.csv", SCORE_HEADER, score_rows(ccab, "C001", "B1", "13")))
+    result = CandidateResult.objects.get(candidate__numero="C001")
+    assert result.decision.referential == "CCAB 2026.1"
+    assert result.referential_version.code == "CCAB"
+
+
+def test_recomputing_one_candidate_matches_the_stored_result(
+    ccab: Referential, candidates: list[Candidate], tmp_path: Path
+) -> None:
+    import_scores(
+        write_csv(
+            tmp_path / "n.csv", SCORE_HEADER, score_rows(ccab, "C001", "B3", "13.75", part="eti")
+        )
+    )
+    stored = CandidateResult.objects.get(candidate__numero="C001").decision
+    assert recompute_candidate(candidates[0]) == stored
+    assert stored.blocks["B3"].parts["eti"].status is Status.NOT_VALIDATED
+
+
+def test_recompute_all_writes_one_result_per_candidate(candidates: list[Candidate]) -> None:
+    CandidateResult.objects.all().delete()
+    assert recompute_all() == 2
+    assert CandidateResult.objects.count() == 2
