@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from certif.demo.generator import distribute_total
 from certif.domain.referential.schema import Block, CriterionKind, Referential
 from certif.domain.rules.engine import Sheet, Value
 
@@ -17,16 +18,8 @@ def points_criteria(block: Block) -> list[tuple[str, Decimal]]:
 
 
 def values_totalling(block: Block, total: Decimal) -> dict[str, Value]:
-    """Spread ``total`` raw points over the block's criteria, filling each up to its maximum in turn."""
-    remaining = Decimal(total)
-    values: dict[str, Value] = {}
-    for code, maximum in points_criteria(block):
-        given = min(maximum, remaining)
-        values[code] = given
-        remaining -= given
-    if remaining:
-        raise ValueError(f"{total} exceeds the maxima of {block.code}")
-    return values
+    """``total`` raw points spread over the block's criteria within their maxima."""
+    return dict(distribute_total(block, total))
 
 
 def sheet(

@@ -121,3 +121,17 @@ def test_serve_answers_pages_and_static_files(served: str) -> None:
         assert "csrfmiddlewaretoken" in page.read().decode()
     with urllib.request.urlopen(f"{served}/static/admin/css/base.css", timeout=10) as css:
         assert css.status == 200
+
+
+@pytest.mark.django_db
+def test_init_with_demo_loads_a_cohort_once() -> None:
+    from certif.candidates.models import Candidate
+    from certif.results.models import CandidateResult
+
+    out = StringIO()
+    call_command("init", "--demo", stdout=out)
+    assert "Cohorte de démonstration : 60 candidats" in out.getvalue()
+    assert Candidate.objects.count() == CandidateResult.objects.count() == 60
+    call_command("init", "--demo", stdout=out)
+    assert Candidate.objects.count() == 60
+    assert CandidateResult.objects.filter(certified=True).exists()

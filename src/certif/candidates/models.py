@@ -11,23 +11,23 @@ from django.db import models
 from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
+from certif.imports.columns import ACCESS_PATHS
 
-class AccessPath(models.TextChoices):
-    """The register's own list (modaliteAcces)."""
-
-    INITIAL = "FORMATION_INITIALE_HORS_APPRENTISSAGE", _("Formation initiale hors apprentissage")
-    APPRENTICESHIP = "FORMATION_INITIALE_APPRENTISSAGE", _("Formation initiale en apprentissage")
-    CONTINUING = (
-        "FORMATION_CONTINUE_HORS_CONTRAT_DE_PROFESSIONNALISATION",
-        _("Formation continue hors contrat de professionnalisation"),
-    )
-    PROFESSIONALISATION = (
-        "FORMATION_CONTINUE_CONTRAT_DE_PROFESSIONNALISATION",
-        _("Formation continue en contrat de professionnalisation"),
-    )
-    VAE = "VAE", _("Validation des acquis de l'expérience (VAE)")
-    FOREIGN_DIPLOMA = "EQUIVALENCE_DIPLOME_ETRANGER", _("Équivalence de diplôme étranger")
-    INDEPENDENT = "CANDIDAT_LIBRE", _("Candidat libre")
+ACCESS_PATH_LABELS = {
+    "FORMATION_INITIALE_HORS_APPRENTISSAGE": _("Formation initiale hors apprentissage"),
+    "FORMATION_INITIALE_APPRENTISSAGE": _("Formation initiale en apprentissage"),
+    "FORMATION_CONTINUE_HORS_CONTRAT_DE_PROFESSIONNALISATION": _(
+        "Formation continue hors contrat de professionnalisation"
+    ),
+    "FORMATION_CONTINUE_CONTRAT_DE_PROFESSIONNALISATION": _(
+        "Formation continue en contrat de professionnalisation"
+    ),
+    "VAE": _("Validation des acquis de l'expérience (VAE)"),
+    "EQUIVALENCE_DIPLOME_ETRANGER": _("Équivalence de diplôme étranger"),
+    "CANDIDAT_LIBRE": _("Candidat libre"),
+}
+# The register's own list (modaliteAcces), in its order, with French labels.
+ACCESS_PATH_CHOICES = [(code, ACCESS_PATH_LABELS[code]) for code in ACCESS_PATHS]
 
 
 class Sex(models.TextChoices):
@@ -59,7 +59,7 @@ class Candidate(models.Model):
     email = models.EmailField(_("courriel"), blank=True)
     phone = models.CharField(_("téléphone"), max_length=32, blank=True)
     access_path = models.CharField(
-        _("voie d'accès"), max_length=64, choices=AccessPath.choices, blank=True
+        _("voie d'accès"), max_length=64, choices=ACCESS_PATH_CHOICES, blank=True
     )
     registration_date = models.DateField(_("date d'inscription"), null=True, blank=True)
     extra_time_percent = models.PositiveSmallIntegerField(

@@ -16,34 +16,18 @@ from typing import Any
 import polars as pl
 from django.db import transaction
 
-from certif.candidates.models import NAME_MAX, AccessPath, Candidate, Sex
+from certif.candidates.models import NAME_MAX, Candidate, Sex
 from certif.core import audit
 from certif.core.audit import Actor
 from certif.core.progress import Reporter, Silent
 from certif.grading.models import ImportBatch
 from certif.imports import checks
+from certif.imports.columns import ACCESS_PATHS, CANDIDATE_COLUMNS, CANDIDATE_REQUIRED
 from certif.imports.reading import LINE, read_table
 from certif.results.services import recompute
 
-# Every column, in the documented order (docs/formats.md); exports write them in this order.
-COLUMNS = (
-    "numero",
-    "nom_naissance",
-    "nom_usage",
-    "prenoms",
-    "sexe",
-    "date_naissance",
-    "code_commune_naissance",
-    "commune_naissance",
-    "pays_naissance",
-    "email",
-    "telephone",
-    "voie_acces",
-    "date_inscription",
-    "temps_majore",
-    "amenagements",
-)
-REQUIRED = ("numero", "nom_naissance", "prenoms", "date_naissance")
+COLUMNS = CANDIDATE_COLUMNS
+REQUIRED = CANDIDATE_REQUIRED
 OPTIONAL = tuple(column for column in COLUMNS if column not in REQUIRED)
 MAX_FIRST_NAMES = 3
 EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
@@ -107,7 +91,7 @@ def _parsed(frame: pl.DataFrame) -> pl.DataFrame:
 
 def _checks(frame: pl.DataFrame) -> list[pl.DataFrame]:
     today = date.today()
-    access_paths = [choice.value for choice in AccessPath]
+    access_paths = list(ACCESS_PATHS)
     errors = checks.required_values(frame, REQUIRED)
     errors += [
         checks.too_long(frame, column, NAME_MAX)

@@ -28,6 +28,7 @@ from certif.domain.referential.schema import CriterionKind
 from certif.domain.values import INTEGER_PATTERN, POINTS_PATTERN, YES_NO_WORDS
 from certif.grading.models import ImportBatch, Score, ScoreChange, ScoreSheet, SheetStatus
 from certif.imports import checks
+from certif.imports.columns import SCORE_COLUMNS, SCORE_OPTIONAL
 from certif.imports.reading import FileRejected, Problem, read_table
 from certif.imports.stored import stored_as_text
 from certif.referential.models import Block, Criterion, Part
@@ -35,8 +36,8 @@ from certif.referential.services import current_version
 from certif.results.services import recompute
 from certif.sessions.models import Enrolment, ExamSession
 
-REQUIRED = ("candidat", "session", "bloc", "partie", "critere", "valeur")
-OPTIONAL = ("evaluateur",)
+REQUIRED = SCORE_COLUMNS
+OPTIONAL = SCORE_OPTIONAL
 KEY = ["candidate_id", "session_code", "block_id", "part_code"]
 
 

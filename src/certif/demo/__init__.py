@@ -1,0 +1,1 @@
+"""Reproducible demonstration data: candidates and score sheets, generated from a référentiel."""

@@ -1,0 +1,40 @@
+"""The columns of the import files (docs/formats.md), and the register's access paths.
+
+Pure data, no Django: the importers, the exports and the demo generator share it.
+"""
+
+from __future__ import annotations
+
+# Every candidates column, in the documented order; exports write them in this order.
+CANDIDATE_COLUMNS: tuple[str, ...] = (
+    "numero",
+    "nom_naissance",
+    "nom_usage",
+    "prenoms",
+    "sexe",
+    "date_naissance",
+    "code_commune_naissance",
+    "commune_naissance",
+    "pays_naissance",
+    "email",
+    "telephone",
+    "voie_acces",
+    "date_inscription",
+    "temps_majore",
+    "amenagements",
+)
+CANDIDATE_REQUIRED: tuple[str, ...] = ("numero", "nom_naissance", "prenoms", "date_naissance")
+
+SCORE_COLUMNS: tuple[str, ...] = ("candidat", "session", "bloc", "partie", "critere", "valeur")
+SCORE_OPTIONAL: tuple[str, ...] = ("evaluateur",)
+
+# The national register's list (modaliteAcces in the Caisse des Dépôts schema).
+ACCESS_PATHS: tuple[str, ...] = (
+    "FORMATION_INITIALE_HORS_APPRENTISSAGE",
+    "FORMATION_INITIALE_APPRENTISSAGE",
+    "FORMATION_CONTINUE_HORS_CONTRAT_DE_PROFESSIONNALISATION",
+    "FORMATION_CONTINUE_CONTRAT_DE_PROFESSIONNALISATION",
+    "VAE",
+    "EQUIVALENCE_DIPLOME_ETRANGER",
+    "CANDIDAT_LIBRE",
+)
