@@ -2,4 +2,6 @@ import sys
 
 from certif.cli import main
 
-sys.exit(main())
+# Guarded: worker processes (spawned) import this module without running the command.
+if __name__ == "__main__":
+    sys.exit(main())

@@ -256,3 +256,20 @@ def test_the_memoire_imports_yes_no_and_page_count(
     )
     decision = CandidateResult.objects.get(candidate__numero="C002").decision
     assert decision.blocks["MEM"].status is Status.NOT_VALIDATED
+
+
+def test_a_large_import_decides_in_a_worker_process_with_the_same_results(
+    ccab: Referential, candidates: list[Candidate], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from certif.imports import scores
+
+    monkeypatch.setattr(scores, "WORKER_THRESHOLD", 1)
+    rows = [
+        *score_rows(ccab, "C001", "B1", "14.5"),
+        *score_rows(ccab, "C002", "B3", "13.75", part="eti"),
+    ]
+    import_scores(write_csv(tmp_path / "n.csv", SCORE_HEADER, rows))
+    first = CandidateResult.objects.get(candidate__numero="C001").decision
+    second = CandidateResult.objects.get(candidate__numero="C002").decision
+    assert first.blocks["B1"].status is Status.VALIDATED
+    assert second.blocks["B3"].parts["eti"].status is Status.NOT_VALIDATED

@@ -7,6 +7,8 @@ table's columns, already in their stored form.
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
@@ -15,6 +17,7 @@ import polars as pl
 from django.db import connection
 
 BATCH = 200_000
+logger = logging.getLogger(__name__)
 
 Progress = Callable[[int], None]
 
@@ -28,6 +31,7 @@ def stored_datetime(moment: datetime) -> str:
 def insert_frame(table: str, frame: pl.DataFrame, progress: Progress | None = None) -> None:
     if frame.is_empty():
         return
+    started = time.perf_counter()
     quote = connection.ops.quote_name
     columns = ", ".join(quote(c) for c in frame.columns)
     with connection.cursor() as cursor:
@@ -46,6 +50,7 @@ def insert_frame(table: str, frame: pl.DataFrame, progress: Progress | None = No
                 )
             if progress is not None:
                 progress(batch.height)
+    logger.info("insert %s: %d rows in %.1f s", table, frame.height, time.perf_counter() - started)
 
 
 def fetch_frame(sql: str, params: Sequence[Any], schema: Mapping[str, Any]) -> pl.DataFrame:

@@ -13,6 +13,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from certif.candidates.models import Candidate
+from certif.core.fields import RowIdField
 from certif.domain import values
 from certif.referential.models import Block, Criterion
 from certif.sessions.models import ExamSession
@@ -24,6 +25,7 @@ class SheetStatus(models.TextChoices):
 
 
 class ScoreSheet(models.Model):
+    id = RowIdField(primary_key=True)
     candidate = models.ForeignKey(
         Candidate, verbose_name=_("candidat"), on_delete=models.CASCADE, related_name="sheets"
     )
@@ -92,12 +94,23 @@ class ImportBatch(models.Model):
 
 
 class Score(models.Model):
-    sheet = models.ForeignKey(ScoreSheet, on_delete=models.CASCADE, related_name="scores")
-    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
+    id = RowIdField(primary_key=True)
+    # Millions of rows: the unique (sheet, criterion) is the only index.
+    sheet = models.ForeignKey(
+        ScoreSheet, on_delete=models.CASCADE, related_name="scores", db_index=False
+    )
+    criterion = models.ForeignKey(
+        Criterion, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     value = models.IntegerField(_("valeur (forme stockée)"))
     comment = models.TextField(_("commentaire"), blank=True)
     batch = models.ForeignKey(
-        ImportBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="scores"
+        ImportBatch,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="scores",
+        db_index=False,
     )
 
     class Meta:

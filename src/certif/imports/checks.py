@@ -27,7 +27,7 @@ def errors_where(
     return frame.filter(condition).select(
         pl.col(LINE).alias("line"),
         pl.lit(column).alias("column"),
-        pl.col(column).alias("value"),
+        pl.col(column).cast(pl.String).alias("value"),
         text.cast(pl.String).alias("message"),
     )
 
@@ -99,3 +99,14 @@ def raise_if_any(errors: Sequence[pl.DataFrame]) -> None:
     )
     if found is not None:
         raise FileRejected.from_frame(found)
+
+
+def attach(frame: pl.DataFrame, table: pl.DataFrame, on: str | list[str]) -> pl.DataFrame:
+    """Add ``table``'s other columns to ``frame`` by a left join on ``on`` (unique in ``table``).
+
+    Only the key columns go through the join, so a frame of millions of rows is never
+    copied whole: the new columns are attached to it as they are.
+    """
+    keys = [on] if isinstance(on, str) else on
+    found = frame.select(keys).join(table, on=keys, how="left", maintain_order="left")
+    return frame.with_columns(found.drop(keys))

@@ -9,8 +9,9 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import mmap
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -136,44 +137,54 @@ def _read_csv_exactly(text: str, separator: str) -> pl.DataFrame:
     return _frame(header, rows, lines)
 
 
-def _read_csv_fast(raw: bytes, separator: str) -> pl.DataFrame | None:
-    """polars for big files; None when a cell spans lines (the exact reader then takes over)."""
+def _read_csv_fast(
+    path: Path, separator: str, header: list[str], categorical: Collection[str]
+) -> pl.DataFrame | None:
+    """polars straight from the file, for big files. None when the exact reader must take over:
+    blank lines (it numbers lines as the file does), a cell spanning lines, a malformed row."""
+    with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        if re.search(rb"\n[ \t\r]*\n", data):
+            return None
+        quoted = data.find(b'"') != -1
     try:
         frame = pl.read_csv(
-            raw,
+            path,
             separator=separator,
+            new_columns=header,
             infer_schema=False,
+            schema_overrides={c: pl.Categorical for c in categorical if c in header},
             empty_string_is_null=False,
             raise_if_empty=True,
         )
     except pl.exceptions.PolarsError:
         return None
-    header = [c.strip().lower() for c in frame.columns]
-    _check_header(header)
-    frame = frame.rename(dict(zip(frame.columns, header, strict=True)))
+    texts = [c for c in header if frame.schema[c] == pl.String]
     if (
-        b'"' in raw
+        quoted
         and frame.select(
-            pl.any_horizontal(pl.col(c).str.contains("\n", literal=True) for c in header).any()
+            pl.any_horizontal(pl.col(c).str.contains("\n", literal=True) for c in texts).any()
         ).item()
     ):
         return None
-    if re.search(rb"\n[ \t\r]*\n", raw):
-        return None  # blank lines: the exact reader numbers lines as the file does
     return frame.with_columns(pl.int_range(2, pl.len() + 2, dtype=pl.Int64).alias(LINE))
 
 
-def read_csv(path: Path) -> pl.DataFrame:
-    raw = path.read_bytes().removeprefix(BOM)
-    text = _decode(raw, path.name)
-    if not text.strip():
+def read_csv(path: Path, categorical: Collection[str] = ()) -> pl.DataFrame:
+    with path.open("rb") as handle:
+        start = handle.read(65536).removeprefix(BOM)
+    if not start.strip():
         raise FileRejected([Problem(None, None, None, "le fichier est vide")])
-    separator = detect_separator(text.split("\n", 1)[0])
-    if len(raw) > SMALL_FILE:
-        frame = _read_csv_fast(raw, separator)
+    first_line = start.split(b"\n", 1)[0].decode("utf-8", errors="replace")
+    separator = detect_separator(first_line)
+    if path.stat().st_size > SMALL_FILE:
+        header = [
+            cell.strip().lower() for cell in next(csv.reader([first_line], delimiter=separator))
+        ]
+        _check_header(header)
+        frame = _read_csv_fast(path, separator, header, categorical)
         if frame is not None:
             return frame
-    return _read_csv_exactly(text, separator)
+    return _read_csv_exactly(_decode(path.read_bytes(), path.name), separator)
 
 
 def cell_text(value: Any) -> str:
@@ -232,8 +243,24 @@ def read_xlsx(path: Path) -> pl.DataFrame:
     return _frame(header, data, lines)
 
 
-def read_table(path: str | Path) -> pl.DataFrame:
-    """The file's rows as text, with a ``__line`` column; raise ``FileRejected`` if unreadable."""
+def _stripped(frame: pl.DataFrame, categorical: Collection[str]) -> pl.DataFrame:
+    """Cells without surrounding spaces; repeated values as categories (a few bytes a row)."""
+    texts = [c for c in frame.columns if c != LINE and c not in categorical]
+    frame = frame.with_columns(pl.col(c).str.strip_chars() for c in texts)
+    for column in (c for c in categorical if c in frame.columns):
+        values = frame[column].unique().drop_nulls().cast(pl.String)
+        text = pl.col(column).cast(pl.String)
+        stripped = text.str.strip_chars() if (values.str.strip_chars() != values).any() else text
+        frame = frame.with_columns(stripped.fill_null("").cast(pl.Categorical))
+    return frame
+
+
+def read_table(path: str | Path, categorical: Collection[str] = ()) -> pl.DataFrame:
+    """The file's rows as text, with a ``__line`` column; raise ``FileRejected`` if unreadable.
+
+    Columns named in ``categorical`` (few distinct values over many rows) are stored as
+    categories, which keeps a file of millions of rows small in memory.
+    """
     file = Path(path)
     if not file.is_file():
         raise FileRejected([Problem(None, None, None, f"fichier introuvable : {file}")])
@@ -241,9 +268,9 @@ def read_table(path: str | Path) -> pl.DataFrame:
     if suffix == ".xlsx":
         frame = read_xlsx(file)
     elif suffix in (".csv", ".txt"):
-        frame = read_csv(file)
+        frame = read_csv(file, categorical)
     else:
         raise FileRejected(
             [Problem(None, None, None, f"format non reconnu « {suffix} » : attendu .csv ou .xlsx")]
         )
-    return frame.with_columns(pl.col(c).str.strip_chars() for c in frame.columns if c != LINE)
+    return _stripped(frame, categorical)

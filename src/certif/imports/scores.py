@@ -1,16 +1,22 @@
 """``certif import scores``: scores in long format, checked as a whole, written all at once.
 
-The file is checked set-wise (polars joins and expressions, no Python loop per row)
-against the candidates, the sessions and the référentiel of each session. On any
-error nothing is written. Otherwise, in one transaction: unknown sessions are
-created, sheets, enrolments and scores inserted in bulk, replaced scores updated
-with their history, and every candidate concerned gets their decision recomputed.
+The file is checked set-wise, never with a Python loop per row: each distinct
+(block, part, criterion) and each distinct (criterion, value) is resolved once in a
+small table, then joined back to the millions of rows by integer keys. On any error
+nothing is written. Otherwise, in one transaction: unknown sessions are created,
+sheets, enrolments and scores inserted in bulk, replaced scores updated with their
+history, and every candidate concerned gets their decision recomputed — for a large
+import in a worker process, while this one writes.
 """
 
 from __future__ import annotations
 
 import hashlib
+import subprocess
+import sys
+import tempfile
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import polars as pl
@@ -29,16 +35,22 @@ from certif.domain.values import INTEGER_PATTERN, POINTS_PATTERN, YES_NO_WORDS
 from certif.grading.models import ImportBatch, Score, ScoreChange, ScoreSheet, SheetStatus
 from certif.imports import checks
 from certif.imports.columns import SCORE_COLUMNS, SCORE_OPTIONAL
-from certif.imports.reading import FileRejected, Problem, read_table
+from certif.imports.reading import LINE, FileRejected, Problem, read_table
 from certif.imports.stored import stored_as_text
-from certif.referential.models import Block, Criterion, Part
+from certif.referential.models import Block, Criterion, Part, ReferentialVersion
 from certif.referential.services import current_version
-from certif.results.services import recompute
+from certif.results import batch
+from certif.results.services import engines, fetch_rows, store
 from certif.sessions.models import Enrolment, ExamSession
 
 REQUIRED = SCORE_COLUMNS
 OPTIONAL = SCORE_OPTIONAL
-KEY = ["candidate_id", "session_code", "block_id", "part_code"]
+# Few distinct values over many rows: stored as categories.
+REPEATED = ("session", "bloc", "partie", "critere", "valeur", "evaluateur")
+UNIT = ["version_id", "bloc", "partie", "critere"]
+SHEET = ["candidate_id", "session_id", "block_id", "part_code"]
+# Above this many candidates to decide, a worker process decides while this one writes.
+WORKER_THRESHOLD = 5000
 
 
 @dataclass
@@ -62,17 +74,17 @@ class ScoresReport:
         return lines
 
 
-# -- the référentiel as frames ---------------------------------------------------------------
+# -- the référentiel as small tables ---------------------------------------------------------
 
 
-def _catalog(version_ids: list[int]) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    blocks = pl.DataFrame(
-        list(
-            Block.objects.filter(version_id__in=version_ids).values_list("version_id", "id", "code")
-        ),
-        schema={"version_id": pl.Int64, "block_id": pl.Int64, "block_code": pl.String},
-        orient="row",
-    )
+@dataclass(frozen=True)
+class _Catalog:
+    blocks: pl.DataFrame
+    parts: pl.DataFrame
+    criteria: pl.DataFrame
+
+
+def _catalog(version_ids: list[int]) -> _Catalog:
     parts = pl.DataFrame(
         list(
             Part.objects.filter(block__version_id__in=version_ids).values_list("block_id", "code")
@@ -80,51 +92,66 @@ def _catalog(version_ids: list[int]) -> tuple[pl.DataFrame, pl.DataFrame, pl.Dat
         schema={"block_id": pl.Int64, "part_code": pl.String},
         orient="row",
     )
-    has_parts = parts.group_by("block_id").agg(
+    part_lists = parts.group_by("block_id").agg(
         pl.col("part_code").sort().str.join(", ").alias("part_list")
     )
-    blocks = blocks.join(has_parts, on="block_id", how="left").with_columns(
-        pl.col("block_code").str.to_lowercase().alias("bloc_key"),
-        pl.col("part_list").is_not_null().alias("has_parts"),
+    blocks = (
+        pl.DataFrame(
+            list(
+                Block.objects.filter(version_id__in=version_ids).values_list(
+                    "version_id", "id", "code"
+                )
+            ),
+            schema={"version_id": pl.Int64, "block_id": pl.Int64, "block_code": pl.String},
+            orient="row",
+        )
+        .join(part_lists, on="block_id", how="left")
+        .with_columns(
+            pl.col("block_code").str.to_lowercase().alias("bloc_key"),
+            pl.col("part_list").is_not_null().alias("has_parts"),
+        )
+    )
+    rows = Criterion.objects.filter(block__version_id__in=version_ids).values_list(
+        "block__version_id", "id", "code", "block_id", "block__code", "kind", "max_points"
     )
     criteria = pl.DataFrame(
-        list(
-            Criterion.objects.filter(block__version_id__in=version_ids).values_list(
-                "block__version_id", "id", "code", "block_id", "block__code", "kind", "max_points"
-            )
-        ),
+        [
+            (version, pk, code, block_id, block_code, kind,
+             int(maximum * 100) if maximum is not None else None,
+             format_quantity(maximum) if maximum is not None else "")
+            for version, pk, code, block_id, block_code, kind, maximum in rows
+        ],
         schema={
-            "version_id": pl.Int64,
-            "criterion_id": pl.Int64,
-            "criterion_code": pl.String,
-            "criterion_block_id": pl.Int64,
-            "criterion_block_code": pl.String,
-            "kind": pl.String,
-            "max_points": pl.Object,
+            "version_id": pl.Int64, "criterion_id": pl.Int64, "criterion_code": pl.String,
+            "criterion_block_id": pl.Int64, "criterion_block_code": pl.String, "kind": pl.String,
+            "max_stored": pl.Int64, "max_text": pl.String,
         },
         orient="row",
-    )
-    criteria = criteria.with_columns(
-        pl.Series(
-            "max_stored",
-            [int(m * 100) if m is not None else None for m in criteria["max_points"]],
-            dtype=pl.Int64,
-        ),
-        pl.Series(
-            "max_text",
-            [format_quantity(m) if m is not None else "" for m in criteria["max_points"]],
-            dtype=pl.String,
-        ),
-        pl.col("criterion_code").str.to_lowercase().alias("critere_key"),
-    ).drop("max_points")
+    ).with_columns(pl.col("criterion_code").str.to_lowercase().alias("critere_key"))  # fmt: skip
     parts = parts.with_columns(pl.col("part_code").str.to_lowercase().alias("partie_key"))
-    return blocks, parts, criteria
+    return _Catalog(blocks, parts, criteria)
 
 
-# -- checks ----------------------------------------------------------------------------------
+# -- checks, each on the distinct values, then joined back to the rows ------------------------
 
 
-def _resolve_candidates(frame: pl.DataFrame) -> pl.DataFrame:
+def _errors_at(frame: pl.DataFrame, found: pl.DataFrame, key: list[str]) -> pl.DataFrame:
+    """The rows of ``frame`` whose key has an error in ``found`` (key, column, message)."""
+    if found.is_empty():
+        return checks.no_errors()
+    hits = frame.select(LINE, *{*key, "bloc", "partie", "critere", "valeur"}).join(
+        found, on=key, how="inner"
+    )
+    quoted = pl.coalesce(
+        pl.when(pl.col("column") == name).then(pl.col(name).cast(pl.String))
+        for name in ("bloc", "partie", "critere", "valeur")
+    )
+    return hits.select(
+        pl.col(LINE).alias("line"), pl.col("column"), quoted.alias("value"), pl.col("message")
+    )
+
+
+def _resolve_candidates(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     numeros = frame["candidat"].unique().to_list()
     candidates = Candidate.objects.all()
     if len(numeros) < 5000:
@@ -134,19 +161,35 @@ def _resolve_candidates(frame: pl.DataFrame) -> pl.DataFrame:
         schema={"candidat": pl.String, "candidate_id": pl.Int64},
         orient="row",
     )
-    return frame.join(known, on="candidat", how="left")
+    frame = checks.attach(frame, known, "candidat")
+    unknown = checks.errors_where(
+        frame,
+        (pl.col("candidat") != "") & pl.col("candidate_id").is_null(),
+        "candidat",
+        "candidat inconnu",
+    )
+    return frame, unknown
 
 
-def _resolve_sessions(frame: pl.DataFrame) -> pl.DataFrame:
-    """Known sessions bring their version; unknown ones will be created on the version in force."""
+def _resolve_sessions(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Each session's id, version and date; an unknown code will be created on the version in force."""
     known = pl.DataFrame(
-        list(ExamSession.objects.values_list("code", "id", "referential_version_id")),
-        schema={"session": pl.String, "session_id": pl.Int64, "version_id": pl.Int64},
+        list(ExamSession.objects.values_list("code", "id", "referential_version_id", "start_date")),
+        schema={
+            "code": pl.String,
+            "session_id": pl.Int64,
+            "version_id": pl.Int64,
+            "session_date": pl.Date,
+        },
         orient="row",
     )
-    frame = frame.join(known, on="session", how="left")
-    unknown = frame.filter(pl.col("session_id").is_null() & (pl.col("session") != ""))
-    if unknown.height:
+    sessions = (
+        frame.select("session")
+        .unique()
+        .with_columns(pl.col("session").cast(pl.String).alias("code"))
+    )
+    sessions = sessions.join(known, on="code", how="left")
+    if sessions.filter(pl.col("session_id").is_null() & (pl.col("code") != "")).height:
         version = current_version()
         if version is None:
             raise FileRejected(
@@ -156,13 +199,88 @@ def _resolve_sessions(frame: pl.DataFrame) -> pl.DataFrame:
                     )
                 ]
             )
-        frame = frame.with_columns(pl.col("version_id").fill_null(version.pk))
-    return frame
+        sessions = sessions.with_columns(pl.col("version_id").fill_null(version.pk))
+    limit = ExamSession._meta.get_field("code").max_length or 32
+    too_long = sessions.filter(pl.col("code").str.len_chars() > limit)
+    frame = checks.attach(frame, sessions.drop("code"), "session")
+    errors = checks.errors_where(
+        frame.join(too_long.select("session"), on="session", how="semi"),
+        pl.lit(True),
+        "session",
+        f"trop long : {limit} caractères au plus",
+    )
+    return frame, errors
 
 
-def _value_checks(frame: pl.DataFrame) -> tuple[pl.DataFrame, list[pl.DataFrame]]:
-    value = pl.col("valeur")
-    points = value.str.replace(",", ".", literal=True)
+def _resolve_units(frame: pl.DataFrame, catalog: _Catalog) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Each distinct (version, bloc, partie, critere): block, part, criterion, or what is wrong."""
+    units = (
+        frame.select(UNIT)
+        .unique()
+        .filter(pl.col("version_id").is_not_null())
+        .with_columns(
+            pl.col("bloc").cast(pl.String).str.to_lowercase().alias("bloc_key"),
+            pl.col("partie").cast(pl.String).str.to_lowercase().alias("partie_key"),
+            pl.col("critere").cast(pl.String).str.to_lowercase().alias("critere_key"),
+        )
+        .join(catalog.blocks, on=["version_id", "bloc_key"], how="left")
+        .join(catalog.criteria, on=["version_id", "critere_key"], how="left")
+        .join(catalog.parts, on=["block_id", "partie_key"], how="left")
+    )
+    block_list = ", ".join(sorted(catalog.blocks["block_code"].unique().to_list()))
+    block_known = pl.col("block_id").is_not_null()
+    criterion_found = pl.col("criterion_id").is_not_null()
+    bloc, partie, critere = (pl.col(c).cast(pl.String) for c in ("bloc", "partie", "critere"))
+    problems = [
+        ("bloc", (bloc != "") & ~block_known, pl.lit(f"bloc inconnu (blocs : {block_list})")),
+        ("critere", (critere != "") & ~criterion_found & block_known,
+         pl.format("critère inconnu du bloc {}", pl.col("block_code"))),
+        ("critere", block_known & criterion_found & (pl.col("criterion_block_id") != pl.col("block_id")),
+         pl.format("le critère {} appartient au bloc {}, pas au bloc {}", pl.col("criterion_code"),
+                   pl.col("criterion_block_code"), pl.col("block_code"))),
+        ("partie", block_known & ~pl.col("has_parts") & (partie != ""),
+         pl.format("le bloc {} n'a pas de parties : laissez la colonne vide", pl.col("block_code"))),
+        ("partie", block_known & pl.col("has_parts") & (partie == ""),
+         pl.format("partie obligatoire pour le bloc {} ({})", pl.col("block_code"), pl.col("part_list"))),
+        ("partie", block_known & pl.col("has_parts") & (partie != "") & pl.col("part_code").is_null(),
+         pl.format("partie inconnue pour le bloc {} ({})", pl.col("block_code"), pl.col("part_list"))),
+    ]  # fmt: skip
+    found = pl.concat(
+        [
+            units.filter(condition).select(
+                *UNIT, pl.lit(column).alias("column"), message.alias("message")
+            )
+            for column, condition, message in problems
+        ]
+    )
+    usable = units.join(found.select(UNIT).unique(), on=UNIT, how="anti").filter(
+        block_known & criterion_found & (bloc != "") & (critere != "")
+    )
+    resolved = usable.select(
+        *UNIT,
+        "block_id",
+        pl.col("part_code").fill_null("").cast(pl.Categorical),
+        "criterion_id",
+        pl.col("kind").cast(pl.Categorical),
+    )
+    return checks.attach(frame, resolved, UNIT), _errors_at(frame, found, UNIT)
+
+
+def _parse_values(frame: pl.DataFrame, catalog: _Catalog) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Each distinct (criterion, value) parsed once: its stored form, or why it is refused."""
+    pairs = (
+        frame.select("criterion_id", "valeur")
+        .filter(pl.col("criterion_id").is_not_null())
+        .unique()
+        .join(
+            catalog.criteria.select(
+                "criterion_id", "criterion_code", "kind", "max_stored", "max_text"
+            ),
+            on="criterion_id",
+        )
+    )
+    text = pl.col("valeur").cast(pl.String)
+    points = text.str.replace(",", ".", literal=True)
     whole = points.str.extract(r"^(\d{1,7})(?:\.|$)", 1).cast(pl.Int64, strict=False)
     hundredths = (
         points.str.extract(r"\.(\d{0,2})$", 1)
@@ -173,161 +291,84 @@ def _value_checks(frame: pl.DataFrame) -> tuple[pl.DataFrame, list[pl.DataFrame]
     is_points = pl.col("kind") == CriterionKind.POINTS.value
     is_yes_no = pl.col("kind") == CriterionKind.YES_NO.value
     is_integer = pl.col("kind") == CriterionKind.INTEGER.value
-    yes_no = value.str.to_lowercase().replace_strict(
+    yes_no = text.str.to_lowercase().replace_strict(
         {word: int(answer) for word, answer in YES_NO_WORDS.items()},
         default=None,
         return_dtype=pl.Int64,
     )
-    frame = frame.with_columns(
-        pl.when(is_points & value.str.contains(POINTS_PATTERN))
+    pairs = pairs.with_columns(
+        pl.when(is_points & text.str.contains(POINTS_PATTERN))
         .then(whole * 100 + hundredths)
         .when(is_yes_no)
         .then(yes_no)
-        .when(is_integer & value.str.contains(INTEGER_PATTERN) & (value.str.len_chars() <= 9))
-        .then(value.cast(pl.Int64, strict=False))
+        .when(is_integer & text.str.contains(INTEGER_PATTERN) & (text.str.len_chars() <= 9))
+        .then(text.cast(pl.Int64, strict=False))
         .otherwise(None)
         .alias("stored")
     )
-    known = pl.col("criterion_id").is_not_null() & (value != "")
-    too_precise = value.str.contains(r"^\d+[.,]\d{3,}$")
-    errors = [
-        checks.errors_where(
-            frame, known & is_points & too_precise, "valeur", "plus de deux décimales"
-        ),
-        checks.errors_where(
-            frame,
-            known & is_points & ~too_precise & pl.col("stored").is_null(),
-            "valeur",
-            pl.format(
-                "n'est pas un nombre de points (exemples : 2 ; 2,5 ; 2.75) pour {}",
-                pl.col("criterion_code"),
-            ),
-        ),
-        checks.errors_where(
-            frame,
-            known & is_points & (pl.col("stored") > pl.col("max_stored")),
-            "valeur",
-            pl.format(
-                "hors barème : {} vaut au plus {} point(s)",
-                pl.col("criterion_code"),
-                pl.col("max_text"),
-            ),
-        ),
-        checks.errors_where(
-            frame,
-            known & is_yes_no & pl.col("stored").is_null(),
-            "valeur",
-            pl.format("attendu « oui » ou « non » pour {}", pl.col("criterion_code")),
-        ),
-        checks.errors_where(
-            frame,
-            known & is_integer & pl.col("stored").is_null(),
-            "valeur",
-            pl.format("attendu un nombre entier pour {}", pl.col("criterion_code")),
-        ),
-    ]
-    return frame, errors
-
-
-def _reference_checks(
-    frame: pl.DataFrame, blocks: pl.DataFrame, parts: pl.DataFrame, criteria: pl.DataFrame
-) -> tuple[pl.DataFrame, list[pl.DataFrame]]:
-    frame = frame.with_columns(
-        pl.col("bloc").str.to_lowercase().alias("bloc_key"),
-        pl.col("partie").str.to_lowercase().alias("partie_key"),
-        pl.col("critere").str.to_lowercase().alias("critere_key"),
+    given = text != ""
+    too_precise = text.str.contains(r"^\d+[.,]\d{3,}$")
+    problems = [
+        (given & is_points & too_precise, pl.lit("plus de deux décimales")),
+        (given & is_points & ~too_precise & pl.col("stored").is_null(),
+         pl.format("n'est pas un nombre de points (exemples : 2 ; 2,5 ; 2.75) pour {}", pl.col("criterion_code"))),
+        (given & is_points & (pl.col("stored") > pl.col("max_stored")),
+         pl.format("hors barème : {} vaut au plus {} point(s)", pl.col("criterion_code"), pl.col("max_text"))),
+        (given & is_yes_no & pl.col("stored").is_null(),
+         pl.format("attendu « oui » ou « non » pour {}", pl.col("criterion_code"))),
+        (given & is_integer & pl.col("stored").is_null(),
+         pl.format("attendu un nombre entier pour {}", pl.col("criterion_code"))),
+    ]  # fmt: skip
+    found = pl.concat(
+        [
+            pairs.filter(condition).select(
+                "criterion_id", "valeur", pl.lit("valeur").alias("column"), message.alias("message")
+            )
+            for condition, message in problems
+        ]
     )
-    frame = frame.join(blocks, on=["version_id", "bloc_key"], how="left")
-    frame = frame.join(criteria, on=["version_id", "critere_key"], how="left")
-    frame = frame.join(parts, on=["block_id", "partie_key"], how="left")
-    block_list = ", ".join(sorted(blocks["block_code"].unique().to_list()))
-    block_known = pl.col("block_id").is_not_null()
-    criterion_found = pl.col("criterion_id").is_not_null()
-    errors = [
-        checks.errors_where(
-            frame,
-            (pl.col("bloc") != "") & ~block_known & pl.col("version_id").is_not_null(),
-            "bloc",
-            f"bloc inconnu (blocs : {block_list})",
-        ),
-        checks.errors_where(
-            frame,
-            (pl.col("critere") != "") & ~criterion_found & block_known,
-            "critere",
-            pl.format("critère inconnu du bloc {}", pl.col("block_code")),
-        ),
-        checks.errors_where(
-            frame,
-            block_known & criterion_found & (pl.col("criterion_block_id") != pl.col("block_id")),
-            "critere",
-            pl.format(
-                "le critère {} appartient au bloc {}, pas au bloc {}",
-                pl.col("criterion_code"),
-                pl.col("criterion_block_code"),
-                pl.col("block_code"),
-            ),
-        ),
-        checks.errors_where(
-            frame,
-            block_known & ~pl.col("has_parts") & (pl.col("partie") != ""),
-            "partie",
-            pl.format(
-                "le bloc {} n'a pas de parties : laissez la colonne vide", pl.col("block_code")
-            ),
-        ),
-        checks.errors_where(
-            frame,
-            block_known & pl.col("has_parts") & (pl.col("partie") == ""),
-            "partie",
-            pl.format(
-                "partie obligatoire pour le bloc {} ({})", pl.col("block_code"), pl.col("part_list")
-            ),
-        ),
-        checks.errors_where(
-            frame,
-            block_known
-            & pl.col("has_parts")
-            & (pl.col("partie") != "")
-            & pl.col("part_code").is_null(),
-            "partie",
-            pl.format(
-                "partie inconnue pour le bloc {} ({})", pl.col("block_code"), pl.col("part_list")
-            ),
-        ),
-    ]
-    # A criterion of another block must not be recorded, even if the file goes on.
-    frame = frame.with_columns(
-        pl.when(pl.col("criterion_block_id") == pl.col("block_id"))
-        .then(pl.col("criterion_id"))
-        .otherwise(None)
-        .alias("criterion_id"),
-        pl.col("part_code").fill_null(""),
+    accepted = pairs.join(found, on=["criterion_id", "valeur"], how="anti").filter(given)
+    frame = checks.attach(
+        frame, accepted.select("criterion_id", "valeur", "stored"), ["criterion_id", "valeur"]
     )
-    return frame, errors
+    return frame, _errors_at(frame, found, ["criterion_id", "valeur"])
 
 
-def _resolve_evaluators(frame: pl.DataFrame) -> tuple[pl.DataFrame, list[pl.DataFrame]]:
-    names = [n for n in frame["evaluateur"].unique().to_list() if n]
+def _resolve_evaluators(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    names = [n for n in frame["evaluateur"].cast(pl.String).unique().to_list() if n]
     users = pl.DataFrame(
         list(get_user_model().objects.filter(username__in=names).values_list("username", "id")),
         schema={"evaluateur": pl.String, "evaluator_id": pl.Int64},
         orient="row",
-    )
-    frame = frame.join(users, on="evaluateur", how="left")
-    error = checks.errors_where(
+    ).with_columns(pl.col("evaluateur").cast(pl.Categorical))
+    frame = checks.attach(frame, users, "evaluateur")
+    unknown = checks.errors_where(
         frame,
         (pl.col("evaluateur") != "") & pl.col("evaluator_id").is_null(),
         "evaluateur",
         "évaluateur inconnu",
     )
-    return frame, [error]
+    return frame, unknown
+
+
+def _duplicates(frame: pl.DataFrame) -> pl.DataFrame:
+    key = ["candidate_id", "session", "block_id", "part_code", "criterion_id"]
+    # A 64-bit hash per row finds the few possible repeats cheaply; the exact comparison
+    # then runs on those rows only (a hash collision is never reported as a repeat).
+    hashed = frame.select(pl.struct(key).hash().alias("_hash"))
+    maybe = (
+        frame.filter(hashed["_hash"].is_duplicated()).select(LINE, "critere", *key).drop_nulls(key)
+    )
+    repeated = maybe.filter(maybe.select(key).is_duplicated())
+    return checks.duplicates(repeated, key, "critere", "note")
 
 
 def _existing(frame: pl.DataFrame) -> pl.DataFrame:
     """Join the sheets and scores already stored for the file's sessions (none on a first import)."""
     session_ids = [s for s in frame["session_id"].unique().to_list() if s is not None]
     sheet_schema = {
-        "sheet_id": pl.Int64, "candidate_id": pl.Int64, "session_id": pl.Int64, "block_id": pl.Int64, "part_code": pl.String,
+        "sheet_id": pl.Int64, "candidate_id": pl.Int64, "session_id": pl.Int64, "block_id": pl.Int64,
+        "part_code": pl.String,
     }  # fmt: skip
     score_schema = {
         "sheet_id": pl.Int64,
@@ -342,19 +383,18 @@ def _existing(frame: pl.DataFrame) -> pl.DataFrame:
         sheets = fetch_frame(
             f"SELECT id, candidate_id, session_id, block_id, part FROM {ScoreSheet._meta.db_table} "
             f"WHERE session_id IN ({marks})",
-            list(session_ids),
+            session_ids,
             sheet_schema,
         )
         scores = fetch_frame(
             f"SELECT sc.sheet_id, sc.criterion_id, sc.id, sc.value FROM {Score._meta.db_table} sc "
             f"JOIN {ScoreSheet._meta.db_table} sh ON sh.id = sc.sheet_id WHERE sh.session_id IN ({marks})",
-            list(session_ids),
+            session_ids,
             score_schema,
         )
-    frame = frame.join(
-        sheets, on=["candidate_id", "session_id", "block_id", "part_code"], how="left"
-    )
-    return frame.join(scores, on=["sheet_id", "criterion_id"], how="left")
+    sheets = sheets.with_columns(pl.col("part_code").cast(pl.Categorical))
+    frame = checks.attach(frame, sheets, SHEET)
+    return checks.attach(frame, scores, ["sheet_id", "criterion_id"])
 
 
 def check_scores(
@@ -363,132 +403,240 @@ def check_scores(
     """Read and check the whole file; return the resolved rows, or raise ``FileRejected``."""
     report = reporter or Silent()
     report.phase("Lecture du fichier")
-    frame = read_table(path)
+    frame = read_table(path, categorical=REPEATED)
     checks.check_columns(frame, REQUIRED, OPTIONAL)
-    frame = checks.with_optional_columns(frame, OPTIONAL)
+    frame = checks.with_optional_columns(frame, OPTIONAL).with_columns(
+        pl.col("evaluateur").cast(pl.Categorical)
+    )
     report.phase("Vérification", frame.height)
     errors = checks.required_values(frame, ["candidat", "session", "bloc", "critere", "valeur"])
-    errors.append(
-        checks.too_long(frame, "session", ExamSession._meta.get_field("code").max_length or 32)
-    )
-    frame = _resolve_candidates(frame)
-    errors.append(
-        checks.errors_where(
-            frame,
-            (pl.col("candidat") != "") & pl.col("candidate_id").is_null(),
-            "candidat",
-            "candidat inconnu",
-        )
-    )
-    frame = _resolve_sessions(frame)
+    frame, unknown_candidates = _resolve_candidates(frame)
+    frame, session_errors = _resolve_sessions(frame)
     version_ids = [v for v in frame["version_id"].unique().to_list() if v is not None]
-    blocks, parts, criteria = _catalog(version_ids)
-    frame, reference_errors = _reference_checks(frame, blocks, parts, criteria)
-    errors += reference_errors
-    frame, value_errors = _value_checks(frame)
-    errors += value_errors
+    catalog = _catalog(version_ids)
+    frame, unit_errors = _resolve_units(frame, catalog)
+    frame, value_errors = _parse_values(frame, catalog)
     frame, evaluator_errors = _resolve_evaluators(frame)
-    errors += evaluator_errors
-    errors.append(
-        checks.duplicates(
-            frame,
-            ["candidat", "session", "bloc_key", "partie_key", "critere_key"],
-            "critere",
-            "note",
+    errors += [
+        unknown_candidates,
+        session_errors,
+        unit_errors,
+        value_errors,
+        evaluator_errors,
+        _duplicates(frame),
+    ]
+    checks.raise_if_any(errors)
+    frame = _existing(
+        frame.select(
+            LINE,
+            "candidate_id",
+            "session",
+            "session_id",
+            "version_id",
+            "session_date",
+            "block_id",
+            "part_code",
+            "criterion_id",
+            "kind",
+            "valeur",
+            "stored",
+            "evaluator_id",
         )
     )
-    checks.raise_if_any(errors)
-    frame = _existing(frame)
-    conflict = pl.col("existing").is_not_null() & (pl.col("existing") != pl.col("stored"))
     if not replace:
-        checks.raise_if_any(
-            [
-                checks.errors_where(
-                    frame,
-                    conflict,
-                    "valeur",
-                    pl.format(
-                        "une autre valeur est déjà enregistrée pour {} : « {} » "
-                        "(utilisez --replace pour la remplacer)",
-                        pl.col("criterion_code"),
-                        stored_as_text(pl.col("existing"), pl.col("kind")),
-                    ),
-                )
-            ]
+        conflicts = frame.filter(
+            pl.col("existing").is_not_null() & (pl.col("existing") != pl.col("stored"))
         )
+        if conflicts.height:
+            conflicts = conflicts.join(
+                catalog.criteria.select("criterion_id", "criterion_code"), on="criterion_id"
+            )
+            checks.raise_if_any(
+                [
+                    checks.errors_where(
+                        conflicts,
+                        pl.lit(True),
+                        "valeur",
+                        pl.format(
+                            "une autre valeur est déjà enregistrée pour {} : « {} » (utilisez --replace pour la remplacer)",
+                            pl.col("criterion_code"),
+                            stored_as_text(pl.col("existing"), pl.col("kind")),
+                        ),
+                    )
+                ]
+            )
     report.advance(frame.height)
-    return frame.with_columns(pl.col("session").alias("session_code"))
+    return frame
 
 
-# -- writing ---------------------------------------------------------------------------------
+# -- decisions ---------------------------------------------------------------------------------
+
+
+def _decision_rows(frame: pl.DataFrame, changed: pl.DataFrame, touched: list[int]) -> pl.DataFrame:
+    """Every value of the candidates concerned once the import is written: the stored ones
+    (read before writing) with the file's new and replaced values in their place."""
+    catalog = pl.DataFrame(
+        list(
+            Criterion.objects.filter(pk__in=frame["criterion_id"].unique().to_list()).values_list(
+                "id", "code", "block__code"
+            )
+        ),
+        schema={"criterion_id": pl.Int64, "criterion": pl.String, "block": pl.String},
+        orient="row",
+    ).with_columns(pl.col("criterion", "block").cast(pl.Categorical))
+    # Sheets not yet stored get provisional negative numbers, one per (candidate, session, unit).
+    # (The session may not exist yet either: its code stands for it.)
+    unit = ["candidate_id", "session", "block_id", "part_code"]
+    new_sheets = (
+        changed.filter(pl.col("sheet_id").is_null())
+        .select(unit)
+        .unique(maintain_order=True)
+        .with_row_index("provisional")
+    )
+    incoming = (
+        changed.select(
+            *unit, "sheet_id", "session_date", "version_id", "criterion_id", "kind", "stored"
+        )
+        .join(catalog, on="criterion_id")
+        .join(new_sheets, on=unit, how="left")
+        .select(
+            "candidate_id",
+            pl.coalesce("sheet_id", -(pl.col("provisional").cast(pl.Int64) + 1)).alias("sheet_id"),
+            "session",
+            "session_date",
+            "version_id",
+            "block",
+            pl.col("part_code").alias("part"),
+            "criterion",
+            "kind",
+            "stored",
+        )
+    )
+    text = ["session", "block", "part", "criterion", "kind"]
+    stored = fetch_rows(touched).with_columns(pl.col(text).cast(pl.Categorical))
+    if stored.is_empty():
+        return incoming
+    kept = stored.join(
+        incoming.select("sheet_id", "criterion"), on=["sheet_id", "criterion"], how="anti"
+    )
+    return pl.concat([kept, incoming])
+
+
+class _Decisions:
+    """Decide the touched candidates: in a worker process for many (it decides while this
+    process writes), here for a few."""
+
+    def __init__(self, rows: pl.DataFrame, touched: list[int]) -> None:
+        self.rows, self.touched, self.today = rows, touched, date.today()
+        self._worker: subprocess.Popen[bytes] | None = None
+        if len(touched) < WORKER_THRESHOLD:
+            return
+        self._folder = tempfile.TemporaryDirectory(prefix="certif-decide-")
+        documents = {
+            pk: version.document for pk, version in ReferentialVersion.objects.in_bulk().items()
+        }
+        batch.write_job(
+            Path(self._folder.name), rows, touched, documents, engines().default, self.today
+        )
+        self._worker = subprocess.Popen(
+            [sys.executable, "-m", "certif.results.batch", self._folder.name],
+            stderr=subprocess.PIPE,
+        )
+
+    def result(self) -> list[batch.Decided]:
+        if self._worker is None:
+            return batch.decide(self.rows, self.touched, engines(), self.today)
+        _, stderr = self._worker.communicate()
+        if self._worker.returncode != 0:
+            raise RuntimeError(
+                f"le calcul des décisions a échoué : {stderr.decode(errors='replace')[-2000:]}"
+            )
+        return batch.read_decisions(Path(self._folder.name))
+
+    def close(self) -> None:
+        if self._worker is not None:
+            if self._worker.poll() is None:
+                self._worker.kill()
+                self._worker.wait()
+            self._folder.cleanup()
+            self._worker = None
+
+
+# -- writing -----------------------------------------------------------------------------------
 
 
 def _create_sessions(frame: pl.DataFrame) -> tuple[pl.DataFrame, list[str]]:
-    missing = frame.filter(pl.col("session_id").is_null()).select("session", "version_id").unique()
-    created = []
-    for code, version_id in missing.sort("session").iter_rows():
-        session = ExamSession.objects.create(code=code, referential_version_id=version_id)
-        created.append(session)
+    missing = (
+        frame.filter(pl.col("session_id").is_null())
+        .select(pl.col("session").cast(pl.String), "version_id")
+        .unique()
+    )
+    created = [
+        ExamSession.objects.create(code=code, referential_version_id=version_id)
+        for code, version_id in missing.sort("session").iter_rows()
+    ]
     if not created:
         return frame, []
     ids = pl.DataFrame(
         [(s.code, s.pk) for s in created],
-        schema={"session": pl.String, "new_session_id": pl.Int64},
+        schema={"code": pl.String, "new_session_id": pl.Int64},
         orient="row",
-    )
-    frame = frame.join(ids, on="session", how="left").with_columns(
+    ).with_columns(pl.col("code").cast(pl.Categorical).alias("session"))
+    frame = frame.join(ids.drop("code"), on="session", how="left").with_columns(
         pl.coalesce("session_id", "new_session_id").alias("session_id")
     )
     return frame.drop("new_session_id"), [s.code for s in created]
 
 
-def _create_sheets(frame: pl.DataFrame, now: str) -> tuple[pl.DataFrame, int]:
-    sheet_key = ["candidate_id", "session_id", "block_id", "part_code"]
+def _create_sheets(frame: pl.DataFrame, now: str, report: Reporter) -> tuple[pl.DataFrame, int]:
     new_sheets = (
         frame.filter(pl.col("sheet_id").is_null())
-        .group_by(sheet_key)
+        .group_by(SHEET)
         .agg(pl.col("evaluator_id").drop_nulls().first())
+        .sort(SHEET)  # index order: appending to a B-tree costs far less than inserting at random
     )
-    if new_sheets.height:
-        insert_frame(
-            ScoreSheet._meta.db_table,
-            new_sheets.select(
-                pl.col("candidate_id"),
-                pl.col("session_id"),
-                pl.col("block_id"),
-                pl.col("part_code").alias("part"),
-                pl.col("evaluator_id"),
-                pl.lit(SheetStatus.SUBMITTED.value).alias("status"),
-                pl.lit(1).alias("revision"),
-                pl.lit(now).alias("created_at"),
-                pl.lit(now).alias("updated_at"),
-                pl.lit(now).alias("submitted_at"),
-            ),
-        )
-        session_ids = new_sheets["session_id"].unique().to_list()
-        marks = ", ".join(["%s"] * len(session_ids))
-        stored = fetch_frame(
-            f"SELECT id, candidate_id, session_id, block_id, part FROM {ScoreSheet._meta.db_table} "
-            f"WHERE session_id IN ({marks})",
-            session_ids,
-            {
-                "new_sheet_id": pl.Int64,
-                "candidate_id": pl.Int64,
-                "session_id": pl.Int64,
-                "block_id": pl.Int64,
-                "part_code": pl.String,
-            },
-        )
-        frame = (
-            frame.join(stored, on=sheet_key, how="left")
-            .with_columns(pl.coalesce("sheet_id", "new_sheet_id").alias("sheet_id"))
-            .drop("new_sheet_id")
-        )
-        _create_enrolments(new_sheets, now)
+    if new_sheets.is_empty():
+        return frame, 0
+    insert_frame(
+        ScoreSheet._meta.db_table,
+        new_sheets.select(
+            "candidate_id",
+            "session_id",
+            "block_id",
+            pl.col("part_code").cast(pl.String).alias("part"),
+            "evaluator_id",
+            pl.lit(SheetStatus.SUBMITTED.value).alias("status"),
+            pl.lit(1).alias("revision"),
+            pl.lit(now).alias("created_at"),
+            pl.lit(now).alias("updated_at"),
+            pl.lit(now).alias("submitted_at"),
+        ),
+        progress=report.advance,
+    )
+    session_ids = new_sheets["session_id"].unique().to_list()
+    marks = ", ".join(["%s"] * len(session_ids))
+    stored = fetch_frame(
+        f"SELECT id, candidate_id, session_id, block_id, part FROM {ScoreSheet._meta.db_table} "
+        f"WHERE session_id IN ({marks})",
+        session_ids,
+        {
+            "new_sheet_id": pl.Int64,
+            "candidate_id": pl.Int64,
+            "session_id": pl.Int64,
+            "block_id": pl.Int64,
+            "part_code": pl.String,
+        },
+    ).with_columns(pl.col("part_code").cast(pl.Categorical))
+    frame = (
+        frame.join(stored, on=SHEET, how="left")
+        .with_columns(pl.coalesce("sheet_id", "new_sheet_id").alias("sheet_id"))
+        .drop("new_sheet_id")
+    )
+    _create_enrolments(new_sheets, now, report)
     return frame, new_sheets.height
 
 
-def _create_enrolments(sheets: pl.DataFrame, now: str) -> None:
+def _create_enrolments(sheets: pl.DataFrame, now: str, report: Reporter) -> None:
     session_ids = sheets["session_id"].unique().to_list()
     marks = ", ".join(["%s"] * len(session_ids))
     existing = fetch_frame(
@@ -500,40 +648,38 @@ def _create_enrolments(sheets: pl.DataFrame, now: str) -> None:
             "block_id": pl.Int64,
             "part_code": pl.String,
         },
-    )
-    missing = sheets.select("candidate_id", "session_id", "block_id", "part_code").join(
-        existing, on=["candidate_id", "session_id", "block_id", "part_code"], how="anti"
-    )
+    ).with_columns(pl.col("part_code").cast(pl.Categorical))
+    missing = sheets.select(SHEET).join(existing, on=SHEET, how="anti")
     insert_frame(
         Enrolment._meta.db_table,
         missing.select(
             "candidate_id",
             "session_id",
             "block_id",
-            pl.col("part_code").alias("part"),
+            pl.col("part_code").cast(pl.String).alias("part"),
             pl.lit(now).alias("created_at"),
         ),
+        progress=report.advance,
     )
 
 
-def _replace_scores(
-    changed: pl.DataFrame, batch: ImportBatch, actor_id: int | None, now: str
-) -> None:
+def _replace_scores(changed: pl.DataFrame, batch_id: int, actor_id: int | None, now: str) -> None:
     table = connection.ops.quote_name(Score._meta.db_table)
+    sheets = connection.ops.quote_name(ScoreSheet._meta.db_table)
     with connection.cursor() as cursor:
         cursor.executemany(
             f"UPDATE {table} SET value = %s, batch_id = %s WHERE id = %s",
             [
-                (stored, batch.pk, score_id)
+                (stored, batch_id, score_id)
                 for stored, score_id in changed.select("stored", "score_id").iter_rows()
             ],
         )
         sheet_ids = changed["sheet_id"].unique().to_list()
-        sheets = connection.ops.quote_name(ScoreSheet._meta.db_table)
         for start in range(0, len(sheet_ids), 5000):
             chunk = sheet_ids[start : start + 5000]
             cursor.execute(
-                f"UPDATE {sheets} SET revision = revision + 1, updated_at = %s WHERE id IN ({', '.join(['%s'] * len(chunk))})",
+                f"UPDATE {sheets} SET revision = revision + 1, updated_at = %s "
+                f"WHERE id IN ({', '.join(['%s'] * len(chunk))})",
                 [now, *chunk],
             )
     insert_frame(
@@ -546,10 +692,18 @@ def _replace_scores(
             pl.lit(actor_id, dtype=pl.Int64).alias("changed_by_id"),
             pl.lit(now).alias("changed_at"),
             pl.lit("import").alias("source"),
-            pl.lit(batch.pk).alias("batch_id"),
+            pl.lit(batch_id).alias("batch_id"),
             pl.lit("").alias("reason"),
         ),
     )
+
+
+def _sha256(file: Path) -> str:
+    digest = hashlib.sha256()
+    with file.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def import_scores(
@@ -563,70 +717,65 @@ def import_scores(
     file = Path(path)
     frame = check_scores(file, replace=replace, reporter=report)
     result = ScoresReport(rows=frame.height)
-    new = frame.filter(pl.col("score_id").is_null())
-    changed = frame.filter(
-        pl.col("score_id").is_not_null() & (pl.col("existing") != pl.col("stored"))
+    is_new = pl.col("score_id").is_null()
+    is_changed = pl.col("score_id").is_not_null() & (pl.col("existing") != pl.col("stored"))
+    # (A first import changes every row: no copy of millions of rows then.)
+    changed = (
+        frame
+        if frame["score_id"].null_count() == frame.height
+        else frame.filter(is_new | is_changed)
     )
-    result.unchanged = frame.height - new.height - changed.height
-    if new.is_empty() and changed.is_empty():
+    result.created = frame.filter(is_new).height
+    result.replaced = changed.height - result.created
+    result.unchanged = frame.height - changed.height
+    if changed.is_empty():
         return result
     user = actor if getattr(actor, "pk", None) is not None else None
-    now_moment = timezone.now()
-    now = stored_datetime(now_moment)
-    report.phase("Écriture des notes", new.height + changed.height)
+    now = stored_datetime(timezone.now())
+    touched = changed["candidate_id"].unique().sort().to_list()
     with transaction.atomic():
-        batch = ImportBatch.objects.create(
-            kind="scores",
-            file_name=file.name,
-            sha256=_sha256(file),
-            imported_by=user,  # type: ignore[misc]
-            rows=frame.height,
-            created=new.height,
-            updated=changed.height,
-            unchanged=result.unchanged,
-        )
-        result.batch_id = batch.pk
-        frame, result.sessions_created = _create_sessions(frame)
-        frame, result.sheets_created = _create_sheets(frame, now)
-        new = frame.filter(pl.col("score_id").is_null())
-        insert_frame(
-            Score._meta.db_table,
-            new.select(
-                "sheet_id",
-                "criterion_id",
-                pl.col("stored").alias("value"),
-                pl.lit("").alias("comment"),
-                pl.lit(batch.pk).alias("batch_id"),
-            ),
-            progress=report.advance,
-        )
-        if changed.height:
-            _replace_scores(changed, batch, getattr(user, "pk", None), now)
-            report.advance(changed.height)
-        result.created, result.replaced = new.height, changed.height
-        audit.record(
-            "scores.imported",
-            batch,
-            actor=actor,
-            after={
-                "file": file.name,
-                "rows": frame.height,
-                "created": new.height,
-                "replaced": changed.height,
-                "sessions_created": result.sessions_created,
-            },
-        )
-        touched = pl.concat([new.select("candidate_id"), changed.select("candidate_id")]).unique()
-        report.phase("Calcul des résultats", touched.height)
-        result.candidates_recomputed = recompute(
-            touched["candidate_id"].to_list(), progress=report.advance
-        )
+        report.phase("Préparation des décisions", len(touched))
+        decisions = _Decisions(_decision_rows(frame, changed, touched), touched)
+        try:
+            report.phase("Écriture des notes", result.created * 3 + result.replaced)
+            batch_row = ImportBatch.objects.create(
+                kind="scores", file_name=file.name, sha256=_sha256(file), imported_by=user,  # type: ignore[misc]
+                rows=frame.height, created=result.created, updated=result.replaced, unchanged=result.unchanged,
+            )  # fmt: skip
+            result.batch_id = batch_row.pk
+            frame, result.sessions_created = _create_sessions(frame)
+            frame, result.sheets_created = _create_sheets(frame, now, report)
+            insert_frame(
+                Score._meta.db_table,
+                (frame if result.created == frame.height else frame.filter(is_new))
+                .select(
+                    "sheet_id",
+                    "criterion_id",
+                    pl.col("stored").alias("value"),
+                    pl.lit("").alias("comment"),
+                    pl.lit(batch_row.pk).alias("batch_id"),
+                )
+                .sort("sheet_id", "criterion_id"),
+                progress=report.advance,
+            )
+            if result.replaced:
+                _replace_scores(
+                    frame.filter(is_changed), batch_row.pk, getattr(user, "pk", None), now
+                )
+            audit.record(
+                "scores.imported",
+                batch_row,
+                actor=actor,
+                after={
+                    "file": file.name, "rows": frame.height, "created": result.created,
+                    "replaced": result.replaced, "sessions_created": result.sessions_created,
+                },
+            )  # fmt: skip
+            report.phase("Calcul des résultats", len(touched))
+            decided = decisions.result()
+        finally:
+            decisions.close()
+        store(decided)
+        report.advance(len(decided))
+        result.candidates_recomputed = len(decided)
     return result
-
-
-def _sha256(file: Path) -> str:
-    digest = hashlib.sha256()
-    with file.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()

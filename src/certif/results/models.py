@@ -32,6 +32,9 @@ class CandidateResult(models.Model):
     )
     certified = models.BooleanField(_("certifié"), default=False)
     data: models.JSONField[Any, Any] = models.JSONField(_("décision"))
+    # The public form (statuses, scores with two decimals), stored apart so that reading a
+    # whole population's results never parses the full decisions.
+    summary: models.JSONField[Any, Any] = models.JSONField(_("résumé"))
     computed_at = models.DateTimeField(_("calculé le"), auto_now=True)
 
     class Meta:

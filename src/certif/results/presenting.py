@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from typing import Any
 
 from certif.domain.numbers import format_score
 from certif.domain.rules.explain import explain_in_full
@@ -18,15 +17,15 @@ STATUS_FR = {
 }
 
 
-def as_json_item(numero: str, decision: CandidateResult) -> dict[str, Any]:
-    return {"candidate": numero, **decision.summary()}
+def json_chunks(summaries: Iterable[tuple[str, str]]) -> Iterator[str]:
+    """The JSON list of ``certif results``, one candidate per line, from the stored summaries.
 
-
-def json_chunks(results: Iterable[tuple[str, CandidateResult]]) -> Iterator[str]:
-    """A JSON list, one candidate per line, written piece by piece (never all in memory)."""
+    Summaries are already JSON: they are spliced in, never parsed, so that 100,000
+    candidates take a second, not a minute.
+    """
     separator = "[\n"
-    for numero, decision in results:
-        yield separator + json.dumps(as_json_item(numero, decision), ensure_ascii=False)
+    for numero, summary in summaries:
+        yield f'{separator}{{"candidate":{json.dumps(numero, ensure_ascii=False)},{summary.lstrip()[1:]}'
         separator = ",\n"
     yield "[]\n" if separator == "[\n" else "\n]\n"
 

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from certif.candidates.models import Candidate
+from certif.core.fields import RowIdField
 from certif.referential.models import Block, ReferentialVersion
 
 
@@ -37,8 +38,15 @@ class ExamSession(models.Model):
 class Enrolment(models.Model):
     """A candidate enrolled in a session for one block (and one part of a block with parts)."""
 
+    id = RowIdField(primary_key=True)
+
+    # The unique (candidate, session, block, part) serves lookups by candidate.
     candidate = models.ForeignKey(
-        Candidate, verbose_name=_("candidat"), on_delete=models.CASCADE, related_name="enrolments"
+        Candidate,
+        verbose_name=_("candidat"),
+        on_delete=models.CASCADE,
+        related_name="enrolments",
+        db_index=False,
     )
     session = models.ForeignKey(
         ExamSession, verbose_name=_("session"), on_delete=models.CASCADE, related_name="enrolments"

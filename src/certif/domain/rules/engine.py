@@ -12,7 +12,7 @@ has a value; an incomplete sheet never counts as zero.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
@@ -108,12 +108,15 @@ class _CompiledBlock:
     # -- one sheet ---------------------------------------------------------------------------
 
     def judge(self, sheet: Sheet, as_of: date | None) -> _Outcome:
-        unknown = set(sheet.values) - self.criterion_set
-        if unknown:
-            raise SheetError(f"{self.code} : critère(s) inconnu(s) {', '.join(sorted(unknown))}")
-        missing = tuple(code for code in self.criteria if code not in sheet.values)
+        if not self.criterion_set.issuperset(sheet.values):
+            unknown = sorted(set(sheet.values) - self.criterion_set)
+            raise SheetError(f"{self.code} : critère(s) inconnu(s) {', '.join(unknown)}")
+        if len(sheet.values) == len(self.criteria):
+            missing: tuple[str, ...] = ()
+        else:
+            missing = tuple(code for code in self.criteria if code not in sheet.values)
         complete = not missing
-        expired = self._expired(sheet.session_date, as_of)
+        expired = self.validity_years is not None and self._expired(sheet.session_date, as_of)
         if self.points is not None:
             score = self._score(sheet.values) if complete else None
             passed = score is not None and score >= self.threshold
@@ -127,8 +130,11 @@ class _CompiledBlock:
         )  # fmt: skip
 
     def _score(self, values: Mapping[str, Value]) -> Fraction:
-        raw = sum((Fraction(values[code]) for code in self.criteria), Fraction(0))
-        return raw * self.scale
+        # Points have at most two decimals: their Decimal sum is exact, and much cheaper
+        # than a sum of Fractions; the one Fraction is for the normalisation.
+        raw = sum((values[code] for code in self.criteria), Decimal(0))
+        score = Fraction(*Decimal(raw).as_integer_ratio())
+        return score * self.scale if self.scale != 1 else score
 
     def _failures(self, values: Mapping[str, Value]) -> tuple[Failure, ...]:
         assert self.pass_fail is not None
@@ -167,32 +173,37 @@ class _CompiledBlock:
     def decide_unit(
         self, name: str, sheets: Sequence[Sheet], as_of: date | None, is_part: bool
     ) -> UnitResult:
-        template = UnitResult(
-            name=name,
-            status=Status.NOT_ASSESSED,
-            is_part=is_part,
-            pass_fail=self.pass_fail is not None,
-            out_of=self.out_of if self.points is not None else None,
-            threshold=self.threshold if self.points is not None else None,
-        )
+        scored = self.points is not None
+        out_of = self.out_of if scored else None
+        threshold = self.threshold if scored else None
+        pass_fail = not scored
         if not sheets:
-            return template
-        outcomes = [self.judge(sheet, as_of) for sheet in sorted(sheets, key=_canonical_order)]
+            return UnitResult(
+                name, Status.NOT_ASSESSED, is_part, pass_fail, None, None, out_of, threshold
+            )
+        ordered = sorted(sheets, key=_canonical_order) if len(sheets) > 1 else sheets
+        outcomes = [self.judge(sheet, as_of) for sheet in ordered]
         complete = [outcome for outcome in outcomes if outcome.complete]
         if not complete:
             closest = min(outcomes, key=lambda outcome: len(outcome.missing))
-            return replace(
-                template, status=Status.INCOMPLETE, session=closest.session, missing=closest.missing
-            )
+            return UnitResult(
+                name, Status.INCOMPLETE, is_part, pass_fail, None, closest.session, out_of, threshold,
+                closest.missing,
+            )  # fmt: skip
         validating = [outcome for outcome in complete if outcome.counts_as_validated]
         retained = _best(validating or complete)
-        return replace(
-            template,
-            status=Status.VALIDATED if validating else Status.NOT_VALIDATED,
-            score=retained.score,
-            session=retained.session,
-            failures=retained.failures,
-            expired=not validating and any(outcome.passed for outcome in complete),
+        return UnitResult(
+            name,
+            Status.VALIDATED if validating else Status.NOT_VALIDATED,
+            is_part,
+            pass_fail,
+            retained.score,
+            retained.session,
+            out_of,
+            threshold,
+            (),
+            retained.failures,
+            not validating and any(outcome.passed for outcome in complete),
         )
 
     # -- the block ---------------------------------------------------------------------------

@@ -10,7 +10,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from certif.core.progress import reporter_for
 from certif.results import presenting
-from certif.results.services import iter_results, recompute_all
+from certif.results.models import CandidateResult
+from certif.results.services import iter_results, iter_summaries, recompute_all
 
 
 class Command(BaseCommand):
@@ -33,15 +34,15 @@ class Command(BaseCommand):
             with reporter_for() as reporter:
                 reporter.phase("Calcul des résultats")
                 recompute_all(progress=reporter.advance)
-        results = iter_results(session=options["session"], candidate=options["candidate"])
-        if options["candidate"]:
-            found = list(results)
-            if not found:
-                raise CommandError(f"candidat inconnu : {options['candidate']}")
-            results = iter(found)
+        session, candidate = options["session"], options["candidate"]
+        if candidate and not CandidateResult.objects.filter(candidate__numero=candidate).exists():
+            raise CommandError(f"candidat inconnu : {candidate}")
         output = options["format"]
+        results = iter_results(session=session, candidate=candidate)
         if output == "json":
-            for piece in presenting.json_chunks(results):
+            for piece in presenting.json_chunks(
+                iter_summaries(session=session, candidate=candidate)
+            ):
                 self.stdout.write(piece, ending="")
         elif output == "csv":
             writer = csv.writer(self.stdout, delimiter=";", lineterminator="\n")

@@ -1,0 +1,205 @@
+"""Deciding many candidates at once, from a table of their recorded values.
+
+No Django here: this module runs in the importing process or in a worker process
+(spawned, so that it can decide while the importer writes to the database).
+
+The input table has one row per recorded value (and one row with a null criterion
+for a sheet that has none yet), with the columns of ``ROWS_SCHEMA``.
+"""
+
+from __future__ import annotations
+
+import json
+import pickle
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from certif.domain import values
+from certif.domain.referential.schema import Referential
+from certif.domain.rules.engine import RulesEngine, Sheet
+from certif.domain.rules.results import CandidateResult
+
+ROWS_SCHEMA: dict[str, Any] = {
+    "candidate_id": pl.Int64,
+    "sheet_id": pl.Int64,
+    "session": pl.String,
+    "session_date": pl.Date,
+    "version_id": pl.Int64,
+    "block": pl.String,
+    "part": pl.String,
+    "criterion": pl.String,
+    "kind": pl.String,
+    "stored": pl.Int64,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Decided:
+    """A decision ready to store: the full form (for explanations) and the public summary."""
+
+    candidate_id: int
+    version_id: int
+    certified: bool
+    data: str
+    summary: str
+
+
+def _dumps(data: Mapping[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def decided(candidate_id: int, version_id: int, decision: CandidateResult) -> Decided:
+    return Decided(
+        candidate_id,
+        version_id,
+        decision.certified,
+        _dumps(decision.to_dict()),
+        _dumps(decision.summary()),
+    )
+
+
+def _sheets(frame: pl.DataFrame) -> Iterator[tuple[int, tuple[date, str, int] | None, list[Sheet]]]:
+    """(candidate, latest (date, session, version), sheets) for each candidate in the table."""
+    grouped = (
+        frame.sort("candidate_id", "sheet_id")
+        .group_by("candidate_id", "sheet_id", maintain_order=True)
+        .agg(
+            pl.col("session", "session_date", "version_id", "block", "part").first(),
+            pl.col("criterion").drop_nulls(),
+            pl.col("kind").drop_nulls(),
+            pl.col("stored").drop_nulls(),
+        )
+    )
+    current: int | None = None
+    sheets: list[Sheet] = []
+    latest: tuple[date, str, int] | None = None
+    decode = values.decode
+    for (
+        candidate_id,
+        _,
+        session,
+        session_date,
+        version_id,
+        block,
+        part,
+        codes,
+        kinds,
+        stored,
+    ) in grouped.iter_rows():
+        if candidate_id != current:
+            if current is not None:
+                yield current, latest, sheets
+            current, sheets, latest = candidate_id, [], None
+        sheet_values = {
+            code: decode(kind, value)
+            for code, kind, value in zip(codes, kinds, stored, strict=True)
+        }
+        sheets.append(Sheet(session, block, sheet_values, part or None, session_date))
+        key = (session_date or date.min, session, version_id)
+        if latest is None or key > latest:
+            latest = key
+    if current is not None:
+        yield current, latest, sheets
+
+
+class Engines:
+    """Compiled rules per référentiel version, built once per batch."""
+
+    def __init__(
+        self, documents: Mapping[int, Mapping[str, Any] | RulesEngine], default: int
+    ) -> None:
+        self._engines = {
+            version_id: doc
+            if isinstance(doc, RulesEngine)
+            else RulesEngine(Referential.model_validate(doc))
+            for version_id, doc in documents.items()
+        }
+        self.default = default
+
+    def __getitem__(self, version_id: int | None) -> tuple[int, RulesEngine]:
+        chosen = self.default if version_id is None else version_id
+        return chosen, self._engines[chosen]
+
+
+def decide(
+    frame: pl.DataFrame, candidate_ids: Iterable[int], engines: Engines, as_of: date | None
+) -> list[Decided]:
+    """Decide every candidate listed, those without any sheet included."""
+    found: dict[int, Decided] = {}
+    for candidate_id, latest, sheets in _sheets(frame):
+        version_id, engine = engines[latest[2] if latest else None]
+        fitting = [sheet for sheet in sheets if engine.fits(sheet)]
+        found[candidate_id] = decided(
+            candidate_id, version_id, engine.evaluate(fitting, as_of=as_of)
+        )
+    empty: Decided | None = None
+    results = []
+    for candidate_id in candidate_ids:
+        result = found.get(candidate_id)
+        if result is None:
+            if empty is None:
+                version_id, engine = engines[None]
+                empty = decided(0, version_id, engine.evaluate([], as_of=as_of))
+            result = Decided(
+                candidate_id, empty.version_id, empty.certified, empty.data, empty.summary
+            )
+        results.append(result)
+    return results
+
+
+ROWS_FILE, IDS_FILE, RULES_FILE, OUT_FILE = (
+    "rows.arrow",
+    "ids.arrow",
+    "rules.json",
+    "decisions.pickle",
+)
+
+
+def write_job(
+    folder: Path, rows: pl.DataFrame, candidate_ids: Sequence[int], documents: Mapping[int, Any], default: int,
+    as_of: date | None,
+) -> None:  # fmt: skip
+    """Everything a worker needs, as files in ``folder``."""
+    rows.write_ipc(folder / ROWS_FILE)
+    pl.DataFrame(
+        {"candidate_id": list(candidate_ids)}, schema={"candidate_id": pl.Int64}
+    ).write_ipc(folder / IDS_FILE)
+    rules = {
+        "documents": {str(k): v for k, v in documents.items()},
+        "default": default,
+        "as_of": as_of and as_of.isoformat(),
+    }
+    (folder / RULES_FILE).write_text(json.dumps(rules), encoding="utf-8")
+
+
+def run_job(folder: Path) -> int:
+    """Worker entry point: read the job in ``folder``, write the decisions there (pickled)."""
+    rules = json.loads((folder / RULES_FILE).read_text(encoding="utf-8"))
+    documents = {int(k): v for k, v in rules["documents"].items()}
+    as_of = date.fromisoformat(rules["as_of"]) if rules["as_of"] else None
+    frame = pl.read_ipc(folder / ROWS_FILE)
+    candidate_ids: Sequence[int] = pl.read_ipc(folder / IDS_FILE)["candidate_id"].to_list()
+    decisions = decide(frame, candidate_ids, Engines(documents, rules["default"]), as_of)
+    with (folder / OUT_FILE).open("wb") as handle:
+        pickle.dump(decisions, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    return len(decisions)
+
+
+def read_decisions(folder: Path) -> list[Decided]:
+    with (folder / OUT_FILE).open("rb") as handle:
+        decisions: list[Decided] = pickle.load(handle)
+    return decisions
+
+
+if __name__ == "__main__":
+    import sys
+
+    # Through the module's own name, so that pickled decisions name certif.results.batch.
+    from certif.results.batch import run_job as run
+
+    run(Path(sys.argv[1]))
