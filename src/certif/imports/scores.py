@@ -545,7 +545,7 @@ class _Decisions:
 
     def result(self) -> list[batch.Decided]:
         if self._worker is None:
-            return batch.decide(self.rows, self.touched, engines(), self.today)
+            return batch.decide(batch.rows_of(self.rows), self.touched, engines(), self.today)
         _, stderr = self._worker.communicate()
         if self._worker.returncode != 0:
             raise RuntimeError(

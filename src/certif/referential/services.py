@@ -153,8 +153,11 @@ def load_builtin(actor: Actor = None) -> LoadOutcome:
 
 
 def current_version(code: str | None = None) -> ReferentialVersion | None:
-    """The version in force: the last one loaded (for ``code``, or any code)."""
-    versions = ReferentialVersion.objects.all()
+    """The version in force: the last one loaded (for ``code``, or any code).
+
+    The document and source text load only when used: they weigh tens of kilobytes.
+    """
+    versions = ReferentialVersion.objects.defer("document", "source_text")
     if code is not None:
         versions = versions.filter(code=code)
     return versions.order_by("-loaded_at", "-id").first()

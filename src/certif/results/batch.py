@@ -63,46 +63,47 @@ def decided(candidate_id: int, version_id: int, decision: CandidateResult) -> De
     )
 
 
-def _sheets(frame: pl.DataFrame) -> Iterator[tuple[int, tuple[date, str, int] | None, list[Sheet]]]:
-    """(candidate, latest (date, session, version), sheets) for each candidate in the table."""
-    grouped = (
-        frame.sort("candidate_id", "sheet_id")
-        .group_by("candidate_id", "sheet_id", maintain_order=True)
-        .agg(
-            pl.col("session", "session_date", "version_id", "block", "part").first(),
-            pl.col("criterion").drop_nulls(),
-            pl.col("kind").drop_nulls(),
-            pl.col("stored").drop_nulls(),
-        )
-    )
+Row = tuple[int, int, str, date | None, int, str, str, str | None, str | None, int | None]
+
+
+def rows_of(frame: pl.DataFrame) -> Iterator[Row]:
+    """The table's rows in (candidate, sheet) order, as ``_sheets`` reads them."""
+    return frame.select(list(ROWS_SCHEMA)).sort("candidate_id", "sheet_id").iter_rows()
+
+
+def _sheets(rows: Iterable[Row]) -> Iterator[tuple[int, tuple[date, str, int] | None, list[Sheet]]]:
+    """(candidate, latest (date, session, version), sheets) per candidate, from rows sorted by
+    candidate then sheet."""
     current: int | None = None
+    current_sheet: int | None = None
     sheets: list[Sheet] = []
+    sheet_values: dict[str, values.Value] = {}
     latest: tuple[date, str, int] | None = None
     decode = values.decode
     for (
         candidate_id,
-        _,
+        sheet_id,
         session,
         session_date,
         version_id,
         block,
         part,
-        codes,
-        kinds,
+        code,
+        kind,
         stored,
-    ) in grouped.iter_rows():
+    ) in rows:
         if candidate_id != current:
             if current is not None:
                 yield current, latest, sheets
-            current, sheets, latest = candidate_id, [], None
-        sheet_values = {
-            code: decode(kind, value)
-            for code, kind, value in zip(codes, kinds, stored, strict=True)
-        }
-        sheets.append(Sheet(session, block, sheet_values, part or None, session_date))
-        key = (session_date or date.min, session, version_id)
-        if latest is None or key > latest:
-            latest = key
+            current, current_sheet, sheets, latest = candidate_id, None, [], None
+        if sheet_id != current_sheet:
+            current_sheet, sheet_values = sheet_id, {}
+            sheets.append(Sheet(session, block, sheet_values, part or None, session_date))
+            key = (session_date or date.min, session, version_id)
+            if latest is None or key > latest:
+                latest = key
+        if code is not None and kind is not None and stored is not None:
+            sheet_values[code] = decode(kind, stored)
     if current is not None:
         yield current, latest, sheets
 
@@ -127,11 +128,14 @@ class Engines:
 
 
 def decide(
-    frame: pl.DataFrame, candidate_ids: Iterable[int], engines: Engines, as_of: date | None
+    rows: Iterable[Row], candidate_ids: Iterable[int], engines: Engines, as_of: date | None
 ) -> list[Decided]:
-    """Decide every candidate listed, those without any sheet included."""
+    """Decide every candidate listed, those without any sheet included.
+
+    ``rows`` come sorted by candidate then sheet (see ``rows_of`` for a table).
+    """
     found: dict[int, Decided] = {}
-    for candidate_id, latest, sheets in _sheets(frame):
+    for candidate_id, latest, sheets in _sheets(rows):
         version_id, engine = engines[latest[2] if latest else None]
         fitting = [sheet for sheet in sheets if engine.fits(sheet)]
         found[candidate_id] = decided(
@@ -184,7 +188,7 @@ def run_job(folder: Path) -> int:
     as_of = date.fromisoformat(rules["as_of"]) if rules["as_of"] else None
     frame = pl.read_ipc(folder / ROWS_FILE)
     candidate_ids: Sequence[int] = pl.read_ipc(folder / IDS_FILE)["candidate_id"].to_list()
-    decisions = decide(frame, candidate_ids, Engines(documents, rules["default"]), as_of)
+    decisions = decide(rows_of(frame), candidate_ids, Engines(documents, rules["default"]), as_of)
     with (folder / OUT_FILE).open("wb") as handle:
         pickle.dump(decisions, handle, protocol=pickle.HIGHEST_PROTOCOL)
     return len(decisions)

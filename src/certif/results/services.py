@@ -27,7 +27,7 @@ from certif.domain.rules.results import CandidateResult as Decision
 from certif.grading.models import Score, ScoreSheet
 from certif.referential.models import Block, Criterion, ReferentialVersion
 from certif.referential.services import current_version, engine_for
-from certif.results.batch import ROWS_SCHEMA, Decided, Engines, decide
+from certif.results.batch import ROWS_SCHEMA, Decided, Engines, Row, decide
 from certif.results.models import CandidateResult
 from certif.sessions.models import ExamSession
 
@@ -53,6 +53,20 @@ def rows_query(where: str) -> str:
     )
 
 
+def fetch_sorted_rows(candidate_ids: Sequence[int]) -> list[Row]:
+    """The rows of these candidates (at most CHUNK), sorted as ``batch.decide`` reads them."""
+    query = rows_query(f"sh.candidate_id IN ({', '.join(['%s'] * len(candidate_ids))})")
+    with connection.cursor() as cursor:
+        cursor.execute(query + " ORDER BY sh.candidate_id, sh.id", list(candidate_ids))
+        return [(*row[:3], _as_date(row[3]), *row[4:]) for row in cursor.fetchall()]
+
+
+def _as_date(value: object) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value))
+
+
 def fetch_rows(candidate_ids: Sequence[int]) -> pl.DataFrame:
     frames = [
         fetch_frame(
@@ -68,7 +82,7 @@ def engines() -> Engines:
     default = current_version()
     if default is None:
         raise RuntimeError("Aucun référentiel chargé : lancez « certif init ».")
-    versions = ReferentialVersion.objects.all()
+    versions = ReferentialVersion.objects.only("pk", "sha256")
     return Engines({version.pk: engine_for(version) for version in versions}, default.pk)
 
 
@@ -105,7 +119,7 @@ def recompute(
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
         with transaction.atomic():
-            store(decide(fetch_rows(chunk), chunk, rules, today))
+            store(decide(fetch_sorted_rows(chunk), chunk, rules, today))
         if progress is not None:
             progress(len(chunk))
     return len(ids)
