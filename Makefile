@@ -6,7 +6,7 @@ DATA ?= $(CURDIR)/data
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint typecheck pytest install install-dev clean bench
+.PHONY: run test lint typecheck pytest install install-dev clean bench translations
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,8 +20,12 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $(VENV)/.installed $@
 
-install: $(VENV)/.installed
-install-dev: $(VENV)/.installed-dev
+install: $(VENV)/.installed translations
+install-dev: $(VENV)/.installed-dev translations
+
+# .po catalogues → .mo, with Babel (no GNU gettext needed).
+translations: $(VENV)/.installed
+	$(BIN)/python -m certif.core.translations
 
 run: install
 	CERTIF_DATA_DIR=$(DATA) $(BIN)/certif init --demo

@@ -170,6 +170,10 @@ def main(argv: list[str]) -> int:
             engine, options.candidates, options.baseline_candidates, options.repeat
         )
         all_figures[engine] = figures
+        RESULTS.mkdir(exist_ok=True)
+        (RESULTS / f"scale-{engine}-latest.json").write_text(
+            json.dumps(figures, indent=2), encoding="utf-8"
+        )
         for line in report(engine, options.candidates, figures):
             print(line)
         print(f"  (suite took {time.perf_counter() - started:.0f} s)", flush=True)

@@ -47,3 +47,58 @@ def candidates(version: ReferentialVersion, tmp_path: Path) -> list[Candidate]:
     )
     import_candidates(path)
     return list(Candidate.objects.order_by("numero"))
+
+
+# -- people, one per role --------------------------------------------------------------------
+
+from collections.abc import Callable  # noqa: E402
+
+from django.contrib.auth.models import AbstractUser  # noqa: E402
+from django.test import Client  # noqa: E402
+
+from certif.accounts.roles import Role  # noqa: E402
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_translations() -> None:
+    """The English catalogues, compiled as `make` does, for tests run with plain pytest."""
+    from certif.core.translations import compile_all
+
+    compile_all()
+
+
+@pytest.fixture
+def make_user(db: None) -> Callable[..., AbstractUser]:
+    """A user holding the given roles (a candidate account needs ``candidate=``)."""
+    from certif.accounts.services import create_user
+
+    counter = iter(range(1, 10_000))
+
+    def make(
+        *roles: Role, candidate: Candidate | None = None, username: str | None = None
+    ) -> AbstractUser:
+        name = username or f"{'-'.join(r.value for r in roles) or 'sans-role'}-{next(counter)}"
+        return create_user(
+            name,
+            password="pw-for-tests",
+            roles=roles,
+            candidate=candidate,
+            email=f"{name}@example.org",
+        )
+
+    return make
+
+
+@pytest.fixture
+def client_as(make_user: Callable[..., AbstractUser]) -> Callable[..., Client]:
+    """A test client signed in as a new user with the given roles."""
+
+    def signed_in(*roles: Role, candidate: Candidate | None = None) -> Client:
+        client = Client()
+        client.force_login(make_user(*roles, candidate=candidate))
+        return client
+
+    return signed_in
+
+
+ALL_ROLES = tuple(Role)

@@ -47,13 +47,18 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django_htmx",
     "certif.core",
+    "certif.accounts",
     "certif.referential",
     "certif.candidates",
     "certif.sessions",
     "certif.grading",
     "certif.results",
     "certif.imports",
+    "certif.deliberations",
+    "certif.journal",
+    "certif.myspace",
 ]
 
 MIDDLEWARE = [
@@ -65,6 +70,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -82,6 +88,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "certif.core.navigation.navigation",
             ],
         },
     },
@@ -147,6 +154,7 @@ STORAGES = {
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
+LOGOUT_REDIRECT_URL = "login"
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_flag("CERTIF_SECURE_COOKIES", default=False)
@@ -154,6 +162,9 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+
+# Double marking: a gap larger than this many points on a criterion is flagged for reconciliation.
+DOUBLE_MARKING_GAP = os.environ.get("CERTIF_DOUBLE_MARKING_GAP", "1")
 
 EMAIL_BACKEND = os.environ.get(
     "CERTIF_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"

@@ -1,8 +1,19 @@
 from django.contrib import admin
-from django.urls import path
-from django.views.generic import RedirectView
+from django.urls import include, path
+
+from certif.core import views
 
 urlpatterns = [
-    path("", RedirectView.as_view(url="/admin/", permanent=False), name="home"),
+    path("", views.home, name="home"),
+    path("comptes/", include("django.contrib.auth.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("candidats/", include("certif.candidates.urls")),
+    path("sessions/", include("certif.sessions.urls")),
+    path("grilles/", include("certif.grading.urls")),
+    path("deliberations/", include("certif.deliberations.urls")),
+    path("referentiel/", include("certif.referential.urls")),
+    path("journal/", include("certif.journal.urls")),
+    path("mon-espace/", include("certif.myspace.urls")),
+    path("imports/", include("certif.imports.urls")),
     path("admin/", admin.site.urls),
 ]

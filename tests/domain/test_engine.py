@@ -312,3 +312,25 @@ def test_validated_block_holds_the_day_before_it_expires(ccab: Referential) -> N
 def test_blocks_are_acquired_for_life_by_default(engine: RulesEngine, ccab: Referential) -> None:
     old = Sheet("1990-06", "B1", sheet(ccab, "B1", "15").values, session_date=date(1990, 6, 1))
     assert engine.evaluate([old], as_of=date(2026, 11, 28)).blocks["B1"].validated
+
+
+# -- a sheet in progress ----------------------------------------------------------------------
+
+
+def test_preview_of_a_partial_b3_part_gives_the_running_normalised_total(
+    engine: RulesEngine, ccab: Referential
+) -> None:
+    preview = engine.preview(
+        Sheet("2026-06", "B3", {"B3Cr1": Decimal("2"), "B3Cr2": Decimal("2.6")}, part="pme")
+    )
+    assert preview.running == Fraction("4.6") * 20 / 23
+    assert preview.status is Status.INCOMPLETE
+    assert preview.passed is None
+
+
+def test_preview_of_a_complete_sheet_at_the_threshold_passes(
+    engine: RulesEngine, ccab: Referential
+) -> None:
+    preview = engine.preview(sheet(ccab, "B1", "12"))
+    assert preview.running == 12
+    assert preview.status is Status.VALIDATED

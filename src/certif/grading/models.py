@@ -24,6 +24,20 @@ class SheetStatus(models.TextChoices):
     SUBMITTED = "submitted", _("soumise")
 
 
+class Marking(models.TextChoices):
+    """Which marking a sheet records. With double marking, two evaluators each fill their own
+    sheet (first, second) and the reconciled values go in the agreed sheet, the one that counts."""
+
+    SINGLE = "single", _("correction unique")
+    FIRST = "first", _("première correction")
+    SECOND = "second", _("seconde correction")
+    AGREED = "agreed", _("correction concertée")
+
+
+# The sheets the rules engine reads: one per candidate, session and unit.
+COUNTING = (Marking.SINGLE.value, Marking.AGREED.value)
+
+
 class ScoreSheet(models.Model):
     id = RowIdField(primary_key=True)
     candidate = models.ForeignKey(
@@ -47,6 +61,9 @@ class ScoreSheet(models.Model):
     status = models.CharField(
         _("état"), max_length=16, choices=SheetStatus.choices, default=SheetStatus.DRAFT
     )
+    marking = models.CharField(
+        _("correction"), max_length=16, choices=Marking.choices, default=Marking.SINGLE
+    )
     revision = models.PositiveIntegerField(
         _("révision"), default=1, help_text=_("Incrémentée à chaque enregistrement")
     )
@@ -59,14 +76,68 @@ class ScoreSheet(models.Model):
         verbose_name_plural = _("feuilles d'évaluation")
         constraints = [
             models.UniqueConstraint(
-                fields=["candidate", "session", "block", "part"], name="sheet_unit"
-            )
+                fields=["candidate", "session", "block", "part", "marking"], name="sheet_unit"
+            ),
+            models.UniqueConstraint(
+                fields=["candidate", "session", "block", "part"],
+                condition=models.Q(marking__in=COUNTING),
+                name="one_counting_sheet_per_unit",
+            ),
         ]
         indexes = [models.Index(fields=["session", "block", "part"], name="sheet_session_unit")]
 
     def __str__(self) -> str:
         unit = f"{self.block.code} {self.part}".strip()
         return f"{self.candidate.numero} — {self.session.code} — {unit}"
+
+
+class Assignment(models.Model):
+    """An evaluator asked to grade a candidate's unit in a session; a second one for double marking."""
+
+    session = models.ForeignKey(
+        ExamSession, verbose_name=_("session"), on_delete=models.CASCADE, related_name="assignments"
+    )
+    candidate = models.ForeignKey(
+        Candidate,
+        verbose_name=_("candidat"),
+        on_delete=models.CASCADE,
+        related_name="assignments",
+        db_index=False,
+    )
+    block = models.ForeignKey(
+        Block, verbose_name=_("bloc"), on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    part = models.CharField(_("partie"), max_length=32, blank=True)
+    evaluator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("évaluateur"),
+        on_delete=models.PROTECT,
+        related_name="assignments",
+    )
+    marker = models.PositiveSmallIntegerField(
+        _("correcteur"), default=1, help_text=_("1, ou 2 pour une double correction")
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    assigned_at = models.DateTimeField(_("affecté le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("affectation")
+        verbose_name_plural = _("affectations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["candidate", "session", "block", "part", "marker"], name="assignment_marker"
+            ),
+            models.UniqueConstraint(
+                fields=["candidate", "session", "block", "part", "evaluator"],
+                name="assignment_evaluator",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        unit = f"{self.block.code} {self.part}".strip()
+        return f"{self.candidate.numero} — {self.session.code} — {unit} — {self.evaluator}"
 
 
 class ImportBatch(models.Model):

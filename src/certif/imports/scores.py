@@ -32,7 +32,15 @@ from certif.core.progress import Reporter, Silent
 from certif.domain.numbers import format_quantity
 from certif.domain.referential.schema import CriterionKind
 from certif.domain.values import INTEGER_PATTERN, POINTS_PATTERN, YES_NO_WORDS
-from certif.grading.models import ImportBatch, Score, ScoreChange, ScoreSheet, SheetStatus
+from certif.grading.models import (
+    COUNTING,
+    ImportBatch,
+    Marking,
+    Score,
+    ScoreChange,
+    ScoreSheet,
+    SheetStatus,
+)
 from certif.imports import checks
 from certif.imports.columns import SCORE_COLUMNS, SCORE_OPTIONAL
 from certif.imports.reading import LINE, FileRejected, Problem, read_table
@@ -380,15 +388,17 @@ def _existing(frame: pl.DataFrame) -> pl.DataFrame:
     scores = pl.DataFrame(schema=score_schema)
     if session_ids and ScoreSheet.objects.filter(session_id__in=session_ids).exists():
         marks = ", ".join(["%s"] * len(session_ids))
+        counting = ", ".join(f"'{m}'" for m in COUNTING)
         sheets = fetch_frame(
             f"SELECT id, candidate_id, session_id, block_id, part FROM {ScoreSheet._meta.db_table} "
-            f"WHERE session_id IN ({marks})",
+            f"WHERE session_id IN ({marks}) AND marking IN ({counting})",
             session_ids,
             sheet_schema,
         )
         scores = fetch_frame(
             f"SELECT sc.sheet_id, sc.criterion_id, sc.id, sc.value FROM {Score._meta.db_table} sc "
-            f"JOIN {ScoreSheet._meta.db_table} sh ON sh.id = sc.sheet_id WHERE sh.session_id IN ({marks})",
+            f"JOIN {ScoreSheet._meta.db_table} sh ON sh.id = sc.sheet_id "
+            f"WHERE sh.session_id IN ({marks}) AND sh.marking IN ({counting})",
             session_ids,
             score_schema,
         )
@@ -606,6 +616,7 @@ def _create_sheets(frame: pl.DataFrame, now: str, report: Reporter) -> tuple[pl.
             pl.col("part_code").cast(pl.String).alias("part"),
             "evaluator_id",
             pl.lit(SheetStatus.SUBMITTED.value).alias("status"),
+            pl.lit(Marking.SINGLE.value).alias("marking"),
             pl.lit(1).alias("revision"),
             pl.lit(now).alias("created_at"),
             pl.lit(now).alias("updated_at"),
@@ -617,7 +628,7 @@ def _create_sheets(frame: pl.DataFrame, now: str, report: Reporter) -> tuple[pl.
     marks = ", ".join(["%s"] * len(session_ids))
     stored = fetch_frame(
         f"SELECT id, candidate_id, session_id, block_id, part FROM {ScoreSheet._meta.db_table} "
-        f"WHERE session_id IN ({marks})",
+        f"WHERE session_id IN ({marks}) AND marking = '{Marking.SINGLE.value}'",
         session_ids,
         {
             "new_sheet_id": pl.Int64,
@@ -628,7 +639,7 @@ def _create_sheets(frame: pl.DataFrame, now: str, report: Reporter) -> tuple[pl.
         },
     ).with_columns(pl.col("part_code").cast(pl.Categorical))
     frame = (
-        frame.join(stored, on=SHEET, how="left")
+        checks.attach(frame, stored, SHEET)
         .with_columns(pl.coalesce("sheet_id", "new_sheet_id").alias("sheet_id"))
         .drop("new_sheet_id")
     )

@@ -24,7 +24,7 @@ from django.utils import timezone
 from certif.candidates.models import Candidate
 from certif.core.bulk import fetch_frame
 from certif.domain.rules.results import CandidateResult as Decision
-from certif.grading.models import Score, ScoreSheet
+from certif.grading.models import COUNTING, Score, ScoreSheet
 from certif.referential.models import Block, Criterion, ReferentialVersion
 from certif.referential.services import current_version, engine_for
 from certif.results.batch import ROWS_SCHEMA, Decided, Engines, Row, decide
@@ -49,7 +49,7 @@ def rows_query(where: str) -> str:
         f"JOIN {block} b ON b.id = sh.block_id "
         f"LEFT JOIN {score} sc ON sc.sheet_id = sh.id "
         f"LEFT JOIN {criterion} c ON c.id = sc.criterion_id "
-        f"WHERE {where}"
+        f"WHERE sh.marking IN ({', '.join(repr(m) for m in COUNTING)}) AND {where}"
     )
 
 

@@ -74,6 +74,26 @@ def _canonical_order(sheet: Sheet) -> tuple[date, str, tuple[tuple[str, str], ..
     return (sheet.session_date or date.min, sheet.session, values)
 
 
+@dataclass(frozen=True, slots=True)
+class SheetPreview:
+    """A sheet in progress: ``running`` is the score of the values given so far (for points);
+    ``passed`` is known only once the sheet is complete."""
+
+    complete: bool
+    missing: tuple[str, ...]
+    running: Fraction | None
+    out_of: Fraction | None
+    threshold: Fraction | None
+    passed: bool | None
+    failures: tuple[Failure, ...]
+
+    @property
+    def status(self) -> Status:
+        if not self.complete:
+            return Status.INCOMPLETE
+        return Status.VALIDATED if self.passed else Status.NOT_VALIDATED
+
+
 class _CompiledBlock:
     """A block's rule with everything precomputed, so that judging a sheet is cheap."""
 
@@ -281,6 +301,26 @@ class RulesEngine:
         validity = referential.certification.validity_years
         self._blocks = {block.code: _CompiledBlock(block, validity) for block in referential.blocks}
         self._required = tuple(referential.certification.requires)
+
+    def preview(self, sheet: Sheet) -> SheetPreview:
+        """One sheet judged alone, as its evaluator types: the running total of the values
+        given so far, the score /out_of and what it would decide once complete."""
+        compiled = self._blocks[sheet.block]
+        outcome = compiled.judge(sheet, as_of=None)
+        running: Fraction | None = None
+        if compiled.points is not None:
+            given = [sheet.values[code] for code in compiled.criteria if code in sheet.values]
+            raw = sum(given, Decimal(0))
+            running = Fraction(*Decimal(raw).as_integer_ratio()) * compiled.scale
+        return SheetPreview(
+            complete=outcome.complete,
+            missing=outcome.missing,
+            running=running,
+            out_of=compiled.out_of if compiled.points is not None else None,
+            threshold=compiled.threshold if compiled.points is not None else None,
+            passed=outcome.passed if outcome.complete else None,
+            failures=outcome.failures,
+        )
 
     def fits(self, sheet: Sheet) -> bool:
         """Whether a sheet (possibly from a session on another version) fits these rules."""

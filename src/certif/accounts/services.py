@@ -1,0 +1,106 @@
+"""Creating accounts, giving roles, declaring links of interest."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractUser, Group
+from django.db import transaction
+
+from certif.accounts.models import ConflictKind, ConflictOfInterest
+from certif.accounts.roles import Role, ensure_groups
+from certif.candidates.models import Candidate
+from certif.core import audit
+from certif.core.audit import Actor
+
+
+class AccountError(Exception):
+    """A refused account operation; the message is French."""
+
+
+def create_user(
+    username: str,
+    *,
+    password: str | None,
+    roles: Iterable[Role],
+    email: str = "",
+    first_name: str = "",
+    last_name: str = "",
+    candidate: Candidate | None = None,
+    actor: Actor = None,
+) -> AbstractUser:
+    """A new account with its roles; a candidate account is linked to its candidate record."""
+    roles = list(roles)
+    User = get_user_model()
+    if User.objects.filter(username=username).exists():
+        raise AccountError(f"l'identifiant « {username} » est déjà pris")
+    if Role.CANDIDATE in roles and candidate is None:
+        raise AccountError("un compte candidat doit être relié à un candidat (numéro)")
+    if candidate is not None and candidate.user_id is not None:
+        raise AccountError(f"le candidat {candidate.numero} a déjà un compte")
+    with transaction.atomic():
+        ensure_groups()
+        user: Any = User.objects.create_user(
+            username, email=email, password=password, first_name=first_name, last_name=last_name
+        )
+        if password is None:
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
+        user.groups.set(Group.objects.filter(name__in=[role.value for role in roles]))
+        if candidate is not None:
+            candidate.user = user
+            candidate.save(update_fields=["user", "updated_at"])
+        audit.record(
+            "user.created",
+            user,
+            actor=actor,
+            after={"username": username, "roles": [r.value for r in roles]},
+        )
+    return user
+
+
+def set_roles(user: AbstractUser, roles: Iterable[Role], actor: Actor = None) -> None:
+    roles = list(roles)
+    before = sorted(user.groups.values_list("name", flat=True))
+    with transaction.atomic():
+        ensure_groups()
+        user.groups.set(Group.objects.filter(name__in=[role.value for role in roles]))
+        audit.record(
+            "user.roles", user, actor=actor, before=before, after=sorted(r.value for r in roles)
+        )
+
+
+def declare_conflict(
+    user: AbstractUser,
+    candidate: Candidate,
+    kind: ConflictKind,
+    note: str = "",
+    actor: Actor = None,
+) -> ConflictOfInterest:
+    with transaction.atomic():
+        conflict, created = ConflictOfInterest.objects.update_or_create(
+            user=user, candidate=candidate, defaults={"kind": kind, "note": note}
+        )
+        audit.record(
+            "conflict.declared" if created else "conflict.updated",
+            conflict,
+            actor=actor,
+            after={
+                "user": user.get_username(),
+                "candidate": candidate.numero,
+                "kind": kind,
+                "note": note,
+            },
+        )
+    return conflict
+
+
+def conflicted_pairs(user_ids: Iterable[int], candidate_ids: Iterable[int]) -> set[tuple[int, int]]:
+    """(user, candidate) pairs linked by a declared conflict, among those given."""
+    return set(
+        ConflictOfInterest.objects.filter(
+            user_id__in=list(user_ids), candidate_id__in=list(candidate_ids)
+        ).values_list("user_id", "candidate_id")
+    )

@@ -1,0 +1,4 @@
+from django.urls import path  # noqa: F401  (pages come with the web application issue)
+
+app_name = "deliberations"
+urlpatterns: list[object] = []
