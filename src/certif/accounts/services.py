@@ -62,11 +62,14 @@ def create_user(
 
 
 def set_roles(user: AbstractUser, roles: Iterable[Role], actor: Actor = None) -> None:
+    """Give exactly these roles; groups that are not roles are kept."""
     roles = list(roles)
-    before = sorted(user.groups.values_list("name", flat=True))
+    role_names = [role.value for role in Role]
+    before = sorted(user.groups.filter(name__in=role_names).values_list("name", flat=True))
     with transaction.atomic():
         ensure_groups()
-        user.groups.set(Group.objects.filter(name__in=[role.value for role in roles]))
+        others = list(user.groups.exclude(name__in=role_names))
+        user.groups.set([*others, *Group.objects.filter(name__in=[role.value for role in roles])])
         audit.record(
             "user.roles", user, actor=actor, before=before, after=sorted(r.value for r in roles)
         )
@@ -95,6 +98,23 @@ def declare_conflict(
             },
         )
     return conflict
+
+
+def withdraw_conflict(conflict: ConflictOfInterest, actor: Actor = None) -> None:
+    """Remove a declared link, journalled like its declaration."""
+    with transaction.atomic():
+        audit.record(
+            "conflict.withdrawn",
+            conflict,
+            actor=actor,
+            before={
+                "user": conflict.user.get_username(),
+                "candidate": conflict.candidate.numero,
+                "kind": conflict.kind,
+                "note": conflict.note,
+            },
+        )
+        conflict.delete()
 
 
 def conflicted_pairs(user_ids: Iterable[int], candidate_ids: Iterable[int]) -> set[tuple[int, int]]:

@@ -1,4 +1,12 @@
-from django.urls import path  # noqa: F401  (pages come with the web application issue)
+from django.urls import path, re_path
+
+from certif.referential import views
 
 app_name = "referential"
-urlpatterns: list[object] = []
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("matrice/", views.matrix, name="matrix"),
+    path("errata/", views.errata, name="errata"),
+    path("versions/", views.versions, name="versions"),
+    re_path(r"^telecharger/(?P<format>json|yaml)/$", views.download, name="download"),
+]
