@@ -2,19 +2,41 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
+from django.contrib.auth.models import AbstractUser
 
+from certif.accounts.models import ConflictKind
+from certif.accounts.roles import Role
+from certif.accounts.services import declare_conflict
 from certif.candidates.models import Candidate
+from certif.core.models import AuditEvent
 from certif.domain.referential.schema import Referential
 from certif.domain.rules.results import Status
-from certif.grading.models import Score, ScoreChange, ScoreSheet, SheetStatus
-from certif.grading.services import GradingError, SheetLocked, StaleSheet, change_score, save_scores
+from certif.grading.models import Assignment, Score, ScoreChange, ScoreSheet, SheetStatus
+from certif.grading.services import (
+    ConflictRefused,
+    GradingError,
+    IncompleteSheet,
+    SheetLocked,
+    StaleSheet,
+    change_score,
+    compare_values,
+    gap_threshold,
+    open_sheet,
+    reopen_sheet,
+    save_scores,
+    save_sheet,
+    submit_sheet,
+)
 from certif.imports.scores import import_scores
 from certif.results.models import CandidateResult
 from tests.builders import score_rows
+from tests.grading.conftest import full_marks, submitted
 from tests.imports.files import SCORE_HEADER, write_csv
 
 pytestmark = pytest.mark.django_db
@@ -80,3 +102,92 @@ def test_a_correction_on_a_submitted_sheet_keeps_its_reason(sheet: ScoreSheet) -
 def test_clearing_a_value_makes_the_sheet_incomplete(sheet: ScoreSheet) -> None:
     save_scores(sheet.pk, {"B1Cr5": None})
     assert b1() is Status.INCOMPLETE
+
+
+# -- the grading pages' services ---------------------------------------------------------------
+
+
+def test_opening_a_sheet_twice_gives_the_same_sheet(assignment: Assignment) -> None:
+    first = open_sheet(assignment, actor=assignment.evaluator)
+    assert open_sheet(assignment, actor=assignment.evaluator).pk == first.pk
+    assert AuditEvent.objects.filter(action="grading.sheet.opened").count() == 1
+
+
+def test_saving_a_draft_is_audited(assignment: Assignment) -> None:
+    opened = open_sheet(assignment)
+    save_sheet(opened.pk, {"B1Cr1": Decimal("2.5")}, actor=assignment.evaluator)
+    event = AuditEvent.objects.get(action="grading.sheet.saved")
+    assert (event.actor_id, event.after["changed"]) == (assignment.evaluator.pk, 1)
+
+
+def test_submitting_refuses_an_incomplete_sheet_and_names_what_is_missing(
+    assignment: Assignment,
+) -> None:
+    opened = open_sheet(assignment)
+    with pytest.raises(IncompleteSheet, match="B1Cr2") as refused:
+        submit_sheet(opened.pk, new_values={"B1Cr1": Decimal("2")})
+    assert "B1Cr1" not in refused.value.missing
+    opened.refresh_from_db()
+    assert opened.status == SheetStatus.DRAFT
+    assert not Score.objects.filter(sheet=opened).exists()
+
+
+def test_submitting_a_complete_sheet_records_when_and_audits(
+    assignment: Assignment, ccab: Referential
+) -> None:
+    opened = open_sheet(assignment)
+    done = submit_sheet(
+        opened.pk, assignment.evaluator, opened.revision, new_values=full_marks(ccab, "B1")
+    )
+    assert (done.status, done.submitted_at is not None) == (SheetStatus.SUBMITTED, True)
+    assert AuditEvent.objects.filter(action="grading.sheet.submitted").exists()
+
+
+def test_submitting_twice_is_refused(assignment: Assignment, ccab: Referential) -> None:
+    done = submitted(assignment, full_marks(ccab, "B1"))
+    with pytest.raises(SheetLocked):
+        submit_sheet(done.pk)
+
+
+def test_reopening_without_a_reason_is_refused(
+    assignment: Assignment, ccab: Referential, make_user: Callable[..., AbstractUser]
+) -> None:
+    done = submitted(assignment, full_marks(ccab, "B1"))
+    with pytest.raises(GradingError, match="motif"):
+        reopen_sheet(done.pk, make_user(Role.STAFF), " ")
+
+
+def test_only_a_gestionnaire_reopens_a_sheet(assignment: Assignment, ccab: Referential) -> None:
+    done = submitted(assignment, full_marks(ccab, "B1"))
+    with pytest.raises(GradingError, match="gestionnaire"):
+        reopen_sheet(done.pk, assignment.evaluator, "je me suis trompé")
+
+
+def test_a_draft_follows_its_unit_to_a_newly_assigned_evaluator(
+    assignment: Assignment, make_user: Callable[..., AbstractUser]
+) -> None:
+    opened = open_sheet(assignment)
+    newcomer = make_user(Role.EVALUATOR)
+    Assignment.objects.filter(pk=assignment.pk).update(evaluator=newcomer)
+    assignment.refresh_from_db()
+    assert open_sheet(assignment).pk == opened.pk
+    opened.refresh_from_db()
+    assert opened.evaluator_id == newcomer.pk
+
+
+def test_a_declared_link_of_interest_refuses_opening(assignment: Assignment) -> None:
+    declare_conflict(assignment.evaluator, assignment.candidate, ConflictKind.EMPLOYER)
+    with pytest.raises(ConflictRefused):
+        open_sheet(assignment)
+
+
+def test_the_gap_threshold_reads_the_setting_with_a_comma(settings: Any) -> None:
+    settings.DOUBLE_MARKING_GAP = "0,5"
+    assert gap_threshold() == Decimal("0.5")
+
+
+def test_any_oui_non_disagreement_is_flagged(ccab: Referential) -> None:
+    criteria = [c for c in ccab.block("MEM").criteria if c.kind == "yes_no"][:1]
+    code = criteria[0].code
+    gaps = compare_values(criteria, {code: True}, {code: False}, Decimal("100"))
+    assert gaps[0].flagged

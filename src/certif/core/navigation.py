@@ -25,6 +25,7 @@ ENTRIES = (
     Entry("candidates:list", _("Candidats"), (Role.STAFF,)),
     Entry("sessions:list", _("Sessions"), (Role.STAFF,)),
     Entry("grading:mine", _("Mes grilles"), (Role.EVALUATOR,)),
+    Entry("grading:reconciliations", _("Rapprochements"), (Role.STAFF,)),
     Entry("deliberations:list", _("Délibérations"), (Role.STAFF, *JURY)),
     Entry("referential:overview", _("Référentiel"), (Role.STAFF, Role.EVALUATOR, *JURY)),
     Entry("journal:list", _("Journal"), (Role.STAFF,)),
