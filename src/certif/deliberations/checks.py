@@ -1,0 +1,354 @@
+"""Reading a deliberation: its composition check, its counts, its minutes and their digest.
+
+Nothing here writes. ``check_composition`` is what ``close_deliberation`` enforces and what the
+page shows; ``minutes_data`` is what the closing digest seals.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+
+from certif.accounts.models import ConflictOfInterest
+from certif.candidates.models import Candidate
+from certif.deliberations.models import (
+    CERTIFICATION,
+    Decision,
+    Deliberation,
+    JuryMember,
+    MemberRole,
+    Recusal,
+    Resolution,
+    UnitStatus,
+)
+
+# Messages naming candidates list at most this many, then say how many more.
+NAMED = 10
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """A present member linked to a candidate of the deliberation, and not recused for them."""
+
+    member: JuryMember
+    candidate: Candidate
+    kind: str
+
+
+@dataclass(frozen=True)
+class CompositionReport:
+    problems: list[str]
+    conflicts: list[Conflict]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+@dataclass(frozen=True)
+class Counts:
+    candidates: int = 0
+    certified: int = 0
+    partial: int = 0
+    refused: int = 0
+    pending: int = 0
+    overridden: int = 0
+
+
+def _candidates_of(deliberation: Deliberation) -> QuerySet[Decision, dict[str, Any]]:
+    return Decision.objects.filter(deliberation=deliberation, unit=CERTIFICATION).values(
+        "candidate_id"
+    )
+
+
+def _listed(numeros: Sequence[str]) -> str:
+    shown = ", ".join(numeros[:NAMED])
+    more = len(numeros) - NAMED
+    return f"{shown} et {more} autre(s)" if more > 0 else shown
+
+
+def _member_problems(present: list[JuryMember]) -> list[str]:
+    problems: list[str] = []
+    if len(present) < 2:
+        problems.append(
+            f"Le jury doit compter au moins deux membres présents ({len(present)} présent(s))."
+        )
+    external = sum(1 for member in present if member.is_external)
+    if present and external * 2 < len(present):
+        problems.append(
+            "Au moins la moitié des membres présents doivent être extérieurs au certificateur "
+            f"({external} extérieur(s) sur {len(present)} présent(s))."
+        )
+    presidents = [member for member in present if member.is_president]
+    if not presidents:
+        problems.append("Aucun président ou présidente de jury n'est présent(e).")
+    elif len(presidents) > 1:
+        names = ", ".join(member.full_name for member in presidents)
+        problems.append(
+            f"Un seul président ou une seule présidente doit siéger ; {len(presidents)} sont "
+            f"présents à ce titre : {names}."
+        )
+    return problems
+
+
+def unrecused_conflicts(deliberation: Deliberation, present: list[JuryMember]) -> list[Conflict]:
+    """Links of interest between present members and the deliberation's candidates."""
+    by_user = {member.user_id: member for member in present if member.user_id is not None}
+    if not by_user:
+        return []
+    links = (
+        ConflictOfInterest.objects.filter(
+            user_id__in=list(by_user), candidate_id__in=_candidates_of(deliberation)
+        )
+        .select_related("candidate")
+        .order_by("candidate__numero", "user_id")
+    )
+    recused = set(
+        Recusal.objects.filter(member__in=list(by_user.values())).values_list(
+            "member_id", "candidate_id"
+        )
+    )
+    return [
+        Conflict(by_user[link.user_id], link.candidate, link.get_kind_display())
+        for link in links
+        if (by_user[link.user_id].pk, link.candidate_id) not in recused
+    ]
+
+
+def _conflict_problem(conflict: Conflict) -> str:
+    member, candidate = conflict.member, conflict.candidate
+    return (
+        f"{member.full_name} ({member.get_role_display()}, présent) a un lien d'intérêt avec le "
+        f"candidat {candidate.numero} {candidate.display_name} ({conflict.kind}) : récusez ce "
+        "membre pour ce candidat, ou enregistrez son absence."
+    )
+
+
+def _pending_problem(deliberation: Deliberation) -> list[str]:
+    pending = Decision.objects.filter(deliberation=deliberation, resolution=Resolution.PENDING)
+    numeros = list(
+        pending.order_by("candidate__numero").values_list("candidate__numero", flat=True).distinct()
+    )
+    if not numeros:
+        return []
+    count = pending.count()
+    return [
+        f"{count} décision(s) restent à prendre, pour {len(numeros)} candidat(s) : "
+        f"{_listed(numeros)}. Chaque proposition doit être confirmée ou modifiée avant la clôture."
+    ]
+
+
+def _consistency_problems(deliberation: Deliberation) -> list[str]:
+    """The certification decided must follow from the decisions on the blocks it requires."""
+    required = set(deliberation.session.referential_version.referential.certification.requires)
+    statuses: dict[str, dict[str, str]] = defaultdict(dict)
+    rows = (
+        Decision.objects.filter(deliberation=deliberation)
+        .exclude(resolution=Resolution.PENDING)
+        .filter(unit__in=[*required, CERTIFICATION])
+        .order_by("candidate__numero", "position")
+        .values_list("candidate__numero", "unit", "status")
+    )
+    for numero, unit, status in rows:
+        statuses[numero][unit] = status
+    validated = UnitStatus.VALIDATED.value
+    problems = []
+    for numero, units in statuses.items():
+        if CERTIFICATION not in units or not required <= set(units):
+            continue
+        missing = [code for code in units if code in required and units[code] != validated]
+        certified = units[CERTIFICATION] == validated
+        if certified and missing:
+            problems.append(
+                f"Candidat {numero} : la certification est décidée « validée » alors que "
+                f"{', '.join(missing)} n'est pas validé ; modifiez l'une ou l'autre décision."
+            )
+        elif not certified and not missing:
+            problems.append(
+                f"Candidat {numero} : tous les blocs requis sont décidés « validés » mais la "
+                "certification est décidée « non validée » ; modifiez l'une ou l'autre décision."
+            )
+    return problems
+
+
+def composition_report(deliberation: Deliberation) -> CompositionReport:
+    members = list(deliberation.members.select_related("user"))
+    present = [member for member in members if member.present]
+    conflicts = unrecused_conflicts(deliberation, present)
+    problems = [
+        *_member_problems(present),
+        *(_conflict_problem(conflict) for conflict in conflicts),
+        *_pending_problem(deliberation),
+        *_consistency_problems(deliberation),
+    ]
+    return CompositionReport(problems, conflicts)
+
+
+def check_composition(deliberation: Deliberation) -> list[str]:
+    """Every reason, in French, why the deliberation cannot be closed yet (none: it can)."""
+    return composition_report(deliberation).problems
+
+
+# -- counts -----------------------------------------------------------------------------------
+
+# (candidate, unit, status, proposed status, resolution); the candidate is any key (id, numero).
+Row = tuple[object, str, str, str, str]
+
+
+def tally(rows: Iterable[Row]) -> Counts:
+    """Certified, partially validated and refused candidates, from the jury's decisions (the
+    proposals stand in for what is not decided yet)."""
+    certified: set[object] = set()
+    some_block: set[object] = set()
+    candidates: set[object] = set()
+    pending = overridden = 0
+    validated = UnitStatus.VALIDATED.value
+    for candidate, unit, status, proposed, resolution in rows:
+        candidates.add(candidate)
+        if resolution == Resolution.PENDING:
+            pending += 1
+            effective = proposed
+        else:
+            effective = status
+            overridden += resolution == Resolution.OVERRIDDEN
+        if effective != validated:
+            continue
+        if unit == CERTIFICATION:
+            certified.add(candidate)
+        else:
+            some_block.add(candidate)
+    partial = len(some_block - certified)
+    return Counts(
+        candidates=len(candidates),
+        certified=len(certified),
+        partial=partial,
+        refused=len(candidates) - len(certified) - partial,
+        pending=pending,
+        overridden=overridden,
+    )
+
+
+def counts(deliberation: Deliberation) -> Counts:
+    return tally(
+        Decision.objects.filter(deliberation=deliberation).values_list(
+            "candidate_id", "unit", "status", "proposed_status", "resolution"
+        )
+    )
+
+
+# -- minutes ----------------------------------------------------------------------------------
+
+
+def _members_data(deliberation: Deliberation) -> list[dict[str, Any]]:
+    members = [
+        {
+            "name": name,
+            "role": role,
+            "affiliation": affiliation,
+            "occupation": occupation,
+            "present": present,
+            "account": username,
+        }
+        for name, role, affiliation, occupation, present, username in deliberation.members.values_list(
+            "full_name", "role", "affiliation", "occupation", "present", "user__username"
+        )
+    ]
+    return sorted(
+        members,
+        key=lambda m: (m["role"] != MemberRole.PRESIDENT, m["name"], m["account"] or ""),
+    )
+
+
+def _recusals_data(deliberation: Deliberation) -> list[dict[str, str]]:
+    rows = Recusal.objects.filter(member__deliberation=deliberation).values_list(
+        "member__full_name", "candidate__numero", "reason"
+    )
+    return sorted(
+        ({"member": name, "candidate": numero, "reason": reason} for name, numero, reason in rows),
+        key=lambda r: (r["candidate"], r["member"]),
+    )
+
+
+def _decisions_data(deliberation: Deliberation) -> list[dict[str, Any]]:
+    rows = (
+        Decision.objects.filter(deliberation=deliberation)
+        .order_by("candidate__numero", "position")
+        .values_list(
+            "candidate__numero",
+            "unit",
+            "proposed_status",
+            "proposed_score",
+            "resolution",
+            "status",
+            "justification",
+            "previous__deliberation__number",
+            "previous__status",
+        )
+    )
+    decisions = []
+    for row in rows:
+        numero, unit, proposed, score, resolution, status, justification, number, before = row
+        entry: dict[str, Any] = {
+            "candidate": numero,
+            "unit": unit,
+            "proposal": {"status": proposed, "score": score},
+            "resolution": resolution,
+            "decision": status,
+            "justification": justification,
+        }
+        if number is not None:
+            entry["previous"] = {"deliberation": number, "decision": before}
+        decisions.append(entry)
+    return decisions
+
+
+def minutes_data(deliberation: Deliberation) -> dict[str, Any]:
+    """The content of the minutes, in a canonical order: what the closing digest seals."""
+    decisions = _decisions_data(deliberation)
+    tallied = tally(
+        (d["candidate"], d["unit"], d["decision"], d["proposal"]["status"], d["resolution"])
+        for d in decisions
+    )
+    return {
+        "session": deliberation.session.code,
+        "kind": deliberation.kind,
+        "number": deliberation.number,
+        "date": deliberation.date.isoformat(),
+        "place": deliberation.place,
+        "reason": deliberation.reason,
+        "members": _members_data(deliberation),
+        "recusals": _recusals_data(deliberation),
+        "decisions": decisions,
+        "overrides": [
+            {
+                "candidate": d["candidate"],
+                "unit": d["unit"],
+                "from": d["proposal"]["status"],
+                "to": d["decision"],
+                "justification": d["justification"],
+            }
+            for d in decisions
+            if d["resolution"] == Resolution.OVERRIDDEN
+        ],
+        "counts": {
+            "candidates": tallied.candidates,
+            "certified": tallied.certified,
+            "partially_validated": tallied.partial,
+            "refused": tallied.refused,
+        },
+    }
+
+
+def canonical_json(data: Any) -> str:
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def minutes_digest(deliberation: Deliberation) -> str:
+    """SHA-256 of the canonical JSON of the minutes: same content, same digest."""
+    return hashlib.sha256(canonical_json(minutes_data(deliberation)).encode("utf-8")).hexdigest()

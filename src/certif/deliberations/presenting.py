@@ -1,0 +1,177 @@
+"""The deliberation table as the page shows it: candidates × units, built in plain loops.
+
+A page of the table costs one query for its decisions (candidates joined); filters are
+subqueries on the same table, so that 2,000 candidates cost no more queries than 2.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+from django.utils.functional import Promise
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from certif.candidates.models import Candidate
+from certif.deliberations.models import (
+    CERTIFICATION,
+    Decision,
+    Deliberation,
+    Resolution,
+    UnitStatus,
+)
+from certif.deliberations.reading import certification_label
+from certif.referential.models import Block
+
+ALL = "tous"
+FILTERS: dict[str, Promise] = {
+    ALL: _("Tous les candidats"),
+    "limites": _("Notes limites (à un point du seuil ou moins)"),
+    "incomplets": _("Dossiers incomplets"),
+    "modifies": _("Décisions modifiées par le jury"),
+    "a-decider": _("Décisions restant à prendre"),
+}
+_CONDITIONS: dict[str, Q] = {
+    "limites": Q(borderline=True),
+    "incomplets": Q(proposed_status=UnitStatus.INCOMPLETE),
+    "modifies": Q(resolution=Resolution.OVERRIDDEN),
+    "a-decider": Q(resolution=Resolution.PENDING),
+}
+PAGE_SIZE = 100
+
+
+@dataclass(frozen=True)
+class Column:
+    code: str
+    title: str
+
+    @property
+    def is_certification(self) -> bool:
+        return self.code == CERTIFICATION
+
+
+@dataclass
+class Cell:
+    unit: str
+    proposal: str
+    proposal_label: str
+    score: str
+    borderline: bool
+    explanation: str
+    resolution: str
+    status: str
+    status_label: str
+    justification: str
+    previous_label: str
+
+    @property
+    def decided(self) -> bool:
+        return self.resolution != Resolution.PENDING
+
+    @property
+    def overridden(self) -> bool:
+        return self.resolution == Resolution.OVERRIDDEN
+
+
+@dataclass
+class Row:
+    candidate: Candidate
+    cells: list[Cell] = field(default_factory=list)
+
+    @property
+    def pending(self) -> int:
+        return sum(1 for cell in self.cells if not cell.decided)
+
+
+def columns(deliberation: Deliberation) -> list[Column]:
+    """The blocks of the session's référentiel, in its order, then the certification."""
+    blocks = Block.objects.filter(version_id=deliberation.session.referential_version_id).order_by(
+        "position"
+    )
+    return [
+        *(Column(code, title) for code, title in blocks.values_list("code", "title")),
+        Column(CERTIFICATION, gettext("Certification")),
+    ]
+
+
+def candidate_ids(
+    deliberation: Deliberation, filter_key: str = ALL, search: str = ""
+) -> QuerySet[Decision, int]:
+    """The candidates the page lists, in numero order (a query, evaluated by the paginator)."""
+    listed = Decision.objects.filter(deliberation=deliberation, unit=CERTIFICATION)
+    condition = _CONDITIONS.get(filter_key)
+    if condition is not None:
+        matching = Decision.objects.filter(condition, deliberation=deliberation)
+        listed = listed.filter(candidate_id__in=matching.values("candidate_id"))
+    search = search.strip()
+    if search:
+        listed = listed.filter(
+            Q(candidate__numero__icontains=search)
+            | Q(candidate__birth_name__icontains=search)
+            | Q(candidate__usage_name__icontains=search)
+            | Q(candidate__first_name__icontains=search)
+        )
+    return listed.order_by("candidate__numero").values_list("candidate_id", flat=True)
+
+
+def _labels() -> tuple[dict[str, str], dict[str, str]]:
+    """Status names, translated once per page rather than once per cell."""
+    blocks = {choice.value: str(choice.label) for choice in UnitStatus}
+    certification = {value: certification_label(value) for value in UnitStatus.values}
+    return blocks, certification
+
+
+def _previous_label(decision: Decision, labels: Mapping[str, str]) -> str:
+    previous = decision.previous
+    if previous is None:
+        return ""
+    return gettext("délibération n° %(number)s : %(status)s") % {
+        "number": previous.deliberation.number,
+        "status": labels.get(previous.status, previous.status),
+    }
+
+
+def rows(deliberation: Deliberation, ids: Iterable[int]) -> list[Row]:
+    """The rows of these candidates: one query."""
+    decisions = (
+        Decision.objects.filter(deliberation=deliberation, candidate_id__in=list(ids))
+        .select_related("candidate", "previous__deliberation")
+        .defer(
+            "snapshot",
+            "previous__snapshot",
+            "previous__explanation",
+            "candidate__accommodations",
+        )
+        .order_by("candidate__numero", "position")
+    )
+    block_labels, certification_labels = _labels()
+    found: list[Row] = []
+    current: Row | None = None
+    for decision in decisions:
+        if current is None or current.candidate.pk != decision.candidate_id:
+            current = Row(decision.candidate)
+            found.append(current)
+        labels = certification_labels if decision.unit == CERTIFICATION else block_labels
+        current.cells.append(
+            Cell(
+                unit=decision.unit,
+                proposal=decision.proposed_status,
+                proposal_label=labels[decision.proposed_status],
+                score=decision.proposed_score,
+                borderline=decision.borderline,
+                explanation=decision.explanation,
+                resolution=decision.resolution,
+                status=decision.status,
+                status_label=labels.get(decision.status, ""),
+                justification=decision.justification,
+                previous_label=_previous_label(decision, labels),
+            )
+        )
+    return found
+
+
+def row(deliberation: Deliberation, candidate: Candidate) -> Row | None:
+    found = rows(deliberation, [candidate.pk])
+    return found[0] if found else None

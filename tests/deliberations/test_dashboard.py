@@ -1,0 +1,83 @@
+"""Dashboard panels: deliberations to hold for the jury and staff, results to publish for staff."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+import pytest
+from django.contrib.auth.models import AbstractUser
+from django.test import Client
+from django.urls import reverse
+
+from certif.accounts.roles import Role
+from certif.deliberations import services
+from certif.deliberations.models import Deliberation, JuryMember
+from certif.sessions.models import ExamSession
+from tests.deliberations.conftest import closed
+
+pytestmark = pytest.mark.django_db
+
+
+def titles(client: Client) -> list[str]:
+    return [panel.title for panel in client.get(reverse("home")).context["panels"]]
+
+
+def panel(client: Client, title: str) -> list[str]:
+    found = [p for p in client.get(reverse("home")).context["panels"] if p.title == title]
+    assert found, title
+    return [f"{item.label} — {item.detail}" for item in found[0].items]
+
+
+def test_a_session_with_scores_and_no_deliberation_is_to_hold(
+    session: ExamSession, client_as: Callable[..., Client]
+) -> None:
+    assert panel(client_as(Role.JURY_MEMBER), "Délibérations à tenir") == [
+        "Session 2026-06 — notes saisies, délibération à ouvrir"
+    ]
+
+
+def test_an_open_deliberation_is_to_hold(
+    deliberation: Deliberation, client_as: Callable[..., Client]
+) -> None:
+    assert panel(client_as(Role.JURY_PRESIDENT), "Délibérations à tenir") == [
+        "Session 2026-06 — délibération n° 1 — ouverte, datée du 01/07/2026"
+    ]
+
+
+def test_a_closed_deliberation_waits_for_publication_on_the_staff_dashboard(
+    deliberation: Deliberation,
+    jury: tuple[JuryMember, JuryMember],
+    president: AbstractUser,
+    staff: AbstractUser,
+    client_as: Callable[..., Client],
+) -> None:
+    closed(deliberation, president)
+    client = client_as(Role.STAFF)
+    assert panel(client, "Délibérations à tenir") == []
+    assert panel(client, "Résultats à publier") == [
+        "Session 2026-06 — délibération n° 1 — close, résultats non publiés"
+    ]
+    services.publish_results(deliberation, staff)
+    assert panel(client, "Résultats à publier") == []
+
+
+def test_jury_members_are_not_asked_to_publish(
+    session: ExamSession, client_as: Callable[..., Client]
+) -> None:
+    assert "Résultats à publier" not in titles(client_as(Role.JURY_MEMBER))
+
+
+@pytest.mark.parametrize("role", [Role.EVALUATOR])
+def test_other_roles_see_no_deliberation_panel(
+    session: ExamSession, client_as: Callable[..., Client], role: Role
+) -> None:
+    assert "Délibérations à tenir" not in titles(client_as(role))
+
+
+def test_an_empty_session_has_nothing_to_hold(
+    session: ExamSession, staff: AbstractUser, client_as: Callable[..., Client]
+) -> None:
+    ExamSession.objects.create(code="2027-01", referential_version=session.referential_version)
+    services.open_deliberation(session, staff, date(2026, 7, 1))
+    assert "2027-01" not in " ".join(panel(client_as(Role.STAFF), "Délibérations à tenir"))

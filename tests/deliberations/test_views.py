@@ -1,0 +1,519 @@
+"""The deliberation pages: who gets in, what they show, and the actions they offer."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import AbstractUser
+from django.test import Client
+from django.urls import reverse
+
+from certif.accounts.models import ConflictKind
+from certif.accounts.roles import Role
+from certif.accounts.services import declare_conflict
+from certif.candidates.models import Candidate
+from certif.deliberations import services
+from certif.deliberations.models import (
+    Deliberation,
+    JuryMember,
+    Kind,
+    MemberRole,
+    Resolution,
+    State,
+    UnitStatus,
+)
+from certif.domain.referential.schema import Referential
+from certif.sessions.models import ExamSession
+from tests.conftest import ALL_ROLES
+from tests.deliberations.conftest import closed, decision, many_candidates, seat
+
+pytestmark = pytest.mark.django_db
+
+READERS = {Role.STAFF, Role.JURY_MEMBER, Role.JURY_PRESIDENT}
+OPENERS = {Role.STAFF, Role.JURY_PRESIDENT}
+DECIDERS = {Role.JURY_MEMBER, Role.JURY_PRESIDENT}
+JUSTIFICATION = "Le jury retient la qualité du dossier professionnel présenté."
+
+
+def signed_in(user: AbstractUser) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+# -- access -----------------------------------------------------------------------------------
+
+
+def get_views(deliberation: Deliberation) -> dict[str, tuple[str, set[Role]]]:
+    session = deliberation.session_id
+    return {
+        "list": (reverse("deliberations:list"), READERS),
+        "detail": (reverse("deliberations:detail", args=[deliberation.pk]), READERS),
+        "open": (reverse("deliberations:open", args=[session]), OPENERS),
+        "amend": (reverse("deliberations:amend", args=[session]), OPENERS),
+    }
+
+
+def post_views(deliberation: Deliberation, member: JuryMember) -> dict[str, tuple[str, set[Role]]]:
+    pk, candidate = deliberation.pk, decision(deliberation, "C002", "B1").candidate_id
+    recusal = services.recuse(member, Candidate.objects.get(pk=candidate), None)
+    return {
+        "confirm": (reverse("deliberations:confirm", args=[pk, candidate]), DECIDERS),
+        "override": (reverse("deliberations:override", args=[pk, candidate]), DECIDERS),
+        "confirm_all": (reverse("deliberations:confirm_all", args=[pk]), {Role.JURY_PRESIDENT}),
+        "add_member": (reverse("deliberations:add_member", args=[pk]), OPENERS),
+        "presence": (reverse("deliberations:presence", args=[pk, member.pk]), OPENERS),
+        "remove_member": (reverse("deliberations:remove_member", args=[pk, member.pk]), OPENERS),
+        "recuse": (reverse("deliberations:recuse", args=[pk, member.pk]), OPENERS),
+        "withdraw_recusal": (
+            reverse("deliberations:withdraw_recusal", args=[pk, recusal.pk]),
+            OPENERS,
+        ),
+        "close": (reverse("deliberations:close", args=[pk]), {Role.JURY_PRESIDENT}),
+        "publish": (reverse("deliberations:publish", args=[pk]), {Role.STAFF}),
+    }
+
+
+@pytest.mark.parametrize("view", ["list", "detail", "open", "amend"])
+def test_each_page_lets_in_its_roles_only(
+    deliberation: Deliberation, client_for: Callable[[Role], Client], view: str
+) -> None:
+    url, allowed = get_views(deliberation)[view]
+    for role in ALL_ROLES:
+        expected = 200 if role in allowed else 403
+        assert client_for(role).get(url).status_code == expected, role
+
+
+@pytest.mark.parametrize("view", ["list", "detail", "open", "amend"])
+def test_each_page_sends_anonymous_visitors_to_the_login_page(
+    deliberation: Deliberation, client: Client, view: str
+) -> None:
+    url, _allowed = get_views(deliberation)[view]
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+ACTIONS = [
+    "confirm",
+    "override",
+    "confirm_all",
+    "add_member",
+    "presence",
+    "remove_member",
+    "recuse",
+    "withdraw_recusal",
+    "close",
+    "publish",
+]
+
+
+@pytest.mark.parametrize("view", ACTIONS)
+def test_each_action_lets_in_its_roles_only(
+    deliberation: Deliberation, client_for: Callable[[Role], Client], view: str
+) -> None:
+    for role in ALL_ROLES:
+        member = seat(deliberation, None, name=f"Sans compte {role.value}")
+        url, allowed = post_views(deliberation, member)[view]
+        response = client_for(role).post(url, {}, HTTP_HX_REQUEST="true")
+        if role in allowed:
+            assert response.status_code in (200, 302), role
+        else:
+            assert response.status_code == 403, role
+
+
+@pytest.mark.parametrize("view", ACTIONS)
+def test_each_action_sends_anonymous_visitors_to_the_login_page(
+    deliberation: Deliberation, client: Client, view: str
+) -> None:
+    member = seat(deliberation, None, name="Sans compte")
+    url, _allowed = post_views(deliberation, member)[view]
+    response = client.post(url, {})
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+# -- the list and opening ---------------------------------------------------------------------
+
+
+def test_the_list_shows_sessions_with_their_deliberations(
+    deliberation: Deliberation, president: AbstractUser
+) -> None:
+    page = signed_in(president).get(reverse("deliberations:list")).content.decode()
+    assert "2026-06" in page
+    assert reverse("deliberations:detail", args=[deliberation.pk]) in page
+    assert "ouverte" in page
+
+
+def test_staff_opens_a_deliberation_from_the_list(
+    session: ExamSession, staff: AbstractUser
+) -> None:
+    client = signed_in(staff)
+    page = client.get(reverse("deliberations:list")).content.decode()
+    url = reverse("deliberations:open", args=[session.pk])
+    assert url in page
+    response = client.post(url, {"date": "2026-07-01", "place": "Paris"})
+    deliberation = Deliberation.objects.get()
+    assert response["Location"] == reverse("deliberations:detail", args=[deliberation.pk])
+    assert (deliberation.place, deliberation.opened_by) == ("Paris", staff)
+
+
+def test_opening_twice_shows_the_refusal_in_the_form(
+    deliberation: Deliberation, staff: AbstractUser
+) -> None:
+    response = signed_in(staff).post(
+        reverse("deliberations:open", args=[deliberation.session_id]), {"date": "2026-07-02"}
+    )
+    assert response.status_code == 200
+    assert "acte modificatif" in response.content.decode()
+    assert Deliberation.objects.count() == 1
+
+
+def test_an_amendment_opened_from_its_page_needs_a_reason(
+    deliberation: Deliberation,
+    jury: tuple[JuryMember, JuryMember],
+    president: AbstractUser,
+    staff: AbstractUser,
+) -> None:
+    closed(deliberation, president)
+    url = reverse("deliberations:amend", args=[deliberation.session_id])
+    client = signed_in(staff)
+    refused = client.post(url, {"date": "2026-09-01", "reason": "", "candidates": "C002"})
+    assert refused.status_code == 200
+    assert not Deliberation.objects.filter(kind=Kind.AMENDMENT).exists()
+    response = client.post(
+        url,
+        {
+            "date": "2026-09-01",
+            "reason": "Correction de la note de B1 après recours.",
+            "candidates": "C002",
+        },
+    )
+    amendment = Deliberation.objects.get(kind=Kind.AMENDMENT)
+    assert response["Location"] == reverse("deliberations:detail", args=[amendment.pk])
+
+
+def test_an_amendment_for_an_unknown_candidate_is_refused(
+    deliberation: Deliberation, staff: AbstractUser
+) -> None:
+    response = signed_in(staff).post(
+        reverse("deliberations:amend", args=[deliberation.session_id]),
+        {"date": "2026-09-01", "reason": "Une raison largement suffisante.", "candidates": "X9"},
+    )
+    assert "Numéro(s) inconnu(s) : X9" in response.content.decode()
+
+
+# -- the deliberation page --------------------------------------------------------------------
+
+
+def test_the_table_has_the_blocks_of_the_referential_then_the_certification(
+    deliberation: Deliberation, member: AbstractUser, ccab: Referential
+) -> None:
+    response = signed_in(member).get(reverse("deliberations:detail", args=[deliberation.pk]))
+    headers = [column.code for column in response.context["columns"]]
+    assert headers == [block.code for block in ccab.blocks] + ["CERT"]
+    page = response.content.decode()
+    assert decision(deliberation, "C002", "B1").proposed_score in page
+    assert "non validé" in page
+
+
+def test_the_page_lists_every_composition_problem_and_disables_closing(
+    deliberation: Deliberation, president: AbstractUser
+) -> None:
+    seat(deliberation, president, role=MemberRole.PRESIDENT)
+    page = (
+        signed_in(president)
+        .get(reverse("deliberations:detail", args=[deliberation.pk]))
+        .content.decode()
+    )
+    assert "Le jury doit compter au moins deux membres présents (1 présent(s))." in page
+    assert 'disabled aria-describedby="composition-problems"' in page
+
+
+def test_the_page_shows_the_counts(deliberation: Deliberation, member: AbstractUser) -> None:
+    response = signed_in(member).get(reverse("deliberations:detail", args=[deliberation.pk]))
+    counts = response.context["counts"]
+    assert (counts.certified, counts.partial, counts.refused) == (1, 0, 1)
+
+
+@pytest.mark.parametrize(
+    ("filter_key", "expected"),
+    [("tous", ["C001", "C002"]), ("modifies", ["C002"]), ("a-decider", ["C001"])],
+)
+def test_the_filters_narrow_the_table(
+    deliberation: Deliberation,
+    jury: tuple[JuryMember, JuryMember],
+    member: AbstractUser,
+    filter_key: str,
+    expected: list[str],
+) -> None:
+    services.override(
+        decision(deliberation, "C002", "B1"), UnitStatus.VALIDATED, JUSTIFICATION, member
+    )
+    services.confirm_row(deliberation, decision(deliberation, "C002", "B1").candidate, member)
+    response = signed_in(member).get(
+        reverse("deliberations:detail", args=[deliberation.pk]), {"filtre": filter_key}
+    )
+    assert [row.candidate.numero for row in response.context["rows"]] == expected
+
+
+def test_the_incomplete_filter_lists_candidates_with_an_incomplete_proposal(
+    deliberation: Deliberation, member: AbstractUser
+) -> None:
+    response = signed_in(member).get(
+        reverse("deliberations:detail", args=[deliberation.pk]), {"filtre": "incomplets"}
+    )
+    assert response.context["rows"] == []
+
+
+def test_an_override_posted_without_javascript_comes_back_to_the_same_view(
+    deliberation: Deliberation, jury: tuple[JuryMember, JuryMember], member: AbstractUser
+) -> None:
+    target = decision(deliberation, "C002", "B1")
+    response = signed_in(member).post(
+        reverse("deliberations:override", args=[deliberation.pk, target.candidate_id]),
+        {"unit": "B1", "status": "validated", "justification": JUSTIFICATION, "filtre": "limites"},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == (
+        reverse("deliberations:detail", args=[deliberation.pk])
+        + f"?filtre=limites#row-{target.candidate_id}"
+    )
+    assert decision(deliberation, "C002", "B1").resolution == Resolution.OVERRIDDEN
+
+
+def test_an_override_without_justification_is_refused_with_its_reason(
+    deliberation: Deliberation, jury: tuple[JuryMember, JuryMember], member: AbstractUser
+) -> None:
+    target = decision(deliberation, "C002", "B1")
+    client = signed_in(member)
+    response = client.post(
+        reverse("deliberations:override", args=[deliberation.pk, target.candidate_id]),
+        {"unit": "B1", "status": "validated", "justification": ""},
+        follow=True,
+    )
+    assert "doit être justifiée par écrit" in response.content.decode()
+    assert decision(deliberation, "C002", "B1").resolution == Resolution.PENDING
+
+
+def test_with_htmx_an_override_returns_the_row_and_the_panels_that_depend_on_it(
+    deliberation: Deliberation, jury: tuple[JuryMember, JuryMember], member: AbstractUser
+) -> None:
+    target = decision(deliberation, "C002", "B1")
+    response = signed_in(member).post(
+        reverse("deliberations:override", args=[deliberation.pk, target.candidate_id]),
+        {"unit": "B1", "status": "validated", "justification": JUSTIFICATION},
+        HTTP_HX_REQUEST="true",
+    )
+    fragment = response.content.decode()
+    assert fragment.lstrip().startswith(f'<tr id="row-{target.candidate_id}">')
+    assert JUSTIFICATION in fragment
+    assert 'id="composition" hx-swap-oob="true"' in fragment
+    assert 'id="counts"' in fragment
+    assert "<html" not in fragment
+
+
+def test_with_htmx_a_refused_override_shows_the_error_in_the_row(
+    deliberation: Deliberation, jury: tuple[JuryMember, JuryMember], member: AbstractUser
+) -> None:
+    target = decision(deliberation, "C002", "B1")
+    response = signed_in(member).post(
+        reverse("deliberations:override", args=[deliberation.pk, target.candidate_id]),
+        {"unit": "B1", "status": "validated", "justification": "non"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    assert 'role="alert">Une décision qui s&#x27;écarte' in response.content.decode()
+
+
+def test_confirming_a_row_with_htmx_returns_the_row(
+    deliberation: Deliberation, jury: tuple[JuryMember, JuryMember], member: AbstractUser
+) -> None:
+    target = decision(deliberation, "C001", "B1")
+    response = signed_in(member).post(
+        reverse("deliberations:confirm", args=[deliberation.pk, target.candidate_id]),
+        HTTP_HX_REQUEST="true",
+    )
+    assert "6 propositions confirmées pour C001." in response.content.decode()
+    assert decision(deliberation, "C001", "CERT").resolution == Resolution.CONFIRMED
+
+
+def test_the_president_confirms_every_remaining_proposal(
+    deliberation: Deliberation, jury: tuple[JuryMember, JuryMember], president: AbstractUser
+) -> None:
+    signed_in(president).post(reverse("deliberations:confirm_all", args=[deliberation.pk]))
+    assert not deliberation.decisions.filter(resolution=Resolution.PENDING).exists()
+
+
+def test_a_member_is_added_with_htmx_and_the_panel_comes_back(
+    deliberation: Deliberation, staff: AbstractUser, member: AbstractUser
+) -> None:
+    response = signed_in(staff).post(
+        reverse("deliberations:add_member", args=[deliberation.pk]),
+        {
+            "full_name": "Claire Experte",
+            "role": "member",
+            "affiliation": "external",
+            "occupation": "Directrice d'agence",
+            "user": member.pk,
+            "present": "on",
+        },
+        HTTP_HX_REQUEST="true",
+    )
+    fragment = response.content.decode()
+    assert fragment.lstrip().startswith('<div id="composition"')
+    assert "Claire Experte" in fragment
+    added = deliberation.members.get()
+    assert (added.user, added.present, added.occupation) == (member, True, "Directrice d'agence")
+
+
+def test_an_invalid_member_form_without_javascript_shows_the_page_with_its_errors(
+    deliberation: Deliberation, staff: AbstractUser
+) -> None:
+    response = signed_in(staff).post(
+        reverse("deliberations:add_member", args=[deliberation.pk]),
+        {"full_name": "", "role": "member", "affiliation": "external"},
+    )
+    assert response.status_code == 200
+    assert 'class="errorlist" role="alert"' in response.content.decode()
+    assert not deliberation.members.exists()
+
+
+def test_presence_is_toggled_from_the_members_panel(
+    deliberation: Deliberation, jury: tuple[JuryMember, JuryMember], staff: AbstractUser
+) -> None:
+    url = reverse("deliberations:presence", args=[deliberation.pk, jury[1].pk])
+    signed_in(staff).post(url, {"present": ""})
+    jury[1].refresh_from_db()
+    assert jury[1].present is False
+
+
+def test_a_linked_member_is_recused_from_the_check_panel(
+    deliberation: Deliberation,
+    jury: tuple[JuryMember, JuryMember],
+    member: AbstractUser,
+    staff: AbstractUser,
+    candidates: list[Candidate],
+) -> None:
+    declare_conflict(member, candidates[0], ConflictKind.TRAINER)
+    client = signed_in(staff)
+    page = client.get(reverse("deliberations:detail", args=[deliberation.pk])).content.decode()
+    url = reverse("deliberations:recuse", args=[deliberation.pk, jury[1].pk])
+    assert url in page
+    client.post(url, {"candidate": candidates[0].pk, "reason": "formateur"})
+    assert jury[1].recusals.get().candidate == candidates[0]
+
+
+def test_the_president_closes_and_the_page_becomes_read_only_with_the_digest(
+    deliberation: Deliberation,
+    jury: tuple[JuryMember, JuryMember],
+    president: AbstractUser,
+    member: AbstractUser,
+) -> None:
+    services.confirm_all_pending(deliberation, president)
+    signed_in(president).post(reverse("deliberations:close", args=[deliberation.pk]))
+    deliberation.refresh_from_db()
+    assert deliberation.status == State.CLOSED
+    page = (
+        signed_in(member)
+        .get(reverse("deliberations:detail", args=[deliberation.pk]))
+        .content.decode()
+    )
+    assert deliberation.digest in page
+    assert "Confirmer les propositions" not in page
+    assert "Modifier une décision" not in page
+    assert "Ajouter au jury" not in page
+    assert "Clore la délibération" not in page
+
+
+def test_with_htmx_an_action_on_a_closed_deliberation_reloads_the_whole_page(
+    deliberation: Deliberation,
+    jury: tuple[JuryMember, JuryMember],
+    president: AbstractUser,
+    member: AbstractUser,
+) -> None:
+    closed(deliberation, president)
+    target = decision(deliberation, "C002", "B1")
+    client = signed_in(member)
+    response = client.post(
+        reverse("deliberations:override", args=[deliberation.pk, target.candidate_id]),
+        {"unit": "B1", "status": "validated", "justification": JUSTIFICATION},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response["HX-Refresh"] == "true"
+    page = client.get(reverse("deliberations:detail", args=[deliberation.pk])).content.decode()
+    assert "est close : elle ne peut plus être modifiée" in page
+
+
+def test_closing_refused_shows_the_problems(
+    deliberation: Deliberation, jury: tuple[JuryMember, JuryMember], president: AbstractUser
+) -> None:
+    response = signed_in(president).post(
+        reverse("deliberations:close", args=[deliberation.pk]), follow=True
+    )
+    assert "12 décision(s) restent à prendre" in response.content.decode()
+    deliberation.refresh_from_db()
+    assert deliberation.status == State.OPEN
+
+
+def test_staff_publishes_a_closed_deliberation(
+    deliberation: Deliberation,
+    jury: tuple[JuryMember, JuryMember],
+    president: AbstractUser,
+    staff: AbstractUser,
+) -> None:
+    closed(deliberation, president)
+    client = signed_in(staff)
+    assert (
+        "Publier les résultats"
+        in client.get(reverse("deliberations:detail", args=[deliberation.pk])).content.decode()
+    )
+    client.post(reverse("deliberations:publish", args=[deliberation.pk]))
+    deliberation.refresh_from_db()
+    assert deliberation.published_by == staff
+
+
+def test_the_page_for_many_candidates_costs_a_bounded_number_of_queries(
+    session: ExamSession,
+    staff: AbstractUser,
+    president: AbstractUser,
+    member: AbstractUser,
+    ccab: Referential,
+    tmp_path: Path,
+    django_assert_max_num_queries: Any,
+) -> None:
+    many_candidates(tmp_path, 150, ccab)
+    deliberation = services.open_deliberation(session, staff, session.created_at.date())
+    seat(deliberation, president, role=MemberRole.PRESIDENT)
+    seat(deliberation, member)
+    url = reverse("deliberations:detail", args=[deliberation.pk])
+    client = signed_in(member)
+    with django_assert_max_num_queries(25):
+        response = client.get(url)
+    assert len(response.context["rows"]) == 100
+    assert response.context["page"].paginator.count == 152
+    with django_assert_max_num_queries(25):
+        assert client.get(url, {"filtre": "a-decider", "page": "2"}).status_code == 200
+
+
+def test_an_amendment_shows_its_reason_and_the_earlier_decisions(
+    deliberation: Deliberation,
+    jury: tuple[JuryMember, JuryMember],
+    president: AbstractUser,
+    staff: AbstractUser,
+    candidates: list[Candidate],
+) -> None:
+    closed(deliberation, president)
+    amendment = services.open_amendment(
+        deliberation.session, staff, "Correction de la note de B1 après recours.", candidates[1:]
+    )
+    page = (
+        signed_in(president)
+        .get(reverse("deliberations:detail", args=[amendment.pk]))
+        .content.decode()
+    )
+    assert "Correction de la note de B1 après recours." in page
+    assert "Décision antérieure : délibération n° 1 : non validé" in page
