@@ -51,7 +51,7 @@ def candidates(version: ReferentialVersion, tmp_path: Path) -> list[Candidate]:
 
 # -- people, one per role --------------------------------------------------------------------
 
-from collections.abc import Callable  # noqa: E402
+from collections.abc import Callable, Iterator  # noqa: E402
 
 from django.contrib.auth.models import AbstractUser  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -102,3 +102,13 @@ def client_as(make_user: Callable[..., AbstractUser]) -> Callable[..., Client]:
 
 
 ALL_ROLES = tuple(Role)
+
+
+@pytest.fixture(autouse=True)
+def french_by_default() -> Iterator[None]:
+    """Each test starts in French: a request in English must not leak into the next test."""
+    from django.utils import translation
+
+    translation.activate("fr")
+    yield
+    translation.deactivate()

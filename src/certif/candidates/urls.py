@@ -1,4 +1,12 @@
-from django.urls import path  # noqa: F401  (pages come with the web application issue)
+from django.urls import path
+
+from certif.candidates import views
 
 app_name = "candidates"
-urlpatterns: list[object] = []
+urlpatterns = [
+    path("", views.candidate_list, name="list"),
+    path("nouveau/", views.candidate_create, name="create"),
+    path("<int:pk>/", views.candidate_detail, name="detail"),
+    path("<int:pk>/identite/", views.candidate_edit, name="edit"),
+    path("<int:pk>/liens/", views.candidate_conflict, name="conflict"),
+]

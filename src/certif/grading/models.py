@@ -224,6 +224,8 @@ class ScoreChange(models.Model):
         verbose_name = _("modification de note")
         verbose_name_plural = _("historique des notes")
         ordering = ["-changed_at", "-id"]
+        # The journal pages through changes newest first.
+        indexes = [models.Index(fields=["changed_at", "id"], name="score_change_time")]
 
     def __str__(self) -> str:
         return f"{self.criterion.code} {self.before} → {self.after}"

@@ -1,4 +1,16 @@
-from django.urls import path  # noqa: F401  (pages come with the web application issue)
+from django.urls import path, re_path
+
+from certif.imports import views
 
 app_name = "imports"
-urlpatterns: list[object] = []
+urlpatterns = [
+    path("", views.home, name="home"),
+    re_path(
+        r"^modeles/(?P<kind>candidats|notes)\.(?P<fmt>csv|xlsx)$", views.template, name="template"
+    ),
+    re_path(
+        r"^exports/(?P<kind>candidates|scores|results)\.(?P<fmt>csv|xlsx)$",
+        views.export_file,
+        name="export",
+    ),
+]

@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401  (pages come with the web application issue)
+from django.urls import path
+
+from certif.journal import views
 
 app_name = "journal"
-urlpatterns: list[object] = []
+urlpatterns = [
+    path("", views.journal_list, name="list"),
+]

@@ -31,10 +31,10 @@ class CandidateResult(models.Model):
         related_name="+",
     )
     certified = models.BooleanField(_("certifié"), default=False)
-    data: models.JSONField[Any, Any] = models.JSONField(_("décision"))
-    # The public form (statuses, scores with two decimals), stored apart so that reading a
+    # The public form (statuses, scores with two decimals), stored apart (and before the full decision in the row) so that reading a
     # whole population's results never parses the full decisions.
     summary: models.JSONField[Any, Any] = models.JSONField(_("résumé"))
+    data: models.JSONField[Any, Any] = models.JSONField(_("décision"))
     computed_at = models.DateTimeField(_("calculé le"), auto_now=True)
 
     class Meta:

@@ -1,0 +1,168 @@
+"""Forms of the sessions' pages: a session, a bulk enrolment, assignments."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from certif.accounts.roles import Role
+from certif.candidates.forms import CandidateSearchForm, PersonChoiceField
+from certif.candidates.models import Candidate
+from certif.domain.referential.schema import Referential
+from certif.imports.forms import file_field
+from certif.referential.models import ReferentialVersion
+from certif.referential.services import current_version
+from certif.sessions.models import ExamSession
+from certif.sessions.services import SESSION_FIELDS, Unit, enrolment_units, parse_unit, unit_value
+
+_DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+FROM_FILTER, FROM_FILE = "filtre", "fichier"
+MARKER_CHOICES = [
+    (1, _("1 — correcteur principal")),
+    (2, _("2 — second correcteur (double correction)")),
+]
+
+
+class VersionChoiceField(forms.ModelChoiceField[ReferentialVersion]):
+    def label_from_instance(self, obj: ReferentialVersion) -> str:
+        return f"{obj.code} v{obj.number} — {obj.label}"
+
+
+class SessionForm(forms.ModelForm[ExamSession]):
+    referential_version = VersionChoiceField(
+        label=_("Version du référentiel"),
+        queryset=ReferentialVersion.objects.defer("document", "source_text").order_by(
+            "code", "-number"
+        ),
+        empty_label=None,
+    )
+
+    class Meta:
+        model = ExamSession
+        fields = list(SESSION_FIELDS)
+        widgets = {"start_date": _DATE, "end_date": _DATE}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            self.fields["referential_version"].initial = current_version()
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        start, end = cleaned.get("start_date"), cleaned.get("end_date")
+        if start and end and end < start:
+            self.add_error("end_date", _("La date de fin précède la date de début."))
+        return cleaned
+
+    def values(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in SESSION_FIELDS}
+
+
+def _unit_choices(referential: Referential) -> list[tuple[str, str]]:
+    return [(unit_value(unit), label) for unit, label in enrolment_units(referential)]
+
+
+class EnrolForm(CandidateSearchForm):
+    """Who (a filter over candidates, or a file of numeros) and in which units."""
+
+    source = forms.ChoiceField(
+        label=_("Candidats à inscrire"),
+        choices=[
+            (FROM_FILTER, _("ceux qui répondent aux critères ci-dessous")),
+            (FROM_FILE, _("ceux d'un fichier de numéros (colonne « numero »)")),
+        ],
+        widget=forms.RadioSelect,
+        initial=FROM_FILTER,
+    )
+    fichier = file_field(label=_("Fichier de numéros (CSV ou XLSX)"), required=False)
+    unites = forms.MultipleChoiceField(
+        label=_("Blocs et parties"), widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(
+        self, *args: Any, session: ExamSession, referential: Referential | None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, referential=referential, **kwargs)
+        self.fields["session"].label = _("Inscrits ou évalués dans la session")
+        self.fields["unites"].choices = _unit_choices(  # type: ignore[attr-defined]
+            session.referential_version.referential
+        )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("source") == FROM_FILE:
+            if not cleaned.get("fichier"):
+                self.add_error("fichier", _("Choisissez le fichier des numéros."))
+        elif not self.errors and not self.query().filtered:
+            raise forms.ValidationError(
+                _("Choisissez au moins un critère (ou un fichier) : tous les candidats ne "
+                  "s'inscrivent pas d'un coup."),
+                code="no_filter",
+            )  # fmt: skip
+        return cleaned
+
+    def criteria(self) -> list[forms.BoundField]:
+        """The filter's fields, shown together under « Critères »."""
+        return [self[name] for name in CandidateSearchForm.base_fields]
+
+    def units(self) -> list[Unit]:
+        return [parse_unit(value) for value in self.cleaned_data["unites"]]
+
+
+def evaluators() -> QuerySet[AbstractBaseUser]:
+    users: QuerySet[AbstractBaseUser] = (
+        get_user_model()
+        .objects.filter(groups__name=Role.EVALUATOR.value, is_active=True)
+        .order_by("last_name", "first_name", "username")
+        .distinct()
+    )
+    return users
+
+
+class _AssignmentFields(forms.Form):
+    unite = forms.ChoiceField(label=_("Bloc ou partie"))
+    evaluateur = PersonChoiceField(label=_("Évaluateur"), queryset=get_user_model().objects.none())
+    correcteur = forms.TypedChoiceField(
+        label=_("Correcteur"), choices=MARKER_CHOICES, coerce=int, initial=1
+    )
+
+    def __init__(self, *args: Any, session: ExamSession, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unite"].choices = _unit_choices(  # type: ignore[attr-defined]
+            session.referential_version.referential
+        )
+        self.fields["evaluateur"].queryset = evaluators()  # type: ignore[attr-defined]
+
+    def unit(self) -> Unit:
+        return parse_unit(self.cleaned_data["unite"])
+
+
+class AssignForm(_AssignmentFields):
+    """One candidate's unit to one evaluator."""
+
+    candidat = forms.CharField(label=_("Numéro du candidat"), max_length=32)
+    field_order = ["candidat", "unite", "evaluateur", "correcteur"]
+
+    def clean_candidat(self) -> Candidate:
+        numero = self.cleaned_data["candidat"].strip()
+        candidate = Candidate.objects.filter(numero=numero).first()
+        if candidate is None:
+            raise forms.ValidationError(
+                _("Candidat inconnu : %(numero)s."), params={"numero": numero}, code="unknown"
+            )
+        return candidate
+
+
+class BulkAssignForm(_AssignmentFields):
+    """Every candidate enrolled in a unit to one evaluator."""
+
+    sans_correcteur = forms.BooleanField(
+        label=_("Seulement les candidats qui n'ont pas encore ce correcteur"),
+        required=False,
+        initial=True,
+    )

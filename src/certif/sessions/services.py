@@ -1,0 +1,661 @@
+"""Sessions: creating them, enrolling candidates, assigning evaluators.
+
+A *unit* is what a candidate is enrolled in and an evaluator grades: a block without
+parts (``("B1", "")``) or one part of a block with parts (``("B3", "pme")``). Units come
+from the session's référentiel version, never from a list written here.
+
+Every write runs in one transaction and leaves one audit event; a refusal raises
+``SessionError`` (or ``AssignmentRefused``) with a French message the page shows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from certif.accounts.models import ConflictOfInterest
+from certif.accounts.roles import Role, has_role
+from certif.accounts.services import conflicted_pairs
+from certif.candidates.models import Candidate
+from certif.core import audit
+from certif.core.audit import Actor
+from certif.core.bulk import fetch_frame, insert_frame, stored_datetime
+from certif.domain.referential.schema import Referential
+from certif.grading.models import COUNTING, Assignment, ScoreSheet, SheetStatus
+from certif.imports import checks
+from certif.imports.reading import LINE, FileRejected, Problem, read_table
+from certif.referential.models import Block, ReferentialVersion
+from certif.sessions.models import Enrolment, ExamSession
+
+Unit = tuple[str, str]
+MARKERS = (1, 2)
+# How many names a refusal quotes before « et N autres ».
+NAMED_IN_REFUSAL = 10
+# Rows per query when a list of ids goes into an IN (…): below every backend's parameter limit.
+CHUNK = 5000
+NUMERO_COLUMNS = ("numero", "candidat")
+
+
+class SessionError(Exception):
+    """A write refused; the message says why, in French."""
+
+
+class AssignmentRefused(SessionError):
+    """An assignment the rules forbid: a link of interest, the same person marking twice…"""
+
+
+# -- units -----------------------------------------------------------------------------------
+
+
+def enrolment_units(referential: Referential) -> list[tuple[Unit, str]]:
+    """Every unit one enrols in, with its label: each block, or each part of a block with parts."""
+    units: list[tuple[Unit, str]] = []
+    for block in referential.blocks:
+        if block.parts:
+            units += [((block.code, p.code), f"{block.code} — {p.label}") for p in block.parts]
+        else:
+            units.append(((block.code, ""), block.code))
+    return units
+
+
+def status_units(referential: Referential) -> list[tuple[Unit, str]]:
+    """Every unit that has a decision: each block, and each part of a block with parts."""
+    units: list[tuple[Unit, str]] = []
+    for block in referential.blocks:
+        units.append(((block.code, ""), block.code))
+        units += [((block.code, p.code), f"{block.code} — {p.label}") for p in block.parts]
+    return units
+
+
+def unit_value(unit: Unit) -> str:
+    """The unit as a form value: « B1 », « B3:pme »."""
+    block, part = unit
+    return f"{block}:{part}" if part else block
+
+
+def parse_unit(value: str) -> Unit:
+    block, _, part = value.partition(":")
+    return block, part
+
+
+def unit_label(unit: Unit) -> str:
+    block, part = unit
+    return f"{block} {part}".strip()
+
+
+@dataclass(frozen=True)
+class _Units:
+    blocks: dict[str, Block]
+    parts: dict[str, list[str]]
+
+    def resolve(self, unit: Unit) -> tuple[Block, str]:
+        code, part = unit
+        block = self.blocks.get(code)
+        if block is None:
+            known = ", ".join(self.blocks)
+            raise SessionError(f"bloc inconnu « {code} » (blocs : {known})")
+        parts = self.parts.get(code, [])
+        if parts and part not in parts:
+            raise SessionError(
+                f"le bloc {code} se passe par partie : choisissez {', '.join(parts)}"
+            )
+        if not parts and part:
+            raise SessionError(f"le bloc {code} n'a pas de parties")
+        return block, part
+
+
+def _units(version: ReferentialVersion) -> _Units:
+    blocks = {b.code: b for b in Block.objects.filter(version=version).prefetch_related("parts")}
+    parts = {code: [p.code for p in block.parts.all()] for code, block in blocks.items()}
+    return _Units(blocks, parts)
+
+
+# -- sessions --------------------------------------------------------------------------------
+
+SESSION_FIELDS = ("code", "title", "start_date", "end_date", "place", "referential_version")
+
+
+def _stored(value: Any) -> Any:
+    """A field's value as the journal keeps it (JSON)."""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, ReferentialVersion):
+        return str(value)
+    return value
+
+
+def _check_dates(start: date | None, end: date | None) -> None:
+    if start is not None and end is not None and end < start:
+        raise SessionError("la date de fin précède la date de début")
+
+
+def create_session(values: Mapping[str, Any], actor: Actor = None) -> ExamSession:
+    fields = {name: values[name] for name in SESSION_FIELDS if name in values}
+    _check_dates(fields.get("start_date"), fields.get("end_date"))
+    with transaction.atomic():
+        if ExamSession.objects.filter(code=fields["code"]).exists():
+            raise SessionError(f"une session « {fields['code']} » existe déjà")
+        session = ExamSession.objects.create(**fields)
+        audit.record(
+            "session.created",
+            session,
+            actor=actor,
+            after={name: _stored(value) for name, value in fields.items()},
+        )
+    return session
+
+
+def update_session(
+    session: ExamSession, changes: Mapping[str, Any], actor: Actor = None
+) -> ExamSession:
+    """Change a session's fields; its référentiel version only while nothing hangs on it."""
+    with transaction.atomic():
+        current = ExamSession.objects.select_for_update().get(pk=session.pk)
+        changed = {
+            name: value
+            for name, value in changes.items()
+            if name in SESSION_FIELDS and getattr(current, name) != value
+        }
+        if not changed:
+            return current
+        _check_dates(
+            changed.get("start_date", current.start_date), changed.get("end_date", current.end_date)
+        )
+        if "code" in changed and ExamSession.objects.filter(code=changed["code"]).exists():
+            raise SessionError(f"une session « {changed['code']} » existe déjà")
+        if "referential_version" in changed and (
+            current.enrolments.exists() or current.sheets.exists()
+        ):
+            raise SessionError(
+                "la version du référentiel ne peut plus changer : la session a déjà des "
+                "inscriptions ou des feuilles d'évaluation"
+            )
+        before = {name: _stored(getattr(current, name)) for name in changed}
+        for name, value in changed.items():
+            setattr(current, name, value)
+        current.save(update_fields=list(changed))
+        audit.record(
+            "session.updated",
+            current,
+            actor=actor,
+            before=before,
+            after={name: _stored(value) for name, value in changed.items()},
+        )
+    return current
+
+
+# -- enrolment -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EnrolOutcome:
+    candidates: int
+    created: int
+    existing: int
+
+
+def enrol(
+    session: ExamSession, candidate_ids: Iterable[int], units: Sequence[Unit], actor: Actor = None
+) -> EnrolOutcome:
+    """Enrol every candidate in every unit; an enrolment already there is left as it is.
+
+    Rows go in through ``insert_frame`` (COPY on PostgreSQL): 100,000 candidates in two
+    units are a few seconds, not the minute that one model instance per row would take.
+    """
+    ids = sorted(set(candidate_ids))
+    if not ids:
+        raise SessionError("aucun candidat à inscrire")
+    if not units:
+        raise SessionError("choisissez au moins un bloc ou une partie")
+    catalogue = _units(session.referential_version)
+    resolved = [catalogue.resolve(unit) for unit in dict.fromkeys(units)]
+    wanted = pl.DataFrame({"candidate_id": ids}, schema={"candidate_id": pl.Int64}).join(
+        pl.DataFrame(
+            [(block.pk, part) for block, part in resolved],
+            schema={"block_id": pl.Int64, "part": pl.String},
+            orient="row",
+        ),
+        how="cross",
+    )
+    with transaction.atomic():
+        # Locks the session (PostgreSQL; SQLite writers take turns anyway) so that two
+        # enrolments never both insert the same missing rows.
+        ExamSession.objects.select_for_update().filter(pk=session.pk).exists()
+        existing = fetch_frame(
+            f"SELECT candidate_id, block_id, part FROM {Enrolment._meta.db_table} "
+            f"WHERE session_id = %s",
+            [session.pk],
+            {"candidate_id": pl.Int64, "block_id": pl.Int64, "part": pl.String},
+        )
+        missing = wanted.join(existing, on=["candidate_id", "block_id", "part"], how="anti")
+        insert_frame(
+            Enrolment._meta.db_table,
+            missing.select(
+                "candidate_id",
+                pl.lit(session.pk, dtype=pl.Int64).alias("session_id"),
+                "block_id",
+                "part",
+                pl.lit(stored_datetime(timezone.now())).alias("created_at"),
+            ),
+        )
+        created = missing.height
+        requested = wanted.height
+        audit.record(
+            "session.enrolled",
+            session,
+            actor=actor,
+            after={
+                "units": [unit_label((b.code, p)) for b, p in resolved],
+                "candidates": len(ids),
+                "created": created,
+                "existing": requested - created,
+            },
+        )
+    return EnrolOutcome(len(ids), created, requested - created)
+
+
+def candidates_from_file(path: str | Path) -> list[int]:
+    """The candidates a file lists by numero (column « numero » or « candidat »), all or nothing.
+
+    Any unknown numero, or a line without one, refuses the whole file; each problem names
+    its line and value.
+    """
+    frame = read_table(path)
+    column = next((c for c in NUMERO_COLUMNS if c in frame.columns), None)
+    if column is None:
+        raise FileRejected(
+            [Problem(1, None, None, "colonne « numero » absente (le numéro de chaque candidat)")]
+        )
+    if frame.is_empty():
+        raise FileRejected([Problem(None, column, None, "le fichier ne liste aucun candidat")])
+    numeros = frame[column].unique().to_list()
+    known: dict[str, int] = {}
+    for start in range(0, len(numeros), CHUNK):
+        chunk = numeros[start : start + CHUNK]
+        known.update(Candidate.objects.filter(numero__in=chunk).values_list("numero", "pk"))
+    found = pl.DataFrame(
+        list(known.items()), schema={column: pl.String, "_id": pl.Int64}, orient="row"
+    )
+    frame = checks.attach(frame.select(LINE, column), found, column)
+    checks.raise_if_any(
+        [
+            *checks.required_values(frame, [column]),
+            checks.errors_where(
+                frame, (pl.col(column) != "") & pl.col("_id").is_null(), column, "candidat inconnu"
+            ),
+        ]
+    )
+    return sorted(set(frame["_id"].to_list()))
+
+
+# -- assignments -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AssignOutcome:
+    created: int = 0
+    replaced: int = 0
+    unchanged: int = 0
+    skipped: int = 0
+
+
+def person(user: Any) -> str:
+    """A person as the pages name them: full name, else the login."""
+    name: str = user.get_full_name() if hasattr(user, "get_full_name") else ""
+    return name or user.get_username()
+
+
+def _check_assignment(evaluator: User, marker: int) -> None:
+    if marker not in MARKERS:
+        raise AssignmentRefused("correcteur 1, ou 2 pour une double correction")
+    if not has_role(evaluator, Role.EVALUATOR):
+        raise AssignmentRefused(f"{person(evaluator)} n'a pas le rôle évaluateur")
+
+
+def _user(actor: Actor) -> Any:
+    return actor if getattr(actor, "pk", None) is not None else None
+
+
+def _named(candidates: Sequence[Candidate]) -> str:
+    names = ", ".join(str(c) for c in candidates[:NAMED_IN_REFUSAL])
+    more = len(candidates) - NAMED_IN_REFUSAL
+    return names + (f" et {more} autre(s)" if more > 0 else "")
+
+
+def assign_evaluator(
+    session: ExamSession,
+    candidate: Candidate,
+    block: str,
+    part: str,
+    evaluator: User,
+    marker: int = 1,
+    actor: Actor = None,
+) -> AssignOutcome:
+    """Ask ``evaluator`` to grade the candidate's unit as marker 1 (or 2 for double marking).
+
+    Refused for an evaluator linked to the candidate, or already the other marker of the
+    unit. Assigning the same person again changes nothing; another person replaces them.
+    """
+    _check_assignment(evaluator, marker)
+    block_row, part = _units(session.referential_version).resolve((block, part))
+    unit = unit_label((block, part))
+    with transaction.atomic():
+        enrolled = Enrolment.objects.filter(
+            session=session, candidate=candidate, block=block_row, part=part
+        ).exists()
+        if not enrolled:
+            raise SessionError(f"{candidate} n'est pas inscrit à {unit} dans la session {session}")
+        conflict = ConflictOfInterest.objects.filter(user=evaluator, candidate=candidate).first()
+        if conflict is not None:
+            raise AssignmentRefused(
+                f"affectation refusée : {person(evaluator)} a un lien d'intérêt avec "
+                f"{candidate} ({conflict.get_kind_display()})"
+            )
+        existing = {
+            a.marker: a
+            for a in Assignment.objects.select_related("evaluator").filter(
+                session=session, candidate=candidate, block=block_row, part=part
+            )
+        }
+        other = existing.get(3 - marker)
+        if other is not None and other.evaluator_id == evaluator.pk:
+            raise AssignmentRefused(
+                f"{person(evaluator)} est déjà correcteur {other.marker} de {candidate} pour "
+                f"{unit} : l'autre correcteur doit être une autre personne"
+            )
+        current = existing.get(marker)
+        if current is not None and current.evaluator_id == evaluator.pk:
+            return AssignOutcome(unchanged=1)
+        label = f"{candidate.numero} — {session.code} — {unit} — correcteur {marker}"
+        if current is None:
+            current = Assignment.objects.create(
+                session=session,
+                candidate=candidate,
+                block=block_row,
+                part=part,
+                evaluator=evaluator,
+                marker=marker,
+                assigned_by=_user(actor),
+            )
+            audit.record(
+                "assignment.created",
+                current,
+                actor=actor,
+                after={"evaluator": evaluator.get_username()},
+                label=label,
+            )
+            return AssignOutcome(created=1)
+        before = current.evaluator.get_username()
+        current.evaluator = evaluator
+        current.assigned_by = _user(actor)
+        current.save(update_fields=["evaluator", "assigned_by"])
+        audit.record(
+            "assignment.changed",
+            current,
+            actor=actor,
+            before={"evaluator": before},
+            after={"evaluator": evaluator.get_username()},
+            label=label,
+        )
+        return AssignOutcome(replaced=1)
+
+
+def assign_evaluator_bulk(
+    session: ExamSession,
+    block: str,
+    part: str,
+    evaluator: User,
+    marker: int = 1,
+    actor: Actor = None,
+    *,
+    only_unassigned: bool = False,
+) -> AssignOutcome:
+    """Assign ``evaluator`` to every candidate enrolled in the unit, all or nothing.
+
+    With ``only_unassigned``, candidates who already have an evaluator for this marker keep
+    theirs: assign the few linked to this evaluator to someone else first, then the rest.
+    """
+    _check_assignment(evaluator, marker)
+    block_row, part = _units(session.referential_version).resolve((block, part))
+    unit = unit_label((block, part))
+    with transaction.atomic():
+        enrolled = list(
+            Enrolment.objects.filter(session=session, block=block_row, part=part).values_list(
+                "candidate_id", flat=True
+            )
+        )
+        if not enrolled:
+            raise SessionError(f"aucun candidat n'est inscrit à {unit} dans la session {session}")
+        assignments = Assignment.objects.filter(session=session, block=block_row, part=part)
+        current = {a.candidate_id: a for a in assignments if a.marker == marker}
+        other = {a.candidate_id: a.evaluator_id for a in assignments if a.marker != marker}
+        targets = [pk for pk in enrolled if not (only_unassigned and pk in current)]
+        _refuse_linked(evaluator, targets)
+        twice = [pk for pk in targets if other.get(pk) == evaluator.pk]
+        if twice:
+            named = _named(list(Candidate.objects.filter(pk__in=twice[:NAMED_IN_REFUSAL])))
+            raise AssignmentRefused(
+                f"affectation refusée : {person(evaluator)} est déjà l'autre correcteur de "
+                f"{len(twice)} candidat(s) pour {unit} ({named}) : l'autre correcteur doit "
+                f"être une autre personne"
+            )
+        user = _user(actor)
+        created = [
+            Assignment(
+                session=session,
+                candidate_id=pk,
+                block=block_row,
+                part=part,
+                evaluator=evaluator,
+                marker=marker,
+                assigned_by=user,
+            )
+            for pk in targets
+            if pk not in current
+        ]
+        replaced = [
+            current[pk]
+            for pk in targets
+            if pk in current and current[pk].evaluator_id != evaluator.pk
+        ]
+        for assignment in replaced:
+            assignment.evaluator = evaluator
+            assignment.assigned_by = user
+        Assignment.objects.bulk_create(created, batch_size=CHUNK)
+        Assignment.objects.bulk_update(replaced, ["evaluator", "assigned_by"], batch_size=CHUNK)
+        outcome = AssignOutcome(
+            created=len(created),
+            replaced=len(replaced),
+            unchanged=len(targets) - len(created) - len(replaced),
+            skipped=len(enrolled) - len(targets),
+        )
+        audit.record(
+            "assignments.assigned",
+            session,
+            actor=actor,
+            after={
+                "unit": unit,
+                "evaluator": evaluator.get_username(),
+                "marker": marker,
+                "created": outcome.created,
+                "replaced": outcome.replaced,
+                "unchanged": outcome.unchanged,
+                "skipped": outcome.skipped,
+            },
+        )
+    return outcome
+
+
+def _refuse_linked(evaluator: User, candidate_ids: Sequence[int]) -> None:
+    linked: set[int] = set()
+    for start in range(0, len(candidate_ids), CHUNK):
+        pairs = conflicted_pairs([evaluator.pk], candidate_ids[start : start + CHUNK])
+        linked |= {candidate for _, candidate in pairs}
+    if linked:
+        candidates = list(Candidate.objects.filter(pk__in=sorted(linked)).order_by("numero"))
+        raise AssignmentRefused(
+            f"affectation refusée : {person(evaluator)} a un lien d'intérêt avec "
+            f"{len(candidates)} candidat(s) : {_named(candidates)}. Affectez-les à une autre "
+            f"personne, puis recommencez en ne retenant que les candidats sans correcteur."
+        )
+
+
+# -- reading ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UnitProgress:
+    unit: Unit
+    label: str
+    enrolled: int
+    first_marker: int
+    second_marker: int
+    sheets: int
+    submitted: int
+
+    @property
+    def value(self) -> str:
+        return unit_value(self.unit)
+
+    @property
+    def unassigned(self) -> int:
+        return max(self.enrolled - self.first_marker, 0)
+
+
+def unit_progress(session: ExamSession) -> list[UnitProgress]:
+    """Per unit of the session's référentiel: enrolled, assigned (markers 1 and 2), sheets.
+
+    Rows are grouped by block id, not code: no join over a session's 100,000 enrolments.
+    """
+    codes = dict(
+        Block.objects.filter(version=session.referential_version_id).values_list("pk", "code")
+    )
+
+    def per_unit(rows: Iterable[Mapping[str, Any]], key: str = "n") -> dict[Unit, int]:
+        return {(codes.get(row["block_id"], ""), row["part"]): row[key] for row in rows}
+
+    enrolled = per_unit(
+        Enrolment.objects.filter(session=session)
+        .values("block_id", "part")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    assignments = list(
+        Assignment.objects.filter(session=session)
+        .values("block_id", "part")
+        .annotate(first=Count("id", filter=Q(marker=1)), second=Count("id", filter=Q(marker=2)))
+        .order_by()
+    )
+    first, second = per_unit(assignments, "first"), per_unit(assignments, "second")
+    sheet_rows = list(
+        ScoreSheet.objects.filter(session=session)
+        .values("block_id", "part")
+        .annotate(n=Count("id"), submitted=Count("id", filter=Q(status=SheetStatus.SUBMITTED)))
+        .order_by()
+    )
+    sheets, submitted = per_unit(sheet_rows), per_unit(sheet_rows, "submitted")
+    return [
+        UnitProgress(
+            unit,
+            label,
+            enrolled.get(unit, 0),
+            first.get(unit, 0),
+            second.get(unit, 0),
+            sheets.get(unit, 0),
+            submitted.get(unit, 0),
+        )
+        for unit, label in enrolment_units(session.referential_version.referential)
+    ]
+
+
+@dataclass(frozen=True)
+class SessionCounts:
+    candidates: int
+    enrolments: int
+    sheets: int
+    submitted: int
+    assigned: int
+
+    @property
+    def unassigned(self) -> int:
+        return max(self.enrolments - self.assigned, 0)
+
+
+def session_counts(session: ExamSession, progress: Sequence[UnitProgress]) -> SessionCounts:
+    """The session's totals: its units' progress summed, and its distinct candidates."""
+    candidates = Enrolment.objects.filter(session=session).values("candidate_id").distinct()
+    return SessionCounts(
+        candidates=candidates.count(),
+        enrolments=sum(unit.enrolled for unit in progress),
+        sheets=sum(unit.sheets for unit in progress),
+        submitted=sum(unit.submitted for unit in progress),
+        assigned=sum(unit.first_marker for unit in progress),
+    )
+
+
+@dataclass(frozen=True)
+class EnrolmentRow:
+    candidate: Candidate
+    unit: str
+    first: str
+    second: str
+    sheet: str
+
+
+def enrolment_rows(
+    session: ExamSession, candidates: Sequence[Candidate], unit: Unit | None = None
+) -> list[EnrolmentRow]:
+    """The units of these candidates in the session (or only ``unit``), each with its
+    evaluators and the state of its sheet."""
+    ids = [c.pk for c in candidates]
+    by_id = {c.pk: c for c in candidates}
+    units = enrolment_units(session.referential_version.referential)
+    order = {known: position for position, (known, _label) in enumerate(units)}
+    markers: dict[tuple[int, Unit], dict[int, str]] = {}
+    for a in Assignment.objects.filter(session=session, candidate_id__in=ids).select_related(
+        "block", "evaluator"
+    ):
+        markers.setdefault((a.candidate_id, (a.block.code, a.part)), {})[a.marker] = person(
+            a.evaluator
+        )
+    sheets: dict[tuple[int, Unit], str] = {}
+    for sheet in ScoreSheet.objects.filter(session=session, candidate_id__in=ids).select_related(
+        "block"
+    ):
+        key = (sheet.candidate_id, (sheet.block.code, sheet.part))
+        if sheet.marking in COUNTING or key not in sheets:
+            sheets[key] = sheet.get_status_display()
+    enrolled = Enrolment.objects.filter(session=session, candidate_id__in=ids)
+    if unit is not None:
+        enrolled = enrolled.filter(block__code=unit[0], part=unit[1])
+    enrolments = sorted(
+        enrolled.values_list("candidate_id", "block__code", "part"),
+        key=lambda row: (by_id[row[0]].numero, order.get((row[1], row[2]), len(order))),
+    )
+    return [
+        EnrolmentRow(
+            by_id[pk],
+            unit_label((block, part)),
+            markers.get((pk, (block, part)), {}).get(1, ""),
+            markers.get((pk, (block, part)), {}).get(2, ""),
+            sheets.get((pk, (block, part)), ""),
+        )
+        for pk, block, part in enrolments
+    ]
+
+
+def enrolled_candidates(session: ExamSession, unit: Unit | None = None) -> QuerySet[Candidate]:
+    """Candidates enrolled in the session (in ``unit`` if given), as a query to page through."""
+    enrolments = Enrolment.objects.filter(session=session)
+    if unit is not None:
+        enrolments = enrolments.filter(block__code=unit[0], part=unit[1])
+    return Candidate.objects.filter(pk__in=enrolments.values("candidate_id"))
