@@ -135,3 +135,21 @@ def test_init_with_demo_loads_a_cohort_once() -> None:
     call_command("init", "--demo", stdout=out)
     assert Candidate.objects.count() == 60
     assert CandidateResult.objects.filter(certified=True).exists()
+
+
+@pytest.mark.django_db
+def test_pages_are_in_french_whatever_the_browser_asks(client: object) -> None:
+    from django.test import Client
+
+    assert isinstance(client, Client)
+    page = client.get("/comptes/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert "Identifiant" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_language_switch_turns_pages_to_english(client: object) -> None:
+    from django.test import Client
+
+    assert isinstance(client, Client)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/comptes/login/"})
+    assert "Username" in client.get("/comptes/login/").content.decode()

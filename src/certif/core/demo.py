@@ -1,26 +1,63 @@
 """Demo data for a local trial (``certif init --demo``, used by ``make run``).
 
-The cohort comes from the seeded generator and goes in through the same importers
-as a real file, so a demo exercises the real path.
+The cohort comes from the seeded generator and goes in through the same importers and
+services as real data, so a demo exercises the real paths: one account per role, two graded
+sessions, an open deliberation on the first one, and a retake session with sheets to grade
+(one of them double-marked).
 """
 
 from __future__ import annotations
 
 import tempfile
+from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
 
+from certif.accounts.models import ConflictKind
+from certif.accounts.roles import Role
+from certif.accounts.services import create_user, declare_conflict
 from certif.candidates.models import Candidate
+from certif.deliberations.models import Affiliation, Deliberation, MemberRole
+from certif.deliberations.services import open_deliberation, record_member
 from certif.demo.generator import DemoCohort, generate_cohort, write_csv
+from certif.domain.rules.results import Status
 from certif.imports.candidates import import_candidates
 from certif.imports.scores import import_scores
 from certif.referential.models import ReferentialVersion
+from certif.results.models import CandidateResult
 from certif.sessions.models import ExamSession
+from certif.sessions.services import assign_evaluator, enrol
 
-DEMO_ADMIN = ("admin", "certif-demo")
+DEMO_PASSWORD = "certif-demo"
 DEMO_COHORT_SIZE = 60
 DEMO_SEED = 2026
+RETAKE_SESSION = "2027-06"
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    roles: tuple[Role, ...]
+    first_name: str
+    last_name: str
+    candidate: str | None = None
+
+
+ACCOUNTS = (
+    DemoAccount("gestion", (Role.STAFF,), "Gaëlle", "Gestion"),
+    DemoAccount("evaluateur", (Role.EVALUATOR,), "Étienne", "Valuateur"),
+    DemoAccount("evaluatrice", (Role.EVALUATOR,), "Eva", "Second"),
+    DemoAccount("presidente", (Role.JURY_PRESIDENT,), "Paule", "Président"),
+    DemoAccount("jury1", (Role.JURY_MEMBER,), "Jules", "Externe"),
+    DemoAccount("jury2", (Role.JURY_MEMBER,), "Inès", "Interne"),
+    # The demo's certified candidate (see certif.demo.generator's borderline cases).
+    DemoAccount("candidat", (Role.CANDIDATE,), "", "", candidate="C000008"),
+)
 
 
 def _create_sessions(cohort: DemoCohort, version: ReferentialVersion) -> None:
@@ -57,16 +94,126 @@ def install_cohort(
     ]
 
 
-def install_accounts() -> list[str]:
+def install_accounts() -> dict[str, Any]:
+    """One account per role (and the superuser ``admin``), created once."""
     User = get_user_model()
-    username, password = DEMO_ADMIN
-    if not User.objects.filter(username=username).exists():
-        User.objects.create_superuser(username, f"{username}@example.org", password)
-    return [
-        "Comptes de démonstration :",
-        f"  administrateur : identifiant « {username} », mot de passe « {password} »",
-    ]
+    if not User.objects.filter(username="admin").exists():
+        User.objects.create_superuser("admin", "admin@example.org", DEMO_PASSWORD)
+    users: dict[str, Any] = {}
+    for account in ACCOUNTS:
+        user: Any = User.objects.filter(username=account.username).first()
+        if user is None:
+            candidate = (
+                Candidate.objects.filter(numero=account.candidate).first()
+                if account.candidate
+                else None
+            )
+            if account.candidate and candidate is None:
+                continue
+            user = create_user(
+                account.username,
+                password=DEMO_PASSWORD,
+                roles=account.roles,
+                email=f"{account.username}@example.org",
+                first_name=account.first_name,
+                last_name=account.last_name,
+                candidate=candidate,
+            )
+        users[account.username] = user
+    return users
+
+
+def _open_demo_deliberation(users: dict[str, Any]) -> None:
+    """The first session's deliberation, open, with its jury present."""
+    session = ExamSession.objects.order_by("start_date", "code").first()
+    if session is None or Deliberation.objects.filter(session=session).exists():
+        return
+    staff = users["gestion"]
+    held_on = (session.end_date or session.start_date or timezone.localdate()) + timedelta(days=14)
+    deliberation = open_deliberation(session, staff, held_on, session.place)
+    for username, role, affiliation in (
+        ("presidente", MemberRole.PRESIDENT, Affiliation.EXTERNAL),
+        ("jury1", MemberRole.MEMBER, Affiliation.EXTERNAL),
+        ("jury2", MemberRole.MEMBER, Affiliation.INTERNAL),
+    ):
+        user = users[username]
+        record_member(
+            deliberation, staff, full_name=user.get_full_name(), role=role, affiliation=affiliation,
+            user=user, occupation="Chargé(e) de clientèle confirmé(e)",
+        )  # fmt: skip
+    # A link of interest the composition check will point out (and a recusal resolves).
+    trainee = Candidate.objects.order_by("numero")[1]
+    declare_conflict(users["jury2"], trainee, ConflictKind.TRAINER, "tutrice en entreprise")
+
+
+def _prepare_retake_session(version: ReferentialVersion, users: dict[str, Any]) -> None:
+    """A coming session for candidates who have a block left to validate, assigned to the
+    evaluators; the first unit is double-marked."""
+    if ExamSession.objects.filter(code=RETAKE_SESSION).exists():
+        return
+    last = ExamSession.objects.order_by("-start_date").first()
+    start = (last.start_date if last and last.start_date else None) or None
+    session = ExamSession.objects.create(
+        code=RETAKE_SESSION,
+        title=f"Session {RETAKE_SESSION} (rattrapage)",
+        start_date=start and start.replace(year=start.year + 1),
+        end_date=start and start.replace(year=start.year + 1) + timedelta(days=4),
+        place="Lyon",
+        referential_version=version,
+    )
+    retakes: list[tuple[Candidate, list[tuple[str, str]]]] = []
+    for result in CandidateResult.objects.select_related("candidate").filter(certified=False):
+        units = []
+        for code, block in result.decision.blocks.items():
+            if block.parts:
+                units += [
+                    (code, p)
+                    for p, part in block.parts.items()
+                    if part.status is not Status.VALIDATED
+                ]
+            elif block.status is not Status.VALIDATED:
+                units.append((code, ""))
+        if units:
+            retakes.append((result.candidate, units))
+        if len(retakes) == 6:
+            break
+    for candidate, units in retakes:
+        enrol(session, [candidate.pk], units, actor=users["gestion"])
+        for block_code, part_code in units:
+            assign_evaluator(
+                session,
+                candidate,
+                block_code,
+                part_code,
+                users["evaluateur"],
+                1,
+                actor=users["gestion"],
+            )
+    if retakes:
+        candidate, units = retakes[0]
+        block_code, part_code = units[0]
+        assign_evaluator(
+            session,
+            candidate,
+            block_code,
+            part_code,
+            users["evaluatrice"],
+            2,
+            actor=users["gestion"],
+        )
 
 
 def install_demo(version: ReferentialVersion) -> list[str]:
-    return install_cohort(version) + install_accounts()
+    lines = install_cohort(version)
+    with transaction.atomic():
+        users = install_accounts()
+        _open_demo_deliberation(users)
+        _prepare_retake_session(version, users)
+    lines.append(f"Comptes de démonstration (mot de passe « {DEMO_PASSWORD} » pour tous) :")
+    lines.append("  admin — administrateur (toutes les fonctions et l'administration Django)")
+    for account in ACCOUNTS:
+        if account.username in users:
+            roles = ", ".join(role.label for role in account.roles)
+            detail = f" ({account.candidate})" if account.candidate else ""
+            lines.append(f"  {account.username} — {roles}{detail}")
+    return lines
