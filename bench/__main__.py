@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sys
 
-from bench import scale
+from bench import scale, web
 
-SUITES = {"scale": scale.main}
+SUITES = {"scale": scale.main, "web": web.main}
 
 
 def main(argv: list[str]) -> int:

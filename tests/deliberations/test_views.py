@@ -15,7 +15,7 @@ from certif.accounts.models import ConflictKind
 from certif.accounts.roles import Role
 from certif.accounts.services import declare_conflict
 from certif.candidates.models import Candidate
-from certif.deliberations import services
+from certif.deliberations import presenting, services
 from certif.deliberations.models import (
     Deliberation,
     JuryMember,
@@ -493,7 +493,7 @@ def test_the_page_for_many_candidates_costs_a_bounded_number_of_queries(
     client = signed_in(member)
     with django_assert_max_num_queries(25):
         response = client.get(url)
-    assert len(response.context["rows"]) == 100
+    assert len(response.context["rows"]) == presenting.PAGE_SIZE
     assert response.context["page"].paginator.count == 152
     with django_assert_max_num_queries(25):
         assert client.get(url, {"filtre": "a-decider", "page": "2"}).status_code == 200

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Case, Count, Max, Q, QuerySet, When
 
 from certif.accounts.models import ConflictOfInterest
 from certif.candidates.models import Candidate
@@ -235,10 +235,33 @@ def tally(rows: Iterable[Row]) -> Counts:
 
 
 def counts(deliberation: Deliberation) -> Counts:
-    return tally(
-        Decision.objects.filter(deliberation=deliberation).values_list(
-            "candidate_id", "unit", "status", "proposed_status", "resolution"
-        )
+    """``tally`` done by the database: one row per candidate and one aggregate, instead of
+    every decision (the deliberation page shows these counts on every request)."""
+    decisions = Decision.objects.filter(deliberation=deliberation)
+    validated = Case(
+        When(resolution=Resolution.PENDING, proposed_status=UnitStatus.VALIDATED.value, then=1),
+        When(~Q(resolution=Resolution.PENDING) & Q(status=UnitStatus.VALIDATED.value), then=1),
+        default=0,
+    )
+    per_candidate = decisions.values("candidate_id").annotate(
+        certified=Max(Case(When(unit=CERTIFICATION, then=validated), default=0)),
+        some_block=Max(Case(When(~Q(unit=CERTIFICATION), then=validated), default=0)),
+    )
+    flags = list(per_candidate.values_list("certified", "some_block"))
+    candidates = len(flags)
+    certified = sum(1 for cert, _ in flags if cert)
+    partial = sum(1 for cert, block in flags if block and not cert)
+    states = decisions.aggregate(
+        pending=Count("pk", filter=Q(resolution=Resolution.PENDING)),
+        overridden=Count("pk", filter=Q(resolution=Resolution.OVERRIDDEN)),
+    )
+    return Counts(
+        candidates=candidates,
+        certified=certified,
+        partial=partial,
+        refused=candidates - certified - partial,
+        pending=states["pending"],
+        overridden=states["overridden"],
     )
 
 

@@ -39,7 +39,7 @@ _CONDITIONS: dict[str, Q] = {
     "modifies": Q(resolution=Resolution.OVERRIDDEN),
     "a-decider": Q(resolution=Resolution.PENDING),
 }
-PAGE_SIZE = 100
+PAGE_SIZE = 50
 
 
 @dataclass(frozen=True)
@@ -175,3 +175,24 @@ def rows(deliberation: Deliberation, ids: Iterable[int]) -> list[Row]:
 def row(deliberation: Deliberation, candidate: Candidate) -> Row | None:
     found = rows(deliberation, [candidate.pk])
     return found[0] if found else None
+
+
+def labels() -> dict[str, str]:
+    """The texts of a table row, translated once per page rather than once per cell."""
+    return {
+        "explanations": gettext("Explications"),
+        "proposal": gettext("Proposition :"),
+        "borderline": gettext("note limite"),
+        "jury": gettext("Jury :"),
+        "modified": gettext("(modifiée)"),
+        "justification": gettext("Justification"),
+        "confirmed": gettext("Jury : proposition confirmée"),
+        "undecided": gettext("à décider"),
+        "previous": gettext("Décision antérieure :"),
+        "confirm": gettext("Confirmer les propositions"),
+        "override": gettext("Modifier une décision"),
+        "unit": gettext("Objet"),
+        "decision": gettext("Décision du jury"),
+        "justification_required": gettext("Justification (obligatoire)"),
+        "save": gettext("Enregistrer la décision"),
+    }

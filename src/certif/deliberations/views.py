@@ -131,6 +131,7 @@ def _detail_context(
         "page": page,
         "columns": columns,
         "rows": presenting.rows(deliberation, list(page.object_list)),
+        "labels": presenting.labels(),
         "jury_statuses": [(status.value, status.label) for status in JURY_STATUSES],
         "kept": _kept(request.GET),
     }
@@ -232,6 +233,7 @@ def _row_response(
         context = {
             **_composition_context(request, deliberation),
             "row": presenting.row(deliberation, candidate),
+            "labels": presenting.labels(),
             "columns": presenting.columns(deliberation),
             "jury_statuses": [(status.value, status.label) for status in JURY_STATUSES],
             "row_error": error,
