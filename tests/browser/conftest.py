@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page, Response, sync_playwright
 
 CHROMIUM = os.environ.get("CERTIF_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
@@ -72,3 +72,10 @@ def log_in(page: Page, base_url: str, username: str, password: str) -> None:
     page.get_by_label("Mot de passe").fill(password)
     page.get_by_role("button", name="Se connecter").click()
     page.wait_for_url(f"{base_url}/")
+
+
+def visit(page: Page, url: str) -> int:
+    """Go to ``url`` and return the HTTP status of the page shown."""
+    response: Response | None = page.goto(url)
+    assert response is not None, url
+    return response.status

@@ -8,7 +8,6 @@ No page counts anything, so the hundredth page costs what the first does.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -53,6 +52,26 @@ ACTION_LABELS: dict[str, str | Promise] = {
     "user.created": _("Compte créé"),
     "user.roles": _("Rôles modifiés"),
     "referential.loaded": _("Référentiel chargé"),
+    "conflict.withdrawn": _("Lien d'intérêt retiré"),
+    "grading.sheet.opened": _("Feuille ouverte"),
+    "grading.sheet.saved": _("Feuille enregistrée"),
+    "grading.sheet.submitted": _("Feuille soumise"),
+    "grading.sheet.reopened": _("Feuille rouverte"),
+    "grading.sheet.agreed": _("Correction concertée enregistrée"),
+    "grading.sheet.evaluator": _("Évaluateur de la feuille changé"),
+    "grading.sheet.remarked": _("Nature de correction changée"),
+    "deliberation.opened": _("Délibération ouverte"),
+    "deliberation.amendment_opened": _("Acte modificatif ouvert"),
+    "deliberation.member_added": _("Membre du jury ajouté"),
+    "deliberation.member_removed": _("Membre du jury retiré"),
+    "deliberation.member_presence": _("Présence d'un membre du jury"),
+    "deliberation.recusal": _("Déport d'un membre du jury"),
+    "deliberation.recusal_withdrawn": _("Déport levé"),
+    "deliberation.decision_confirmed": _("Proposition confirmée par le jury"),
+    "deliberation.decision_overridden": _("Décision modifiée par le jury"),
+    "deliberation.all_confirmed": _("Propositions confirmées en bloc"),
+    "deliberation.closed": _("Délibération close"),
+    "deliberation.published": _("Résultats publiés"),
 }
 
 SOURCE_LABELS: dict[str, str | Promise] = {
@@ -349,7 +368,8 @@ def as_text(value: Any) -> str:
     if isinstance(value, list | tuple):
         return ", ".join(as_text(item) for item in value)
     if isinstance(value, dict):
-        return json.dumps(value, ensure_ascii=False)
+        # e.g. a sheet's values: « B1Cr1 : 2,50 ; B1Cr2 : 3,00 »
+        return " ; ".join(f"{key} : {as_text(item)}" for key, item in value.items())
     return str(value)
 
 
