@@ -44,7 +44,7 @@ def held_roles(user: User) -> set[Role]:
 
 def linked_candidate(user: User) -> Candidate | None:
     try:
-        return user.candidate  # type: ignore[attr-defined]
+        return user.candidate
     except Candidate.DoesNotExist:
         return None
 
