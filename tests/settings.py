@@ -11,3 +11,8 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# WhiteNoise looks for the collected files at start-up; tests serve none, an empty folder will do.
+import tempfile  # noqa: E402
+
+STATIC_ROOT = tempfile.mkdtemp(prefix="certif-static-")
