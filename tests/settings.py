@@ -14,5 +14,6 @@ STORAGES = {
 
 # WhiteNoise looks for the collected files at start-up; tests serve none, an empty folder will do.
 import tempfile  # noqa: E402
+from pathlib import Path  # noqa: E402
 
-STATIC_ROOT = tempfile.mkdtemp(prefix="certif-static-")
+STATIC_ROOT = Path(tempfile.mkdtemp(prefix="certif-static-"))

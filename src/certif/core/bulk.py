@@ -53,6 +53,18 @@ def insert_frame(table: str, frame: pl.DataFrame, progress: Progress | None = No
     logger.info("insert %s: %d rows in %.1f s", table, frame.height, time.perf_counter() - started)
 
 
+def refresh_statistics(*tables: str) -> None:
+    """Let the query planner know the tables just grew by millions of rows.
+
+    Without it PostgreSQL plans the next queries as for empty tables (sequential scans
+    over millions of rows for one candidate) until autovacuum gets round to it.
+    """
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"ANALYZE {quote(table)}")
+
+
 def fetch_frame(sql: str, params: Sequence[Any], schema: Mapping[str, Any]) -> pl.DataFrame:
     with connection.cursor() as cursor:
         cursor.execute(sql, list(params))

@@ -16,7 +16,8 @@ Value = Decimal | bool | int
 
 # At most two decimals, comma or point, never negative.
 POINTS_PATTERN = r"^\d+(?:[.,]\d{0,2})?$"
-INTEGER_PATTERN = r"^\d+$"
+# At most 9 digits: a count (of pages) fits any database integer.
+INTEGER_PATTERN = r"^\d{1,9}$"
 YES_NO_WORDS: dict[str, bool] = {"oui": True, "non": False}
 
 _INTEGER = re.compile(INTEGER_PATTERN)
@@ -51,7 +52,7 @@ def parse_value(criterion: Criterion, text: str) -> Value:
             raise ValueRejected(f"« {text} » : attendu « oui » ou « non »")
         return answer
     if not _INTEGER.match(cleaned):
-        raise ValueRejected(f"« {text} » : attendu un nombre entier")
+        raise ValueRejected(f"« {text} » : attendu un nombre entier (9 chiffres au plus)")
     return int(cleaned)
 
 

@@ -92,9 +92,11 @@ def _check_value(criterion: Criterion, value: Value) -> int:
     elif kind == CriterionKind.YES_NO and not isinstance(value, bool):
         raise GradingError(f"{criterion.code} : attendu « oui » ou « non »")
     elif kind == CriterionKind.INTEGER and (
-        isinstance(value, bool) or int(value) != value or value < 0
+        isinstance(value, bool) or int(value) != value or not 0 <= value < 10**9
     ):
-        raise GradingError(f"{criterion.code} : attendu un nombre entier positif")
+        raise GradingError(
+            f"{criterion.code} : attendu un nombre entier positif (9 chiffres au plus)"
+        )
     return values.encode(kind, value)
 
 
