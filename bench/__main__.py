@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sys
 
-from bench import scale, web
+from bench import documents, scale, web
 
-SUITES = {"scale": scale.main, "web": web.main}
+SUITES = {"scale": scale.main, "web": web.main, "documents": documents.main}
 
 
 def main(argv: list[str]) -> int:

@@ -87,9 +87,11 @@ def postgresql_available() -> bool:
     return True
 
 
-def step(env: dict[str, str], *args: str) -> dict[str, Any]:
+def run_step(module: str, env: dict[str, str], *args: str) -> dict[str, Any]:
+    """One step in its own process (``python -m MODULE ARGS``), for a clean peak memory and
+    caches; its last output line is its figures, as JSON."""
     completed = subprocess.run(
-        [sys.executable, "-m", "bench.steps", *args],
+        [sys.executable, "-m", module, *args],
         env=env,
         cwd=HERE.parent,
         capture_output=True,
@@ -100,6 +102,10 @@ def step(env: dict[str, str], *args: str) -> dict[str, Any]:
         raise RuntimeError(f"step {args} failed:\n{completed.stderr[-4000:]}")
     result: dict[str, Any] = json.loads(completed.stdout.strip().splitlines()[-1])
     return result
+
+
+def step(env: dict[str, str], *args: str) -> dict[str, Any]:
+    return run_step("bench.steps", env, *args)
 
 
 def run_engine(engine: str, size: int, baseline: int, repeat: int) -> dict[str, Any]:

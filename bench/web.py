@@ -13,28 +13,13 @@ import time
 from datetime import datetime
 from typing import Any
 
-from bench.scale import RESULTS, cohort_files, fresh_database, postgresql_available
+from bench.scale import RESULTS, cohort_files, fresh_database, postgresql_available, run_step
 
 TARGETS = {"deliberation_ms": 300.0, "sheet_save_ms": 50.0, "candidate_list_ms": 200.0}
 
 
 def step(env: dict[str, str], *args: str) -> dict[str, Any]:
-    import subprocess
-
-    from bench.scale import HERE
-
-    completed = subprocess.run(
-        [sys.executable, "-m", "bench.web_steps", *args],
-        env={**env, "CERTIF_ALLOWED_HOSTS": "testserver"},
-        cwd=HERE.parent,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if completed.returncode != 0:
-        raise RuntimeError(f"step {args} failed:\n{completed.stderr[-4000:]}")
-    result: dict[str, Any] = json.loads(completed.stdout.strip().splitlines()[-1])
-    return result
+    return run_step("bench.web_steps", {**env, "CERTIF_ALLOWED_HOSTS": "testserver"}, *args)
 
 
 def run_engine(engine: str, deliberation_size: int, list_size: int, repeat: int) -> dict[str, Any]:

@@ -90,6 +90,21 @@ def make_user(db: None) -> Callable[..., AbstractUser]:
 
 
 @pytest.fixture
+def staff(make_user: Callable[..., AbstractUser]) -> AbstractUser:
+    return make_user(Role.STAFF)
+
+
+@pytest.fixture
+def president(make_user: Callable[..., AbstractUser]) -> AbstractUser:
+    return make_user(Role.JURY_PRESIDENT)
+
+
+@pytest.fixture
+def member(make_user: Callable[..., AbstractUser]) -> AbstractUser:
+    return make_user(Role.JURY_MEMBER)
+
+
+@pytest.fixture
 def client_as(make_user: Callable[..., AbstractUser]) -> Callable[..., Client]:
     """A test client signed in as a new user with the given roles."""
 

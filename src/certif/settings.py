@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "certif.deliberations",
     "certif.journal",
     "certif.myspace",
+    "certif.documents",
+    "certif.api",
 ]
 
 MIDDLEWARE = [
@@ -151,6 +153,9 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# Uploads up to 64 MB in a request body (API bulk rows); files go through FILE_UPLOAD_* as usual.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024 * 1024
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from certif.core import views
+from certif.documents.views import verify
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -15,5 +16,9 @@ urlpatterns = [
     path("journal/", include("certif.journal.urls")),
     path("mon-espace/", include("certif.myspace.urls")),
     path("imports/", include("certif.imports.urls")),
+    path("documents/", include("certif.documents.urls")),
+    # Printed under every QR code: short, public, outside any namespace.
+    path("verifier/<str:public_id>/", verify, name="verify"),
+    path("api/", include("certif.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -12,9 +12,12 @@ from playwright.sync_api import Page, expect
 
 from certif.accounts.roles import Role
 from certif.candidates.models import Candidate
-from certif.core.demo import install_cohort
+from certif.core.demo import configure_demo_certifier, install_cohort
 from certif.deliberations.models import Deliberation
 from certif.deliberations.services import open_deliberation
+from certif.documents.content import verify_url
+from certif.documents.models import Kind
+from certif.documents.services import generate
 from certif.referential.models import Block, ReferentialVersion
 from certif.sessions.models import ExamSession
 from certif.sessions.services import create_session
@@ -107,6 +110,11 @@ def tour(cohort: Cohort) -> list[Stop]:
             reverse("deliberations:detail", args=[deliberation.pk]),
             f"Session {code} — délibération n° {deliberation.number}",
         ),
+        Stop(
+            "session-documents",
+            reverse("documents:session", args=[session.pk]),
+            f"Documents officiels — session {code}",
+        ),
         Stop("reconciliations", reverse("grading:reconciliations"), "Rapprochements en attente"),
         Stop(
             "reconciliation",
@@ -131,3 +139,19 @@ def test_every_main_page_of_a_gestionnaire_renders_with_its_heading(
         expect(page.get_by_text("Server Error")).to_have_count(0)
         screenshot(page, f"page-{stop.name}")
     assert script_errors == []
+
+
+def test_a_visitor_following_a_convocation_s_qr_code_sees_it_valid_and_little_else(
+    page: Page, live_server: object, version: ReferentialVersion
+) -> None:
+    cohort = set_up_cohort(version)
+    configure_demo_certifier()
+    convocation = generate(cohort.session, Kind.CONVOCATION, None).documents[0]
+    assert convocation.candidate is not None
+
+    assert visit(page, verify_url(str(live_server), convocation.public_id)) == 200
+    expect(page.get_by_role("heading", level=1, name="Vérification d'un document")).to_be_visible()
+    expect(page.get_by_text("Ce document a bien été délivré et il est valide.")).to_be_visible()
+    expect(page.get_by_text(convocation.holder_name)).to_be_visible()
+    expect(page.get_by_text(convocation.candidate.numero)).to_have_count(0)
+    screenshot(page, "page-verification")

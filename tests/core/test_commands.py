@@ -138,6 +138,35 @@ def test_init_with_demo_loads_a_cohort_once() -> None:
 
 
 @pytest.mark.django_db
+def test_the_demo_deliberates_its_first_session_and_issues_its_documents_once() -> None:
+    from certif.deliberations.models import Deliberation
+    from certif.documents.models import IssuedDocument, Kind
+
+    call_command("init", "--demo", stdout=StringIO())
+    issued = IssuedDocument.objects.count()
+    call_command("init", "--demo", stdout=StringIO())
+    first, second = Deliberation.objects.order_by("session__start_date")
+    assert (first.is_published, second.is_closed) == (True, False)
+    assert IssuedDocument.objects.count() == issued
+    kinds = set(IssuedDocument.objects.values_list("kind", flat=True))
+    assert kinds == {Kind.PV, Kind.PARCHEMIN, Kind.ATTESTATION, Kind.RELEVE, Kind.CONVOCATION}
+
+
+@pytest.mark.django_db
+def test_the_demo_candidate_finds_their_parchemin_in_their_space(client: object) -> None:
+    from django.test import Client
+
+    from certif.core.demo import DEMO_PASSWORD
+    from certif.documents.models import IssuedDocument, Kind
+
+    assert isinstance(client, Client)
+    call_command("init", "--demo", stdout=StringIO())
+    parchemin = IssuedDocument.objects.get(kind=Kind.PARCHEMIN, candidate__numero="C000008")
+    client.login(username="candidat", password=DEMO_PASSWORD)
+    assert parchemin.number in client.get("/mon-espace/").content.decode()
+
+
+@pytest.mark.django_db
 def test_pages_are_in_french_whatever_the_browser_asks(client: object) -> None:
     from django.test import Client
 

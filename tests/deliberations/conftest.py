@@ -95,21 +95,6 @@ def client_for(client_as: Callable[..., Client]) -> Callable[[Role], Client]:
 
 
 @pytest.fixture
-def staff(make_user: Callable[..., AbstractUser]) -> AbstractUser:
-    return make_user(Role.STAFF)
-
-
-@pytest.fixture
-def president(make_user: Callable[..., AbstractUser]) -> AbstractUser:
-    return make_user(Role.JURY_PRESIDENT)
-
-
-@pytest.fixture
-def member(make_user: Callable[..., AbstractUser]) -> AbstractUser:
-    return make_user(Role.JURY_MEMBER)
-
-
-@pytest.fixture
 def deliberation(session: ExamSession, staff: AbstractUser) -> Deliberation:
     return services.open_deliberation(session, staff, date(2026, 7, 1), "Paris")
 

@@ -2,8 +2,13 @@
 
 The cohort comes from the seeded generator and goes in through the same importers and
 services as real data, so a demo exercises the real paths: one account per role, two graded
-sessions, an open deliberation on the first one, and a retake session with sheets to grade
-(one of them double-marked).
+sessions — the first one deliberated, closed, published and its documents issued, the second
+one's deliberation open — and a retake session with sheets to grade (one of them
+double-marked) and its convocations.
+
+The built-in référentiel leaves the registration mentions empty (the source gives none); a
+parchemin cannot be issued without them, so the demo loads a second version carrying invented
+ones (« RNCP00000 » exists nowhere) and an invented certifier.
 """
 
 from __future__ import annotations
@@ -23,20 +28,49 @@ from certif.accounts.roles import Role
 from certif.accounts.services import create_user, declare_conflict
 from certif.candidates.models import Candidate
 from certif.deliberations.models import Affiliation, Deliberation, MemberRole
-from certif.deliberations.services import open_deliberation, record_member
+from certif.deliberations.services import (
+    close_deliberation,
+    confirm_all_pending,
+    open_deliberation,
+    publish_results,
+    record_member,
+    recuse,
+)
 from certif.demo.generator import DemoCohort, generate_cohort, write_csv
+from certif.documents.models import CertifierSettings, Kind
+from certif.documents.services import generate
+from certif.domain.referential.loading import load_builtin_referential, parse_referential
 from certif.domain.rules.results import Status
 from certif.imports.candidates import import_candidates
 from certif.imports.scores import import_scores
 from certif.referential.models import ReferentialVersion
+from certif.referential.services import load_referential
 from certif.results.models import CandidateResult
 from certif.sessions.models import ExamSession
 from certif.sessions.services import assign_evaluator, enrol
 
+# The registration mentions a certifier fills in its copy of the référentiel: invented here.
+DEMO_MENTIONS = {
+    'rncp_code: ""': 'rncp_code: "RNCP00000"',
+    'level: ""': 'level: "5"',
+    'nsf_code: ""': 'nsf_code: "313"',
+    'certifier: ""': 'certifier: "Organisme certificateur de démonstration"',
+    "registration_decision_date: null": "registration_decision_date: 2024-03-12",
+    "registration_duration_years: null": "registration_duration_years: 5",
+}
+DEMO_CERTIFIER = {
+    "legal_name": "Organisme certificateur de démonstration",
+    "address": "1 rue de l'Exemple, 75002 Paris",
+    "issue_place": "Paris",
+    "signatory_name": "Claire Martin",
+    "signatory_title": "Directrice de la certification",
+}
 DEMO_PASSWORD = "certif-demo"
 DEMO_COHORT_SIZE = 60
 DEMO_SEED = 2026
 RETAKE_SESSION = "2027-06"
+# What the demo issues for its deliberated session (the minutes come with the closing).
+DELIBERATED = (Kind.PARCHEMIN, Kind.ATTESTATION, Kind.RELEVE)
 
 
 @dataclass(frozen=True)
@@ -123,11 +157,12 @@ def install_accounts() -> dict[str, Any]:
     return users
 
 
-def _open_demo_deliberation(users: dict[str, Any]) -> None:
-    """The first session's deliberation, open, with its jury present."""
-    session = ExamSession.objects.order_by("start_date", "code").first()
-    if session is None or Deliberation.objects.filter(session=session).exists():
-        return
+def _sessions_in_order() -> list[ExamSession]:
+    return list(ExamSession.objects.exclude(code=RETAKE_SESSION).order_by("start_date", "code"))
+
+
+def _open_with_jury(session: ExamSession, users: dict[str, Any]) -> Deliberation:
+    """The session's deliberation, opened by the gestionnaire, with its three members present."""
     staff = users["gestion"]
     held_on = (session.end_date or session.start_date or timezone.localdate()) + timedelta(days=14)
     deliberation = open_deliberation(session, staff, held_on, session.place)
@@ -141,9 +176,78 @@ def _open_demo_deliberation(users: dict[str, Any]) -> None:
             deliberation, staff, full_name=user.get_full_name(), role=role, affiliation=affiliation,
             user=user, occupation="Chargé(e) de clientèle confirmé(e)",
         )  # fmt: skip
-    # A link of interest the composition check will point out (and a recusal resolves).
-    trainee = Candidate.objects.order_by("numero")[1]
+    return deliberation
+
+
+def _trainee(deliberation: Deliberation) -> Candidate:
+    """The candidate the demo's internal jury member tutored: the second one deliberated on."""
+    return (
+        Candidate.objects.filter(jury_decisions__deliberation=deliberation)
+        .distinct()
+        .order_by("numero")[1]
+    )
+
+
+def _hold_first_deliberation(session: ExamSession, users: dict[str, Any]) -> None:
+    """The first session deliberated to the end: the tutor of a candidate steps aside for
+    them, the president confirms the proposals, closes (the minutes are archived) and the
+    results are published."""
+    if Deliberation.objects.filter(session=session).exists():
+        return
+    deliberation = _open_with_jury(session, users)
+    trainee = _trainee(deliberation)
     declare_conflict(users["jury2"], trainee, ConflictKind.TRAINER, "tutrice en entreprise")
+    tutor = deliberation.members.get(user=users["jury2"])
+    recuse(tutor, trainee, users["gestion"], "tutrice en entreprise du candidat")
+    confirm_all_pending(deliberation, users["presidente"])
+    close_deliberation(deliberation, users["presidente"])
+    publish_results(deliberation, users["gestion"])
+
+
+def _open_second_deliberation(session: ExamSession, users: dict[str, Any]) -> None:
+    """The second session's deliberation, open, with its jury present and a link of interest
+    the composition check will point out (a recusal resolves it)."""
+    if Deliberation.objects.filter(session=session).exists():
+        return
+    deliberation = _open_with_jury(session, users)
+    trainee = _trainee(deliberation)
+    declare_conflict(users["jury2"], trainee, ConflictKind.TRAINER, "tutrice en entreprise")
+
+
+def configure_demo_certifier() -> None:
+    """The certifier's identity on its documents, unless someone already set it."""
+    certifier = CertifierSettings.load()
+    if certifier.legal_name:
+        return
+    for field, value in DEMO_CERTIFIER.items():
+        setattr(certifier, field, value)
+    certifier.save()
+
+
+def registered_demo_text() -> str:
+    """The built-in référentiel with the demo's registration mentions filled in."""
+    text = load_builtin_referential().text
+    for blank, filled in DEMO_MENTIONS.items():
+        if blank not in text:
+            raise ValueError(f"Le référentiel livré n'a plus la mention vide « {blank} ».")
+        text = text.replace(blank, filled, 1)
+    return text
+
+
+def load_demo_version() -> ReferentialVersion:
+    loaded = parse_referential(registered_demo_text(), "ccab.yaml (démonstration)")
+    return load_referential(loaded).version
+
+
+def _issue_documents(session: ExamSession, kinds: tuple[Kind, ...], actor: Any) -> list[str]:
+    lines = []
+    for kind in kinds:
+        outcome = generate(session, kind, actor)
+        lines.append(
+            f"  {session.code} — {kind.label} : {len(outcome.documents)}"
+            + (f" ({len(outcome.refused)} refusé(s))" if outcome.refused else "")
+        )
+    return lines
 
 
 def _prepare_retake_session(version: ReferentialVersion, users: dict[str, Any]) -> None:
@@ -203,12 +307,21 @@ def _prepare_retake_session(version: ReferentialVersion, users: dict[str, Any]) 
         )
 
 
-def install_demo(version: ReferentialVersion) -> list[str]:
-    lines = install_cohort(version)
+def install_demo() -> list[str]:
+    version = load_demo_version()
+    lines = [f"Référentiel de la démonstration : {version} (mentions d'enregistrement fictives)"]
+    lines += install_cohort(version)
+    configure_demo_certifier()
     with transaction.atomic():
         users = install_accounts()
-        _open_demo_deliberation(users)
+        first, second = _sessions_in_order()[:2]
+        _hold_first_deliberation(first, users)
+        _open_second_deliberation(second, users)
         _prepare_retake_session(version, users)
+    lines.append("Documents de démonstration :")
+    lines += _issue_documents(first, DELIBERATED, users["gestion"])
+    retake = ExamSession.objects.get(code=RETAKE_SESSION)
+    lines += _issue_documents(retake, (Kind.CONVOCATION,), users["gestion"])
     lines.append(f"Comptes de démonstration (mot de passe « {DEMO_PASSWORD} » pour tous) :")
     lines.append("  admin — administrateur (toutes les fonctions et l'administration Django)")
     for account in ACCOUNTS:

@@ -699,6 +699,9 @@ def close_deliberation(deliberation: Deliberation, actor: Actor) -> Deliberation
         deliberation.closed_at = _now()
         deliberation.closed_by = user
         deliberation.save(update_fields=["digest", "status", "closed_at", "closed_by"])
+        from certif.documents.services import archive_minutes
+
+        archive_minutes(deliberation, actor)
         tallied = counts(deliberation)
         audit.record(
             "deliberation.closed",

@@ -7,7 +7,7 @@ field as it is; a column present with an empty cell empties it.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -224,6 +224,42 @@ def import_candidates(
     file = Path(path)
     report.phase("Lecture du fichier")
     frame = read_table(file)
+    return _import(
+        frame, file.name, lambda: hashlib.sha256(file.read_bytes()).hexdigest(), actor, report
+    )
+
+
+def rows_frame(rows: Sequence[Mapping[str, str | None]]) -> pl.DataFrame:
+    """Rows given as values (the API's) as ``read_table`` gives a file's: the columns are the
+    fields given in any row (a row without one of them has it empty), cells stripped, each row
+    numbered from 0 in ``__line``."""
+    columns = list(dict.fromkeys(name for row in rows for name in row))
+    data = {c: [(row.get(c) or "").strip() for row in rows] for c in columns}
+    frame = pl.DataFrame(data, schema={c: pl.String for c in columns})
+    return frame.with_columns(pl.int_range(0, pl.len(), dtype=pl.Int64).alias(LINE))
+
+
+def import_candidates_frame(
+    frame: pl.DataFrame,
+    source_name: str,
+    *,
+    sha256: str,
+    actor: Actor = None,
+    reporter: Reporter | None = None,
+) -> CandidatesReport:
+    """The file importer, all or nothing, for rows that come from no file (the API): ``frame``
+    as ``rows_frame`` builds it; ``source_name`` and ``sha256`` stand for the file's name and
+    digest in the import's record."""
+    return _import(frame, source_name, lambda: sha256, actor, reporter or Silent())
+
+
+def _import(
+    frame: pl.DataFrame,
+    source_name: str,
+    digest: Callable[[], str],
+    actor: Actor,
+    report: Reporter,
+) -> CandidatesReport:
     checks.check_columns(frame, REQUIRED, OPTIONAL)
     present = set(frame.columns) - {LINE}
     frame = _parsed(checks.with_optional_columns(frame, OPTIONAL))
@@ -250,8 +286,8 @@ def import_candidates(
     with transaction.atomic():
         batch = ImportBatch.objects.create(
             kind="candidates",
-            file_name=file.name,
-            sha256=hashlib.sha256(file.read_bytes()).hexdigest(),
+            file_name=source_name,
+            sha256=digest(),
             imported_by=actor if getattr(actor, "pk", None) is not None else None,  # type: ignore[misc]
             rows=frame.height,
             created=result.created,
@@ -266,14 +302,14 @@ def import_candidates(
             candidate.save(update_fields=[*after, "updated_at"])
             audit.record(
                 "candidate.updated", candidate, actor=actor, before=_jsonable(before), after=_jsonable(after),
-                reason=f"import {file.name}",
+                reason=f"import {source_name}",
             )  # fmt: skip
             report.advance()
         audit.record(
             "candidates.imported",
             batch,
             actor=actor,
-            after={"file": file.name, "created": result.created, "updated": result.updated},
+            after={"file": source_name, "created": result.created, "updated": result.updated},
         )
         new_ids = list(
             Candidate.objects.filter(numero__in=[c.numero for c in to_create]).values_list(

@@ -15,6 +15,7 @@ import hashlib
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -27,7 +28,7 @@ from django.utils import timezone
 from certif.candidates.models import Candidate
 from certif.core import audit
 from certif.core.audit import Actor
-from certif.core.bulk import fetch_frame, insert_frame, stored_datetime
+from certif.core.bulk import fetch_frame, insert_frame, refresh_statistics, stored_datetime
 from certif.core.progress import Reporter, Silent
 from certif.domain.numbers import format_quantity
 from certif.domain.referential.schema import CriterionKind
@@ -48,6 +49,7 @@ from certif.imports.stored import stored_as_text
 from certif.referential.models import Block, Criterion, Part, ReferentialVersion
 from certif.referential.services import current_version
 from certif.results import batch
+from certif.results.models import CandidateResult
 from certif.results.services import engines, fetch_rows, store
 from certif.sessions.models import Enrolment, ExamSession
 
@@ -59,6 +61,8 @@ UNIT = ["version_id", "bloc", "partie", "critere"]
 SHEET = ["candidate_id", "session_id", "block_id", "part_code"]
 # Above this many candidates to decide, a worker process decides while this one writes.
 WORKER_THRESHOLD = 5000
+# From this many new scores, the query planner is told the tables grew.
+BIG_IMPORT = 50_000
 
 
 @dataclass
@@ -309,7 +313,7 @@ def _parse_values(frame: pl.DataFrame, catalog: _Catalog) -> tuple[pl.DataFrame,
         .then(whole * 100 + hundredths)
         .when(is_yes_no)
         .then(yes_no)
-        .when(is_integer & text.str.contains(INTEGER_PATTERN) & (text.str.len_chars() <= 9))
+        .when(is_integer & text.str.contains(INTEGER_PATTERN))
         .then(text.cast(pl.Int64, strict=False))
         .otherwise(None)
         .alias("stored")
@@ -414,6 +418,27 @@ def check_scores(
     report = reporter or Silent()
     report.phase("Lecture du fichier")
     frame = read_table(path, categorical=REPEATED)
+    return check_scores_frame(frame, replace=replace, reporter=report)
+
+
+def rows_frame(rows: Sequence[Mapping[str, str | None]]) -> pl.DataFrame:
+    """Rows given as values (the API's) as ``read_table`` gives a file's: every column as text,
+    stripped, repeated values as categories, each row numbered from 0 in ``__line``."""
+    columns = [*REQUIRED, *OPTIONAL]
+    data = {c: [(row.get(c) or "").strip() for row in rows] for c in columns}
+    frame = pl.DataFrame(data, schema={c: pl.String for c in columns})
+    return frame.with_columns(
+        *(pl.col(c).cast(pl.Categorical) for c in REPEATED),
+        pl.int_range(0, pl.len(), dtype=pl.Int64).alias(LINE),
+    )
+
+
+def check_scores_frame(
+    frame: pl.DataFrame, replace: bool = False, reporter: Reporter | None = None
+) -> pl.DataFrame:
+    """Check rows as ``read_table`` gives them (text cells, ``__line``), from a file or not;
+    return the resolved rows, or raise ``FileRejected``."""
+    report = reporter or Silent()
     checks.check_columns(frame, REQUIRED, OPTIONAL)
     frame = checks.with_optional_columns(frame, OPTIONAL).with_columns(
         pl.col("evaluateur").cast(pl.Categorical)
@@ -727,6 +752,33 @@ def import_scores(
     report = reporter or Silent()
     file = Path(path)
     frame = check_scores(file, replace=replace, reporter=report)
+    return _write_scores(frame, file.name, lambda: _sha256(file), actor, report)
+
+
+def import_scores_frame(
+    frame: pl.DataFrame,
+    source_name: str,
+    *,
+    sha256: str,
+    replace: bool = False,
+    actor: Actor = None,
+    reporter: Reporter | None = None,
+) -> ScoresReport:
+    """The file importer's pipeline, all or nothing, for rows that come from no file (the
+    API): ``frame`` as ``rows_frame`` builds it; ``source_name`` and ``sha256`` (of the rows as
+    received) stand for the file's name and digest in the import's record."""
+    report = reporter or Silent()
+    checked = check_scores_frame(frame, replace=replace, reporter=report)
+    return _write_scores(checked, source_name, lambda: sha256, actor, report)
+
+
+def _write_scores(
+    frame: pl.DataFrame,
+    source_name: str,
+    digest: Callable[[], str],
+    actor: Actor,
+    report: Reporter,
+) -> ScoresReport:
     result = ScoresReport(rows=frame.height)
     is_new = pl.col("score_id").is_null()
     is_changed = pl.col("score_id").is_not_null() & (pl.col("existing") != pl.col("stored"))
@@ -750,7 +802,7 @@ def import_scores(
         try:
             report.phase("Écriture des notes", result.created * 3 + result.replaced)
             batch_row = ImportBatch.objects.create(
-                kind="scores", file_name=file.name, sha256=_sha256(file), imported_by=user,  # type: ignore[misc]
+                kind="scores", file_name=source_name, sha256=digest(), imported_by=user,  # type: ignore[misc]
                 rows=frame.height, created=result.created, updated=result.replaced, unchanged=result.unchanged,
             )  # fmt: skip
             result.batch_id = batch_row.pk
@@ -778,7 +830,7 @@ def import_scores(
                 batch_row,
                 actor=actor,
                 after={
-                    "file": file.name, "rows": frame.height, "created": result.created,
+                    "file": source_name, "rows": frame.height, "created": result.created,
                     "replaced": result.replaced, "sessions_created": result.sessions_created,
                 },
             )  # fmt: skip
@@ -789,4 +841,9 @@ def import_scores(
         store(decided)
         report.advance(len(decided))
         result.candidates_recomputed = len(decided)
+        if result.created >= BIG_IMPORT:
+            refresh_statistics(
+                ScoreSheet._meta.db_table, Score._meta.db_table, Enrolment._meta.db_table,
+                CandidateResult._meta.db_table,
+            )  # fmt: skip
     return result

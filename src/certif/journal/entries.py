@@ -72,6 +72,13 @@ ACTION_LABELS: dict[str, str | Promise] = {
     "deliberation.all_confirmed": _("Propositions confirmées en bloc"),
     "deliberation.closed": _("Délibération close"),
     "deliberation.published": _("Résultats publiés"),
+    "document.issued": _("Document délivré"),
+    "document.revoked": _("Document révoqué"),
+    "document.superseded": _("Document remplacé par une réédition"),
+    "document.reissued": _("Document réédité"),
+    "certifier.settings": _("Paramètres du certificateur modifiés"),
+    "api.token.created": _("Jeton d'API créé"),
+    "api.token.revoked": _("Jeton d'API révoqué"),
 }
 
 SOURCE_LABELS: dict[str, str | Promise] = {

@@ -35,5 +35,5 @@ class Command(BaseCommand):
         self.stdout.write(f"Référentiel {verb} : {outcome.version}")
         call_command("collectstatic", interactive=False, verbosity=0)
         if options["demo"]:
-            for line in demo.install_demo(outcome.version):
+            for line in demo.install_demo():
                 self.stdout.write(line)

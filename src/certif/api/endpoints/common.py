@@ -1,0 +1,97 @@
+"""What every group of endpoints shares: documented errors, forms, objects found by their key."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.http import HttpRequest
+from ninja import Schema
+from ninja.params import functions as param
+
+from certif.api.problems import Invalid, NotFound, Problem, ProblemError, field_error
+from certif.candidates.models import Candidate
+from certif.sessions.models import ExamSession
+
+# Identifiers in paths: a candidate's numero, a session's code (as stored, at most 32 chars).
+Numero = Annotated[
+    str,
+    param.Path(..., min_length=1, max_length=32, description="Numéro du candidat", example="C001"),
+]
+SessionCode = Annotated[
+    str,
+    param.Path(
+        ..., min_length=1, max_length=32, description="Code de la session", example="2026-06"
+    ),
+]
+Lang = Literal["fr", "en"]
+# Row ids are 64-bit integers: a larger one could not even be looked up.
+ID_MAX = 2**63 - 1
+
+ALWAYS = (400, 401, 403, 422)
+
+
+def responses(ok: Mapping[int, Any], *errors: int) -> dict[int, Any]:
+    """An operation's documented answers: its own, then problem details for each error status."""
+    documented: dict[int, Any] = dict(ok)
+    for status in sorted({*ALWAYS, *errors}):
+        documented[status] = Problem
+    return documented
+
+
+class Message(Schema):
+    detail: str
+
+
+def user_of(request: HttpRequest) -> Any:
+    """The authenticated person (token or session): ``auth.access`` put them there."""
+    return request.user
+
+
+def candidate_by_numero(numero: str) -> Candidate:
+    candidate = Candidate.objects.filter(numero=numero).first()
+    if candidate is None:
+        raise NotFound(f"Aucun candidat n'a le numéro « {numero} ».")
+    return candidate
+
+
+def session_by_code(code: str) -> ExamSession:
+    session = ExamSession.objects.select_related("referential_version").filter(code=code).first()
+    if session is None:
+        raise NotFound(f"Aucune session n'a le code « {code} ».")
+    return session
+
+
+def as_form_value(value: Any) -> Any:
+    """A JSON value as a form reads it from a posted field."""
+    if value is None:
+        return ""
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return "on" if value else ""
+    return value
+
+
+def form_data(values: Mapping[str, Any]) -> dict[str, Any]:
+    return {name: as_form_value(value) for name, value in values.items()}
+
+
+def form_errors(form: forms.BaseForm, location: str = "body") -> list[ProblemError]:
+    """A form's errors (French, as the web page shows them), one entry per message."""
+    found = []
+    for name, messages in form.errors.items():
+        field = None if name == NON_FIELD_ERRORS else name
+        value = form.data.get(name) if field is not None else None
+        for message in messages:
+            found.append(field_error(field, str(message), location, value or None))
+    return found
+
+
+def invalid_form(form: forms.BaseForm) -> Invalid:
+    errors = form_errors(form)
+    detail = " ; ".join(f"{e.field} : {e.message}" if e.field else e.message for e in errors[:3])
+    return Invalid(detail or "Données invalides.", errors)

@@ -1,0 +1,643 @@
+"""Jury deliberations: reading them (gestionnaires and jury roles), and the jury's acts under
+the same rules as the web pages: who may decide, recusals, links of interest, closing.
+
+Every rule is the services' (``certif.deliberations.services``): a member not seated with
+their account, recused or linked to the candidate is refused there, and the refusal comes back
+as a 409 with its French message.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from django.contrib.auth import get_user_model
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from ninja import Field, Query, Router, Schema, Status
+from ninja.params import functions as param
+
+from certif.accounts.roles import JURY, Role
+from certif.api.auth import access
+from certif.api.endpoints.common import (
+    ID_MAX,
+    Lang,
+    Numero,
+    SessionCode,
+    candidate_by_numero,
+    form_data,
+    invalid_form,
+    responses,
+    session_by_code,
+    user_of,
+)
+from certif.api.pagination import PageQuery, by_key, decode, next_link
+from certif.api.problems import Invalid, NotFound, field_error
+from certif.api.schemas import InputSchema, Page
+from certif.deliberations import presenting, services
+from certif.deliberations.checks import check_composition, counts, minutes_data
+from certif.deliberations.forms import AmendmentForm, MemberForm, OpenForm, OverrideForm
+from certif.deliberations.models import (
+    CERTIFICATION,
+    Decision,
+    Deliberation,
+    JuryMember,
+    Recusal,
+)
+from certif.deliberations.proposals import explain_snapshot
+
+router = Router(tags=["Délibérations"])
+READERS = (Role.STAFF, *JURY)
+OPENERS = (Role.STAFF, Role.JURY_PRESIDENT)
+MANAGERS = (Role.STAFF, Role.JURY_PRESIDENT)
+
+DeliberationId = Annotated[
+    int, param.Path(..., ge=1, le=ID_MAX, description="Identifiant de la délibération")
+]
+MemberId = Annotated[
+    int, param.Path(..., ge=1, le=ID_MAX, description="Identifiant du membre du jury")
+]
+UnitCode = Annotated[
+    str, param.Path(..., min_length=1, max_length=32, description="Code du bloc, ou CERT")
+]
+
+
+class CountsOut(Schema):
+    candidates: int
+    certified: int
+    partial: int
+    refused: int
+    pending: int
+    overridden: int
+
+
+class DeliberationOut(Schema):
+    id: int
+    session: str
+    kind: Literal["initial", "amendment"]
+    number: int
+    status: Literal["open", "closed"]
+    date: date
+    place: str
+    reason: str
+    opened_at: datetime
+    closed_at: datetime | None
+    published_at: datetime | None
+    digest: str
+
+
+class MemberOut(Schema):
+    id: int
+    full_name: str
+    role: Literal["president", "member"]
+    affiliation: Literal["internal", "external"]
+    occupation: str
+    present: bool
+    account: str | None
+
+
+class RecusalOut(Schema):
+    id: int
+    member: int
+    candidate: str
+    reason: str
+
+
+class DeliberationDetailOut(DeliberationOut):
+    counts: CountsOut
+    members: list[MemberOut]
+    recusals: list[RecusalOut]
+    problems: list[str] = Field(description="Ce qui empêche encore la clôture (vide : rien)")
+
+
+class DecisionOut(Schema):
+    unit: str = Field(description="Code du bloc, ou CERT pour la certification")
+    proposed_status: str
+    proposed_score: str
+    borderline: bool
+    explanation: str
+    resolution: Literal["pending", "confirmed", "overridden"]
+    status: str = Field(description="Décision du jury ; vide tant qu'elle est à prendre")
+    justification: str
+    decided_by: str | None
+    decided_at: datetime | None
+
+
+class CandidateDecisionsOut(Schema):
+    candidate: str
+    name: str
+    decisions: list[DecisionOut]
+
+
+class DecisionsQuery(Schema):
+    filtre: Literal["tous", "limites", "incomplets", "modifies", "a-decider"] = Field(
+        "tous", description="Comme le tableau de la délibération"
+    )
+    q: str = Field("", max_length=100, description="Numéro ou nom du candidat")
+    lang: Lang = Field("fr", description="Langue des explications")
+
+
+class OpenIn(InputSchema):
+    date: date
+    place: str = Field("", max_length=255)
+
+
+class AmendmentIn(OpenIn):
+    reason: str = Field(min_length=1, max_length=5000, description="Motif de l'acte modificatif")
+    candidates: list[str] = Field(min_length=1, max_length=10_000, description="Numéros")
+
+
+class MemberIn(InputSchema):
+    full_name: str = Field(min_length=1, max_length=150)
+    role: Literal["president", "member"] = "member"
+    affiliation: Literal["internal", "external"]
+    occupation: str = Field("", max_length=255)
+    account: str | None = Field(
+        None, max_length=150, description="Identifiant du compte (nécessaire pour décider)"
+    )
+    present: bool = True
+
+
+class PresenceIn(InputSchema):
+    present: bool
+
+
+class RecusalIn(InputSchema):
+    candidate: str = Field(min_length=1, max_length=32, description="Numéro du candidat")
+    reason: str = Field("", max_length=255)
+
+
+class OverrideIn(InputSchema):
+    status: Literal["validated", "not_validated"]
+    justification: str = Field(max_length=5000, description="Obligatoire, écrite")
+
+
+class ConfirmedOut(Schema):
+    confirmed: int
+    skipped: list[str] = []
+
+
+# -- reading ----------------------------------------------------------------------------------
+
+
+def _deliberation(deliberation_id: int) -> Deliberation:
+    found = Deliberation.objects.select_related("session").filter(pk=deliberation_id).first()
+    if found is None:
+        raise NotFound(f"Aucune délibération n'a l'identifiant {deliberation_id}.")
+    return found
+
+
+def deliberation_out(deliberation: Deliberation) -> dict[str, Any]:
+    return {
+        "id": deliberation.pk,
+        "session": deliberation.session.code,
+        "kind": deliberation.kind,
+        "number": deliberation.number,
+        "status": deliberation.status,
+        "date": deliberation.date,
+        "place": deliberation.place,
+        "reason": deliberation.reason,
+        "opened_at": deliberation.opened_at,
+        "closed_at": deliberation.closed_at,
+        "published_at": deliberation.published_at,
+        "digest": deliberation.digest,
+    }
+
+
+def member_out(member: JuryMember) -> dict[str, Any]:
+    return {
+        "id": member.pk,
+        "full_name": member.full_name,
+        "role": member.role,
+        "affiliation": member.affiliation,
+        "occupation": member.occupation,
+        "present": member.present,
+        "account": member.user.get_username() if member.user is not None else None,
+    }
+
+
+def detail_out(deliberation: Deliberation) -> dict[str, Any]:
+    recusals = Recusal.objects.filter(member__deliberation=deliberation).select_related("candidate")
+    tallied = counts(deliberation)
+    return {
+        **deliberation_out(deliberation),
+        "counts": vars(tallied),
+        "members": [member_out(m) for m in deliberation.members.select_related("user")],
+        "recusals": [
+            {
+                "id": r.pk,
+                "member": r.member_id,
+                "candidate": r.candidate.numero,
+                "reason": r.reason,
+            }
+            for r in recusals.order_by("candidate__numero", "member_id")
+        ],
+        "problems": check_composition(deliberation) if deliberation.is_open else [],
+    }
+
+
+class DeliberationsQuery(Schema):
+    session: str = Field("", max_length=32, description="Code d'une session")
+
+
+@router.get(
+    "/deliberations",
+    response=responses({200: Page[DeliberationOut]}),
+    auth=access(*READERS),
+    summary="Les délibérations",
+)
+def list_deliberations(
+    request: HttpRequest, filters: Query[DeliberationsQuery], page: Query[PageQuery]
+) -> dict[str, Any]:
+    rows = Deliberation.objects.select_related("session")
+    if filters.session:
+        rows = rows.filter(session__code=filters.session)
+    found = by_key(request, rows, page, "id", int)
+    return {
+        "items": [deliberation_out(d) for d in found.rows],
+        "next": found.next,
+        "limit": page.limit,
+    }
+
+
+@router.get(
+    "/deliberations/{deliberation_id}",
+    response=responses({200: DeliberationDetailOut}, 404),
+    auth=access(*READERS),
+    summary="Une délibération, son jury, ce qui empêche sa clôture",
+)
+def get_deliberation(request: HttpRequest, deliberation_id: DeliberationId) -> dict[str, Any]:
+    return detail_out(_deliberation(deliberation_id))
+
+
+@router.get(
+    "/deliberations/{deliberation_id}/decisions",
+    response=responses({200: Page[CandidateDecisionsOut]}, 404),
+    auth=access(*READERS),
+    summary="Les propositions et les décisions, candidat par candidat",
+)
+def list_decisions(
+    request: HttpRequest,
+    deliberation_id: DeliberationId,
+    filters: Query[DecisionsQuery],
+    page: Query[PageQuery],
+) -> dict[str, Any]:
+    """Pour chaque candidat (par numéro) : la proposition du moteur figée à l'ouverture, avec
+    son explication, et la décision du jury pour chaque bloc et pour la certification."""
+    deliberation = _deliberation(deliberation_id)
+    ids = presenting.candidate_ids(deliberation, filters.filtre, filters.q)
+    after = decode(page.cursor, str)
+    if after is not None:
+        ids = ids.filter(candidate__numero__gt=after)
+    chosen = list(ids[: page.limit + 1])
+    more = len(chosen) > page.limit
+    chosen = chosen[: page.limit]
+    decisions = (
+        Decision.objects.filter(deliberation=deliberation, candidate_id__in=chosen)
+        .select_related("candidate", "decided_by")
+        .order_by("candidate__numero", "position")
+    )
+    items: list[dict[str, Any]] = []
+    for decision in decisions:
+        if not items or items[-1]["candidate"] != decision.candidate.numero:
+            items.append(
+                {
+                    "candidate": decision.candidate.numero,
+                    "name": decision.candidate.display_name,
+                    "decisions": [],
+                }
+            )
+        items[-1]["decisions"].append(
+            {
+                "unit": decision.unit,
+                "proposed_status": decision.proposed_status,
+                "proposed_score": decision.proposed_score,
+                "borderline": decision.borderline,
+                "explanation": explain_snapshot(
+                    decision.unit, decision.snapshot, CERTIFICATION, filters.lang
+                )
+                or decision.explanation,
+                "resolution": decision.resolution,
+                "status": decision.status,
+                "justification": decision.justification,
+                "decided_by": (
+                    decision.decided_by.get_username() if decision.decided_by is not None else None
+                ),
+                "decided_at": decision.decided_at,
+            }
+        )
+    last = items[-1]["candidate"] if more and items else None
+    return {"items": items, "next": next_link(request, last), "limit": page.limit}
+
+
+@router.get(
+    "/deliberations/{deliberation_id}/minutes",
+    response=responses({200: dict[str, Any]}, 404),
+    auth=access(*READERS),
+    summary="Le contenu du procès-verbal",
+)
+def minutes(request: HttpRequest, deliberation_id: DeliberationId) -> dict[str, Any]:
+    """Le contenu que scelle l'empreinte de clôture (`digest`), dans son ordre canonique."""
+    return minutes_data(_deliberation(deliberation_id))
+
+
+# -- opening ----------------------------------------------------------------------------------
+
+
+@router.post(
+    "/sessions/{code}/deliberations",
+    response=responses({201: DeliberationOut}, 404, 409),
+    auth=access(*OPENERS),
+    summary="Ouvrir la délibération d'une session",
+)
+def open_deliberation(
+    request: HttpRequest, response: HttpResponse, code: SessionCode, payload: OpenIn
+) -> Status[Any]:
+    """Copie, une fois pour toutes, la proposition du moteur pour chaque candidat de la session."""
+    session = session_by_code(code)
+    form = OpenForm(form_data(payload.model_dump()))
+    if not form.is_valid():
+        raise invalid_form(form)
+    opened = services.open_deliberation(
+        session, user_of(request), form.cleaned_data["date"], form.cleaned_data["place"]
+    )
+    response["Location"] = _location(opened)
+    return Status(201, deliberation_out(opened))
+
+
+def _location(deliberation: Deliberation) -> str:
+    return reverse("api:v1:get_deliberation", kwargs={"deliberation_id": deliberation.pk})
+
+
+@router.post(
+    "/sessions/{code}/amendments",
+    response=responses({201: DeliberationOut}, 404, 409),
+    auth=access(*OPENERS),
+    summary="Ouvrir un acte modificatif",
+)
+def open_amendment(
+    request: HttpRequest, response: HttpResponse, code: SessionCode, payload: AmendmentIn
+) -> Status[Any]:
+    """Un acte motivé qui revoit les décisions de candidats déjà délibérés."""
+    session = session_by_code(code)
+    data = payload.model_dump()
+    data["candidates"] = " ".join(payload.candidates)
+    form = AmendmentForm(form_data(data))
+    if not form.is_valid():
+        raise invalid_form(form)
+    opened = services.open_amendment(
+        session,
+        user_of(request),
+        form.cleaned_data["reason"],
+        form.cleaned_data["candidates"],
+        date=form.cleaned_data["date"],
+        place=form.cleaned_data["place"],
+    )
+    response["Location"] = _location(opened)
+    return Status(201, deliberation_out(opened))
+
+
+# -- the jury ---------------------------------------------------------------------------------
+
+
+def _member(deliberation: Deliberation, member_id: int) -> JuryMember:
+    member = (
+        JuryMember.objects.select_related("user", "deliberation")
+        .filter(pk=member_id, deliberation=deliberation)
+        .first()
+    )
+    if member is None:
+        raise NotFound(f"Ce jury n'a pas de membre d'identifiant {member_id}.")
+    return member
+
+
+@router.post(
+    "/deliberations/{deliberation_id}/members",
+    response=responses({201: MemberOut}, 404, 409),
+    auth=access(*MANAGERS),
+    summary="Ajouter un membre au jury",
+)
+def add_member(
+    request: HttpRequest, deliberation_id: DeliberationId, payload: MemberIn
+) -> Status[Any]:
+    """Un membre siège avec son compte pour pouvoir décider ; le compte doit avoir un rôle de
+    jury."""
+    deliberation = _deliberation(deliberation_id)
+    data = payload.model_dump()
+    account = data.pop("account")
+    if account:
+        user = get_user_model().objects.filter(username=account).first()
+        if user is None:
+            raise Invalid(
+                "Compte inconnu.", [field_error("account", "compte inconnu", value=account)]
+            )
+        data["user"] = user.pk
+    form = MemberForm(form_data(data))
+    if not form.is_valid():
+        if "user" in form.errors:
+            raise Invalid(
+                "Ce compte ne peut pas siéger : il lui faut un rôle de jury, actif.",
+                [field_error("account", str(form.errors["user"][0]), value=account)],
+            )
+        raise invalid_form(form)
+    member = services.record_member(deliberation, user_of(request), **form.cleaned_data)
+    return Status(201, member_out(member))
+
+
+@router.patch(
+    "/deliberations/{deliberation_id}/members/{member_id}",
+    response=responses({200: MemberOut}, 404, 409),
+    auth=access(*MANAGERS),
+    summary="Enregistrer la présence ou l'absence d'un membre",
+)
+def set_presence(
+    request: HttpRequest, deliberation_id: DeliberationId, member_id: MemberId, payload: PresenceIn
+) -> dict[str, Any]:
+    member = _member(_deliberation(deliberation_id), member_id)
+    return member_out(services.set_presence(member, payload.present, user_of(request)))
+
+
+@router.delete(
+    "/deliberations/{deliberation_id}/members/{member_id}",
+    response=responses({204: None}, 404, 409),
+    auth=access(*MANAGERS),
+    summary="Retirer un membre du jury",
+)
+def remove_member(
+    request: HttpRequest, deliberation_id: DeliberationId, member_id: MemberId
+) -> Status[None]:
+    member = _member(_deliberation(deliberation_id), member_id)
+    services.remove_member(member, user_of(request))
+    return Status(204, None)
+
+
+@router.post(
+    "/deliberations/{deliberation_id}/members/{member_id}/recusals",
+    response=responses({201: RecusalOut}, 404, 409),
+    auth=access(*MANAGERS),
+    summary="Récuser un membre pour un candidat",
+)
+def recuse(
+    request: HttpRequest, deliberation_id: DeliberationId, member_id: MemberId, payload: RecusalIn
+) -> Status[Any]:
+    member = _member(_deliberation(deliberation_id), member_id)
+    candidate = candidate_by_numero(payload.candidate)
+    recusal = services.recuse(member, candidate, user_of(request), payload.reason)
+    return Status(
+        201,
+        {
+            "id": recusal.pk,
+            "member": member.pk,
+            "candidate": candidate.numero,
+            "reason": recusal.reason,
+        },
+    )
+
+
+@router.delete(
+    "/deliberations/{deliberation_id}/recusals/{recusal_id}",
+    response=responses({204: None}, 404, 409),
+    auth=access(*MANAGERS),
+    summary="Lever une récusation",
+)
+def withdraw_recusal(
+    request: HttpRequest,
+    deliberation_id: DeliberationId,
+    recusal_id: Annotated[int, param.Path(..., ge=1, le=ID_MAX)],
+) -> Status[None]:
+    deliberation = _deliberation(deliberation_id)
+    recusal = Recusal.objects.filter(pk=recusal_id, member__deliberation=deliberation).first()
+    if recusal is None:
+        raise NotFound(f"Cette délibération n'a pas de récusation d'identifiant {recusal_id}.")
+    services.withdraw_recusal(recusal, user_of(request))
+    return Status(204, None)
+
+
+# -- decisions --------------------------------------------------------------------------------
+
+
+def _decision(deliberation: Deliberation, numero: str, unit: str) -> Decision:
+    decision = (
+        Decision.objects.select_related("deliberation", "candidate")
+        .filter(deliberation=deliberation, candidate__numero=numero, unit=unit)
+        .first()
+    )
+    if decision is None:
+        raise NotFound(
+            f"Cette délibération n'a pas de décision sur {unit} pour le candidat {numero}."
+        )
+    return decision
+
+
+@router.post(
+    "/deliberations/{deliberation_id}/candidates/{numero}/confirm",
+    response=responses({200: ConfirmedOut}, 404, 409),
+    auth=access(*JURY),
+    summary="Confirmer les propositions d'un candidat",
+)
+def confirm_candidate(
+    request: HttpRequest, deliberation_id: DeliberationId, numero: Numero
+) -> dict[str, Any]:
+    """Confirme chaque proposition encore à décider pour ce candidat ; réservé aux membres
+    présents du jury, enregistrés avec leur compte, ni récusés ni liés au candidat."""
+    deliberation = _deliberation(deliberation_id)
+    candidate = candidate_by_numero(numero)
+    return {"confirmed": services.confirm_row(deliberation, candidate, user_of(request))}
+
+
+@router.post(
+    "/deliberations/{deliberation_id}/candidates/{numero}/decisions/{unit}/confirm",
+    response=responses({200: DecisionOut}, 404, 409),
+    auth=access(*JURY),
+    summary="Confirmer une proposition",
+)
+def confirm_decision(
+    request: HttpRequest, deliberation_id: DeliberationId, numero: Numero, unit: UnitCode
+) -> dict[str, Any]:
+    decision = _decision(_deliberation(deliberation_id), numero, unit)
+    return _decision_out(services.confirm(decision, user_of(request)))
+
+
+@router.post(
+    "/deliberations/{deliberation_id}/candidates/{numero}/decisions/{unit}/override",
+    response=responses({200: DecisionOut}, 404, 409),
+    auth=access(*JURY),
+    summary="Décider autrement que la proposition",
+)
+def override_decision(
+    request: HttpRequest,
+    deliberation_id: DeliberationId,
+    numero: Numero,
+    unit: UnitCode,
+    payload: OverrideIn,
+) -> dict[str, Any]:
+    """Le jury est souverain : il décide « validé » ou « non validé » contre la proposition,
+    avec une justification écrite."""
+    deliberation = _deliberation(deliberation_id)
+    form = OverrideForm(
+        form_data({"unit": unit, **payload.model_dump()}),
+        columns=presenting.columns(deliberation),
+    )
+    if not form.is_valid():
+        raise invalid_form(form)
+    decision = _decision(deliberation, numero, form.cleaned_data["unit"])
+    decided = services.override(
+        decision,
+        form.cleaned_data["status"],
+        form.cleaned_data["justification"],
+        user_of(request),
+    )
+    return _decision_out(decided)
+
+
+def _decision_out(decision: Decision) -> dict[str, Any]:
+    fresh = Decision.objects.select_related("decided_by").get(pk=decision.pk)
+    return {
+        "unit": fresh.unit,
+        "proposed_status": fresh.proposed_status,
+        "proposed_score": fresh.proposed_score,
+        "borderline": fresh.borderline,
+        "explanation": fresh.explanation,
+        "resolution": fresh.resolution,
+        "status": fresh.status,
+        "justification": fresh.justification,
+        "decided_by": fresh.decided_by.get_username() if fresh.decided_by is not None else None,
+        "decided_at": fresh.decided_at,
+    }
+
+
+@router.post(
+    "/deliberations/{deliberation_id}/confirm-all",
+    response=responses({200: ConfirmedOut}, 404, 409),
+    auth=access(Role.JURY_PRESIDENT),
+    summary="Confirmer toutes les propositions restantes",
+)
+def confirm_all(request: HttpRequest, deliberation_id: DeliberationId) -> dict[str, Any]:
+    """Sauf pour les candidats dont la personne est récusée ou liée : `skipped` les nomme."""
+    outcome = services.confirm_all_pending(_deliberation(deliberation_id), user_of(request))
+    return {"confirmed": outcome.confirmed, "skipped": outcome.skipped}
+
+
+@router.post(
+    "/deliberations/{deliberation_id}/close",
+    response=responses({200: DeliberationOut}, 404, 409),
+    auth=access(Role.JURY_PRESIDENT),
+    summary="Clore la délibération",
+)
+def close(request: HttpRequest, deliberation_id: DeliberationId) -> dict[str, Any]:
+    """Par la présidence, une fois chaque problème réglé (`errors` les liste sinon) ; plus rien
+    ne change ensuite, et l'empreinte du procès-verbal est gardée."""
+    closed = services.close_deliberation(_deliberation(deliberation_id), user_of(request))
+    return deliberation_out(closed)
+
+
+@router.post(
+    "/deliberations/{deliberation_id}/publish",
+    response=responses({200: DeliberationOut}, 404, 409),
+    auth=access(Role.STAFF),
+    summary="Publier les résultats",
+)
+def publish(request: HttpRequest, deliberation_id: DeliberationId) -> dict[str, Any]:
+    """Rend les décisions d'une délibération close visibles de ses candidats."""
+    published = services.publish_results(_deliberation(deliberation_id), user_of(request))
+    return deliberation_out(published)

@@ -1,0 +1,234 @@
+"""Issued documents: their list, their PDF as archived, and the public check of a number.
+
+Who downloads what follows the documents pages: a gestionnaire every document, a jury role the
+minutes (procès-verbaux), a candidate their own valid documents. Anyone holding a document's
+number may check it, as on the public verification page, with no account.
+"""
+
+from __future__ import annotations
+
+import hmac
+from datetime import datetime
+from typing import Annotated, Any
+
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from ninja import Field, Query, Router, Schema
+from ninja.params import functions as param
+
+from certif.accounts.roles import Role
+from certif.api.auth import access
+from certif.api.endpoints.common import responses, user_of
+from certif.api.endpoints.me import own_candidate
+from certif.api.pagination import PageQuery, by_key
+from certif.api.problems import Forbidden, NotFound, Problem
+from certif.api.schemas import Page
+from certif.documents.models import DOWNLOADERS, PUBLIC_ID_LENGTH, IssuedDocument, Status
+
+router = Router(tags=["Documents"])
+
+PublicId = Annotated[
+    str,
+    param.Path(
+        ...,
+        min_length=PUBLIC_ID_LENGTH,
+        max_length=PUBLIC_ID_LENGTH + 3,
+        pattern=r"^[A-Za-z2-7-]+$",
+        description="Numéro du document, tel qu'imprimé (avec ou sans tirets)",
+    ),
+]
+
+
+class DocumentOut(Schema):
+    number: str = Field(description="Numéro imprimé, par groupes de quatre")
+    kind: str = Field(description="parchemin, attestation, releve, pv ou convocation")
+    status: str = Field(description="valid, revoked ou superseded")
+    title: str
+    holder_name: str
+    candidate: str | None
+    session: str
+    block: str
+    issued_at: datetime
+    sha256: str = Field(description="Empreinte SHA-256 du PDF archivé")
+    revoked_at: datetime | None
+    revocation_reason: str
+    superseded_by: str | None
+    download: str = Field(description="Adresse du PDF archivé")
+
+
+class VerificationOut(Schema):
+    number: str
+    kind: str
+    status: str = Field(description="valid, revoked ou superseded")
+    title: str
+    holder_name: str
+    issued_at: datetime
+    superseded_by: str | None
+    matches: bool | None = Field(
+        None, description="Le fichier d'empreinte `sha256` donnée est-il celui délivré ?"
+    )
+
+
+class DocumentsQuery(Schema):
+    session: str = Field("", max_length=32, description="Code d'une session")
+    candidate: str = Field("", max_length=32, description="Numéro d'un candidat")
+    kind: str = Field("", max_length=16, description="Nature du document")
+    status: str = Field("", max_length=16, description="valid, revoked ou superseded")
+
+
+class VerifyQuery(Schema):
+    sha256: str = Field(
+        "",
+        max_length=64,
+        pattern=r"^[0-9A-Fa-f]*$",
+        description="Empreinte SHA-256 d'un fichier, pour le comparer",
+    )
+
+
+def _documents() -> QuerySet[IssuedDocument]:
+    return IssuedDocument.objects.defer("pdf", "data").select_related(
+        "candidate", "session", "superseded_by", "deliberation"
+    )
+
+
+def _normalised(public_id: str) -> str:
+    return public_id.replace("-", "").upper()
+
+
+def _document(public_id: str) -> IssuedDocument:
+    document = _documents().filter(public_id=_normalised(public_id)).first()
+    if document is None:
+        raise NotFound(f"Aucun document n'a le numéro {public_id}.")
+    return document
+
+
+def document_out(document: IssuedDocument) -> dict[str, Any]:
+    return {
+        "number": document.number,
+        "kind": document.kind,
+        "status": document.status,
+        "title": document.title,
+        "holder_name": document.holder_name,
+        "candidate": document.candidate.numero if document.candidate is not None else None,
+        "session": document.session.code,
+        "block": document.block_code,
+        "issued_at": document.issued_at,
+        "sha256": document.sha256,
+        "revoked_at": document.revoked_at,
+        "revocation_reason": document.revocation_reason,
+        "superseded_by": (
+            document.superseded_by.number if document.superseded_by is not None else None
+        ),
+        "download": f"/api/v1/documents/{document.public_id}/pdf",
+    }
+
+
+@router.get(
+    "/documents",
+    response=responses({200: Page[DocumentOut]}),
+    auth=access(Role.STAFF),
+    summary="Les documents délivrés",
+)
+def list_documents(
+    request: HttpRequest, filters: Query[DocumentsQuery], page: Query[PageQuery]
+) -> dict[str, Any]:
+    """Tous les documents délivrés, du plus ancien au plus récent, filtrés par session,
+    candidat, nature ou état."""
+    documents = _documents()
+    if filters.session:
+        documents = documents.filter(session__code=filters.session)
+    if filters.candidate:
+        documents = documents.filter(candidate__numero=filters.candidate)
+    if filters.kind:
+        documents = documents.filter(kind=filters.kind)
+    if filters.status:
+        documents = documents.filter(status=filters.status)
+    found = by_key(request, documents, page, "id", int)
+    return {
+        "items": [document_out(d) for d in found.rows],
+        "next": found.next,
+        "limit": page.limit,
+    }
+
+
+@router.get(
+    "/me/documents",
+    response=responses({200: list[DocumentOut]}, 404),
+    auth=access(Role.CANDIDATE),
+    summary="Mes documents",
+)
+def my_documents(request: HttpRequest) -> list[dict[str, Any]]:
+    """Les documents valides délivrés au candidat (parchemin, attestations, relevés…)."""
+    candidate = own_candidate(request)
+    if candidate is None:
+        raise NotFound("Ce compte n'est relié à aucun candidat.")
+    mine = _documents().filter(candidate=candidate, status=Status.VALID).order_by("-issued_at")
+    return [document_out(d) for d in mine if d.shown_to_candidate]
+
+
+@router.get(
+    "/documents/{public_id}",
+    response=responses({200: DocumentOut}, 404),
+    auth=access(*DOWNLOADERS),
+    summary="Un document délivré",
+)
+def get_document(request: HttpRequest, public_id: PublicId) -> dict[str, Any]:
+    document = _document(public_id)
+    if not document.may_be_downloaded_by(user_of(request)):
+        raise Forbidden("Ce document n'est pas l'un de ceux que vous pouvez lire.")
+    return document_out(document)
+
+
+PDF = {
+    "responses": {
+        200: {
+            "description": "Le PDF archivé, octet pour octet",
+            "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+        }
+    }
+}
+
+
+@router.get(
+    "/documents/{public_id}/pdf",
+    response=responses({200: None}, 404),
+    auth=access(*DOWNLOADERS),
+    summary="Télécharger un document",
+    openapi_extra=PDF,
+)
+def download_document(request: HttpRequest, public_id: PublicId) -> HttpResponse:
+    """Le fichier tel qu'il a été délivré ; son empreinte est `sha256`."""
+    document = _document(public_id)
+    if not document.may_be_downloaded_by(user_of(request)):
+        raise Forbidden("Ce document n'est pas l'un de ceux que vous pouvez télécharger.")
+    pdf = IssuedDocument.objects.values_list("pdf", flat=True).get(pk=document.pk)
+    response = HttpResponse(bytes(pdf), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{document.public_id}.pdf"'
+    return response
+
+
+@router.get(
+    "/documents/{public_id}/verification",
+    response={200: VerificationOut, 400: Problem, 404: Problem, 422: Problem},
+    auth=None,
+    summary="Vérifier un document (sans compte)",
+)
+def verify_document(
+    request: HttpRequest, public_id: PublicId, check: Query[VerifyQuery]
+) -> dict[str, Any]:
+    """Ce que dit la page publique de vérification : valide, révoqué ou remplacé, avec son
+    intitulé, son titulaire et sa date ; avec `sha256`, si ce fichier est bien celui délivré."""
+    document = _document(public_id)
+    given = check.sha256.strip().lower()
+    return {
+        "number": document.number,
+        "kind": document.kind,
+        "status": document.status,
+        "title": document.title,
+        "holder_name": document.holder_name,
+        "issued_at": document.issued_at,
+        "superseded_by": (
+            document.superseded_by.number if document.superseded_by is not None else None
+        ),
+        "matches": hmac.compare_digest(given, document.sha256) if given else None,
+    }

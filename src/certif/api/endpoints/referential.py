@@ -1,0 +1,116 @@
+"""The référentiel, every version, as the stable JSON of ``certif referential show``."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema
+from ninja.params import functions as param
+
+from certif.accounts.roles import JURY, Role
+from certif.api.auth import access
+from certif.api.endpoints.common import ID_MAX, responses
+from certif.api.pagination import PageQuery, by_key
+from certif.api.problems import NotFound
+from certif.api.schemas import Page
+from certif.domain.referential.render import referential_to_json
+from certif.referential.models import ReferentialVersion
+from certif.referential.services import current_version
+
+router = Router(tags=["Référentiel"])
+READERS = (Role.STAFF, Role.EVALUATOR, *JURY)
+
+
+class VersionOut(Schema):
+    id: int
+    code: str
+    number: int
+    label: str
+    title: str
+    sha256: str
+    loaded_at: datetime
+    current: bool
+
+
+class VersionDetail(VersionOut):
+    referential: dict[str, Any]
+
+
+def _versions() -> Any:
+    return ReferentialVersion.objects.defer("document", "source_text")
+
+
+def _out(version: ReferentialVersion, current_id: int | None) -> VersionOut:
+    return VersionOut(
+        id=version.pk,
+        code=version.code,
+        number=version.number,
+        label=version.label,
+        title=version.title,
+        sha256=version.sha256,
+        loaded_at=version.loaded_at,
+        current=version.pk == current_id,
+    )
+
+
+def _detail(version: ReferentialVersion, current_id: int | None) -> VersionDetail:
+    full = ReferentialVersion.objects.get(pk=version.pk)
+    return VersionDetail(
+        **_out(version, current_id).model_dump(),
+        referential=referential_to_json(full.referential),
+    )
+
+
+def _current_id() -> int | None:
+    current = current_version()
+    return current.pk if current is not None else None
+
+
+@router.get(
+    "/referential/versions",
+    response=responses({200: Page[VersionOut]}),
+    auth=access(*READERS),
+    summary="Versions du référentiel",
+)
+def list_versions(request: HttpRequest, page: Query[PageQuery]) -> dict[str, Any]:
+    """Toutes les versions chargées, de la plus ancienne à la plus récente ; `current` marque
+    celle qui est en vigueur."""
+    found = by_key(request, _versions(), page, "id", int)
+    current_id = _current_id()
+    return {
+        "items": [_out(v, current_id) for v in found.rows],
+        "next": found.next,
+        "limit": page.limit,
+    }
+
+
+@router.get(
+    "/referential/current",
+    response=responses({200: VersionDetail}, 404),
+    auth=access(*READERS),
+    summary="Le référentiel en vigueur",
+)
+def current_referential(request: HttpRequest) -> VersionDetail:
+    """La version en vigueur et son contenu complet (blocs, critères et barèmes, règles)."""
+    current = current_version()
+    if current is None:
+        raise NotFound("Aucun référentiel n'est chargé : lancez « certif init ».")
+    return _detail(current, current.pk)
+
+
+@router.get(
+    "/referential/versions/{version_id}",
+    response=responses({200: VersionDetail}, 404),
+    auth=access(*READERS),
+    summary="Une version du référentiel",
+)
+def referential_version(
+    request: HttpRequest, version_id: Annotated[int, param.Path(..., ge=1, le=ID_MAX)]
+) -> VersionDetail:
+    """Le contenu complet d'une version (format `certif.referential/1`)."""
+    version = _versions().filter(pk=version_id).first()
+    if version is None:
+        raise NotFound(f"Aucune version du référentiel n'a l'identifiant {version_id}.")
+    return _detail(version, _current_id())

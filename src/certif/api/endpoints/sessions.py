@@ -1,0 +1,431 @@
+"""Sessions, their enrolments, the evaluators assigned, and the decisions of their candidates."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from django.contrib.auth import get_user_model
+from django.http import HttpRequest, HttpResponse
+from ninja import Field, Query, Router, Schema, Status
+
+from certif.accounts.roles import Role
+from certif.api.auth import access
+from certif.api.endpoints.common import (
+    ID_MAX,
+    Lang,
+    SessionCode,
+    form_data,
+    invalid_form,
+    responses,
+    session_by_code,
+    user_of,
+)
+from certif.api.endpoints.results import ResultOut, result_out
+from certif.api.pagination import PageQuery, by_key
+from certif.api.problems import Invalid, field_error
+from certif.api.schemas import InputSchema, Page
+from certif.candidates.models import Candidate
+from certif.candidates.services import in_session
+from certif.grading.models import Assignment
+from certif.referential.services import current_version
+from certif.results.models import CandidateResult
+from certif.sessions.forms import SessionForm
+from certif.sessions.models import Enrolment, ExamSession
+from certif.sessions.services import (
+    SESSION_FIELDS,
+    assign_evaluator,
+    create_session,
+    enrol,
+    enrolment_units,
+    unit_label,
+    unit_progress,
+    update_session,
+)
+
+router = Router(tags=["Sessions"])
+STAFF = (Role.STAFF,)
+# Numeros one enrolment request may carry.
+MAX_ENROLLED = 100_000
+
+
+class SessionIn(InputSchema):
+    code: str = Field(min_length=1, max_length=32, description="Par exemple 2026-06")
+    title: str = Field("", max_length=255)
+    start_date: date | None = None
+    end_date: date | None = None
+    place: str = Field("", max_length=255)
+    referential_version: int | None = Field(
+        None,
+        ge=1,
+        le=ID_MAX,
+        description="Identifiant de la version du référentiel ; celle en vigueur si absent",
+    )
+
+
+class SessionPatch(InputSchema):
+    code: str | None = Field(None, min_length=1, max_length=32)
+    title: str | None = Field(None, max_length=255)
+    start_date: date | None = None
+    end_date: date | None = None
+    place: str | None = Field(None, max_length=255)
+    referential_version: int | None = Field(None, ge=1, le=ID_MAX)
+
+
+class SessionOut(Schema):
+    code: str
+    title: str
+    start_date: date | None
+    end_date: date | None
+    place: str
+    referential_version: int
+    created_at: datetime
+
+
+class UnitProgressOut(Schema):
+    unit: str = Field(description="« B1 », ou « B3 pme » pour une partie")
+    block: str
+    part: str
+    enrolled: int
+    first_marker: int
+    second_marker: int
+    sheets: int
+    submitted: int
+
+
+class SessionDetailOut(SessionOut):
+    units: list[UnitProgressOut]
+
+
+class UnitIn(InputSchema):
+    block: str = Field(min_length=1, max_length=32, description="Code du bloc")
+    part: str = Field("", max_length=32, description="Code de la partie, pour un bloc qui en a")
+
+
+class EnrolIn(InputSchema):
+    candidates: list[str] = Field(
+        min_length=1, max_length=MAX_ENROLLED, description="Numéros des candidats"
+    )
+    units: list[UnitIn] = Field(min_length=1, description="Blocs ou parties")
+
+
+class EnrolOut(Schema):
+    candidates: int
+    created: int
+    existing: int
+
+
+class EnrolmentOut(Schema):
+    candidate: str
+    block: str
+    part: str
+    created_at: datetime
+
+
+class AssignIn(InputSchema):
+    candidate: str = Field(min_length=1, max_length=32, description="Numéro du candidat")
+    block: str = Field(min_length=1, max_length=32)
+    part: str = Field("", max_length=32)
+    evaluator: str = Field(min_length=1, max_length=150, description="Identifiant de connexion")
+    marker: Literal[1, 2] = Field(1, description="1, ou 2 pour une double correction")
+
+
+class AssignOut(Schema):
+    created: int
+    replaced: int
+    unchanged: int
+
+
+class AssignmentOut(Schema):
+    id: int
+    candidate: str
+    block: str
+    part: str
+    evaluator: str
+    marker: int
+    assigned_at: datetime
+
+
+def session_out(session: ExamSession) -> dict[str, Any]:
+    return {
+        "code": session.code,
+        "title": session.title,
+        "start_date": session.start_date,
+        "end_date": session.end_date,
+        "place": session.place,
+        "referential_version": session.referential_version_id,
+        "created_at": session.created_at,
+    }
+
+
+def _session_form(values: dict[str, Any], instance: ExamSession | None = None) -> SessionForm:
+    form = SessionForm(form_data(values), instance=instance)
+    if not form.is_valid():
+        raise invalid_form(form)
+    return form
+
+
+@router.get(
+    "/sessions",
+    response=responses({200: Page[SessionOut]}),
+    auth=access(*STAFF),
+    summary="Les sessions",
+)
+def list_sessions(request: HttpRequest, page: Query[PageQuery]) -> dict[str, Any]:
+    """Les sessions par ordre de code."""
+    found = by_key(request, ExamSession.objects.all(), page, "code", str)
+    return {"items": [session_out(s) for s in found.rows], "next": found.next, "limit": page.limit}
+
+
+@router.post(
+    "/sessions",
+    response=responses({201: SessionOut}, 409),
+    auth=access(*STAFF),
+    summary="Créer une session",
+)
+def post_session(request: HttpRequest, response: HttpResponse, payload: SessionIn) -> Status[Any]:
+    """Une session d'évaluation, sur la version du référentiel indiquée (celle en vigueur par
+    défaut)."""
+    values = payload.model_dump()
+    if values["referential_version"] is None:
+        current = current_version()
+        values["referential_version"] = current.pk if current is not None else None
+    form = _session_form(values)
+    session = create_session(form.values(), actor=user_of(request))
+    response["Location"] = f"{request.path.rstrip('/')}/{session.code}"
+    return Status(201, session_out(session))
+
+
+@router.get(
+    "/sessions/{code}",
+    response=responses({200: SessionDetailOut}, 404),
+    auth=access(*STAFF),
+    summary="Une session et l'avancement de chaque unité",
+)
+def session_detail(request: HttpRequest, code: SessionCode) -> dict[str, Any]:
+    """Par bloc (ou partie) : inscrits, correcteurs affectés, feuilles ouvertes et soumises."""
+    session = session_by_code(code)
+    return {
+        **session_out(session),
+        "units": [
+            {
+                "unit": unit_label(unit.unit),
+                "block": unit.unit[0],
+                "part": unit.unit[1],
+                "enrolled": unit.enrolled,
+                "first_marker": unit.first_marker,
+                "second_marker": unit.second_marker,
+                "sheets": unit.sheets,
+                "submitted": unit.submitted,
+            }
+            for unit in unit_progress(session)
+        ],
+    }
+
+
+@router.patch(
+    "/sessions/{code}",
+    response=responses({200: SessionOut}, 404, 409),
+    auth=access(*STAFF),
+    summary="Modifier une session",
+)
+def patch_session(request: HttpRequest, code: SessionCode, payload: SessionPatch) -> dict[str, Any]:
+    """Seuls les champs envoyés changent ; la version du référentiel ne change plus une fois
+    qu'une inscription ou une feuille en dépend."""
+    session = session_by_code(code)
+    current: dict[str, Any] = {name: getattr(session, name) for name in SESSION_FIELDS}
+    current["referential_version"] = session.referential_version_id
+    form = _session_form(
+        {**current, **payload.model_dump(exclude_unset=True)},
+        ExamSession.objects.get(pk=session.pk),
+    )
+    return session_out(update_session(session, form.values(), actor=user_of(request)))
+
+
+# -- enrolments -------------------------------------------------------------------------------
+
+
+@router.get(
+    "/sessions/{code}/enrolments",
+    response=responses({200: Page[EnrolmentOut]}, 404),
+    auth=access(*STAFF),
+    summary="Les inscriptions d'une session",
+)
+def list_enrolments(
+    request: HttpRequest, code: SessionCode, page: Query[PageQuery]
+) -> dict[str, Any]:
+    """Une ligne par candidat et par unité (bloc, ou partie d'un bloc)."""
+    session = session_by_code(code)
+    rows = Enrolment.objects.filter(session=session).select_related("candidate", "block")
+    found = by_key(request, rows, page, "id", int)
+    items = [
+        {
+            "candidate": e.candidate.numero,
+            "block": e.block.code,
+            "part": e.part,
+            "created_at": e.created_at,
+        }
+        for e in found.rows
+    ]
+    return {"items": items, "next": found.next, "limit": page.limit}
+
+
+def _candidate_ids(numeros: list[str]) -> list[int]:
+    """The ids of the numeros given, all or nothing: each unknown one named by its index."""
+    wanted = list(dict.fromkeys(numero.strip() for numero in numeros))
+    known: dict[str, int] = {}
+    for start in range(0, len(wanted), 5000):
+        chunk = wanted[start : start + 5000]
+        known.update(Candidate.objects.filter(numero__in=chunk).values_list("numero", "pk"))
+    unknown = [
+        field_error(f"candidates[{index}]", "candidat inconnu", value=numero)
+        for index, numero in enumerate(numeros)
+        if numero.strip() not in known
+    ]
+    if unknown:
+        raise Invalid(
+            f"Rien n'a été inscrit : {len(unknown)} numéro(s) inconnu(s).",
+            unknown,
+            total=len(unknown),
+        )
+    return sorted(set(known.values()))
+
+
+@router.post(
+    "/sessions/{code}/enrolments",
+    response=responses({200: EnrolOut}, 404, 409),
+    auth=access(*STAFF),
+    summary="Inscrire des candidats",
+)
+def enrol_candidates(request: HttpRequest, code: SessionCode, payload: EnrolIn) -> Any:
+    """Inscrit chaque candidat à chaque unité, tout ou rien ; une inscription déjà là reste
+    telle quelle. Les unités viennent de la version du référentiel de la session."""
+    session = session_by_code(code)
+    ids = _candidate_ids(payload.candidates)
+    units = [(unit.block, unit.part) for unit in payload.units]
+    outcome = enrol(session, ids, units, actor=user_of(request))
+    return {
+        "candidates": outcome.candidates,
+        "created": outcome.created,
+        "existing": outcome.existing,
+    }
+
+
+@router.get(
+    "/sessions/{code}/units",
+    response=responses({200: list[UnitIn]}, 404),
+    auth=access(*STAFF),
+    summary="Les unités où l'on s'inscrit",
+)
+def session_units(request: HttpRequest, code: SessionCode) -> list[dict[str, str]]:
+    """Chaque bloc, ou chaque partie d'un bloc qui en a, selon la version de la session."""
+    session = session_by_code(code)
+    return [
+        {"block": block, "part": part}
+        for (block, part), _label in enrolment_units(session.referential_version.referential)
+    ]
+
+
+# -- assignments ------------------------------------------------------------------------------
+
+
+@router.get(
+    "/sessions/{code}/assignments",
+    response=responses({200: Page[AssignmentOut]}, 404),
+    auth=access(*STAFF),
+    summary="Les correcteurs affectés dans une session",
+)
+def list_assignments(
+    request: HttpRequest, code: SessionCode, page: Query[PageQuery]
+) -> dict[str, Any]:
+    session = session_by_code(code)
+    rows = Assignment.objects.filter(session=session).select_related(
+        "candidate", "block", "evaluator"
+    )
+    found = by_key(request, rows, page, "id", int)
+    return {
+        "items": [assignment_out(a) for a in found.rows],
+        "next": found.next,
+        "limit": page.limit,
+    }
+
+
+def assignment_out(assignment: Assignment) -> dict[str, Any]:
+    return {
+        "id": assignment.pk,
+        "candidate": assignment.candidate.numero,
+        "block": assignment.block.code,
+        "part": assignment.part,
+        "evaluator": assignment.evaluator.get_username(),
+        "marker": assignment.marker,
+        "assigned_at": assignment.assigned_at,
+    }
+
+
+@router.post(
+    "/sessions/{code}/assignments",
+    response=responses({200: AssignOut}, 404, 409),
+    auth=access(*STAFF),
+    summary="Affecter un correcteur",
+)
+def assign(request: HttpRequest, code: SessionCode, payload: AssignIn) -> dict[str, int]:
+    """Confie l'unité d'un candidat inscrit à un évaluateur (correcteur 1, ou 2 pour une double
+    correction) ; refusé en cas de lien d'intérêt, ou si la même personne corrige deux fois."""
+    session = session_by_code(code)
+    errors = []
+    candidate = Candidate.objects.filter(numero=payload.candidate.strip()).first()
+    if candidate is None:
+        errors.append(field_error("candidate", "candidat inconnu", value=payload.candidate))
+    evaluator = get_user_model().objects.filter(username=payload.evaluator, is_active=True).first()
+    if evaluator is None:
+        errors.append(
+            field_error("evaluator", "compte inconnu ou désactivé", value=payload.evaluator)
+        )
+    if errors or candidate is None or evaluator is None:
+        raise Invalid("Affectation impossible : " + " ; ".join(e.message for e in errors), errors)
+    outcome = assign_evaluator(
+        session,
+        candidate,
+        payload.block,
+        payload.part,
+        evaluator,
+        payload.marker,
+        actor=user_of(request),
+    )
+    return {
+        "created": outcome.created,
+        "replaced": outcome.replaced,
+        "unchanged": outcome.unchanged,
+    }
+
+
+# -- results ----------------------------------------------------------------------------------
+
+
+class SessionResultsQuery(Schema):
+    lang: Lang = Field("fr", description="Langue des explications")
+
+
+@router.get(
+    "/sessions/{code}/results",
+    response=responses({200: Page[ResultOut]}, 404),
+    auth=access(*STAFF),
+    summary="Les décisions des candidats d'une session",
+)
+def session_results(
+    request: HttpRequest,
+    code: SessionCode,
+    options: Query[SessionResultsQuery],
+    page: Query[PageQuery],
+) -> dict[str, Any]:
+    """La décision stockée de chaque candidat inscrit ou évalué dans la session, par ordre de
+    numéro, avec ses explications."""
+    session = session_by_code(code)
+    population = Candidate.objects.filter(in_session(session)).values("pk")
+    stored = CandidateResult.objects.filter(candidate_id__in=population).select_related("candidate")
+    found = by_key(request, stored, page, "candidate__numero", str, lambda r: r.candidate.numero)
+    return {
+        "items": [result_out(r, r.candidate.numero, options.lang) for r in found.rows],
+        "next": found.next,
+        "limit": page.limit,
+    }

@@ -1,0 +1,107 @@
+"""The forms of the documents pages."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+from xml.etree import ElementTree
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from certif.documents.models import CertifierSettings, ImageFormat, Kind
+from certif.documents.services import MIN_REASON, SETTINGS_TEXTS, SettingsValues
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+MAX_SIGNATURE = 512 * 1024
+
+# A PDF to check against the registry; official documents weigh tens of kilobytes.
+MAX_CHECKED_FILE = 20 * 1024 * 1024
+
+
+class KindForm(forms.Form):
+    nature = forms.ChoiceField(label=_("Nature des documents"), choices=Kind.choices)
+
+    def kind(self) -> Kind:
+        return Kind(self.cleaned_data["nature"])
+
+
+class ReasonForm(forms.Form):
+    motif = forms.CharField(
+        label=_("Motif"),
+        min_length=MIN_REASON,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Conservé dans l'historique du document (au moins 15 caractères)."),
+    )
+
+
+class CheckFileForm(forms.Form):
+    fichier = forms.FileField(
+        label=_("Fichier PDF à comparer"),
+        help_text=_("Le fichier n'est pas conservé : seule son empreinte est calculée."),
+    )
+
+    def clean_fichier(self) -> str:
+        upload = self.cleaned_data["fichier"]
+        if upload.size > MAX_CHECKED_FILE:
+            raise forms.ValidationError(_("Ce fichier est trop volumineux pour être un document."))
+        digest = hashlib.sha256()
+        for chunk in upload.chunks():
+            digest.update(chunk)
+        return digest.hexdigest()
+
+
+def signature_format(data: bytes) -> ImageFormat:
+    """PNG or SVG, checked by content, not by the file's name."""
+    if data.startswith(PNG_MAGIC):
+        return ImageFormat.PNG
+    try:
+        root = ElementTree.fromstring(data.decode("utf-8"))
+    except (UnicodeDecodeError, ElementTree.ParseError):
+        root = None
+    if root is not None and root.tag in ("svg", "{http://www.w3.org/2000/svg}svg"):
+        return ImageFormat.SVG
+    raise forms.ValidationError(_("La signature doit être une image PNG ou SVG."))
+
+
+class CertifierSettingsForm(forms.ModelForm[CertifierSettings]):
+    """The certifier's identity as printed; used by its page and by the admin, both of which
+    hand ``values()`` to ``services.update_certifier_settings``."""
+
+    signature_file = forms.FileField(
+        label=_("Image de la signature (PNG ou SVG)"),
+        required=False,
+        help_text=_("Facultative ; elle est conservée dans la base de données."),
+    )
+    remove_signature = forms.BooleanField(
+        label=_("Retirer l'image de la signature"), required=False
+    )
+    public_url = forms.URLField(
+        label=_("Adresse publique de vérification"),
+        required=False,
+        assume_scheme="https",
+        help_text=CertifierSettings._meta.get_field("public_url").help_text,
+    )
+
+    class Meta:
+        model = CertifierSettings
+        fields = list(SETTINGS_TEXTS)
+
+    def clean_signature_file(self) -> bytes | None:
+        upload = self.cleaned_data.get("signature_file")
+        if upload is None:
+            return None
+        if upload.size > MAX_SIGNATURE:
+            raise forms.ValidationError(_("L'image de la signature dépasse 512 Ko."))
+        data: bytes = upload.read()
+        self.cleaned_data["signature_kind"] = signature_format(data)
+        return data
+
+    def values(self) -> SettingsValues:
+        texts: dict[str, Any] = {name: self.cleaned_data[name] for name in SETTINGS_TEXTS}
+        return SettingsValues(
+            texts=texts,
+            signature=self.cleaned_data.get("signature_file") or None,
+            signature_format=self.cleaned_data.get("signature_kind", ""),
+            remove_signature=bool(self.cleaned_data.get("remove_signature")),
+        )

@@ -1,0 +1,144 @@
+"""Issued documents through the API: listed for gestionnaires, downloaded by whom the pages
+allow, checked by anyone holding their number."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from datetime import date
+
+import pytest
+from django.contrib.auth.models import AbstractUser
+from django.utils import timezone
+
+from certif.accounts.roles import Role
+from certif.candidates.models import Candidate
+from certif.deliberations import services
+from certif.deliberations.models import Deliberation, State
+from certif.documents.models import IssuedDocument, Kind, Status
+from certif.sessions.models import ExamSession
+from tests.api.conftest import Api, problem
+
+pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.7 un parchemin"
+
+
+def issued(
+    session: ExamSession,
+    candidate: Candidate | None,
+    kind: Kind,
+    deliberation: Deliberation | None = None,
+) -> IssuedDocument:
+    return IssuedDocument.objects.create(
+        kind=kind,
+        deliberation=deliberation,
+        subject=f"{kind}:{session.code}:{candidate.numero if candidate else 'jury'}",
+        candidate=candidate,
+        session=session,
+        title=f"{kind.label} de test",
+        holder_name=candidate.display_name if candidate else "",
+        issued_at=timezone.now(),
+        sha256=hashlib.sha256(PDF).hexdigest(),
+        pdf=PDF,
+        data={},
+    )
+
+
+@pytest.fixture
+def deliberation(session: ExamSession, make_user: Callable[..., AbstractUser]) -> Deliberation:
+    return services.open_deliberation(session, make_user(Role.STAFF), date(2026, 7, 1), "Paris")
+
+
+@pytest.fixture
+def parchment(
+    session: ExamSession, candidates: list[Candidate], deliberation: Deliberation
+) -> IssuedDocument:
+    return issued(session, candidates[0], Kind.PARCHEMIN, deliberation)
+
+
+def publish(deliberation: Deliberation) -> None:
+    """Closed and published as the services would leave it; the documents only read the dates."""
+    now = timezone.now()
+    Deliberation.objects.filter(pk=deliberation.pk).update(
+        status=State.CLOSED, closed_at=now, digest="0" * 64, published_at=now
+    )
+
+
+def test_a_gestionnaire_lists_the_documents_of_a_session(
+    staff_api: Api, parchment: IssuedDocument
+) -> None:
+    items = staff_api.get("/documents", session="2026-06", kind="parchemin").json()["items"]
+    assert [(d["number"], d["candidate"], d["status"]) for d in items] == [
+        (parchment.number, "C001", "valid")
+    ]
+
+
+def test_the_pdf_is_the_archived_file_byte_for_byte(
+    staff_api: Api, parchment: IssuedDocument
+) -> None:
+    response = staff_api.get(f"/documents/{parchment.number}/pdf")
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content == PDF
+
+
+def test_a_candidate_reads_their_own_valid_documents_only(
+    api_for: Callable[..., Api],
+    parchment: IssuedDocument,
+    session: ExamSession,
+    candidates: list[Candidate],
+) -> None:
+    someone_else = issued(session, candidates[1], Kind.RELEVE)
+    publish(parchment.deliberation)  # type: ignore[arg-type]
+    mine = api_for(Role.CANDIDATE, candidate=candidates[0])
+    listed = mine.get("/me/documents").json()
+    assert [d["number"] for d in listed] == [parchment.number]
+    assert mine.get(f"/documents/{parchment.public_id}/pdf").content == PDF
+    assert mine.get(f"/documents/{someone_else.public_id}/pdf").status_code == 403
+
+
+def test_a_candidate_gets_nothing_of_the_jury_s_decision_before_its_publication(
+    api_for: Callable[..., Api], parchment: IssuedDocument, candidates: list[Candidate]
+) -> None:
+    mine = api_for(Role.CANDIDATE, candidate=candidates[0])
+    assert mine.get("/me/documents").json() == []
+    assert mine.get(f"/documents/{parchment.public_id}/pdf").status_code == 403
+
+
+def test_a_revoked_document_is_no_longer_the_candidates_to_download(
+    api_for: Callable[..., Api], parchment: IssuedDocument, candidates: list[Candidate]
+) -> None:
+    publish(parchment.deliberation)  # type: ignore[arg-type]
+    IssuedDocument.objects.filter(pk=parchment.pk).update(
+        status=Status.REVOKED, revoked_at=timezone.now(), revocation_reason="Erreur de nom"
+    )
+    mine = api_for(Role.CANDIDATE, candidate=candidates[0])
+    assert mine.get(f"/documents/{parchment.public_id}").status_code == 403
+
+
+def test_jury_roles_read_the_minutes_but_not_a_candidates_documents(
+    api_for: Callable[..., Api], parchment: IssuedDocument, session: ExamSession
+) -> None:
+    minutes = issued(session, None, Kind.PV)
+    juror = api_for(Role.JURY_MEMBER)
+    assert juror.get(f"/documents/{minutes.public_id}/pdf").status_code == 200
+    assert juror.get(f"/documents/{parchment.public_id}").status_code == 403
+
+
+def test_anyone_checks_a_number_and_a_file_without_an_account(
+    anonymous: Api, parchment: IssuedDocument
+) -> None:
+    path = f"/documents/{parchment.number}/verification"
+    plain = anonymous.get(path).json()
+    same = anonymous.get(path, sha256=hashlib.sha256(PDF).hexdigest()).json()
+    other = anonymous.get(path, sha256=hashlib.sha256(b"faux").hexdigest()).json()
+    assert (plain["status"], plain["matches"]) == ("valid", None)
+    assert "sha256" not in plain
+    assert same["matches"] is True
+    assert other["matches"] is False
+
+
+def test_an_unknown_number_is_a_404_problem(anonymous: Api, session: ExamSession) -> None:
+    response = anonymous.get("/documents/AAAA-BBBB-CCCC-DDDD/verification")
+    assert response.status_code == 404
+    problem(response)

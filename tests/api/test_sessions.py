@@ -1,0 +1,145 @@
+"""Sessions, enrolments and assignments through the API, under the services' rules."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import AbstractUser
+
+from certif.accounts.models import ConflictKind
+from certif.accounts.roles import Role
+from certif.accounts.services import declare_conflict
+from certif.candidates.models import Candidate
+from certif.grading.models import Assignment
+from certif.referential.models import ReferentialVersion
+from certif.sessions.models import Enrolment, ExamSession
+from tests.api.conftest import Api, fields, problem
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_session_is_created_on_the_version_in_force(
+    staff_api: Api, version: ReferentialVersion
+) -> None:
+    response = staff_api.post(
+        "/sessions", {"code": "2026-11", "start_date": "2026-11-02", "end_date": "2026-11-06"}
+    )
+    assert response.status_code == 201, response.content
+    assert response["Location"] == "/api/v1/sessions/2026-11"
+    assert response.json()["referential_version"] == version.pk
+
+
+def test_an_end_before_the_start_is_named(staff_api: Api, version: ReferentialVersion) -> None:
+    response = staff_api.post(
+        "/sessions", {"code": "2026-11", "start_date": "2026-11-06", "end_date": "2026-11-02"}
+    )
+    assert fields(response)["end_date"] == "La date de fin précède la date de début."
+
+
+def test_a_session_is_read_with_the_progress_of_each_unit(
+    staff_api: Api, session: ExamSession
+) -> None:
+    body = staff_api.get("/sessions/2026-06").json()
+    b1 = next(unit for unit in body["units"] if unit["unit"] == "B1")
+    assert (b1["enrolled"], b1["sheets"], b1["submitted"]) == (2, 2, 2)
+
+
+def test_a_session_is_patched(staff_api: Api, session: ExamSession) -> None:
+    response = staff_api.patch("/sessions/2026-06", {"place": "Lyon"})
+    assert response.json()["place"] == "Lyon"
+
+
+def test_candidates_are_enrolled_all_at_once(
+    staff_api: Api, version: ReferentialVersion, candidates: list[Candidate]
+) -> None:
+    ExamSession.objects.create(code="2026-11", referential_version=version)
+    response = staff_api.post(
+        "/sessions/2026-11/enrolments",
+        {
+            "candidates": ["C001", "C002"],
+            "units": [{"block": "B1"}, {"block": "B3", "part": "pme"}],
+        },
+    )
+    assert response.json() == {"candidates": 2, "created": 4, "existing": 0}
+    listed = staff_api.get("/sessions/2026-11/enrolments", limit=3).json()
+    assert len(listed["items"]) == 3
+    assert listed["next"] is not None
+
+
+def test_an_unknown_numero_enrols_nobody(
+    staff_api: Api, version: ReferentialVersion, candidates: list[Candidate]
+) -> None:
+    ExamSession.objects.create(code="2026-11", referential_version=version)
+    response = staff_api.post(
+        "/sessions/2026-11/enrolments",
+        {"candidates": ["C001", "C999"], "units": [{"block": "B1"}]},
+    )
+    assert fields(response) == {"candidates[1]": "candidat inconnu"}
+    assert not Enrolment.objects.exists()
+
+
+def test_a_unit_the_referential_lacks_is_refused_by_the_service(
+    staff_api: Api, version: ReferentialVersion, candidates: list[Candidate]
+) -> None:
+    ExamSession.objects.create(code="2026-11", referential_version=version)
+    response = staff_api.post(
+        "/sessions/2026-11/enrolments", {"candidates": ["C001"], "units": [{"block": "B3"}]}
+    )
+    assert response.status_code == 409
+    assert "par partie" in problem(response)["detail"]
+
+
+def test_the_units_of_a_session_come_from_its_version(staff_api: Api, session: ExamSession) -> None:
+    units = staff_api.get("/sessions/2026-06/units").json()
+    assert {"block": "B3", "part": "pme"} in units
+    assert {"block": "B1", "part": ""} in units
+
+
+def test_an_evaluator_is_assigned_and_the_assignment_listed(
+    staff_api: Api, session: ExamSession, make_user: Callable[..., AbstractUser]
+) -> None:
+    evaluator = make_user(Role.EVALUATOR)
+    response = staff_api.post(
+        "/sessions/2026-06/assignments",
+        {"candidate": "C001", "block": "B1", "evaluator": evaluator.username},
+    )
+    listed = staff_api.get("/sessions/2026-06/assignments").json()["items"]
+    assert response.json() == {"created": 1, "replaced": 0, "unchanged": 0}
+    assert [(a["candidate"], a["evaluator"]) for a in listed] == [("C001", evaluator.username)]
+
+
+def test_an_evaluator_linked_to_the_candidate_is_refused(
+    staff_api: Api,
+    session: ExamSession,
+    make_user: Callable[..., AbstractUser],
+    candidates: list[Candidate],
+) -> None:
+    evaluator = make_user(Role.EVALUATOR)
+    declare_conflict(evaluator, candidates[0], ConflictKind.EMPLOYER)
+    response = staff_api.post(
+        "/sessions/2026-06/assignments",
+        {"candidate": "C001", "block": "B1", "evaluator": evaluator.username},
+    )
+    assert response.status_code == 409
+    assert "lien d'intérêt" in problem(response)["detail"]
+    assert not Assignment.objects.exists()
+
+
+def test_an_unknown_evaluator_is_named(staff_api: Api, session: ExamSession) -> None:
+    response = staff_api.post(
+        "/sessions/2026-06/assignments", {"candidate": "C001", "block": "B1", "evaluator": "x"}
+    )
+    assert "evaluator" in fields(response)
+
+
+def test_the_results_of_a_session_are_paged_with_their_explanations(
+    staff_api: Api, session: ExamSession
+) -> None:
+    first = staff_api.get("/sessions/2026-06/results", limit=1).json()
+    second: dict[str, Any] = staff_api.client.get(first["next"], headers=staff_api.headers()).json()
+    assert [r["candidate"] for r in first["items"]] == ["C001"]
+    assert first["items"][0]["certified"] is True
+    assert "Certification obtenue" in first["items"][0]["explanation"]
+    assert [r["candidate"] for r in second["items"]] == ["C002"]

@@ -1,0 +1,71 @@
+"""``certif documents generate``: a session's documents in one command, into a folder or a zip."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from certif.documents.models import IssuedDocument, Kind
+from certif.sessions.models import ExamSession
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_command_writes_one_file_per_document_into_a_folder(
+    session: ExamSession, tmp_path: Path
+) -> None:
+    out = io.StringIO()
+    call_command(
+        "documents",
+        "generate",
+        "--session",
+        session.code,
+        "--kind",
+        "parchemin",
+        "--out",
+        str(tmp_path / "lot"),
+        stdout=out,
+    )
+    assert "1 document(s) produit(s), 0 déjà délivré(s), 0 refusé(s)." in out.getvalue()
+    document = IssuedDocument.objects.get(kind=Kind.PARCHEMIN)
+    assert (tmp_path / "lot" / "parchemin-C001.pdf").read_bytes() == bytes(document.pdf)
+
+
+def test_the_command_writes_a_zip_and_finds_what_is_already_issued(
+    session: ExamSession, tmp_path: Path
+) -> None:
+    call_command(
+        "documents",
+        "generate",
+        "--session",
+        session.code,
+        "--kind",
+        "attestation",
+        stdout=io.StringIO(),
+    )
+    out = io.StringIO()
+    target = tmp_path / "attestations.zip"
+    call_command(
+        "documents",
+        "generate",
+        "--session",
+        session.code,
+        "--kind",
+        "attestation",
+        "--out",
+        str(target),
+        stdout=out,
+    )
+    assert "0 document(s) produit(s), 6 déjà délivré(s)" in out.getvalue()
+    names = sorted(zipfile.ZipFile(target).namelist())
+    assert names[:2] == ["attestation-C001-B1.pdf", "attestation-C001-B2.pdf"]
+    assert len(names) == 6
+
+
+def test_the_command_refuses_an_unknown_session(db: None) -> None:
+    with pytest.raises(CommandError, match="session inconnue"):
+        call_command("documents", "generate", "--session", "NOPE", "--kind", "pv")
