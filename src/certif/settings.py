@@ -154,8 +154,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-# Uploads up to 64 MB in a request body (API bulk rows); files go through FILE_UPLOAD_* as usual.
-DATA_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024 * 1024
+# A request body up to 16 MB: about 150,000 score rows in one API bulk call, parsed in memory by
+# a web worker (files go through FILE_UPLOAD_* as usual).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 16 * 1024 * 1024
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"

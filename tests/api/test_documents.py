@@ -13,10 +13,11 @@ from django.utils import timezone
 
 from certif.accounts.roles import Role
 from certif.candidates.models import Candidate
+from certif.core.demo import configure_demo_certifier
 from certif.deliberations import services
 from certif.deliberations.models import Deliberation, State
 from certif.documents.models import IssuedDocument, Kind, Status
-from certif.sessions.models import ExamSession
+from certif.sessions.models import Enrolment, ExamSession
 from tests.api.conftest import Api, problem
 
 pytestmark = pytest.mark.django_db
@@ -142,3 +143,78 @@ def test_an_unknown_number_is_a_404_problem(anonymous: Api, session: ExamSession
     response = anonymous.get("/documents/AAAA-BBBB-CCCC-DDDD/verification")
     assert response.status_code == 404
     problem(response)
+
+
+# -- producing, revoking, reissuing ------------------------------------------------------------
+
+REASON = "Le nom de naissance était mal orthographié."
+
+
+@pytest.fixture
+def certifier() -> None:
+    configure_demo_certifier()
+
+
+@pytest.fixture
+def dated(staff_api: Api, session: ExamSession) -> None:
+    """The session's dates and place, which a convocation prints."""
+    staff_api.patch(
+        "/sessions/2026-06",
+        {"start_date": "2026-06-08", "end_date": "2026-06-12", "place": "Lyon"},
+    )
+
+
+def test_a_gestionnaire_produces_a_session_s_convocations_once(
+    staff_api: Api, session: ExamSession, certifier: None, dated: None
+) -> None:
+    enrolled = Enrolment.objects.filter(session=session).values("candidate").distinct().count()
+    first = staff_api.post("/sessions/2026-06/documents", {"kind": "convocation"}).json()
+    again = staff_api.post("/sessions/2026-06/documents", {"kind": "convocation"}).json()
+    assert (first["issued"], first["existing"], first["refused"]) == (enrolled, 0, [])
+    assert (again["issued"], again["existing"]) == (0, enrolled)
+    listed = staff_api.get("/documents", session="2026-06", kind="convocation").json()
+    assert len(listed["items"]) == enrolled
+
+
+def test_parchemins_before_any_closed_deliberation_are_refused_as_a_problem(
+    staff_api: Api, session: ExamSession, certifier: None
+) -> None:
+    response = staff_api.post("/sessions/2026-06/documents", {"kind": "parchemin"})
+    assert response.status_code == 409
+    assert "Aucune délibération close pour la session 2026-06" in problem(response)["detail"]
+
+
+def test_an_unknown_kind_names_the_field(staff_api: Api, session: ExamSession) -> None:
+    response = staff_api.post("/sessions/2026-06/documents", {"kind": "diplome"})
+    assert response.status_code == 422
+    assert "kind" in response.content.decode()
+
+
+def test_a_revocation_through_the_api_is_what_the_verification_then_says(
+    staff_api: Api, anonymous: Api, parchment: IssuedDocument
+) -> None:
+    revoked = staff_api.post(f"/documents/{parchment.number}/revoke", {"reason": REASON}).json()
+    checked = anonymous.get(f"/documents/{parchment.number}/verification").json()
+    assert (revoked["status"], revoked["revocation_reason"]) == ("revoked", REASON)
+    assert checked["status"] == "revoked"
+
+
+def test_a_revocation_without_a_real_reason_is_refused_and_changes_nothing(
+    staff_api: Api, parchment: IssuedDocument
+) -> None:
+    response = staff_api.post(f"/documents/{parchment.number}/revoke", {"reason": "erreur"})
+    assert response.status_code == 422
+    assert IssuedDocument.objects.get(pk=parchment.pk).status == Status.VALID
+
+
+def test_a_reissued_convocation_supersedes_the_earlier_one(
+    staff_api: Api, session: ExamSession, certifier: None, dated: None
+) -> None:
+    staff_api.post("/sessions/2026-06/documents", {"kind": "convocation"})
+    earlier = IssuedDocument.objects.filter(kind=Kind.CONVOCATION).first()
+    assert earlier is not None
+    response = staff_api.post(f"/documents/{earlier.number}/reissue", {"reason": REASON})
+    assert response.status_code == 201
+    new = response.json()
+    assert new["status"] == "valid"
+    assert staff_api.get(f"/documents/{earlier.number}").json()["superseded_by"] == new["number"]

@@ -108,6 +108,9 @@ def world(
     )
 
 
+REASON = "Une erreur dans le nom de naissance."
+
+
 def calls(world: World) -> list[Call]:
     sheet_tag = {"If-Match": f'"{world.sheet.revision}"'}
     d = "/deliberations/{deliberation_id}"
@@ -220,6 +223,9 @@ def calls(world: World) -> list[Call]:
         Call("GET", "/documents/{public_id}", (Role.STAFF, Role.CANDIDATE)),
         Call("GET", "/documents/{public_id}/pdf", (Role.STAFF, Role.CANDIDATE)),
         Call("GET", "/documents/{public_id}/verification", tuple(Role), public=True),
+        Call("POST", "/sessions/{code}/documents", STAFF, {"kind": "convocation"}),
+        Call("POST", "/documents/{public_id}/revoke", STAFF, {"reason": REASON}),
+        Call("POST", "/documents/{public_id}/reissue", STAFF, {"reason": REASON}),
         Call("GET", "/me", tuple(Role)),
         Call("GET", "/me/result", (Role.CANDIDATE,)),
     ]

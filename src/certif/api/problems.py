@@ -22,6 +22,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from certif.candidates.services import CandidateError
 from certif.deliberations.models import DeliberationError
 from certif.deliberations.services import CompositionProblems
+from certif.documents.content import DocumentRefused
 from certif.grading.services import ConflictRefused, GradingError, IncompleteSheet, StaleSheet
 from certif.imports.reading import FileRejected
 from certif.sessions.services import SessionError
@@ -412,6 +413,7 @@ def register(api: NinjaAPI) -> None:
         (CandidateError, _refused),
         (SessionError, _refused),
         (DeliberationError, _refused),
+        (DocumentRefused, _refused),
     ]
     for exception, handler in handlers:
         api.add_exception_handler(exception, handler)

@@ -448,6 +448,7 @@ def generate(
     they are. A document that cannot be issued (a missing mention) is reported, not fatal; a
     mention missing for the whole session refuses the batch at once."""
     session = _session(session)
+    _refuse_before_a_decision(session, Kind(kind))
     producer = Producer.for_session(session)
     wanted = subjects(session, kind, producer)
     valid, revoked = existing_documents([subject.key for subject in wanted])
@@ -477,6 +478,18 @@ def generate(
     with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
         _pipeline(pending, producer, actor, pool, outcome, progress)
     return outcome
+
+
+# What only a jury's decision calls for.
+DECIDED = (Kind.PARCHEMIN, Kind.ATTESTATION, Kind.PV)
+
+
+def _refuse_before_a_decision(session: ExamSession, kind: Kind) -> None:
+    if kind in DECIDED and not session.deliberations.filter(status=State.CLOSED).exists():
+        raise DocumentRefused(
+            f"Aucune délibération close pour la session {session.code} : les documents de "
+            f"nature « {kind.label} » suivent la décision du jury."
+        )
 
 
 def _who(subject: Subject) -> str:

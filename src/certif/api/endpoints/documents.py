@@ -13,17 +13,19 @@ from typing import Annotated, Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.params import functions as param
 
 from certif.accounts.roles import Role
 from certif.api.auth import access
-from certif.api.endpoints.common import responses, user_of
+from certif.api.endpoints.common import SessionCode, responses, session_by_code, user_of
 from certif.api.endpoints.me import own_candidate
 from certif.api.pagination import PageQuery, by_key
 from certif.api.problems import Forbidden, NotFound, Problem
 from certif.api.schemas import Page
-from certif.documents.models import DOWNLOADERS, PUBLIC_ID_LENGTH, IssuedDocument, Status
+from certif.documents import services
+from certif.documents.models import DOWNLOADERS, PUBLIC_ID_LENGTH, IssuedDocument, Kind
+from certif.documents.models import Status as DocumentStatus
 
 router = Router(tags=["Documents"])
 
@@ -74,6 +76,26 @@ class DocumentsQuery(Schema):
     candidate: str = Field("", max_length=32, description="Numéro d'un candidat")
     kind: str = Field("", max_length=16, description="Nature du document")
     status: str = Field("", max_length=16, description="valid, revoked ou superseded")
+
+
+class GenerateIn(Schema):
+    kind: Kind = Field(description="parchemin, attestation, releve, pv ou convocation")
+
+
+class GeneratedOut(Schema):
+    issued: int = Field(description="Documents produits par cette demande")
+    existing: int = Field(description="Documents déjà délivrés, laissés tels quels")
+    refused: list[str] = Field(
+        description="Documents qui ne peuvent pas être délivrés, et pourquoi"
+    )
+
+
+class ReasonIn(Schema):
+    reason: str = Field(
+        min_length=services.MIN_REASON,
+        max_length=1000,
+        description="Motif, conservé dans l'historique du document",
+    )
 
 
 class VerifyQuery(Schema):
@@ -162,7 +184,9 @@ def my_documents(request: HttpRequest) -> list[dict[str, Any]]:
     candidate = own_candidate(request)
     if candidate is None:
         raise NotFound("Ce compte n'est relié à aucun candidat.")
-    mine = _documents().filter(candidate=candidate, status=Status.VALID).order_by("-issued_at")
+    mine = (
+        _documents().filter(candidate=candidate, status=DocumentStatus.VALID).order_by("-issued_at")
+    )
     return [document_out(d) for d in mine if d.shown_to_candidate]
 
 
@@ -232,3 +256,53 @@ def verify_document(
         ),
         "matches": hmac.compare_digest(given, document.sha256) if given else None,
     }
+
+
+# -- producing, revoking, reissuing ------------------------------------------------------------
+
+
+@router.post(
+    "/sessions/{code}/documents",
+    response=responses({200: GeneratedOut}, 404, 409),
+    auth=access(Role.STAFF),
+    summary="Produire les documents d'une session",
+)
+def generate_documents(
+    request: HttpRequest, code: SessionCode, payload: GenerateIn
+) -> dict[str, Any]:
+    """Tous les documents de cette nature que la session appelle ; ceux déjà délivrés restent
+    tels quels (jamais de seconde copie). Une mention manquante pour toute la session refuse la
+    demande (409) ; un document impossible pour un candidat est nommé dans `refused`. Compter
+    environ une seconde par centaine de documents ; la liste : `GET /documents?session=&kind=`."""
+    outcome = services.generate(session_by_code(code), payload.kind, user_of(request))
+    return {
+        "issued": len(outcome.issued),
+        "existing": len(outcome.existing),
+        "refused": outcome.refused,
+    }
+
+
+@router.post(
+    "/documents/{public_id}/revoke",
+    response=responses({200: DocumentOut}, 404, 409),
+    auth=access(Role.STAFF),
+    summary="Révoquer un document",
+)
+def revoke_document(request: HttpRequest, public_id: PublicId, payload: ReasonIn) -> dict[str, Any]:
+    """Le document cesse d'être valide, ce que dit sa vérification ; un procès-verbal ne se
+    révoque pas (une décision changée est un acte modificatif)."""
+    revoked = services.revoke(_document(public_id), user_of(request), payload.reason)
+    return document_out(revoked)
+
+
+@router.post(
+    "/documents/{public_id}/reissue",
+    response=responses({201: DocumentOut}, 404, 409),
+    auth=access(Role.STAFF),
+    summary="Rééditer un document",
+)
+def reissue_document(request: HttpRequest, public_id: PublicId, payload: ReasonIn) -> Status[Any]:
+    """Un nouveau document, produit avec les données actuelles (une identité corrigée), remplace
+    celui-ci, qui cesse d'être valide ; la réponse est le nouveau document."""
+    new = services.reissue(_document(public_id), user_of(request), payload.reason)
+    return Status(201, document_out(new))
