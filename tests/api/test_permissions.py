@@ -18,12 +18,14 @@ from certif.candidates.models import Candidate
 from certif.deliberations import services
 from certif.deliberations.models import Deliberation, JuryMember, MemberRole, Recusal
 from certif.documents.models import IssuedDocument, Kind
+from certif.domain.referential.schema import Referential
 from certif.grading.models import Assignment, ScoreSheet
 from certif.grading.services import open_sheet
 from certif.referential.models import Block, ReferentialVersion
 from certif.sessions.models import Enrolment, ExamSession
 from tests.api.conftest import Api, problem
 from tests.deliberations.conftest import seat
+from tests.grading.conftest import full_marks, submitted
 
 pytestmark = pytest.mark.django_db
 
@@ -42,6 +44,8 @@ class Call:
     headers: dict[str, str] = field(default_factory=dict)
     # Open to anyone, without credentials (the public check of a document).
     public: bool = False
+    # Path parameters other than those of ``concrete`` (the double-marked unit's).
+    params: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -61,10 +65,14 @@ class World:
 
 @pytest.fixture
 def world(
-    session: ExamSession, make_user: Callable[..., AbstractUser], candidates: list[Candidate]
+    session: ExamSession,
+    make_user: Callable[..., AbstractUser],
+    candidates: list[Candidate],
+    ccab: Referential,
 ) -> World:
     """A session with scores and its open deliberation (a seated president and member, a
-    recused one), and an evaluator's sheet in another session."""
+    recused one), and an evaluator's sheet in another session, where a double-marked unit
+    (the evaluator its first marker) awaits its agreed sheet."""
     staff = make_user(Role.STAFF)
     evaluator = make_user(Role.EVALUATOR)
     president = make_user(Role.JURY_PRESIDENT)
@@ -76,6 +84,16 @@ def world(
     assignment = Assignment.objects.create(
         session=grading, candidate=candidates[0], block=b1, evaluator=evaluator
     )
+    b2 = Block.objects.get(version=version, code="B2")
+    Enrolment.objects.create(session=grading, candidate=candidates[0], block=b2)
+    double = [
+        Assignment.objects.create(
+            session=grading, candidate=candidates[0], block=b2, evaluator=marked_by, marker=marker
+        )
+        for marker, marked_by in enumerate((evaluator, make_user(Role.EVALUATOR)), start=1)
+    ]
+    for marking in double:
+        submitted(marking, full_marks(ccab, "B2"))
     deliberation = services.open_deliberation(session, staff, date(2026, 7, 1))
     seat(deliberation, president, MemberRole.PRESIDENT)
     seat(deliberation, juror)
@@ -114,6 +132,9 @@ REASON = "Une erreur dans le nom de naissance."
 def calls(world: World) -> list[Call]:
     sheet_tag = {"If-Match": f'"{world.sheet.revision}"'}
     d = "/deliberations/{deliberation_id}"
+    unit = "/sessions/{code}/candidates/{numero}/blocks/{block}"
+    double = {"code": "2026-09", "block": "B2"}
+    markers = (Role.STAFF, Role.EVALUATOR)
     return [
         Call("GET", "/referential/versions", READERS),
         Call("GET", "/referential/current", READERS),
@@ -170,6 +191,10 @@ def calls(world: World) -> list[Call]:
         Call("PUT", "/sheets/{sheet_id}", (Role.EVALUATOR,), {"values": {}}, sheet_tag),
         Call("POST", "/sheets/{sheet_id}/submit", (Role.EVALUATOR,), None, sheet_tag),
         Call("POST", "/sheets/{sheet_id}/reopen", STAFF, {"reason": "Erreur"}),
+        Call("GET", "/reconciliations", markers),
+        Call("GET", unit + "/comparison", markers, params=double),
+        # Nothing agreed: refused as incomplete (409), the unit stays pending for every role.
+        Call("PUT", unit + "/agreed", markers, {"values": {}}, {"If-Match": '"0"'}, params=double),
         Call(
             "POST",
             "/scores:bulk",
@@ -231,8 +256,8 @@ def calls(world: World) -> list[Call]:
     ]
 
 
-def concrete(template: str, world: World) -> str:
-    return template.format(
+def concrete(template: str, world: World, **params: str) -> str:
+    defaults: dict[str, Any] = dict(
         version_id=world.version.pk,
         numero="C001",
         code="2026-06",
@@ -244,6 +269,7 @@ def concrete(template: str, world: World) -> str:
         unit="B1",
         public_id=world.document.public_id,
     )
+    return template.format(**{**defaults, **params})
 
 
 def caller(
@@ -280,7 +306,7 @@ def test_every_operation_admits_its_roles_and_refuses_the_others(
     callers = {role: caller(role, world, api_for, api_as_user) for role in Role}
     wrong: list[str] = []
     for call in calls(world):
-        path = concrete(call.template, world)
+        path = concrete(call.template, world, **call.params)
         unauthenticated = anonymous.send(call.method, path, call.body, call.headers)
         if call.public:
             if unauthenticated.status_code != 200:

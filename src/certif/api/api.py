@@ -40,7 +40,8 @@ l'adresse de la suivante dans `next` (null en fin de liste).
 
 **Feuilles d'évaluation** : `GET` renvoie un `ETag` (la révision) ; `PUT` exige `If-Match`
 avec cet `ETag` (428 sans, 412 si la feuille a changé) : deux clients ne peuvent jamais
-écraser le travail l'un de l'autre sans le savoir.
+écraser le travail l'un de l'autre sans le savoir. Il en va de même de la correction concertée
+d'une double correction (`…/comparison` donne l'`ETag`, `…/agreed` l'exige).
 
 **Valeurs** : des points s'écrivent en chaîne (`"2.5"` ou `"2,5"`) ou en entier (`3`), jamais
 en nombre à virgule flottante ; oui/non en booléen (ou `"oui"`, `"non"`) ; un nombre entier en

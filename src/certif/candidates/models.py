@@ -39,6 +39,11 @@ class Sex(models.TextChoices):
 NAME_MAX = 60
 
 
+def born_participle(sex: str) -> str:
+    """« né », « née », or « né(e) » when the sex is not recorded."""
+    return {"M": "né", "F": "née"}.get(sex, "né(e)")
+
+
 class Candidate(models.Model):
     numero = models.CharField(_("numéro"), max_length=32, unique=True)
     birth_name = models.CharField(_("nom de naissance"), max_length=NAME_MAX)
@@ -98,8 +103,9 @@ class Candidate(models.Model):
 
     @property
     def display_name(self) -> str:
-        """« NOM d'usage (né·e NOM) Prénom » as French documents write it."""
+        """« NOM d'usage (née NOM) Prénom » as French documents write it."""
         names = " ".join(self.first_names)
         if self.usage_name and self.usage_name != self.birth_name:
-            return f"{self.usage_name.upper()} (né·e {self.birth_name.upper()}) {names}"
+            born = born_participle(self.sex)
+            return f"{self.usage_name.upper()} ({born} {self.birth_name.upper()}) {names}"
         return f"{self.birth_name.upper()} {names}"

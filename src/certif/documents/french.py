@@ -7,6 +7,8 @@ from datetime import date, datetime
 
 from django.utils import timezone
 
+from certif.candidates.models import born_participle
+
 MONTHS = (
     "janvier",
     "février",
@@ -77,4 +79,4 @@ def with_extra_time(minutes: int, percent: int) -> int:
 
 def born(sex: str) -> str:
     """The participle agreeing with the holder: « né », « née », or « né(e) » when unknown."""
-    return {"M": "né", "F": "née"}.get(sex, "né(e)")
+    return born_participle(sex)

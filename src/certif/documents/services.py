@@ -643,7 +643,7 @@ def _check_reason(reason: str, what: str) -> str:
 
 def _locked(document: IssuedDocument) -> IssuedDocument:
     return (
-        IssuedDocument.objects.select_for_update()
+        IssuedDocument.objects.select_for_update(of=("self",))
         .select_related("session", "session__referential_version", "candidate", "deliberation")
         .get(pk=document.pk)
     )

@@ -1,25 +1,41 @@
 """Score sheets: an evaluator's own (open, read, write, submit), a gestionnaire's reading and
-reopening, and the bulk upsert of scores through the file importer's pipeline.
+reopening, double-marking reconciliation, and the bulk upsert of scores through the file
+importer's pipeline.
 
 Writing a sheet is guarded as on the web: ``GET`` gives the sheet's revision as its ``ETag``,
 ``PUT`` must state it in ``If-Match`` (428 without it, 412 when the sheet has changed since):
-two clients never overwrite each other's values without knowing it.
+two clients never overwrite each other's values without knowing it. The agreed sheet of a
+double-marked unit is guarded the same way, its ETag given by the comparison (``"0"`` before
+it exists).
 """
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Annotated, Any, Literal
+from urllib.parse import quote, urlencode
 
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from ninja import Field, Query, Router, Schema
 from ninja.params import functions as param
 from pydantic import PlainValidator, WithJsonSchema
 
 from certif.accounts.roles import Role, has_role
 from certif.api.auth import access
-from certif.api.endpoints.common import ID_MAX, responses, user_of
+from certif.api.endpoints.common import (
+    ID_MAX,
+    Numero,
+    SessionCode,
+    candidate_by_numero,
+    responses,
+    session_by_code,
+    user_of,
+)
 from certif.api.pagination import PageQuery, by_key
 from certif.api.problems import (
     Forbidden,
@@ -27,33 +43,46 @@ from certif.api.problems import (
     NotFound,
     PreconditionFailed,
     PreconditionRequired,
+    ProblemError,
+    Refused,
     field_error,
     rejected,
 )
 from certif.api.schemas import InputSchema, Page
 from certif.domain.numbers import format_quantity, score_to_string
+from certif.domain.referential.schema import Block as BlockSpec
 from certif.domain.referential.schema import Criterion as CriterionSpec
 from certif.domain.referential.schema import CriterionKind
+from certif.domain.rules.engine import SheetPreview
 from certif.domain.values import Value, ValueRejected, expected_form, parse_value
-from certif.grading.models import Assignment, Marking, ScoreSheet
+from certif.grading.models import Assignment, Marking, ScoreSheet, SheetStatus
 from certif.grading.services import (
+    Comparison,
     StaleSheet,
     Unit,
     assignments_of,
     block_spec,
+    compare,
+    describe_pending,
     in_state,
     markers_of,
+    may_reconcile,
     open_sheet,
+    pending_first_sheets,
     preview,
+    record_agreed_sheet,
     reopen_sheet,
     save_sheet,
     sheet_comments,
     sheet_state,
     sheet_values,
     submit_sheet,
+    unit_sheets,
 )
 from certif.imports.reading import FileRejected
 from certif.imports.scores import import_scores_frame, rows_frame
+from certif.referential.models import Block
+from certif.sessions.models import ExamSession
 
 router = Router(tags=["Feuilles et notes"])
 MAX_BULK_ROWS = 200_000
@@ -236,6 +265,74 @@ class BulkReportOut(Schema):
     batch: int | None
 
 
+class ReconciliationsQuery(Schema):
+    session: str = Field("", max_length=32, description="Code d'une session")
+
+
+class ReconciliationOut(Schema):
+    session: str
+    candidate: str
+    block: str
+    part: str
+    first_evaluator: str | None = Field(description="Correcteur 1 (identifiant de connexion)")
+    second_evaluator: str | None = Field(description="Correcteur 2 (identifiant de connexion)")
+    largest_gap: str | None = Field(
+        None, description="Plus grand écart en points entre les deux corrections (« 1.50 »)"
+    )
+    flagged: int = Field(description="Critères signalés : écart au-delà du seuil, ou désaccord")
+    comparison: str = Field(description="Adresse de la comparaison des deux corrections")
+
+
+class UnitQuery(Schema):
+    part: str = Field("", max_length=32, description="Code de la partie, pour un bloc qui en a")
+
+
+class GapOut(CriterionOut):
+    first: StoredValue | None = Field(description="Valeur du correcteur 1")
+    second: StoredValue | None = Field(description="Valeur du correcteur 2")
+    gap: str | None = Field(None, description="Écart en points (« 1.50 »), critère en points")
+    flagged: bool = Field(description="Écart au-delà du seuil, ou désaccord : à examiner")
+
+
+class MarkingOut(Schema):
+    evaluator: str | None
+    submitted_at: datetime | None
+    preview: PreviewOut
+
+
+class AgreedOut(Schema):
+    id: int
+    status: Literal["draft", "submitted"]
+    revision: int
+    values: dict[str, StoredValue]
+    preview: PreviewOut
+
+
+class ComparisonOut(Schema):
+    session: str
+    candidate: str
+    block: str
+    part: str
+    threshold: str = Field(description="Écart en points au-delà duquel un critère est signalé")
+    criteria: list[GapOut]
+    first: MarkingOut = Field(description="La correction du correcteur 1, soumise")
+    second: MarkingOut = Field(description="La correction du correcteur 2, soumise")
+    agreed: AgreedOut | None = Field(
+        None, description="La correction concertée (celle qui compte), une fois enregistrée"
+    )
+
+
+class AgreedIn(InputSchema):
+    values: dict[str, InputValue] = Field(
+        description="Chaque critère du bloc, à la valeur arrêtée ensemble : tous sont exigés."
+    )
+    reason: str = Field(
+        "",
+        max_length=COMMENT_MAX,
+        description="Observations du rapprochement, gardées dans l'historique de chaque valeur",
+    )
+
+
 # -- helpers ----------------------------------------------------------------------------------
 
 
@@ -297,40 +394,49 @@ def sheet_out(sheet: ScoreSheet, response: HttpResponse | None = None) -> SheetO
         block=sheet.block.code,
         part=sheet.part,
         marking=sheet.marking,
-        status=sheet.status,  # type: ignore[arg-type]
+        status=status_of(sheet),
         revision=sheet.revision,
         evaluator=sheet.evaluator.get_username() if sheet.evaluator is not None else None,
         submitted_at=sheet.submitted_at,
-        criteria=[
-            CriterionOut(
-                code=c.code,
-                printed_code=c.code_as_printed,
-                kind=c.kind.value,
-                max_points=format_quantity(c.max_points, ".") if c.max_points is not None else None,
-            )
-            for c in spec.criteria
-        ],
+        criteria=[CriterionOut(**criterion_fields(c)) for c in spec.criteria],
         values={code: output_value(value) for code, value in given.items()},
         comments=sheet_comments(sheet),
-        preview=PreviewOut(
-            status=result.status.value,
-            complete=result.complete,
-            missing=list(result.missing),
-            running=score_to_string(result.running),
-            out_of=format_quantity(result.out_of, ".") if result.out_of is not None else None,
-            threshold=(
-                format_quantity(result.threshold, ".") if result.threshold is not None else None
-            ),
-        ),
+        preview=preview_out(result),
     )
 
 
-def expected_revision(sheet: ScoreSheet, if_match: str | None) -> int:
-    """The revision ``If-Match`` states: 428 without one, 412 when it is not the current one."""
+def status_of(sheet: ScoreSheet) -> Literal["draft", "submitted"]:
+    return "submitted" if sheet.status == SheetStatus.SUBMITTED else "draft"
+
+
+def criterion_fields(criterion: CriterionSpec) -> dict[str, Any]:
+    return {
+        "code": criterion.code,
+        "printed_code": criterion.code_as_printed,
+        "kind": criterion.kind.value,
+        "max_points": (
+            format_quantity(criterion.max_points, ".") if criterion.max_points is not None else None
+        ),
+    }
+
+
+def preview_out(result: SheetPreview) -> PreviewOut:
+    return PreviewOut(
+        status=result.status.value,
+        complete=result.complete,
+        missing=list(result.missing),
+        running=score_to_string(result.running),
+        out_of=format_quantity(result.out_of, ".") if result.out_of is not None else None,
+        threshold=format_quantity(result.threshold, ".") if result.threshold is not None else None,
+    )
+
+
+def stated_tags(if_match: str | None, read_by: str) -> list[str]:
+    """The ETags ``If-Match`` states: 428 without one, or with « * », which guards nothing."""
     if if_match is None or not if_match.strip():
         raise PreconditionRequired(
             "Indiquez dans « If-Match » l'ETag de la feuille telle que vous l'avez lue "
-            "(GET /sheets/{id}) : sans lui, une modification faite entre-temps serait écrasée.",
+            f"({read_by}) : sans lui, une modification faite entre-temps serait écrasée.",
             [field_error("If-Match", "en-tête obligatoire", "header")],
         )
     tags = [tag.strip() for tag in if_match.split(",")]
@@ -339,19 +445,33 @@ def expected_revision(sheet: ScoreSheet, if_match: str | None) -> int:
             "« If-Match: * » ne protège de rien : indiquez l'ETag de la feuille lue.",
             [field_error("If-Match", "ETag de la feuille attendu", "header", if_match)],
         )
+    return tags
+
+
+def expected_revision(sheet: ScoreSheet, if_match: str | None) -> int:
+    """The revision ``If-Match`` states: 428 without one, 412 when it is not the current one."""
+    tags = stated_tags(if_match, "GET /sheets/{id}")
     if etag(sheet) not in tags and str(sheet.revision) not in tags:
-        raise stale(sheet, if_match)
+        raise stale(sheet, if_match or "")
     return sheet.revision
 
 
 def stale(sheet: ScoreSheet, stated: str) -> PreconditionFailed:
     current = ScoreSheet.objects.only("revision").get(pk=sheet.pk)
-    return PreconditionFailed(
+    return changed_since(
         f"La feuille a été modifiée entre-temps (révision {current.revision}, vous aviez "
         f"{stated}) : relisez-la avant de l'enregistrer.",
+        current.revision,
+        stated,
+    )
+
+
+def changed_since(detail: str, current: int, stated: str) -> PreconditionFailed:
+    return PreconditionFailed(
+        detail,
         [field_error("If-Match", "ETag périmé", "header", stated)],
-        headers={"ETag": f'"{current.revision}"'},
-        current_revision=current.revision,
+        headers={"ETag": f'"{current}"'},
+        current_revision=current,
     )
 
 
@@ -372,13 +492,7 @@ def parsed_values(
         for code in payload.comments
         if code not in known
     ]
-    entered: dict[str, Value | None] = {}
-    for code, criterion in known.items():
-        given = payload.values.get(code)
-        try:
-            entered[code] = parse_input(criterion, given)
-        except ValueRejected as error:
-            errors.append(field_error(f"values.{code}", str(error), value=given))
+    entered = parse_each(spec, payload.values, errors)
     comments = {code: (payload.comments.get(code) or "").strip() for code in known}
     errors += [
         field_error(
@@ -390,12 +504,30 @@ def parsed_values(
         if comment and code in entered and entered[code] is None
     ]
     if errors:
-        raise Invalid(
-            "Rien n'a été enregistré : "
-            + " ; ".join(f"{e.field} : {e.message}" for e in errors[:3]),
-            errors,
-        )
+        raise nothing_saved(errors)
     return entered, comments
+
+
+def parse_each(
+    spec: BlockSpec, values: Mapping[str, str | int | bool | None], errors: list[ProblemError]
+) -> dict[str, Value | None]:
+    """Every criterion of the block, through the grid's parser; each refusal added to
+    ``errors`` as ``values.<code>``."""
+    entered: dict[str, Value | None] = {}
+    for criterion in spec.criteria:
+        given = values.get(criterion.code)
+        try:
+            entered[criterion.code] = parse_input(criterion, given)
+        except ValueRejected as error:
+            errors.append(field_error(f"values.{criterion.code}", str(error), value=given))
+    return entered
+
+
+def nothing_saved(errors: list[ProblemError]) -> Invalid:
+    return Invalid(
+        "Rien n'a été enregistré : " + " ; ".join(f"{e.field} : {e.message}" for e in errors[:3]),
+        errors,
+    )
 
 
 IfMatch = Annotated[
@@ -595,6 +727,282 @@ def reopen(
     sheet = _sheet(sheet_id)
     reopen_sheet(sheet.pk, user_of(request), payload.reason)
     return sheet_out(_sheet(sheet.pk), response)
+
+
+# -- double marking: reconciliation -----------------------------------------------------------
+
+BlockCode = Annotated[
+    str,
+    param.Path(..., min_length=1, max_length=32, description="Code du bloc", example="B1"),
+]
+AgreedIfMatch = Annotated[
+    str | None,
+    param.Header(
+        None,
+        alias="If-Match",
+        max_length=200,
+        description='L\'ETag de la comparaison lue (« "0" » avant toute correction concertée) : '
+        "obligatoire.",
+    ),
+]
+STATE_WORDS: dict[str, str] = {SheetStatus.DRAFT: "brouillon", SheetStatus.SUBMITTED: "soumise"}
+
+
+def comparison_path(first: ScoreSheet) -> str:
+    """The address of a unit's comparison; a block's part goes in the query."""
+    code, numero, block = (
+        quote(text, safe="")
+        for text in (first.session.code, first.candidate.numero, first.block.code)
+    )
+    path = f"{reverse('api:root')}sessions/{code}/candidates/{numero}/blocks/{block}/comparison"
+    return f"{path}?{urlencode({'part': first.part})}" if first.part else path
+
+
+def _usernames(ids: set[int | None]) -> dict[int | None, str]:
+    """The login of each person, in one query (no one: no entry)."""
+    people = get_user_model().objects.filter(pk__in={pk for pk in ids if pk is not None})
+    return {person.pk: person.get_username() for person in people}
+
+
+def _reconcilable(
+    request: HttpRequest, code: str, numero: str, block: str, part: str
+) -> tuple[Unit, ExamSession, BlockSpec]:
+    """The unit the path names (404 for an unknown session, candidate or block, 422 for a part
+    the block does not have), once the caller may see both its markings (403 otherwise)."""
+    session = session_by_code(code)
+    candidate = candidate_by_numero(numero)
+    row = Block.objects.filter(version_id=session.referential_version_id, code=block).first()
+    if row is None:
+        raise NotFound(
+            f"La version du référentiel de la session {session.code} n'a pas de bloc « {block} »."
+        )
+    spec = block_spec(session, row.code)
+    parts = [p.code for p in spec.parts]
+    if (part not in parts) if parts else part:
+        message = (
+            f"attendu une partie du bloc {spec.code} : {', '.join(parts)}"
+            if parts
+            else f"le bloc {spec.code} n'a pas de parties"
+        )
+        raise Invalid(f"part : {message}", [field_error("part", message, "query", part)])
+    unit = Unit(session.pk, candidate.pk, row.pk, part)
+    if not may_reconcile(user_of(request), unit):
+        raise Forbidden(
+            "Seuls un gestionnaire et les deux correcteurs de cette unité comparent ses "
+            "corrections et arrêtent la correction concertée."
+        )
+    return unit, session, spec
+
+
+def _waiting(unit: Unit) -> Refused:
+    sheets = unit_sheets(unit)
+    double = Marking.FIRST in sheets or Marking.SECOND in sheets
+    if not double and Assignment.objects.filter(**unit.lookup()).count() < 2:
+        return Refused("Cette unité n'est pas en double correction : il n'y a rien à comparer.")
+    states = [
+        f"correcteur {number} : "
+        + (STATE_WORDS.get(sheet.status, sheet.status) if sheet is not None else "pas commencée")
+        for number, sheet in ((1, sheets.get(Marking.FIRST)), (2, sheets.get(Marking.SECOND)))
+    ]
+    return Refused(
+        f"La comparaison attend que les deux corrections soient soumises ({', '.join(states)}) : "
+        "chaque correcteur note sans voir les valeurs de l'autre."
+    )
+
+
+def _agreed_etag(agreed: ScoreSheet | None) -> str:
+    return etag(agreed) if agreed is not None else '"0"'
+
+
+def _agreed_revision(unit: Unit, if_match: str | None) -> int:
+    """The agreed sheet's revision ``If-Match`` states (0 before it exists): 428 without one,
+    412 when it is not the current one."""
+    tags = stated_tags(if_match, "GET …/comparison")
+    agreed = (
+        ScoreSheet.objects.filter(**unit.lookup(), marking=Marking.AGREED).only("revision").first()
+    )
+    current = agreed.revision if agreed is not None else 0
+    if f'"{current}"' not in tags and str(current) not in tags:
+        raise _stale_agreed(current, if_match or "")
+    return current
+
+
+def _stale_agreed(current: int, stated: str) -> PreconditionFailed:
+    return changed_since(
+        f"La correction concertée a changé entre-temps (révision {current}, vous aviez "
+        f"{stated}) : relisez la comparaison avant de l'enregistrer.",
+        current,
+        stated,
+    )
+
+
+def _marking_out(sheet: ScoreSheet, result: SheetPreview) -> MarkingOut:
+    return MarkingOut(
+        evaluator=sheet.evaluator.get_username() if sheet.evaluator is not None else None,
+        submitted_at=sheet.submitted_at,
+        preview=preview_out(result),
+    )
+
+
+def comparison_out(comparison: Comparison, session: ExamSession, numero: str) -> ComparisonOut:
+    agreed = comparison.agreed
+    agreed_values = sheet_values(agreed) if agreed is not None else {}
+    return ComparisonOut(
+        session=session.code,
+        candidate=numero,
+        block=comparison.spec.code,
+        part=comparison.unit.part,
+        threshold=format_quantity(comparison.threshold, "."),
+        criteria=[
+            GapOut(
+                **criterion_fields(row.criterion),
+                first=output_value(row.first) if row.first is not None else None,
+                second=output_value(row.second) if row.second is not None else None,
+                gap=score_to_string(row.gap),
+                flagged=row.flagged,
+            )
+            for row in comparison.rows
+        ],
+        first=_marking_out(comparison.first, comparison.first_preview),
+        second=_marking_out(comparison.second, comparison.second_preview),
+        agreed=(
+            AgreedOut(
+                id=agreed.pk,
+                status=status_of(agreed),
+                revision=agreed.revision,
+                values={code: output_value(value) for code, value in agreed_values.items()},
+                preview=preview_out(
+                    preview(session, comparison.spec.code, comparison.unit.part, agreed_values)
+                ),
+            )
+            if agreed is not None
+            else None
+        ),
+    )
+
+
+@router.get(
+    "/reconciliations",
+    response=responses({200: Page[ReconciliationOut]}),
+    auth=access(Role.STAFF, Role.EVALUATOR),
+    summary="Les rapprochements en attente",
+)
+def list_reconciliations(
+    request: HttpRequest, filters: Query[ReconciliationsQuery], page: Query[PageQuery]
+) -> dict[str, Any]:
+    """Les unités en double correction dont les deux corrections sont soumises et la correction
+    concertée pas encore : leurs correcteurs, le plus grand écart, le nombre de critères
+    signalés et l'adresse de leur comparaison. Un évaluateur n'y voit que les unités dont il
+    est l'un des deux correcteurs."""
+    user = user_of(request)
+    pending = pending_first_sheets()
+    if filters.session:
+        pending = pending.filter(session__code=filters.session)
+    if not has_role(user, Role.STAFF):
+        pending = pending.filter(
+            Exists(
+                Assignment.objects.filter(
+                    session_id=OuterRef("session_id"),
+                    candidate_id=OuterRef("candidate_id"),
+                    block_id=OuterRef("block_id"),
+                    part=OuterRef("part"),
+                    evaluator_id=user.pk,
+                )
+            )
+        )
+    found = by_key(request, pending, page, "id", int)
+    described = describe_pending(found.rows)
+    names = _usernames({s.evaluator_id for item in described for s in (item.first, item.second)})
+    items = [
+        {
+            "session": item.first.session.code,
+            "candidate": item.first.candidate.numero,
+            "block": item.first.block.code,
+            "part": item.first.part,
+            "first_evaluator": names.get(item.first.evaluator_id),
+            "second_evaluator": names.get(item.second.evaluator_id),
+            "largest_gap": score_to_string(item.largest_gap),
+            "flagged": item.flagged,
+            "comparison": comparison_path(item.first),
+        }
+        for item in described
+    ]
+    return {"items": items, "next": found.next, "limit": page.limit}
+
+
+@router.get(
+    "/sessions/{code}/candidates/{numero}/blocks/{block}/comparison",
+    response=responses({200: ComparisonOut}, 404, 409),
+    auth=access(Role.STAFF, Role.EVALUATOR),
+    summary="Comparer les deux corrections d'une unité",
+    openapi_extra=_with_etag(200),
+)
+def get_comparison(
+    request: HttpRequest,
+    response: HttpResponse,
+    code: SessionCode,
+    numero: Numero,
+    block: BlockCode,
+    where: Query[UnitQuery],
+) -> ComparisonOut:
+    """Les deux corrections côte à côte, critère par critère (écart, critère signalé), leurs
+    notes en cours, le seuil d'écart et la correction concertée s'il y en a une. Refusé (409)
+    tant que les deux corrections ne sont pas soumises : chaque correcteur note sans voir les
+    valeurs de l'autre. L'en-tête `ETag` est la révision de la correction concertée (`"0"`
+    avant elle), à renvoyer dans `If-Match` pour l'enregistrer. Pour un gestionnaire et les
+    deux correcteurs de l'unité."""
+    unit, session, _spec = _reconcilable(request, code, numero, block, where.part)
+    comparison = compare(unit)
+    if comparison is None:
+        raise _waiting(unit)
+    response["ETag"] = _agreed_etag(comparison.agreed)
+    return comparison_out(comparison, session, numero)
+
+
+@router.put(
+    "/sessions/{code}/candidates/{numero}/blocks/{block}/agreed",
+    response=responses({200: SheetOut}, 404, 409, 412, 428),
+    auth=access(Role.STAFF, Role.EVALUATOR),
+    summary="Enregistrer la correction concertée",
+    openapi_extra=_with_etag(200, 412),
+)
+def put_agreed_sheet(
+    request: HttpRequest,
+    response: HttpResponse,
+    code: SessionCode,
+    numero: Numero,
+    block: BlockCode,
+    where: Query[UnitQuery],
+    payload: AgreedIn,
+    if_match: AgreedIfMatch = None,
+) -> SheetOut:
+    """Les valeurs arrêtées ensemble après comparaison, pour chaque critère : la correction
+    concertée, celle qui compte, est soumise aussitôt et la décision du candidat suit. Exige
+    `If-Match` avec l'ETag de la comparaison (`"0"` pour une première correction concertée) ;
+    une correction concertée soumise ne change plus qu'après réouverture par un gestionnaire.
+    Pour un gestionnaire et les deux correcteurs de l'unité."""
+    unit, _session, spec = _reconcilable(request, code, numero, block, where.part)
+    revision = _agreed_revision(unit, if_match)
+    known = {c.code for c in spec.criteria}
+    errors = [
+        field_error(f"values.{given}", f"critère inconnu du bloc {spec.code}", value=given)
+        for given in payload.values
+        if given not in known
+    ]
+    entered = parse_each(spec, payload.values, errors)
+    if errors:
+        raise nothing_saved(errors)
+    try:
+        agreed = record_agreed_sheet(
+            unit,
+            entered,
+            actor=user_of(request),
+            expected_revision=revision,
+            reason=payload.reason,
+        )
+    except StaleSheet as error:
+        raise _stale_agreed(error.current_revision, if_match or "") from None
+    return sheet_out(_sheet(agreed.pk), response)
 
 
 # -- bulk scores ------------------------------------------------------------------------------
