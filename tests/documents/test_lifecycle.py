@@ -57,6 +57,27 @@ def test_a_batch_issues_what_the_jury_decided_and_only_once(
     assert [d.candidate.numero for d in parchemins.issued if d.candidate] == ["C001"]
 
 
+def test_a_large_batch_renders_in_processes_the_same_documents_as_a_small_one(
+    session: ExamSession, staff: AbstractUser, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(services, "PROCESSES_FROM", 1)
+    outcome = services.generate(session, Kind.ATTESTATION, staff)
+    texts = [pdf_text(bytes(IssuedDocument.objects.get(pk=d.pk).pdf)) for d in outcome.issued]
+    assert len(texts) == 6
+    assert all(
+        document.number in text for document, text in zip(outcome.issued, texts, strict=True)
+    )
+
+
+def test_the_qr_code_is_drawn_at_rendering_not_stored_with_the_printed_data(
+    session: ExamSession, staff: AbstractUser
+) -> None:
+    document = services.generate(session, Kind.PARCHEMIN, staff).issued[0]
+    stored = IssuedDocument.objects.get(pk=document.pk).data["document"]
+    assert stored["url"].endswith(f"/verifier/{document.public_id}/")
+    assert "qr" not in stored
+
+
 def test_a_reissue_supersedes_the_earlier_document_and_says_so(
     session: ExamSession, staff: AbstractUser
 ) -> None:

@@ -18,7 +18,6 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-import segno
 from django.urls import reverse
 
 from certif.candidates.models import Candidate
@@ -46,8 +45,6 @@ from certif.domain.rules.results import CandidateResult as EngineDecision
 from certif.grading.models import COUNTING, Score, ScoreSheet
 from certif.referential.models import Criterion, ReferentialVersion
 from certif.sessions.models import Enrolment, ExamSession
-
-INK = "#1d2b3a"
 
 STATUS_FR = {
     Status.VALIDATED.value: "validé",
@@ -90,32 +87,6 @@ class Stamp:
     replaces: str = ""
 
 
-def qr_svg(text: str) -> str:
-    """The QR code of ``text`` as an SVG of filled runs, one unit per module.
-
-    A fixed mask: any of the eight is valid and read by every scanner, and choosing the best
-    one costs segno four times the rest of the encoding. The SVG is written here, run by run,
-    because segno's writer takes longer than the encoding (a batch draws thousands)."""
-    matrix = segno.make(text, error="m", mask=0).matrix
-    size = len(matrix)
-    runs: list[str] = []
-    for y, row in enumerate(matrix):
-        x = 0
-        while x < size:
-            if not row[x]:
-                x += 1
-                continue
-            start = x
-            while x < size and row[x]:
-                x += 1
-            runs.append(f"M{start} {y}h{x - start}v1h{start - x}z")
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{size}" height="{size}" '
-        f'viewBox="0 0 {size} {size}" shape-rendering="crispEdges">'
-        f'<path fill="{INK}" d="{"".join(runs)}"/></svg>'
-    )
-
-
 def verify_url(base_url: str, public_id: str) -> str:
     return base_url + reverse("verify", args=[public_id])
 
@@ -126,7 +97,6 @@ def stamp_data(stamp: Stamp, base_url: str) -> dict[str, Any]:
         "number": format_number(stamp.public_id),
         "url": url,
         "short_url": url.split("://", 1)[-1].rstrip("/"),
-        "qr": qr_svg(url),
         "issued_on": french.long_date(french.local_day(stamp.issued_at)),
         "replaces": format_number(stamp.replaces) if stamp.replaces else "",
     }

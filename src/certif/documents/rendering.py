@@ -18,10 +18,22 @@ from typing import Any, Literal
 
 import typst
 
+from certif.documents.qr import qr_svg
+
 HERE = Path(__file__).resolve().parent
 TEMPLATES = HERE / "templates_typst"
 FONTS = HERE / "fonts"
 PDF_STANDARD: Literal["a-2b"] = "a-2b"
+
+
+def with_qr(data: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The data with the QR code of the document's verification address, drawn here rather
+    than stored: the address determines it, and drawing it is the costliest Python step of a
+    document, which a batch runs in its rendering processes."""
+    stamp = data.get("document")
+    if not isinstance(stamp, Mapping) or "url" not in stamp:
+        return data
+    return {**data, "document": {**stamp, "qr": qr_svg(stamp["url"])}}
 
 
 class RenderingFailed(RuntimeError):
@@ -50,7 +62,7 @@ class Renderer:
         self._compiler = new_compiler(kind)
 
     def _inputs(self, data: Mapping[str, Any]) -> dict[str, str]:
-        return {"data": json.dumps(data, ensure_ascii=False, separators=(",", ":"))}
+        return {"data": json.dumps(with_qr(data), ensure_ascii=False, separators=(",", ":"))}
 
     def pdf(self, data: Mapping[str, Any], moment: datetime) -> bytes:
         """PDF/A-2b, dated ``moment`` (its metadata carry the issue time, not the render time)."""
@@ -99,3 +111,8 @@ def renderer(kind: str) -> Renderer:
     if found is None:
         found = cache[kind] = Renderer(kind)
     return found
+
+
+def render_pdf(kind: str, data: Mapping[str, Any], moment: datetime) -> bytes:
+    """One document by this process's (or thread's) renderer: what a batch's workers run."""
+    return renderer(kind).pdf(data, moment)
