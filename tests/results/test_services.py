@@ -6,12 +6,15 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
+from django.db.models import TextField
+from django.db.models.functions import Cast
 from django.test.utils import CaptureQueriesContext
 
 from certif.candidates.models import Candidate
 from certif.domain.referential.schema import Referential
 from certif.domain.rules.results import Status
 from certif.imports.scores import import_scores
+from certif.results.batch import status_fragment
 from certif.results.models import CandidateResult
 from certif.results.services import iter_results, recompute_all, recompute_candidate
 from tests.builders import score_rows
@@ -67,3 +70,26 @@ def test_recompute_all_writes_one_result_per_candidate(candidates: list[Candidat
     CandidateResult.objects.all().delete()
     assert recompute_all() == 2
     assert CandidateResult.objects.count() == 2
+
+
+@pytest.mark.skipif(
+    connection.vendor != "sqlite", reason="the candidates list's substring test is SQLite's only"
+)
+def test_a_stored_summary_holds_the_status_fragment_of_each_block_and_part(
+    ccab: Referential, candidates: list[Candidate], tmp_path: Path
+) -> None:
+    """The candidates list's quick substring test relies on it (SQLite)."""
+    rows = score_rows(ccab, "C001", "B1", "13") + score_rows(
+        ccab, "C001", "B3", "13.75", part="eti"
+    )
+    import_scores(write_csv(tmp_path / "n.csv", SCORE_HEADER, rows))
+    text = (
+        CandidateResult.objects.filter(candidate__numero="C001")
+        .annotate(text=Cast("summary", TextField()))
+        .values_list("text", flat=True)
+        .get()
+    )
+    assert status_fragment("B1", "validated") in text
+    assert status_fragment("eti", "not_validated") in text
+    assert status_fragment("B3", "not_validated") in text
+    assert status_fragment("B2", "not_assessed") in text

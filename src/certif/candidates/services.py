@@ -30,6 +30,7 @@ from certif.domain import values
 from certif.domain.rules.results import Status
 from certif.grading.models import Score, ScoreSheet
 from certif.referential.models import Criterion
+from certif.results.batch import status_fragment
 from certif.results.models import CandidateResult
 from certif.results.services import recompute
 from certif.sessions.models import Enrolment, ExamSession
@@ -192,14 +193,14 @@ def with_status(
     """Candidates whose stored decision gives ``status`` to the block (or part).
 
     SQLite parses the JSON text of every row it tests (3 µs, a third of a second over 100,000
-    candidates). A substring test on the text first, a necessary condition, rejects the rows
-    where that status appears nowhere at a fraction of the cost. PostgreSQL reads jsonb
-    without parsing it and needs no such help.
+    candidates). A substring test on the text first — the unit followed by that status, as
+    summaries are written — rejects the rows that cannot match at a fraction of the cost.
+    PostgreSQL reads jsonb without parsing it and needs no such help.
     """
     status = Status(status).value
     if connection.vendor == "sqlite":
         candidates = candidates.alias(_summary_text=Cast("result__summary", TextField())).filter(
-            _summary_text__contains=f'"{status}"'
+            _summary_text__contains=status_fragment(part or block, status)
         )
     return candidates.filter(**{status_lookup(block, part): status})
 

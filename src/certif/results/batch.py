@@ -53,6 +53,13 @@ def _dumps(data: Mapping[str, Any]) -> str:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
+def status_fragment(unit: str, status: str) -> str:
+    """The text every stored summary holds where ``unit`` (a block or a part) has ``status``:
+    summaries are written here only, compact, each unit's status first. A plain substring test
+    on it spares SQLite parsing the JSON of rows that cannot match."""
+    return _dumps({unit: {"status": status}})[1:-2]
+
+
 def decided(candidate_id: int, version_id: int, decision: CandidateResult) -> Decided:
     return Decided(
         candidate_id,
