@@ -14,12 +14,7 @@ Steps, each in its own process against a fresh SQLite database (``bench.scale.fr
   the session's batch as a zip read back from the archive. Setting it up closes a deliberation
   on every candidate, which renders its minutes (measured too).
 
-Figures measured on this machine (x86_64, 2 cores, Python 3.11, SQLite; 2026-11-28), with other
-engineers' work running beside:
-
-| step | documents | documents/s |
-| --- | --- | --- |
-| render, compiler reused, 1 thread | 10,000 | see bench/results/documents-latest.json |
+Figures and method: bench/README.md.
 """
 
 from __future__ import annotations
