@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from certif.imports.scores import import_scores
 from certif.results.models import CandidateResult
 from certif.sessions.models import Enrolment, ExamSession
 from tests.builders import score_rows, thesis_rows
+from tests.deliberations.conftest import threshold
 from tests.imports.files import SCORE_HEADER, write_csv, write_xlsx
 
 pytestmark = pytest.mark.django_db
@@ -273,3 +275,20 @@ def test_a_large_import_decides_in_a_worker_process_with_the_same_results(
     second = CandidateResult.objects.get(candidate__numero="C002").decision
     assert first.blocks["B1"].status is Status.VALIDATED
     assert second.blocks["B3"].parts["eti"].status is Status.NOT_VALIDATED
+
+
+def test_a_large_reimport_decides_in_a_worker_with_the_stored_values_and_the_replaced_ones(
+    ccab: Referential, candidates: list[Candidate], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from certif.imports import scores
+
+    monkeypatch.setattr(scores, "WORKER_THRESHOLD", 1)
+    b1 = threshold(ccab, "B1")
+    import_scores(
+        write_csv(tmp_path / "a.csv", SCORE_HEADER, score_rows(ccab, "C001", "B1", str(b1)))
+    )
+    lower = score_rows(ccab, "C001", "B1", str(b1 - 1))
+    import_scores(write_csv(tmp_path / "b.csv", SCORE_HEADER, lower), replace=True)
+    decision = CandidateResult.objects.get(candidate__numero="C001").decision
+    assert decision.blocks["B1"].status is Status.NOT_VALIDATED
+    assert decision.blocks["B1"].score == Fraction(b1 - 1)

@@ -501,13 +501,15 @@ def check_scores_frame(
                 ]
             )
     report.advance(frame.height)
-    return frame
+    # The text of the values and the line numbers serve the messages only: not kept while
+    # millions of rows are written.
+    return frame.drop("valeur", LINE)
 
 
 # -- decisions ---------------------------------------------------------------------------------
 
 
-def _decision_rows(frame: pl.DataFrame, changed: pl.DataFrame, touched: list[int]) -> pl.DataFrame:
+def _decision_rows(frame: pl.DataFrame, changed: pl.DataFrame, touched: list[int]) -> pl.LazyFrame:
     """Every value of the candidates concerned once the import is written: the stored ones
     (read before writing) with the file's new and replaced values in their place."""
     catalog = pl.DataFrame(
@@ -522,17 +524,18 @@ def _decision_rows(frame: pl.DataFrame, changed: pl.DataFrame, touched: list[int
     # Sheets not yet stored get provisional negative numbers, one per (candidate, session, unit).
     # (The session may not exist yet either: its code stands for it.)
     unit = ["candidate_id", "session", "block_id", "part_code"]
+    # Lazy: written to the decision worker's file as a stream, never whole in this process.
     new_sheets = (
-        changed.filter(pl.col("sheet_id").is_null())
+        changed.lazy()
+        .filter(pl.col("sheet_id").is_null())
         .select(unit)
         .unique(maintain_order=True)
         .with_row_index("provisional")
     )
     incoming = (
-        changed.select(
-            *unit, "sheet_id", "session_date", "version_id", "criterion_id", "kind", "stored"
-        )
-        .join(catalog, on="criterion_id")
+        changed.lazy()
+        .select(*unit, "sheet_id", "session_date", "version_id", "criterion_id", "kind", "stored")
+        .join(catalog.lazy(), on="criterion_id")
         .join(new_sheets, on=unit, how="left")
         .select(
             "candidate_id",
@@ -551,7 +554,7 @@ def _decision_rows(frame: pl.DataFrame, changed: pl.DataFrame, touched: list[int
     stored = fetch_rows(touched).with_columns(pl.col(text).cast(pl.Categorical))
     if stored.is_empty():
         return incoming
-    kept = stored.join(
+    kept = stored.lazy().join(
         incoming.select("sheet_id", "criterion"), on=["sheet_id", "criterion"], how="anti"
     )
     return pl.concat([kept, incoming])
@@ -561,10 +564,14 @@ class _Decisions:
     """Decide the touched candidates: in a worker process for many (it decides while this
     process writes), here for a few."""
 
-    def __init__(self, rows: pl.DataFrame, touched: list[int]) -> None:
-        self.rows, self.touched, self.today = rows, touched, date.today()
+    def __init__(self, rows: pl.LazyFrame, touched: list[int]) -> None:
+        self.touched, self.today = touched, date.today()
         self._worker: subprocess.Popen[bytes] | None = None
+        # Collected only to decide here: for a worker they stream to its job's file, and this
+        # process writes millions of scores without holding them.
+        self._rows: pl.DataFrame | None = None
         if len(touched) < WORKER_THRESHOLD:
+            self._rows = rows.collect()
             return
         self._folder = tempfile.TemporaryDirectory(prefix="certif-decide-")
         documents = {
@@ -580,7 +587,8 @@ class _Decisions:
 
     def result(self) -> list[batch.Decided]:
         if self._worker is None:
-            return batch.decide(batch.rows_of(self.rows), self.touched, engines(), self.today)
+            assert self._rows is not None
+            return batch.decide(batch.rows_of(self._rows), self.touched, engines(), self.today)
         _, stderr = self._worker.communicate()
         if self._worker.returncode != 0:
             raise RuntimeError(

@@ -172,11 +172,14 @@ ROWS_FILE, IDS_FILE, RULES_FILE, OUT_FILE = (
 
 
 def write_job(
-    folder: Path, rows: pl.DataFrame, candidate_ids: Sequence[int], documents: Mapping[int, Any], default: int,
+    folder: Path, rows: pl.DataFrame | pl.LazyFrame, candidate_ids: Sequence[int], documents: Mapping[int, Any], default: int,
     as_of: date | None,
 ) -> None:  # fmt: skip
-    """Everything a worker needs, as files in ``folder``."""
-    rows.write_ipc(folder / ROWS_FILE)
+    """Everything a worker needs, as files in ``folder`` (lazy rows stream to theirs)."""
+    if isinstance(rows, pl.LazyFrame):
+        rows.sink_ipc(folder / ROWS_FILE)
+    else:
+        rows.write_ipc(folder / ROWS_FILE)
     pl.DataFrame(
         {"candidate_id": list(candidate_ids)}, schema={"candidate_id": pl.Int64}
     ).write_ipc(folder / IDS_FILE)
