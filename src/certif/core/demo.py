@@ -38,7 +38,7 @@ from certif.deliberations.services import (
 )
 from certif.demo.generator import DemoCohort, generate_cohort, write_csv
 from certif.documents.models import CertifierSettings, Kind
-from certif.documents.services import generate
+from certif.documents.services import SettingsValues, generate, update_certifier_settings
 from certif.domain.referential.loading import load_builtin_referential, parse_referential
 from certif.domain.rules.results import Status
 from certif.imports.candidates import import_candidates
@@ -216,12 +216,9 @@ def _open_second_deliberation(session: ExamSession, users: dict[str, Any]) -> No
 
 def configure_demo_certifier() -> None:
     """The certifier's identity on its documents, unless someone already set it."""
-    certifier = CertifierSettings.load()
-    if certifier.legal_name:
+    if CertifierSettings.load().legal_name:
         return
-    for field, value in DEMO_CERTIFIER.items():
-        setattr(certifier, field, value)
-    certifier.save()
+    update_certifier_settings(SettingsValues(texts=DEMO_CERTIFIER), None)
 
 
 def registered_demo_text() -> str:

@@ -699,6 +699,8 @@ def close_deliberation(deliberation: Deliberation, actor: Actor) -> Deliberation
         deliberation.closed_at = _now()
         deliberation.closed_by = user
         deliberation.save(update_fields=["digest", "status", "closed_at", "closed_by"])
+        # The minutes are archived in the closing's transaction: both happen or neither. (The
+        # documents app depends on this one, hence the import here.)
         from certif.documents.services import archive_minutes
 
         archive_minutes(deliberation, actor)
