@@ -12,7 +12,7 @@ from certif.core.models import AuditEvent
 from certif.deliberations.models import Deliberation, State
 from certif.documents.content import MentionsMissing
 from certif.documents.models import IssuedDocument, Kind, Status
-from certif.documents.services import Producer, existing_documents, subjects
+from certif.documents.services import DECIDED, Producer, existing_documents, subjects
 from certif.sessions.models import ExamSession
 
 ACTIONS = {
@@ -42,7 +42,7 @@ class KindRow:
 
 
 def _problem(kind: Kind, producer: Producer, closed: bool) -> str:
-    if kind in (Kind.PARCHEMIN, Kind.ATTESTATION, Kind.PV) and not closed:
+    if kind in DECIDED and not closed:
         return _("Aucune délibération close pour cette session.")
     if kind in (Kind.PARCHEMIN, Kind.ATTESTATION):
         try:
