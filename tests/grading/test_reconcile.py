@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -36,6 +37,7 @@ from certif.grading.services import (
     reopen_sheet,
 )
 from certif.grading.views import reconcile_url
+from certif.imports.exports import export
 from certif.results.models import CandidateResult
 from tests.grading.conftest import as_typed, full_marks, signed_in, submitted, text_of
 
@@ -346,3 +348,15 @@ def test_a_unit_with_parts_has_its_part_in_the_reconciliation_url(
     page = text_of(as_role(Role.STAFF).get(url))
     assert ccab.block("B3").parts[0].label in page
     assert "Aucun écart au-delà du seuil" in page
+
+
+def test_a_scores_export_lists_the_agreed_values_and_not_the_two_markings(
+    markers: tuple[Assignment, Assignment],
+    both_submitted: tuple[ScoreSheet, ScoreSheet],
+    ccab: Referential,
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "notes.csv"
+    assert export("scores", path) == 0
+    record_agreed_sheet(Unit.of(markers[0]), with_gap(ccab, "B1Cr2", "0.5"), expected_revision=0)
+    assert export("scores", path) == len(ccab.block("B1").criteria)

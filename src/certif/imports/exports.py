@@ -14,7 +14,7 @@ from django.contrib.auth import get_user_model
 from certif.candidates.models import Candidate
 from certif.core.bulk import fetch_frame
 from certif.core.progress import Reporter, Silent
-from certif.grading.models import Score, ScoreSheet
+from certif.grading.models import COUNTING, Score, ScoreSheet
 from certif.imports import candidates as candidate_import
 from certif.imports.reading import BOM, FileRejected, Problem
 from certif.imports.stored import stored_as_text
@@ -81,6 +81,9 @@ def scores_frame() -> pl.DataFrame:
         f"JOIN {Block._meta.db_table} b ON b.id = sh.block_id "
         f"JOIN {Criterion._meta.db_table} c ON c.id = sc.criterion_id "
         f"LEFT JOIN {users} u ON u.id = sh.evaluator_id "
+        # Only the markings that count: a double-marked unit's two markings would come back
+        # as duplicated rows, and as values the decision never used.
+        f"WHERE sh.marking IN ({', '.join(repr(m) for m in COUNTING)}) "
         f"ORDER BY ca.numero, se.code, b.position, sh.part, c.position"
     )
     schema = {
