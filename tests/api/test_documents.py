@@ -80,6 +80,7 @@ def test_the_pdf_is_the_archived_file_byte_for_byte(
 ) -> None:
     response = staff_api.get(f"/documents/{parchment.number}/pdf")
     assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == 'attachment; filename="parchemin-C001.pdf"'
     assert response.content == PDF
 
 

@@ -291,7 +291,7 @@ def test_a_count_too_large_to_store_is_refused(
         headers={"If-Match": f'"{sheet["revision"]}"'},
     )
     assert response.status_code == 422
-    assert "trop grand" in fields(response)["values.MEMPages"]
+    assert "9 chiffres au plus" in fields(response)["values.MEMPages"]
 
 
 def test_yes_no_and_counts_are_written_as_json_booleans_and_integers(

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
 from ninja import Field, Query, Router, Schema, Status
 from ninja.params import functions as param
 
@@ -24,6 +25,7 @@ from certif.api.pagination import PageQuery, by_key
 from certif.api.problems import Forbidden, NotFound, Problem
 from certif.api.schemas import Page
 from certif.documents import services
+from certif.documents.archive import file_name
 from certif.documents.models import DOWNLOADERS, PUBLIC_ID_LENGTH, IssuedDocument, Kind
 from certif.documents.models import Status as DocumentStatus
 
@@ -141,7 +143,7 @@ def document_out(document: IssuedDocument) -> dict[str, Any]:
         "superseded_by": (
             document.superseded_by.number if document.superseded_by is not None else None
         ),
-        "download": f"/api/v1/documents/{document.public_id}/pdf",
+        "download": reverse("api:v1:download_document", kwargs={"public_id": document.public_id}),
     }
 
 
@@ -227,7 +229,7 @@ def download_document(request: HttpRequest, public_id: PublicId) -> HttpResponse
         raise Forbidden("Ce document n'est pas l'un de ceux que vous pouvez télécharger.")
     pdf = IssuedDocument.objects.values_list("pdf", flat=True).get(pk=document.pk)
     response = HttpResponse(bytes(pdf), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{document.public_id}.pdf"'
+    response["Content-Disposition"] = f'attachment; filename="{file_name(document)}"'
     return response
 
 

@@ -88,8 +88,6 @@ router = Router(tags=["Feuilles et notes"])
 MAX_BULK_ROWS = 200_000
 COMMENT_MAX = 5000
 VALUE_MAX_LENGTH = 32
-# A count is stored in a 32-bit integer: at most 9 digits, as the file importer admits.
-COUNT_MAX_DIGITS = 9
 
 
 # -- values -----------------------------------------------------------------------------------
@@ -146,8 +144,6 @@ def parse_input(criterion: CriterionSpec, given: str | int | bool | None) -> Val
     text = str(given)
     if not text.strip():
         return None
-    if criterion.kind == CriterionKind.INTEGER and len(text.strip()) > COUNT_MAX_DIGITS:
-        raise ValueRejected(f"« {text} » : nombre trop grand ({COUNT_MAX_DIGITS} chiffres au plus)")
     return parse_value(criterion, text)
 
 
