@@ -4,6 +4,7 @@ minutes are produced once, at closing, and never change."""
 from __future__ import annotations
 
 import hashlib
+from concurrent.futures import Executor, ProcessPoolExecutor
 
 import pytest
 from django.contrib.auth.models import AbstractUser
@@ -61,7 +62,16 @@ def test_a_large_batch_renders_in_processes_the_same_documents_as_a_small_one(
     session: ExamSession, staff: AbstractUser, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(services, "PROCESSES_FROM", 1)
+    pools: list[Executor] = []
+    chosen = services._rendering_pool
+
+    def spied(pending: int, workers: int) -> Executor:
+        pools.append(chosen(pending, workers))
+        return pools[-1]
+
+    monkeypatch.setattr(services, "_rendering_pool", spied)
     outcome = services.generate(session, Kind.ATTESTATION, staff)
+    assert [type(pool) for pool in pools] == [ProcessPoolExecutor]
     texts = [pdf_text(bytes(IssuedDocument.objects.get(pk=d.pk).pdf)) for d in outcome.issued]
     assert len(texts) == 6
     assert all(

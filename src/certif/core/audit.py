@@ -10,6 +10,9 @@ from django.db import models
 from certif.core.models import AuditEvent
 
 Actor = AbstractBaseUser | AnonymousUser | None
+# A reason the journal keeps (a revocation, an amendment): at least this many characters, so
+# that it says something.
+MIN_REASON = 15
 
 
 def record(

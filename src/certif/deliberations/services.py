@@ -20,7 +20,7 @@ from django.utils import timezone
 from certif.accounts.models import ConflictOfInterest
 from certif.candidates.models import Candidate
 from certif.core import audit
-from certif.core.audit import Actor
+from certif.core.audit import MIN_REASON, Actor
 from certif.deliberations.checks import (
     check_composition,
     composition_report,
@@ -59,7 +59,6 @@ from certif.sessions.models import Enrolment, ExamSession
 
 # Below this, a text is a word or two, not a justification a candidate could be given.
 MIN_JUSTIFICATION = 15
-MIN_REASON = 15
 CHUNK = 2000
 
 __all__ = [

@@ -7,6 +7,7 @@ from typing import Any
 from xml.etree import ElementTree
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from certif.documents.models import CertifierSettings, ImageFormat, Kind
@@ -31,7 +32,10 @@ class ReasonForm(forms.Form):
         label=_("Motif"),
         min_length=MIN_REASON,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Conservé dans l'historique du document (au moins 15 caractères)."),
+        help_text=format_lazy(
+            _("Conservé dans l'historique du document (au moins {count} caractères)."),
+            count=MIN_REASON,
+        ),
     )
 
 

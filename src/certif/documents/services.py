@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from certif.candidates.models import Candidate
 from certif.core import audit
-from certif.core.audit import Actor
+from certif.core.audit import MIN_REASON, Actor
 from certif.deliberations.models import CERTIFICATION, Deliberation, State
 from certif.documents import content
 from certif.documents.content import (
@@ -65,7 +65,6 @@ __all__ = [
     "update_certifier_settings",
 ]
 
-MIN_REASON = 15
 # The certifier's settings a form edits as text (the signature image apart).
 SETTINGS_TEXTS = (
     "legal_name",
@@ -107,11 +106,11 @@ class Subject:
 
     @property
     def key(self) -> str:
-        candidate = self.candidate.pk if self.candidate is not None else ""
-        code = self.session.referential_version.code
         if self.kind == Kind.PV:
             assert self.deliberation is not None
             return f"pv:{self.deliberation.pk}"
+        candidate = self.candidate.pk if self.candidate is not None else ""
+        code = self.session.referential_version.code
         if self.kind == Kind.PARCHEMIN:
             return f"parchemin:{code}:{candidate}"
         if self.kind == Kind.ATTESTATION:
@@ -594,17 +593,18 @@ def archive_minutes(deliberation: Deliberation, actor: Actor) -> IssuedDocument:
             raise DocumentRefused(
                 "Le procès-verbal n'est établi qu'à la clôture de la délibération."
             )
-        subject = Subject(Kind.PV, deliberation.session, deliberation=deliberation)
-        existing = IssuedDocument.objects.filter(subject=subject.key).first()
+        existing = minutes_document(deliberation)
         if existing is not None:
             return existing
+        subject = Subject(Kind.PV, deliberation.session, deliberation=deliberation)
         producer = Producer.for_session(deliberation.session)
         prepared = _prepare(subject, producer)
         return _store(prepared, _render(prepared), actor)
 
 
 def minutes_document(deliberation: Deliberation) -> IssuedDocument | None:
-    return IssuedDocument.objects.filter(subject=f"pv:{deliberation.pk}").first()
+    key = Subject(Kind.PV, deliberation.session, deliberation=deliberation).key
+    return IssuedDocument.objects.filter(subject=key).first()
 
 
 # -- life cycle --------------------------------------------------------------------------------
