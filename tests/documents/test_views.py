@@ -74,7 +74,9 @@ def test_staff_pages_let_gestionnaires_in(
     session: ExamSession, document: IssuedDocument, client_for: ClientFor
 ) -> None:
     for method, url, data in staff_pages(session, document)[:5]:
-        assert call(client_for(Role.STAFF), method, url, data) in (200, 302), url
+        assert call(client_for(Role.STAFF), method, url, data) == (
+            302 if method == "post" else 200
+        ), url
 
 
 @pytest.mark.parametrize("role", others(Role.STAFF))

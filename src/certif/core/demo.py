@@ -40,7 +40,6 @@ from certif.demo.generator import DemoCohort, generate_cohort, write_csv
 from certif.documents.models import CertifierSettings, Kind
 from certif.documents.services import SettingsValues, generate, update_certifier_settings
 from certif.domain.referential.loading import load_builtin_referential, parse_referential
-from certif.domain.rules.results import Status
 from certif.imports.candidates import import_candidates
 from certif.imports.scores import import_scores
 from certif.referential.models import ReferentialVersion
@@ -267,12 +266,8 @@ def _prepare_retake_session(version: ReferentialVersion, users: dict[str, Any]) 
         units = []
         for code, block in result.decision.blocks.items():
             if block.parts:
-                units += [
-                    (code, p)
-                    for p, part in block.parts.items()
-                    if part.status is not Status.VALIDATED
-                ]
-            elif block.status is not Status.VALIDATED:
+                units += [(code, p) for p, part in block.parts.items() if not part.validated]
+            elif not block.validated:
                 units.append((code, ""))
         if units:
             retakes.append((result.candidate, units))
