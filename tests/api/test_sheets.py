@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.models import AbstractUser
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from certif.accounts.models import ConflictKind
 from certif.accounts.roles import Role
@@ -308,3 +310,17 @@ def test_yes_no_and_counts_are_written_as_json_booleans_and_integers(
         headers={"If-Match": f'"{sheet["revision"]}"'},
     )
     assert response.json()["values"] == {"MEMCr1": True, "MEMCr2": False, "MEMPages": 42}
+
+
+def test_listing_sheets_reads_their_values_in_a_constant_number_of_queries(
+    staff_api: Api, session: ExamSession
+) -> None:
+    """C001 holds a sheet for every unit, C002 one: the page costs the same."""
+    staff_api.get("/sheets")  # the token's first use is written down once
+    sheets, queries = {}, {}
+    for numero in ("C001", "C002"):
+        with CaptureQueriesContext(connection) as captured:
+            sheets[numero] = len(staff_api.get("/sheets", candidate=numero).json()["items"])
+        queries[numero] = [q["sql"][:60] for q in captured.captured_queries]
+    assert sheets["C001"] > sheets["C002"] == 1
+    assert queries["C001"] == queries["C002"]

@@ -14,7 +14,7 @@ Maxima, thresholds and what a complete sheet is come from the session's référe
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -395,19 +395,33 @@ def unit_evaluator_ids(unit: Unit) -> set[int]:
 # -- Reading values and judging them with the session's rules ----------------------------------
 
 
-def sheet_values(sheet: ScoreSheet) -> dict[str, Value]:
-    rows = Score.objects.filter(sheet=sheet).values_list(
-        "criterion__code", "criterion__kind", "value"
+@dataclass(frozen=True)
+class SheetContents:
+    """A sheet's values and comments, by criterion code."""
+
+    values: dict[str, Value] = field(default_factory=dict)
+    comments: dict[str, str] = field(default_factory=dict)
+
+
+def sheets_contents(sheet_ids: Sequence[int]) -> dict[int, SheetContents]:
+    """The values and comments of many sheets in one query (a page of them, or one)."""
+    found = {pk: SheetContents() for pk in sheet_ids}
+    rows = Score.objects.filter(sheet_id__in=list(sheet_ids)).values_list(
+        "sheet_id", "criterion__code", "criterion__kind", "value", "comment"
     )
-    return {code: values.decode(kind, stored) for code, kind, stored in rows}
+    for sheet_id, code, kind, stored, comment in rows:
+        found[sheet_id].values[code] = values.decode(kind, stored)
+        if comment:
+            found[sheet_id].comments[code] = comment
+    return found
+
+
+def sheet_values(sheet: ScoreSheet) -> dict[str, Value]:
+    return sheets_contents([sheet.pk])[sheet.pk].values
 
 
 def sheet_comments(sheet: ScoreSheet) -> dict[str, str]:
-    return dict(
-        Score.objects.filter(sheet=sheet)
-        .exclude(comment="")
-        .values_list("criterion__code", "comment")
-    )
+    return sheets_contents([sheet.pk])[sheet.pk].comments
 
 
 def block_spec(session: ExamSession, block_code: str) -> BlockSpec:

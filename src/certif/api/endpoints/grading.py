@@ -58,6 +58,7 @@ from certif.domain.values import Value, ValueRejected, expected_form, parse_valu
 from certif.grading.models import Assignment, Marking, ScoreSheet, SheetStatus
 from certif.grading.services import (
     Comparison,
+    SheetContents,
     StaleSheet,
     Unit,
     assignments_of,
@@ -73,9 +74,9 @@ from certif.grading.services import (
     record_agreed_sheet,
     reopen_sheet,
     save_sheet,
-    sheet_comments,
     sheet_state,
     sheet_values,
+    sheets_contents,
     submit_sheet,
     unit_sheets,
 )
@@ -377,9 +378,15 @@ def _writable(request: HttpRequest, sheet_id: int) -> ScoreSheet:
     return sheet
 
 
-def sheet_out(sheet: ScoreSheet, response: HttpResponse | None = None) -> SheetOut:
+def sheet_out(
+    sheet: ScoreSheet,
+    response: HttpResponse | None = None,
+    contents: SheetContents | None = None,
+) -> SheetOut:
+    """The sheet as the API gives it; ``contents`` when a list has read them all at once."""
     spec = block_spec(sheet.session, sheet.block.code)
-    given = sheet_values(sheet)
+    contents = contents or sheets_contents([sheet.pk])[sheet.pk]
+    given = contents.values
     result = preview(sheet.session, spec.code, sheet.part, given)
     if response is not None:
         response["ETag"] = etag(sheet)
@@ -396,7 +403,7 @@ def sheet_out(sheet: ScoreSheet, response: HttpResponse | None = None) -> SheetO
         submitted_at=sheet.submitted_at,
         criteria=[CriterionOut(**criterion_fields(c)) for c in spec.criteria],
         values={code: output_value(value) for code, value in given.items()},
-        comments=sheet_comments(sheet),
+        comments=contents.comments,
         preview=preview_out(result),
     )
 
@@ -640,7 +647,9 @@ def list_sheets(
     if filters.status:
         sheets = sheets.filter(status=filters.status)
     found = by_key(request, sheets, page, "id", int)
-    return {"items": [sheet_out(s) for s in found.rows], "next": found.next, "limit": page.limit}
+    contents = sheets_contents([sheet.pk for sheet in found.rows])
+    items = [sheet_out(sheet, contents=contents[sheet.pk]) for sheet in found.rows]
+    return {"items": items, "next": found.next, "limit": page.limit}
 
 
 @router.get(
