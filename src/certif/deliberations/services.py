@@ -52,7 +52,7 @@ from certif.deliberations.proposals import (
 )
 from certif.domain.rules.results import CandidateResult as EngineDecision
 from certif.grading.models import ScoreSheet
-from certif.referential.models import Block
+from certif.referential.services import engine_for
 from certif.results.models import CandidateResult
 from certif.results.services import recompute
 from certif.sessions.models import Enrolment, ExamSession
@@ -139,13 +139,10 @@ def session_candidate_ids(session: ExamSession) -> list[int]:
 
 
 def _units(session: ExamSession) -> list[tuple[str, str]]:
-    """(code, name) of the blocks of the session's référentiel, in its order; names as the
-    engine gives them (the code, or the title of a thesis)."""
-    blocks = Block.objects.filter(version_id=session.referential_version_id).order_by("position")
-    return [
-        (code, title if kind == "thesis" else code)
-        for code, kind, title in blocks.values_list("code", "kind", "title")
-    ]
+    """(code, name) of the blocks of the session's référentiel, in its order, named as the
+    engine names them."""
+    referential = engine_for(session.referential_version).referential
+    return [(block.code, block.unit_name) for block in referential.blocks]
 
 
 def _refuse_if_open(session: ExamSession) -> None:

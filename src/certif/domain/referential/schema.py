@@ -178,6 +178,11 @@ class Block(_Frozen):
     announced_total: Decimal | None = None
     scoring: Scoring
 
+    @property
+    def unit_name(self) -> str:
+        """How decisions name the unit: its code, or the title of the thesis (« mémoire… »)."""
+        return self.title if self.kind == "thesis" else self.code
+
 
 class CertificationRule(_Frozen):
     requires: list[Code] = Field(min_length=1)

@@ -100,7 +100,7 @@ class _CompiledBlock:
     def __init__(self, block: Block, validity_years: int | None) -> None:
         self.block = block
         self.code = block.code
-        self.name = block.title if block.kind == "thesis" else block.code
+        self.name = block.unit_name
         self.criteria: tuple[str, ...] = tuple(criterion.code for criterion in block.criteria)
         self.criterion_set = frozenset(self.criteria)
         self.kinds = {criterion.code: criterion.kind for criterion in block.criteria}
