@@ -307,25 +307,7 @@ def list_decisions(
                     "decisions": [],
                 }
             )
-        items[-1]["decisions"].append(
-            {
-                "unit": decision.unit,
-                "proposed_status": decision.proposed_status,
-                "proposed_score": decision.proposed_score,
-                "borderline": decision.borderline,
-                "explanation": explain_snapshot(
-                    decision.unit, decision.snapshot, CERTIFICATION, filters.lang
-                )
-                or decision.explanation,
-                "resolution": decision.resolution,
-                "status": decision.status,
-                "justification": decision.justification,
-                "decided_by": (
-                    decision.decided_by.get_username() if decision.decided_by is not None else None
-                ),
-                "decided_at": decision.decided_at,
-            }
-        )
+        items[-1]["decisions"].append(decision_out(decision, filters.lang))
     last = items[-1]["candidate"] if more and items else None
     return {"items": items, "next": next_link(request, last), "limit": page.limit}
 
@@ -590,20 +572,27 @@ def override_decision(
     return _decision_out(decided)
 
 
-def _decision_out(decision: Decision) -> dict[str, Any]:
-    fresh = Decision.objects.select_related("decided_by").get(pk=decision.pk)
+def decision_out(decision: Decision, lang: str = "fr") -> dict[str, Any]:
+    """One decision as every operation gives it, its explanation in ``lang``."""
     return {
-        "unit": fresh.unit,
-        "proposed_status": fresh.proposed_status,
-        "proposed_score": fresh.proposed_score,
-        "borderline": fresh.borderline,
-        "explanation": fresh.explanation,
-        "resolution": fresh.resolution,
-        "status": fresh.status,
-        "justification": fresh.justification,
-        "decided_by": fresh.decided_by.get_username() if fresh.decided_by is not None else None,
-        "decided_at": fresh.decided_at,
+        "unit": decision.unit,
+        "proposed_status": decision.proposed_status,
+        "proposed_score": decision.proposed_score,
+        "borderline": decision.borderline,
+        "explanation": explain_snapshot(decision.unit, decision.snapshot, CERTIFICATION, lang)
+        or decision.explanation,
+        "resolution": decision.resolution,
+        "status": decision.status,
+        "justification": decision.justification,
+        "decided_by": (
+            decision.decided_by.get_username() if decision.decided_by is not None else None
+        ),
+        "decided_at": decision.decided_at,
     }
+
+
+def _decision_out(decision: Decision) -> dict[str, Any]:
+    return decision_out(Decision.objects.select_related("decided_by").get(pk=decision.pk))
 
 
 @router.post(
