@@ -15,6 +15,11 @@ Actor = AbstractBaseUser | AnonymousUser | None
 MIN_REASON = 15
 
 
+def account_of(actor: Actor) -> Any:
+    """The account behind ``actor``, or None for the system (a command, a test, anonymous)."""
+    return actor if getattr(actor, "pk", None) is not None else None
+
+
 def record(
     action: str,
     target: models.Model,

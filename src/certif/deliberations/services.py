@@ -20,7 +20,7 @@ from django.utils import timezone
 from certif.accounts.models import ConflictOfInterest
 from certif.candidates.models import Candidate
 from certif.core import audit
-from certif.core.audit import MIN_REASON, Actor
+from certif.core.audit import MIN_REASON, Actor, account_of
 from certif.deliberations.checks import (
     check_composition,
     composition_report,
@@ -95,10 +95,6 @@ class CompositionProblems(DeliberationError):
         super().__init__(
             "La délibération ne peut pas être close : " + " ".join(self.problems),
         )
-
-
-def _user(actor: Actor) -> Any:
-    return actor if getattr(actor, "pk", None) is not None else None
 
 
 def _now() -> datetime:
@@ -257,7 +253,7 @@ def open_deliberation(
             number=_next_number(session),
             date=date,
             place=place.strip(),
-            opened_by=_user(actor),
+            opened_by=account_of(actor),
             opened_at=_now(),
         )
         count = _snapshot(deliberation, candidate_ids)
@@ -338,7 +334,7 @@ def open_amendment(
             date=date or timezone.localdate(),
             place=place.strip(),
             reason=reason,
-            opened_by=_user(actor),
+            opened_by=account_of(actor),
             opened_at=_now(),
         )
         _snapshot(deliberation, candidate_ids, previous)
@@ -484,7 +480,7 @@ def withdraw_recusal(recusal: Recusal, actor: Actor) -> None:
 
 
 def _seated_member(deliberation: Deliberation, actor: Actor) -> JuryMember:
-    user = _user(actor)
+    user = account_of(actor)
     member = (
         JuryMember.objects.filter(deliberation=deliberation, user=user, present=True)
         .select_related("user")
@@ -678,7 +674,7 @@ def close_deliberation(deliberation: Deliberation, actor: Actor) -> Deliberation
     the digest of the minutes is kept."""
     with transaction.atomic():
         deliberation = _locked_open(deliberation)
-        user = _user(actor)
+        user = account_of(actor)
         presiding = user is not None and (
             deliberation.members.filter(user=user, role=MemberRole.PRESIDENT, present=True).exists()
         )
@@ -727,7 +723,7 @@ def publish_results(deliberation: Deliberation, actor: Actor) -> Deliberation:
         if deliberation.is_published:
             raise DeliberationError("Les résultats de cette délibération sont déjà publiés.")
         deliberation.published_at = _now()
-        deliberation.published_by = _user(actor)
+        deliberation.published_by = account_of(actor)
         deliberation.save(update_fields=["published_at", "published_by"])
         audit.record(
             "deliberation.published",

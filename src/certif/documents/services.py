@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from certif.candidates.models import Candidate
 from certif.core import audit
-from certif.core.audit import MIN_REASON, Actor
+from certif.core.audit import MIN_REASON, Actor, account_of
 from certif.deliberations.models import CERTIFICATION, Deliberation, State
 from certif.documents import content
 from certif.documents.content import (
@@ -354,7 +354,7 @@ def _store(
         title=prepared.title[:500],
         holder_name=prepared.holder[:255],
         issued_at=prepared.stamp.issued_at,
-        issued_by=_user(actor),
+        issued_by=account_of(actor),
         sha256=hashlib.sha256(pdf).hexdigest(),
         pdf=pdf,
         data=prepared.data,
@@ -376,11 +376,6 @@ def _store(
         label=_label(document),
     )
     return document
-
-
-def _user(actor: Actor) -> Any:
-    """The account behind ``actor``, or None for the system (a command, a test)."""
-    return actor if getattr(actor, "pk", None) is not None else None
 
 
 def _label(document: IssuedDocument) -> str:
@@ -691,7 +686,7 @@ def revoke(document: IssuedDocument, actor: Actor, reason: str) -> IssuedDocumen
             )
         document.status = Status.REVOKED
         document.revoked_at = timezone.now()
-        document.revoked_by = _user(actor)
+        document.revoked_by = account_of(actor)
         document.revocation_reason = reason
         document.save(update_fields=["status", "revoked_at", "revoked_by", "revocation_reason"])
         audit.record(

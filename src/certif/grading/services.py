@@ -28,7 +28,7 @@ from django.utils import timezone
 from certif.accounts.models import ConflictOfInterest
 from certif.accounts.roles import Role, has_role
 from certif.core import audit
-from certif.core.audit import Actor
+from certif.core.audit import Actor, account_of
 from certif.domain import values
 from certif.domain.referential.schema import Block as BlockSpec
 from certif.domain.referential.schema import Criterion as CriterionSpec
@@ -74,10 +74,6 @@ class SheetLocked(GradingError):
 class SaveOutcome:
     sheet: ScoreSheet
     changed: int
-
-
-def _user(actor: Actor) -> Any:
-    return actor if getattr(actor, "pk", None) is not None else None
 
 
 def _check_value(criterion: Criterion, value: Value) -> int:
@@ -140,7 +136,7 @@ def save_scores(
             s.criterion.code: s
             for s in Score.objects.filter(sheet=sheet).select_related("criterion")
         }
-        user = _user(actor)
+        user = account_of(actor)
         changes: list[ScoreChange] = []
         for code, value in new_values.items():
             criterion = criteria[code]

@@ -18,7 +18,7 @@ from django.db import transaction
 
 from certif.candidates.models import NAME_MAX, Candidate, Sex
 from certif.core import audit
-from certif.core.audit import Actor
+from certif.core.audit import Actor, account_of
 from certif.core.progress import Reporter, Silent
 from certif.grading.models import ImportBatch
 from certif.imports import checks
@@ -288,7 +288,7 @@ def _import(
             kind="candidates",
             file_name=source_name,
             sha256=digest(),
-            imported_by=actor if getattr(actor, "pk", None) is not None else None,  # type: ignore[misc]
+            imported_by=account_of(actor),
             rows=frame.height,
             created=result.created,
             updated=result.updated,

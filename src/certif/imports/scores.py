@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from certif.candidates.models import Candidate
 from certif.core import audit
-from certif.core.audit import Actor
+from certif.core.audit import Actor, account_of
 from certif.core.bulk import fetch_frame, insert_frame, refresh_statistics, stored_datetime
 from certif.core.progress import Reporter, Silent
 from certif.domain.numbers import format_quantity
@@ -801,7 +801,7 @@ def _write_scores(
     result.unchanged = frame.height - changed.height
     if changed.is_empty():
         return result
-    user = actor if getattr(actor, "pk", None) is not None else None
+    user = account_of(actor)
     now = stored_datetime(timezone.now())
     touched = changed["candidate_id"].unique().sort().to_list()
     with transaction.atomic():
@@ -810,7 +810,7 @@ def _write_scores(
         try:
             report.phase("Écriture des notes", result.created * 3 + result.replaced)
             batch_row = ImportBatch.objects.create(
-                kind="scores", file_name=source_name, sha256=digest(), imported_by=user,  # type: ignore[misc]
+                kind="scores", file_name=source_name, sha256=digest(), imported_by=user,
                 rows=frame.height, created=result.created, updated=result.replaced, unchanged=result.unchanged,
             )  # fmt: skip
             result.batch_id = batch_row.pk

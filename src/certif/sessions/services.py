@@ -27,7 +27,7 @@ from certif.accounts.roles import Role, has_role
 from certif.accounts.services import conflicted_pairs
 from certif.candidates.models import Candidate
 from certif.core import audit
-from certif.core.audit import Actor
+from certif.core.audit import Actor, account_of
 from certif.core.bulk import fetch_frame, insert_frame, stored_datetime
 from certif.domain.referential.schema import Referential
 from certif.grading.models import COUNTING, Assignment, ScoreSheet, SheetStatus
@@ -321,10 +321,6 @@ def _check_assignment(evaluator: User, marker: int) -> None:
         raise AssignmentRefused(f"{person(evaluator)} n'a pas le rôle évaluateur")
 
 
-def _user(actor: Actor) -> Any:
-    return actor if getattr(actor, "pk", None) is not None else None
-
-
 def _named(candidates: Sequence[Candidate]) -> str:
     names = ", ".join(str(c) for c in candidates[:NAMED_IN_REFUSAL])
     more = len(candidates) - NAMED_IN_REFUSAL
@@ -384,7 +380,7 @@ def assign_evaluator(
                 part=part,
                 evaluator=evaluator,
                 marker=marker,
-                assigned_by=_user(actor),
+                assigned_by=account_of(actor),
             )
             audit.record(
                 "assignment.created",
@@ -396,7 +392,7 @@ def assign_evaluator(
             return AssignOutcome(created=1)
         before = current.evaluator.get_username()
         current.evaluator = evaluator
-        current.assigned_by = _user(actor)
+        current.assigned_by = account_of(actor)
         current.save(update_fields=["evaluator", "assigned_by"])
         audit.record(
             "assignment.changed",
@@ -448,7 +444,7 @@ def assign_evaluator_bulk(
                 f"{len(twice)} candidat(s) pour {unit} ({named}) : l'autre correcteur doit "
                 f"être une autre personne"
             )
-        user = _user(actor)
+        user = account_of(actor)
         created = [
             Assignment(
                 session=session,
