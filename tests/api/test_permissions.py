@@ -17,6 +17,7 @@ from certif.api.api import api
 from certif.candidates.models import Candidate
 from certif.deliberations import services
 from certif.deliberations.models import Deliberation, JuryMember, MemberRole, Recusal
+from certif.documents import timetable
 from certif.documents.models import IssuedDocument, Kind
 from certif.domain.referential.schema import Referential
 from certif.grading.models import Assignment, ScoreSheet
@@ -131,6 +132,8 @@ REASON = "Une erreur dans le nom de naissance."
 
 def calls(world: World) -> list[Call]:
     sheet_tag = {"If-Match": f'"{world.sheet.revision}"'}
+    planned = timetable.timetable(ExamSession.objects.get(code="2026-06"))
+    timetable_tag = {"If-Match": f'"{planned.fingerprint}"'}
     d = "/deliberations/{deliberation_id}"
     unit = "/sessions/{code}/candidates/{numero}/blocks/{block}"
     double = {"code": "2026-09", "block": "B2"}
@@ -176,6 +179,8 @@ def calls(world: World) -> list[Call]:
             {"candidates": ["C001"], "units": [{"block": "B2"}]},
         ),
         Call("GET", "/sessions/{code}/units", STAFF),
+        Call("GET", "/sessions/{code}/timetable", STAFF),
+        Call("PUT", "/sessions/{code}/timetable", STAFF, {"epreuves": []}, timetable_tag),
         Call("GET", "/sessions/{code}/assignments", STAFF),
         Call(
             "POST",

@@ -143,3 +143,81 @@ def test_the_results_of_a_session_are_paged_with_their_explanations(
     assert first["items"][0]["certified"] is True
     assert "Certification obtenue" in first["items"][0]["explanation"]
     assert [r["candidate"] for r in second["items"]] == ["C002"]
+
+
+# -- the timetable ------------------------------------------------------------------------------
+
+TIMETABLE = "/sessions/2026-06/timetable"
+
+
+def read_tag(staff_api: Api) -> dict[str, str]:
+    return {"If-Match": staff_api.get(TIMETABLE)["ETag"]}
+
+
+def test_the_timetable_lists_every_epreuve_with_an_etag(
+    staff_api: Api, session: ExamSession
+) -> None:
+    response = staff_api.get(TIMETABLE)
+    units = [(e["block"], e["part"], e["starts_at"]) for e in response.json()["epreuves"]]
+    assert units[:3] == [("B1", "", None), ("B2", "", None), ("B3", "particulier", None)]
+    assert response["ETag"].startswith('"')
+
+
+def test_a_timetable_is_set_and_read_back_in_the_certifiers_time(
+    staff_api: Api, session: ExamSession
+) -> None:
+    body = {"epreuves": [{"block": "B2", "starts_at": "2026-06-16T14:30", "room": "Salle Curie"}]}
+    response = staff_api.put(TIMETABLE, body, read_tag(staff_api))
+    assert response.status_code == 200, response.content
+    b2 = next(e for e in response.json()["epreuves"] if e["block"] == "B2")
+    assert (b2["starts_at"], b2["room"]) == ("2026-06-16T14:30:00+02:00", "Salle Curie")
+    assert response["ETag"] == staff_api.get(TIMETABLE)["ETag"]
+
+
+def test_a_timetable_is_not_set_without_if_match(staff_api: Api, session: ExamSession) -> None:
+    response = staff_api.put(TIMETABLE, {"epreuves": []})
+    assert response.status_code == 428
+    assert fields(response) == {"If-Match": "en-tête obligatoire"}
+
+
+def test_a_timetable_changed_since_it_was_read_is_not_overwritten(
+    staff_api: Api, session: ExamSession
+) -> None:
+    stale = read_tag(staff_api)
+    first = {"epreuves": [{"block": "B1", "starts_at": "2026-06-15T09:00"}]}
+    assert staff_api.put(TIMETABLE, first, stale).status_code == 200
+    second = {"epreuves": [{"block": "B1", "starts_at": "2026-06-15T13:00"}]}
+    response = staff_api.put(TIMETABLE, second, stale)
+    assert response.status_code == 412
+    assert response["ETag"] == staff_api.get(TIMETABLE)["ETag"]
+    assert (
+        staff_api.get(TIMETABLE).json()["epreuves"][0]["starts_at"].startswith("2026-06-15T09:00")
+    )
+
+
+def test_an_epreuve_outside_the_sessions_dates_is_refused_with_its_name(
+    staff_api: Api, session: ExamSession
+) -> None:
+    staff_api.patch("/sessions/2026-06", {"start_date": "2026-06-15", "end_date": "2026-06-19"})
+    body = {"epreuves": [{"block": "B4", "starts_at": "2026-06-22T09:00"}]}
+    response = staff_api.put(TIMETABLE, body, read_tag(staff_api))
+    assert response.status_code == 422
+    assert "Épreuve B4 : le 22/06/2026 est hors des dates" in fields(response)["epreuves"]
+
+
+def test_an_epreuve_given_twice_is_refused_by_its_index(
+    staff_api: Api, session: ExamSession
+) -> None:
+    twice = {"block": "B1", "starts_at": "2026-06-15T09:00"}
+    response = staff_api.put(TIMETABLE, {"epreuves": [twice, twice]}, read_tag(staff_api))
+    assert response.status_code == 422
+    assert fields(response) == {"epreuves[1]": "épreuve en double"}
+
+
+def test_an_implausible_year_is_refused_as_invalid(staff_api: Api, session: ExamSession) -> None:
+    body = {"epreuves": [{"block": "B1", "starts_at": "0001-01-01T00:00:00+14:00"}]}
+    response = staff_api.put(TIMETABLE, body, read_tag(staff_api))
+    assert response.status_code == 422
+    assert fields(response) == {
+        "epreuves": "Épreuve B1 : l'année 1 n'est pas plausible (entre 1900 et 2999)."
+    }

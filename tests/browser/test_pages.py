@@ -115,6 +115,11 @@ def tour(cohort: Cohort) -> list[Stop]:
             reverse("documents:session", args=[session.pk]),
             f"Documents officiels — session {code}",
         ),
+        Stop(
+            "session-timetable",
+            reverse("documents:timetable", args=[session.pk]),
+            f"Horaire des épreuves — session {code}",
+        ),
         Stop("reconciliations", reverse("grading:reconciliations"), "Rapprochements en attente"),
         Stop(
             "reconciliation",

@@ -153,6 +153,23 @@ def test_the_demo_deliberates_its_first_session_and_issues_its_documents_once() 
 
 
 @pytest.mark.django_db
+def test_the_demo_convocations_give_each_epreuve_its_time_and_room() -> None:
+    from certif.documents.models import IssuedDocument, Kind
+
+    call_command("init", "--demo", stdout=StringIO())
+    convocations = IssuedDocument.objects.filter(kind=Kind.CONVOCATION)
+    slots = [
+        slot
+        for convocation in convocations
+        for epreuve in convocation.data["epreuves"]
+        for slot in epreuve["slots"]
+    ]
+    assert convocations.exists()
+    assert all(slot["time"] in ("9 h 00", "14 h 00") for slot in slots), slots
+    assert all(slot["place"].startswith("Salle ") for slot in slots), slots
+
+
+@pytest.mark.django_db
 def test_the_demo_candidate_finds_their_parchemin_in_their_space(client: object) -> None:
     from django.test import Client
 

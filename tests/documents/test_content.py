@@ -4,23 +4,21 @@ holds them; each is a PDF/A-2b."""
 from __future__ import annotations
 
 import io
-from datetime import datetime
 from decimal import Decimal
 
 import pypdf
 import pytest
 from django.contrib.auth.models import AbstractUser
-from django.utils import timezone
 
 from certif.candidates.models import Candidate
 from certif.deliberations.models import CERTIFICATION, Deliberation
 from certif.documents import content, services
 from certif.documents.french import long_date, minutes_text, with_extra_time
-from certif.documents.models import CertifierSettings, IssuedDocument, Kind, Sitting
+from certif.documents.models import CertifierSettings, IssuedDocument, Kind
 from certif.domain import values
 from certif.domain.numbers import format_quantity, format_score
 from certif.grading.models import COUNTING, Score
-from certif.referential.models import Block, ReferentialVersion
+from certif.referential.models import ReferentialVersion
 from certif.results.models import CandidateResult
 from certif.sessions.models import ExamSession
 from tests.documents.conftest import OVERRIDE, candidate, pdf_pages, pdf_text
@@ -265,13 +263,3 @@ def test_the_parchemin_stays_on_one_page_for_a_long_identity(
     text = pdf_text(bytes(document.pdf))
     assert "DE LA ROCHEFOUCAULD-MONTMORENCY" in text
     assert "nom d’usage : LEFÈVRE-DURAND" in text
-
-
-def test_the_convocation_gives_the_time_and_room_of_an_epreuve_when_they_are_set(
-    session: ExamSession, staff: AbstractUser
-) -> None:
-    block = Block.objects.get(version=session.referential_version, code="B2")
-    starts = timezone.make_aware(datetime(2026, 6, 16, 14, 30))
-    Sitting.objects.create(session=session, block=block, starts_at=starts, room="Salle Curie")
-    text = pdf_text(bytes(issue(Kind.CONVOCATION, session, staff, "C002").pdf))
-    assert "mardi 16 juin 2026 14 h 30 Salle Curie" in text

@@ -48,6 +48,7 @@ def staff_pages(
 ) -> list[tuple[str, str, dict[str, str]]]:
     return [
         ("get", reverse("documents:session", args=[session.pk]), {}),
+        ("get", reverse("documents:timetable", args=[session.pk]), {}),
         ("get", reverse("documents:settings"), {}),
         ("get", reverse("documents:batch", args=[session.pk]) + "?nature=parchemin", {}),
         ("post", reverse("documents:generate", args=[session.pk]), {"nature": "releve"}),
@@ -62,6 +63,7 @@ def staff_pages(
             reverse("documents:reissue", args=[document.public_id]),
             {"reedition-motif": REASON},
         ),
+        ("post", reverse("documents:timetable", args=[session.pk]), {"B1-jour": "2026-06-15"}),
     ]
 
 
@@ -73,7 +75,7 @@ def call(client: Client, method: str, url: str, data: dict[str, str]) -> int:
 def test_staff_pages_let_gestionnaires_in(
     session: ExamSession, document: IssuedDocument, client_for: ClientFor
 ) -> None:
-    for method, url, data in staff_pages(session, document)[:5]:
+    for method, url, data in staff_pages(session, document)[:6]:
         assert call(client_for(Role.STAFF), method, url, data) == (
             302 if method == "post" else 200
         ), url

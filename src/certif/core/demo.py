@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import tempfile
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +39,7 @@ from certif.deliberations.services import (
 from certif.demo.generator import DemoCohort, generate_cohort, write_csv
 from certif.documents.models import CertifierSettings, Kind
 from certif.documents.services import SettingsValues, generate, update_certifier_settings
+from certif.documents.timetable import Slot, set_timetable
 from certif.domain.referential.loading import load_builtin_referential, parse_referential
 from certif.imports.candidates import import_candidates
 from certif.imports.scores import import_scores
@@ -46,7 +47,7 @@ from certif.referential.models import ReferentialVersion
 from certif.referential.services import load_referential
 from certif.results.models import CandidateResult
 from certif.sessions.models import ExamSession
-from certif.sessions.services import assign_evaluator, enrol
+from certif.sessions.services import assign_evaluator, enrol, enrolment_units
 
 # The registration mentions a certifier fills in its copy of the référentiel: invented here.
 DEMO_MENTIONS = {
@@ -246,6 +247,20 @@ def _issue_documents(session: ExamSession, kinds: tuple[Kind, ...], actor: Any) 
     return lines
 
 
+def _plan_retake_timetable(session: ExamSession, actor: Any) -> None:
+    """Two épreuves a day from the session's first day, at 9:00 and 14:00, so that the
+    convocations print a time and a room."""
+    if session.start_date is None:
+        return
+    units = enrolment_units(session.referential_version.referential)
+    slots = {}
+    for index, (unit, _label) in enumerate(units):
+        day = session.start_date + timedelta(days=index // 2)
+        starts = datetime.combine(day, time(9 if index % 2 == 0 else 14))
+        slots[unit] = Slot(timezone.make_aware(starts), f"Salle {index % 3 + 1}")
+    set_timetable(session, slots, actor)
+
+
 def _prepare_retake_session(version: ReferentialVersion, users: dict[str, Any]) -> None:
     """A coming session for candidates who have a block left to validate, assigned to the
     evaluators; the first unit is double-marked."""
@@ -285,6 +300,7 @@ def _prepare_retake_session(version: ReferentialVersion, users: dict[str, Any]) 
                 1,
                 actor=users["gestion"],
             )
+    _plan_retake_timetable(session, users["gestion"])
     if retakes:
         candidate, units = retakes[0]
         block_code, part_code = units[0]

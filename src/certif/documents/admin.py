@@ -50,22 +50,24 @@ class CertifierSettingsAdmin(admin.ModelAdmin[CertifierSettings]):
 
 @admin.register(Sitting)
 class SittingAdmin(admin.ModelAdmin[Sitting]):
+    """Read only: a timetable is written whole, checked and journaled, by its own page
+    (Sessions → Horaire des épreuves)."""
+
     list_display = ["session", "block", "part", "starts_at", "room"]
     list_filter = ["session"]
     list_select_related = ["session", "block"]
-    raw_id_fields = ["block"]
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return _is_staff(request) or super().has_view_permission(request, obj)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return _is_staff(request) or super().has_add_permission(request)
+        return False
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return _is_staff(request) or super().has_change_permission(request, obj)
+        return False
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return _is_staff(request) or super().has_delete_permission(request, obj)
+        return False
 
 
 class ReasonActionForm(ActionForm):

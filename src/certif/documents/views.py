@@ -23,9 +23,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from certif.accounts.roles import JURY, Role, role_required
 from certif.deliberations.models import Deliberation
-from certif.documents import presenting, services
+from certif.documents import presenting, services, timetable
 from certif.documents.archive import archived, file_name, write_zip
-from certif.documents.forms import CertifierSettingsForm, CheckFileForm, KindForm, ReasonForm
+from certif.documents.forms import (
+    CertifierSettingsForm,
+    CheckFileForm,
+    KindForm,
+    ReasonForm,
+    TimetableForm,
+)
 from certif.documents.models import DOWNLOADERS, CertifierSettings, IssuedDocument, Kind, Status
 from certif.sessions.models import ExamSession
 
@@ -168,6 +174,66 @@ def batch(request: HttpRequest, session_id: int) -> HttpResponseBase:
     out.seek(0)
     name = f"{kind.value}-{session.code}.zip"
     return FileResponse(out, as_attachment=True, filename=name, content_type="application/zip")
+
+
+# -- the timetable of the épreuves ------------------------------------------------------------
+
+
+def _saved_message(request: HttpRequest, saved: timetable.TimetableSaved) -> None:
+    if not saved.changed:
+        messages.info(request, _("L'horaire des épreuves est inchangé."))
+        return
+    messages.success(request, _("L'horaire des épreuves est enregistré."))
+    if saved.convocations_issued:
+        messages.warning(
+            request,
+            ngettext(
+                "%(count)d convocation déjà délivrée garde l'ancien horaire : rééditez-la "
+                "depuis sa fiche pour que le candidat reçoive le nouveau.",
+                "%(count)d convocations déjà délivrées gardent l'ancien horaire : rééditez-les "
+                "depuis leur fiche pour que les candidats reçoivent le nouveau.",
+                saved.convocations_issued,
+            )
+            % {"count": saved.convocations_issued},
+        )
+
+
+@role_required(Role.STAFF)
+@require_http_methods(["GET", "POST"])
+def session_timetable(request: HttpRequest, session_id: int) -> HttpResponse:
+    """Day, time and room of each épreuve, as the convocations print them."""
+    session = get_object_or_404(
+        ExamSession.objects.select_related("referential_version"), pk=session_id
+    )
+    current = timetable.timetable(session)
+    if request.method == "GET":
+        form = TimetableForm(current.rows, initial={"fingerprint": current.fingerprint})
+        return render(request, "documents/timetable.html", {"session": session, "form": form})
+    form = TimetableForm(current.rows, request.POST)
+    if form.is_valid():
+        try:
+            saved = timetable.set_timetable(
+                session, form.slots(), request.user, expected=form.cleaned_data["fingerprint"]
+            )
+        except timetable.TimetableRefused as refused:
+            for message in refused.messages:
+                form.add_error(None, message)
+        except timetable.TimetableChanged as changed:
+            # What the other person saved is shown beside what was typed; saving again, now
+            # knowingly, replaces it.
+            data = request.POST.copy()
+            data["fingerprint"] = changed.current
+            form = TimetableForm(current.rows, data)
+            form.is_valid()
+            form.add_error(None, str(changed))
+            context = {"session": session, "form": form, "saved_rows": current.rows}
+            return render(request, "documents/timetable.html", context, status=409)
+        else:
+            _saved_message(request, saved)
+            return redirect("documents:timetable", session_id=session.pk)
+    return render(
+        request, "documents/timetable.html", {"session": session, "form": form}, status=400
+    )
 
 
 # -- one document ------------------------------------------------------------------------------

@@ -44,6 +44,7 @@ ACTION_LABELS: dict[str, str | Promise] = {
     "session.created": _("Session créée"),
     "session.updated": _("Session modifiée"),
     "session.enrolled": _("Inscriptions"),
+    "session.timetable": _("Horaire des épreuves modifié"),
     "assignment.created": _("Affectation"),
     "assignment.changed": _("Affectation changée"),
     "assignments.assigned": _("Affectations en nombre"),

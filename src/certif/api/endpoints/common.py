@@ -12,7 +12,14 @@ from django.http import HttpRequest
 from ninja import Schema
 from ninja.params import functions as param
 
-from certif.api.problems import Invalid, NotFound, Problem, ProblemError, field_error
+from certif.api.problems import (
+    Invalid,
+    NotFound,
+    PreconditionRequired,
+    Problem,
+    ProblemError,
+    field_error,
+)
 from certif.candidates.models import Candidate
 from certif.sessions.models import ExamSession
 
@@ -95,3 +102,20 @@ def invalid_form(form: forms.BaseForm) -> Invalid:
     errors = form_errors(form)
     detail = " ; ".join(f"{e.field} : {e.message}" if e.field else e.message for e in errors[:3])
     return Invalid(detail or "Données invalides.", errors)
+
+
+def stated_tags(if_match: str | None, read_by: str) -> list[str]:
+    """The ETags ``If-Match`` states: 428 without one, or with « * », which guards nothing."""
+    if if_match is None or not if_match.strip():
+        raise PreconditionRequired(
+            f"Indiquez dans « If-Match » l'ETag lu avec {read_by} : sans lui, une "
+            "modification faite entre-temps par un autre serait écrasée.",
+            [field_error("If-Match", "en-tête obligatoire", "header")],
+        )
+    tags = [tag.strip() for tag in if_match.split(",")]
+    if "*" in tags:
+        raise PreconditionRequired(
+            f"« If-Match: * » ne protège de rien : indiquez l'ETag lu avec {read_by}.",
+            [field_error("If-Match", f"ETag lu avec {read_by} attendu", "header", if_match)],
+        )
+    return tags

@@ -34,6 +34,7 @@ from certif.api.endpoints.common import (
     candidate_by_numero,
     responses,
     session_by_code,
+    stated_tags,
     user_of,
 )
 from certif.api.pagination import PageQuery, by_key
@@ -42,7 +43,6 @@ from certif.api.problems import (
     Invalid,
     NotFound,
     PreconditionFailed,
-    PreconditionRequired,
     ProblemError,
     Refused,
     field_error,
@@ -432,23 +432,6 @@ def preview_out(result: SheetPreview) -> PreviewOut:
         out_of=format_quantity(result.out_of, ".") if result.out_of is not None else None,
         threshold=format_quantity(result.threshold, ".") if result.threshold is not None else None,
     )
-
-
-def stated_tags(if_match: str | None, read_by: str) -> list[str]:
-    """The ETags ``If-Match`` states: 428 without one, or with « * », which guards nothing."""
-    if if_match is None or not if_match.strip():
-        raise PreconditionRequired(
-            "Indiquez dans « If-Match » l'ETag de la feuille telle que vous l'avez lue "
-            f"({read_by}) : sans lui, une modification faite entre-temps serait écrasée.",
-            [field_error("If-Match", "en-tête obligatoire", "header")],
-        )
-    tags = [tag.strip() for tag in if_match.split(",")]
-    if "*" in tags:
-        raise PreconditionRequired(
-            "« If-Match: * » ne protège de rien : indiquez l'ETag de la feuille lue.",
-            [field_error("If-Match", "ETag de la feuille attendu", "header", if_match)],
-        )
-    return tags
 
 
 def expected_revision(sheet: ScoreSheet, if_match: str | None) -> int:

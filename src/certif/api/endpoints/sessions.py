@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest, HttpResponse
-from ninja import Field, Query, Router, Schema, Status
+from django.utils import timezone
+from ninja import Field, Header, Query, Router, Schema, Status
 
 from certif.accounts.roles import Role
 from certif.api.auth import access
@@ -19,14 +20,16 @@ from certif.api.endpoints.common import (
     invalid_form,
     responses,
     session_by_code,
+    stated_tags,
     user_of,
 )
 from certif.api.endpoints.results import ResultOut, result_out
 from certif.api.pagination import PageQuery, by_key
-from certif.api.problems import Invalid, field_error
+from certif.api.problems import Invalid, PreconditionFailed, field_error
 from certif.api.schemas import InputSchema, Page
 from certif.candidates.models import Candidate
 from certif.candidates.services import in_session
+from certif.documents import timetable
 from certif.grading.models import Assignment
 from certif.referential.services import current_version
 from certif.results.models import CandidateResult
@@ -429,3 +432,146 @@ def session_results(
         "next": found.next,
         "limit": page.limit,
     }
+
+
+# -- the timetable of the épreuves -------------------------------------------------------------
+
+
+class SittingOut(Schema):
+    block: str
+    part: str
+    label: str = Field(description="« B1 », ou « B3 — PME » pour une partie")
+    starts_at: datetime | None = Field(description="Début de l'épreuve ; null : aucun horaire")
+    room: str = Field(description="Salle ou adresse ; vide : le lieu de la session")
+
+
+class TimetableOut(Schema):
+    session: str
+    epreuves: list[SittingOut]
+
+
+class SittingIn(InputSchema):
+    block: str = Field(min_length=1, max_length=32, description="Code du bloc")
+    part: str = Field("", max_length=32, description="Code de la partie, pour un bloc qui en a")
+    starts_at: datetime = Field(
+        description="Début de l'épreuve ; sans décalage horaire, l'heure locale du certificateur"
+    )
+    room: str = Field("", max_length=timetable.ROOM_MAX, description="Salle ou adresse")
+
+
+class TimetableIn(InputSchema):
+    epreuves: list[SittingIn] = Field(
+        max_length=200,
+        description="Les épreuves qui ont un horaire ; une épreuve absente n'en a plus",
+    )
+
+
+TIMETABLE_ETAG = {
+    "headers": {
+        "ETag": {
+            "description": "L'état de l'horaire, à renvoyer dans If-Match",
+            "schema": {"type": "string"},
+        }
+    }
+}
+
+
+def _timetable_out(response: HttpResponse, current: timetable.Timetable) -> dict[str, Any]:
+    response["ETag"] = f'"{current.fingerprint}"'
+    return {
+        "session": current.session.code,
+        "epreuves": [
+            {
+                "block": row.unit[0],
+                "part": row.unit[1],
+                "label": row.label,
+                "starts_at": row.slot.starts_at if row.slot is not None else None,
+                "room": row.slot.room if row.slot is not None else "",
+            }
+            for row in current.rows
+        ],
+    }
+
+
+def _slots(epreuves: list[SittingIn]) -> dict[tuple[str, str], timetable.Slot]:
+    slots: dict[tuple[str, str], timetable.Slot] = {}
+    duplicated = []
+    for index, epreuve in enumerate(epreuves):
+        unit = (epreuve.block, epreuve.part)
+        if unit in slots:
+            duplicated.append(
+                field_error(f"epreuves[{index}]", "épreuve en double", value=unit_label(unit))
+            )
+        starts = epreuve.starts_at
+        if timezone.is_naive(starts):
+            starts = timezone.make_aware(starts)
+        slots[unit] = timetable.Slot(starts, epreuve.room)
+    if duplicated:
+        raise Invalid("Rien n'a été enregistré : une épreuve figure deux fois.", duplicated)
+    return slots
+
+
+@router.get(
+    "/sessions/{code}/timetable",
+    response=responses({200: TimetableOut}, 404),
+    auth=access(*STAFF),
+    summary="L'horaire des épreuves",
+    openapi_extra={"responses": {200: TIMETABLE_ETAG}},
+)
+def get_timetable(request: HttpRequest, response: HttpResponse, code: SessionCode) -> Any:
+    """Chaque épreuve de la session, dans l'ordre du référentiel, avec son début et sa salle
+    tels que les convocations les impriment ; l'`ETag` est à renvoyer pour le modifier."""
+    return _timetable_out(response, timetable.timetable(session_by_code(code)))
+
+
+@router.put(
+    "/sessions/{code}/timetable",
+    response=responses({200: TimetableOut}, 404, 412, 428),
+    auth=access(*STAFF),
+    summary="Fixer l'horaire des épreuves",
+    openapi_extra={"responses": {200: TIMETABLE_ETAG}},
+)
+def put_timetable(
+    request: HttpRequest,
+    response: HttpResponse,
+    code: SessionCode,
+    payload: TimetableIn,
+    if_match: Annotated[
+        str | None,
+        Header(
+            None,
+            alias="If-Match",
+            max_length=200,
+            description="L'ETag lu avec GET …/timetable : obligatoire.",
+        ),
+    ] = None,
+) -> Any:
+    """L'horaire entier, tout ou rien : chaque épreuve dans les dates de la session ; une
+    épreuve absente n'a plus d'horaire (sa convocation donne les dates et le lieu de la
+    session). Les convocations déjà délivrées gardent ce qu'elles ont imprimé."""
+    session = session_by_code(code)
+    tags = stated_tags(if_match, "GET /sessions/{code}/timetable")
+    slots = _slots(payload.epreuves)
+    current = timetable.timetable(session)
+    if f'"{current.fingerprint}"' not in tags and current.fingerprint not in tags:
+        raise _timetable_changed(current.fingerprint, if_match or "")
+    try:
+        saved = timetable.set_timetable(
+            session, slots, user_of(request), expected=current.fingerprint
+        )
+    except timetable.TimetableRefused as refused:
+        raise Invalid(
+            "Rien n'a été enregistré : " + " ; ".join(refused.messages[:3]),
+            [field_error("epreuves", message) for message in refused.messages],
+        ) from refused
+    except timetable.TimetableChanged as changed:
+        raise _timetable_changed(changed.current, if_match or "") from changed
+    return _timetable_out(response, saved.timetable)
+
+
+def _timetable_changed(current: str, stated: str) -> PreconditionFailed:
+    return PreconditionFailed(
+        "L'horaire a été modifié entre-temps : relisez-le (GET …/timetable) avant de le fixer.",
+        [field_error("If-Match", "ETag périmé", "header", stated)],
+        headers={"ETag": f'"{current}"'},
+    )

@@ -1,0 +1,208 @@
+"""A session's timetable: when and where each épreuve sits, as its convocations print it.
+
+The timetable is written whole (every unit of the session's référentiel, each with a start and a
+room or nothing), in one transaction that records what it was and what it became. It carries a
+fingerprint of its current state: a page or a client states the one it read, and a save made
+against a timetable changed since is refused rather than overwriting the other person's work.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from certif.core import audit
+from certif.core.audit import Actor
+from certif.documents.models import IssuedDocument, Kind, Sitting, Status
+from certif.referential.models import Block
+from certif.sessions.models import ExamSession
+from certif.sessions.services import Unit, enrolment_units, unit_label, unit_value
+
+ROOM_MAX = Sitting._meta.get_field("room").max_length or 255
+# Years an épreuve may be set in: beyond them a date is a typing error (and, converted to
+# another time zone, could fall outside what a datetime holds).
+YEARS = range(1900, 3000)
+
+
+class TimetableRefused(ValueError):
+    """A timetable that cannot be saved: each message names the épreuve and the value."""
+
+    def __init__(self, messages: list[str]) -> None:
+        super().__init__(" ; ".join(messages))
+        self.messages = messages
+
+
+class TimetableChanged(Exception):
+    """The timetable changed since it was read: saving would overwrite someone else's work."""
+
+    def __init__(self, current: str) -> None:
+        super().__init__(
+            "L'horaire des épreuves a été modifié entre-temps par une autre personne : "
+            "relisez-le avant d'enregistrer vos changements."
+        )
+        self.current = current
+
+
+@dataclass(frozen=True)
+class Slot:
+    """When an épreuve starts (aware) and where; an empty room means the session's place."""
+
+    starts_at: datetime
+    room: str = ""
+
+
+@dataclass(frozen=True)
+class TimetableRow:
+    unit: Unit
+    label: str
+    slot: Slot | None
+
+
+@dataclass(frozen=True)
+class Timetable:
+    session: ExamSession
+    rows: list[TimetableRow]
+    fingerprint: str
+
+
+@dataclass(frozen=True)
+class TimetableSaved:
+    timetable: Timetable
+    changed: bool
+    # Valid convocations issued before the change: they keep what they printed.
+    convocations_issued: int
+
+
+def _slots(session: ExamSession) -> dict[Unit, Slot]:
+    sittings = Sitting.objects.filter(session=session).select_related("block")
+    return {(s.block.code, s.part): Slot(timezone.localtime(s.starts_at), s.room) for s in sittings}
+
+
+def _state(slots: Mapping[Unit, Slot]) -> dict[str, str]:
+    """The timetable as the journal keeps it: « B3:pme » → « 2026-06-16 14:30 — Salle Curie »."""
+    state = {}
+    for unit, slot in sorted(slots.items()):
+        starts = timezone.localtime(slot.starts_at).strftime("%Y-%m-%d %H:%M")
+        state[unit_value(unit)] = f"{starts} — {slot.room}" if slot.room else starts
+    return state
+
+
+def _fingerprint(slots: Mapping[Unit, Slot]) -> str:
+    encoded = json.dumps(_state(slots), sort_keys=True).encode("utf-8")
+    return hashlib.sha256(encoded).hexdigest()[:16]
+
+
+def _timetable(session: ExamSession, slots: Mapping[Unit, Slot]) -> Timetable:
+    units = enrolment_units(session.referential_version.referential)
+    return Timetable(
+        session=session,
+        rows=[TimetableRow(unit, label, slots.get(unit)) for unit, label in units],
+        fingerprint=_fingerprint(slots),
+    )
+
+
+def timetable(session: ExamSession) -> Timetable:
+    """Every épreuve of the session, in the référentiel's order, with its slot if set."""
+    return _timetable(session, _slots(session))
+
+
+def _outside_session(session: ExamSession, day: date) -> bool:
+    starts, ends = session.start_date, session.end_date
+    return (starts is not None and day < starts) or (ends is not None and day > ends)
+
+
+def _problems(session: ExamSession, slots: Mapping[Unit, Slot]) -> list[str]:
+    known = {unit for unit, _label in enrolment_units(session.referential_version.referential)}
+    problems = []
+    for unit, slot in slots.items():
+        name = unit_label(unit)
+        if unit not in known:
+            problems.append(
+                f"Épreuve {name} : le référentiel de la session {session.code} n'a pas "
+                "cette épreuve."
+            )
+            continue
+        if timezone.is_naive(slot.starts_at):
+            raise ValueError("A sitting's start must be aware of its time zone.")
+        if slot.starts_at.year not in YEARS:
+            problems.append(
+                f"Épreuve {name} : l'année {slot.starts_at.year} n'est pas plausible "
+                f"(entre {YEARS[0]} et {YEARS[-1]})."
+            )
+            continue
+        day = timezone.localtime(slot.starts_at).date()
+        if _outside_session(session, day):
+            problems.append(
+                f"Épreuve {name} : le {day:%d/%m/%Y} est hors des dates de la session "
+                f"{session.code} ({_session_dates(session)})."
+            )
+        if len(slot.room.strip()) > ROOM_MAX:
+            problems.append(f"Épreuve {name} : la salle dépasse {ROOM_MAX} caractères.")
+    return problems
+
+
+def _session_dates(session: ExamSession) -> str:
+    starts = f"{session.start_date:%d/%m/%Y}" if session.start_date else "…"
+    ends = f"{session.end_date:%d/%m/%Y}" if session.end_date else "…"
+    return f"du {starts} au {ends}"
+
+
+def _write(session: ExamSession, slots: Mapping[Unit, Slot]) -> None:
+    Sitting.objects.filter(session=session).delete()
+    blocks = {b.code: b for b in Block.objects.filter(version_id=session.referential_version_id)}
+    Sitting.objects.bulk_create(
+        Sitting(
+            session=session,
+            block=blocks[block],
+            part=part,
+            starts_at=slot.starts_at,
+            room=slot.room.strip(),
+        )
+        for (block, part), slot in slots.items()
+    )
+
+
+def _convocations_issued(session: ExamSession) -> int:
+    return IssuedDocument.objects.filter(
+        session=session, kind=Kind.CONVOCATION, status=Status.VALID
+    ).count()
+
+
+def set_timetable(
+    session: ExamSession,
+    slots: Mapping[Unit, Slot],
+    actor: Actor,
+    *,
+    expected: str | None = None,
+) -> TimetableSaved:
+    """The session's timetable becomes ``slots``: an épreuve left out has no slot of its own
+    (its convocation gives the session's dates and place). ``expected`` is the fingerprint the
+    caller read; a timetable changed since is refused, nothing written."""
+    problems = _problems(session, slots)
+    if problems:
+        raise TimetableRefused(problems)
+    with transaction.atomic():
+        # One writer per session at a time: the second waits, then sees the first's change.
+        ExamSession.objects.select_for_update().filter(pk=session.pk).first()
+        before = _slots(session)
+        if expected is not None and expected != _fingerprint(before):
+            raise TimetableChanged(_fingerprint(before))
+        normalised = {unit: Slot(slot.starts_at, slot.room.strip()) for unit, slot in slots.items()}
+        changed = _state(before) != _state(normalised)
+        if changed:
+            _write(session, normalised)
+            audit.record(
+                "session.timetable",
+                session,
+                actor=actor,
+                before=_state(before),
+                after=_state(normalised),
+            )
+        issued = _convocations_issued(session) if changed else 0
+    return TimetableSaved(timetable(session), changed, issued)
