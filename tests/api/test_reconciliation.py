@@ -383,3 +383,21 @@ def test_the_agreed_sheet_waits_for_both_markings(
     response = put_agreed(staff_api, full_marks(ccab, "B1"))
     assert response.status_code == 409
     assert not ScoreSheet.objects.filter(marking=Marking.AGREED).exists()
+
+
+def test_an_evaluator_cannot_tell_an_unknown_numero_from_a_candidate_not_theirs(
+    api_for: Callable[..., Api], both_submitted: tuple[ScoreSheet, ScoreSheet]
+) -> None:
+    outsider = api_for(Role.EVALUATOR)
+    known = outsider.get(UNIT + "/comparison")
+    unknown = outsider.get("/sessions/2026-09/candidates/C999/blocks/B1/comparison")
+    assert (known.status_code, unknown.status_code) == (403, 403)
+    assert problem(known)["detail"] == problem(unknown)["detail"]
+
+
+def test_a_gestionnaire_is_told_a_numero_is_unknown(
+    staff_api: Api, both_submitted: tuple[ScoreSheet, ScoreSheet]
+) -> None:
+    response = staff_api.get("/sessions/2026-09/candidates/C999/blocks/B1/comparison")
+    assert response.status_code == 404
+    assert "C999" in problem(response)["detail"]

@@ -49,6 +49,7 @@ from certif.api.problems import (
     rejected,
 )
 from certif.api.schemas import InputSchema, Page
+from certif.candidates.models import Candidate
 from certif.domain.numbers import format_quantity, score_to_string
 from certif.domain.referential.schema import Block as BlockSpec
 from certif.domain.referential.schema import Criterion as CriterionSpec
@@ -756,8 +757,13 @@ def _reconcilable(
     request: HttpRequest, code: str, numero: str, block: str, part: str
 ) -> tuple[Unit, ExamSession, BlockSpec]:
     """The unit the path names (404 for an unknown session, candidate or block, 422 for a part
-    the block does not have), once the caller may see both its markings (403 otherwise)."""
+    the block does not have), once the caller may see both its markings (403 otherwise). An
+    evaluator gets 403 for an unknown candidate too: the answer must not tell them which
+    numeros exist."""
     session = session_by_code(code)
+    user = user_of(request)
+    if not has_role(user, Role.STAFF) and not Candidate.objects.filter(numero=numero).exists():
+        raise _not_a_marker()
     candidate = candidate_by_numero(numero)
     row = Block.objects.filter(version_id=session.referential_version_id, code=block).first()
     if row is None:
@@ -774,12 +780,16 @@ def _reconcilable(
         )
         raise Invalid(f"part : {message}", [field_error("part", message, "query", part)])
     unit = Unit(session.pk, candidate.pk, row.pk, part)
-    if not may_reconcile(user_of(request), unit):
-        raise Forbidden(
-            "Seuls un gestionnaire et les deux correcteurs de cette unité comparent ses "
-            "corrections et arrêtent la correction concertée."
-        )
+    if not may_reconcile(user, unit):
+        raise _not_a_marker()
     return unit, session, spec
+
+
+def _not_a_marker() -> Forbidden:
+    return Forbidden(
+        "Seuls un gestionnaire et les deux correcteurs de cette unité comparent ses "
+        "corrections et arrêtent la correction concertée."
+    )
 
 
 def _waiting(unit: Unit) -> Refused:
