@@ -64,13 +64,14 @@ def step_results(repeat: str) -> dict[str, Any]:
 
 def step_results_table(repeat: str) -> dict[str, Any]:
     """The whole population with every explanation (``certif results --format csv``)."""
-    from certif.results.presenting import csv_row
-    from certif.results.services import iter_results
+    from certif.results.presenting import csv_header, csv_row
+    from certif.results.services import iter_results, population_referentials
 
     times = []
     for _ in range(int(repeat)):
         started = time.perf_counter()
-        count = sum(1 for numero, decision in iter_results() if csv_row(numero, decision))
+        header = csv_header(population_referentials())
+        count = sum(1 for numero, decision in iter_results() if csv_row(header, numero, decision))
         times.append(time.perf_counter() - started)
     return {"median_seconds": statistics.median(times), "runs": times, "candidates": count}
 

@@ -20,7 +20,7 @@ from certif.imports.reading import BOM, FileRejected, Problem
 from certif.imports.stored import stored_as_text
 from certif.referential.models import Block, Criterion
 from certif.results import presenting
-from certif.results.services import iter_results
+from certif.results.services import iter_results, population_referentials
 from certif.sessions.models import ExamSession
 
 XLSX_MAX_ROWS = 1_048_575
@@ -98,14 +98,8 @@ def scores_frame() -> pl.DataFrame:
 
 
 def results_frame() -> pl.DataFrame:
-    header: list[str] | None = None
-    rows: list[list[str]] = []
-    for numero, decision in iter_results():
-        if header is None:
-            header = presenting.csv_header(decision)
-        rows.append(presenting.csv_row(numero, decision))
-    if header is None:
-        return pl.DataFrame({"candidat": []}, schema={"candidat": pl.String})
+    header = presenting.csv_header(population_referentials())
+    rows = [presenting.csv_row(header, numero, decision) for numero, decision in iter_results()]
     return pl.DataFrame(rows, schema={name: pl.String for name in header}, orient="row")
 
 

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from fractions import Fraction
 
 from certif.domain.numbers import format_score
+from certif.domain.referential.schema import Block as BlockSpec
+from certif.domain.referential.schema import Referential
 from certif.domain.rules.explain import explain_in_full
 from certif.domain.rules.results import BlockResult, CandidateResult, Status
 
@@ -30,33 +33,47 @@ def json_chunks(summaries: Iterable[tuple[str, str]]) -> Iterator[str]:
     yield "[]\n" if separator == "[\n" else "\n]\n"
 
 
-def csv_header(decision: CandidateResult) -> list[str]:
-    header = ["candidat", "certifie"]
+def _block_columns(block: BlockSpec) -> list[str]:
+    columns = [f"{block.code}_statut"]
+    if block.parts:
+        for part in block.parts:
+            columns += [f"{block.code}_{part.code}_statut", f"{block.code}_{part.code}_note"]
+    elif block.scoring.method != "pass_fail":
+        columns.append(f"{block.code}_note")
+    return columns
+
+
+def csv_header(referentials: Iterable[Referential]) -> list[str]:
+    """The columns of every référentiel the results come from, each once, in their order: a
+    population decided on two versions (or two certifications) gets one table."""
+    columns = dict.fromkeys(["candidat", "certifie"])
+    for referential in referentials:
+        for block in referential.blocks:
+            columns.update(dict.fromkeys(_block_columns(block)))
+    return [*columns, "explication"]
+
+
+def _csv_cells(numero: str, decision: CandidateResult) -> dict[str, str]:
+    cells = {"candidat": numero, "certifie": "oui" if decision.certified else "non"}
     for code, block in decision.blocks.items():
-        header.append(f"{code}_statut")
-        if block.parts:
-            for part in block.parts:
-                header += [f"{code}_{part}_statut", f"{code}_{part}_note"]
-        elif block.unit is not None and not block.unit.pass_fail:
-            header.append(f"{code}_note")
-    header.append("explication")
-    return header
+        cells[f"{code}_statut"] = block.status.value
+        for part_code, part in block.parts.items():
+            cells[f"{code}_{part_code}_statut"] = part.status.value
+            cells[f"{code}_{part_code}_note"] = _score(part.score)
+        if not block.parts and block.unit is not None and not block.unit.pass_fail:
+            cells[f"{code}_note"] = _score(block.score)
+    cells["explication"] = explanation(decision)
+    return cells
 
 
-def csv_row(numero: str, decision: CandidateResult) -> list[str]:
-    row = [numero, "oui" if decision.certified else "non"]
-    for block in decision.blocks.values():
-        row.append(block.status.value)
-        if block.parts:
-            for part in block.parts.values():
-                row += [
-                    part.status.value,
-                    format_score(part.score) if part.score is not None else "",
-                ]
-        elif block.unit is not None and not block.unit.pass_fail:
-            row.append(format_score(block.score) if block.score is not None else "")
-    row.append(explanation(decision))
-    return row
+def _score(score: Fraction | None) -> str:
+    return format_score(score) if score is not None else ""
+
+
+def csv_row(header: Sequence[str], numero: str, decision: CandidateResult) -> list[str]:
+    """The candidate's cells under ``header``; a column of another référentiel stays empty."""
+    cells = _csv_cells(numero, decision)
+    return [cells.get(column, "") for column in header]
 
 
 def explanation(decision: CandidateResult, lang: str = "fr") -> str:
@@ -74,20 +91,20 @@ def _cell(block: BlockResult) -> str:
     return STATUS_FR[block.status]
 
 
-def table_lines(results: Iterable[tuple[str, CandidateResult]]) -> Iterator[str]:
-    header_written = False
-    widths: list[int] = []
+def table_lines(
+    results: Iterable[tuple[str, CandidateResult]], referentials: Iterable[Referential]
+) -> Iterator[str]:
+    """A text table whose block columns are those of every référentiel in scope."""
+    blocks = list(dict.fromkeys(b.code for r in referentials for b in r.blocks))
+    header = ["Candidat", "Certifié", *blocks]
+    widths = [max(len(h), 10) for h in header]
+    widths[2:] = [max(w, 24) for w in widths[2:]]
+    yield "  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True))
     for numero, decision in results:
         cells = [
             numero,
             "oui" if decision.certified else "non",
-            *(_cell(b) for b in decision.blocks.values()),
+            *(_cell(decision.blocks[code]) if code in decision.blocks else "—" for code in blocks),
         ]
-        if not header_written:
-            header = ["Candidat", "Certifié", *decision.blocks]
-            widths = [max(len(h), 10) for h in header]
-            widths[2:] = [max(w, 24) for w in widths[2:]]
-            yield "  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True))
-            header_written = True
         yield "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True))
         yield "    " + explanation(decision)

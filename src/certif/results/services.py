@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from certif.candidates.models import Candidate
 from certif.core.bulk import fetch_frame
+from certif.domain.referential.schema import Referential
 from certif.domain.rules.results import CandidateResult as Decision
 from certif.grading.models import COUNTING, Score, ScoreSheet
 from certif.referential.models import Block, Criterion, ReferentialVersion
@@ -142,6 +143,16 @@ def _population(session: str | None, candidate: str | None) -> QuerySet[Candidat
     if session is not None:
         results = results.filter(candidate__sheets__session__code=session).distinct()
     return results
+
+
+def population_referentials(
+    session: str | None = None, candidate: str | None = None
+) -> list[Referential]:
+    """The référentiels the population's decisions were made on, oldest version first: the
+    columns of a table of those decisions."""
+    used = _population(session, candidate).order_by().values("referential_version")
+    versions = ReferentialVersion.objects.filter(pk__in=used).order_by("pk")
+    return [version.referential for version in versions]
 
 
 def iter_results(

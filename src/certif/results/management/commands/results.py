@@ -11,7 +11,12 @@ from django.core.management.base import BaseCommand, CommandError
 from certif.core.progress import reporter_for
 from certif.results import presenting
 from certif.results.models import CandidateResult
-from certif.results.services import iter_results, iter_summaries, recompute_all
+from certif.results.services import (
+    iter_results,
+    iter_summaries,
+    population_referentials,
+    recompute_all,
+)
 
 
 class Command(BaseCommand):
@@ -39,6 +44,7 @@ class Command(BaseCommand):
             raise CommandError(f"candidat inconnu : {candidate}")
         output = options["format"]
         results = iter_results(session=session, candidate=candidate)
+        referentials = population_referentials(session=session, candidate=candidate)
         if output == "json":
             for piece in presenting.json_chunks(
                 iter_summaries(session=session, candidate=candidate)
@@ -46,12 +52,10 @@ class Command(BaseCommand):
                 self.stdout.write(piece, ending="")
         elif output == "csv":
             writer = csv.writer(self.stdout, delimiter=";", lineterminator="\n")
-            first = True
+            header = presenting.csv_header(referentials)
+            writer.writerow(header)
             for numero, decision in results:
-                if first:
-                    writer.writerow(presenting.csv_header(decision))
-                    first = False
-                writer.writerow(presenting.csv_row(numero, decision))
+                writer.writerow(presenting.csv_row(header, numero, decision))
         else:
-            for line in presenting.table_lines(results):
+            for line in presenting.table_lines(results, referentials):
                 self.stdout.write(line)
