@@ -550,15 +550,11 @@ def put_timetable(
     épreuve absente n'a plus d'horaire (sa convocation donne les dates et le lieu de la
     session). Les convocations déjà délivrées gardent ce qu'elles ont imprimé."""
     session = session_by_code(code)
-    tags = stated_tags(if_match, "GET /sessions/{code}/timetable")
+    # The service compares the fingerprint read with the current one under its lock.
+    stated = stated_tags(if_match, "GET /sessions/{code}/timetable")[0].strip('"')
     slots = _slots(payload.epreuves)
-    current = timetable.timetable(session)
-    if f'"{current.fingerprint}"' not in tags and current.fingerprint not in tags:
-        raise _timetable_changed(current.fingerprint, if_match or "")
     try:
-        saved = timetable.set_timetable(
-            session, slots, user_of(request), expected=current.fingerprint
-        )
+        saved = timetable.set_timetable(session, slots, user_of(request), expected=stated)
     except timetable.TimetableRefused as refused:
         raise Invalid(
             "Rien n'a été enregistré : " + " ; ".join(refused.messages[:3]),
