@@ -35,6 +35,7 @@ run: install
 lint: install-dev
 	$(BIN)/ruff check src tests $(wildcard bench)
 	$(BIN)/ruff format --check src tests $(wildcard bench)
+	$(BIN)/lint-imports
 
 typecheck: install-dev
 	$(BIN)/mypy

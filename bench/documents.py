@@ -46,7 +46,7 @@ def _setup() -> None:
 
 
 def _registered_text() -> str:
-    from certif.core.demo import registered_demo_text
+    from certif.demo.loader import registered_demo_text
 
     return registered_demo_text()
 
@@ -196,9 +196,9 @@ def _closed_session(count: int) -> tuple[Any, Any, dict[str, float]]:
 
     from django.contrib.auth import get_user_model
 
-    from certif.accounts.roles import Role
     from certif.accounts.services import create_user
     from certif.candidates.models import Candidate
+    from certif.core.roles import Role
     from certif.deliberations import services as deliberations
     from certif.deliberations.models import Decision, Resolution, UnitStatus
     from certif.documents.models import CertifierSettings

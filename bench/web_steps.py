@@ -78,7 +78,7 @@ def step_deliberation(repeat: str) -> dict[str, Any]:
     from django.db.models import Count
     from django.urls import reverse
 
-    from certif.accounts.roles import Role
+    from certif.core.roles import Role
     from certif.deliberations.models import Affiliation, Deliberation, MemberRole
     from certif.deliberations.services import open_deliberation, record_member
     from certif.sessions.models import ExamSession
@@ -116,12 +116,12 @@ def step_sheet_save(repeat: str) -> dict[str, Any]:
     """An evaluator saves a draft of a B1 sheet (all values changed each time), through the page."""
     from django.urls import reverse
 
-    from certif.accounts.roles import Role
     from certif.candidates.models import Candidate
-    from certif.grading.models import Assignment, ScoreSheet
+    from certif.core.roles import Role
+    from certif.grading.models import ScoreSheet
     from certif.referential.models import Block
     from certif.referential.services import current_version
-    from certif.sessions.models import ExamSession
+    from certif.sessions.models import Assignment, ExamSession
     from certif.sessions.services import assign_evaluator, enrol
 
     client, evaluator = _client_as("bench-evaluator", Role.EVALUATOR)
@@ -164,8 +164,8 @@ def step_candidate_list(repeat: str) -> dict[str, Any]:
     from django.template.loader import render_to_string
     from django.urls import reverse
 
-    from certif.accounts.roles import Role
     from certif.candidates.models import Candidate
+    from certif.core.roles import Role
 
     client, _ = _client_as("bench-staff", Role.STAFF)
     url = reverse("candidates:list")

@@ -56,7 +56,7 @@ from collections.abc import Callable, Iterator  # noqa: E402
 from django.contrib.auth.models import AbstractUser  # noqa: E402
 from django.test import Client  # noqa: E402
 
-from certif.accounts.roles import Role  # noqa: E402
+from certif.core.roles import Role  # noqa: E402
 
 
 @pytest.fixture(scope="session", autouse=True)

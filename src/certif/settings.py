@@ -57,9 +57,9 @@ INSTALLED_APPS = [
     "certif.results",
     "certif.imports",
     "certif.deliberations",
-    "certif.journal",
-    "certif.myspace",
     "certif.documents",
+    "certif.demo",
+    "certif.web",
     "certif.api",
 ]
 
@@ -90,7 +90,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "certif.core.navigation.navigation",
+                "certif.web.navigation.navigation",
             ],
         },
     },

@@ -12,10 +12,10 @@ from django.test import Client
 from django.urls import reverse
 
 from certif.accounts.models import ConflictKind, ConflictOfInterest
-from certif.accounts.roles import ROLE_LABELS, Role, roles_of
 from certif.accounts.services import declare_conflict
 from certif.candidates.models import Candidate
 from certif.core.models import AuditEvent
+from certif.core.roles import ROLE_LABELS, Role, roles_of
 
 pytestmark = pytest.mark.django_db
 

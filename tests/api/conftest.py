@@ -12,9 +12,9 @@ import pytest
 from django.contrib.auth.models import AbstractUser
 from django.test import Client
 
-from certif.accounts.roles import Role
-from certif.api.tokens import issue_token
+from certif.accounts.tokens import issue_token
 from certif.candidates.models import Candidate
+from certif.core.roles import Role
 from certif.domain.referential.schema import Referential
 from certif.sessions.models import ExamSession
 from tests.builders import score_rows

@@ -11,10 +11,10 @@ from django.contrib.auth.models import AbstractUser
 from django.test import Client
 from django.utils import timezone
 
-from certif.accounts.roles import Role
+from certif.accounts.models import ApiToken
 from certif.accounts.services import set_roles
-from certif.api.models import ApiToken
-from certif.api.tokens import TokenError, digest, issue_token, revoke_token
+from certif.accounts.tokens import TokenError, digest, issue_token, revoke_token
+from certif.core.roles import Role
 from certif.referential.models import ReferentialVersion
 from tests.api.conftest import Api, problem
 

@@ -9,7 +9,8 @@ import pytest
 
 from certif.candidates.models import Candidate
 from certif.domain.referential.schema import Referential
-from certif.grading.models import ImportBatch, Score
+from certif.grading.models import Score
+from certif.imports.models import ImportBatch
 from certif.results.models import CandidateResult
 from certif.sessions.models import ExamSession
 from tests.api.conftest import Api, fields, problem

@@ -10,9 +10,9 @@ import pytest
 from django.contrib.auth.models import AbstractUser
 
 from certif.accounts.models import ConflictKind
-from certif.accounts.roles import Role
 from certif.accounts.services import declare_conflict
 from certif.candidates.models import Candidate
+from certif.core.roles import Role
 from certif.deliberations import services
 from certif.deliberations.models import Deliberation, MemberRole, Resolution
 from certif.sessions.models import ExamSession

@@ -11,11 +11,11 @@ import pytest
 from django.contrib.auth.models import AbstractUser
 from django.utils import timezone
 
-from certif.accounts.roles import Role
 from certif.candidates.models import Candidate
-from certif.core.demo import configure_demo_certifier
+from certif.core.roles import Role
 from certif.deliberations import services
 from certif.deliberations.models import Deliberation, State
+from certif.demo.loader import configure_demo_certifier
 from certif.documents.models import IssuedDocument, Kind, Status
 from certif.sessions.models import Enrolment, ExamSession
 from tests.api.conftest import Api, problem

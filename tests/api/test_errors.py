@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from certif.accounts.roles import Role
+from certif.core.roles import Role
 from certif.referential.models import ReferentialVersion
 from tests.api.conftest import Api, fields, problem
 

@@ -10,15 +10,15 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import AbstractUser
 
-from certif.accounts.roles import Role
 from certif.candidates.models import Candidate
+from certif.core.roles import Role
 from certif.domain.numbers import score_to_string
 from certif.domain.referential.schema import Referential
 from certif.domain.values import Value
-from certif.grading.models import Assignment, Marking, ScoreSheet
+from certif.grading.models import Marking, ScoreSheet
 from certif.grading.services import open_sheet
 from certif.referential.models import Block, ReferentialVersion
-from certif.sessions.models import Enrolment, ExamSession
+from certif.sessions.models import Assignment, Enrolment, ExamSession
 from tests.api.conftest import Api, fields, problem
 from tests.grading.conftest import full_marks, submitted
 

@@ -22,7 +22,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from certif.accounts.roles import Role
+from certif.core.roles import Role
 from tests.api.conftest import Api
 
 pytestmark = pytest.mark.django_db

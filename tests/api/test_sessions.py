@@ -9,12 +9,11 @@ import pytest
 from django.contrib.auth.models import AbstractUser
 
 from certif.accounts.models import ConflictKind
-from certif.accounts.roles import Role
 from certif.accounts.services import declare_conflict
 from certif.candidates.models import Candidate
-from certif.grading.models import Assignment
+from certif.core.roles import Role
 from certif.referential.models import ReferentialVersion
-from certif.sessions.models import Enrolment, ExamSession
+from certif.sessions.models import Assignment, Enrolment, ExamSession
 from tests.api.conftest import Api, fields, problem
 
 pytestmark = pytest.mark.django_db

@@ -12,14 +12,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from certif.accounts.models import ConflictKind
-from certif.accounts.roles import Role
 from certif.accounts.services import declare_conflict
 from certif.candidates.models import Candidate
 from certif.core.models import AuditEvent
+from certif.core.roles import Role
 from certif.domain.referential.schema import Referential
-from certif.grading.models import Assignment, ScoreChange, ScoreSheet, SheetStatus
+from certif.grading.models import ScoreChange, ScoreSheet, SheetStatus
 from certif.referential.models import Block, ReferentialVersion
-from certif.sessions.models import Enrolment, ExamSession
+from certif.sessions.models import Assignment, Enrolment, ExamSession
 from tests.api.conftest import Api, fields, problem
 
 pytestmark = pytest.mark.django_db

@@ -9,10 +9,10 @@ import pytest
 from django.contrib.auth.models import AbstractUser
 from django.core.management import CommandError, call_command
 
-from certif.accounts.roles import Role
-from certif.api.models import ApiToken
-from certif.api.tokens import authenticate
+from certif.accounts.models import ApiToken
+from certif.accounts.tokens import authenticate
 from certif.core.models import AuditEvent
+from certif.core.roles import Role
 
 pytestmark = pytest.mark.django_db
 

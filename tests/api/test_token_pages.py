@@ -9,10 +9,10 @@ from django.contrib.auth.models import AbstractUser
 from django.test import Client
 from django.urls import reverse
 
-from certif.accounts.roles import Role
-from certif.api.models import ApiToken
-from certif.api.tokens import issue_token
+from certif.accounts.models import ApiToken
+from certif.accounts.tokens import issue_token
 from certif.candidates.models import Candidate
+from certif.core.roles import Role
 from tests.api.conftest import other_candidate
 
 pytestmark = pytest.mark.django_db
@@ -30,23 +30,23 @@ def test_every_signed_in_person_reaches_the_page(
 ) -> None:
     candidate: Candidate | None = other_candidate("R0001") if role is Role.CANDIDATE else None
     user = make_user(*([role] if role else []), candidate=candidate)
-    response = signed_in(user).get(reverse("api:tokens"))
+    response = signed_in(user).get(reverse("tokens:list"))
     assert response.status_code == 200
     assert "Jetons d'API" in response.content.decode()
 
 
 def test_an_anonymous_visitor_is_sent_to_the_login_page(client: Client) -> None:
-    response = client.get(reverse("api:tokens"))
+    response = client.get(reverse("tokens:list"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
 
 
 def test_a_new_token_is_shown_once(make_user: Callable[..., AbstractUser]) -> None:
     browser = signed_in(make_user(Role.STAFF))
-    created = browser.post(reverse("api:tokens"), {"name": "SI scolarité", "days": "30"})
+    created = browser.post(reverse("tokens:list"), {"name": "SI scolarité", "days": "30"})
     token = ApiToken.objects.get()
     page = created.content.decode()
-    again = browser.get(reverse("api:tokens")).content.decode()
+    again = browser.get(reverse("tokens:list")).content.decode()
     assert created.status_code == 201
     assert f"certif_{token.prefix}_" in page
     assert f"certif_{token.prefix}_" not in again
@@ -55,7 +55,7 @@ def test_a_new_token_is_shown_once(make_user: Callable[..., AbstractUser]) -> No
 
 def test_an_invalid_duration_is_announced(make_user: Callable[..., AbstractUser]) -> None:
     browser = signed_in(make_user(Role.STAFF))
-    response = browser.post(reverse("api:tokens"), {"name": "SI", "days": "400"})
+    response = browser.post(reverse("tokens:list"), {"name": "SI", "days": "400"})
     assert response.status_code == 200
     assert 'role="alert"' in response.content.decode()
     assert not ApiToken.objects.exists()
@@ -64,7 +64,7 @@ def test_an_invalid_duration_is_announced(make_user: Callable[..., AbstractUser]
 def test_a_person_revokes_their_token(make_user: Callable[..., AbstractUser]) -> None:
     user = make_user(Role.EVALUATOR)
     issued = issue_token(user, "script")
-    response = signed_in(user).post(reverse("api:revoke", args=[issued.token.pk]))
+    response = signed_in(user).post(reverse("tokens:revoke", args=[issued.token.pk]))
     issued.token.refresh_from_db()
     assert response.status_code == 302
     assert issued.token.revoked_at is not None
@@ -76,7 +76,7 @@ def test_revoking_with_htmx_returns_the_table_alone(
     user = make_user(Role.EVALUATOR)
     issued = issue_token(user, "script")
     response = signed_in(user).post(
-        reverse("api:revoke", args=[issued.token.pk]), headers={"HX-Request": "true"}
+        reverse("tokens:revoke", args=[issued.token.pk]), headers={"HX-Request": "true"}
     )
     page = response.content.decode()
     assert "<html" not in page
@@ -85,7 +85,9 @@ def test_revoking_with_htmx_returns_the_table_alone(
 
 def test_nobody_revokes_another_persons_token(make_user: Callable[..., AbstractUser]) -> None:
     issued = issue_token(make_user(Role.STAFF), "SI")
-    response = signed_in(make_user(Role.STAFF)).post(reverse("api:revoke", args=[issued.token.pk]))
+    response = signed_in(make_user(Role.STAFF)).post(
+        reverse("tokens:revoke", args=[issued.token.pk])
+    )
     issued.token.refresh_from_db()
     assert response.status_code == 404
     assert issued.token.revoked_at is None
@@ -93,8 +95,8 @@ def test_nobody_revokes_another_persons_token(make_user: Callable[..., AbstractU
 
 def test_the_page_reads_in_english_when_chosen(make_user: Callable[..., AbstractUser]) -> None:
     browser = signed_in(make_user(Role.STAFF))
-    browser.post(reverse("set_language"), {"language": "en", "next": reverse("api:tokens")})
-    page = browser.get(reverse("api:tokens")).content.decode()
+    browser.post(reverse("set_language"), {"language": "en", "next": reverse("tokens:list")})
+    page = browser.get(reverse("tokens:list")).content.decode()
     assert "API tokens" in page
     assert "From 1 to 365 days." in page
     assert "Jetons d'API" not in page

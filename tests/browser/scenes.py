@@ -12,18 +12,17 @@ from pathlib import Path
 
 from django.contrib.auth.models import User
 
-from certif.accounts.roles import Role
 from certif.accounts.services import create_user
 from certif.candidates.models import Candidate
+from certif.core.roles import Role
 from certif.deliberations import services as deliberations
 from certif.deliberations.models import Affiliation, Deliberation, MemberRole
 from certif.domain.referential.schema import Block, PointsScoring, Referential
-from certif.grading.models import Assignment
 from certif.grading.services import open_sheet, submit_sheet
 from certif.imports.candidates import import_candidates
 from certif.imports.scores import import_scores
 from certif.referential.models import ReferentialVersion
-from certif.sessions.models import ExamSession
+from certif.sessions.models import Assignment, ExamSession
 from certif.sessions.services import assign_evaluator, create_session, enrol
 from tests.builders import score_rows, thesis_rows, values_totalling
 from tests.imports.files import CANDIDATE_HEADER, SCORE_HEADER, write_csv

@@ -9,8 +9,8 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Locator, Page, Request, expect
 
-from certif.accounts.roles import Role
 from certif.candidates.models import Candidate
+from certif.core.roles import Role
 from certif.deliberations.checks import check_composition
 from certif.deliberations.models import (
     Affiliation,

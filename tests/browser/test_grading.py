@@ -11,17 +11,18 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from playwright.sync_api import Locator, Page, expect
 
-from certif.accounts.roles import Role
 from certif.candidates.models import Candidate
+from certif.core.roles import Role
 from certif.domain.numbers import format_quantity, format_score
 from certif.domain.referential.schema import Block, Criterion
 from certif.domain.rules.engine import RulesEngine, Sheet, SheetPreview
 from certif.domain.rules.results import Status
 from certif.domain.values import Value
 from certif.grading.forms import CriterionValueField
-from certif.grading.models import Assignment, ScoreSheet, SheetStatus
+from certif.grading.models import ScoreSheet, SheetStatus
 from certif.referential.models import ReferentialVersion
 from certif.results.models import CandidateResult
+from certif.sessions.models import Assignment
 from tests.browser.conftest import log_in, screenshot, visit
 from tests.browser.scenes import PASSWORD, SESSION, account, assigned_unit, maximum
 from tests.builders import values_totalling

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
-from certif.accounts.roles import Role
+from certif.core.roles import Role
 from certif.deliberations.models import CERTIFICATION, Decision
 from certif.domain.referential.schema import Referential
 from tests.browser.conftest import log_in, screenshot, visit

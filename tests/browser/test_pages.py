@@ -10,11 +10,11 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
-from certif.accounts.roles import Role
 from certif.candidates.models import Candidate
-from certif.core.demo import configure_demo_certifier, install_cohort
+from certif.core.roles import Role
 from certif.deliberations.models import Deliberation
 from certif.deliberations.services import open_deliberation
+from certif.demo.loader import configure_demo_certifier, install_cohort
 from certif.documents.content import verify_url
 from certif.documents.models import Kind
 from certif.documents.services import generate

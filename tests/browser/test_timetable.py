@@ -9,9 +9,9 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
-from certif.accounts.roles import Role
-from certif.documents.models import Sitting
+from certif.core.roles import Role
 from certif.referential.models import ReferentialVersion
+from certif.sessions.models import Sitting
 from certif.sessions.services import create_session
 from tests.browser.conftest import log_in, screenshot
 from tests.browser.scenes import PASSWORD, account

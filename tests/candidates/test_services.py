@@ -8,16 +8,11 @@ import pytest
 from django.db.models import QuerySet
 
 from certif.candidates.models import Candidate
-from certif.candidates.services import (
-    CandidateError,
-    CandidateQuery,
-    create_candidate,
-    matching_candidates,
-    page_by_numero,
-    update_candidate,
-)
+from certif.candidates.queries import page_by_numero
+from certif.candidates.services import CandidateError, create_candidate, update_candidate
 from certif.core.models import AuditEvent
 from certif.referential.models import ReferentialVersion
+from certif.results.queries import CandidateQuery, matching_candidates
 
 pytestmark = pytest.mark.django_db
 

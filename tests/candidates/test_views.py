@@ -13,9 +13,9 @@ from django.test import Client
 from django.urls import reverse
 
 from certif.accounts.models import ConflictKind, ConflictOfInterest
-from certif.accounts.roles import Role
 from certif.candidates.models import Candidate
 from certif.core.models import AuditEvent
+from certif.core.roles import Role
 from certif.grading.models import ScoreSheet
 from certif.grading.services import change_score
 from certif.results.models import CandidateResult
@@ -393,7 +393,7 @@ def test_the_list_speaks_english_to_an_english_reader(
 def test_a_filter_few_candidates_meet_says_where_the_search_stopped(
     client_as: Callable[..., Client], scored: list[Candidate], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("certif.candidates.views.SCAN_WINDOW", 1)
+    monkeypatch.setattr("certif.web.candidates.views.SCAN_WINDOW", 1)
     response = client_as(Role.STAFF).get(
         reverse("candidates:list"), {"unite": "B1", "statut": "validated"}
     )

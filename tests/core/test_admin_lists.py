@@ -33,7 +33,7 @@ def staff(client: Client, ccab: Referential, candidates: list[Candidate], tmp_pa
         "admin:exam_sessions_examsession_changelist",
         "admin:exam_sessions_enrolment_changelist",
         "admin:grading_scoresheet_changelist",
-        "admin:grading_importbatch_changelist",
+        "admin:imports_importbatch_changelist",
         "admin:results_candidateresult_changelist",
         "admin:core_auditevent_changelist",
     ],

@@ -173,7 +173,7 @@ def test_the_demo_convocations_give_each_epreuve_its_time_and_room() -> None:
 def test_the_demo_candidate_finds_their_parchemin_in_their_space(client: object) -> None:
     from django.test import Client
 
-    from certif.core.demo import DEMO_PASSWORD
+    from certif.demo.loader import DEMO_PASSWORD
     from certif.documents.models import IssuedDocument, Kind
 
     assert isinstance(client, Client)

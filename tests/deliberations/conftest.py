@@ -12,8 +12,8 @@ import yaml
 from django.contrib.auth.models import AbstractUser
 from django.test import Client
 
-from certif.accounts.roles import Role
 from certif.candidates.models import Candidate
+from certif.core.roles import Role
 from certif.deliberations import services
 from certif.deliberations.models import (
     Affiliation,

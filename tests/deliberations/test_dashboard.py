@@ -10,7 +10,7 @@ from django.contrib.auth.models import AbstractUser
 from django.test import Client
 from django.urls import reverse
 
-from certif.accounts.roles import Role
+from certif.core.roles import Role
 from certif.deliberations import services
 from certif.deliberations.models import Deliberation, JuryMember
 from certif.sessions.models import ExamSession

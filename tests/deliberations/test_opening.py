@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import AbstractUser
 
-from certif.accounts.roles import Role
 from certif.candidates.models import Candidate
 from certif.core.models import AuditEvent
+from certif.core.roles import Role
 from certif.deliberations import services
 from certif.deliberations.models import (
     CERTIFICATION,

@@ -12,9 +12,9 @@ from django.test import Client
 from django.urls import reverse
 
 from certif.accounts.models import ConflictKind
-from certif.accounts.roles import Role
 from certif.accounts.services import declare_conflict
 from certif.candidates.models import Candidate
+from certif.core.roles import Role
 from certif.deliberations import presenting, services
 from certif.deliberations.models import (
     Deliberation,

@@ -22,9 +22,9 @@ from django.contrib.auth.models import AbstractUser
 from django.db import transaction
 from django.test import Client
 
-from certif.accounts.roles import Role
 from certif.accounts.services import create_user
 from certif.candidates.models import Candidate, Sex
+from certif.core.roles import Role
 from certif.deliberations import services as deliberations
 from certif.deliberations.models import Decision, Deliberation, MemberRole, UnitStatus
 from certif.documents.models import CertifierSettings

@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from certif.accounts.roles import Role
+from certif.core.roles import Role
 from certif.documents import services
 from certif.documents.content import signature_svg
 from certif.documents.models import CertifierSettings, ImageFormat, IssuedDocument, Kind, Status

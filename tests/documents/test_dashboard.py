@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from certif.accounts.roles import Role
+from certif.core.roles import Role
 from certif.sessions.models import ExamSession
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from certif.core.audit import AuditEvent
 from certif.documents import services
-from certif.documents.models import Kind, Sitting
+from certif.documents.models import Kind
 from certif.documents.timetable import (
     Slot,
     TimetableChanged,
@@ -19,7 +19,7 @@ from certif.documents.timetable import (
     set_timetable,
     timetable,
 )
-from certif.sessions.models import ExamSession
+from certif.sessions.models import ExamSession, Sitting
 from tests.documents.conftest import candidate, pdf_text
 
 pytestmark = pytest.mark.django_db

@@ -12,11 +12,11 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from certif.accounts.roles import Role
+from certif.core.roles import Role
 from certif.documents import services
-from certif.documents.models import Kind, Sitting
+from certif.documents.models import Kind
 from certif.documents.timetable import Slot, set_timetable, timetable
-from certif.sessions.models import ExamSession
+from certif.sessions.models import ExamSession, Sitting
 from tests.documents.conftest import candidate
 
 pytestmark = pytest.mark.django_db

@@ -12,8 +12,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from certif.accounts.roles import JURY, Role
 from certif.core.audit import AuditEvent
+from certif.core.roles import JURY, Role
 from certif.deliberations import services as deliberations
 from certif.deliberations.models import Deliberation
 from certif.documents import services

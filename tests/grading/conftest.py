@@ -11,14 +11,14 @@ import pytest
 from django.contrib.auth.models import AbstractUser
 from django.test import Client
 
-from certif.accounts.roles import Role
 from certif.candidates.models import Candidate
+from certif.core.roles import Role
 from certif.domain.referential.schema import Referential
 from certif.domain.values import Value
-from certif.grading.models import Assignment, ScoreSheet
+from certif.grading.models import ScoreSheet
 from certif.grading.services import open_sheet, save_sheet, submit_sheet
 from certif.referential.models import Block, ReferentialVersion
-from certif.sessions.models import ExamSession
+from certif.sessions.models import Assignment, ExamSession
 from tests.builders import values_totalling
 
 

@@ -13,20 +13,13 @@ from django.contrib.auth.models import AbstractUser
 from django.test import Client
 from django.urls import reverse
 
-from certif.accounts.roles import Role
 from certif.core.models import AuditEvent
+from certif.core.roles import Role
 from certif.domain.numbers import format_score
 from certif.domain.referential.schema import Referential
 from certif.domain.rules.results import Status
 from certif.domain.values import Value
-from certif.grading.models import (
-    Assignment,
-    Marking,
-    Score,
-    ScoreChange,
-    ScoreSheet,
-    SheetStatus,
-)
+from certif.grading.models import Marking, Score, ScoreChange, ScoreSheet, SheetStatus
 from certif.grading.services import (
     GradingError,
     IncompleteSheet,
@@ -36,9 +29,10 @@ from certif.grading.services import (
     record_agreed_sheet,
     reopen_sheet,
 )
-from certif.grading.views import reconcile_url
 from certif.imports.exports import export
 from certif.results.models import CandidateResult
+from certif.sessions.models import Assignment
+from certif.web.grading.views import reconcile_url
 from tests.grading.conftest import as_typed, full_marks, signed_in, submitted, text_of
 
 pytestmark = pytest.mark.django_db

@@ -11,13 +11,13 @@ import pytest
 from django.contrib.auth.models import AbstractUser
 
 from certif.accounts.models import ConflictKind
-from certif.accounts.roles import Role
 from certif.accounts.services import declare_conflict
 from certif.candidates.models import Candidate
 from certif.core.models import AuditEvent
+from certif.core.roles import Role
 from certif.domain.referential.schema import Referential
 from certif.domain.rules.results import Status
-from certif.grading.models import Assignment, Score, ScoreChange, ScoreSheet, SheetStatus
+from certif.grading.models import Score, ScoreChange, ScoreSheet, SheetStatus
 from certif.grading.services import (
     ConflictRefused,
     GradingError,
@@ -35,6 +35,7 @@ from certif.grading.services import (
 )
 from certif.imports.scores import import_scores
 from certif.results.models import CandidateResult
+from certif.sessions.models import Assignment
 from tests.builders import score_rows
 from tests.grading.conftest import full_marks, submitted
 from tests.imports.files import SCORE_HEADER, write_csv

@@ -11,12 +11,13 @@ from django.test import Client
 from django.urls import reverse
 
 from certif.accounts.models import ConflictKind
-from certif.accounts.roles import Role
 from certif.accounts.services import declare_conflict
 from certif.core.models import AuditEvent
+from certif.core.roles import Role
 from certif.domain.referential.schema import Referential
-from certif.grading.models import Assignment, Score, ScoreSheet, SheetStatus
+from certif.grading.models import Score, ScoreSheet, SheetStatus
 from certif.grading.services import open_sheet, save_sheet
+from certif.sessions.models import Assignment
 from tests.grading.conftest import (
     as_typed,
     full_marks,

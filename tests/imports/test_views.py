@@ -13,11 +13,12 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from certif.accounts.roles import Role
 from certif.candidates.models import Candidate
+from certif.core.roles import Role
 from certif.domain.referential.schema import Referential
-from certif.grading.models import ImportBatch, Score
+from certif.grading.models import Score
 from certif.imports.candidates import import_candidates
+from certif.imports.models import ImportBatch
 from certif.imports.scores import import_scores
 from certif.referential.models import ReferentialVersion
 from tests.builders import score_rows
@@ -156,7 +157,7 @@ def test_scores_are_replaced_only_when_asked(
 def test_a_file_too_big_is_refused_before_reading(
     client_as: Callable[..., Client], version: ReferentialVersion, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("certif.imports.forms.MAX_UPLOAD_BYTES", 10)
+    monkeypatch.setattr("certif.web.imports.forms.MAX_UPLOAD_BYTES", 10)
     upload = csv_upload("candidats.csv", CANDIDATE_HEADER, [("C010", "Roux", "Zoé", "02/02/2000")])
     response = client_as(Role.STAFF).post(
         reverse("imports:home"), {"import": "candidats", "candidats-fichier": upload}

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import certif
-from certif.journal.entries import ACTION_LABELS
+from certif.web.journal.entries import ACTION_LABELS
 
 
 def test_every_action_the_services_record_has_a_french_label() -> None:

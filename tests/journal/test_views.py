@@ -12,17 +12,17 @@ from django.contrib.auth.models import AbstractUser
 from django.test import Client
 from django.urls import reverse
 
-from certif.accounts.roles import Role
 from certif.candidates.models import Candidate
 from certif.candidates.services import update_candidate
 from certif.core import audit
 from certif.core.models import AuditEvent
+from certif.core.roles import Role
 from certif.domain import values
 from certif.domain.referential.schema import Referential
 from certif.grading.models import Score, ScoreSheet
 from certif.grading.services import change_score
 from certif.imports.scores import import_scores
-from certif.journal.entries import SCORE_CHANGED, Cursor
+from certif.web.journal.entries import SCORE_CHANGED, Cursor
 from tests.builders import score_rows
 from tests.imports.files import SCORE_HEADER, write_csv
 

@@ -9,8 +9,8 @@ from django.contrib.auth.models import AbstractUser
 from django.test import Client
 from django.urls import reverse
 
-from certif.accounts.roles import Role
 from certif.candidates.models import Candidate
+from certif.core.roles import Role
 from certif.deliberations import services
 from certif.deliberations.models import Deliberation, JuryMember, UnitStatus
 from tests.conftest import ALL_ROLES

@@ -13,7 +13,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from certif.accounts.roles import JURY, Role
+from certif.core.roles import JURY, Role
 from certif.domain.numbers import format_quantity
 from certif.domain.referential.loading import LoadedReferential, parse_referential
 from certif.domain.referential.render import JSON_FORMAT, points_maxima, raw_threshold

@@ -8,8 +8,8 @@ from datetime import date, timedelta
 import pytest
 from django.contrib.auth.models import AbstractUser
 
-from certif.accounts.roles import Role
 from certif.candidates.models import Candidate
+from certif.core.roles import Role
 from certif.referential.models import ReferentialVersion
 from certif.sessions.models import ExamSession
 

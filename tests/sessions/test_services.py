@@ -9,20 +9,19 @@ import pytest
 from django.contrib.auth.models import AbstractUser
 
 from certif.accounts.models import ConflictKind
-from certif.accounts.roles import Role
 from certif.accounts.services import declare_conflict
 from certif.candidates.models import Candidate
 from certif.core.models import AuditEvent
-from certif.grading.models import Assignment
+from certif.core.roles import Role
+from certif.imports.numeros import candidates_from_file
 from certif.imports.reading import FileRejected
 from certif.referential.models import ReferentialVersion
-from certif.sessions.models import Enrolment, ExamSession
+from certif.sessions.models import Assignment, Enrolment, ExamSession
 from certif.sessions.services import (
     AssignmentRefused,
     SessionError,
     assign_evaluator,
     assign_evaluator_bulk,
-    candidates_from_file,
     enrol,
     enrolment_units,
     update_session,

@@ -12,15 +12,14 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from certif.accounts.models import ConflictKind
-from certif.accounts.roles import Role
 from certif.accounts.services import declare_conflict
 from certif.candidates.models import Candidate
-from certif.core.dashboard import panels_for
 from certif.core.models import AuditEvent
-from certif.grading.models import Assignment
+from certif.core.roles import Role
 from certif.referential.models import ReferentialVersion
-from certif.sessions.models import Enrolment, ExamSession
+from certif.sessions.models import Assignment, Enrolment, ExamSession
 from certif.sessions.services import enrol
+from certif.web.dashboard import panels_for
 
 pytestmark = pytest.mark.django_db
 

@@ -27,11 +27,11 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from certif.accounts.models import ConflictKind, ConflictOfInterest
-from certif.accounts.roles import ROLE_LABELS, Role
+from certif.accounts.models import ApiToken, ConflictKind, ConflictOfInterest
 from certif.accounts.services import declare_conflict, set_roles, withdraw_conflict
 from certif.candidates.models import Candidate
 from certif.core.audit import Actor
+from certif.core.roles import ROLE_LABELS, Role
 
 ROLE_CHOICES = [(role.value, ROLE_LABELS[role]) for role in Role]
 
@@ -63,7 +63,7 @@ class RoleFilter(admin.SimpleListFilter):
         value = self.value()
         if value not in {role.value for role in Role}:
             return queryset
-        # A superuser holds every role (certif.accounts.roles.roles_of).
+        # A superuser holds every role (certif.core.roles.roles_of).
         return queryset.filter(Q(groups__name=value) | Q(is_superuser=True)).distinct()
 
 
@@ -347,3 +347,27 @@ class CertifUserAdmin(UserAdmin):
                 set_roles(user, sorted(wanted), actor=request.user)
                 changed += 1
         return changed, refused
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
+    """Tokens are read here; they are created and revoked through their services (audited)."""
+
+    list_display = [
+        "prefix",
+        "user",
+        "name",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "revoked_at",
+    ]
+    list_filter = ["revoked_at"]
+    search_fields = ["prefix", "name", "user__username"]
+    readonly_fields = [f.name for f in ApiToken._meta.fields]
+
+    def has_add_permission(self, request: object) -> bool:
+        return False
+
+    def has_change_permission(self, request: object, obj: object = None) -> bool:
+        return False

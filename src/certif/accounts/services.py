@@ -10,10 +10,10 @@ from django.contrib.auth.models import AbstractUser, Group
 from django.db import transaction
 
 from certif.accounts.models import ConflictKind, ConflictOfInterest
-from certif.accounts.roles import Role, ensure_groups
 from certif.candidates.models import Candidate
 from certif.core import audit
 from certif.core.audit import Actor
+from certif.core.roles import Role, ensure_groups
 
 
 class AccountError(Exception):

@@ -18,9 +18,9 @@ from django.http import HttpRequest
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
-from certif.accounts.roles import Role, has_role
-from certif.api import tokens
+from certif.accounts import tokens
 from certif.api.problems import Forbidden, Invalid, Unauthorized, field_error
+from certif.core.roles import Role, has_role
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 

@@ -5,8 +5,6 @@ from certif.api.api import api
 
 app_name = "api"
 urlpatterns = [
-    path("jetons/", views.tokens, name="tokens"),
-    path("jetons/<int:pk>/revoquer/", views.revoke, name="revoke"),
     path("v1/docs/ressources/<str:name>", docs.asset, name="docs_asset"),
     path("v1/", views.root, name="root"),
     path("v1/", api.urls),

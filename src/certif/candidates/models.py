@@ -12,36 +12,15 @@ from django.db import models
 from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
-from certif.imports.columns import ACCESS_PATHS
+from certif.core.vocabulary import choices, lazy_label
+from certif.domain.identity import ACCESS_PATHS, NAME_MAX, SEXES, born_participle
 
-ACCESS_PATH_LABELS = {
-    "FORMATION_INITIALE_HORS_APPRENTISSAGE": _("Formation initiale hors apprentissage"),
-    "FORMATION_INITIALE_APPRENTISSAGE": _("Formation initiale en apprentissage"),
-    "FORMATION_CONTINUE_HORS_CONTRAT_DE_PROFESSIONNALISATION": _(
-        "Formation continue hors contrat de professionnalisation"
-    ),
-    "FORMATION_CONTINUE_CONTRAT_DE_PROFESSIONNALISATION": _(
-        "Formation continue en contrat de professionnalisation"
-    ),
-    "VAE": _("Validation des acquis de l'expérience (VAE)"),
-    "EQUIVALENCE_DIPLOME_ETRANGER": _("Équivalence de diplôme étranger"),
-    "CANDIDAT_LIBRE": _("Candidat libre"),
-}
-# The register's own list (modaliteAcces), in its order, with French labels.
-ACCESS_PATH_CHOICES = [(code, ACCESS_PATH_LABELS[code]) for code in ACCESS_PATHS]
+ACCESS_PATH_CHOICES = choices(ACCESS_PATHS)
 
 
 class Sex(models.TextChoices):
-    MALE = "M", _("Masculin")
-    FEMALE = "F", _("Féminin")
-
-
-NAME_MAX = 60
-
-
-def born_participle(sex: str) -> str:
-    """« né », « née », or « né(e) » when the sex is not recorded."""
-    return {"M": "né", "F": "née"}.get(sex, "né(e)")
+    MALE = "M", lazy_label(SEXES["M"])
+    FEMALE = "F", lazy_label(SEXES["F"])
 
 
 class Candidate(models.Model):

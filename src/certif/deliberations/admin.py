@@ -5,18 +5,8 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from certif.core.admin import ReadOnlyAdmin
 from certif.deliberations.models import Decision, Deliberation, JuryMember, Recusal
-
-
-class ReadOnlyAdmin(admin.ModelAdmin[Any]):
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class MemberInline(admin.TabularInline[JuryMember, Deliberation]):
@@ -35,7 +25,7 @@ class MemberInline(admin.TabularInline[JuryMember, Deliberation]):
 
 
 @admin.register(Deliberation)
-class DeliberationAdmin(ReadOnlyAdmin):
+class DeliberationAdmin(ReadOnlyAdmin, admin.ModelAdmin[Any]):
     list_display = ["session", "number", "kind", "status", "date", "closed_at", "published_at"]
     list_filter = ["status", "kind"]
     search_fields = ["session__code", "place", "reason"]
@@ -61,7 +51,7 @@ class DeliberationAdmin(ReadOnlyAdmin):
 
 
 @admin.register(JuryMember)
-class JuryMemberAdmin(ReadOnlyAdmin):
+class JuryMemberAdmin(ReadOnlyAdmin, admin.ModelAdmin[Any]):
     list_display = ["full_name", "deliberation", "role", "affiliation", "present", "user"]
     list_filter = ["role", "affiliation", "present"]
     search_fields = ["full_name", "user__username", "deliberation__session__code"]
@@ -69,7 +59,7 @@ class JuryMemberAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Decision)
-class DecisionAdmin(ReadOnlyAdmin):
+class DecisionAdmin(ReadOnlyAdmin, admin.ModelAdmin[Any]):
     list_display = [
         "candidate",
         "unit",
@@ -88,7 +78,7 @@ class DecisionAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Recusal)
-class RecusalAdmin(ReadOnlyAdmin):
+class RecusalAdmin(ReadOnlyAdmin, admin.ModelAdmin[Any]):
     list_display = ["member", "candidate", "reason", "created_at"]
     search_fields = ["member__full_name", "candidate__numero"]
     list_select_related = ["member", "candidate"]

@@ -13,10 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from certif.accounts.roles import JURY
 from certif.candidates.models import Candidate
+from certif.core.roles import JURY
 from certif.deliberations.models import JURY_STATUSES, Affiliation, MemberRole
-from certif.deliberations.presenting import ALL, FILTERS, Column
+from certif.deliberations.presenting import Column
 
 
 class DateInput(forms.DateInput):
@@ -118,18 +118,3 @@ class OverrideForm(forms.Form):
         unit_field = self.fields["unit"]
         assert isinstance(unit_field, forms.ChoiceField)
         unit_field.choices = [(column.code, column.code) for column in columns]
-
-
-class FilterForm(forms.Form):
-    filtre = forms.ChoiceField(
-        label=_("Afficher"), choices=list(FILTERS.items()), required=False, initial=ALL
-    )
-    q = forms.CharField(label=_("Rechercher un candidat"), max_length=100, required=False)
-
-    def filter_key(self) -> str:
-        if self.is_valid():
-            return str(self.cleaned_data["filtre"] or ALL)
-        return ALL
-
-    def search(self) -> str:
-        return str(self.cleaned_data.get("q") or "") if self.is_valid() else ""

@@ -21,6 +21,7 @@ from certif.accounts.models import ConflictOfInterest
 from certif.candidates.models import Candidate
 from certif.core import audit
 from certif.core.audit import MIN_REASON, Actor, account_of
+from certif.deliberations import signals
 from certif.deliberations.checks import (
     check_composition,
     composition_report,
@@ -691,11 +692,7 @@ def close_deliberation(deliberation: Deliberation, actor: Actor) -> Deliberation
         deliberation.closed_at = _now()
         deliberation.closed_by = user
         deliberation.save(update_fields=["digest", "status", "closed_at", "closed_by"])
-        # The minutes are archived in the closing's transaction: both happen or neither. (The
-        # documents app depends on this one, hence the import here.)
-        from certif.documents.services import archive_minutes
-
-        archive_minutes(deliberation, actor)
+        signals.closed.send(Deliberation, deliberation=deliberation, actor=actor)
         tallied = counts(deliberation)
         audit.record(
             "deliberation.closed",

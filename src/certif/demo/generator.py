@@ -57,6 +57,7 @@ from pathlib import Path
 
 import polars as pl
 
+from certif.domain.identity import ACCESS_PATHS
 from certif.domain.numbers import format_quantity
 from certif.domain.referential.schema import (
     Block,
@@ -69,7 +70,7 @@ from certif.domain.referential.schema import (
 from certif.domain.rules.engine import Sheet
 from certif.domain.rules.results import Status
 from certif.domain.values import Value, parse_value
-from certif.imports.columns import ACCESS_PATHS, CANDIDATE_COLUMNS, SCORE_COLUMNS
+from certif.imports.columns import CANDIDATE_COLUMNS, SCORE_COLUMNS
 
 _ACCESS_WEIGHTS = (14, 30, 10, 30, 8, 3, 5)
 
@@ -592,7 +593,7 @@ def _identities(size: int, rng: random.Random, first_session: date) -> pl.DataFr
     registered = rng.choices(range(30, 331), k=size)
     extra_rolls = rng.choices(percent, k=size)
     accommodations = rng.choices(ACCOMMODATIONS, k=size)
-    access = rng.choices(ACCESS_PATHS, weights=_ACCESS_WEIGHTS, k=size)
+    access = rng.choices(list(ACCESS_PATHS), weights=_ACCESS_WEIGHTS, k=size)
 
     plain = {name: _ascii(name) for name in (*FEMALE_FIRST_NAMES, *MALE_FIRST_NAMES, *FAMILY_NAMES)}
     first_session_day = first_session.toordinal()

@@ -12,10 +12,10 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from certif.accounts.roles import Role, has_role
+from certif.core.roles import Role, has_role
 from certif.documents import services
 from certif.documents.forms import CertifierSettingsForm
-from certif.documents.models import CertifierSettings, IssuedDocument, Sitting
+from certif.documents.models import CertifierSettings, IssuedDocument
 
 
 def _is_staff(request: HttpRequest) -> bool:
@@ -43,28 +43,6 @@ class CertifierSettingsAdmin(admin.ModelAdmin[CertifierSettings]):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return _is_staff(request) or super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-@admin.register(Sitting)
-class SittingAdmin(admin.ModelAdmin[Sitting]):
-    """Read only: a timetable is written whole, checked and journaled, by its own page
-    (Sessions → Horaire des épreuves)."""
-
-    list_display = ["session", "block", "part", "starts_at", "room"]
-    list_filter = ["session"]
-    list_select_related = ["session", "block"]
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return _is_staff(request) or super().has_view_permission(request, obj)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

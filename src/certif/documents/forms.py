@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -13,23 +12,13 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from certif.documents.models import CertifierSettings, ImageFormat, Kind
+from certif.documents.models import CertifierSettings, ImageFormat
 from certif.documents.services import MIN_REASON, SETTINGS_TEXTS, SettingsValues
 from certif.documents.timetable import ROOM_MAX, Slot, TimetableRow
 from certif.sessions.services import Unit, unit_value
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 MAX_SIGNATURE = 512 * 1024
-
-# A PDF to check against the registry; official documents weigh tens of kilobytes.
-MAX_CHECKED_FILE = 20 * 1024 * 1024
-
-
-class KindForm(forms.Form):
-    nature = forms.ChoiceField(label=_("Nature des documents"), choices=Kind.choices)
-
-    def kind(self) -> Kind:
-        return Kind(self.cleaned_data["nature"])
 
 
 class ReasonForm(forms.Form):
@@ -42,22 +31,6 @@ class ReasonForm(forms.Form):
             count=MIN_REASON,
         ),
     )
-
-
-class CheckFileForm(forms.Form):
-    fichier = forms.FileField(
-        label=_("Fichier PDF à comparer"),
-        help_text=_("Le fichier n'est pas conservé : seule son empreinte est calculée."),
-    )
-
-    def clean_fichier(self) -> str:
-        upload = self.cleaned_data["fichier"]
-        if upload.size > MAX_CHECKED_FILE:
-            raise forms.ValidationError(_("Ce fichier est trop volumineux pour être un document."))
-        digest = hashlib.sha256()
-        for chunk in upload.chunks():
-            digest.update(chunk)
-        return digest.hexdigest()
 
 
 def signature_format(data: bytes) -> ImageFormat:

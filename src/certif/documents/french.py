@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from django.utils import timezone
 
-from certif.candidates.models import born_participle
+from certif.domain.identity import born_participle
 
 MONTHS = (
     "janvier",

@@ -18,10 +18,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from certif.accounts.roles import JURY, Role, has_role
 from certif.candidates.models import Candidate
+from certif.core.roles import JURY, Role, has_role
 from certif.deliberations.models import Deliberation
-from certif.referential.models import Block
 from certif.sessions.models import ExamSession
 
 # The roles that may download some document; which ones: IssuedDocument.may_be_downloaded_by.
@@ -103,35 +102,6 @@ class CertifierSettings(models.Model):
     @property
     def base_url(self) -> str:
         return (self.public_url or env_public_url()).rstrip("/")
-
-
-class Sitting(models.Model):
-    """When and where a unit's épreuve takes place in a session (optional: the convocation
-    falls back to the session's dates and place)."""
-
-    session = models.ForeignKey(
-        ExamSession, verbose_name=_("session"), on_delete=models.CASCADE, related_name="sittings"
-    )
-    block = models.ForeignKey(
-        Block, verbose_name=_("bloc"), on_delete=models.PROTECT, related_name="+"
-    )
-    part = models.CharField(_("partie"), max_length=32, blank=True)
-    starts_at = models.DateTimeField(_("date et heure de début"))
-    room = models.CharField(_("salle ou adresse"), max_length=255, blank=True)
-
-    class Meta:
-        verbose_name = _("horaire d'épreuve")
-        verbose_name_plural = _("horaires d'épreuve")
-        ordering = ["session", "starts_at"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["session", "block", "part"], name="one_sitting_per_unit"
-            )
-        ]
-
-    def __str__(self) -> str:
-        unit = f"{self.block.code} {self.part}".strip()
-        return f"{self.session.code} — {unit} — {self.starts_at:%Y-%m-%d %H:%M}"
 
 
 class Kind(models.TextChoices):

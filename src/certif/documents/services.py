@@ -39,14 +39,13 @@ from certif.documents.models import (
     DocumentArchived,
     IssuedDocument,
     Kind,
-    Sitting,
     Status,
     new_public_id,
 )
 from certif.documents.rendering import render_pdf, renderer
 from certif.results.models import CandidateResult
 from certif.results.services import recompute
-from certif.sessions.models import Enrolment, ExamSession
+from certif.sessions.models import Enrolment, ExamSession, Sitting
 
 __all__ = [
     "BatchOutcome",

@@ -19,9 +19,9 @@ from django.utils import timezone
 
 from certif.core import audit
 from certif.core.audit import Actor
-from certif.documents.models import IssuedDocument, Kind, Sitting, Status
+from certif.documents.models import IssuedDocument, Kind, Status
 from certif.referential.models import Block
-from certif.sessions.models import ExamSession
+from certif.sessions.models import ExamSession, Sitting
 from certif.sessions.services import Unit, enrolment_units, unit_label, unit_value
 
 ROOM_MAX = Sitting._meta.get_field("room").max_length or 255

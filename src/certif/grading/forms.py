@@ -12,7 +12,6 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -20,7 +19,6 @@ from certif.domain.numbers import format_quantity
 from certif.domain.referential.schema import Criterion as CriterionSpec
 from certif.domain.referential.schema import CriterionKind
 from certif.domain.values import Value, ValueRejected, parse_value
-from certif.sessions.models import ExamSession
 
 COMMENT_MAX = 5000
 
@@ -174,36 +172,4 @@ class ReopenForm(forms.Form):
         max_length=COMMENT_MAX,
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": _("Indiquez le motif de la réouverture.")},
-    )
-
-
-class MineFilterForm(forms.Form):
-    STATES = [
-        ("", _("Tous")),
-        ("todo", _("À faire")),
-        ("draft", _("Brouillon")),
-        ("submitted", _("Soumise")),
-    ]
-
-    session = forms.ModelChoiceField(
-        label=_("Session"),
-        queryset=ExamSession.objects.none(),
-        required=False,
-        empty_label=_("Toutes"),
-    )
-    state = forms.ChoiceField(label=_("État"), choices=STATES, required=False)
-
-    def __init__(self, sessions: QuerySet[ExamSession], *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        session_field = self.fields["session"]
-        assert isinstance(session_field, forms.ModelChoiceField)
-        session_field.queryset = sessions
-
-
-class SessionFilterForm(forms.Form):
-    session = forms.ModelChoiceField(
-        label=_("Session"),
-        queryset=ExamSession.objects.only("pk", "code", "title").order_by("-code"),
-        required=False,
-        empty_label=_("Toutes"),
     )

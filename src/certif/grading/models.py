@@ -91,79 +91,6 @@ class ScoreSheet(models.Model):
         return f"{self.candidate.numero} — {self.session.code} — {unit}"
 
 
-class Assignment(models.Model):
-    """An evaluator asked to grade a candidate's unit in a session; a second one for double marking."""
-
-    session = models.ForeignKey(
-        ExamSession, verbose_name=_("session"), on_delete=models.CASCADE, related_name="assignments"
-    )
-    candidate = models.ForeignKey(
-        Candidate,
-        verbose_name=_("candidat"),
-        on_delete=models.CASCADE,
-        related_name="assignments",
-        db_index=False,
-    )
-    block = models.ForeignKey(
-        Block, verbose_name=_("bloc"), on_delete=models.PROTECT, related_name="+", db_index=False
-    )
-    part = models.CharField(_("partie"), max_length=32, blank=True)
-    evaluator = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("évaluateur"),
-        on_delete=models.PROTECT,
-        related_name="assignments",
-    )
-    marker = models.PositiveSmallIntegerField(
-        _("correcteur"), default=1, help_text=_("1, ou 2 pour une double correction")
-    )
-    assigned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    assigned_at = models.DateTimeField(_("affecté le"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("affectation")
-        verbose_name_plural = _("affectations")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["candidate", "session", "block", "part", "marker"], name="assignment_marker"
-            ),
-            models.UniqueConstraint(
-                fields=["candidate", "session", "block", "part", "evaluator"],
-                name="assignment_evaluator",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        unit = f"{self.block.code} {self.part}".strip()
-        return f"{self.candidate.numero} — {self.session.code} — {unit} — {self.evaluator}"
-
-
-class ImportBatch(models.Model):
-    """One imported file: who, when, what; the origin of the scores it created."""
-
-    kind = models.CharField(_("nature"), max_length=32)
-    file_name = models.CharField(_("fichier"), max_length=255)
-    sha256 = models.CharField(_("empreinte SHA-256"), max_length=64)
-    imported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    imported_at = models.DateTimeField(_("importé le"), auto_now_add=True)
-    rows = models.PositiveIntegerField(_("lignes"), default=0)
-    created = models.PositiveIntegerField(_("créés"), default=0)
-    updated = models.PositiveIntegerField(_("modifiés"), default=0)
-    unchanged = models.PositiveIntegerField(_("inchangés"), default=0)
-
-    class Meta:
-        verbose_name = _("import")
-        verbose_name_plural = _("imports")
-        ordering = ["-imported_at"]
-
-    def __str__(self) -> str:
-        return f"{self.kind} {self.file_name} ({self.imported_at:%Y-%m-%d %H:%M})"
-
-
 class Score(models.Model):
     id = RowIdField(primary_key=True)
     # Millions of rows: the unique (sheet, criterion) is the only index.
@@ -176,7 +103,7 @@ class Score(models.Model):
     value = models.IntegerField(_("valeur (forme stockée)"))
     comment = models.TextField(_("commentaire"), blank=True)
     batch = models.ForeignKey(
-        ImportBatch,
+        "imports.ImportBatch",
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -216,7 +143,7 @@ class ScoreChange(models.Model):
     changed_at = models.DateTimeField(_("modifiée le"), auto_now_add=True)
     source = models.CharField(_("origine"), max_length=32)
     batch = models.ForeignKey(
-        ImportBatch, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "imports.ImportBatch", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     reason = models.TextField(_("motif"), blank=True)
 

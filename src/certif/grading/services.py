@@ -26,28 +26,20 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from certif.accounts.models import ConflictOfInterest
-from certif.accounts.roles import Role, has_role
 from certif.core import audit
 from certif.core.audit import Actor, account_of
+from certif.core.roles import Role, has_role
 from certif.domain import values
 from certif.domain.referential.schema import Block as BlockSpec
 from certif.domain.referential.schema import Criterion as CriterionSpec
 from certif.domain.referential.schema import CriterionKind
 from certif.domain.rules.engine import Sheet, SheetPreview
 from certif.domain.values import Value
-from certif.grading.models import (
-    COUNTING,
-    Assignment,
-    Marking,
-    Score,
-    ScoreChange,
-    ScoreSheet,
-    SheetStatus,
-)
+from certif.grading import signals
+from certif.grading.models import COUNTING, Marking, Score, ScoreChange, ScoreSheet, SheetStatus
 from certif.referential.models import Criterion, ReferentialVersion
 from certif.referential.services import engine_for
-from certif.results.services import recompute
-from certif.sessions.models import ExamSession
+from certif.sessions.models import Assignment, ExamSession
 
 
 class GradingError(Exception):
@@ -179,7 +171,7 @@ def save_scores(
         sheet.updated_at = timezone.now()
         sheet.save(update_fields=["revision", "updated_at"])
         if changes:
-            recompute([sheet.candidate_id])
+            signals.values_changed.send(ScoreSheet, candidate_ids=[sheet.candidate_id])
     return SaveOutcome(sheet, len(changes))
 
 
@@ -273,7 +265,7 @@ def _remark(sheet: ScoreSheet, marking: Marking, actor: Actor) -> ScoreSheet:
         after={"marking": marking.value},
     )  # fmt: skip
     if counted_before != (marking in COUNTING) and sheet.scores.exists():
-        recompute([sheet.candidate_id])
+        signals.values_changed.send(ScoreSheet, candidate_ids=[sheet.candidate_id])
     return sheet
 
 
@@ -743,7 +735,7 @@ def record_agreed_sheet(
         agreed = outcome.sheet
         if not outcome.changed:
             # Unchanged values on a reopened agreed sheet: the decision must still be current.
-            recompute([unit.candidate_id])
+            signals.values_changed.send(ScoreSheet, candidate_ids=[unit.candidate_id])
         _mark_submitted(agreed)
         audit.record(
             "grading.sheet.agreed",

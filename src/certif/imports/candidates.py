@@ -16,13 +16,20 @@ from typing import Any
 import polars as pl
 from django.db import transaction
 
-from certif.candidates.models import NAME_MAX, Candidate, Sex
+from certif.candidates.models import Candidate, Sex
 from certif.core import audit
 from certif.core.audit import Actor, account_of
 from certif.core.progress import Reporter, Silent
-from certif.grading.models import ImportBatch
+from certif.domain.identity import (
+    ACCESS_PATHS,
+    COMMUNE_CODE_PATTERN,
+    EMAIL_PATTERN,
+    NAME_MAX,
+    PHONE_PATTERN,
+)
 from certif.imports import checks
-from certif.imports.columns import ACCESS_PATHS, CANDIDATE_COLUMNS, CANDIDATE_REQUIRED
+from certif.imports.columns import CANDIDATE_COLUMNS, CANDIDATE_REQUIRED
+from certif.imports.models import ImportBatch
 from certif.imports.reading import LINE, read_table
 from certif.results.services import recompute
 
@@ -30,10 +37,6 @@ COLUMNS = CANDIDATE_COLUMNS
 REQUIRED = CANDIDATE_REQUIRED
 OPTIONAL = tuple(column for column in COLUMNS if column not in REQUIRED)
 MAX_FIRST_NAMES = 3
-EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
-COMMUNE_CODE_PATTERN = r"^[0-9A-Za-z][0-9A-Za-z -]{0,8}$"
-COUNTRY_CODE_PATTERN = r"^\d{3}$"
-PHONE_PATTERN = r"^[0-9+ ().-]{6,32}$"
 
 # Which model fields each optional column sets (absent column: fields untouched).
 COLUMN_FIELDS: dict[str, tuple[str, ...]] = {

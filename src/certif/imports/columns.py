@@ -1,4 +1,4 @@
-"""The columns of the import files (docs/formats.md), and the register's access paths.
+"""The columns of the import files (docs/formats.md).
 
 Pure data, no Django: the importers, the exports and the demo generator share it.
 """
@@ -27,14 +27,3 @@ CANDIDATE_REQUIRED: tuple[str, ...] = ("numero", "nom_naissance", "prenoms", "da
 
 SCORE_COLUMNS: tuple[str, ...] = ("candidat", "session", "bloc", "partie", "critere", "valeur")
 SCORE_OPTIONAL: tuple[str, ...] = ("evaluateur",)
-
-# The national register's list (modaliteAcces in the Caisse des Dépôts schema).
-ACCESS_PATHS: tuple[str, ...] = (
-    "FORMATION_INITIALE_HORS_APPRENTISSAGE",
-    "FORMATION_INITIALE_APPRENTISSAGE",
-    "FORMATION_CONTINUE_HORS_CONTRAT_DE_PROFESSIONNALISATION",
-    "FORMATION_CONTINUE_CONTRAT_DE_PROFESSIONNALISATION",
-    "VAE",
-    "EQUIVALENCE_DIPLOME_ETRANGER",
-    "CANDIDAT_LIBRE",
-)

@@ -33,17 +33,10 @@ from certif.core.progress import Reporter, Silent
 from certif.domain.numbers import format_quantity
 from certif.domain.referential.schema import CriterionKind
 from certif.domain.values import INTEGER_PATTERN, POINTS_PATTERN, YES_NO_WORDS
-from certif.grading.models import (
-    COUNTING,
-    ImportBatch,
-    Marking,
-    Score,
-    ScoreChange,
-    ScoreSheet,
-    SheetStatus,
-)
+from certif.grading.models import COUNTING, Marking, Score, ScoreChange, ScoreSheet, SheetStatus
 from certif.imports import checks
 from certif.imports.columns import SCORE_COLUMNS, SCORE_OPTIONAL
+from certif.imports.models import ImportBatch
 from certif.imports.reading import LINE, FileRejected, Problem, read_table
 from certif.imports.stored import stored_as_text
 from certif.referential.models import Block, Criterion, Part, ReferentialVersion

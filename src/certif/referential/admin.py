@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.http import HttpRequest
 
+from certif.core.admin import ReadOnlyAdmin
 from certif.referential.models import (
     Block,
     Competency,
@@ -18,18 +18,7 @@ from certif.referential.models import (
 )
 
 
-class ReadOnlyMixin:
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class ReadOnlyInline(ReadOnlyMixin, admin.TabularInline[Any, Any]):
+class ReadOnlyInline(ReadOnlyAdmin, admin.TabularInline[Any, Any]):
     extra = 0
     show_change_link = True
 
@@ -45,7 +34,7 @@ class ErratumInline(ReadOnlyInline):
 
 
 @admin.register(ReferentialVersion)
-class ReferentialVersionAdmin(ReadOnlyMixin, admin.ModelAdmin[ReferentialVersion]):
+class ReferentialVersionAdmin(ReadOnlyAdmin, admin.ModelAdmin[ReferentialVersion]):
     list_display = ["code", "number", "label", "title", "loaded_at"]
     exclude = ["document", "source_text"]
     readonly_fields = ["code", "number", "label", "title", "sha256", "source_name", "loaded_at"]
@@ -73,21 +62,21 @@ class CriterionInline(ReadOnlyInline):
 
 
 @admin.register(Block)
-class BlockAdmin(ReadOnlyMixin, admin.ModelAdmin[Block]):
+class BlockAdmin(ReadOnlyAdmin, admin.ModelAdmin[Block]):
     list_display = ["code", "title", "version", "scoring_method", "out_of", "threshold"]
     list_filter = ["version"]
     inlines = [PartInline, CompetencyInline, ModalityInline, CriterionInline]
 
 
 @admin.register(Criterion)
-class CriterionAdmin(ReadOnlyMixin, admin.ModelAdmin[Criterion]):
+class CriterionAdmin(ReadOnlyAdmin, admin.ModelAdmin[Criterion]):
     list_display = ["code", "printed_code", "block", "kind", "max_points"]
     list_filter = ["block__version", "block__code"]
     search_fields = ["code", "text"]
 
 
 @admin.register(Competency)
-class CompetencyAdmin(ReadOnlyMixin, admin.ModelAdmin[Competency]):
+class CompetencyAdmin(ReadOnlyAdmin, admin.ModelAdmin[Competency]):
     list_display = ["code", "block", "text"]
     list_filter = ["block__version", "block__code"]
     search_fields = ["code", "text"]

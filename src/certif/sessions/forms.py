@@ -10,18 +10,16 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from certif.accounts.roles import Role
-from certif.candidates.forms import CandidateSearchForm, PersonChoiceField
+from certif.accounts.forms import PersonChoiceField
 from certif.candidates.models import Candidate
+from certif.core.roles import Role
 from certif.domain.referential.schema import Referential
-from certif.imports.forms import file_field
 from certif.referential.models import ReferentialVersion
 from certif.referential.services import current_version
 from certif.sessions.models import ExamSession
 from certif.sessions.services import SESSION_FIELDS, Unit, enrolment_units, parse_unit, unit_value
 
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-FROM_FILTER, FROM_FILE = "filtre", "fichier"
 MARKER_CHOICES = [
     (1, _("1 — correcteur principal")),
     (2, _("2 — second correcteur (double correction)")),
@@ -65,53 +63,6 @@ class SessionForm(forms.ModelForm[ExamSession]):
 
 def _unit_choices(referential: Referential) -> list[tuple[str, str]]:
     return [(unit_value(unit), label) for unit, label in enrolment_units(referential)]
-
-
-class EnrolForm(CandidateSearchForm):
-    """Who (a filter over candidates, or a file of numeros) and in which units."""
-
-    source = forms.ChoiceField(
-        label=_("Candidats à inscrire"),
-        choices=[
-            (FROM_FILTER, _("ceux qui répondent aux critères ci-dessous")),
-            (FROM_FILE, _("ceux d'un fichier de numéros (colonne « numero »)")),
-        ],
-        widget=forms.RadioSelect,
-        initial=FROM_FILTER,
-    )
-    fichier = file_field(label=_("Fichier de numéros (CSV ou XLSX)"), required=False)
-    unites = forms.MultipleChoiceField(
-        label=_("Blocs et parties"), widget=forms.CheckboxSelectMultiple
-    )
-
-    def __init__(
-        self, *args: Any, session: ExamSession, referential: Referential | None, **kwargs: Any
-    ) -> None:
-        super().__init__(*args, referential=referential, **kwargs)
-        self.fields["session"].label = _("Inscrits ou évalués dans la session")
-        self.fields["unites"].choices = _unit_choices(  # type: ignore[attr-defined]
-            session.referential_version.referential
-        )
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
-        if cleaned.get("source") == FROM_FILE:
-            if not cleaned.get("fichier"):
-                self.add_error("fichier", _("Choisissez le fichier des numéros."))
-        elif not self.errors and not self.query().filtered:
-            raise forms.ValidationError(
-                _("Choisissez au moins un critère (ou un fichier) : tous les candidats ne "
-                  "s'inscrivent pas d'un coup."),
-                code="no_filter",
-            )  # fmt: skip
-        return cleaned
-
-    def criteria(self) -> list[forms.BoundField]:
-        """The filter's fields, shown together under « Critères »."""
-        return [self[name] for name in CandidateSearchForm.base_fields]
-
-    def units(self) -> list[Unit]:
-        return [parse_unit(value) for value in self.cleaned_data["unites"]]
 
 
 def evaluators() -> QuerySet[AbstractBaseUser]:

@@ -1,7 +1,8 @@
-"""Evaluation sessions and the enrolment of candidates in them."""
+"""Evaluation sessions: their enrolments, the evaluators assigned and the timetable of épreuves."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -69,3 +70,81 @@ class Enrolment(models.Model):
     def __str__(self) -> str:
         unit = f"{self.block.code} {self.part}".strip()
         return f"{self.candidate.numero} — {self.session.code} — {unit}"
+
+
+class Assignment(models.Model):
+    """An evaluator asked to grade a candidate's unit in a session; a second one for double marking."""
+
+    session = models.ForeignKey(
+        ExamSession, verbose_name=_("session"), on_delete=models.CASCADE, related_name="assignments"
+    )
+    candidate = models.ForeignKey(
+        Candidate,
+        verbose_name=_("candidat"),
+        on_delete=models.CASCADE,
+        related_name="assignments",
+        db_index=False,
+    )
+    block = models.ForeignKey(
+        Block, verbose_name=_("bloc"), on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    part = models.CharField(_("partie"), max_length=32, blank=True)
+    evaluator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("évaluateur"),
+        on_delete=models.PROTECT,
+        related_name="assignments",
+    )
+    marker = models.PositiveSmallIntegerField(
+        _("correcteur"), default=1, help_text=_("1, ou 2 pour une double correction")
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    assigned_at = models.DateTimeField(_("affecté le"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("affectation")
+        verbose_name_plural = _("affectations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["candidate", "session", "block", "part", "marker"], name="assignment_marker"
+            ),
+            models.UniqueConstraint(
+                fields=["candidate", "session", "block", "part", "evaluator"],
+                name="assignment_evaluator",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        unit = f"{self.block.code} {self.part}".strip()
+        return f"{self.candidate.numero} — {self.session.code} — {unit} — {self.evaluator}"
+
+
+class Sitting(models.Model):
+    """When and where a unit's épreuve takes place in a session (optional: the convocation
+    falls back to the session's dates and place)."""
+
+    session = models.ForeignKey(
+        ExamSession, verbose_name=_("session"), on_delete=models.CASCADE, related_name="sittings"
+    )
+    block = models.ForeignKey(
+        Block, verbose_name=_("bloc"), on_delete=models.PROTECT, related_name="+"
+    )
+    part = models.CharField(_("partie"), max_length=32, blank=True)
+    starts_at = models.DateTimeField(_("date et heure de début"))
+    room = models.CharField(_("salle ou adresse"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("horaire d'épreuve")
+        verbose_name_plural = _("horaires d'épreuve")
+        ordering = ["session", "starts_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "block", "part"], name="one_sitting_per_unit"
+            )
+        ]
+
+    def __str__(self) -> str:
+        unit = f"{self.block.code} {self.part}".strip()
+        return f"{self.session.code} — {unit} — {self.starts_at:%Y-%m-%d %H:%M}"

@@ -13,28 +13,25 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import polars as pl
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from certif.accounts.models import ConflictOfInterest
-from certif.accounts.roles import Role, has_role
+from certif.accounts.people import person
 from certif.accounts.services import conflicted_pairs
 from certif.candidates.models import Candidate
 from certif.core import audit
 from certif.core.audit import Actor, account_of
 from certif.core.bulk import fetch_frame, insert_frame, stored_datetime
+from certif.core.roles import Role, has_role
 from certif.domain.referential.schema import Referential
-from certif.grading.models import COUNTING, Assignment, ScoreSheet, SheetStatus
-from certif.imports import checks
-from certif.imports.reading import LINE, FileRejected, Problem, read_table
 from certif.referential.models import Block, ReferentialVersion
-from certif.sessions.models import Enrolment, ExamSession
+from certif.sessions.models import Assignment, Enrolment, ExamSession
 
 Unit = tuple[str, str]
 MARKERS = (1, 2)
@@ -42,7 +39,6 @@ MARKERS = (1, 2)
 NAMED_IN_REFUSAL = 10
 # Rows per query when a list of ids goes into an IN (…): below every backend's parameter limit.
 CHUNK = 5000
-NUMERO_COLUMNS = ("numero", "candidat")
 
 
 class SessionError(Exception):
@@ -263,40 +259,6 @@ def enrol(
     return EnrolOutcome(len(ids), created, requested - created)
 
 
-def candidates_from_file(path: str | Path) -> list[int]:
-    """The candidates a file lists by numero (column « numero » or « candidat »), all or nothing.
-
-    Any unknown numero, or a line without one, refuses the whole file; each problem names
-    its line and value.
-    """
-    frame = read_table(path)
-    column = next((c for c in NUMERO_COLUMNS if c in frame.columns), None)
-    if column is None:
-        raise FileRejected(
-            [Problem(1, None, None, "colonne « numero » absente (le numéro de chaque candidat)")]
-        )
-    if frame.is_empty():
-        raise FileRejected([Problem(None, column, None, "le fichier ne liste aucun candidat")])
-    numeros = frame[column].unique().to_list()
-    known: dict[str, int] = {}
-    for start in range(0, len(numeros), CHUNK):
-        chunk = numeros[start : start + CHUNK]
-        known.update(Candidate.objects.filter(numero__in=chunk).values_list("numero", "pk"))
-    found = pl.DataFrame(
-        list(known.items()), schema={column: pl.String, "_id": pl.Int64}, orient="row"
-    )
-    frame = checks.attach(frame.select(LINE, column), found, column)
-    checks.raise_if_any(
-        [
-            *checks.required_values(frame, [column]),
-            checks.errors_where(
-                frame, (pl.col(column) != "") & pl.col("_id").is_null(), column, "candidat inconnu"
-            ),
-        ]
-    )
-    return sorted(set(frame["_id"].to_list()))
-
-
 # -- assignments -----------------------------------------------------------------------------
 
 
@@ -306,12 +268,6 @@ class AssignOutcome:
     replaced: int = 0
     unchanged: int = 0
     skipped: int = 0
-
-
-def person(user: Any) -> str:
-    """A person as the pages name them: full name, else the login."""
-    name: str = user.get_full_name() if hasattr(user, "get_full_name") else ""
-    return name or user.get_username()
 
 
 def _check_assignment(evaluator: User, marker: int) -> None:
@@ -506,147 +462,6 @@ def _refuse_linked(evaluator: User, candidate_ids: Sequence[int]) -> None:
 
 
 # -- reading ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class UnitProgress:
-    unit: Unit
-    label: str
-    enrolled: int
-    first_marker: int
-    second_marker: int
-    sheets: int
-    submitted: int
-
-    @property
-    def value(self) -> str:
-        return unit_value(self.unit)
-
-    @property
-    def unassigned(self) -> int:
-        return max(self.enrolled - self.first_marker, 0)
-
-
-def unit_progress(session: ExamSession) -> list[UnitProgress]:
-    """Per unit of the session's référentiel: enrolled, assigned (markers 1 and 2), sheets.
-
-    Rows are grouped by block id, not code: no join over a session's 100,000 enrolments.
-    """
-    codes = dict(
-        Block.objects.filter(version=session.referential_version_id).values_list("pk", "code")
-    )
-
-    def per_unit(rows: Iterable[Mapping[str, Any]], key: str = "n") -> dict[Unit, int]:
-        return {(codes.get(row["block_id"], ""), row["part"]): row[key] for row in rows}
-
-    enrolled = per_unit(
-        Enrolment.objects.filter(session=session)
-        .values("block_id", "part")
-        .annotate(n=Count("id"))
-        .order_by()
-    )
-    assignments = list(
-        Assignment.objects.filter(session=session)
-        .values("block_id", "part")
-        .annotate(first=Count("id", filter=Q(marker=1)), second=Count("id", filter=Q(marker=2)))
-        .order_by()
-    )
-    first, second = per_unit(assignments, "first"), per_unit(assignments, "second")
-    sheet_rows = list(
-        ScoreSheet.objects.filter(session=session)
-        .values("block_id", "part")
-        .annotate(n=Count("id"), submitted=Count("id", filter=Q(status=SheetStatus.SUBMITTED)))
-        .order_by()
-    )
-    sheets, submitted = per_unit(sheet_rows), per_unit(sheet_rows, "submitted")
-    return [
-        UnitProgress(
-            unit,
-            label,
-            enrolled.get(unit, 0),
-            first.get(unit, 0),
-            second.get(unit, 0),
-            sheets.get(unit, 0),
-            submitted.get(unit, 0),
-        )
-        for unit, label in enrolment_units(session.referential_version.referential)
-    ]
-
-
-@dataclass(frozen=True)
-class SessionCounts:
-    candidates: int
-    enrolments: int
-    sheets: int
-    submitted: int
-    assigned: int
-
-    @property
-    def unassigned(self) -> int:
-        return max(self.enrolments - self.assigned, 0)
-
-
-def session_counts(session: ExamSession, progress: Sequence[UnitProgress]) -> SessionCounts:
-    """The session's totals: its units' progress summed, and its distinct candidates."""
-    candidates = Enrolment.objects.filter(session=session).values("candidate_id").distinct()
-    return SessionCounts(
-        candidates=candidates.count(),
-        enrolments=sum(unit.enrolled for unit in progress),
-        sheets=sum(unit.sheets for unit in progress),
-        submitted=sum(unit.submitted for unit in progress),
-        assigned=sum(unit.first_marker for unit in progress),
-    )
-
-
-@dataclass(frozen=True)
-class EnrolmentRow:
-    candidate: Candidate
-    unit: str
-    first: str
-    second: str
-    sheet: str
-
-
-def enrolment_rows(
-    session: ExamSession, candidates: Sequence[Candidate], unit: Unit | None = None
-) -> list[EnrolmentRow]:
-    """The units of these candidates in the session (or only ``unit``), each with its
-    evaluators and the state of its sheet."""
-    ids = [c.pk for c in candidates]
-    by_id = {c.pk: c for c in candidates}
-    units = enrolment_units(session.referential_version.referential)
-    order = {known: position for position, (known, _label) in enumerate(units)}
-    markers: dict[tuple[int, Unit], dict[int, str]] = {}
-    for a in Assignment.objects.filter(session=session, candidate_id__in=ids).select_related(
-        "block", "evaluator"
-    ):
-        markers.setdefault((a.candidate_id, (a.block.code, a.part)), {})[a.marker] = person(
-            a.evaluator
-        )
-    sheets: dict[tuple[int, Unit], str] = {}
-    for sheet in ScoreSheet.objects.filter(session=session, candidate_id__in=ids).select_related(
-        "block"
-    ):
-        key = (sheet.candidate_id, (sheet.block.code, sheet.part))
-        if sheet.marking in COUNTING or key not in sheets:
-            sheets[key] = sheet.get_status_display()
-    enrolled = Enrolment.objects.filter(session=session, candidate_id__in=ids)
-    if unit is not None:
-        enrolled = enrolled.filter(block__code=unit[0], part=unit[1])
-    enrolments = sorted(
-        enrolled.values_list("candidate_id", "block__code", "part"),
-        key=lambda row: (by_id[row[0]].numero, order.get((row[1], row[2]), len(order))),
-    )
-    return [
-        EnrolmentRow(
-            by_id[pk],
-            unit_label((block, part)),
-            markers.get((pk, (block, part)), {}).get(1, ""),
-            markers.get((pk, (block, part)), {}).get(2, ""),
-            sheets.get((pk, (block, part)), ""),
-        )
-        for pk, block, part in enrolments
-    ]
 
 
 def enrolled_candidates(session: ExamSession, unit: Unit | None = None) -> QuerySet[Candidate]:

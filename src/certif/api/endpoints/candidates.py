@@ -14,7 +14,6 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 from pydantic import JsonValue, PlainValidator, WithJsonSchema
 
-from certif.accounts.roles import Role
 from certif.api.auth import access
 from certif.api.endpoints.common import (
     Lang,
@@ -29,23 +28,19 @@ from certif.api.endpoints.results import ResultOut, result_out
 from certif.api.pagination import PageQuery, decode, next_link
 from certif.api.problems import NotFound, rejected
 from certif.api.schemas import InputSchema, Page
-from certif.candidates.forms import CandidateEditForm, CandidateForm, CandidateSearchForm
-from certif.candidates.models import NAME_MAX, Candidate
-from certif.candidates.services import (
-    IDENTITY_FIELDS,
-    SCAN_WINDOW,
-    create_candidate,
-    enrolments_of,
-    list_rows,
-    matching_candidates,
-    page_by_numero,
-    update_candidate,
-)
+from certif.candidates.forms import CandidateEditForm, CandidateForm
+from certif.candidates.models import Candidate
+from certif.candidates.queries import SCAN_WINDOW, page_by_numero
+from certif.candidates.services import IDENTITY_FIELDS, create_candidate, update_candidate
+from certif.core.roles import Role
+from certif.domain.identity import ACCESS_PATHS, NAME_MAX
 from certif.imports.candidates import import_candidates_frame, rows_frame
-from certif.imports.columns import ACCESS_PATHS
 from certif.imports.reading import FileRejected
 from certif.referential.services import current_version
+from certif.results.forms import CandidateSearchForm
 from certif.results.models import CandidateResult
+from certif.results.queries import list_rows, matching_candidates
+from certif.sessions.queries import enrolments_of
 
 router = Router(tags=["Candidats"])
 STAFF = (Role.STAFF,)

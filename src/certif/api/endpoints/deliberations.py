@@ -17,7 +17,6 @@ from django.urls import reverse
 from ninja import Field, Query, Router, Schema, Status
 from ninja.params import functions as param
 
-from certif.accounts.roles import JURY, Role
 from certif.api.auth import access
 from certif.api.endpoints.common import (
     ID_MAX,
@@ -34,6 +33,7 @@ from certif.api.endpoints.common import (
 from certif.api.pagination import PageQuery, by_key, decode, next_link
 from certif.api.problems import Invalid, NotFound, field_error
 from certif.api.schemas import InputSchema, Page
+from certif.core.roles import JURY, Role
 from certif.deliberations import presenting, services
 from certif.deliberations.checks import check_composition, counts, minutes_data
 from certif.deliberations.forms import AmendmentForm, MemberForm, OpenForm, OverrideForm

@@ -17,13 +17,13 @@ from django.urls import reverse
 from ninja import Field, Query, Router, Schema, Status
 from ninja.params import functions as param
 
-from certif.accounts.roles import Role
 from certif.api.auth import access
 from certif.api.endpoints.common import SessionCode, responses, session_by_code, user_of
 from certif.api.endpoints.me import own_candidate
 from certif.api.pagination import PageQuery, by_key
 from certif.api.problems import Forbidden, NotFound, Problem
 from certif.api.schemas import Page
+from certif.core.roles import Role
 from certif.documents import services
 from certif.documents.archive import file_name
 from certif.documents.models import DOWNLOADERS, PUBLIC_ID_LENGTH, IssuedDocument, Kind

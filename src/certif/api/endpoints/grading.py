@@ -25,7 +25,6 @@ from ninja import Field, Query, Router, Schema
 from ninja.params import functions as param
 from pydantic import PlainValidator, WithJsonSchema
 
-from certif.accounts.roles import Role, has_role
 from certif.api.auth import access
 from certif.api.endpoints.common import (
     ID_MAX,
@@ -50,13 +49,14 @@ from certif.api.problems import (
 )
 from certif.api.schemas import InputSchema, Page
 from certif.candidates.models import Candidate
+from certif.core.roles import Role, has_role
 from certif.domain.numbers import format_quantity, score_to_string
 from certif.domain.referential.schema import Block as BlockSpec
 from certif.domain.referential.schema import Criterion as CriterionSpec
 from certif.domain.referential.schema import CriterionKind
 from certif.domain.rules.engine import SheetPreview
 from certif.domain.values import Value, ValueRejected, expected_form, parse_value
-from certif.grading.models import Assignment, Marking, ScoreSheet, SheetStatus
+from certif.grading.models import Marking, ScoreSheet, SheetStatus
 from certif.grading.services import (
     Comparison,
     SheetContents,
@@ -84,7 +84,7 @@ from certif.grading.services import (
 from certif.imports.reading import FileRejected
 from certif.imports.scores import import_scores_frame, rows_frame
 from certif.referential.models import Block
-from certif.sessions.models import ExamSession
+from certif.sessions.models import Assignment, ExamSession
 
 router = Router(tags=["Feuilles et notes"])
 MAX_BULK_ROWS = 200_000

@@ -12,11 +12,11 @@ from typing import Any, Literal
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from certif.accounts.roles import Role, roles_of
 from certif.api.auth import access
 from certif.api.endpoints.common import Lang, responses, user_of
 from certif.api.problems import NotFound
 from certif.candidates.models import Candidate
+from certif.core.roles import Role, roles_of
 from certif.deliberations.reading import published_result, sessions_awaiting_publication
 
 router = Router(tags=["Moi"])

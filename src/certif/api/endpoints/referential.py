@@ -9,12 +9,12 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja.params import functions as param
 
-from certif.accounts.roles import JURY, Role
 from certif.api.auth import access
 from certif.api.endpoints.common import ID_MAX, responses
 from certif.api.pagination import PageQuery, by_key
 from certif.api.problems import NotFound
 from certif.api.schemas import Page
+from certif.core.roles import JURY, Role
 from certif.domain.referential.render import referential_to_json
 from certif.referential.models import ReferentialVersion
 from certif.referential.services import current_version

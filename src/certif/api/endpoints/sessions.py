@@ -10,7 +10,6 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, Header, Query, Router, Schema, Status
 
-from certif.accounts.roles import Role
 from certif.api.auth import access
 from certif.api.endpoints.common import (
     ID_MAX,
@@ -28,13 +27,14 @@ from certif.api.pagination import PageQuery, by_key
 from certif.api.problems import Invalid, PreconditionFailed, field_error
 from certif.api.schemas import InputSchema, Page
 from certif.candidates.models import Candidate
-from certif.candidates.services import in_session
+from certif.core.roles import Role
 from certif.documents import timetable
-from certif.grading.models import Assignment
+from certif.grading.queries import unit_progress
 from certif.referential.services import current_version
 from certif.results.models import CandidateResult
+from certif.results.queries import in_session
 from certif.sessions.forms import SessionForm
-from certif.sessions.models import Enrolment, ExamSession
+from certif.sessions.models import Assignment, Enrolment, ExamSession
 from certif.sessions.services import (
     SESSION_FIELDS,
     assign_evaluator,
@@ -42,7 +42,6 @@ from certif.sessions.services import (
     enrol,
     enrolment_units,
     unit_label,
-    unit_progress,
     update_session,
 )
 

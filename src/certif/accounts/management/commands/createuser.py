@@ -9,9 +9,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from certif.accounts.roles import Role
 from certif.accounts.services import AccountError, create_user
 from certif.candidates.models import Candidate
+from certif.core.roles import Role
 
 
 class Command(BaseCommand):

@@ -9,8 +9,8 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from certif.api.models import ApiToken
-from certif.api.tokens import DEFAULT_DAYS, MAX_DAYS, TokenError, issue_token, revoke_token
+from certif.accounts.models import ApiToken
+from certif.accounts.tokens import DEFAULT_DAYS, MAX_DAYS, TokenError, issue_token, revoke_token
 
 
 class Command(BaseCommand):

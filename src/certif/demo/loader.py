@@ -1,0 +1,340 @@
+"""Demo data for a local trial (``certif init --demo``, used by ``make run``).
+
+The cohort comes from the seeded generator and goes in through the same importers and
+services as real data, so a demo exercises the real paths: one account per role, two graded
+sessions — the first one deliberated, closed, published and its documents issued, the second
+one's deliberation open — and a retake session with sheets to grade (one of them
+double-marked) and its convocations.
+
+The built-in référentiel leaves the registration mentions empty (the source gives none); a
+parchemin cannot be issued without them, so the demo loads a second version carrying invented
+ones (« RNCP00000 » exists nowhere) and an invented certifier.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from certif.accounts.models import ConflictKind
+from certif.accounts.services import create_user, declare_conflict
+from certif.candidates.models import Candidate
+from certif.core.roles import Role
+from certif.deliberations.models import Affiliation, Deliberation, MemberRole
+from certif.deliberations.services import (
+    close_deliberation,
+    confirm_all_pending,
+    open_deliberation,
+    publish_results,
+    record_member,
+    recuse,
+)
+from certif.demo.generator import DemoCohort, generate_cohort, write_csv
+from certif.documents.models import CertifierSettings, Kind
+from certif.documents.services import SettingsValues, generate, update_certifier_settings
+from certif.documents.timetable import Slot, set_timetable
+from certif.domain.referential.loading import load_builtin_referential, parse_referential
+from certif.imports.candidates import import_candidates
+from certif.imports.scores import import_scores
+from certif.referential.models import ReferentialVersion
+from certif.referential.services import load_referential
+from certif.results.models import CandidateResult
+from certif.sessions.models import ExamSession
+from certif.sessions.services import assign_evaluator, enrol, enrolment_units
+
+# The registration mentions a certifier fills in its copy of the référentiel: invented here.
+DEMO_MENTIONS = {
+    'rncp_code: ""': 'rncp_code: "RNCP00000"',
+    'level: ""': 'level: "5"',
+    'nsf_code: ""': 'nsf_code: "313"',
+    'certifier: ""': 'certifier: "Organisme certificateur de démonstration"',
+    "registration_decision_date: null": "registration_decision_date: 2024-03-12",
+    "registration_duration_years: null": "registration_duration_years: 5",
+}
+DEMO_CERTIFIER = {
+    "legal_name": "Organisme certificateur de démonstration",
+    "address": "1 rue de l'Exemple, 75002 Paris",
+    "issue_place": "Paris",
+    "signatory_name": "Claire Martin",
+    "signatory_title": "Directrice de la certification",
+}
+DEMO_PASSWORD = "certif-demo"
+DEMO_COHORT_SIZE = 60
+DEMO_SEED = 2026
+RETAKE_SESSION = "2027-06"
+# What the demo issues for its deliberated session (the minutes come with the closing).
+DELIBERATED = (Kind.PARCHEMIN, Kind.ATTESTATION, Kind.RELEVE)
+
+
+@dataclass(frozen=True)
+class DemoAccount:
+    username: str
+    roles: tuple[Role, ...]
+    first_name: str
+    last_name: str
+    candidate: str | None = None
+
+
+ACCOUNTS = (
+    DemoAccount("gestion", (Role.STAFF,), "Gaëlle", "Gestion"),
+    DemoAccount("evaluateur", (Role.EVALUATOR,), "Étienne", "Valuateur"),
+    DemoAccount("evaluatrice", (Role.EVALUATOR,), "Eva", "Second"),
+    DemoAccount("presidente", (Role.JURY_PRESIDENT,), "Paule", "Président"),
+    DemoAccount("jury1", (Role.JURY_MEMBER,), "Jules", "Externe"),
+    DemoAccount("jury2", (Role.JURY_MEMBER,), "Inès", "Interne"),
+    # The demo's certified candidate (see certif.demo.generator's borderline cases).
+    DemoAccount("candidat", (Role.CANDIDATE,), "", "", candidate="C000008"),
+)
+
+
+def _create_sessions(cohort: DemoCohort, version: ReferentialVersion) -> None:
+    for session in cohort.sessions:
+        ExamSession.objects.get_or_create(
+            code=session.code,
+            defaults={
+                "title": f"Session {session.code}",
+                "start_date": session.start,
+                "end_date": session.end,
+                "place": session.place,
+                "referential_version": version,
+            },
+        )
+
+
+def install_cohort(
+    version: ReferentialVersion, size: int = DEMO_COHORT_SIZE, seed: int = DEMO_SEED
+) -> list[str]:
+    """Load a seeded cohort unless candidates already exist; return what was done."""
+    if Candidate.objects.exists():
+        return ["Cohorte de démonstration : déjà présente, rien à faire"]
+    cohort = generate_cohort(version.referential, size, seed=seed)
+    _create_sessions(cohort, version)
+    with tempfile.TemporaryDirectory() as folder:
+        candidates_file, scores_file = Path(folder) / "candidats.csv", Path(folder) / "notes.csv"
+        write_csv(cohort.candidates, candidates_file)
+        write_csv(cohort.scores, scores_file)
+        import_candidates(candidates_file)
+        report = import_scores(scores_file)
+    sessions = ", ".join(s.code for s in cohort.sessions)
+    return [
+        f"Cohorte de démonstration : {size} candidats, {report.created} notes, sessions {sessions}"
+    ]
+
+
+def install_accounts() -> dict[str, Any]:
+    """One account per role (and the superuser ``admin``), created once."""
+    User = get_user_model()
+    if not User.objects.filter(username="admin").exists():
+        User.objects.create_superuser("admin", "admin@example.org", DEMO_PASSWORD)
+    users: dict[str, Any] = {}
+    for account in ACCOUNTS:
+        user: Any = User.objects.filter(username=account.username).first()
+        if user is None:
+            candidate = (
+                Candidate.objects.filter(numero=account.candidate).first()
+                if account.candidate
+                else None
+            )
+            if account.candidate and candidate is None:
+                continue
+            user = create_user(
+                account.username,
+                password=DEMO_PASSWORD,
+                roles=account.roles,
+                email=f"{account.username}@example.org",
+                first_name=account.first_name,
+                last_name=account.last_name,
+                candidate=candidate,
+            )
+        users[account.username] = user
+    return users
+
+
+def _sessions_in_order() -> list[ExamSession]:
+    return list(ExamSession.objects.exclude(code=RETAKE_SESSION).order_by("start_date", "code"))
+
+
+def _open_with_jury(session: ExamSession, users: dict[str, Any]) -> Deliberation:
+    """The session's deliberation, opened by the gestionnaire, with its three members present."""
+    staff = users["gestion"]
+    held_on = (session.end_date or session.start_date or timezone.localdate()) + timedelta(days=14)
+    deliberation = open_deliberation(session, staff, held_on, session.place)
+    for username, role, affiliation in (
+        ("presidente", MemberRole.PRESIDENT, Affiliation.EXTERNAL),
+        ("jury1", MemberRole.MEMBER, Affiliation.EXTERNAL),
+        ("jury2", MemberRole.MEMBER, Affiliation.INTERNAL),
+    ):
+        user = users[username]
+        record_member(
+            deliberation, staff, full_name=user.get_full_name(), role=role, affiliation=affiliation,
+            user=user, occupation="Chargé(e) de clientèle confirmé(e)",
+        )  # fmt: skip
+    return deliberation
+
+
+def _trainee(deliberation: Deliberation) -> Candidate:
+    """The candidate the demo's internal jury member tutored: the second one deliberated on."""
+    return (
+        Candidate.objects.filter(jury_decisions__deliberation=deliberation)
+        .distinct()
+        .order_by("numero")[1]
+    )
+
+
+def _hold_first_deliberation(session: ExamSession, users: dict[str, Any]) -> None:
+    """The first session deliberated to the end: the tutor of a candidate steps aside for
+    them, the president confirms the proposals, closes (the minutes are archived) and the
+    results are published."""
+    if Deliberation.objects.filter(session=session).exists():
+        return
+    deliberation = _open_with_jury(session, users)
+    trainee = _trainee(deliberation)
+    declare_conflict(users["jury2"], trainee, ConflictKind.TRAINER, "tutrice en entreprise")
+    tutor = deliberation.members.get(user=users["jury2"])
+    recuse(tutor, trainee, users["gestion"], "tutrice en entreprise du candidat")
+    confirm_all_pending(deliberation, users["presidente"])
+    close_deliberation(deliberation, users["presidente"])
+    publish_results(deliberation, users["gestion"])
+
+
+def _open_second_deliberation(session: ExamSession, users: dict[str, Any]) -> None:
+    """The second session's deliberation, open, with its jury present and a link of interest
+    the composition check will point out (a recusal resolves it)."""
+    if Deliberation.objects.filter(session=session).exists():
+        return
+    deliberation = _open_with_jury(session, users)
+    trainee = _trainee(deliberation)
+    declare_conflict(users["jury2"], trainee, ConflictKind.TRAINER, "tutrice en entreprise")
+
+
+def configure_demo_certifier() -> None:
+    """The certifier's identity on its documents, unless someone already set it."""
+    if CertifierSettings.load().legal_name:
+        return
+    update_certifier_settings(SettingsValues(texts=DEMO_CERTIFIER), None)
+
+
+def registered_demo_text() -> str:
+    """The built-in référentiel with the demo's registration mentions filled in."""
+    text = load_builtin_referential().text
+    for blank, filled in DEMO_MENTIONS.items():
+        if blank not in text:
+            raise ValueError(f"Le référentiel livré n'a plus la mention vide « {blank} ».")
+        text = text.replace(blank, filled, 1)
+    return text
+
+
+def load_demo_version() -> ReferentialVersion:
+    loaded = parse_referential(registered_demo_text(), "ccab.yaml (démonstration)")
+    return load_referential(loaded).version
+
+
+def _issue_documents(session: ExamSession, kinds: tuple[Kind, ...], actor: Any) -> list[str]:
+    lines = []
+    for kind in kinds:
+        outcome = generate(session, kind, actor)
+        lines.append(
+            f"  {session.code} — {kind.label} : {len(outcome.documents)}"
+            + (f" ({len(outcome.refused)} refusé(s))" if outcome.refused else "")
+        )
+    return lines
+
+
+def _plan_retake_timetable(session: ExamSession, actor: Any) -> None:
+    """Two épreuves a day from the session's first day, at 9:00 and 14:00, so that the
+    convocations print a time and a room."""
+    if session.start_date is None:
+        return
+    units = enrolment_units(session.referential_version.referential)
+    slots = {}
+    for index, (unit, _label) in enumerate(units):
+        day = session.start_date + timedelta(days=index // 2)
+        starts = datetime.combine(day, time(9 if index % 2 == 0 else 14))
+        slots[unit] = Slot(timezone.make_aware(starts), f"Salle {index % 3 + 1}")
+    set_timetable(session, slots, actor)
+
+
+def _prepare_retake_session(version: ReferentialVersion, users: dict[str, Any]) -> None:
+    """A coming session for candidates who have a block left to validate, assigned to the
+    evaluators; the first unit is double-marked."""
+    if ExamSession.objects.filter(code=RETAKE_SESSION).exists():
+        return
+    last = ExamSession.objects.order_by("-start_date").first()
+    start = (last.start_date if last and last.start_date else None) or None
+    session = ExamSession.objects.create(
+        code=RETAKE_SESSION,
+        title=f"Session {RETAKE_SESSION} (rattrapage)",
+        start_date=start and start.replace(year=start.year + 1),
+        end_date=start and start.replace(year=start.year + 1) + timedelta(days=4),
+        place="Lyon",
+        referential_version=version,
+    )
+    retakes: list[tuple[Candidate, list[tuple[str, str]]]] = []
+    for result in CandidateResult.objects.select_related("candidate").filter(certified=False):
+        units = []
+        for code, block in result.decision.blocks.items():
+            if block.parts:
+                units += [(code, p) for p, part in block.parts.items() if not part.validated]
+            elif not block.validated:
+                units.append((code, ""))
+        if units:
+            retakes.append((result.candidate, units))
+        if len(retakes) == 6:
+            break
+    for candidate, units in retakes:
+        enrol(session, [candidate.pk], units, actor=users["gestion"])
+        for block_code, part_code in units:
+            assign_evaluator(
+                session,
+                candidate,
+                block_code,
+                part_code,
+                users["evaluateur"],
+                1,
+                actor=users["gestion"],
+            )
+    _plan_retake_timetable(session, users["gestion"])
+    if retakes:
+        candidate, units = retakes[0]
+        block_code, part_code = units[0]
+        assign_evaluator(
+            session,
+            candidate,
+            block_code,
+            part_code,
+            users["evaluatrice"],
+            2,
+            actor=users["gestion"],
+        )
+
+
+def install_demo() -> list[str]:
+    version = load_demo_version()
+    lines = [f"Référentiel de la démonstration : {version} (mentions d'enregistrement fictives)"]
+    lines += install_cohort(version)
+    configure_demo_certifier()
+    with transaction.atomic():
+        users = install_accounts()
+        first, second = _sessions_in_order()[:2]
+        _hold_first_deliberation(first, users)
+        _open_second_deliberation(second, users)
+        _prepare_retake_session(version, users)
+    lines.append("Documents de démonstration :")
+    lines += _issue_documents(first, DELIBERATED, users["gestion"])
+    retake = ExamSession.objects.get(code=RETAKE_SESSION)
+    lines += _issue_documents(retake, (Kind.CONVOCATION,), users["gestion"])
+    lines.append(f"Comptes de démonstration (mot de passe « {DEMO_PASSWORD} » pour tous) :")
+    lines.append("  admin — administrateur (toutes les fonctions et l'administration Django)")
+    for account in ACCOUNTS:
+        if account.username in users:
+            roles = ", ".join(role.label for role in account.roles)
+            detail = f" ({account.candidate})" if account.candidate else ""
+            lines.append(f"  {account.username} — {roles}{detail}")
+    return lines

@@ -1,8 +1,0 @@
-from django.urls import path
-
-from certif.journal import views
-
-app_name = "journal"
-urlpatterns = [
-    path("", views.journal_list, name="list"),
-]

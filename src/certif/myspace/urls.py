@@ -1,8 +1,0 @@
-from django.urls import path
-
-from certif.myspace import views
-
-app_name = "myspace"
-urlpatterns = [
-    path("", views.home, name="home"),
-]

@@ -1,0 +1,86 @@
+"""The candidate search, as the candidates' page and the API read it: who (name or numero),
+where (a session, an access path) and what was decided (a block's status, certified or not)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from certif.candidates.models import ACCESS_PATH_CHOICES
+from certif.domain.referential.schema import Referential
+from certif.results.queries import STATUS_LABELS, CandidateQuery
+from certif.sessions.models import ExamSession
+from certif.sessions.services import parse_unit, status_units, unit_value
+
+YES, NO = "oui", "non"
+
+
+def sessions() -> QuerySet[ExamSession]:
+    return ExamSession.objects.order_by("-start_date", "-code")
+
+
+class CandidateSearchForm(forms.Form):
+    """The filters of the candidates list (and of a bulk enrolment)."""
+
+    q = forms.CharField(
+        label=_("Nom ou numéro"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+    session = forms.ModelChoiceField(
+        label=_("Session"),
+        queryset=ExamSession.objects.none(),
+        to_field_name="code",
+        required=False,
+        empty_label=_("Toutes"),
+    )
+    voie = forms.ChoiceField(
+        label=_("Voie d'accès"), choices=[("", _("Toutes")), *ACCESS_PATH_CHOICES], required=False
+    )
+    unite = forms.ChoiceField(label=_("Bloc ou partie"), required=False)
+    statut = forms.ChoiceField(
+        label=_("Statut du bloc"),
+        choices=[("", _("Tous")), *STATUS_LABELS.items()],
+        required=False,
+    )
+    certifie = forms.ChoiceField(
+        label=_("Certifié"),
+        choices=[("", _("Peu importe")), (YES, _("oui")), (NO, _("non"))],
+        required=False,
+    )
+
+    def __init__(self, *args: Any, referential: Referential | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["session"].queryset = sessions()  # type: ignore[attr-defined]
+        units = status_units(referential) if referential is not None else []
+        self.fields["unite"].choices = [  # type: ignore[attr-defined]
+            ("", _("Tous")),
+            *((unit_value(unit), label) for unit, label in units),
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if bool(cleaned.get("unite")) != bool(cleaned.get("statut")):
+            raise forms.ValidationError(
+                _("Choisissez à la fois un bloc (ou une partie) et un statut."), code="unit_status"
+            )
+        return cleaned
+
+    def query(self) -> CandidateQuery:
+        """The filters as a query; call after ``is_valid``."""
+        data = self.cleaned_data
+        block, part = parse_unit(data.get("unite") or "")
+        certified = {YES: True, NO: False}.get(data.get("certifie") or "")
+        return CandidateQuery(
+            text=(data.get("q") or "").strip(),
+            session=data.get("session"),
+            access_path=data.get("voie") or "",
+            block=block,
+            part=part,
+            status=data.get("statut") or "",
+            certified=certified,
+        )

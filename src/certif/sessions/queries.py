@@ -1,0 +1,27 @@
+"""Reading sessions: a candidate's enrolments, session by session."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from certif.candidates.models import Candidate
+from certif.sessions.models import Enrolment, ExamSession
+
+
+@dataclass(frozen=True)
+class SessionEnrolments:
+    session: ExamSession
+    units: list[str] = field(default_factory=list)
+
+
+def enrolments_of(candidate: Candidate) -> list[SessionEnrolments]:
+    by_session: dict[int, SessionEnrolments] = {}
+    enrolments = (
+        Enrolment.objects.filter(candidate=candidate)
+        .select_related("session", "block")
+        .order_by("session__start_date", "session__code", "block__position", "part")
+    )
+    for enrolment in enrolments:
+        entry = by_session.setdefault(enrolment.session_id, SessionEnrolments(enrolment.session))
+        entry.units.append(f"{enrolment.block.code} {enrolment.part}".strip())
+    return list(by_session.values())

@@ -1,0 +1,144 @@
+"""The gestionnaire's candidates pages: the list, a candidate's file, identity, links."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from certif.accounts.forms import ConflictForm
+from certif.accounts.models import ConflictKind, ConflictOfInterest
+from certif.accounts.services import declare_conflict
+from certif.candidates.forms import CandidateEditForm, CandidateForm
+from certif.candidates.models import Candidate
+from certif.candidates.queries import SCAN_WINDOW, NumeroPage, page_by_numero
+from certif.candidates.services import CandidateError, create_candidate, update_candidate
+from certif.core.roles import Role, role_required
+from certif.grading.queries import sheets_of
+from certif.referential.services import current_version
+from certif.results.forms import CandidateSearchForm
+from certif.results.queries import CandidateQuery, decision_of, list_rows, matching_candidates
+from certif.sessions.queries import enrolments_of
+from certif.web.helpers import filters_only, is_htmx, language
+from certif.web.journal.entries import JournalQuery, journal_page
+
+HISTORY_SIZE = 30
+
+
+@role_required(Role.STAFF)
+@require_GET
+def candidate_list(request: HttpRequest) -> HttpResponse:
+    version = current_version()
+    referential = version.referential if version is not None else None
+    form = CandidateSearchForm(request.GET or None, referential=referential)
+    invalid = form.is_bound and not form.is_valid()
+    if invalid:
+        # The errors are shown; an invalid filter lists nobody rather than everybody.
+        query, page = CandidateQuery(), NumeroPage([])
+    else:
+        query = form.query() if form.is_bound else CandidateQuery()
+        page = page_by_numero(
+            matching_candidates(query),
+            after=request.GET.get("apres", ""),
+            before=request.GET.get("avant", ""),
+            window=SCAN_WINDOW if query.reads_decisions else None,
+        )
+    blocks = [block.code for block in referential.blocks] if referential is not None else []
+    context: dict[str, Any] = {
+        "form": form,
+        "page": page,
+        "rows": list_rows(page.rows, blocks),
+        "blocks": blocks,
+        "filtered": query.filtered,
+        # Counting every candidate is instant; counting a filtered set is not (see services).
+        "total": None if query.filtered or invalid else Candidate.objects.count(),
+        "filters": filters_only(request.GET),
+    }
+    template = "candidates/_results.html" if is_htmx(request) else "candidates/list.html"
+    return render(request, template, context)
+
+
+@role_required(Role.STAFF)
+@require_GET
+def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    candidate = get_object_or_404(Candidate.objects.select_related("user"), pk=pk)
+    return render(request, "candidates/detail.html", _detail(request, candidate, ConflictForm()))
+
+
+def _detail(request: HttpRequest, candidate: Candidate, form: ConflictForm) -> dict[str, Any]:
+    return {
+        "decision": decision_of(candidate, language(request)),
+        "enrolments": enrolments_of(candidate),
+        "sheets": sheets_of(candidate),
+        "history": journal_page(JournalQuery(candidate=candidate), size=HISTORY_SIZE),
+        **_conflicts_context(candidate, form),
+    }
+
+
+def _conflicts_context(candidate: Candidate, form: ConflictForm) -> dict[str, Any]:
+    conflicts = ConflictOfInterest.objects.filter(candidate=candidate).select_related("user")
+    return {
+        "candidate": candidate,
+        "conflicts": conflicts.order_by("user__last_name", "user__username"),
+        "conflict_form": form,
+    }
+
+
+@role_required(Role.STAFF)
+@require_http_methods(["GET", "POST"])
+def candidate_create(request: HttpRequest) -> HttpResponse:
+    form = CandidateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            candidate = create_candidate(form.cleaned_data, actor=request.user)
+        except CandidateError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Candidat %(numero)s créé.") % {"numero": candidate.numero})
+            return redirect("candidates:detail", pk=candidate.pk)
+    return render(request, "candidates/form.html", {"form": form, "candidate": None})
+
+
+@role_required(Role.STAFF)
+@require_http_methods(["GET", "POST"])
+def candidate_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    candidate = get_object_or_404(Candidate, pk=pk)
+    # The form works on its own copy: ``is_valid`` writes the typed values into its instance.
+    form = CandidateEditForm(request.POST or None, instance=Candidate.objects.get(pk=pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            update_candidate(candidate, form.changes(), actor=request.user)
+        except CandidateError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Identité enregistrée."))
+            return redirect("candidates:detail", pk=candidate.pk)
+    return render(request, "candidates/form.html", {"form": form, "candidate": candidate})
+
+
+@role_required(Role.STAFF)
+@require_POST
+def candidate_conflict(request: HttpRequest, pk: int) -> HttpResponse:
+    candidate = get_object_or_404(Candidate, pk=pk)
+    form = ConflictForm(request.POST)
+    declared = form.is_valid()
+    if declared:
+        declare_conflict(
+            form.cleaned_data["user"],
+            candidate,
+            ConflictKind(form.cleaned_data["kind"]),
+            form.cleaned_data["note"],
+            actor=request.user,
+        )
+        form = ConflictForm()
+    if is_htmx(request):
+        context = {**_conflicts_context(candidate, form), "declared": declared}
+        return render(request, "candidates/_conflicts.html", context)
+    if declared:
+        messages.success(request, _("Lien d'intérêt enregistré."))
+        return redirect("candidates:detail", pk=candidate.pk)
+    return render(request, "candidates/detail.html", _detail(request, candidate, form))

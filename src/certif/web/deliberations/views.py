@@ -1,0 +1,483 @@
+"""The jury's pages: the sessions to deliberate, a deliberation's table, its jury, closing.
+
+Views parse a form, call one service, and render: the whole page, or with htmx the fragment
+that changed (a row of the table, or the jury panel), with the panels that depend on it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRefresh
+
+from certif.candidates.models import Candidate
+from certif.core.roles import JURY, Role, has_role, role_required
+from certif.deliberations import presenting, services
+from certif.deliberations.checks import composition_report, counts
+from certif.deliberations.forms import (
+    AmendmentForm,
+    MemberForm,
+    OpenForm,
+    OverrideForm,
+    PresenceForm,
+    RecusalForm,
+)
+from certif.deliberations.models import (
+    JURY_STATUSES,
+    Decision,
+    Deliberation,
+    DeliberationError,
+    JuryMember,
+    Kind,
+    Recusal,
+    State,
+)
+from certif.grading.models import ScoreSheet
+from certif.sessions.models import ExamSession
+from certif.web.deliberations.forms import FilterForm
+
+READERS = (Role.STAFF, *JURY)
+OPENERS = (Role.STAFF, Role.JURY_PRESIDENT)
+MANAGERS = (Role.STAFF, Role.JURY_PRESIDENT)
+# The table's filters and page, carried through a form post so that the page comes back as it was.
+KEPT = ("filtre", "q", "page")
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return bool(getattr(request, "htmx", False))
+
+
+def _kept(data: QueryDict) -> dict[str, str]:
+    return {key: str(data[key]) for key in KEPT if data.get(key)}
+
+
+def _detail_url(deliberation: Deliberation, kept: dict[str, str], anchor: str = "") -> str:
+    url = reverse("deliberations:detail", args=[deliberation.pk])
+    if kept:
+        query = QueryDict(mutable=True)
+        query.update(kept)
+        url += f"?{query.urlencode()}"
+    return url + (f"#{anchor}" if anchor else "")
+
+
+def _deliberation(pk: int) -> Deliberation:
+    return get_object_or_404(
+        Deliberation.objects.select_related("session", "opened_by", "closed_by", "published_by"),
+        pk=pk,
+    )
+
+
+def _permissions(request: HttpRequest, deliberation: Deliberation) -> dict[str, bool]:
+    user = request.user
+    is_open = deliberation.is_open
+    return {
+        "can_decide": is_open and has_role(user, *JURY),
+        "can_confirm_all": is_open and has_role(user, Role.JURY_PRESIDENT),
+        "can_manage": is_open and has_role(user, *MANAGERS),
+        "can_close": is_open and has_role(user, Role.JURY_PRESIDENT),
+        "can_publish": (
+            deliberation.is_closed and not deliberation.is_published and has_role(user, Role.STAFF)
+        ),
+    }
+
+
+def _composition_context(
+    request: HttpRequest,
+    deliberation: Deliberation,
+    member_form: MemberForm | None = None,
+    error: str = "",
+) -> dict[str, Any]:
+    return {
+        "deliberation": deliberation,
+        "members": list(deliberation.members.select_related("user")),
+        "recusals": list(
+            Recusal.objects.filter(member__deliberation=deliberation)
+            .select_related("member", "candidate")
+            .order_by("candidate__numero", "member__full_name")
+        ),
+        "report": composition_report(deliberation),
+        "member_form": member_form or MemberForm(),
+        "composition_error": error,
+        "counts": counts(deliberation),
+        "kept": _kept(request.POST if request.method == "POST" else request.GET),
+        **_permissions(request, deliberation),
+    }
+
+
+def _detail_context(
+    request: HttpRequest, deliberation: Deliberation, **composition: Any
+) -> dict[str, Any]:
+    filters = FilterForm(request.GET or None)
+    filter_key, search = filters.filter_key(), filters.search()
+    paginator = Paginator(
+        presenting.candidate_ids(deliberation, filter_key, search), presenting.PAGE_SIZE
+    )
+    page = paginator.get_page(request.GET.get("page"))
+    columns = presenting.columns(deliberation)
+    return {
+        **_composition_context(request, deliberation, **composition),
+        "filters": filters,
+        "filter_key": filter_key,
+        "search": search,
+        "page": page,
+        "columns": columns,
+        "rows": presenting.rows(deliberation, list(page.object_list)),
+        "labels": presenting.labels(),
+        "jury_statuses": [(status.value, status.label) for status in JURY_STATUSES],
+        "kept": _kept(request.GET),
+    }
+
+
+# -- list and opening -------------------------------------------------------------------------
+
+
+@role_required(*READERS)
+def deliberation_list(request: HttpRequest) -> HttpResponse:
+    sessions = list(
+        ExamSession.objects.annotate(
+            has_sheets=Exists(ScoreSheet.objects.filter(session=OuterRef("pk")))
+        )
+    )
+    acts: dict[int, list[Deliberation]] = {}
+    for act in Deliberation.objects.filter(session__in=[s.pk for s in sessions]).order_by("number"):
+        acts.setdefault(act.session_id, []).append(act)
+    items = []
+    for session in sessions:
+        deliberations = acts.get(session.pk, [])
+        has_open = any(d.is_open for d in deliberations)
+        has_initial = any(d.kind == Kind.INITIAL for d in deliberations)
+        items.append(
+            {
+                "session": session,
+                "deliberations": deliberations,
+                "can_open": not has_initial and not has_open,
+                "can_amend": (
+                    not has_open and any(d.status == State.CLOSED for d in deliberations)
+                ),
+            }
+        )
+    return render(
+        request,
+        "deliberations/list.html",
+        {"items": items, "can_open": has_role(request.user, *OPENERS)},
+    )
+
+
+@role_required(*OPENERS)
+def open_view(request: HttpRequest, session_id: int) -> HttpResponse:
+    session = get_object_or_404(ExamSession, pk=session_id)
+    form = OpenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            deliberation = services.open_deliberation(
+                session, request.user, form.cleaned_data["date"], form.cleaned_data["place"]
+            )
+        except DeliberationError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Délibération ouverte : les propositions sont figées."))
+            return redirect("deliberations:detail", pk=deliberation.pk)
+    return render(request, "deliberations/open.html", {"session": session, "form": form})
+
+
+@role_required(*OPENERS)
+def amend_view(request: HttpRequest, session_id: int) -> HttpResponse:
+    session = get_object_or_404(ExamSession, pk=session_id)
+    form = AmendmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            deliberation = services.open_amendment(
+                session,
+                request.user,
+                data["reason"],
+                data["candidates"],
+                date=data["date"],
+                place=data["place"],
+            )
+        except DeliberationError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Acte modificatif ouvert."))
+            return redirect("deliberations:detail", pk=deliberation.pk)
+    return render(request, "deliberations/amend.html", {"session": session, "form": form})
+
+
+# -- the deliberation -------------------------------------------------------------------------
+
+
+@role_required(*READERS)
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    deliberation = _deliberation(pk)
+    return render(request, "deliberations/detail.html", _detail_context(request, deliberation))
+
+
+def _row_response(
+    request: HttpRequest,
+    deliberation: Deliberation,
+    candidate: Candidate,
+    error: str,
+    success: str,
+) -> HttpResponse:
+    deliberation.refresh_from_db()
+    if _is_htmx(request) and deliberation.is_open:
+        context = {
+            **_composition_context(request, deliberation),
+            "row": presenting.row(deliberation, candidate),
+            "labels": presenting.labels(),
+            "columns": presenting.columns(deliberation),
+            "jury_statuses": [(status.value, status.label) for status in JURY_STATUSES],
+            "row_error": error,
+            "row_message": "" if error else success,
+            "oob": True,
+        }
+        return render(request, "deliberations/_row_response.html", context)
+    if error:
+        messages.error(request, error)
+    else:
+        messages.success(request, success)
+    if _is_htmx(request):
+        # Closed meanwhile: the whole page changes (no more actions), not just the row.
+        return HttpResponseClientRefresh()
+    return redirect(_detail_url(deliberation, _kept(request.POST), f"row-{candidate.pk}"))
+
+
+@role_required(*JURY)
+@require_POST
+def confirm_row_view(request: HttpRequest, pk: int, candidate_id: int) -> HttpResponse:
+    deliberation = _deliberation(pk)
+    candidate = get_object_or_404(Candidate, pk=candidate_id)
+    error, success = "", ""
+    try:
+        confirmed = services.confirm_row(deliberation, candidate, request.user)
+    except DeliberationError as refused:
+        error = str(refused)
+    else:
+        success = ngettext(
+            "%(count)d proposition confirmée pour %(numero)s.",
+            "%(count)d propositions confirmées pour %(numero)s.",
+            confirmed,
+        ) % {"count": confirmed, "numero": candidate.numero}
+    return _row_response(request, deliberation, candidate, error, success)
+
+
+def _form_errors(form: OverrideForm) -> str:
+    return " ".join(str(message) for errors in form.errors.values() for message in errors)
+
+
+@role_required(*JURY)
+@require_POST
+def override_view(request: HttpRequest, pk: int, candidate_id: int) -> HttpResponse:
+    deliberation = _deliberation(pk)
+    candidate = get_object_or_404(Candidate, pk=candidate_id)
+    form = OverrideForm(request.POST, columns=presenting.columns(deliberation))
+    error, success = "", ""
+    if form.is_valid():
+        decision = get_object_or_404(
+            Decision, deliberation=deliberation, candidate=candidate, unit=form.cleaned_data["unit"]
+        )
+        try:
+            services.override(
+                decision,
+                form.cleaned_data["status"],
+                form.cleaned_data["justification"],
+                request.user,
+            )
+        except DeliberationError as refused:
+            error = str(refused)
+        else:
+            success = _("Décision du jury enregistrée pour %(numero)s (%(unit)s).") % {
+                "numero": candidate.numero,
+                "unit": decision.unit,
+            }
+    else:
+        error = _form_errors(form)
+    return _row_response(request, deliberation, candidate, error, success)
+
+
+@role_required(Role.JURY_PRESIDENT)
+@require_POST
+def confirm_all_view(request: HttpRequest, pk: int) -> HttpResponse:
+    deliberation = _deliberation(pk)
+    try:
+        outcome = services.confirm_all_pending(deliberation, request.user)
+    except DeliberationError as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d proposition confirmée.",
+                "%(count)d propositions confirmées.",
+                outcome.confirmed,
+            )
+            % {"count": outcome.confirmed},
+        )
+        if outcome.skipped:
+            messages.warning(
+                request,
+                _(
+                    "Restent à décider par un autre membre du jury (récusation ou lien "
+                    "d'intérêt) : %(numeros)s."
+                )
+                % {"numeros": ", ".join(outcome.skipped)},
+            )
+    return redirect(_detail_url(deliberation, _kept(request.POST)))
+
+
+# -- the jury ---------------------------------------------------------------------------------
+
+
+def _composition_response(
+    request: HttpRequest,
+    deliberation: Deliberation,
+    error: str = "",
+    success: str = "",
+    member_form: MemberForm | None = None,
+) -> HttpResponse:
+    deliberation.refresh_from_db()
+    if _is_htmx(request) and deliberation.is_open:
+        context = _composition_context(request, deliberation, member_form, error)
+        context["composition_message"] = "" if error else success
+        return render(request, "deliberations/_composition.html", context)
+    if member_form is not None and member_form.errors:
+        if deliberation.is_open:
+            context = _detail_context(request, deliberation, member_form=member_form, error=error)
+            return render(request, "deliberations/detail.html", context)
+        error = error or " ".join(str(message) for message in member_form.non_field_errors())
+    if error:
+        messages.error(request, error)
+    elif success:
+        messages.success(request, success)
+    if _is_htmx(request):
+        return HttpResponseClientRefresh()
+    return redirect(_detail_url(deliberation, _kept(request.POST), "composition"))
+
+
+@role_required(*MANAGERS)
+@require_POST
+def add_member_view(request: HttpRequest, pk: int) -> HttpResponse:
+    deliberation = _deliberation(pk)
+    form = MemberForm(request.POST)
+    if not form.is_valid():
+        return _composition_response(request, deliberation, member_form=form)
+    try:
+        member = services.record_member(deliberation, request.user, **form.cleaned_data)
+    except DeliberationError as refused:
+        form.add_error(None, str(refused))
+        return _composition_response(request, deliberation, member_form=form)
+    return _composition_response(
+        request, deliberation, success=_("%(name)s ajouté(e) au jury.") % {"name": member.full_name}
+    )
+
+
+@role_required(*MANAGERS)
+@require_POST
+def presence_view(request: HttpRequest, pk: int, member_id: int) -> HttpResponse:
+    deliberation = _deliberation(pk)
+    member = get_object_or_404(JuryMember, pk=member_id, deliberation=deliberation)
+    form = PresenceForm(request.POST)
+    present = bool(form.is_valid() and form.cleaned_data["present"])
+    try:
+        services.set_presence(member, present, request.user)
+    except DeliberationError as refused:
+        return _composition_response(request, deliberation, error=str(refused))
+    success = (
+        _("%(name)s : présence enregistrée.") if present else _("%(name)s : absence enregistrée.")
+    ) % {"name": member.full_name}
+    return _composition_response(request, deliberation, success=success)
+
+
+@role_required(*MANAGERS)
+@require_POST
+def remove_member_view(request: HttpRequest, pk: int, member_id: int) -> HttpResponse:
+    deliberation = _deliberation(pk)
+    member = get_object_or_404(JuryMember, pk=member_id, deliberation=deliberation)
+    try:
+        services.remove_member(member, request.user)
+    except DeliberationError as refused:
+        return _composition_response(request, deliberation, error=str(refused))
+    return _composition_response(
+        request,
+        deliberation,
+        success=_("%(name)s retiré(e) du jury.") % {"name": member.full_name},
+    )
+
+
+@role_required(*MANAGERS)
+@require_POST
+def recuse_view(request: HttpRequest, pk: int, member_id: int) -> HttpResponse:
+    deliberation = _deliberation(pk)
+    member = get_object_or_404(JuryMember, pk=member_id, deliberation=deliberation)
+    form = RecusalForm(request.POST)
+    if not form.is_valid():
+        return _composition_response(request, deliberation, error=_("Candidat inconnu."))
+    candidate = form.cleaned_data["candidate"]
+    try:
+        services.recuse(member, candidate, request.user, form.cleaned_data["reason"])
+    except DeliberationError as refused:
+        return _composition_response(request, deliberation, error=str(refused))
+    return _composition_response(
+        request,
+        deliberation,
+        success=_("%(name)s est récusé(e) pour le candidat %(numero)s.")
+        % {"name": member.full_name, "numero": candidate.numero},
+    )
+
+
+@role_required(*MANAGERS)
+@require_POST
+def withdraw_recusal_view(request: HttpRequest, pk: int, recusal_id: int) -> HttpResponse:
+    deliberation = _deliberation(pk)
+    recusal = get_object_or_404(Recusal, pk=recusal_id, member__deliberation=deliberation)
+    try:
+        services.withdraw_recusal(recusal, request.user)
+    except DeliberationError as refused:
+        return _composition_response(request, deliberation, error=str(refused))
+    return _composition_response(request, deliberation, success=_("Récusation levée."))
+
+
+# -- closing and publishing -------------------------------------------------------------------
+
+
+@role_required(Role.JURY_PRESIDENT)
+@require_POST
+def close_view(request: HttpRequest, pk: int) -> HttpResponse:
+    deliberation = _deliberation(pk)
+    try:
+        services.close_deliberation(deliberation, request.user)
+    except services.CompositionProblems as refused:
+        messages.error(request, _("La délibération ne peut pas être close :"))
+        for problem in refused.problems:
+            messages.error(request, problem)
+    except DeliberationError as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(
+            request, _("Délibération close : ses décisions ne peuvent plus être modifiées.")
+        )
+    return redirect("deliberations:detail", pk=deliberation.pk)
+
+
+@role_required(Role.STAFF)
+@require_POST
+def publish_view(request: HttpRequest, pk: int) -> HttpResponse:
+    deliberation = _deliberation(pk)
+    try:
+        services.publish_results(deliberation, request.user)
+    except DeliberationError as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(
+            request, _("Résultats publiés : chaque candidat voit désormais ses décisions.")
+        )
+    return redirect("deliberations:detail", pk=deliberation.pk)

@@ -1,0 +1,336 @@
+"""The documents pages: public verification, a session's documents, one document's life cycle,
+downloads of one document or of a batch.
+
+Views parse a form, call one service and render. Who may download what: gestionnaires every
+document, a candidate their own valid documents, jury members the minutes of deliberations.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods, require_POST
+
+from certif.core.roles import JURY, Role, role_required
+from certif.deliberations.models import Deliberation
+from certif.documents import presenting, services, timetable
+from certif.documents.archive import archived, file_name, write_zip
+from certif.documents.forms import CertifierSettingsForm, ReasonForm, TimetableForm
+from certif.documents.models import DOWNLOADERS, CertifierSettings, IssuedDocument, Kind, Status
+from certif.sessions.models import ExamSession
+from certif.web.documents.forms import CheckFileForm, KindForm
+
+PAGE_SIZE = 50
+# Refusals named in a message after a batch; the rest are counted.
+NAMED = 10
+
+
+def _document(public_id: str) -> IssuedDocument:
+    return get_object_or_404(
+        IssuedDocument.objects.select_related(
+            "session", "candidate", "deliberation", "superseded_by", "replaces"
+        ),
+        public_id=public_id.upper(),
+    )
+
+
+def _pdf_response(document: IssuedDocument) -> HttpResponse:
+    response = HttpResponse(bytes(document.pdf), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{file_name(document)}"'
+    return response
+
+
+# -- public verification -----------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def verify(request: HttpRequest, public_id: str) -> HttpResponse:
+    """Anyone holding a document checks it: valid, revoked or replaced, with only its title,
+    holder and date of issue; and, if they wish, whether their file is the archived one."""
+    document = (
+        IssuedDocument.objects.defer("pdf", "data")
+        .select_related("superseded_by")
+        .filter(public_id=public_id.upper())
+        .first()
+    )
+    if document is None:
+        return render(request, "documents/verify.html", {"public_id": public_id}, status=404)
+    form = (
+        CheckFileForm(request.POST, request.FILES) if request.method == "POST" else CheckFileForm()
+    )
+    matches = (
+        form.cleaned_data["fichier"] == document.sha256
+        if form.is_bound and form.is_valid()
+        else None
+    )
+    return render(
+        request,
+        "documents/verify.html",
+        {
+            "document": document,
+            "form": form,
+            "matches": matches,
+            "status_class": presenting.STATUS_CLASSES[document.status],
+        },
+    )
+
+
+# -- a session's documents ---------------------------------------------------------------------
+
+
+def _session_context(request: HttpRequest, session: ExamSession) -> dict[str, Any]:
+    kind = request.GET.get("nature", "")
+    paginator = Paginator(presenting.session_documents(session, kind), PAGE_SIZE)
+    return {
+        "session": session,
+        "rows": presenting.overview(session),
+        "chosen_kind": kind if kind in Kind.values else "",
+        "kinds": Kind.choices,
+        "page": paginator.get_page(request.GET.get("page")),
+        "status_classes": presenting.STATUS_CLASSES,
+    }
+
+
+@role_required(Role.STAFF)
+def session_documents(request: HttpRequest, session_id: int) -> HttpResponse:
+    session = get_object_or_404(ExamSession, pk=session_id)
+    return render(request, "documents/session.html", _session_context(request, session))
+
+
+def _report(request: HttpRequest, outcome: services.BatchOutcome) -> None:
+    messages.success(
+        request,
+        ngettext(
+            "%(issued)d document produit, %(existing)d déjà délivré.",
+            "%(issued)d documents produits, %(existing)d déjà délivrés.",
+            len(outcome.issued),
+        )
+        % {"issued": len(outcome.issued), "existing": len(outcome.existing)},
+    )
+    if outcome.refused:
+        named = " ".join(outcome.refused[:NAMED])
+        more = len(outcome.refused) - NAMED
+        if more > 0:
+            named += " " + _("Et %(count)d autre(s).") % {"count": more}
+        messages.warning(
+            request,
+            _("%(count)d document(s) refusé(s) : %(list)s")
+            % {"count": len(outcome.refused), "list": named},
+        )
+
+
+@role_required(Role.STAFF)
+@require_POST
+def generate(request: HttpRequest, session_id: int) -> HttpResponse:
+    session = get_object_or_404(ExamSession, pk=session_id)
+    form = KindForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choisissez la nature des documents à produire."))
+        return redirect("documents:session", session_id=session.pk)
+    try:
+        outcome = services.generate(session, form.kind(), request.user)
+    except services.DocumentRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        _report(request, outcome)
+    url = reverse("documents:session", args=[session.pk])
+    return redirect(f"{url}?nature={form.kind().value}")
+
+
+@role_required(Role.STAFF)
+def batch(request: HttpRequest, session_id: int) -> HttpResponseBase:
+    """The session's valid documents of one kind, as a zip of their archived files."""
+    session = get_object_or_404(ExamSession, pk=session_id)
+    form = KindForm(request.GET)
+    if not form.is_valid():
+        raise Http404
+    kind = form.kind()
+    documents = (
+        IssuedDocument.objects.filter(session=session, kind=kind, status=Status.VALID)
+        .select_related("session", "candidate", "deliberation")
+        .order_by("candidate__numero", "block_code", "pk")
+    )
+    if not documents.exists():
+        messages.warning(request, _("Aucun document de cette nature n'a encore été produit."))
+        return redirect("documents:session", session_id=session.pk)
+    # Spooled to disk past a few megabytes: a session's batch can weigh hundreds.
+    out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)  # noqa: SIM115 (FileResponse closes it)
+    write_zip(archived(documents.iterator(chunk_size=100)), out)
+    out.seek(0)
+    name = f"{kind.value}-{session.code}.zip"
+    return FileResponse(out, as_attachment=True, filename=name, content_type="application/zip")
+
+
+# -- the timetable of the épreuves ------------------------------------------------------------
+
+
+def _saved_message(request: HttpRequest, saved: timetable.TimetableSaved) -> None:
+    if not saved.changed:
+        messages.info(request, _("L'horaire des épreuves est inchangé."))
+        return
+    messages.success(request, _("L'horaire des épreuves est enregistré."))
+    if saved.convocations_issued:
+        messages.warning(
+            request,
+            ngettext(
+                "%(count)d convocation déjà délivrée garde l'ancien horaire : rééditez-la "
+                "depuis sa fiche pour que le candidat reçoive le nouveau.",
+                "%(count)d convocations déjà délivrées gardent l'ancien horaire : rééditez-les "
+                "depuis leur fiche pour que les candidats reçoivent le nouveau.",
+                saved.convocations_issued,
+            )
+            % {"count": saved.convocations_issued},
+        )
+
+
+@role_required(Role.STAFF)
+@require_http_methods(["GET", "POST"])
+def session_timetable(request: HttpRequest, session_id: int) -> HttpResponse:
+    """Day, time and room of each épreuve, as the convocations print them."""
+    session = get_object_or_404(
+        ExamSession.objects.select_related("referential_version"), pk=session_id
+    )
+    current = timetable.timetable(session)
+    if request.method == "GET":
+        form = TimetableForm(current.rows, initial={"fingerprint": current.fingerprint})
+        return render(request, "documents/timetable.html", {"session": session, "form": form})
+    form = TimetableForm(current.rows, request.POST)
+    if form.is_valid():
+        try:
+            saved = timetable.set_timetable(
+                session, form.slots(), request.user, expected=form.cleaned_data["fingerprint"]
+            )
+        except timetable.TimetableRefused as refused:
+            for message in refused.messages:
+                form.add_error(None, message)
+        except timetable.TimetableChanged as changed:
+            # What the other person saved is shown beside what was typed; saving again, now
+            # knowingly, replaces it.
+            data = request.POST.copy()
+            data["fingerprint"] = changed.current
+            form = TimetableForm(current.rows, data)
+            form.is_valid()
+            form.add_error(None, str(changed))
+            context = {"session": session, "form": form, "saved_rows": current.rows}
+            return render(request, "documents/timetable.html", context, status=409)
+        else:
+            _saved_message(request, saved)
+            return redirect("documents:timetable", session_id=session.pk)
+    return render(
+        request, "documents/timetable.html", {"session": session, "form": form}, status=400
+    )
+
+
+# -- one document ------------------------------------------------------------------------------
+
+
+@role_required(*DOWNLOADERS)
+def download(request: HttpRequest, public_id: str) -> HttpResponse:
+    document = _document(public_id)
+    if not document.may_be_downloaded_by(request.user):
+        raise PermissionDenied
+    return _pdf_response(document)
+
+
+@role_required(Role.STAFF, *JURY)
+def minutes(request: HttpRequest, deliberation_id: int) -> HttpResponse:
+    """The archived minutes of a closed deliberation: the very file produced at closing."""
+    deliberation = get_object_or_404(Deliberation, pk=deliberation_id)
+    document = services.minutes_document(deliberation)
+    if document is None:
+        raise Http404
+    return _pdf_response(document)
+
+
+def _detail(
+    request: HttpRequest,
+    document: IssuedDocument,
+    revoke_form: ReasonForm | None = None,
+    reissue_form: ReasonForm | None = None,
+    error: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    return render(
+        request,
+        "documents/detail.html",
+        {
+            "document": document,
+            "history": presenting.history(document),
+            "status_class": presenting.STATUS_CLASSES[document.status],
+            "revoke_form": revoke_form or ReasonForm(prefix="revocation"),
+            "reissue_form": reissue_form or ReasonForm(prefix="reedition"),
+            "can_revoke": document.status == Status.VALID and document.kind != Kind.PV,
+            "can_reissue": document.superseded_by_id is None and document.kind != Kind.PV,
+            "error": error,
+        },
+        status=status,
+    )
+
+
+@role_required(Role.STAFF)
+def detail(request: HttpRequest, public_id: str) -> HttpResponse:
+    return _detail(request, _document(public_id))
+
+
+@role_required(Role.STAFF)
+@require_POST
+def revoke(request: HttpRequest, public_id: str) -> HttpResponse:
+    document = _document(public_id)
+    form = ReasonForm(request.POST, prefix="revocation")
+    if not form.is_valid():
+        return _detail(request, document, revoke_form=form, status=400)
+    try:
+        services.revoke(document, request.user, form.cleaned_data["motif"])
+    except services.DocumentRefused as refused:
+        return _detail(request, document, revoke_form=form, error=str(refused), status=400)
+    messages.success(
+        request, _("Le document n° %(number)s est révoqué.") % {"number": document.number}
+    )
+    return redirect("documents:detail", public_id=document.public_id)
+
+
+@role_required(Role.STAFF)
+@require_POST
+def reissue(request: HttpRequest, public_id: str) -> HttpResponse:
+    document = _document(public_id)
+    form = ReasonForm(request.POST, prefix="reedition")
+    if not form.is_valid():
+        return _detail(request, document, reissue_form=form, status=400)
+    try:
+        new = services.reissue(document, request.user, form.cleaned_data["motif"])
+    except services.DocumentRefused as refused:
+        return _detail(request, document, reissue_form=form, error=str(refused), status=400)
+    messages.success(
+        request,
+        _("Le document n° %(new)s remplace le document n° %(old)s.")
+        % {"new": new.number, "old": document.number},
+    )
+    return redirect("documents:detail", public_id=new.public_id)
+
+
+# -- the certifier's settings ------------------------------------------------------------------
+
+
+@role_required(Role.STAFF)
+@require_http_methods(["GET", "POST"])
+def certifier_settings(request: HttpRequest) -> HttpResponse:
+    certifier = CertifierSettings.load()
+    form = CertifierSettingsForm(request.POST or None, request.FILES or None, instance=certifier)
+    if request.method == "POST" and form.is_valid():
+        services.update_certifier_settings(form.values(), request.user)
+        messages.success(request, _("Les paramètres du certificateur sont enregistrés."))
+        return redirect("documents:settings")
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "documents/settings.html", {"form": form, "certifier": certifier}, status=status
+    )

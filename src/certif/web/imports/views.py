@@ -1,0 +1,149 @@
+"""Imports and exports from the browser: the same importers as ``certif import``.
+
+An import is all or nothing: a refused file lists its problems (line, column, value,
+message) and nothing is written. Templates and exports are written to a temporary file
+and sent as a download.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any, cast
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from certif.core.roles import Role, role_required
+from certif.imports import templates
+from certif.imports.candidates import import_candidates
+from certif.imports.exports import KINDS, export, write_frame
+from certif.imports.models import ImportBatch
+from certif.imports.reading import FileRejected
+from certif.imports.scores import import_scores
+from certif.referential.services import current_version
+from certif.web.helpers import problems_context
+from certif.web.imports.forms import CandidatesImportForm, ScoresImportForm, saved_upload
+
+CANDIDATES, SCORES = "candidats", "notes"
+RECENT_IMPORTS = 20
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+EXPORT_NAMES = {"candidates": "candidats", "scores": "notes", "results": "resultats"}
+
+
+@role_required(Role.STAFF)
+@require_http_methods(["GET", "POST"])
+def home(request: HttpRequest) -> HttpResponse:
+    which = request.POST.get("import") if request.method == "POST" else None
+    candidates_form = CandidatesImportForm(
+        request.POST if which == CANDIDATES else None,
+        request.FILES if which == CANDIDATES else None,
+        prefix=CANDIDATES,
+    )
+    scores_form = ScoresImportForm(
+        request.POST if which == SCORES else None,
+        request.FILES if which == SCORES else None,
+        prefix=SCORES,
+    )
+    context: dict[str, Any] = {"which": which}
+    if which == CANDIDATES and candidates_form.is_valid():
+        context.update(
+            _run_import(
+                lambda path: import_candidates(path, actor=request.user),
+                candidates_form.cleaned_data["fichier"],
+            )
+        )
+    elif which == SCORES and scores_form.is_valid():
+        replace = scores_form.cleaned_data["remplacer"]
+        context.update(
+            _run_import(
+                lambda path: import_scores(path, replace=replace, actor=request.user),
+                scores_form.cleaned_data["fichier"],
+            )
+        )
+    if context.get("report"):
+        for line in context["report"]:
+            messages.success(request, line)
+        return redirect("imports:home")
+    context.update(
+        {
+            "candidates_form": candidates_form,
+            "scores_form": scores_form,
+            "recent": ImportBatch.objects.select_related("imported_by")[:RECENT_IMPORTS],
+            "has_referential": current_version() is not None,
+            "export_kinds": [(kind, EXPORT_NAMES[kind]) for kind in KINDS],
+        }
+    )
+    return render(request, "imports/home.html", context)
+
+
+def _run_import(run: Callable[[Path], Any], upload: Any) -> dict[str, Any]:
+    """Import the upload; the report's lines, or the problems of a refused file."""
+    try:
+        with saved_upload(upload) as path:
+            report = run(path)
+    except FileRejected as rejected:
+        return problems_context(rejected)
+    return {"report": report.lines()}
+
+
+def _download(path: Path, name: str, fmt: str) -> HttpResponse:
+    """Send the file, then forget it: on POSIX an open file outlives its name, so the name goes
+    at once and the disk space when the response is closed."""
+    handle = path.open("rb")
+    os.unlink(path)
+    response = FileResponse(
+        handle, as_attachment=True, filename=name, content_type=CONTENT_TYPES[fmt]
+    )
+    # Streamed, not an HttpResponse; role_required types the views it wraps as returning one.
+    return cast(HttpResponse, response)
+
+
+def _temporary(fmt: str) -> Path:
+    descriptor, name = tempfile.mkstemp(prefix="certif-", suffix=f".{fmt}")
+    os.close(descriptor)
+    return Path(name)
+
+
+@role_required(Role.STAFF)
+@require_GET
+def template(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
+    if kind == CANDIDATES:
+        frame = templates.candidates_template()
+    else:
+        version = current_version()
+        if version is None:
+            raise Http404(_("Aucun référentiel chargé."))
+        frame = templates.scores_template(version.referential)
+    path = _temporary(fmt)
+    try:
+        write_frame(frame, path)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return _download(path, f"{kind}.{fmt}", fmt)
+
+
+@role_required(Role.STAFF)
+@require_GET
+def export_file(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
+    path = _temporary(fmt)
+    try:
+        export(kind, path)
+    except FileRejected as rejected:
+        path.unlink(missing_ok=True)
+        messages.error(request, rejected.describe())
+        return redirect("imports:home")
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return _download(path, f"export-{EXPORT_NAMES[kind]}-{date.today():%Y-%m-%d}.{fmt}", fmt)

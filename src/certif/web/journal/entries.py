@@ -1,0 +1,399 @@
+"""The journal as people read it: score changes and audit events, merged, newest first.
+
+Two tables feed it: ``ScoreChange`` (one row per changed score) and ``AuditEvent`` (one
+row per write of any service). A page takes the next rows of each, older than a cursor,
+and merges them; the cursor (time, source, id) of its last entry starts the next page.
+No page counts anything, so the hundredth page costs what the first does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import CharField, Model, Q, QuerySet
+from django.db.models.functions import Cast
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from certif.accounts.models import ConflictOfInterest
+from certif.candidates.models import Candidate
+from certif.core.models import AuditEvent
+from certif.domain import values
+from certif.grading.models import ScoreChange, ScoreSheet
+from certif.results.models import CandidateResult
+from certif.sessions.models import Assignment, ExamSession
+
+PAGE_SIZE = 50
+SCORE_CHANGED = "score.changed"
+# Order of the two sources among entries of the same instant (newest first: events, then scores).
+SCORE_RANK, EVENT_RANK = 0, 1
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+ACTION_LABELS: dict[str, str | Promise] = {
+    SCORE_CHANGED: _("Note modifiée"),
+    "candidate.created": _("Candidat créé"),
+    "candidate.updated": _("Identité modifiée"),
+    "candidates.imported": _("Import de candidats"),
+    "scores.imported": _("Import de notes"),
+    "session.created": _("Session créée"),
+    "session.updated": _("Session modifiée"),
+    "session.enrolled": _("Inscriptions"),
+    "session.timetable": _("Horaire des épreuves modifié"),
+    "assignment.created": _("Affectation"),
+    "assignment.changed": _("Affectation changée"),
+    "assignments.assigned": _("Affectations en nombre"),
+    "conflict.declared": _("Lien d'intérêt déclaré"),
+    "conflict.updated": _("Lien d'intérêt modifié"),
+    "user.created": _("Compte créé"),
+    "user.roles": _("Rôles modifiés"),
+    "referential.loaded": _("Référentiel chargé"),
+    "conflict.withdrawn": _("Lien d'intérêt retiré"),
+    "grading.sheet.opened": _("Feuille ouverte"),
+    "grading.sheet.saved": _("Feuille enregistrée"),
+    "grading.sheet.submitted": _("Feuille soumise"),
+    "grading.sheet.reopened": _("Feuille rouverte"),
+    "grading.sheet.agreed": _("Correction concertée enregistrée"),
+    "grading.sheet.evaluator": _("Évaluateur de la feuille changé"),
+    "grading.sheet.remarked": _("Nature de correction changée"),
+    "deliberation.opened": _("Délibération ouverte"),
+    "deliberation.amendment_opened": _("Acte modificatif ouvert"),
+    "deliberation.member_added": _("Membre du jury ajouté"),
+    "deliberation.member_removed": _("Membre du jury retiré"),
+    "deliberation.member_presence": _("Présence d'un membre du jury"),
+    "deliberation.recusal": _("Déport d'un membre du jury"),
+    "deliberation.recusal_withdrawn": _("Déport levé"),
+    "deliberation.decision_confirmed": _("Proposition confirmée par le jury"),
+    "deliberation.decision_overridden": _("Décision modifiée par le jury"),
+    "deliberation.all_confirmed": _("Propositions confirmées en bloc"),
+    "deliberation.closed": _("Délibération close"),
+    "deliberation.published": _("Résultats publiés"),
+    "document.issued": _("Document délivré"),
+    "document.revoked": _("Document révoqué"),
+    "document.superseded": _("Document remplacé par une réédition"),
+    "document.reissued": _("Document réédité"),
+    "certifier.settings": _("Paramètres du certificateur modifiés"),
+    "api.token.created": _("Jeton d'API créé"),
+    "api.token.revoked": _("Jeton d'API révoqué"),
+}
+
+SOURCE_LABELS: dict[str, str | Promise] = {
+    "web": _("saisie"),
+    "correction": _("correction"),
+    "import": _("import"),
+}
+
+# Keys of the services' audit payloads that are not model fields.
+KEY_LABELS: dict[str, str | Promise] = {
+    "candidate": _("candidat"),
+    "candidates": _("candidats"),
+    "created": _("créés"),
+    "evaluator": _("évaluateur"),
+    "existing": _("déjà présentes"),
+    "file": _("fichier"),
+    "kind": _("nature"),
+    "marker": _("correcteur"),
+    "note": _("précision"),
+    "replaced": _("remplacés"),
+    "roles": _("rôles"),
+    "rows": _("lignes"),
+    "sessions_created": _("sessions créées"),
+    "skipped": _("laissés"),
+    "unchanged": _("inchangés"),
+    "unit": _("unité"),
+    "units": _("unités"),
+    "updated": _("modifiés"),
+    "user": _("personne"),
+    "username": _("identifiant"),
+}
+
+
+def action_label(action: str) -> str:
+    return str(ACTION_LABELS.get(action, action))
+
+
+@dataclass(frozen=True)
+class Change:
+    """A field's value before and after; ``before`` is None when nothing was there to change
+    (a creation), as opposed to "" for an emptied or newly filled field."""
+
+    name: str
+    before: str | None
+    after: str
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Entry:
+    at: datetime
+    rank: int
+    pk: int
+    actor: str
+    action: str
+    subject: Link
+    changes: list[Change] = field(default_factory=list)
+    source: str = ""
+    reason: str = ""
+
+    @property
+    def action_label(self) -> str:
+        return action_label(self.action)
+
+    @property
+    def is_score(self) -> bool:
+        return self.rank == SCORE_RANK
+
+    @property
+    def key(self) -> tuple[datetime, int, int]:
+        return (self.at, self.rank, self.pk)
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where a page ends: entries strictly older than (at, rank, pk) come next."""
+
+    at: datetime
+    rank: int
+    pk: int
+
+    def encode(self) -> str:
+        microseconds = (self.at - EPOCH) // timedelta(microseconds=1)
+        return f"{microseconds}-{self.rank}-{self.pk}"
+
+    @classmethod
+    def decode(cls, text: str) -> Cursor | None:
+        """None for anything not written by ``encode`` (an edited address starts over)."""
+        try:
+            microseconds, rank, pk = (int(part) for part in text.split("-"))
+        except ValueError:
+            return None
+        if rank not in (SCORE_RANK, EVENT_RANK):
+            return None
+        try:
+            at = EPOCH + timedelta(microseconds=microseconds)
+        except OverflowError:
+            return None
+        return cls(at, rank, pk)
+
+    def before(self, rank: int, at: str = "at") -> Q:
+        """Rows of the source ``rank`` that come after this cursor in newest-first order."""
+        older = Q(**{f"{at}__lt": self.at})
+        if rank < self.rank:
+            return older | Q(**{at: self.at})
+        if rank == self.rank:
+            return older | Q(**{at: self.at, "pk__lt": self.pk})
+        return older
+
+
+@dataclass(frozen=True)
+class JournalQuery:
+    candidate: Candidate | None = None
+    session: ExamSession | None = None
+    action: str = ""
+
+
+@dataclass(frozen=True)
+class JournalPage:
+    entries: list[Entry]
+    next_cursor: str | None
+
+
+def journal_page(
+    query: JournalQuery, cursor: Cursor | None = None, size: int = PAGE_SIZE
+) -> JournalPage:
+    sources: list[Entry] = []
+    if query.action in ("", SCORE_CHANGED):
+        sources += _score_entries(query, cursor, size + 1)
+    if query.action != SCORE_CHANGED:
+        sources += _event_entries(query, cursor, size + 1)
+    entries = sorted(sources, key=lambda entry: entry.key, reverse=True)
+    page = entries[:size]
+    more = len(entries) > size
+    next_cursor = Cursor(page[-1].at, page[-1].rank, page[-1].pk).encode() if more else None
+    return JournalPage(page, next_cursor)
+
+
+def actions() -> list[tuple[str, str]]:
+    """Every action the journal holds, with its label, for the filter."""
+    recorded = AuditEvent.objects.order_by("action").values_list("action", flat=True).distinct()
+    return [(SCORE_CHANGED, action_label(SCORE_CHANGED))] + [
+        (action, action_label(action)) for action in recorded
+    ]
+
+
+# -- score changes ---------------------------------------------------------------------------
+
+
+def _score_entries(query: JournalQuery, cursor: Cursor | None, limit: int) -> list[Entry]:
+    changes = ScoreChange.objects.select_related(
+        "sheet__candidate", "sheet__session", "sheet__block", "criterion", "changed_by"
+    ).order_by("-changed_at", "-id")
+    if query.candidate is not None:
+        changes = changes.filter(sheet__candidate=query.candidate)
+    if query.session is not None:
+        changes = changes.filter(sheet__session=query.session)
+    if cursor is not None:
+        changes = changes.filter(cursor.before(SCORE_RANK, at="changed_at"))
+    return [_score_entry(change) for change in changes[:limit]]
+
+
+def _score_value(kind: str, stored: int | None) -> str:
+    return values.display(kind, values.decode(kind, stored)) if stored is not None else ""
+
+
+def _score_entry(change: ScoreChange) -> Entry:
+    sheet, kind = change.sheet, change.criterion.kind
+    unit = f"{sheet.block.code} {sheet.part}".strip()
+    candidate = sheet.candidate
+    return Entry(
+        at=change.changed_at,
+        rank=SCORE_RANK,
+        pk=change.pk,
+        actor=change.changed_by.get_username() if change.changed_by else str(_("système")),
+        action=SCORE_CHANGED,
+        subject=Link(
+            f"{candidate} — {sheet.session.code} — {unit} ({sheet.get_marking_display()})",
+            reverse("candidates:detail", args=[candidate.pk]),
+        ),
+        changes=[
+            Change(
+                change.criterion.code,
+                _score_value(kind, change.before),
+                _score_value(kind, change.after),
+            )
+        ],
+        source=str(SOURCE_LABELS.get(change.source, change.source)),
+        reason=change.reason,
+    )
+
+
+# -- audit events ----------------------------------------------------------------------------
+
+
+def _label(model: type[Model]) -> str:
+    return model._meta.label_lower
+
+
+def _ids_as_text(rows: QuerySet[Any]) -> QuerySet[Any]:
+    """The ids as text, to compare with ``AuditEvent.object_id`` inside the database."""
+    return rows.annotate(_key=Cast("pk", output_field=CharField())).values("_key")
+
+
+def _about_candidate(candidate: Candidate) -> Q:
+    key = str(candidate.pk)
+    return (
+        Q(object_type=_label(Candidate), object_id=key)
+        | Q(object_type=_label(CandidateResult), object_id=key)
+        | Q(
+            object_type=_label(ScoreSheet),
+            object_id__in=_ids_as_text(ScoreSheet.objects.filter(candidate=candidate)),
+        )
+        | Q(
+            object_type=_label(Assignment),
+            object_id__in=_ids_as_text(Assignment.objects.filter(candidate=candidate)),
+        )
+        | Q(
+            object_type=_label(ConflictOfInterest),
+            object_id__in=_ids_as_text(ConflictOfInterest.objects.filter(candidate=candidate)),
+        )
+    )
+
+
+def _about_session(session: ExamSession) -> Q:
+    return (
+        Q(object_type=_label(ExamSession), object_id=str(session.pk))
+        | Q(
+            object_type=_label(ScoreSheet),
+            object_id__in=_ids_as_text(ScoreSheet.objects.filter(session=session)),
+        )
+        | Q(
+            object_type=_label(Assignment),
+            object_id__in=_ids_as_text(Assignment.objects.filter(session=session)),
+        )
+    )
+
+
+def _event_entries(query: JournalQuery, cursor: Cursor | None, limit: int) -> list[Entry]:
+    events = AuditEvent.objects.order_by("-at", "-id")
+    if query.action:
+        events = events.filter(action=query.action)
+    if query.candidate is not None:
+        events = events.filter(_about_candidate(query.candidate))
+    if query.session is not None:
+        events = events.filter(_about_session(query.session))
+    if cursor is not None:
+        events = events.filter(cursor.before(EVENT_RANK))
+    return [_event_entry(event) for event in events[:limit]]
+
+
+_OBJECT_PAGES = {
+    _label(Candidate): "candidates:detail",
+    _label(ExamSession): "sessions:detail",
+}
+
+
+def _event_entry(event: AuditEvent) -> Entry:
+    page = _OBJECT_PAGES.get(event.object_type)
+    url = reverse(page, args=[event.object_id]) if page and event.object_id.isdigit() else ""
+    return Entry(
+        at=event.at,
+        rank=EVENT_RANK,
+        pk=event.pk,
+        actor=event.actor_label,
+        action=event.action,
+        subject=Link(event.object_label or f"{event.object_type} {event.object_id}", url),
+        changes=describe(event.object_type, event.before, event.after),
+        reason=event.reason,
+    )
+
+
+def _field_label(object_type: str, name: str) -> str:
+    if name in KEY_LABELS:
+        return str(KEY_LABELS[name])
+    try:
+        model = apps.get_model(object_type)
+        return str(model._meta.get_field(name).verbose_name)
+    except (LookupError, ValueError, FieldDoesNotExist, AttributeError):
+        return name
+
+
+def as_text(value: Any) -> str:
+    """A journal value as a person reads it."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(_("oui") if value else _("non"))
+    if isinstance(value, list | tuple):
+        return ", ".join(as_text(item) for item in value)
+    if isinstance(value, dict):
+        # e.g. a sheet's values: « B1Cr1 : 2,50 ; B1Cr2 : 3,00 »
+        return " ; ".join(f"{key} : {as_text(item)}" for key, item in value.items())
+    return str(value)
+
+
+def describe(object_type: str, before: Any, after: Any) -> list[Change]:
+    """Before and after, key by key when the service recorded fields."""
+    if isinstance(before, Mapping) or isinstance(after, Mapping):
+        old = before if isinstance(before, Mapping) else None
+        new = after if isinstance(after, Mapping) else {}
+        return [
+            Change(
+                _field_label(object_type, key),
+                as_text(old.get(key)) if old is not None else None,
+                as_text(new.get(key)),
+            )
+            for key in dict.fromkeys([*(old or {}), *new])
+        ]
+    if before is None and after is None:
+        return []
+    return [Change("", as_text(before) if before is not None else None, as_text(after))]

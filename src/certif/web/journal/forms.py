@@ -1,0 +1,50 @@
+"""The journal's filters: a candidate (by numero), a session, an action."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from certif.candidates.models import Candidate
+from certif.sessions.models import ExamSession
+from certif.web.journal.entries import JournalQuery, actions
+
+
+class JournalFilterForm(forms.Form):
+    candidat = forms.CharField(label=_("Numéro du candidat"), required=False, max_length=32)
+    session = forms.ModelChoiceField(
+        label=_("Session"),
+        queryset=ExamSession.objects.none(),
+        to_field_name="code",
+        required=False,
+        empty_label=_("Toutes"),
+    )
+    action = forms.ChoiceField(label=_("Action"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["session"].queryset = ExamSession.objects.order_by(  # type: ignore[attr-defined]
+            "-start_date", "-code"
+        )
+        self.fields["action"].choices = [("", _("Toutes")), *actions()]  # type: ignore[attr-defined]
+
+    def clean_candidat(self) -> Candidate | None:
+        numero = self.cleaned_data["candidat"].strip()
+        if not numero:
+            return None
+        candidate = Candidate.objects.filter(numero=numero).first()
+        if candidate is None:
+            raise forms.ValidationError(
+                _("Candidat inconnu : %(numero)s."), params={"numero": numero}, code="unknown"
+            )
+        return candidate
+
+    def query(self) -> JournalQuery:
+        data = self.cleaned_data
+        return JournalQuery(
+            candidate=data.get("candidat"),
+            session=data.get("session"),
+            action=data.get("action") or "",
+        )

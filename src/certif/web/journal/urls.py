@@ -1,0 +1,8 @@
+from django.urls import path
+
+from certif.web.journal import views
+
+app_name = "journal"
+urlpatterns = [
+    path("", views.journal_list, name="list"),
+]

@@ -1,0 +1,250 @@
+"""The gestionnaire's sessions pages: sessions, enrolments, assignments."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from certif.accounts.people import person
+from certif.candidates.models import Candidate
+from certif.candidates.queries import page_by_numero
+from certif.core.roles import Role, role_required
+from certif.grading.queries import enrolment_rows, session_counts, unit_progress
+from certif.imports.numeros import candidates_from_file
+from certif.imports.reading import FileRejected
+from certif.referential.services import current_version
+from certif.results.queries import matching_candidates
+from certif.sessions.forms import AssignForm, BulkAssignForm, SessionForm
+from certif.sessions.models import ExamSession
+from certif.sessions.services import (
+    AssignOutcome,
+    SessionError,
+    assign_evaluator,
+    assign_evaluator_bulk,
+    create_session,
+    enrol,
+    enrolled_candidates,
+    enrolment_units,
+    parse_unit,
+    unit_label,
+    unit_value,
+    update_session,
+)
+from certif.web.helpers import filters_only, is_htmx, problems_context
+from certif.web.imports.forms import saved_upload
+from certif.web.sessions.forms import FROM_FILE, EnrolForm
+
+SESSIONS_PER_PAGE = 50
+CANDIDATES_PER_PAGE = 25
+PREVIEW_SIZE = 20
+SINGLE, BULK = "un", "lot"
+
+
+@role_required(Role.STAFF)
+@require_GET
+def session_list(request: HttpRequest) -> HttpResponse:
+    sessions = ExamSession.objects.select_related("referential_version").defer(
+        "referential_version__document", "referential_version__source_text"
+    )
+    page = Paginator(sessions, SESSIONS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "sessions/list.html", {"page": page})
+
+
+@role_required(Role.STAFF)
+@require_http_methods(["GET", "POST"])
+def session_create(request: HttpRequest) -> HttpResponse:
+    form = SessionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = create_session(form.values(), actor=request.user)
+        except SessionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Session %(code)s créée.") % {"code": session.code})
+            return redirect("sessions:detail", pk=session.pk)
+    return render(request, "sessions/form.html", {"form": form, "session": None})
+
+
+@role_required(Role.STAFF)
+@require_http_methods(["GET", "POST"])
+def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_object_or_404(ExamSession, pk=pk)
+    # The form works on its own copy: ``is_valid`` writes the typed values into its instance.
+    form = SessionForm(request.POST or None, instance=ExamSession.objects.get(pk=pk))
+    if request.method == "POST" and form.is_valid():
+        try:
+            update_session(session, form.values(), actor=request.user)
+        except SessionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Session enregistrée."))
+            return redirect("sessions:detail", pk=session.pk)
+    return render(request, "sessions/form.html", {"form": form, "session": session})
+
+
+@role_required(Role.STAFF)
+@require_GET
+def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_object_or_404(ExamSession.objects.select_related("referential_version"), pk=pk)
+    units = enrolment_units(session.referential_version.referential)
+    chosen = request.GET.get("unite", "")
+    unit = parse_unit(chosen) if chosen in {unit_value(u) for u, _label in units} else None
+    page = page_by_numero(
+        enrolled_candidates(session, unit),
+        after=request.GET.get("apres", ""),
+        before=request.GET.get("avant", ""),
+        size=CANDIDATES_PER_PAGE,
+    )
+    progress = unit_progress(session)
+    context = {
+        "session": session,
+        "counts": session_counts(session, progress),
+        "progress": progress,
+        "units": [(unit_value(u), label) for u, label in units],
+        "chosen": chosen if unit else "",
+        "page": page,
+        "rows": enrolment_rows(session, page.rows, unit),
+        "filters": filters_only(request.GET),
+    }
+    return render(request, "sessions/detail.html", context)
+
+
+@role_required(Role.STAFF)
+@require_http_methods(["GET", "POST"])
+def session_enrol(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_object_or_404(ExamSession.objects.select_related("referential_version"), pk=pk)
+    version = current_version()
+    referential = version.referential if version is not None else None
+    form = EnrolForm(
+        request.POST or None, request.FILES or None, session=session, referential=referential
+    )
+    context: dict[str, Any] = {"session": session, "form": form}
+    if request.method == "POST" and form.is_valid():
+        try:
+            ids = _chosen_candidates(form)
+        except FileRejected as rejected:
+            context.update(problems_context(rejected))
+            return render(request, "sessions/enrol.html", context)
+        if request.POST.get("action") == "apercu":
+            context["preview"] = _preview(ids)
+            return render(request, "sessions/enrol.html", context)
+        try:
+            outcome = enrol(session, ids, form.units(), actor=request.user)
+        except SessionError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(
+                request,
+                _(
+                    "%(candidates)s candidat(s) : %(created)s inscription(s) créée(s), "
+                    "%(existing)s déjà présente(s)."
+                )
+                % {
+                    "candidates": outcome.candidates,
+                    "created": outcome.created,
+                    "existing": outcome.existing,
+                },
+            )
+            return redirect("sessions:detail", pk=session.pk)
+    return render(request, "sessions/enrol.html", context)
+
+
+def _chosen_candidates(form: EnrolForm) -> list[int]:
+    if form.cleaned_data["source"] == FROM_FILE:
+        with saved_upload(form.cleaned_data["fichier"]) as path:
+            return candidates_from_file(path)
+    return list(matching_candidates(form.query()).order_by().values_list("pk", flat=True))
+
+
+def _preview(ids: list[int]) -> dict[str, Any]:
+    first = Candidate.objects.filter(pk__in=sorted(ids)[:PREVIEW_SIZE]).order_by("numero")
+    return {"count": len(ids), "candidates": list(first)}
+
+
+@role_required(Role.STAFF)
+@require_http_methods(["GET", "POST"])
+def session_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_object_or_404(ExamSession.objects.select_related("referential_version"), pk=pk)
+    mode = request.POST.get("mode") if request.method == "POST" else None
+    single = AssignForm(request.POST if mode == SINGLE else None, session=session, prefix=SINGLE)
+    bulk = BulkAssignForm(request.POST if mode == BULK else None, session=session, prefix=BULK)
+    done = ""
+    if mode == SINGLE and single.is_valid():
+        done = _assign_one(request, session, single)
+        if done:
+            single = AssignForm(session=session, prefix=SINGLE)
+    elif mode == BULK and bulk.is_valid():
+        done = _assign_all(request, session, bulk)
+    if done and not is_htmx(request):
+        messages.success(request, done)
+        return redirect("sessions:assign", pk=session.pk)
+    context = {
+        "session": session,
+        "progress": unit_progress(session),
+        "single": single,
+        "bulk": bulk,
+        "done": done,
+    }
+    template = "sessions/_assign.html" if is_htmx(request) else "sessions/assign.html"
+    return render(request, template, context)
+
+
+def _assign_one(request: HttpRequest, session: ExamSession, form: AssignForm) -> str:
+    """The outcome as a sentence, or "" when refused (the form then carries why)."""
+    candidate: Candidate = form.cleaned_data["candidat"]
+    block, part = form.unit()
+    evaluator, marker = form.cleaned_data["evaluateur"], form.cleaned_data["correcteur"]
+    try:
+        outcome = assign_evaluator(
+            session, candidate, block, part, evaluator, marker, actor=request.user
+        )
+    except SessionError as error:
+        form.add_error(None, str(error))
+        return ""
+    names = {
+        "evaluator": person(evaluator),
+        "candidate": str(candidate),
+        "unit": unit_label((block, part)),
+        "marker": marker,
+    }
+    if outcome.unchanged:
+        return _("Rien à changer : %(evaluator)s était déjà correcteur %(marker)s de "
+                 "%(candidate)s pour %(unit)s.") % names  # fmt: skip
+    return _("%(evaluator)s est correcteur %(marker)s de %(candidate)s pour %(unit)s.") % names
+
+
+def _assign_all(request: HttpRequest, session: ExamSession, form: BulkAssignForm) -> str:
+    block, part = form.unit()
+    evaluator, marker = form.cleaned_data["evaluateur"], form.cleaned_data["correcteur"]
+    try:
+        outcome: AssignOutcome = assign_evaluator_bulk(
+            session,
+            block,
+            part,
+            evaluator,
+            marker,
+            actor=request.user,
+            only_unassigned=form.cleaned_data["sans_correcteur"],
+        )
+    except SessionError as error:
+        form.add_error(None, str(error))
+        return ""
+    return _(
+        "%(unit)s, correcteur %(marker)s, %(evaluator)s : %(created)s affectation(s) créée(s), "
+        "%(replaced)s remplacée(s), %(unchanged)s inchangée(s), %(skipped)s candidat(s) "
+        "laissé(s) à leur correcteur."
+    ) % {
+        "unit": unit_label((block, part)),
+        "marker": marker,
+        "evaluator": person(evaluator),
+        "created": outcome.created,
+        "replaced": outcome.replaced,
+        "unchanged": outcome.unchanged,
+        "skipped": outcome.skipped,
+    }

@@ -1,0 +1,12 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from certif.web.dashboard import panels_for
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "certif/home.html", {"panels": panels_for(request)})
