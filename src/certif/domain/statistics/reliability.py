@@ -10,7 +10,19 @@ coincidence matrix of the *pairable* values, then
 where ``o_ck`` counts the c–k pairs within units (each unit of m_u values weighing
 1 / (m_u - 1)), ``n_c`` the pairable values equal to c, ``n`` all pairable values, and δ² the
 metric's difference function. A unit with fewer than two values holds no pair: it is left
-out. Every step is a ``Fraction``, so the published worked example comes out to the digit.
+out. Every step is exact (integers and ``Fraction``), so the published worked example comes
+out to the digit.
+
+Two exact rewritings keep it fast on scores with decimals (many distinct values) and in the
+bootstrap, without changing any result:
+
+- alpha does not change when every value is multiplied by the same positive number, so the
+  values are scaled to integers by their common denominator;
+- within a unit, and for the expected disagreement, Σ_c Σ_k n_c n_k (p_c - p_k)² equals
+  2 (m Σ n_c p_c² - (Σ n_c p_c)²) (m = Σ n_c): one pass instead of every pair. The interval
+  metric uses it on the values, the ordinal metric on the mid-ranks (see ``_mid_ranks``),
+  the nominal metric in its own form m² - Σ n_c². The ratio metric has no such form and
+  goes through every pair of distinct values.
 
 alpha is *undefined* (None) when no unit is pairable or when all pairable values are equal
 (D_e = 0: nothing could have been told apart, agreement proves nothing).
@@ -30,7 +42,8 @@ from fractions import Fraction
 Value = Fraction | Decimal | int
 """A value an observer recorded (``bool`` is an ``int``: False → 0, True → 1); None is missing."""
 
-Pair = tuple[Fraction, Fraction]
+Counts = Mapping[int, int]
+"""How many observers gave each value, values scaled to integers."""
 
 
 class Metric(StrEnum):
@@ -44,7 +57,11 @@ class Metric(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Reliability:
-    """alpha with what it was computed from, for a page to show next to it."""
+    """alpha with what it was computed from, for a page to show next to it.
+
+    The disagreements are in the metric's own unit (squared points for interval data), as
+    Krippendorff defines them; both are None when alpha is undefined.
+    """
 
     alpha: Fraction | None
     observed_disagreement: Fraction | None
@@ -54,12 +71,19 @@ class Reliability:
 
 
 @dataclass(frozen=True, slots=True)
-class _UnitPairs:
-    """One pairable unit's ordered pairs of values, as integer counts over ``m_u - 1``."""
+class _Unit:
+    """One pairable unit: its values' counts, and its pairs' disagreement when the metric's
+    differences do not depend on the other units (every metric but ordinal)."""
 
-    weight_denominator: int
-    pairs: Mapping[Pair, int]
-    values: int
+    counts: Counts
+    size: int
+    disagreement: Fraction | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Units:
+    units: list[_Unit]
+    scale: int
 
 
 def _exact(value: Value) -> Fraction:
@@ -79,88 +103,129 @@ def _columns(data: Sequence[Sequence[Value | None]]) -> list[list[Fraction]]:
     ]
 
 
-def _unit_pairs(values: Sequence[Fraction]) -> _UnitPairs | None:
-    """The unit's ordered pairs (c, k) from different observers; None if it holds no pair."""
-    if len(values) < 2:
-        return None
-    counts = Counter(values)
-    pairs: dict[Pair, int] = {}
-    for c, n_c in counts.items():
-        for k, n_k in counts.items():
-            # Ordered pairs of *different* observers: a value is never paired with itself.
-            number = n_c * (n_c - 1) if c == k else n_c * n_k
-            if number:
-                pairs[(c, k)] = number
-    return _UnitPairs(weight_denominator=len(values) - 1, pairs=pairs, values=len(values))
+def _spread(counts: Iterable[tuple[int, int]]) -> int:
+    """Σ_c Σ_k n_c n_k (p_c - p_k)² over positions p, as 2 (m Σ n p² - (Σ n p)²)."""
+    size = first = second = 0
+    for position, number in counts:
+        size += number
+        first += number * position
+        second += number * position * position
+    return 2 * (size * second - first * first)
 
 
-def _pairable_units(data: Sequence[Sequence[Value | None]], metric: Metric) -> list[_UnitPairs]:
-    units = [pairs for column in _columns(data) if (pairs := _unit_pairs(column)) is not None]
-    if metric is Metric.RATIO and any(c < 0 for unit in units for c, _ in unit.pairs):
+def _nominal_spread(counts: Counts) -> int:
+    """Ordered pairs of different values: m² - Σ n_c²."""
+    size = sum(counts.values())
+    return size * size - sum(number * number for number in counts.values())
+
+
+def _ratio_spread(counts: Counts) -> Fraction:
+    """Σ_c Σ_k n_c n_k ((c - k) / (c + k))², grouping pairs by c + k so that the sums stay
+    integer until one division per distinct sum (values are not negative: a zero sum means
+    both values are 0, with no difference)."""
+    ordered = sorted(counts.items())
+    by_sum: Counter[int] = Counter()
+    for i, (c, n_c) in enumerate(ordered):
+        for k, n_k in ordered[i + 1 :]:
+            by_sum[c + k] += n_c * n_k * (c - k) ** 2
+    return 2 * sum(
+        (Fraction(spread, total * total) for total, spread in by_sum.items()), Fraction(0)
+    )
+
+
+def _fixed_spread(metric: Metric, counts: Counts) -> Fraction | int | None:
+    """The pairs' disagreement when it does not depend on other units; None for ordinal."""
+    if metric is Metric.NOMINAL:
+        return _nominal_spread(counts)
+    if metric is Metric.INTERVAL:
+        return _spread(counts.items())
+    if metric is Metric.RATIO:
+        return _ratio_spread(counts)
+    return None
+
+
+def _pairable_units(data: Sequence[Sequence[Value | None]], metric: Metric) -> _Units:
+    """The units with two values or more, values scaled to integers by their common
+    denominator (alpha is the same for values all multiplied by one positive number)."""
+    columns = [column for column in _columns(data) if len(column) >= 2]
+    if metric is Metric.RATIO and any(value < 0 for column in columns for value in column):
         raise ValueError("ratio data are amounts from a true zero: no value may be negative")
-    return units
+    scale = math.lcm(1, *(value.denominator for column in columns for value in column))
+    units = []
+    for column in columns:
+        counts = Counter(int(value * scale) for value in column)
+        spread = _fixed_spread(metric, counts)
+        disagreement = None if spread is None else Fraction(spread, len(column) - 1)
+        units.append(_Unit(counts=counts, size=len(column), disagreement=disagreement))
+    return _Units(units=units, scale=scale)
 
 
-def _coincidences(units: Iterable[_UnitPairs]) -> dict[Pair, Fraction]:
-    """Sum the units' pairs, grouping by weight so that most additions stay integer."""
-    by_weight: dict[int, Counter[Pair]] = defaultdict(Counter)
+def _doubled_mid_ranks(counts: Counts) -> dict[int, int]:
+    """Each value's mid-rank, doubled to stay an integer: 2 × (values below) + n_c.
+
+    Krippendorff's ordinal δ_ck = Σ_{g=c..k} n_g - (n_c + n_k) / 2 is exactly the distance
+    between the mid-ranks of c and k, so ordinal data are interval data on mid-ranks.
+    """
+    ranks: dict[int, int] = {}
+    below = 0
+    for value in sorted(counts):
+        ranks[value] = 2 * below + counts[value]
+        below += counts[value]
+    return ranks
+
+
+def _observed_sum(metric: Metric, units: Sequence[_Unit], totals: Counts) -> Fraction:
+    """Σ o_ck δ²_ck: each unit's pairs weigh 1 / (m_u - 1)."""
+    if metric is not Metric.ORDINAL:
+        return sum((unit.disagreement or Fraction(0) for unit in units), Fraction(0))
+    ranks = _doubled_mid_ranks(totals)
+    # Sum per weight first, so that most additions stay integer.
+    by_weight: Counter[int] = Counter()
     for unit in units:
-        by_weight[unit.weight_denominator].update(unit.pairs)
-    coincidences: dict[Pair, Fraction] = defaultdict(Fraction)
-    for denominator, pairs in by_weight.items():
-        for pair, number in pairs.items():
-            coincidences[pair] += Fraction(number, denominator)
-    return coincidences
+        by_weight[unit.size - 1] += _spread((ranks[v], n) for v, n in unit.counts.items())
+    return sum((Fraction(spread, weight) for weight, spread in by_weight.items()), Fraction(0))
 
 
-def _difference(metric: Metric, marginals: Mapping[Fraction, Fraction]) -> dict[Pair, Fraction]:
-    """δ²_ck for every pair of distinct values that occur (δ²_cc is 0 for every metric)."""
-    ordered = sorted(marginals)
-    # Ordinal ranks are the marginals accumulated in value order: cumulative[i] = Σ n_g, g ≤ i.
-    cumulative = [Fraction(0)]
-    for value in ordered:
-        cumulative.append(cumulative[-1] + marginals[value])
-    delta: dict[Pair, Fraction] = {}
-    for i, c in enumerate(ordered):
-        for j in range(i + 1, len(ordered)):
-            k = ordered[j]
-            if metric is Metric.NOMINAL:
-                d = Fraction(1)
-            elif metric is Metric.ORDINAL:
-                between = cumulative[j + 1] - cumulative[i]
-                d = (between - (marginals[c] + marginals[k]) / 2) ** 2
-            elif metric is Metric.INTERVAL:
-                d = (c - k) ** 2
-            else:  # RATIO; c + k > 0 since values are not negative and c < k
-                d = ((c - k) / (c + k)) ** 2
-            delta[(c, k)] = delta[(k, c)] = d
-    return delta
+def _expected_sum(metric: Metric, totals: Counts) -> Fraction | int:
+    """Σ n_c n_k δ²_ck over every ordered pair of pairable values."""
+    if metric is Metric.NOMINAL:
+        return _nominal_spread(totals)
+    if metric is Metric.INTERVAL:
+        return _spread(totals.items())
+    if metric is Metric.RATIO:
+        return _ratio_spread(totals)
+    ranks = _doubled_mid_ranks(totals)
+    return _spread((ranks[v], n) for v, n in totals.items())
 
 
-def _reliability(units: Sequence[_UnitPairs], metric: Metric) -> Reliability:
-    coincidences = _coincidences(units)
-    marginals: dict[Fraction, Fraction] = defaultdict(Fraction)
-    for (c, _), o_ck in coincidences.items():
-        marginals[c] += o_ck
-    n = sum(marginals.values(), Fraction(0))
-    delta = _difference(metric, marginals)
-    observed_sum = sum(
-        (o_ck * delta.get(pair, Fraction(0)) for pair, o_ck in coincidences.items()), Fraction(0)
-    )
-    expected_sum = sum(
-        (marginals[c] * marginals[k] * d for (c, k), d in delta.items()), Fraction(0)
-    )
-    pairable_values = sum(unit.values for unit in units)
+def _difference_unit(metric: Metric, scale: int) -> int:
+    """What δ² was multiplied by in the integer computation, to report D_o and D_e as defined."""
+    if metric is Metric.INTERVAL:
+        return scale * scale
+    if metric is Metric.ORDINAL:
+        return 4  # doubled ranks
+    return 1
+
+
+def _reliability(units: Sequence[_Unit], metric: Metric, scale: int) -> Reliability:
+    totals: Counter[int] = Counter()
+    for unit in units:
+        totals.update(unit.counts)
+    n = sum(totals.values())
+    expected_sum = _expected_sum(metric, totals)
     if not units or expected_sum == 0:
-        return Reliability(None, None, None, len(units), pairable_values)
-    observed = observed_sum / n
-    expected = expected_sum / (n * (n - 1))
-    return Reliability(1 - observed / expected, observed, expected, len(units), pairable_values)
+        return Reliability(None, None, None, len(units), n)
+    observed_sum = _observed_sum(metric, units, totals)
+    difference_unit = _difference_unit(metric, scale)
+    observed = observed_sum / n / difference_unit
+    expected = Fraction(expected_sum) / (n * (n - 1)) / difference_unit
+    return Reliability(1 - observed / expected, observed, expected, len(units), n)
 
 
 def reliability(data: Sequence[Sequence[Value | None]], metric: Metric) -> Reliability:
     """Krippendorff's alpha of an observers × units matrix, with its disagreements and counts."""
-    return _reliability(_pairable_units(data, metric), metric)
+    pairable = _pairable_units(data, metric)
+    return _reliability(pairable.units, metric, pairable.scale)
 
 
 def krippendorff_alpha(data: Sequence[Sequence[Value | None]], metric: Metric) -> Fraction | None:
@@ -188,8 +253,9 @@ def bootstrap_alpha_interval(
     Method: let N be the number of pairable units (units with two values or more; the others
     carry no information on agreement). Each of the ``draws`` replicates picks N units *with
     replacement* among them, using ``random.Random(seed)``, so one seed always gives the same
-    interval, and computes alpha exactly on those units (the values keep their coincidence
-    weights; the expected disagreement is recomputed from the replicate's own values).
+    interval, and computes alpha exactly on those units, as if they were the data (a unit
+    drawn twice counts twice; the expected disagreement and, for ordinal data, the ranks
+    come from the replicate's own values).
     Replicates where alpha is undefined (every value drawn is equal) are dropped. With B
     defined replicates sorted in increasing order and tail = (1 - confidence) / 2, the
     interval is (a[⌊tail·B⌋], a[⌈(1 - tail)·B⌉ - 1]): for 1,000 draws at 95 %, the 26th
@@ -204,14 +270,15 @@ def bootstrap_alpha_interval(
         raise ValueError(f"the bootstrap needs at least one draw, not {draws}")
     if not 0 < confidence < 1:
         raise ValueError(f"a confidence level lies strictly between 0 and 1, not {confidence}")
-    units = _pairable_units(data, metric)
+    pairable = _pairable_units(data, metric)
+    units = pairable.units
     if not units:
         return None
     generator = random.Random(seed)
     replicates: list[Fraction] = []
     for _ in range(draws):
         sample = [units[generator.randrange(len(units))] for _ in units]
-        alpha = _reliability(sample, metric).alpha
+        alpha = _reliability(sample, metric, pairable.scale).alpha
         if alpha is not None:
             replicates.append(alpha)
     if not replicates:
