@@ -1,9 +1,9 @@
 """Inter-rater reliability: Krippendorff's alpha, exactly, its bootstrap, and evaluator severity.
 
 Krippendorff's alpha follows « Computing Krippendorff's Alpha-Reliability » (K. Krippendorff,
-2011, https://repository.upenn.edu/asc_papers/43): from a reliability data matrix (one row
-per observer, one column per unit, None where an observer gave no value) build the
-coincidence matrix of the *pairable* values, then
+2011, https://www.asc.upenn.edu/sites/default/files/2021-03/Computing%20Krippendorff%27s%20Alpha-Reliability.pdf):
+from a reliability data matrix (one row per observer, one column per unit, None where an
+observer gave no value) build the coincidence matrix of the *pairable* values, then
 
     alpha = 1 - D_o / D_e = 1 - (n - 1) * Σ o_ck δ²_ck / Σ n_c n_k δ²_ck
 
