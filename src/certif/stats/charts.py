@@ -62,7 +62,7 @@ DEFAULT_SHARE_LABEL = "Part moyenne du maximum"
 THRESHOLD_ID = "threshold"
 """The ``id`` of the threshold line's group in a histogram, for tests and style sheets."""
 
-_BAR_COLOUR = "#1f4e79"  # dark blue: 9:1 contrast on white, readable under any colour vision
+_BAR_COLOUR = "#1f4e79"  # dark blue: 8.7:1 contrast on white, readable under any colour vision
 _THRESHOLD_COLOUR = "#b00020"  # dark red, and dashed, so it does not rely on its hue
 _MISSING_COLOUR = "#e6e6e6"
 _TEXT_COLOUR = "#1a1a1a"
