@@ -17,12 +17,12 @@ from certif.candidates.models import Candidate
 from certif.core.roles import JURY, Role
 from certif.deliberations import services
 from certif.deliberations.models import Deliberation, JuryMember, MemberRole, Recusal
-from certif.documents import timetable
 from certif.documents.models import IssuedDocument, Kind
 from certif.domain.referential.schema import Referential
 from certif.grading.models import ScoreSheet
 from certif.grading.services import open_sheet
 from certif.referential.models import Block, ReferentialVersion
+from certif.sessions import timetable
 from certif.sessions.models import Assignment, Enrolment, ExamSession
 from tests.api.conftest import Api, problem
 from tests.deliberations.conftest import seat

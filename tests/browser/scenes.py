@@ -18,6 +18,7 @@ from certif.core.roles import Role
 from certif.deliberations import services as deliberations
 from certif.deliberations.models import Affiliation, Deliberation, MemberRole
 from certif.domain.referential.schema import Block, PointsScoring, Referential
+from certif.grading.forms import grid_data
 from certif.grading.services import open_sheet, submit_sheet
 from certif.imports.candidates import import_candidates
 from certif.imports.scores import import_scores
@@ -178,4 +179,4 @@ def double_marked(
         )
         sheet = open_sheet(assignment, actor=evaluator)
         values = dict(values_totalling(block, maximum(block) * share))
-        submit_sheet(sheet.pk, evaluator, new_values=values)
+        submit_sheet(sheet.pk, grid_data(values, revision=sheet.revision), actor=evaluator)

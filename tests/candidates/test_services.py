@@ -9,7 +9,8 @@ from django.db.models import QuerySet
 
 from certif.candidates.models import Candidate
 from certif.candidates.queries import page_by_numero
-from certif.candidates.services import CandidateError, create_candidate, update_candidate
+from certif.candidates.services import create_candidate, update_candidate
+from certif.core.errors import Invalid
 from certif.core.models import AuditEvent
 from certif.referential.models import ReferentialVersion
 from certif.results.queries import CandidateQuery, matching_candidates
@@ -81,7 +82,7 @@ def test_an_empty_window_going_forward_still_leads_back(thirty: list[Candidate])
 def test_a_new_candidate_needs_a_free_numero(version: ReferentialVersion) -> None:
     values = {"birth_name": "Roux", "first_name": "Zoé", "birth_date": date(2000, 2, 2)}
     create_candidate({"numero": "C1", **values})
-    with pytest.raises(CandidateError, match="déjà"):
+    with pytest.raises(Invalid, match="déjà"):
         create_candidate({"numero": "C1", **values})
 
 
@@ -91,5 +92,5 @@ def test_an_unchanged_identity_leaves_no_journal_entry(candidates: list[Candidat
 
 
 def test_the_numero_is_not_an_identity_field(candidates: list[Candidate]) -> None:
-    with pytest.raises(CandidateError, match="numero"):
+    with pytest.raises(Invalid, match="numero"):
         update_candidate(candidates[0], {"numero": "X"})

@@ -10,16 +10,18 @@ from django.contrib.auth.models import AbstractUser
 from django.utils import timezone
 
 from certif.core.audit import AuditEvent
+from certif.core.errors import Stale
 from certif.documents import services
 from certif.documents.models import Kind
-from certif.documents.timetable import (
+from certif.documents.presenting import valid_convocations
+from certif.domain.units import UnitRef
+from certif.sessions.models import ExamSession, Sitting
+from certif.sessions.timetable import (
     Slot,
-    TimetableChanged,
     TimetableRefused,
     set_timetable,
     timetable,
 )
-from certif.sessions.models import ExamSession, Sitting
 from tests.documents.conftest import candidate, pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -76,7 +78,7 @@ def test_a_day_outside_the_sessions_dates_is_refused_and_nothing_is_written(
 ) -> None:
     with pytest.raises(TimetableRefused) as refused:
         set_timetable(session, {("B1", ""): Slot(at(15, 9)), ("B2", ""): Slot(at(22, 9))}, staff)
-    assert refused.value.messages == [
+    assert refused.value.problems == [
         "Épreuve B2 : le 22/06/2026 est hors des dates de la session 2026-06 "
         "(du 15/06/2026 au 19/06/2026)."
     ]
@@ -88,7 +90,7 @@ def test_an_epreuve_the_referential_does_not_have_is_refused(
 ) -> None:
     with pytest.raises(TimetableRefused) as refused:
         set_timetable(session, {("B3", "grande-entreprise"): Slot(at(15, 9))}, staff)
-    assert "Épreuve B3 grande-entreprise" in refused.value.messages[0]
+    assert "Épreuve B3 — grande-entreprise" in refused.value.problems[0]
 
 
 def test_a_save_against_a_timetable_changed_since_it_was_read_is_refused(
@@ -96,7 +98,7 @@ def test_a_save_against_a_timetable_changed_since_it_was_read_is_refused(
 ) -> None:
     read = timetable(session).fingerprint
     set_timetable(session, {("B1", ""): Slot(at(15, 9))}, staff, expected=read)
-    with pytest.raises(TimetableChanged):
+    with pytest.raises(Stale):
         set_timetable(session, {("B2", ""): Slot(at(16, 9))}, staff, expected=read)
     assert timetable(session).rows[0].slot == Slot(at(15, 9))
     assert timetable(session).rows[1].slot is None
@@ -128,8 +130,9 @@ def test_a_change_counts_the_convocations_that_keep_the_former_timetable(
     session: ExamSession, staff: AbstractUser
 ) -> None:
     services.issue(services.Subject(Kind.CONVOCATION, session, candidate("C002")), staff)
-    saved = set_timetable(session, {("B1", ""): Slot(at(15, 9))}, staff)
-    assert saved.convocations_issued == 1
+    saved = set_timetable(session, {UnitRef("B1"): Slot(at(15, 9))}, staff)
+    assert saved.changed
+    assert valid_convocations(session) == 1
 
 
 def test_the_convocation_prints_the_day_time_and_room_of_the_timetable(

@@ -15,8 +15,8 @@ from django.utils import timezone
 from certif.core.roles import Role
 from certif.documents import services
 from certif.documents.models import Kind
-from certif.documents.timetable import Slot, set_timetable, timetable
 from certif.sessions.models import ExamSession, Sitting
+from certif.sessions.timetable import Slot, set_timetable, timetable
 from tests.documents.conftest import candidate
 
 pytestmark = pytest.mark.django_db

@@ -15,6 +15,7 @@ from certif.candidates.models import Candidate
 from certif.core.roles import Role
 from certif.domain.referential.schema import Referential
 from certif.domain.values import Value
+from certif.grading.forms import grid_data
 from certif.grading.models import ScoreSheet
 from certif.grading.services import open_sheet, save_sheet, submit_sheet
 from certif.referential.models import Block, ReferentialVersion
@@ -85,8 +86,8 @@ def assignment(assign: Callable[..., Assignment], evaluator: AbstractUser) -> As
 def submitted(assignment: Assignment, values: dict[str, Value]) -> ScoreSheet:
     """The assignment's sheet, filled with ``values`` and submitted by its evaluator."""
     sheet = open_sheet(assignment, actor=assignment.evaluator)
-    save_sheet(sheet.pk, values, actor=assignment.evaluator)
-    return submit_sheet(sheet.pk, assignment.evaluator)
+    save_sheet(sheet.pk, grid_data(values, revision=sheet.revision), actor=assignment.evaluator)
+    return submit_sheet(sheet.pk, actor=assignment.evaluator)
 
 
 @pytest.fixture

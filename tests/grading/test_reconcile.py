@@ -19,12 +19,13 @@ from certif.domain.numbers import format_score
 from certif.domain.referential.schema import Referential
 from certif.domain.rules.results import Status
 from certif.domain.values import Value
+from certif.grading.forms import grid_data
 from certif.grading.models import Marking, Score, ScoreChange, ScoreSheet, SheetStatus
 from certif.grading.services import (
+    GradedUnit,
     GradingError,
     IncompleteSheet,
     SheetLocked,
-    Unit,
     open_sheet,
     record_agreed_sheet,
     reopen_sheet,
@@ -67,7 +68,7 @@ def both_submitted(
 
 
 def url_of(assignment: Assignment) -> str:
-    return reconcile_url(Unit.of(assignment))
+    return reconcile_url(GradedUnit.of(assignment))
 
 
 # -- the two markings --------------------------------------------------------------------------
@@ -226,11 +227,9 @@ def test_the_agreement_keeps_each_values_history_and_is_audited(
 ) -> None:
     actor = markers[1].evaluator
     agreed = record_agreed_sheet(
-        Unit.of(markers[0]),
-        with_gap(ccab, "B1Cr2", "1"),
+        GradedUnit.of(markers[0]),
+        {**grid_data(with_gap(ccab, "B1Cr2", "1"), revision=0), "reason": "accord après échange"},
         actor=actor,
-        expected_revision=0,
-        reason="accord après échange",
     )
     changes = ScoreChange.objects.filter(sheet=agreed)
     assert changes.count() == len(ccab.block("B1").criteria)
@@ -247,7 +246,7 @@ def test_an_incomplete_agreement_is_refused_and_nothing_is_written(
     values: dict[str, Value | None] = dict(full_marks(ccab, "B1"))
     values["B1Cr2"] = None
     with pytest.raises(IncompleteSheet, match="B1Cr2"):
-        record_agreed_sheet(Unit.of(markers[0]), values, expected_revision=0)
+        record_agreed_sheet(GradedUnit.of(markers[0]), grid_data(values, revision=0))
     assert not ScoreSheet.objects.filter(marking=Marking.AGREED).exists()
 
 
@@ -256,7 +255,9 @@ def test_an_agreement_before_both_submissions_is_refused(
 ) -> None:
     submitted(markers[0], full_marks(ccab, "B1"))
     with pytest.raises(GradingError, match="deux corrections doivent être soumises"):
-        record_agreed_sheet(Unit.of(markers[0]), dict(full_marks(ccab, "B1")))
+        record_agreed_sheet(
+            GradedUnit.of(markers[0]), grid_data(full_marks(ccab, "B1"), revision=0)
+        )
 
 
 def test_an_agreed_sheet_is_locked_until_a_gestionnaire_reopens_it(
@@ -265,12 +266,12 @@ def test_an_agreed_sheet_is_locked_until_a_gestionnaire_reopens_it(
     ccab: Referential,
     make_user: Callable[..., AbstractUser],
 ) -> None:
-    unit = Unit.of(markers[0])
-    agreed = record_agreed_sheet(unit, dict(full_marks(ccab, "B1")), expected_revision=0)
+    unit = GradedUnit.of(markers[0])
+    agreed = record_agreed_sheet(unit, grid_data(dict(full_marks(ccab, "B1")), revision=0))
     with pytest.raises(SheetLocked):
-        record_agreed_sheet(unit, dict(full_marks(ccab, "B1")), expected_revision=agreed.revision)
+        record_agreed_sheet(unit, grid_data(dict(full_marks(ccab, "B1")), revision=agreed.revision))
     reopened = reopen_sheet(agreed.pk, make_user(Role.STAFF), "nouvel accord")
-    record_agreed_sheet(unit, with_gap(ccab, "B1Cr1", "1"), expected_revision=reopened.revision)
+    record_agreed_sheet(unit, grid_data(with_gap(ccab, "B1Cr1", "1"), revision=reopened.revision))
     assert Score.objects.get(sheet=agreed, criterion__code="B1Cr1").value == int(
         (Decimal(full_marks(ccab, "B1")["B1Cr1"]) - 1) * 100
     )
@@ -310,7 +311,9 @@ def test_an_agreed_unit_leaves_the_list(
     ccab: Referential,
     as_role: Callable[[Role], Client],
 ) -> None:
-    record_agreed_sheet(Unit.of(markers[0]), dict(full_marks(ccab, "B1")), expected_revision=0)
+    record_agreed_sheet(
+        GradedUnit.of(markers[0]), grid_data(dict(full_marks(ccab, "B1")), revision=0)
+    )
     page = text_of(as_role(Role.STAFF).get(reverse("grading:reconciliations")))
     assert url_of(markers[0]) not in page
 
@@ -352,5 +355,7 @@ def test_a_scores_export_lists_the_agreed_values_and_not_the_two_markings(
 ) -> None:
     path = tmp_path / "notes.csv"
     assert export("scores", path) == 0
-    record_agreed_sheet(Unit.of(markers[0]), with_gap(ccab, "B1Cr2", "0.5"), expected_revision=0)
+    record_agreed_sheet(
+        GradedUnit.of(markers[0]), grid_data(with_gap(ccab, "B1Cr2", "0.5"), revision=0)
+    )
     assert export("scores", path) == len(ccab.block("B1").criteria)

@@ -13,20 +13,20 @@ from django.contrib.auth.models import AbstractUser
 from certif.accounts.models import ConflictKind
 from certif.accounts.services import declare_conflict
 from certif.candidates.models import Candidate
+from certif.core.errors import Forbidden, Invalid, Stale
 from certif.core.models import AuditEvent
 from certif.core.roles import Role
 from certif.domain.referential.schema import Referential
 from certif.domain.rules.results import Status
+from certif.grading.forms import grid_data
 from certif.grading.models import Score, ScoreChange, ScoreSheet, SheetStatus
+from certif.grading.queries import compare_values, gap_threshold
 from certif.grading.services import (
     ConflictRefused,
     GradingError,
     IncompleteSheet,
     SheetLocked,
-    StaleSheet,
     change_score,
-    compare_values,
-    gap_threshold,
     open_sheet,
     reopen_sheet,
     save_scores,
@@ -78,7 +78,7 @@ def test_each_change_is_kept_with_before_and_after(sheet: ScoreSheet) -> None:
 def test_a_save_on_a_stale_revision_is_refused_and_changes_nothing(sheet: ScoreSheet) -> None:
     read_revision = sheet.revision
     save_scores(sheet.pk, {"B1Cr2": Decimal("1")}, expected_revision=read_revision)
-    with pytest.raises(StaleSheet, match="modifiée entre-temps"):
+    with pytest.raises(Stale, match="modifiée entre-temps"):
         save_scores(sheet.pk, {"B1Cr2": Decimal("2")}, expected_revision=read_revision)
     assert Score.objects.get(sheet=sheet, criterion__code="B1Cr2").value == 100
 
@@ -116,7 +116,9 @@ def test_opening_a_sheet_twice_gives_the_same_sheet(assignment: Assignment) -> N
 
 def test_saving_a_draft_is_audited(assignment: Assignment) -> None:
     opened = open_sheet(assignment)
-    save_sheet(opened.pk, {"B1Cr1": Decimal("2.5")}, actor=assignment.evaluator)
+    save_sheet(
+        opened.pk, grid_data({"B1Cr1": "2,5"}, revision=opened.revision), actor=assignment.evaluator
+    )
     event = AuditEvent.objects.get(action="grading.sheet.saved")
     assert (event.actor_id, event.after["changed"]) == (assignment.evaluator.pk, 1)
 
@@ -126,7 +128,7 @@ def test_submitting_refuses_an_incomplete_sheet_and_names_what_is_missing(
 ) -> None:
     opened = open_sheet(assignment)
     with pytest.raises(IncompleteSheet, match="B1Cr2") as refused:
-        submit_sheet(opened.pk, new_values={"B1Cr1": Decimal("2")})
+        submit_sheet(opened.pk, grid_data({"B1Cr1": "2"}, revision=opened.revision))
     assert "B1Cr1" not in refused.value.missing
     opened.refresh_from_db()
     assert opened.status == SheetStatus.DRAFT
@@ -138,7 +140,9 @@ def test_submitting_a_complete_sheet_records_when_and_audits(
 ) -> None:
     opened = open_sheet(assignment)
     done = submit_sheet(
-        opened.pk, assignment.evaluator, opened.revision, new_values=full_marks(ccab, "B1")
+        opened.pk,
+        grid_data(full_marks(ccab, "B1"), revision=opened.revision),
+        actor=assignment.evaluator,
     )
     assert (done.status, done.submitted_at is not None) == (SheetStatus.SUBMITTED, True)
     assert AuditEvent.objects.filter(action="grading.sheet.submitted").exists()
@@ -154,13 +158,13 @@ def test_reopening_without_a_reason_is_refused(
     assignment: Assignment, ccab: Referential, make_user: Callable[..., AbstractUser]
 ) -> None:
     done = submitted(assignment, full_marks(ccab, "B1"))
-    with pytest.raises(GradingError, match="motif"):
+    with pytest.raises(Invalid, match="motif"):
         reopen_sheet(done.pk, make_user(Role.STAFF), " ")
 
 
 def test_only_a_gestionnaire_reopens_a_sheet(assignment: Assignment, ccab: Referential) -> None:
     done = submitted(assignment, full_marks(ccab, "B1"))
-    with pytest.raises(GradingError, match="gestionnaire"):
+    with pytest.raises(Forbidden, match="gestionnaire"):
         reopen_sheet(done.pk, assignment.evaluator, "je me suis trompé")
 
 

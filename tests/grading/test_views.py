@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import AbstractUser
@@ -15,6 +14,7 @@ from certif.accounts.services import declare_conflict
 from certif.core.models import AuditEvent
 from certif.core.roles import Role
 from certif.domain.referential.schema import Referential
+from certif.grading.forms import grid_data
 from certif.grading.models import Score, ScoreSheet, SheetStatus
 from certif.grading.services import open_sheet, save_sheet
 from certif.sessions.models import Assignment
@@ -309,7 +309,7 @@ def test_a_stale_revision_is_refused_and_the_typed_values_stay_in_the_form(
 ) -> None:
     sheet = open_sheet(assignment)
     read_revision = sheet.revision
-    save_sheet(sheet.pk, {"B1Cr1": Decimal("1")}, expected_revision=read_revision)
+    save_sheet(sheet.pk, grid_data({"B1Cr1": "1"}, revision=read_revision))
     response = signed_in(assignment.evaluator).post(
         grid_url(assignment), grid_post(sheet, {"v_B1Cr1": "3,75", "v_B1Cr2": "2"})
     )
@@ -325,7 +325,7 @@ def test_after_a_stale_refusal_saving_again_keeps_the_persons_values(
     assignment: Assignment,
 ) -> None:
     sheet = open_sheet(assignment)
-    save_sheet(sheet.pk, {"B1Cr1": Decimal("1")}, expected_revision=sheet.revision)
+    save_sheet(sheet.pk, grid_data({"B1Cr1": "1"}, revision=sheet.revision))
     client = signed_in(assignment.evaluator)
     stale = grid_post(sheet, {"v_B1Cr1": "3,75"})
     client.post(grid_url(assignment), stale)

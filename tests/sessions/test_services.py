@@ -13,6 +13,7 @@ from certif.accounts.services import declare_conflict
 from certif.candidates.models import Candidate
 from certif.core.models import AuditEvent
 from certif.core.roles import Role
+from certif.domain.units import enrolment_units
 from certif.imports.numeros import candidates_from_file
 from certif.imports.reading import FileRejected
 from certif.referential.models import ReferentialVersion
@@ -23,7 +24,6 @@ from certif.sessions.services import (
     assign_evaluator,
     assign_evaluator_bulk,
     enrol,
-    enrolment_units,
     update_session,
 )
 from tests.imports.files import write_csv, write_xlsx
@@ -40,7 +40,7 @@ def test_the_units_of_a_session_come_from_its_referential(session: ExamSession) 
     expected = [(block.code, part.code) for block in referential.blocks for part in block.parts] + [
         (block.code, "") for block in referential.blocks if not block.parts
     ]
-    assert sorted(unit for unit, _label in enrolment_units(referential)) == sorted(expected)
+    assert sorted(enrolment_units(referential)) == sorted(expected)
 
 
 def test_enrolling_twice_creates_nothing_the_second_time(

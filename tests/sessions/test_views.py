@@ -145,7 +145,7 @@ def test_the_session_page_shows_its_counts_enrolments_and_assignments(
         3,
     )
     html = response.content.decode()
-    assert "B3 pme" in html
+    assert "B3 — PME" in html
     assert "eva" in html
     assert f"{reverse('journal:list')}?session=2026-11" in html
 

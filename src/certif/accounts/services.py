@@ -13,10 +13,11 @@ from certif.accounts.models import ConflictKind, ConflictOfInterest
 from certif.candidates.models import Candidate
 from certif.core import audit
 from certif.core.audit import Actor
+from certif.core.errors import Refused
 from certif.core.roles import Role, ensure_groups
 
 
-class AccountError(Exception):
+class AccountError(Refused):
     """A refused account operation; the message is French."""
 
 

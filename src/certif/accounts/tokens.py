@@ -22,6 +22,7 @@ from django.utils import timezone
 from certif.accounts.models import ApiToken
 from certif.core import audit
 from certif.core.audit import Actor
+from certif.core.errors import Refused
 
 SCHEME = "certif"
 DEFAULT_DAYS = 90
@@ -34,7 +35,7 @@ _SECRET_BYTES = 32
 _ATTEMPTS = 5
 
 
-class TokenError(Exception):
+class TokenError(Refused):
     """A refused operation on a token; the message says why, in French."""
 
 

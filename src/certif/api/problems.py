@@ -1,9 +1,11 @@
 """Errors as RFC 9457 « problem details » (``application/problem+json``), in French.
 
-Every refusal of the API is one of the ``ApiProblem`` below, or a service's refusal (its own
-exception, with its French message) that ``register`` maps to a status. A problem names what
-was wrong: each entry of ``errors`` gives the field (``candidat``, ``rows[3].valeur``…), where
-it was (body, query, path, header), the message and, when useful, the value received.
+Every refusal of the API is one of the ``ApiProblem`` below (what the transport itself refuses:
+authentication, a missing If-Match…), or a service's refusal — one family,
+``certif.core.errors`` — answered here once, by its status: 403, 404, 409, 412 (with the
+current ``ETag``), 422 (each field named). A problem names what was wrong: each entry of
+``errors`` gives the field (``candidat``, ``rows[3].valeur``…), where it was (body, query,
+path, header), the message and, when useful, (at most 80 characters of) the value received.
 """
 
 from __future__ import annotations
@@ -19,13 +21,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
-from certif.candidates.services import CandidateError
-from certif.deliberations.models import DeliberationError
-from certif.deliberations.services import CompositionProblems
-from certif.documents.content import DocumentRefused
-from certif.grading.services import ConflictRefused, GradingError, IncompleteSheet, StaleSheet
+from certif.core import errors
 from certif.imports.reading import FileRejected
-from certif.sessions.services import SessionError
 
 MEDIA_TYPE = "application/problem+json"
 TYPE_BASE = "urn:certif:probleme:"
@@ -363,26 +360,52 @@ def _file_rejected(request: HttpRequest, exc: FileRejected) -> HttpResponse:
     return response(request, rejected(exc))
 
 
-def _stale(request: HttpRequest, exc: StaleSheet) -> HttpResponse:
-    return response(request, StaleRevision(str(exc), current_revision=exc.current_revision))
+def _invalid(request: HttpRequest, exc: errors.Invalid) -> HttpResponse:
+    found = [
+        field_error(
+            None if field == errors.NON_FIELD else field,
+            message,
+            "body",
+            _value(exc.values.get(field)) if field != errors.NON_FIELD else None,
+        )
+        for field, messages in exc.errors.items()
+        for message in messages
+    ]
+    problem = Invalid(str(exc), found) if exc.status == 422 else Refused(str(exc), found)
+    return response(request, problem)
 
 
-def _incomplete(request: HttpRequest, exc: IncompleteSheet) -> HttpResponse:
-    errors = [field_error(f"values.{code}", "critère sans valeur") for code in exc.missing]
-    return response(request, Refused(str(exc), errors))
+# A value quoted back is cut to this many characters: a problem never echoes a huge value.
+QUOTED = 80
 
 
-def _composition(request: HttpRequest, exc: CompositionProblems) -> HttpResponse:
-    errors = [ProblemError(message=problem) for problem in exc.problems]
-    return response(request, Refused(str(exc), errors))
+def _value(value: Any) -> str | None:
+    if value is None or value == "":
+        return None
+    text = str(value)
+    return text if len(text) <= QUOTED else f"{text[:QUOTED]}… ({len(text)} caractères)"
 
 
-def _conflict_of_interest(request: HttpRequest, exc: ConflictRefused) -> HttpResponse:
-    return response(request, Forbidden(str(exc)))
+def _stale(request: HttpRequest, exc: errors.Stale) -> HttpResponse:
+    stated = request.headers.get("If-Match", "")
+    return response(
+        request,
+        PreconditionFailed(
+            str(exc),
+            [
+                field_error(
+                    "If-Match", "ETag périmé : la ressource a changé depuis", "header", stated
+                )
+            ],
+            headers={"ETag": f'"{exc.current}"'},
+            current_revision=int(exc.current) if exc.current.isdigit() else None,
+        ),
+    )
 
 
-def _refused(request: HttpRequest, exc: Exception) -> HttpResponse:
-    return response(request, Refused(str(exc)))
+def _refused_family(request: HttpRequest, exc: errors.Refused) -> HttpResponse:
+    kinds: dict[int, type[ApiProblem]] = {403: Forbidden, 404: NotFound}
+    return response(request, kinds.get(exc.status, Refused)(str(exc)))
 
 
 def _unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
@@ -405,15 +428,9 @@ def register(api: NinjaAPI) -> None:
         (PermissionDenied, _permission),
         (RequestDataTooBig, _too_large),
         (FileRejected, _file_rejected),
-        (StaleSheet, _stale),
-        (IncompleteSheet, _incomplete),
-        (CompositionProblems, _composition),
-        (ConflictRefused, _conflict_of_interest),
-        (GradingError, _refused),
-        (CandidateError, _refused),
-        (SessionError, _refused),
-        (DeliberationError, _refused),
-        (DocumentRefused, _refused),
+        (errors.Refused, _refused_family),
+        (errors.Invalid, _invalid),
+        (errors.Stale, _stale),
     ]
     for exception, handler in handlers:
         api.add_exception_handler(exception, handler)

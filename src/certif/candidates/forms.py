@@ -13,8 +13,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from certif.candidates.models import Candidate
-from certif.candidates.services import IDENTITY_FIELDS
+from certif.candidates.models import IDENTITY_FIELDS, Candidate
 from certif.domain.identity import COMMUNE_CODE_PATTERN, COUNTRY_CODE_PATTERN, PHONE_PATTERN
 
 MAX_EXTRA_TIME = 300
@@ -35,6 +34,11 @@ class CandidateForm(forms.ModelForm[Candidate]):
             "registration_date": _DATE,
             "accommodations": forms.Textarea(attrs={"rows": 3}),
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Left out by a program or a file: no extra time.
+        self.fields["extra_time_percent"].required = False
 
     def clean_birth_date(self) -> date:
         born: date = self.cleaned_data["birth_date"]
@@ -64,7 +68,8 @@ class CandidateForm(forms.ModelForm[Candidate]):
         return self._matching("phone", PHONE_PATTERN, str(_("Numéro de téléphone invalide.")))
 
     def clean_extra_time_percent(self) -> int:
-        percent: int = self.cleaned_data["extra_time_percent"]
+        # Not given: no extra time.
+        percent: int = self.cleaned_data["extra_time_percent"] or 0
         if percent > MAX_EXTRA_TIME:
             raise forms.ValidationError(
                 _("Au plus %(max)s %%."), params={"max": MAX_EXTRA_TIME}, code="extra_time"

@@ -12,7 +12,9 @@ from django.db import models
 from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
+from certif.core.codes import addressable_code
 from certif.core.vocabulary import choices, lazy_label
+from certif.domain.codes import CODE_MAX
 from certif.domain.identity import ACCESS_PATHS, NAME_MAX, SEXES, born_participle
 
 ACCESS_PATH_CHOICES = choices(ACCESS_PATHS)
@@ -24,7 +26,9 @@ class Sex(models.TextChoices):
 
 
 class Candidate(models.Model):
-    numero = models.CharField(_("numéro"), max_length=32, unique=True)
+    numero = models.CharField(
+        _("numéro"), max_length=CODE_MAX, unique=True, validators=[addressable_code]
+    )
     birth_name = models.CharField(_("nom de naissance"), max_length=NAME_MAX)
     usage_name = models.CharField(_("nom d'usage"), max_length=NAME_MAX, blank=True)
     first_name = models.CharField(_("prénom"), max_length=NAME_MAX)
@@ -88,3 +92,25 @@ class Candidate(models.Model):
             born = born_participle(self.sex)
             return f"{self.usage_name.upper()} ({born} {self.birth_name.upper()}) {names}"
         return f"{self.birth_name.upper()} {names}"
+
+
+# Fields a person edits; the numero identifies the candidate in every file and stays.
+IDENTITY_FIELDS = (
+    "birth_name",
+    "usage_name",
+    "first_name",
+    "second_first_name",
+    "third_first_name",
+    "sex",
+    "birth_date",
+    "birth_place_code",
+    "birth_place",
+    "birth_country_code",
+    "birth_country",
+    "email",
+    "phone",
+    "access_path",
+    "registration_date",
+    "extra_time_percent",
+    "accommodations",
+)

@@ -17,33 +17,17 @@ from typing import Any
 from django.db import transaction
 
 from certif.candidates import signals
-from certif.candidates.models import Candidate
+from certif.candidates.forms import CandidateEditForm, CandidateForm
+from certif.candidates.models import IDENTITY_FIELDS, Candidate
+from certif.candidates.policies import MANAGE_REFUSED, may_manage_candidates
 from certif.core import audit
 from certif.core.audit import Actor
-
-# Fields a person edits; the numero identifies the candidate in every file and stays.
-IDENTITY_FIELDS = (
-    "birth_name",
-    "usage_name",
-    "first_name",
-    "second_first_name",
-    "third_first_name",
-    "sex",
-    "birth_date",
-    "birth_place_code",
-    "birth_place",
-    "birth_country_code",
-    "birth_country",
-    "email",
-    "phone",
-    "access_path",
-    "registration_date",
-    "extra_time_percent",
-    "accommodations",
-)
+from certif.core.errors import Invalid, Refused
+from certif.core.policies import require
+from certif.core.validation import as_form_data, validated
 
 
-class CandidateError(Exception):
+class CandidateError(Refused):
     """A write refused; the message says why, in French."""
 
 
@@ -54,15 +38,14 @@ def _stored(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date) else value
 
 
-def create_candidate(values: Mapping[str, Any], actor: Actor = None) -> Candidate:
-    """A new candidate, with a decision stored at once (every block « non évalué »)."""
-    numero = str(values.get("numero", "")).strip()
-    if not numero:
-        raise CandidateError("le numéro est obligatoire")
-    fields = {name: values[name] for name in IDENTITY_FIELDS if name in values}
+def create_candidate(data: Mapping[str, Any], actor: Actor = None) -> Candidate:
+    """A new candidate from what a person typed or a program sent (``CandidateForm``), with a
+    decision stored at once (every block « non évalué »)."""
+    require(actor, may_manage_candidates, message=MANAGE_REFUSED)
     with transaction.atomic():
-        if Candidate.objects.filter(numero=numero).exists():
-            raise CandidateError(f"le numéro {numero} est déjà celui d'un autre candidat")
+        values = validated(CandidateForm, data)
+        numero = values["numero"]
+        fields = {name: values[name] for name in IDENTITY_FIELDS}
         candidate = Candidate.objects.create(numero=numero, **fields)
         audit.record(
             "candidate.created",
@@ -75,16 +58,22 @@ def create_candidate(values: Mapping[str, Any], actor: Actor = None) -> Candidat
 
 
 def update_candidate(
-    candidate: Candidate, changes: Mapping[str, Any], actor: Actor = None
+    candidate: Candidate, data: Mapping[str, Any], actor: Actor = None
 ) -> Candidate:
-    """Change identity fields; the journal keeps each changed field before and after."""
-    unknown = sorted(set(changes) - set(IDENTITY_FIELDS))
-    if unknown:
-        raise CandidateError(f"champ(s) non modifiable(s) : {', '.join(unknown)}")
+    """Change identity fields: those ``data`` gives (a program may send only what changes),
+    checked with the others as ``CandidateEditForm`` checks a whole identity; the journal keeps
+    each changed field before and after. The numero never changes: files refer to it."""
+    require(actor, may_manage_candidates, message=MANAGE_REFUSED)
+    if "numero" in data and data["numero"] != candidate.numero:
+        raise Invalid.on(
+            "numero", "le numéro ne change pas : chaque fichier y renvoie", data["numero"]
+        )
     with transaction.atomic():
         current = Candidate.objects.select_for_update().get(pk=candidate.pk)
+        whole = {**as_form_data(_identity(current)), **dict(data.items())}
+        values = validated(CandidateEditForm, whole, instance=Candidate.objects.get(pk=current.pk))
         changed = {
-            name: value for name, value in changes.items() if getattr(current, name) != value
+            name: values[name] for name in IDENTITY_FIELDS if getattr(current, name) != values[name]
         }
         if not changed:
             return current
@@ -102,7 +91,5 @@ def update_candidate(
     return current
 
 
-# -- finding ---------------------------------------------------------------------------------
-
-
-# -- a candidate's file ----------------------------------------------------------------------
+def _identity(candidate: Candidate) -> dict[str, Any]:
+    return {name: getattr(candidate, name) for name in IDENTITY_FIELDS}

@@ -19,6 +19,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from certif.candidates.models import Candidate
+from certif.core.errors import Refused
 from certif.domain.rules.results import Status
 from certif.sessions.models import ExamSession
 
@@ -26,7 +27,7 @@ from certif.sessions.models import ExamSession
 CERTIFICATION = "CERT"
 
 
-class DeliberationError(Exception):
+class DeliberationError(Refused):
     """A refused operation on a deliberation; the message says why, in French."""
 
 

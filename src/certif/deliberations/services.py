@@ -21,6 +21,7 @@ from certif.accounts.models import ConflictOfInterest
 from certif.candidates.models import Candidate
 from certif.core import audit
 from certif.core.audit import MIN_REASON, Actor, account_of
+from certif.core.errors import NON_FIELD, Invalid
 from certif.deliberations import signals
 from certif.deliberations.checks import (
     check_composition,
@@ -88,12 +89,16 @@ __all__ = [
 ]
 
 
-class CompositionProblems(DeliberationError):
+class CompositionProblems(Invalid, DeliberationError):
     """Closing refused: ``problems`` lists every reason, in French."""
+
+    # Nothing wrong in the request: the jury's state refuses it.
+    status = 409
 
     def __init__(self, problems: Sequence[str]) -> None:
         self.problems = list(problems)
         super().__init__(
+            {NON_FIELD: self.problems},
             "La délibération ne peut pas être close : " + " ".join(self.problems),
         )
 

@@ -39,15 +39,16 @@ from certif.deliberations.services import (
 from certif.demo.generator import DemoCohort, generate_cohort, write_csv
 from certif.documents.models import CertifierSettings, Kind
 from certif.documents.services import SettingsValues, generate, update_certifier_settings
-from certif.documents.timetable import Slot, set_timetable
 from certif.domain.referential.loading import load_builtin_referential, parse_referential
+from certif.domain.units import enrolment_units
 from certif.imports.candidates import import_candidates
 from certif.imports.scores import import_scores
 from certif.referential.models import ReferentialVersion
 from certif.referential.services import load_referential
 from certif.results.models import CandidateResult
 from certif.sessions.models import ExamSession
-from certif.sessions.services import assign_evaluator, enrol, enrolment_units
+from certif.sessions.services import assign_evaluator, enrol
+from certif.sessions.timetable import Slot, set_timetable
 
 # The registration mentions a certifier fills in its copy of the référentiel: invented here.
 DEMO_MENTIONS = {
@@ -254,7 +255,7 @@ def _plan_retake_timetable(session: ExamSession, actor: Any) -> None:
         return
     units = enrolment_units(session.referential_version.referential)
     slots = {}
-    for index, (unit, _label) in enumerate(units):
+    for index, unit in enumerate(units):
         day = session.start_date + timedelta(days=index // 2)
         starts = datetime.combine(day, time(9 if index % 2 == 0 else 14))
         slots[unit] = Slot(timezone.make_aware(starts), f"Salle {index % 3 + 1}")

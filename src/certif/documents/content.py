@@ -21,6 +21,7 @@ from typing import Any
 from django.urls import reverse
 
 from certif.candidates.models import Candidate
+from certif.core.errors import Refused
 from certif.deliberations.checks import minutes_data
 from certif.deliberations.models import (
     CERTIFICATION,
@@ -66,7 +67,7 @@ AFFILIATION_FR = {
 }
 
 
-class DocumentRefused(Exception):
+class DocumentRefused(Refused):
     """A document that must not be issued as things stand; the message says why, in French."""
 
 

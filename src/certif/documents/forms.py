@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime
 from typing import Any
 from xml.etree import ElementTree
 
 from django import forms
-from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from certif.documents.models import CertifierSettings, ImageFormat
 from certif.documents.services import MIN_REASON, SETTINGS_TEXTS, SettingsValues
-from certif.documents.timetable import ROOM_MAX, Slot, TimetableRow
-from certif.sessions.services import Unit, unit_value
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 MAX_SIGNATURE = 512 * 1024
@@ -87,76 +82,3 @@ class CertifierSettingsForm(forms.ModelForm[CertifierSettings]):
             signature_format=self.cleaned_data.get("signature_kind", ""),
             remove_signature=bool(self.cleaned_data.get("remove_signature")),
         )
-
-
-class TimetableForm(forms.Form):
-    """One line per épreuve of the session: a day, a time and a room, all three optional, the
-    day and time together. The fingerprint read with the page guards against overwriting a
-    timetable someone else changed meanwhile."""
-
-    fingerprint = forms.CharField(widget=forms.HiddenInput, required=False)
-
-    def __init__(self, rows: Sequence[TimetableRow], *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.rows = list(rows)
-        for row in self.rows:
-            prefix = _field_prefix(row.unit)
-            starts = timezone.localtime(row.slot.starts_at) if row.slot is not None else None
-            self.fields[f"{prefix}-jour"] = forms.DateField(
-                label=format_lazy(_("Jour de l'épreuve {unit}"), unit=row.label),
-                required=False,
-                initial=starts.date() if starts is not None else None,
-                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            )
-            self.fields[f"{prefix}-heure"] = forms.TimeField(
-                label=format_lazy(_("Heure de début de l'épreuve {unit}"), unit=row.label),
-                required=False,
-                initial=starts.time() if starts is not None else None,
-                widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
-            )
-            self.fields[f"{prefix}-salle"] = forms.CharField(
-                label=format_lazy(_("Salle ou adresse de l'épreuve {unit}"), unit=row.label),
-                required=False,
-                max_length=ROOM_MAX,
-                initial=row.slot.room if row.slot is not None else "",
-            )
-
-    def lines(self) -> list[tuple[TimetableRow, list[forms.BoundField]]]:
-        """Each épreuve with its three fields, for the page's table."""
-        return [
-            (
-                row,
-                [self[f"{_field_prefix(row.unit)}-{name}"] for name in ("jour", "heure", "salle")],
-            )
-            for row in self.rows
-        ]
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        for row in self.rows:
-            prefix = _field_prefix(row.unit)
-            day, time = cleaned.get(f"{prefix}-jour"), cleaned.get(f"{prefix}-heure")
-            room = (cleaned.get(f"{prefix}-salle") or "").strip()
-            if day is None and (time is not None or room):
-                self.add_error(
-                    f"{prefix}-jour", _("Indiquez le jour de l'épreuve, ou videz toute la ligne.")
-                )
-            elif day is not None and time is None and f"{prefix}-heure" not in self.errors:
-                self.add_error(f"{prefix}-heure", _("Indiquez l'heure de début de l'épreuve."))
-        return cleaned
-
-    def slots(self) -> dict[Unit, Slot]:
-        slots = {}
-        for row in self.rows:
-            prefix = _field_prefix(row.unit)
-            day = self.cleaned_data.get(f"{prefix}-jour")
-            time = self.cleaned_data.get(f"{prefix}-heure")
-            if day is None or time is None:
-                continue
-            starts = timezone.make_aware(datetime.combine(day, time))
-            slots[row.unit] = Slot(starts, self.cleaned_data.get(f"{prefix}-salle") or "")
-        return slots
-
-
-def _field_prefix(unit: Unit) -> str:
-    return unit_value(unit).replace(":", "-")

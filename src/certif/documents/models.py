@@ -19,6 +19,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from certif.candidates.models import Candidate
+from certif.core.errors import Refused
 from certif.core.roles import JURY, Role, has_role
 from certif.deliberations.models import Deliberation
 from certif.sessions.models import ExamSession
@@ -118,7 +119,7 @@ class Status(models.TextChoices):
     SUPERSEDED = "superseded", _("remplacé")
 
 
-class DocumentArchived(Exception):
+class DocumentArchived(Refused):
     """An archived document may not change: its content is what was handed out."""
 
     def __init__(self) -> None:

@@ -99,3 +99,11 @@ def history(document: IssuedDocument) -> list[HistoryLine]:
         )
         for event in events
     ]
+
+
+def valid_convocations(session: ExamSession) -> int:
+    """The session's convocations already handed out and still valid: after a change of
+    timetable they keep what they printed until reissued."""
+    return IssuedDocument.objects.filter(
+        session=session, kind=Kind.CONVOCATION, status=Status.VALID
+    ).count()

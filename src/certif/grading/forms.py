@@ -1,13 +1,15 @@
-"""Forms of the grading pages.
+"""The validation of the grading verbs: a grid, an agreed sheet, a reopening.
 
 A grid has one field per criterion of the block, built from the session's référentiel
 version; what a person types (« 2,5 », « 2.5 », « oui », « 32 ») is parsed by the domain's
-own parser, so the web page accepts exactly what an import file does.
+own parser, so the web page accepts exactly what an import file does. The services bind these
+forms to what they receive — a page's post, or a program's values through ``grid_data`` — so
+that every door meets the same rules and the same messages.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django import forms
@@ -23,12 +25,41 @@ from certif.domain.values import Value, ValueRejected, parse_value
 COMMENT_MAX = 5000
 
 
+VALUE_PREFIX, COMMENT_PREFIX = "v_", "c_"
+
+
 def value_name(code: str) -> str:
-    return f"v_{code}"
+    return f"{VALUE_PREFIX}{code}"
 
 
 def comment_name(code: str) -> str:
-    return f"c_{code}"
+    return f"{COMMENT_PREFIX}{code}"
+
+
+def grid_data(
+    values: Mapping[str, Any],
+    comments: Mapping[str, str] | None = None,
+    *,
+    revision: int | str | None = None,
+) -> dict[str, Any]:
+    """What a grid posts, from values by criterion code as a program gives them (« 2,5 », 2,
+    True, a Decimal, None to clear): the grid's own form then parses them."""
+    data: dict[str, Any] = {}
+    for code, value in values.items():
+        data[value_name(code)] = _typed_text(value)
+    for code, comment in (comments or {}).items():
+        data[comment_name(code)] = comment
+    if revision is not None:
+        data["revision"] = str(revision)
+    return data
+
+
+def _typed_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    return str(value)
 
 
 def _named(criterion: CriterionSpec, message: str) -> str:
@@ -92,6 +123,8 @@ class GridForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.criteria = list(criteria)
         self.with_comments = with_comments
+        # Criteria the data names that the block does not have: refused, by their name.
+        self.unknown: dict[str, str] = {}
         for criterion in self.criteria:
             name = value_name(criterion.code)
             field = CriterionValueField(criterion)
@@ -107,6 +140,13 @@ class GridForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
+        known = {c.code for c in self.criteria}
+        for name in self.data:
+            code = _criterion_of(name)
+            if code is not None and code not in known:
+                self.unknown[name] = gettext("critère inconnu de ce bloc : %(code)s") % {
+                    "code": code[:80]
+                }
         if self.with_comments:
             for criterion in self.criteria:
                 comment = cleaned.get(comment_name(criterion.code), "")
@@ -121,6 +161,18 @@ class GridForm(forms.Form):
                         % {"code": criterion.code_as_printed},
                     )
         return cleaned
+
+    def is_valid(self) -> bool:
+        return super().is_valid() and not self.unknown
+
+    def public_errors(self) -> dict[str, list[str]]:
+        """The errors by the names a program knows: ``values.B1Cr1``, ``comments.B1Cr1``."""
+        found: dict[str, list[str]] = {}
+        for name, messages in self.errors.items():
+            found.setdefault(public_name(name), []).extend(str(m) for m in messages)
+        for name, message in self.unknown.items():
+            found.setdefault(public_name(name), []).append(message)
+        return found
 
     def entered_values(self) -> dict[str, Value | None]:
         """Every criterion's value once the form is valid; None clears a criterion."""
@@ -149,6 +201,22 @@ class GridForm(forms.Form):
             for c in self.criteria
             if value_name(c.code) in self.errors
         }
+
+
+def _criterion_of(name: str) -> str | None:
+    for prefix in (VALUE_PREFIX, COMMENT_PREFIX):
+        if name.startswith(prefix):
+            return name[len(prefix) :]
+    return None
+
+
+def public_name(name: str) -> str:
+    """A grid field as a program names it: ``v_B1Cr1`` → ``values.B1Cr1``."""
+    if name.startswith(VALUE_PREFIX):
+        return f"values.{name[len(VALUE_PREFIX) :]}"
+    if name.startswith(COMMENT_PREFIX):
+        return f"comments.{name[len(COMMENT_PREFIX) :]}"
+    return name
 
 
 class AgreedForm(GridForm):

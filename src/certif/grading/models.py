@@ -8,15 +8,19 @@ PostgreSQL alike.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from certif.candidates.models import Candidate
 from certif.core.fields import RowIdField
 from certif.domain import values
 from certif.referential.models import Block, Criterion
-from certif.sessions.models import ExamSession
+from certif.sessions.models import Assignment, ExamSession
 
 
 class SheetStatus(models.TextChoices):
@@ -36,6 +40,12 @@ class Marking(models.TextChoices):
 
 # The sheets the rules engine reads: one per candidate, session and unit.
 COUNTING = (Marking.SINGLE.value, Marking.AGREED.value)
+
+
+class ScoreSheetQuerySet(models.QuerySet["ScoreSheet"]):
+    def bump_revision(self) -> int:
+        """Every sheet here gets a new revision (one statement, for an importer's thousands)."""
+        return self.update(revision=models.F("revision") + 1, updated_at=timezone.now())
 
 
 class ScoreSheet(models.Model):
@@ -71,6 +81,8 @@ class ScoreSheet(models.Model):
     updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
     submitted_at = models.DateTimeField(_("soumise le"), null=True, blank=True)
 
+    objects = ScoreSheetQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("feuille d'évaluation")
         verbose_name_plural = _("feuilles d'évaluation")
@@ -89,6 +101,16 @@ class ScoreSheet(models.Model):
     def __str__(self) -> str:
         unit = f"{self.block.code} {self.part}".strip()
         return f"{self.candidate.numero} — {self.session.code} — {unit}"
+
+    @property
+    def is_locked(self) -> bool:
+        """A submitted sheet is locked: only a gestionnaire's reopening makes it editable."""
+        return self.status == SheetStatus.SUBMITTED
+
+    def bump_revision(self) -> None:
+        """A new revision, after a write: what someone read before it is now stale."""
+        ScoreSheet.objects.filter(pk=self.pk).bump_revision()
+        self.refresh_from_db(fields=["revision", "updated_at"])
 
 
 class Score(models.Model):
@@ -156,3 +178,26 @@ class ScoreChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.criterion.code} {self.before} → {self.after}"
+
+
+@dataclass(frozen=True)
+class GradedUnit:
+    """What one evaluation covers: a candidate's block, or part of a block, in one session (its
+    sheets: one marking, or two and the agreed one)."""
+
+    session_id: int
+    candidate_id: int
+    block_id: int
+    part: str = ""
+
+    @classmethod
+    def of(cls, row: Assignment | ScoreSheet) -> GradedUnit:
+        return cls(row.session_id, row.candidate_id, row.block_id, row.part)
+
+    def lookup(self) -> dict[str, Any]:
+        return {
+            "session_id": self.session_id,
+            "candidate_id": self.candidate_id,
+            "block_id": self.block_id,
+            "part": self.part,
+        }

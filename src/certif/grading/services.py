@@ -1,7 +1,9 @@
 """Every write to score sheets: saving scores, with their history, then the candidate's decision.
 
-Concurrency: a sheet carries a ``revision``. A writer states the revision it read;
-if someone saved in between, the save is refused (``StaleSheet``) instead of
+Each verb validates what it receives with its form (``certif.grading.forms``: the grid, the
+agreed sheet, a reopening) and checks its policy (``certif.grading.policies``), whatever the
+door. Concurrency: a sheet carries a ``revision``; a writer states the revision it read, and a
+save made after someone else's is refused (``certif.core.concurrency``: ``Stale``) instead of
 silently overwriting their work. The row is locked for the length of the write.
 
 The grading pages rest on the functions below ``save_scores``: an assignment opens its
@@ -14,45 +16,53 @@ Maxima, thresholds and what a complete sheet is come from the session's référe
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from certif.accounts.models import ConflictOfInterest
 from certif.core import audit
 from certif.core.audit import Actor, account_of
-from certif.core.roles import Role, has_role
+from certif.core.concurrency import check
+from certif.core.errors import Forbidden, Invalid, Refused
+from certif.core.policies import require
+from certif.core.validation import bound, validated
 from certif.domain import values
 from certif.domain.referential.schema import Block as BlockSpec
 from certif.domain.referential.schema import Criterion as CriterionSpec
 from certif.domain.referential.schema import CriterionKind
-from certif.domain.rules.engine import Sheet, SheetPreview
 from certif.domain.values import Value
 from certif.grading import signals
-from certif.grading.models import COUNTING, Marking, Score, ScoreChange, ScoreSheet, SheetStatus
-from certif.referential.models import Criterion, ReferentialVersion
-from certif.referential.services import engine_for
+from certif.grading.forms import AgreedForm, GridForm, ReopenForm
+from certif.grading.models import (
+    COUNTING,
+    GradedUnit,
+    Marking,
+    Score,
+    ScoreChange,
+    ScoreSheet,
+    SheetStatus,
+)
+from certif.grading.policies import is_assigned, may_reconcile, may_reopen, may_write_sheet
+from certif.grading.queries import block_spec, both_submitted, marking_for, preview, sheet_values
+from certif.referential.models import Block, Criterion
 from certif.sessions.models import Assignment, ExamSession
 
 
-class GradingError(Exception):
+class GradingError(Refused):
     """A write refused; the message says why, in French."""
 
 
-class StaleSheet(GradingError):
-    def __init__(self, sheet: ScoreSheet, expected: int) -> None:
-        self.current_revision = sheet.revision
-        super().__init__(
-            f"Cette feuille a été modifiée entre-temps (révision {sheet.revision}, vous aviez la "
-            f"révision {expected}) : rechargez-la pour voir les changements avant d'enregistrer."
-        )
+def _check_revision(sheet: ScoreSheet, expected: int | str | None) -> None:
+    check(
+        expected,
+        sheet.revision,
+        f"Cette feuille a été modifiée entre-temps (révision {sheet.revision}, vous aviez la "
+        f"révision {expected}) : rechargez-la pour voir les changements avant d'enregistrer.",
+    )
 
 
 class SheetLocked(GradingError):
@@ -110,15 +120,14 @@ def save_scores(
 ) -> SaveOutcome:
     """Record values (None clears one) and comments on a sheet, keep the history, recompute.
 
-    Raises ``StaleSheet`` when ``expected_revision`` is stale, ``SheetLocked`` on a submitted
+    Raises ``Stale`` when ``expected_revision`` is stale, ``SheetLocked`` on a submitted
     sheet (unless ``allow_submitted``, for a gestionnaire's correction with a reason), and
     ``GradingError`` for a value the criterion does not admit.
     """
     with transaction.atomic():
         sheet = ScoreSheet.objects.select_for_update().get(pk=sheet_id)
-        if expected_revision is not None and sheet.revision != expected_revision:
-            raise StaleSheet(sheet, expected_revision)
-        if sheet.status == SheetStatus.SUBMITTED and not allow_submitted:
+        _check_revision(sheet, expected_revision)
+        if sheet.is_locked and not allow_submitted:
             raise SheetLocked()
         criteria = {c.code: c for c in Criterion.objects.filter(block_id=sheet.block_id)}
         unknown = sorted(set(new_values) - set(criteria))
@@ -167,9 +176,7 @@ def save_scores(
                 score.comment = comment
                 score.save(update_fields=["comment"])
         ScoreChange.objects.bulk_create(changes)
-        sheet.revision += 1
-        sheet.updated_at = timezone.now()
-        sheet.save(update_fields=["revision", "updated_at"])
+        sheet.bump_revision()
         if changes:
             signals.values_changed.send(ScoreSheet, candidate_ids=[sheet.candidate_id])
     return SaveOutcome(sheet, len(changes))
@@ -192,29 +199,7 @@ def change_score(
 # -- Units, assignments and the sheet of each evaluator ----------------------------------------
 
 
-@dataclass(frozen=True)
-class Unit:
-    """What one evaluation covers: a candidate's block, or part of a block, in one session."""
-
-    session_id: int
-    candidate_id: int
-    block_id: int
-    part: str = ""
-
-    @classmethod
-    def of(cls, row: Assignment | ScoreSheet) -> Unit:
-        return cls(row.session_id, row.candidate_id, row.block_id, row.part)
-
-    def lookup(self) -> dict[str, Any]:
-        return {
-            "session_id": self.session_id,
-            "candidate_id": self.candidate_id,
-            "block_id": self.block_id,
-            "part": self.part,
-        }
-
-
-class ConflictRefused(GradingError):
+class ConflictRefused(Forbidden, GradingError):
     def __init__(self) -> None:
         super().__init__(
             "Un lien d'intérêt est déclaré entre vous et ce candidat : vous ne pouvez pas "
@@ -223,28 +208,19 @@ class ConflictRefused(GradingError):
         )
 
 
-class IncompleteSheet(GradingError):
+class IncompleteSheet(Invalid, GradingError):
+    """A sheet submitted with criteria still without a value: refused, each one named."""
+
+    # The values are valid; what they are is not enough yet: the sheet's state refuses it.
+    status = 409
+
     def __init__(self, missing: Sequence[str]) -> None:
         self.missing = tuple(missing)
         super().__init__(
+            {f"values.{code}": ["critère sans valeur"] for code in missing},
             "La feuille est incomplète et ne peut pas être soumise : critère(s) sans valeur : "
-            f"{', '.join(missing)}."
+            f"{', '.join(missing)}.",
         )
-
-
-def marking_for(assignment: Assignment) -> Marking:
-    """Single marking when the unit has one evaluator; first or second with two."""
-    markers = Assignment.objects.filter(**Unit.of(assignment).lookup()).count()
-    if markers <= 1:
-        return Marking.SINGLE
-    if assignment.marker == 1:
-        return Marking.FIRST
-    if assignment.marker == 2:
-        return Marking.SECOND
-    raise GradingError(
-        f"correcteur n° {assignment.marker} inattendu : une double correction a les "
-        "correcteurs 1 et 2"
-    )
 
 
 def _slot_is_free(sheets: Mapping[str, ScoreSheet], marking: Marking) -> bool:
@@ -297,7 +273,7 @@ def _existing_sheet(
     single = sheets.get(Marking.SINGLE)
     if single is not None and marking == Marking.FIRST:
         assigned = set(
-            Assignment.objects.filter(**Unit.of(assignment).lookup()).values_list(
+            Assignment.objects.filter(**GradedUnit.of(assignment).lookup()).values_list(
                 "evaluator_id", flat=True
             )
         )
@@ -306,7 +282,7 @@ def _existing_sheet(
     return None
 
 
-def _create_sheet(unit: Unit, marking: Marking, evaluator_id: int) -> ScoreSheet:
+def _create_sheet(unit: GradedUnit, marking: Marking, evaluator_id: int) -> ScoreSheet:
     """A new sheet; when a concurrent first opening (a double click) created it just before,
     that one is returned rather than an error."""
     try:
@@ -320,11 +296,17 @@ def _create_sheet(unit: Unit, marking: Marking, evaluator_id: int) -> ScoreSheet
 
 def open_sheet(assignment: Assignment, actor: Actor = None) -> ScoreSheet:
     """The assigned evaluator's sheet for the unit, created on first opening."""
+    require(
+        actor,
+        is_assigned,
+        assignment,
+        message="Cette unité est confiée à un autre évaluateur.",
+    )
     if ConflictOfInterest.objects.filter(
         user_id=assignment.evaluator_id, candidate_id=assignment.candidate_id
     ).exists():
         raise ConflictRefused()
-    unit = Unit.of(assignment)
+    unit = GradedUnit.of(assignment)
     marking = marking_for(assignment)
     with transaction.atomic():
         sheets = {
@@ -358,71 +340,7 @@ def open_sheet(assignment: Assignment, actor: Actor = None) -> ScoreSheet:
     return sheet
 
 
-def find_sheet(assignment: Assignment) -> ScoreSheet | None:
-    """The sheet an assignment leads to, without creating anything (for a read-only view)."""
-    sheets = ScoreSheet.objects.filter(**Unit.of(assignment).lookup())
-    own = sheets.filter(evaluator_id=assignment.evaluator_id).exclude(marking=Marking.AGREED)
-    found = own.first()
-    if found is not None:
-        return found
-    try:
-        marking = marking_for(assignment)
-    except GradingError:
-        return None
-    return sheets.filter(marking=marking).first()
-
-
-def unit_sheets(unit: Unit) -> dict[str, ScoreSheet]:
-    return {s.marking: s for s in ScoreSheet.objects.filter(**unit.lookup())}
-
-
-def unit_evaluator_ids(unit: Unit) -> set[int]:
-    return set(Assignment.objects.filter(**unit.lookup()).values_list("evaluator_id", flat=True))
-
-
 # -- Reading values and judging them with the session's rules ----------------------------------
-
-
-@dataclass(frozen=True)
-class SheetContents:
-    """A sheet's values and comments, by criterion code."""
-
-    values: dict[str, Value] = field(default_factory=dict)
-    comments: dict[str, str] = field(default_factory=dict)
-
-
-def sheets_contents(sheet_ids: Sequence[int]) -> dict[int, SheetContents]:
-    """The values and comments of many sheets in one query (a page of them, or one)."""
-    found = {pk: SheetContents() for pk in sheet_ids}
-    rows = Score.objects.filter(sheet_id__in=list(sheet_ids)).values_list(
-        "sheet_id", "criterion__code", "criterion__kind", "value", "comment"
-    )
-    for sheet_id, code, kind, stored, comment in rows:
-        found[sheet_id].values[code] = values.decode(kind, stored)
-        if comment:
-            found[sheet_id].comments[code] = comment
-    return found
-
-
-def sheet_values(sheet: ScoreSheet) -> dict[str, Value]:
-    return sheets_contents([sheet.pk])[sheet.pk].values
-
-
-def sheet_comments(sheet: ScoreSheet) -> dict[str, str]:
-    return sheets_contents([sheet.pk])[sheet.pk].comments
-
-
-def block_spec(session: ExamSession, block_code: str) -> BlockSpec:
-    """The block as the session's référentiel version states it (criteria, maxima, rules)."""
-    return engine_for(session.referential_version).referential.block(block_code)
-
-
-def preview(
-    session: ExamSession, block_code: str, part: str, given: Mapping[str, Value]
-) -> SheetPreview:
-    """What the session's rules make of these values so far: running total, status, missing."""
-    engine = engine_for(session.referential_version)
-    return engine.preview(Sheet(session.code, block_code, dict(given), part=part or None))
 
 
 def _printed_codes(spec: BlockSpec, codes: Sequence[str]) -> list[str]:
@@ -435,39 +353,53 @@ def _displayed(spec: BlockSpec, given: Mapping[str, Value]) -> dict[str, str]:
     return {code: values.display(kinds[code], value) for code, value in given.items()}
 
 
-def _lock(sheet_id: int, expected_revision: int | None) -> ScoreSheet:
+def _lock(sheet_id: int, expected_revision: int | str | None) -> ScoreSheet:
     sheet = ScoreSheet.objects.select_for_update().get(pk=sheet_id)
-    if expected_revision is not None and sheet.revision != expected_revision:
-        raise StaleSheet(sheet, expected_revision)
+    _check_revision(sheet, expected_revision)
     return sheet
 
 
 def _mark_submitted(sheet: ScoreSheet) -> None:
     sheet.status = SheetStatus.SUBMITTED
     sheet.submitted_at = timezone.now()
-    sheet.revision += 1
-    sheet.save(update_fields=["status", "submitted_at", "revision", "updated_at"])
+    sheet.save(update_fields=["status", "submitted_at"])
+    sheet.bump_revision()
 
 
 # -- Writing an evaluator's sheet --------------------------------------------------------------
 
 
-def save_sheet(
-    sheet_id: int,
-    new_values: Mapping[str, Value | None],
-    *,
-    actor: Actor = None,
-    expected_revision: int | None = None,
-    comments: Mapping[str, str] | None = None,
-) -> SaveOutcome:
-    """An evaluator's draft: ``save_scores`` from the grid, with a journal entry."""
+WRITE_REFUSED = (
+    "Seul l'évaluateur à qui la feuille est confiée la remplit ; un gestionnaire la rouvre ou "
+    "corrige les notes par un import."
+)
+
+
+def _grid(sheet: ScoreSheet, data: Mapping[str, Any]) -> GridForm:
+    """The grid as received, checked against the sheet's block (``Invalid`` otherwise)."""
+    return bound(GridForm(block_spec(sheet.session, sheet.block.code).criteria, data))
+
+
+def _writable(sheet_id: int, actor: Actor) -> ScoreSheet:
+    sheet = ScoreSheet.objects.select_related("session__referential_version", "block").get(
+        pk=sheet_id
+    )
+    require(actor, may_write_sheet, sheet, message=WRITE_REFUSED)
+    return sheet
+
+
+def save_sheet(sheet_id: int, data: Mapping[str, Any], *, actor: Actor = None) -> SaveOutcome:
+    """An evaluator's draft: every criterion of their grid as received (``GridForm``: « 2,5 »,
+    « oui », nothing to clear, and the revision they read), with a journal entry."""
+    sheet = _writable(sheet_id, actor)
+    grid = _grid(sheet, data)
     with transaction.atomic():
         outcome = save_scores(
-            sheet_id,
-            new_values,
+            sheet.pk,
+            grid.entered_values(),
             actor=actor,
-            expected_revision=expected_revision,
-            comments=comments,
+            expected_revision=grid.cleaned_data["revision"],
+            comments=grid.entered_comments(),
             source="web",
         )
         audit.record(
@@ -481,29 +413,31 @@ def save_sheet(
 
 def submit_sheet(
     sheet_id: int,
-    actor: Actor = None,
-    expected_revision: int | None = None,
+    data: Mapping[str, Any] | None = None,
     *,
-    new_values: Mapping[str, Value | None] | None = None,
-    comments: Mapping[str, str] | None = None,
+    actor: Actor = None,
+    expected_revision: int | str | None = None,
 ) -> ScoreSheet:
-    """Submit a complete sheet, after saving the values typed with it; the sheet is then locked.
+    """Submit a complete sheet — after saving the grid sent with it (``data``), or as it is
+    stored at ``expected_revision`` — and lock it.
 
     Refused (and nothing saved) when a criterion has no value: ``IncompleteSheet`` lists them.
     """
+    sheet = _writable(sheet_id, actor)
+    grid = _grid(sheet, data) if data is not None else None
     with transaction.atomic():
-        if new_values is not None:
+        if grid is not None:
             saved = save_scores(
-                sheet_id,
-                new_values,
+                sheet.pk,
+                grid.entered_values(),
                 actor=actor,
-                expected_revision=expected_revision,
-                comments=comments,
+                expected_revision=grid.cleaned_data["revision"],
+                comments=grid.entered_comments(),
                 source="web",
             )
             expected_revision = saved.sheet.revision
         sheet = _lock(sheet_id, expected_revision)
-        if sheet.status == SheetStatus.SUBMITTED:
+        if sheet.is_locked:
             raise SheetLocked()
         given = sheet_values(sheet)
         spec = block_spec(sheet.session, sheet.block.code)
@@ -522,20 +456,17 @@ def submit_sheet(
 
 def reopen_sheet(sheet_id: int, actor: Actor, reason: str) -> ScoreSheet:
     """A gestionnaire reopens a submitted sheet so that it can be edited again; the reason is kept."""
-    reason = reason.strip()
-    if not reason:
-        raise GradingError("Indiquez le motif de la réouverture : il est gardé au journal.")
-    if isinstance(actor, AbstractBaseUser) and not has_role(actor, Role.STAFF):
-        raise GradingError("Seul un gestionnaire peut rouvrir une feuille soumise.")
+    require(actor, may_reopen, message="Seul un gestionnaire peut rouvrir une feuille soumise.")
+    reason = validated(ReopenForm, {"reason": reason})["reason"].strip()
     with transaction.atomic():
         sheet = _lock(sheet_id, None)
-        if sheet.status != SheetStatus.SUBMITTED:
+        if not sheet.is_locked:
             raise GradingError("Cette feuille n'est pas soumise : elle est déjà modifiable.")
         submitted_at = sheet.submitted_at
         sheet.status = SheetStatus.DRAFT
         sheet.submitted_at = None
-        sheet.revision += 1
-        sheet.save(update_fields=["status", "submitted_at", "revision", "updated_at"])
+        sheet.save(update_fields=["status", "submitted_at"])
+        sheet.bump_revision()
         audit.record(
             "grading.sheet.reopened",
             sheet,
@@ -553,146 +484,28 @@ def reopen_sheet(sheet_id: int, actor: Actor, reason: str) -> ScoreSheet:
 # -- Double marking: comparing two sheets and recording the agreed one -------------------------
 
 
-def gap_threshold() -> Decimal:
-    """Points apart above which two markings of a criterion are flagged (settings)."""
-    text = str(getattr(settings, "DOUBLE_MARKING_GAP", "1")).strip().replace(",", ".")
-    try:
-        threshold = Decimal(text)
-    except InvalidOperation as error:
-        raise ImproperlyConfigured(
-            f"DOUBLE_MARKING_GAP « {text} » n'est pas un nombre de points"
-        ) from error
-    if not threshold.is_finite() or threshold < 0:
-        raise ImproperlyConfigured(f"DOUBLE_MARKING_GAP « {text} » doit être positif ou nul")
-    return threshold
-
-
-@dataclass(frozen=True)
-class CriterionGap:
-    """One criterion as the two markers recorded it."""
-
-    criterion: CriterionSpec
-    first: Value | None
-    second: Value | None
-    # Points apart, for a criterion scored in points.
-    gap: Decimal | None
-    flagged: bool
-
-    @property
-    def agree(self) -> bool:
-        return self.first is not None and _same(self.first, self.second)
-
-
-def _same(a: Value | None, b: Value | None) -> bool:
-    # bool is an int: oui must not equal 1 point.
-    return type(a) is type(b) and a == b
-
-
-def compare_values(
-    criteria: Sequence[CriterionSpec],
-    first: Mapping[str, Value],
-    second: Mapping[str, Value],
-    threshold: Decimal,
-) -> list[CriterionGap]:
-    """Criterion by criterion: the gap in points, flagged above ``threshold``; any other
-    disagreement (oui/non, a count, a missing value) is flagged, the threshold being in points."""
-    rows = []
-    for criterion in criteria:
-        a, b = first.get(criterion.code), second.get(criterion.code)
-        gap: Decimal | None = None
-        if criterion.kind == CriterionKind.POINTS and a is not None and b is not None:
-            gap = abs(Decimal(a) - Decimal(b))
-            flagged = gap > threshold
-        else:
-            flagged = a is None or not _same(a, b)
-        rows.append(CriterionGap(criterion, a, b, gap, flagged))
-    return rows
-
-
-@dataclass(frozen=True)
-class Comparison:
-    """A double-marked unit whose two sheets are submitted, side by side."""
-
-    unit: Unit
-    first: ScoreSheet
-    second: ScoreSheet
-    agreed: ScoreSheet | None
-    spec: BlockSpec
-    rows: list[CriterionGap]
-    first_preview: SheetPreview
-    second_preview: SheetPreview
-    threshold: Decimal
-
-    @property
-    def flagged(self) -> list[CriterionGap]:
-        return [row for row in self.rows if row.flagged]
-
-    @property
-    def largest_gap(self) -> Decimal | None:
-        return largest_gap(self.rows)
-
-
-def largest_gap(rows: Sequence[CriterionGap]) -> Decimal | None:
-    gaps = [row.gap for row in rows if row.gap is not None]
-    return max(gaps) if gaps else None
-
-
-def both_submitted(sheets: Mapping[str, ScoreSheet]) -> bool:
-    return all(
-        marking in sheets and sheets[marking].status == SheetStatus.SUBMITTED
-        for marking in (Marking.FIRST, Marking.SECOND)
-    )
-
-
-def compare(unit: Unit) -> Comparison | None:
-    """Both markings of a unit side by side, once both are submitted (never before: each
-    evaluator marks without seeing the other's values)."""
-    sheets = unit_sheets(unit)
-    if not both_submitted(sheets):
-        return None
-    first, second = sheets[Marking.FIRST], sheets[Marking.SECOND]
-    session = first.session
-    spec = block_spec(session, first.block.code)
-    first_values, second_values = sheet_values(first), sheet_values(second)
-    threshold = gap_threshold()
-    return Comparison(
-        unit=unit,
-        first=first,
-        second=second,
-        agreed=sheets.get(Marking.AGREED),
-        spec=spec,
-        rows=compare_values(spec.criteria, first_values, second_values, threshold),
-        first_preview=preview(session, spec.code, unit.part, first_values),
-        second_preview=preview(session, spec.code, unit.part, second_values),
-        threshold=threshold,
-    )
-
-
-def may_reconcile(user: Any, unit: Unit) -> bool:
-    """A gestionnaire, or one of the unit's two markers."""
-    if has_role(user, Role.STAFF):
-        return True
-    return has_role(user, Role.EVALUATOR) and user.pk in unit_evaluator_ids(unit)
+RECONCILE_REFUSED = (
+    "Seuls un gestionnaire et les deux correcteurs de cette unité comparent ses corrections et "
+    "arrêtent la correction concertée."
+)
+AGREED_CHANGED = (
+    "La correction concertée a changé entre-temps (révision {current}, vous aviez {stated}) : "
+    "relisez la comparaison avant de l'enregistrer."
+)
 
 
 def record_agreed_sheet(
-    unit: Unit,
-    new_values: Mapping[str, Value | None],
-    *,
-    actor: Actor = None,
-    expected_revision: int | None = None,
-    reason: str = "",
+    unit: GradedUnit, data: Mapping[str, Any], *, actor: Actor = None
 ) -> ScoreSheet:
-    """Record the values the two markers agreed on, in the agreed sheet (the one that counts),
-    submitted at once; every value keeps its history and the candidate's decision follows.
-
-    ``expected_revision`` is the agreed sheet's revision as read, 0 when it did not exist yet.
-    """
-    if isinstance(actor, AbstractBaseUser) and not may_reconcile(actor, unit):
-        raise GradingError(
-            "Seuls un gestionnaire et les deux correcteurs de cette unité peuvent arrêter la "
-            "correction concertée."
-        )
+    """Record the values the two markers agreed on (``AgreedForm``: every criterion, the
+    agreed sheet's revision as read — 0 before it exists — and the observations), in the agreed
+    sheet (the one that counts), submitted at once; every value keeps its history and the
+    candidate's decision follows."""
+    require(actor, may_reconcile, unit, message=RECONCILE_REFUSED)
+    session = ExamSession.objects.select_related("referential_version").get(pk=unit.session_id)
+    spec = block_spec(session, Block.objects.get(pk=unit.block_id).code)
+    form = bound(AgreedForm(spec.criteria, data))
+    new_values, reason = form.entered_values(), form.cleaned_data["reason"].strip()
     with transaction.atomic():
         sheets = {
             s.marking: s for s in ScoreSheet.objects.select_for_update().filter(**unit.lookup())
@@ -707,21 +520,18 @@ def record_agreed_sheet(
                 "Une correction unique existe déjà pour cette unité et compte seule : elle doit "
                 "être retirée avant une correction concertée."
             )
-        first = sheets[Marking.FIRST]
-        spec = block_spec(first.session, first.block.code)
         missing = [c.code for c in spec.criteria if new_values.get(c.code) is None]
         if missing:
             raise IncompleteSheet(_printed_codes(spec, missing))
         agreed = sheets.get(Marking.AGREED)
+        stated = form.cleaned_data["revision"]
+        current = agreed.revision if agreed is not None else 0
+        check(stated, current, AGREED_CHANGED.format(current=current, stated=stated))
         if agreed is None:
-            if expected_revision:
-                raise GradingError("La correction concertée a été retirée entre-temps : rechargez.")
             agreed = ScoreSheet.objects.create(**unit.lookup(), marking=Marking.AGREED)
             before: dict[str, str] | None = None
         else:
-            if expected_revision is not None and agreed.revision != expected_revision:
-                raise StaleSheet(agreed, expected_revision)
-            if agreed.status == SheetStatus.SUBMITTED:
+            if agreed.is_locked:
                 raise SheetLocked()
             before = _displayed(spec, sheet_values(agreed))
         outcome = save_scores(
@@ -730,7 +540,7 @@ def record_agreed_sheet(
             actor=actor,
             expected_revision=agreed.revision,
             source="rapprochement",
-            reason=reason.strip(),
+            reason=reason,
         )
         agreed = outcome.sheet
         if not outcome.changed:
@@ -743,142 +553,9 @@ def record_agreed_sheet(
             actor=actor,
             before=before,
             after=_displayed(spec, {k: v for k, v in new_values.items() if v is not None}),
-            reason=reason.strip(),
+            reason=reason,
         )
     return agreed
 
 
-@dataclass(frozen=True)
-class PendingReconciliation:
-    unit: Unit
-    first: ScoreSheet
-    second: ScoreSheet
-    spec: BlockSpec
-    largest_gap: Decimal | None
-    flagged: int
-
-
-def pending_first_sheets(session_id: int | None = None) -> QuerySet[ScoreSheet]:
-    """First markings whose second is submitted too, and whose agreed sheet is not (yet)."""
-    unit = {name: OuterRef(name) for name in ("candidate_id", "session_id", "block_id", "part")}
-    submitted = ScoreSheet.objects.filter(**unit, status=SheetStatus.SUBMITTED)
-    pending = (
-        ScoreSheet.objects.filter(marking=Marking.FIRST, status=SheetStatus.SUBMITTED)
-        .filter(Exists(submitted.filter(marking=Marking.SECOND)))
-        .exclude(Exists(submitted.filter(marking=Marking.AGREED)))
-        .exclude(Exists(ScoreSheet.objects.filter(**unit, marking=Marking.SINGLE)))
-    )
-    if session_id is not None:
-        pending = pending.filter(session_id=session_id)
-    return pending.select_related("candidate", "session", "block").order_by(
-        "session__code", "candidate__numero", "block__position", "part"
-    )
-
-
-def describe_pending(firsts: Sequence[ScoreSheet]) -> list[PendingReconciliation]:
-    """The gaps of each pending unit, with a constant number of queries for the lot."""
-    if not firsts:
-        return []
-    seconds = {
-        Unit.of(s): s
-        for s in ScoreSheet.objects.filter(
-            marking=Marking.SECOND,
-            candidate_id__in={f.candidate_id for f in firsts},
-            session_id__in={f.session_id for f in firsts},
-            block_id__in={f.block_id for f in firsts},
-        )
-    }
-    pairs = [(f, seconds[Unit.of(f)]) for f in firsts if Unit.of(f) in seconds]
-    stored: dict[int, dict[str, Value]] = {}
-    rows = Score.objects.filter(sheet_id__in=[s.pk for pair in pairs for s in pair]).values_list(
-        "sheet_id", "criterion__code", "criterion__kind", "value"
-    )
-    for sheet_id, code, kind, value in rows:
-        stored.setdefault(sheet_id, {})[code] = values.decode(kind, value)
-    versions = {
-        v.pk: v
-        for v in ReferentialVersion.objects.only("pk", "sha256").filter(
-            pk__in={f.session.referential_version_id for f in firsts}
-        )
-    }
-    threshold = gap_threshold()
-    described = []
-    for first, second in pairs:
-        referential = engine_for(versions[first.session.referential_version_id]).referential
-        spec = referential.block(first.block.code)
-        gaps = compare_values(
-            spec.criteria, stored.get(first.pk, {}), stored.get(second.pk, {}), threshold
-        )
-        described.append(
-            PendingReconciliation(
-                Unit.of(first), first, second, spec, largest_gap(gaps), sum(g.flagged for g in gaps)
-            )
-        )
-    return described
-
-
 # -- The evaluator's list ----------------------------------------------------------------------
-
-
-def assignments_of(evaluator: Any) -> QuerySet[Assignment]:
-    """An evaluator's assignments, each with the state of their sheet (None: not opened) and
-    the number of markers of the unit (2 for a double marking)."""
-    their_sheet = ScoreSheet.objects.filter(
-        candidate_id=OuterRef("candidate_id"),
-        session_id=OuterRef("session_id"),
-        block_id=OuterRef("block_id"),
-        part=OuterRef("part"),
-        evaluator_id=OuterRef("evaluator_id"),
-    ).exclude(marking=Marking.AGREED)
-    markers = (
-        Assignment.objects.filter(
-            candidate_id=OuterRef("candidate_id"),
-            session_id=OuterRef("session_id"),
-            block_id=OuterRef("block_id"),
-            part=OuterRef("part"),
-        )
-        .order_by()
-        .values("candidate_id")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
-    return (
-        Assignment.objects.filter(evaluator=evaluator)
-        .annotate(
-            sheet_status=Subquery(their_sheet.values("status")[:1]),
-            markers=Subquery(markers[:1]),
-        )
-        .select_related("session", "candidate", "block")
-        .order_by("session__code", "candidate__numero", "block__position", "part", "marker")
-    )
-
-
-STATES = {
-    "todo": Q(sheet_status__isnull=True),
-    "draft": Q(sheet_status=SheetStatus.DRAFT.value),
-    "submitted": Q(sheet_status=SheetStatus.SUBMITTED.value),
-}
-
-
-def in_state(assignments: QuerySet[Assignment], *states: str) -> QuerySet[Assignment]:
-    """Those of ``assignments_of`` whose sheet is in one of the states (todo: not opened)."""
-    wanted = Q()
-    for state in states:
-        wanted |= STATES[state]
-    return assignments.filter(wanted)
-
-
-def to_grade(assignments: QuerySet[Assignment]) -> QuerySet[Assignment]:
-    """Those whose sheet is not submitted yet."""
-    return in_state(assignments, "todo", "draft")
-
-
-def sheet_state(assignment: Assignment) -> str | None:
-    """The state of the evaluator's sheet, as annotated by ``assignments_of``."""
-    state: str | None = vars(assignment).get("sheet_status")
-    return state
-
-
-def markers_of(assignment: Assignment) -> int:
-    """How many markers grade the assignment's unit, as annotated by ``assignments_of``."""
-    return int(vars(assignment).get("markers") or 1)

@@ -20,6 +20,7 @@ from certif.candidates.models import Candidate, Sex
 from certif.core import audit
 from certif.core.audit import Actor, account_of
 from certif.core.progress import Reporter, Silent
+from certif.domain.codes import CODE_PATTERN, CODE_RULE
 from certif.domain.identity import (
     ACCESS_PATHS,
     COMMUNE_CODE_PATTERN,
@@ -101,7 +102,12 @@ def _checks(frame: pl.DataFrame) -> list[pl.DataFrame]:
         for column in ("nom_naissance", "nom_usage", "commune_naissance", "pays_naissance")
     ]
     errors += [
-        checks.too_long(frame, "numero", 32),
+        checks.errors_where(
+            frame,
+            (pl.col("numero") != "") & ~pl.col("numero").str.contains(CODE_PATTERN),
+            "numero",
+            f"numéro non admis : {CODE_RULE}",
+        ),
         checks.errors_where(
             frame,
             (pl.col("date_naissance") != "") & pl.col("_birth_date").is_null(),

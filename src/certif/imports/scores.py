@@ -30,6 +30,7 @@ from certif.core import audit
 from certif.core.audit import Actor, account_of
 from certif.core.bulk import fetch_frame, insert_frame, refresh_statistics, stored_datetime
 from certif.core.progress import Reporter, Silent
+from certif.domain.codes import CODE_PATTERN, CODE_RULE
 from certif.domain.numbers import format_quantity
 from certif.domain.referential.schema import CriterionKind
 from certif.domain.values import INTEGER_PATTERN, POINTS_PATTERN, YES_NO_WORDS
@@ -205,14 +206,18 @@ def _resolve_sessions(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
                 ]
             )
         sessions = sessions.with_columns(pl.col("version_id").fill_null(version.pk))
-    limit = ExamSession._meta.get_field("code").max_length or 32
-    too_long = sessions.filter(pl.col("code").str.len_chars() > limit)
+    # A session the import would create gets a code people and programs can address.
+    not_addressable = sessions.filter(
+        pl.col("session_id").is_null()
+        & (pl.col("code") != "")
+        & ~pl.col("code").str.contains(CODE_PATTERN)
+    )
     frame = checks.attach(frame, sessions.drop("code"), "session")
     errors = checks.errors_where(
-        frame.join(too_long.select("session"), on="session", how="semi"),
+        frame.join(not_addressable.select("session"), on="session", how="semi"),
         pl.lit(True),
         "session",
-        f"trop long : {limit} caractères au plus",
+        f"code de session non admis : {CODE_RULE}",
     )
     return frame, errors
 
@@ -702,7 +707,6 @@ def _create_enrolments(sheets: pl.DataFrame, now: str, report: Reporter) -> None
 
 def _replace_scores(changed: pl.DataFrame, batch_id: int, actor_id: int | None, now: str) -> None:
     table = connection.ops.quote_name(Score._meta.db_table)
-    sheets = connection.ops.quote_name(ScoreSheet._meta.db_table)
     with connection.cursor() as cursor:
         cursor.executemany(
             f"UPDATE {table} SET value = %s, batch_id = %s WHERE id = %s",
@@ -711,14 +715,9 @@ def _replace_scores(changed: pl.DataFrame, batch_id: int, actor_id: int | None, 
                 for stored, score_id in changed.select("stored", "score_id").iter_rows()
             ],
         )
-        sheet_ids = changed["sheet_id"].unique().to_list()
-        for start in range(0, len(sheet_ids), 5000):
-            chunk = sheet_ids[start : start + 5000]
-            cursor.execute(
-                f"UPDATE {sheets} SET revision = revision + 1, updated_at = %s "
-                f"WHERE id IN ({', '.join(['%s'] * len(chunk))})",
-                [now, *chunk],
-            )
+    sheet_ids = changed["sheet_id"].unique().to_list()
+    for start in range(0, len(sheet_ids), 5000):
+        ScoreSheet.objects.filter(pk__in=sheet_ids[start : start + 5000]).bump_revision()
     insert_frame(
         ScoreChange._meta.db_table,
         changed.select(

@@ -12,6 +12,7 @@ from django.db.models import Max
 
 from certif.core import audit
 from certif.core.audit import Actor
+from certif.core.errors import Refused
 from certif.domain.referential.lint import Finding, has_errors, lint
 from certif.domain.referential.loading import LoadedReferential, load_builtin_referential
 from certif.domain.referential.schema import Block as BlockSpec
@@ -28,7 +29,7 @@ from certif.referential.models import (
 )
 
 
-class ReferentialRejected(Exception):
+class ReferentialRejected(Refused):
     """The file has lint errors: it must not be used to take decisions."""
 
     def __init__(self, source: str, findings: list[Finding]) -> None:

@@ -11,9 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from certif.candidates.models import ACCESS_PATH_CHOICES
 from certif.domain.referential.schema import Referential
+from certif.domain.units import UnitRef, decided_units, labelled
 from certif.results.queries import STATUS_LABELS, CandidateQuery
 from certif.sessions.models import ExamSession
-from certif.sessions.services import parse_unit, status_units, unit_value
 
 YES, NO = "oui", "non"
 
@@ -56,10 +56,10 @@ class CandidateSearchForm(forms.Form):
     def __init__(self, *args: Any, referential: Referential | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["session"].queryset = sessions()  # type: ignore[attr-defined]
-        units = status_units(referential) if referential is not None else []
+        units = labelled(referential, decided_units(referential)) if referential is not None else []
         self.fields["unite"].choices = [  # type: ignore[attr-defined]
             ("", _("Tous")),
-            *((unit_value(unit), label) for unit, label in units),
+            *((unit.key, label) for unit, label in units),
         ]
 
     def clean(self) -> dict[str, Any]:
@@ -73,7 +73,7 @@ class CandidateSearchForm(forms.Form):
     def query(self) -> CandidateQuery:
         """The filters as a query; call after ``is_valid``."""
         data = self.cleaned_data
-        block, part = parse_unit(data.get("unite") or "")
+        block, part = UnitRef.parse(data.get("unite") or "")
         certified = {YES: True, NO: False}.get(data.get("certifie") or "")
         return CandidateQuery(
             text=(data.get("q") or "").strip(),

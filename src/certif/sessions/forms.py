@@ -2,22 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from certif.accounts.forms import PersonChoiceField
 from certif.candidates.models import Candidate
 from certif.core.roles import Role
 from certif.domain.referential.schema import Referential
+from certif.domain.units import UnitRef, enrolment_units, labelled
 from certif.referential.models import ReferentialVersion
 from certif.referential.services import current_version
 from certif.sessions.models import ExamSession
-from certif.sessions.services import SESSION_FIELDS, Unit, enrolment_units, parse_unit, unit_value
+from certif.sessions.services import SESSION_FIELDS
+from certif.sessions.timetable import ROOM_MAX, Slot, TimetableRow
 
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 MARKER_CHOICES = [
@@ -62,7 +68,9 @@ class SessionForm(forms.ModelForm[ExamSession]):
 
 
 def _unit_choices(referential: Referential) -> list[tuple[str, str]]:
-    return [(unit_value(unit), label) for unit, label in enrolment_units(referential)]
+    return [
+        (unit.key, label) for unit, label in labelled(referential, enrolment_units(referential))
+    ]
 
 
 def evaluators() -> QuerySet[AbstractBaseUser]:
@@ -89,8 +97,8 @@ class _AssignmentFields(forms.Form):
         )
         self.fields["evaluateur"].queryset = evaluators()  # type: ignore[attr-defined]
 
-    def unit(self) -> Unit:
-        return parse_unit(self.cleaned_data["unite"])
+    def unit(self) -> UnitRef:
+        return UnitRef.parse(self.cleaned_data["unite"])
 
 
 class AssignForm(_AssignmentFields):
@@ -117,3 +125,76 @@ class BulkAssignForm(_AssignmentFields):
         required=False,
         initial=True,
     )
+
+
+class TimetableForm(forms.Form):
+    """One line per épreuve of the session: a day, a time and a room, all three optional, the
+    day and time together. The fingerprint read with the page guards against overwriting a
+    timetable someone else changed meanwhile."""
+
+    fingerprint = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, rows: Sequence[TimetableRow], *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.rows = list(rows)
+        for row in self.rows:
+            prefix = _field_prefix(row.unit)
+            starts = timezone.localtime(row.slot.starts_at) if row.slot is not None else None
+            self.fields[f"{prefix}-jour"] = forms.DateField(
+                label=format_lazy(_("Jour de l'épreuve {unit}"), unit=row.label),
+                required=False,
+                initial=starts.date() if starts is not None else None,
+                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            )
+            self.fields[f"{prefix}-heure"] = forms.TimeField(
+                label=format_lazy(_("Heure de début de l'épreuve {unit}"), unit=row.label),
+                required=False,
+                initial=starts.time() if starts is not None else None,
+                widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            )
+            self.fields[f"{prefix}-salle"] = forms.CharField(
+                label=format_lazy(_("Salle ou adresse de l'épreuve {unit}"), unit=row.label),
+                required=False,
+                max_length=ROOM_MAX,
+                initial=row.slot.room if row.slot is not None else "",
+            )
+
+    def lines(self) -> list[tuple[TimetableRow, list[forms.BoundField]]]:
+        """Each épreuve with its three fields, for the page's table."""
+        return [
+            (
+                row,
+                [self[f"{_field_prefix(row.unit)}-{name}"] for name in ("jour", "heure", "salle")],
+            )
+            for row in self.rows
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        for row in self.rows:
+            prefix = _field_prefix(row.unit)
+            day, time = cleaned.get(f"{prefix}-jour"), cleaned.get(f"{prefix}-heure")
+            room = (cleaned.get(f"{prefix}-salle") or "").strip()
+            if day is None and (time is not None or room):
+                self.add_error(
+                    f"{prefix}-jour", _("Indiquez le jour de l'épreuve, ou videz toute la ligne.")
+                )
+            elif day is not None and time is None and f"{prefix}-heure" not in self.errors:
+                self.add_error(f"{prefix}-heure", _("Indiquez l'heure de début de l'épreuve."))
+        return cleaned
+
+    def slots(self) -> dict[UnitRef, Slot]:
+        slots = {}
+        for row in self.rows:
+            prefix = _field_prefix(row.unit)
+            day = self.cleaned_data.get(f"{prefix}-jour")
+            time = self.cleaned_data.get(f"{prefix}-heure")
+            if day is None or time is None:
+                continue
+            starts = timezone.make_aware(datetime.combine(day, time))
+            slots[row.unit] = Slot(starts, self.cleaned_data.get(f"{prefix}-salle") or "")
+        return slots
+
+
+def _field_prefix(unit: UnitRef) -> str:
+    return unit.key.replace(":", "-")

@@ -7,13 +7,19 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from certif.candidates.models import Candidate
+from certif.core.codes import addressable_code
 from certif.core.fields import RowIdField
+from certif.domain.codes import CODE_MAX
 from certif.referential.models import Block, ReferentialVersion
 
 
 class ExamSession(models.Model):
     code = models.CharField(
-        _("code"), max_length=32, unique=True, help_text=_("Par exemple 2026-06")
+        _("code"),
+        max_length=CODE_MAX,
+        unique=True,
+        validators=[addressable_code],
+        help_text=_("Par exemple 2026-06 : lettres, chiffres, « . », « _ » et « - »"),
     )
     title = models.CharField(_("intitulé"), max_length=255, blank=True)
     start_date = models.DateField(_("début"), null=True, blank=True)

@@ -28,12 +28,12 @@ from certif.candidates.models import Candidate
 from certif.core import audit
 from certif.core.audit import Actor, account_of
 from certif.core.bulk import fetch_frame, insert_frame, stored_datetime
+from certif.core.errors import Refused
 from certif.core.roles import Role, has_role
-from certif.domain.referential.schema import Referential
+from certif.domain.units import UnitRef
 from certif.referential.models import Block, ReferentialVersion
 from certif.sessions.models import Assignment, Enrolment, ExamSession
 
-Unit = tuple[str, str]
 MARKERS = (1, 2)
 # How many names a refusal quotes before « et N autres ».
 NAMED_IN_REFUSAL = 10
@@ -41,7 +41,7 @@ NAMED_IN_REFUSAL = 10
 CHUNK = 5000
 
 
-class SessionError(Exception):
+class SessionError(Refused):
     """A write refused; the message says why, in French."""
 
 
@@ -52,48 +52,12 @@ class AssignmentRefused(SessionError):
 # -- units -----------------------------------------------------------------------------------
 
 
-def enrolment_units(referential: Referential) -> list[tuple[Unit, str]]:
-    """Every unit one enrols in, with its label: each block, or each part of a block with parts."""
-    units: list[tuple[Unit, str]] = []
-    for block in referential.blocks:
-        if block.parts:
-            units += [((block.code, p.code), f"{block.code} — {p.label}") for p in block.parts]
-        else:
-            units.append(((block.code, ""), block.code))
-    return units
-
-
-def status_units(referential: Referential) -> list[tuple[Unit, str]]:
-    """Every unit that has a decision: each block, and each part of a block with parts."""
-    units: list[tuple[Unit, str]] = []
-    for block in referential.blocks:
-        units.append(((block.code, ""), block.code))
-        units += [((block.code, p.code), f"{block.code} — {p.label}") for p in block.parts]
-    return units
-
-
-def unit_value(unit: Unit) -> str:
-    """The unit as a form value: « B1 », « B3:pme »."""
-    block, part = unit
-    return f"{block}:{part}" if part else block
-
-
-def parse_unit(value: str) -> Unit:
-    block, _, part = value.partition(":")
-    return block, part
-
-
-def unit_label(unit: Unit) -> str:
-    block, part = unit
-    return f"{block} {part}".strip()
-
-
 @dataclass(frozen=True)
 class _Units:
     blocks: dict[str, Block]
     parts: dict[str, list[str]]
 
-    def resolve(self, unit: Unit) -> tuple[Block, str]:
+    def resolve(self, unit: UnitRef) -> tuple[Block, str]:
         code, part = unit
         block = self.blocks.get(code)
         if block is None:
@@ -200,7 +164,10 @@ class EnrolOutcome:
 
 
 def enrol(
-    session: ExamSession, candidate_ids: Iterable[int], units: Sequence[Unit], actor: Actor = None
+    session: ExamSession,
+    candidate_ids: Iterable[int],
+    units: Sequence[tuple[str, str]],
+    actor: Actor = None,
 ) -> EnrolOutcome:
     """Enrol every candidate in every unit; an enrolment already there is left as it is.
 
@@ -213,7 +180,7 @@ def enrol(
     if not units:
         raise SessionError("choisissez au moins un bloc ou une partie")
     catalogue = _units(session.referential_version)
-    resolved = [catalogue.resolve(unit) for unit in dict.fromkeys(units)]
+    resolved = [catalogue.resolve(UnitRef(*unit)) for unit in dict.fromkeys(units)]
     wanted = pl.DataFrame({"candidate_id": ids}, schema={"candidate_id": pl.Int64}).join(
         pl.DataFrame(
             [(block.pk, part) for block, part in resolved],
@@ -250,7 +217,7 @@ def enrol(
             session,
             actor=actor,
             after={
-                "units": [unit_label((b.code, p)) for b, p in resolved],
+                "units": [UnitRef(b.code, p).key for b, p in resolved],
                 "candidates": len(ids),
                 "created": created,
                 "existing": requested - created,
@@ -298,8 +265,8 @@ def assign_evaluator(
     unit. Assigning the same person again changes nothing; another person replaces them.
     """
     _check_assignment(evaluator, marker)
-    block_row, part = _units(session.referential_version).resolve((block, part))
-    unit = unit_label((block, part))
+    block_row, part = _units(session.referential_version).resolve(UnitRef(block, part))
+    unit = UnitRef(block, part).label(session.referential_version.referential)
     with transaction.atomic():
         enrolled = Enrolment.objects.filter(
             session=session, candidate=candidate, block=block_row, part=part
@@ -377,8 +344,8 @@ def assign_evaluator_bulk(
     theirs: assign the few linked to this evaluator to someone else first, then the rest.
     """
     _check_assignment(evaluator, marker)
-    block_row, part = _units(session.referential_version).resolve((block, part))
-    unit = unit_label((block, part))
+    block_row, part = _units(session.referential_version).resolve(UnitRef(block, part))
+    unit = UnitRef(block, part).label(session.referential_version.referential)
     with transaction.atomic():
         enrolled = list(
             Enrolment.objects.filter(session=session, block=block_row, part=part).values_list(
@@ -464,7 +431,7 @@ def _refuse_linked(evaluator: User, candidate_ids: Sequence[int]) -> None:
 # -- reading ---------------------------------------------------------------------------------
 
 
-def enrolled_candidates(session: ExamSession, unit: Unit | None = None) -> QuerySet[Candidate]:
+def enrolled_candidates(session: ExamSession, unit: UnitRef | None = None) -> QuerySet[Candidate]:
     """Candidates enrolled in the session (in ``unit`` if given), as a query to page through."""
     enrolments = Enrolment.objects.filter(session=session)
     if unit is not None:

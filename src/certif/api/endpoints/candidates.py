@@ -19,7 +19,6 @@ from certif.api.endpoints.common import (
     Lang,
     Numero,
     candidate_by_numero,
-    form_data,
     invalid_form,
     responses,
     user_of,
@@ -28,11 +27,11 @@ from certif.api.endpoints.results import ResultOut, result_out
 from certif.api.pagination import PageQuery, decode, next_link
 from certif.api.problems import NotFound, rejected
 from certif.api.schemas import InputSchema, Page
-from certif.candidates.forms import CandidateEditForm, CandidateForm
 from certif.candidates.models import Candidate
 from certif.candidates.queries import SCAN_WINDOW, page_by_numero
-from certif.candidates.services import IDENTITY_FIELDS, create_candidate, update_candidate
+from certif.candidates.services import create_candidate, update_candidate
 from certif.core.roles import Role
+from certif.core.validation import as_form_data
 from certif.domain.identity import ACCESS_PATHS, NAME_MAX
 from certif.imports.candidates import import_candidates_frame, rows_frame
 from certif.imports.reading import FileRejected
@@ -263,10 +262,7 @@ def post_candidate(
     request: HttpRequest, response: HttpResponse, payload: CandidateIn
 ) -> Status[Any]:
     """Un nouveau candidat ; sa décision (tout « non évalué ») est stockée aussitôt."""
-    form = CandidateForm(form_data(payload.model_dump()))
-    if not form.is_valid():
-        raise invalid_form(form)
-    candidate = create_candidate(form.cleaned_data, actor=user_of(request))
+    candidate = create_candidate(as_form_data(payload.model_dump()), actor=user_of(request))
     response["Location"] = f"{request.path.rstrip('/')}/{candidate.numero}"
     return Status(201, candidate_out(candidate))
 
@@ -329,14 +325,8 @@ def patch_candidate(
     """Seuls les champs envoyés changent (le numéro ne change pas : les fichiers y renvoient).
     Le journal garde chaque champ modifié, avant et après."""
     candidate = candidate_by_numero(numero)
-    current = {name: getattr(candidate, name) for name in IDENTITY_FIELDS}
-    changed = payload.model_dump(exclude_unset=True)
-    form = CandidateEditForm(
-        form_data({**current, **changed}), instance=Candidate.objects.get(pk=candidate.pk)
-    )
-    if not form.is_valid():
-        raise invalid_form(form)
-    updated = update_candidate(candidate, form.changes(), actor=user_of(request))
+    changed = as_form_data(payload.model_dump(exclude_unset=True))
+    updated = update_candidate(candidate, changed, actor=user_of(request))
     return candidate_out(updated)
 
 

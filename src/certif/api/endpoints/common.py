@@ -104,8 +104,10 @@ def invalid_form(form: forms.BaseForm) -> Invalid:
     return Invalid(detail or "Données invalides.", errors)
 
 
-def stated_tags(if_match: str | None, read_by: str) -> list[str]:
-    """The ETags ``If-Match`` states: 428 without one, or with « * », which guards nothing."""
+def stated_version(if_match: str | None, read_by: str) -> str:
+    """The version token ``If-Match`` states (« "3" » → « 3 »): 428 without one, or with « * »,
+    which guards nothing. The service compares it with the current one under its lock
+    (``certif.core.concurrency``) and refuses a stale one: 412 with the current ``ETag``."""
     if if_match is None or not if_match.strip():
         raise PreconditionRequired(
             f"Indiquez dans « If-Match » l'ETag lu avec {read_by} : sans lui, une "
@@ -118,4 +120,9 @@ def stated_tags(if_match: str | None, read_by: str) -> list[str]:
             f"« If-Match: * » ne protège de rien : indiquez l'ETag lu avec {read_by}.",
             [field_error("If-Match", f"ETag lu avec {read_by} attendu", "header", if_match)],
         )
-    return tags
+    return tags[0].removeprefix("W/").strip('"')
+
+
+def etag(token: object) -> str:
+    """A version token as an ``ETag`` header value."""
+    return f'"{token}"'

@@ -12,7 +12,6 @@ it exists).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
 from datetime import datetime
 from typing import Annotated, Any, Literal
 from urllib.parse import quote, urlencode
@@ -31,9 +30,10 @@ from certif.api.endpoints.common import (
     Numero,
     SessionCode,
     candidate_by_numero,
+    etag,
     responses,
     session_by_code,
-    stated_tags,
+    stated_version,
     user_of,
 )
 from certif.api.pagination import PageQuery, by_key
@@ -41,8 +41,6 @@ from certif.api.problems import (
     Forbidden,
     Invalid,
     NotFound,
-    PreconditionFailed,
-    ProblemError,
     Refused,
     field_error,
     rejected,
@@ -53,33 +51,37 @@ from certif.core.roles import Role, has_role
 from certif.domain.numbers import format_quantity, score_to_string
 from certif.domain.referential.schema import Block as BlockSpec
 from certif.domain.referential.schema import Criterion as CriterionSpec
-from certif.domain.referential.schema import CriterionKind
 from certif.domain.rules.engine import SheetPreview
-from certif.domain.values import Value, ValueRejected, expected_form, parse_value
+from certif.domain.values import Value
+from certif.grading.forms import grid_data
 from certif.grading.models import Marking, ScoreSheet, SheetStatus
-from certif.grading.services import (
+from certif.grading.policies import may_read_sheet, may_write_sheet
+from certif.grading.queries import (
     Comparison,
     SheetContents,
-    StaleSheet,
-    Unit,
     assignments_of,
-    block_spec,
     compare,
     describe_pending,
     in_state,
     markers_of,
+    pending_first_sheets,
+    sheet_state,
+    sheets_contents,
+    unit_sheets,
+)
+from certif.grading.services import (
+    RECONCILE_REFUSED,
+    WRITE_REFUSED,
+    GradedUnit,
+    block_spec,
     may_reconcile,
     open_sheet,
-    pending_first_sheets,
     preview,
     record_agreed_sheet,
     reopen_sheet,
     save_sheet,
-    sheet_state,
     sheet_values,
-    sheets_contents,
     submit_sheet,
-    unit_sheets,
 )
 from certif.imports.reading import FileRejected
 from certif.imports.scores import import_scores_frame, rows_frame
@@ -133,20 +135,6 @@ StoredValue = Annotated[
         }
     ),
 ]
-
-
-def parse_input(criterion: CriterionSpec, given: str | int | bool | None) -> Value | None:
-    """What a program sent for a criterion, through the grid's own parser (none: cleared)."""
-    if given is None:
-        return None
-    if isinstance(given, bool):
-        if criterion.kind == CriterionKind.YES_NO:
-            return given
-        raise ValueRejected(f"« {str(given).lower()} » : attendu {expected_form(criterion)}")
-    text = str(given)
-    if not text.strip():
-        return None
-    return parse_value(criterion, text)
 
 
 def output_value(value: Value) -> str | bool | int:
@@ -334,10 +322,6 @@ class AgreedIn(InputSchema):
 # -- helpers ----------------------------------------------------------------------------------
 
 
-def etag(sheet: ScoreSheet) -> str:
-    return f'"{sheet.revision}"'
-
-
 def _sheet(sheet_id: int) -> ScoreSheet:
     sheet = (
         ScoreSheet.objects.select_related(
@@ -351,31 +335,18 @@ def _sheet(sheet_id: int) -> ScoreSheet:
     return sheet
 
 
-def _graded_by(user: Any, sheet: ScoreSheet) -> bool:
-    """The evaluator's own sheet, of a unit still assigned to them."""
-    return (
-        has_role(user, Role.EVALUATOR)
-        and sheet.marking != Marking.AGREED
-        and sheet.evaluator_id == user.pk
-        and Assignment.objects.filter(**Unit.of(sheet).lookup(), evaluator_id=user.pk).exists()
-    )
-
-
 def _readable(request: HttpRequest, sheet_id: int) -> ScoreSheet:
     sheet = _sheet(sheet_id)
-    user = user_of(request)
-    if not has_role(user, Role.STAFF) and not _graded_by(user, sheet):
+    if not may_read_sheet(user_of(request), sheet):
         raise Forbidden("Cette feuille n'est pas l'une des vôtres.")
     return sheet
 
 
 def _writable(request: HttpRequest, sheet_id: int) -> ScoreSheet:
+    """The sheet, refused before anything else is read when the caller may not write it."""
     sheet = _sheet(sheet_id)
-    if not _graded_by(user_of(request), sheet):
-        raise Forbidden(
-            "Seul l'évaluateur à qui la feuille est confiée la remplit ; un gestionnaire la "
-            "rouvre ou corrige les notes par un import."
-        )
+    if not may_write_sheet(user_of(request), sheet):
+        raise Forbidden(WRITE_REFUSED)
     return sheet
 
 
@@ -390,7 +361,7 @@ def sheet_out(
     given = contents.values
     result = preview(sheet.session, spec.code, sheet.part, given)
     if response is not None:
-        response["ETag"] = etag(sheet)
+        response["ETag"] = etag(sheet.revision)
     return SheetOut(
         id=sheet.pk,
         session=sheet.session.code,
@@ -432,88 +403,6 @@ def preview_out(result: SheetPreview) -> PreviewOut:
         running=score_to_string(result.running),
         out_of=format_quantity(result.out_of, ".") if result.out_of is not None else None,
         threshold=format_quantity(result.threshold, ".") if result.threshold is not None else None,
-    )
-
-
-def expected_revision(sheet: ScoreSheet, if_match: str | None) -> int:
-    """The revision ``If-Match`` states: 428 without one, 412 when it is not the current one."""
-    tags = stated_tags(if_match, "GET /sheets/{id}")
-    if etag(sheet) not in tags and str(sheet.revision) not in tags:
-        raise stale(sheet, if_match or "")
-    return sheet.revision
-
-
-def stale(sheet: ScoreSheet, stated: str) -> PreconditionFailed:
-    current = ScoreSheet.objects.only("revision").get(pk=sheet.pk)
-    return changed_since(
-        f"La feuille a été modifiée entre-temps (révision {current.revision}, vous aviez "
-        f"{stated}) : relisez-la avant de l'enregistrer.",
-        current.revision,
-        stated,
-    )
-
-
-def changed_since(detail: str, current: int, stated: str) -> PreconditionFailed:
-    return PreconditionFailed(
-        detail,
-        [field_error("If-Match", "ETag périmé", "header", stated)],
-        headers={"ETag": f'"{current}"'},
-        current_revision=current,
-    )
-
-
-def parsed_values(
-    sheet: ScoreSheet, payload: SheetIn
-) -> tuple[dict[str, Value | None], dict[str, str]]:
-    """Every criterion of the sheet's block, parsed as the grid parses it; 422 names each
-    criterion refused."""
-    spec = block_spec(sheet.session, sheet.block.code)
-    known = {c.code: c for c in spec.criteria}
-    errors = [
-        field_error(f"values.{code}", f"critère inconnu du bloc {spec.code}", value=code)
-        for code in payload.values
-        if code not in known
-    ]
-    errors += [
-        field_error(f"comments.{code}", f"critère inconnu du bloc {spec.code}", value=code)
-        for code in payload.comments
-        if code not in known
-    ]
-    entered = parse_each(spec, payload.values, errors)
-    comments = {code: (payload.comments.get(code) or "").strip() for code in known}
-    errors += [
-        field_error(
-            f"comments.{code}",
-            "un commentaire s'enregistre avec une valeur : donnez la valeur ou videz le "
-            "commentaire",
-        )
-        for code, comment in comments.items()
-        if comment and code in entered and entered[code] is None
-    ]
-    if errors:
-        raise nothing_saved(errors)
-    return entered, comments
-
-
-def parse_each(
-    spec: BlockSpec, values: Mapping[str, str | int | bool | None], errors: list[ProblemError]
-) -> dict[str, Value | None]:
-    """Every criterion of the block, through the grid's parser; each refusal added to
-    ``errors`` as ``values.<code>``."""
-    entered: dict[str, Value | None] = {}
-    for criterion in spec.criteria:
-        given = values.get(criterion.code)
-        try:
-            entered[criterion.code] = parse_input(criterion, given)
-        except ValueRejected as error:
-            errors.append(field_error(f"values.{criterion.code}", str(error), value=given))
-    return entered
-
-
-def nothing_saved(errors: list[ProblemError]) -> Invalid:
-    return Invalid(
-        "Rien n'a été enregistré : " + " ; ".join(f"{e.field} : {e.message}" for e in errors[:3]),
-        errors,
     )
 
 
@@ -602,8 +491,6 @@ def open_my_sheet(
     assignment = Assignment.objects.filter(pk=assignment_id).first()
     if assignment is None:
         raise NotFound(f"Aucune affectation n'a l'identifiant {assignment_id}.")
-    if assignment.evaluator_id != user_of(request).pk:
-        raise Forbidden("Cette unité est confiée à un autre évaluateur.")
     sheet = open_sheet(assignment, actor=user_of(request))
     return sheet_out(_sheet(sheet.pk), response)
 
@@ -666,18 +553,12 @@ def put_sheet(
     """Remplace toutes les valeurs de la feuille (un critère absent est effacé), comme la grille
     en ligne : brouillon seulement, par son évaluateur, avec `If-Match`."""
     sheet = _writable(request, sheet_id)
-    revision = expected_revision(sheet, if_match)
-    entered, comments = parsed_values(sheet, payload)
-    try:
-        save_sheet(
-            sheet.pk,
-            entered,
-            actor=user_of(request),
-            expected_revision=revision,
-            comments=comments,
-        )
-    except StaleSheet:
-        raise stale(sheet, if_match or "") from None
+    revision = stated_version(if_match, "GET /sheets/{id}")
+    save_sheet(
+        sheet.pk,
+        grid_data(payload.values, payload.comments, revision=revision),
+        actor=user_of(request),
+    )
     return sheet_out(_sheet(sheet.pk), response)
 
 
@@ -694,11 +575,8 @@ def submit(
     """Soumet la feuille telle qu'elle est enregistrée (révision dans `If-Match`) ; refusé si un
     critère est sans valeur. Une feuille soumise est verrouillée."""
     sheet = _writable(request, sheet_id)
-    revision = expected_revision(sheet, if_match)
-    try:
-        submit_sheet(sheet.pk, user_of(request), revision)
-    except StaleSheet:
-        raise stale(sheet, if_match or "") from None
+    revision = stated_version(if_match, "GET /sheets/{id}")
+    submit_sheet(sheet.pk, actor=user_of(request), expected_revision=revision)
     return sheet_out(_sheet(sheet.pk), response)
 
 
@@ -755,7 +633,7 @@ def _usernames(ids: set[int | None]) -> dict[int | None, str]:
 
 def _reconcilable(
     request: HttpRequest, code: str, numero: str, block: str, part: str
-) -> tuple[Unit, ExamSession, BlockSpec]:
+) -> tuple[GradedUnit, ExamSession, BlockSpec]:
     """The unit the path names (404 for an unknown session, candidate or block, 422 for a part
     the block does not have), once the caller may see both its markings (403 otherwise). An
     evaluator gets 403 for an unknown candidate too: the answer must not tell them which
@@ -763,7 +641,7 @@ def _reconcilable(
     session = session_by_code(code)
     user = user_of(request)
     if not has_role(user, Role.STAFF) and not Candidate.objects.filter(numero=numero).exists():
-        raise _not_a_marker()
+        raise Forbidden(RECONCILE_REFUSED)
     candidate = candidate_by_numero(numero)
     row = Block.objects.filter(version_id=session.referential_version_id, code=block).first()
     if row is None:
@@ -779,20 +657,13 @@ def _reconcilable(
             else f"le bloc {spec.code} n'a pas de parties"
         )
         raise Invalid(f"part : {message}", [field_error("part", message, "query", part)])
-    unit = Unit(session.pk, candidate.pk, row.pk, part)
+    unit = GradedUnit(session.pk, candidate.pk, row.pk, part)
     if not may_reconcile(user, unit):
-        raise _not_a_marker()
+        raise Forbidden(RECONCILE_REFUSED)
     return unit, session, spec
 
 
-def _not_a_marker() -> Forbidden:
-    return Forbidden(
-        "Seuls un gestionnaire et les deux correcteurs de cette unité comparent ses "
-        "corrections et arrêtent la correction concertée."
-    )
-
-
-def _waiting(unit: Unit) -> Refused:
+def _waiting(unit: GradedUnit) -> Refused:
     sheets = unit_sheets(unit)
     double = Marking.FIRST in sheets or Marking.SECOND in sheets
     if not double and Assignment.objects.filter(**unit.lookup()).count() < 2:
@@ -805,32 +676,6 @@ def _waiting(unit: Unit) -> Refused:
     return Refused(
         f"La comparaison attend que les deux corrections soient soumises ({', '.join(states)}) : "
         "chaque correcteur note sans voir les valeurs de l'autre."
-    )
-
-
-def _agreed_etag(agreed: ScoreSheet | None) -> str:
-    return etag(agreed) if agreed is not None else '"0"'
-
-
-def _agreed_revision(unit: Unit, if_match: str | None) -> int:
-    """The agreed sheet's revision ``If-Match`` states (0 before it exists): 428 without one,
-    412 when it is not the current one."""
-    tags = stated_tags(if_match, "GET …/comparison")
-    agreed = (
-        ScoreSheet.objects.filter(**unit.lookup(), marking=Marking.AGREED).only("revision").first()
-    )
-    current = agreed.revision if agreed is not None else 0
-    if f'"{current}"' not in tags and str(current) not in tags:
-        raise _stale_agreed(current, if_match or "")
-    return current
-
-
-def _stale_agreed(current: int, stated: str) -> PreconditionFailed:
-    return changed_since(
-        f"La correction concertée a changé entre-temps (révision {current}, vous aviez "
-        f"{stated}) : relisez la comparaison avant de l'enregistrer.",
-        current,
-        stated,
     )
 
 
@@ -953,7 +798,7 @@ def get_comparison(
     comparison = compare(unit)
     if comparison is None:
         raise _waiting(unit)
-    response["ETag"] = _agreed_etag(comparison.agreed)
+    response["ETag"] = etag(comparison.agreed.revision if comparison.agreed is not None else 0)
     return comparison_out(comparison, session, numero)
 
 
@@ -979,27 +824,10 @@ def put_agreed_sheet(
     `If-Match` avec l'ETag de la comparaison (`"0"` pour une première correction concertée) ;
     une correction concertée soumise ne change plus qu'après réouverture par un gestionnaire.
     Pour un gestionnaire et les deux correcteurs de l'unité."""
-    unit, _session, spec = _reconcilable(request, code, numero, block, where.part)
-    revision = _agreed_revision(unit, if_match)
-    known = {c.code for c in spec.criteria}
-    errors = [
-        field_error(f"values.{given}", f"critère inconnu du bloc {spec.code}", value=given)
-        for given in payload.values
-        if given not in known
-    ]
-    entered = parse_each(spec, payload.values, errors)
-    if errors:
-        raise nothing_saved(errors)
-    try:
-        agreed = record_agreed_sheet(
-            unit,
-            entered,
-            actor=user_of(request),
-            expected_revision=revision,
-            reason=payload.reason,
-        )
-    except StaleSheet as error:
-        raise _stale_agreed(error.current_revision, if_match or "") from None
+    unit, _session, _spec = _reconcilable(request, code, numero, block, where.part)
+    revision = stated_version(if_match, "GET …/comparison")
+    data = {**grid_data(payload.values, revision=revision), "reason": payload.reason}
+    agreed = record_agreed_sheet(unit, data, actor=user_of(request))
     return sheet_out(_sheet(agreed.pk), response)
 
 

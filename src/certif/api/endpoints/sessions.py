@@ -15,24 +15,26 @@ from certif.api.endpoints.common import (
     ID_MAX,
     Lang,
     SessionCode,
+    etag,
     form_data,
     invalid_form,
     responses,
     session_by_code,
-    stated_tags,
+    stated_version,
     user_of,
 )
 from certif.api.endpoints.results import ResultOut, result_out
 from certif.api.pagination import PageQuery, by_key
-from certif.api.problems import Invalid, PreconditionFailed, field_error
+from certif.api.problems import Invalid, field_error
 from certif.api.schemas import InputSchema, Page
 from certif.candidates.models import Candidate
 from certif.core.roles import Role
-from certif.documents import timetable
+from certif.domain.units import UnitRef, enrolment_units
 from certif.grading.queries import unit_progress
 from certif.referential.services import current_version
 from certif.results.models import CandidateResult
 from certif.results.queries import in_session
+from certif.sessions import timetable
 from certif.sessions.forms import SessionForm
 from certif.sessions.models import Assignment, Enrolment, ExamSession
 from certif.sessions.services import (
@@ -40,8 +42,6 @@ from certif.sessions.services import (
     assign_evaluator,
     create_session,
     enrol,
-    enrolment_units,
-    unit_label,
     update_session,
 )
 
@@ -211,7 +211,7 @@ def session_detail(request: HttpRequest, code: SessionCode) -> dict[str, Any]:
         **session_out(session),
         "units": [
             {
-                "unit": unit_label(unit.unit),
+                "unit": unit.unit.label(session.referential_version.referential),
                 "block": unit.unit[0],
                 "part": unit.unit[1],
                 "enrolled": unit.enrolled,
@@ -324,7 +324,7 @@ def session_units(request: HttpRequest, code: SessionCode) -> list[dict[str, str
     session = session_by_code(code)
     return [
         {"block": block, "part": part}
-        for (block, part), _label in enrolment_units(session.referential_version.referential)
+        for block, part in enrolment_units(session.referential_version.referential)
     ]
 
 
@@ -476,7 +476,7 @@ TIMETABLE_ETAG = {
 
 
 def _timetable_out(response: HttpResponse, current: timetable.Timetable) -> dict[str, Any]:
-    response["ETag"] = f'"{current.fingerprint}"'
+    response["ETag"] = etag(current.fingerprint)
     return {
         "session": current.session.code,
         "epreuves": [
@@ -492,14 +492,14 @@ def _timetable_out(response: HttpResponse, current: timetable.Timetable) -> dict
     }
 
 
-def _slots(epreuves: list[SittingIn]) -> dict[tuple[str, str], timetable.Slot]:
-    slots: dict[tuple[str, str], timetable.Slot] = {}
+def _slots(epreuves: list[SittingIn]) -> dict[UnitRef, timetable.Slot]:
+    slots: dict[UnitRef, timetable.Slot] = {}
     duplicated = []
     for index, epreuve in enumerate(epreuves):
-        unit = (epreuve.block, epreuve.part)
+        unit = UnitRef(epreuve.block, epreuve.part)
         if unit in slots:
             duplicated.append(
-                field_error(f"epreuves[{index}]", "épreuve en double", value=unit_label(unit))
+                field_error(f"epreuves[{index}]", "épreuve en double", value=unit.key)
             )
         starts = epreuve.starts_at
         if timezone.is_naive(starts):
@@ -549,24 +549,8 @@ def put_timetable(
     épreuve absente n'a plus d'horaire (sa convocation donne les dates et le lieu de la
     session). Les convocations déjà délivrées gardent ce qu'elles ont imprimé."""
     session = session_by_code(code)
-    # The service compares the fingerprint read with the current one under its lock.
-    stated = stated_tags(if_match, "GET /sessions/{code}/timetable")[0].strip('"')
-    slots = _slots(payload.epreuves)
-    try:
-        saved = timetable.set_timetable(session, slots, user_of(request), expected=stated)
-    except timetable.TimetableRefused as refused:
-        raise Invalid(
-            "Rien n'a été enregistré : " + " ; ".join(refused.messages[:3]),
-            [field_error("epreuves", message) for message in refused.messages],
-        ) from refused
-    except timetable.TimetableChanged as changed:
-        raise _timetable_changed(changed.current, if_match or "") from changed
-    return _timetable_out(response, saved.timetable)
-
-
-def _timetable_changed(current: str, stated: str) -> PreconditionFailed:
-    return PreconditionFailed(
-        "L'horaire a été modifié entre-temps : relisez-le (GET …/timetable) avant de le fixer.",
-        [field_error("If-Match", "ETag périmé", "header", stated)],
-        headers={"ETag": f'"{current}"'},
+    stated = stated_version(if_match, "GET /sessions/{code}/timetable")
+    saved = timetable.set_timetable(
+        session, _slots(payload.epreuves), user_of(request), expected=stated
     )
+    return _timetable_out(response, saved.timetable)

@@ -16,7 +16,8 @@ from certif.accounts.services import declare_conflict
 from certif.candidates.forms import CandidateEditForm, CandidateForm
 from certif.candidates.models import Candidate
 from certif.candidates.queries import SCAN_WINDOW, NumeroPage, page_by_numero
-from certif.candidates.services import CandidateError, create_candidate, update_candidate
+from certif.candidates.services import create_candidate, update_candidate
+from certif.core.errors import Refused
 from certif.core.roles import Role, role_required
 from certif.grading.queries import sheets_of
 from certif.referential.services import current_version
@@ -25,6 +26,7 @@ from certif.results.queries import CandidateQuery, decision_of, list_rows, match
 from certif.sessions.queries import enrolments_of
 from certif.web.helpers import filters_only, is_htmx, language
 from certif.web.journal.entries import JournalQuery, journal_page
+from certif.web.refusals import with_refusal
 
 HISTORY_SIZE = 30
 
@@ -92,11 +94,11 @@ def _conflicts_context(candidate: Candidate, form: ConflictForm) -> dict[str, An
 @require_http_methods(["GET", "POST"])
 def candidate_create(request: HttpRequest) -> HttpResponse:
     form = CandidateForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
         try:
-            candidate = create_candidate(form.cleaned_data, actor=request.user)
-        except CandidateError as error:
-            form.add_error(None, str(error))
+            candidate = create_candidate(request.POST, actor=request.user)
+        except Refused as error:
+            form = with_refusal(form, error)
         else:
             messages.success(request, _("Candidat %(numero)s créé.") % {"numero": candidate.numero})
             return redirect("candidates:detail", pk=candidate.pk)
@@ -107,13 +109,13 @@ def candidate_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def candidate_edit(request: HttpRequest, pk: int) -> HttpResponse:
     candidate = get_object_or_404(Candidate, pk=pk)
-    # The form works on its own copy: ``is_valid`` writes the typed values into its instance.
+    # The form works on its own copy: cleaning writes the typed values into its instance.
     form = CandidateEditForm(request.POST or None, instance=Candidate.objects.get(pk=pk))
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
         try:
-            update_candidate(candidate, form.changes(), actor=request.user)
-        except CandidateError as error:
-            form.add_error(None, str(error))
+            update_candidate(candidate, request.POST, actor=request.user)
+        except Refused as error:
+            form = with_refusal(form, error)
         else:
             messages.success(request, _("Identité enregistrée."))
             return redirect("candidates:detail", pk=candidate.pk)

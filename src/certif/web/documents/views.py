@@ -21,12 +21,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from certif.core.errors import Stale
 from certif.core.roles import JURY, Role, role_required
 from certif.deliberations.models import Deliberation
-from certif.documents import presenting, services, timetable
+from certif.documents import presenting, services
 from certif.documents.archive import archived, file_name, write_zip
-from certif.documents.forms import CertifierSettingsForm, ReasonForm, TimetableForm
+from certif.documents.forms import CertifierSettingsForm, ReasonForm
 from certif.documents.models import DOWNLOADERS, CertifierSettings, IssuedDocument, Kind, Status
+from certif.documents.presenting import valid_convocations
+from certif.sessions import timetable
+from certif.sessions.forms import TimetableForm
 from certif.sessions.models import ExamSession
 from certif.web.documents.forms import CheckFileForm, KindForm
 
@@ -179,7 +183,8 @@ def _saved_message(request: HttpRequest, saved: timetable.TimetableSaved) -> Non
         messages.info(request, _("L'horaire des épreuves est inchangé."))
         return
     messages.success(request, _("L'horaire des épreuves est enregistré."))
-    if saved.convocations_issued:
+    issued = valid_convocations(saved.timetable.session)
+    if issued:
         messages.warning(
             request,
             ngettext(
@@ -187,9 +192,9 @@ def _saved_message(request: HttpRequest, saved: timetable.TimetableSaved) -> Non
                 "depuis sa fiche pour que le candidat reçoive le nouveau.",
                 "%(count)d convocations déjà délivrées gardent l'ancien horaire : rééditez-les "
                 "depuis leur fiche pour que les candidats reçoivent le nouveau.",
-                saved.convocations_issued,
+                issued,
             )
-            % {"count": saved.convocations_issued},
+            % {"count": issued},
         )
 
 
@@ -211,9 +216,9 @@ def session_timetable(request: HttpRequest, session_id: int) -> HttpResponse:
                 session, form.slots(), request.user, expected=form.cleaned_data["fingerprint"]
             )
         except timetable.TimetableRefused as refused:
-            for message in refused.messages:
+            for message in refused.problems:
                 form.add_error(None, message)
-        except timetable.TimetableChanged as changed:
+        except Stale as changed:
             # What the other person saved is shown beside what was typed; saving again, now
             # knowingly, replaces it.
             data = request.POST.copy()

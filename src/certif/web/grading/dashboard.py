@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from certif.core.roles import Role, has_role
-from certif.grading.services import (
+from certif.grading.queries import (
     assignments_of,
     describe_pending,
     pending_first_sheets,

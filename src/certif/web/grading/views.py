@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 from django_htmx.middleware import HtmxDetails
 
 from certif.candidates.models import Candidate
+from certif.core.errors import Invalid, Refused, Stale
 from certif.core.roles import Role, has_role, role_required
 from certif.domain import values
 from certif.domain.numbers import format_quantity, format_score
@@ -35,36 +36,38 @@ from certif.domain.rules.results import Failure, Status
 from certif.domain.values import Value
 from certif.grading.forms import AgreedForm, GridForm, ReopenForm, comment_name, value_name
 from certif.grading.models import Marking, ScoreChange, ScoreSheet, SheetStatus
-from certif.grading.services import (
+from certif.grading.queries import (
     Comparison,
-    ConflictRefused,
     CriterionGap,
-    GradingError,
     PendingReconciliation,
-    SheetLocked,
-    StaleSheet,
-    Unit,
     assignments_of,
-    block_spec,
     compare,
     describe_pending,
     find_sheet,
     gap_threshold,
     in_state,
     markers_of,
+    pending_first_sheets,
+    sheet_comments,
+    sheet_state,
+    to_grade,
+    unit_sheets,
+)
+from certif.grading.services import (
+    ConflictRefused,
+    GradedUnit,
+    GradingError,
+    IncompleteSheet,
+    SheetLocked,
+    block_spec,
     may_reconcile,
     open_sheet,
-    pending_first_sheets,
     preview,
     record_agreed_sheet,
     reopen_sheet,
     save_sheet,
-    sheet_comments,
-    sheet_state,
     sheet_values,
     submit_sheet,
-    to_grade,
-    unit_sheets,
 )
 from certif.referential.models import Block, Part
 from certif.sessions.models import Assignment, ExamSession
@@ -84,7 +87,7 @@ def sheet_url(assignment_id: int) -> str:
     return reverse("grading:sheet", args=[assignment_id])
 
 
-def reconcile_url(unit: Unit) -> str:
+def reconcile_url(unit: GradedUnit) -> str:
     """The reconciliation page of a unit; a block without parts has a URL without a part."""
     args: list[Any] = [unit.session_id, unit.candidate_id, unit.block_id]
     if unit.part:
@@ -359,7 +362,7 @@ def _sheet_page(
     given = form.parsed_values() if form is not None and form.is_bound else stored
     result = preview(assignment.session, spec.code, assignment.part, given)
     double = sheet is not None and sheet.marking in (Marking.FIRST, Marking.SECOND)
-    unit = Unit.of(assignment)
+    unit = GradedUnit.of(assignment)
     context = {
         "assignment": assignment,
         "sheet": sheet,
@@ -400,51 +403,51 @@ def sheet(request: HttpRequest, assignment_id: int) -> HttpResponse:
 
 
 def _save_grid(request: HttpRequest, assignment: Assignment, opened: ScoreSheet) -> HttpResponse:
-    if opened.status == SheetStatus.SUBMITTED:
+    if opened.is_locked:
         return _sheet_page(request, assignment, opened, refusal=str(SheetLocked()))
     spec = block_spec(assignment.session, assignment.block.code)
-    form = GridForm(spec.criteria, request.POST)
     submitting = request.POST.get("action") == "submit"
-    if not form.is_valid():
-        return _sheet_page(request, assignment, opened, form=form)
-    revision = form.cleaned_data["revision"]
     try:
         if submitting:
-            submit_sheet(
-                opened.pk,
-                request.user,
-                revision,
-                new_values=form.entered_values(),
-                comments=form.entered_comments(),
-            )
+            submit_sheet(opened.pk, request.POST, actor=request.user)
             messages.success(request, _("Feuille soumise : elle est maintenant verrouillée."))
         else:
-            save_sheet(
-                opened.pk,
-                form.entered_values(),
-                actor=request.user,
-                expected_revision=revision,
-                comments=form.entered_comments(),
-            )
+            save_sheet(opened.pk, request.POST, actor=request.user)
             messages.success(request, _("Brouillon enregistré."))
-    except StaleSheet as error:
-        return _stale_page(request, assignment, form, error)
+    except Stale as error:
+        return _stale_page(request, assignment, GridForm(spec.criteria, request.POST), error)
     except SheetLocked as error:
         opened.refresh_from_db()
         return _sheet_page(request, assignment, opened, refusal=str(error))
-    except GradingError as error:
+    except Invalid as error:
+        form = (
+            error.form
+            if isinstance(error.form, GridForm)
+            else GridForm(spec.criteria, request.POST)
+        )
+        return _sheet_page(request, assignment, opened, form=form, refusal=_refusal(error))
+    except Refused as error:
+        form = GridForm(spec.criteria, request.POST)
         return _sheet_page(request, assignment, opened, form=form, refusal=str(error))
     return redirect(sheet_url(assignment.pk))
 
 
+def _refusal(error: Invalid) -> str:
+    """A refusal the grid does not show beside its fields (an incomplete submission, an
+    unknown criterion), as the banner above the grid says it."""
+    if isinstance(error, IncompleteSheet) or error.form is None:
+        return str(error)
+    return ""
+
+
 def _stale_page(
-    request: HttpRequest, assignment: Assignment, form: GridForm, error: StaleSheet
+    request: HttpRequest, assignment: Assignment, form: GridForm, error: Stale
 ) -> HttpResponse:
     """Keep what the person typed, show what was saved meanwhile, and let them decide: their
     next save states the current revision, so it replaces those values knowingly."""
     current = find_sheet(assignment)
     data = request.POST.copy()
-    data["revision"] = str(error.current_revision)
+    data["revision"] = error.current
     rebound = GridForm(form.criteria, data)
     rebound.is_valid()
     stored = sheet_values(current) if current is not None else {}
@@ -497,7 +500,7 @@ def preview_grid(request: HtmxRequest, assignment_id: int) -> HttpResponse:
 
 
 def _page_of_sheet(sheet: ScoreSheet) -> str:
-    unit = Unit.of(sheet)
+    unit = GradedUnit.of(sheet)
     if sheet.marking == Marking.AGREED:
         return reconcile_url(unit)
     assignments = Assignment.objects.filter(**unit.lookup())
@@ -573,7 +576,7 @@ def _agreed_initial(comparison: Comparison, agreed: dict[str, Value]) -> dict[st
 
 def _reconcile_page(
     request: HttpRequest,
-    unit: Unit,
+    unit: GradedUnit,
     context: dict[str, Any],
     *,
     form: AgreedForm | None = None,
@@ -635,7 +638,7 @@ def reconcile(
     )
     candidate = get_object_or_404(Candidate, pk=candidate_id)
     block = get_object_or_404(Block, pk=block_id)
-    unit = Unit(session.pk, candidate.pk, block.pk, part)
+    unit = GradedUnit(session.pk, candidate.pk, block.pk, part)
     if not may_reconcile(request.user, unit):
         raise PermissionDenied
     spec = block_spec(session, block.code)
@@ -650,24 +653,24 @@ def reconcile(
     }
     if request.method != "POST":
         return _reconcile_page(request, unit, context)
-    form = AgreedForm(spec.criteria, request.POST)
-    if not form.is_valid():
-        return _reconcile_page(request, unit, context, form=form)
     try:
-        record_agreed_sheet(
-            unit,
-            form.entered_values(),
-            actor=request.user,
-            expected_revision=form.cleaned_data["revision"],
-            reason=form.cleaned_data["reason"],
-        )
-    except StaleSheet as error:
+        record_agreed_sheet(unit, request.POST, actor=request.user)
+    except Stale as error:
         data = request.POST.copy()
-        data["revision"] = str(error.current_revision)
+        data["revision"] = error.current
         rebound = AgreedForm(spec.criteria, data)
         rebound.is_valid()
         return _reconcile_page(request, unit, context, form=rebound, refusal=str(error))
-    except GradingError as error:
+    except Invalid as error:
+        form = (
+            error.form
+            if isinstance(error.form, AgreedForm)
+            else AgreedForm(spec.criteria, request.POST)
+        )
+        return _reconcile_page(request, unit, context, form=form, refusal=_refusal(error))
+    except Refused as error:
+        form = AgreedForm(spec.criteria, request.POST)
+        form.is_valid()
         return _reconcile_page(request, unit, context, form=form, refusal=str(error))
     messages.success(request, _("Correction concertée enregistrée : c'est elle qui compte."))
     return redirect(reconcile_url(unit))

@@ -8,10 +8,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from certif.domain.referential.schema import Referential
+from certif.domain.units import UnitRef
 from certif.results.forms import CandidateSearchForm
 from certif.sessions.forms import _unit_choices
 from certif.sessions.models import ExamSession
-from certif.sessions.services import Unit, parse_unit
 from certif.web.imports.forms import file_field
 
 FROM_FILTER, FROM_FILE = "filtre", "fichier"
@@ -60,5 +60,5 @@ class EnrolForm(CandidateSearchForm):
         """The filter's fields, shown together under « Critères »."""
         return [self[name] for name in CandidateSearchForm.base_fields]
 
-    def units(self) -> list[Unit]:
-        return [parse_unit(value) for value in self.cleaned_data["unites"]]
+    def units(self) -> list[UnitRef]:
+        return [UnitRef.parse(value) for value in self.cleaned_data["unites"]]

@@ -15,6 +15,7 @@ from certif.accounts.people import person
 from certif.candidates.models import Candidate
 from certif.candidates.queries import page_by_numero
 from certif.core.roles import Role, role_required
+from certif.domain.units import UnitRef, enrolment_units, labelled
 from certif.grading.queries import enrolment_rows, session_counts, unit_progress
 from certif.imports.numeros import candidates_from_file
 from certif.imports.reading import FileRejected
@@ -30,10 +31,6 @@ from certif.sessions.services import (
     create_session,
     enrol,
     enrolled_candidates,
-    enrolment_units,
-    parse_unit,
-    unit_label,
-    unit_value,
     update_session,
 )
 from certif.web.helpers import filters_only, is_htmx, problems_context
@@ -92,9 +89,10 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     session = get_object_or_404(ExamSession.objects.select_related("referential_version"), pk=pk)
-    units = enrolment_units(session.referential_version.referential)
+    referential = session.referential_version.referential
+    units = labelled(referential, enrolment_units(referential))
     chosen = request.GET.get("unite", "")
-    unit = parse_unit(chosen) if chosen in {unit_value(u) for u, _label in units} else None
+    unit = UnitRef.parse(chosen) if chosen in {u.key for u, _label in units} else None
     page = page_by_numero(
         enrolled_candidates(session, unit),
         after=request.GET.get("apres", ""),
@@ -106,7 +104,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "session": session,
         "counts": session_counts(session, progress),
         "progress": progress,
-        "units": [(unit_value(u), label) for u, label in units],
+        "units": [(u.key, label) for u, label in units],
         "chosen": chosen if unit else "",
         "page": page,
         "rows": enrolment_rows(session, page.rows, unit),
@@ -210,7 +208,7 @@ def _assign_one(request: HttpRequest, session: ExamSession, form: AssignForm) ->
     names = {
         "evaluator": person(evaluator),
         "candidate": str(candidate),
-        "unit": unit_label((block, part)),
+        "unit": UnitRef(block, part).label(session.referential_version.referential),
         "marker": marker,
     }
     if outcome.unchanged:
@@ -240,7 +238,7 @@ def _assign_all(request: HttpRequest, session: ExamSession, form: BulkAssignForm
         "%(replaced)s remplacée(s), %(unchanged)s inchangée(s), %(skipped)s candidat(s) "
         "laissé(s) à leur correcteur."
     ) % {
-        "unit": unit_label((block, part)),
+        "unit": UnitRef(block, part).label(session.referential_version.referential),
         "marker": marker,
         "evaluator": person(evaluator),
         "created": outcome.created,

@@ -19,10 +19,11 @@ from django.utils import timezone
 
 from certif.core import audit
 from certif.core.audit import Actor
-from certif.documents.models import IssuedDocument, Kind, Status
+from certif.core.concurrency import check
+from certif.core.errors import Invalid
+from certif.domain.units import UnitRef, enrolment_units
 from certif.referential.models import Block
 from certif.sessions.models import ExamSession, Sitting
-from certif.sessions.services import Unit, enrolment_units, unit_label, unit_value
 
 ROOM_MAX = Sitting._meta.get_field("room").max_length or 255
 # Years an épreuve may be set in: beyond them a date is a typing error (and, converted to
@@ -30,23 +31,19 @@ ROOM_MAX = Sitting._meta.get_field("room").max_length or 255
 YEARS = range(1900, 3000)
 
 
-class TimetableRefused(ValueError):
+EPREUVES = "epreuves"
+CHANGED_MEANWHILE = (
+    "L'horaire des épreuves a été modifié entre-temps par une autre personne : relisez-le "
+    "avant d'enregistrer vos changements."
+)
+
+
+class TimetableRefused(Invalid):
     """A timetable that cannot be saved: each message names the épreuve and the value."""
 
     def __init__(self, messages: list[str]) -> None:
-        super().__init__(" ; ".join(messages))
-        self.messages = messages
-
-
-class TimetableChanged(Exception):
-    """The timetable changed since it was read: saving would overwrite someone else's work."""
-
-    def __init__(self, current: str) -> None:
-        super().__init__(
-            "L'horaire des épreuves a été modifié entre-temps par une autre personne : "
-            "relisez-le avant d'enregistrer vos changements."
-        )
-        self.current = current
+        super().__init__({EPREUVES: messages})
+        self.problems = messages
 
 
 @dataclass(frozen=True)
@@ -59,7 +56,7 @@ class Slot:
 
 @dataclass(frozen=True)
 class TimetableRow:
-    unit: Unit
+    unit: UnitRef
     label: str
     slot: Slot | None
 
@@ -75,31 +72,33 @@ class Timetable:
 class TimetableSaved:
     timetable: Timetable
     changed: bool
-    # Valid convocations issued before the change: they keep what they printed.
-    convocations_issued: int
 
 
-def _slots(session: ExamSession) -> dict[Unit, Slot]:
+def _slots(session: ExamSession) -> dict[UnitRef, Slot]:
     sittings = Sitting.objects.filter(session=session).select_related("block")
-    return {(s.block.code, s.part): Slot(timezone.localtime(s.starts_at), s.room) for s in sittings}
+    return {
+        UnitRef(s.block.code, s.part): Slot(timezone.localtime(s.starts_at), s.room)
+        for s in sittings
+    }
 
 
-def _state(slots: Mapping[Unit, Slot]) -> dict[str, str]:
+def _state(slots: Mapping[UnitRef, Slot]) -> dict[str, str]:
     """The timetable as the journal keeps it: « B3:pme » → « 2026-06-16 14:30 — Salle Curie »."""
     state = {}
     for unit, slot in sorted(slots.items()):
         starts = timezone.localtime(slot.starts_at).strftime("%Y-%m-%d %H:%M")
-        state[unit_value(unit)] = f"{starts} — {slot.room}" if slot.room else starts
+        state[unit.key] = f"{starts} — {slot.room}" if slot.room else starts
     return state
 
 
-def _fingerprint(slots: Mapping[Unit, Slot]) -> str:
+def _fingerprint(slots: Mapping[UnitRef, Slot]) -> str:
     encoded = json.dumps(_state(slots), sort_keys=True).encode("utf-8")
     return hashlib.sha256(encoded).hexdigest()[:16]
 
 
-def _timetable(session: ExamSession, slots: Mapping[Unit, Slot]) -> Timetable:
-    units = enrolment_units(session.referential_version.referential)
+def _timetable(session: ExamSession, slots: Mapping[UnitRef, Slot]) -> Timetable:
+    referential = session.referential_version.referential
+    units = [(unit, unit.label(referential)) for unit in enrolment_units(referential)]
     return Timetable(
         session=session,
         rows=[TimetableRow(unit, label, slots.get(unit)) for unit, label in units],
@@ -117,11 +116,12 @@ def _outside_session(session: ExamSession, day: date) -> bool:
     return (starts is not None and day < starts) or (ends is not None and day > ends)
 
 
-def _problems(session: ExamSession, slots: Mapping[Unit, Slot]) -> list[str]:
-    known = {unit for unit, _label in enrolment_units(session.referential_version.referential)}
+def _problems(session: ExamSession, slots: Mapping[UnitRef, Slot]) -> list[str]:
+    referential = session.referential_version.referential
+    known = set(enrolment_units(referential))
     problems = []
     for unit, slot in slots.items():
-        name = unit_label(unit)
+        name = unit.label(referential)
         if unit not in known:
             problems.append(
                 f"Épreuve {name} : le référentiel de la session {session.code} n'a pas "
@@ -153,7 +153,7 @@ def _session_dates(session: ExamSession) -> str:
     return f"du {starts} au {ends}"
 
 
-def _write(session: ExamSession, slots: Mapping[Unit, Slot]) -> None:
+def _write(session: ExamSession, slots: Mapping[UnitRef, Slot]) -> None:
     Sitting.objects.filter(session=session).delete()
     blocks = {b.code: b for b in Block.objects.filter(version_id=session.referential_version_id)}
     Sitting.objects.bulk_create(
@@ -168,15 +168,9 @@ def _write(session: ExamSession, slots: Mapping[Unit, Slot]) -> None:
     )
 
 
-def _convocations_issued(session: ExamSession) -> int:
-    return IssuedDocument.objects.filter(
-        session=session, kind=Kind.CONVOCATION, status=Status.VALID
-    ).count()
-
-
 def set_timetable(
     session: ExamSession,
-    slots: Mapping[Unit, Slot],
+    slots: Mapping[UnitRef, Slot],
     actor: Actor,
     *,
     expected: str | None = None,
@@ -184,6 +178,7 @@ def set_timetable(
     """The session's timetable becomes ``slots``: an épreuve left out has no slot of its own
     (its convocation gives the session's dates and place). ``expected`` is the fingerprint the
     caller read; a timetable changed since is refused, nothing written."""
+    slots = {UnitRef(*unit): slot for unit, slot in slots.items()}
     problems = _problems(session, slots)
     if problems:
         raise TimetableRefused(problems)
@@ -191,8 +186,7 @@ def set_timetable(
         # One writer per session at a time: the second waits, then sees the first's change.
         ExamSession.objects.select_for_update().filter(pk=session.pk).first()
         before = _slots(session)
-        if expected is not None and expected != _fingerprint(before):
-            raise TimetableChanged(_fingerprint(before))
+        check(expected, _fingerprint(before), CHANGED_MEANWHILE)
         normalised = {unit: Slot(slot.starts_at, slot.room.strip()) for unit, slot in slots.items()}
         changed = _state(before) != _state(normalised)
         if changed:
@@ -204,5 +198,4 @@ def set_timetable(
                 before=_state(before),
                 after=_state(normalised),
             )
-        issued = _convocations_issued(session) if changed else 0
-    return TimetableSaved(timetable(session), changed, issued)
+    return TimetableSaved(timetable(session), changed)

@@ -1,0 +1,22 @@
+"""The codes people and programs address things by: a session's code, a candidate's numero.
+
+They go into addresses (``/api/v1/sessions/2026-06``), file names and journal keys: letters,
+digits, « . », « _ » and « - » only, starting with a letter or a digit, 32 characters at most.
+"""
+
+from __future__ import annotations
+
+import re
+
+CODE_MAX = 32
+CODE_PATTERN = rf"^[A-Za-z0-9][A-Za-z0-9._-]{{0,{CODE_MAX - 1}}}$"
+CODE_RULE = (
+    "lettres sans accent, chiffres, « . », « _ » et « - » seulement, en commençant par une lettre "
+    f"ou un chiffre, {CODE_MAX} caractères au plus"
+)
+
+_CODE = re.compile(CODE_PATTERN)
+
+
+def is_addressable(code: str) -> bool:
+    return bool(_CODE.match(code))

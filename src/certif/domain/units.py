@@ -1,0 +1,81 @@
+"""A unit: what a candidate enrols in, is graded on and has a decision about — a block without
+parts (« B1 »), or one part of a block that has parts (« B3 », « pme »).
+
+One value object for the whole application, with one way to write it as a key (``B3:pme``)
+and one way to name it to a person (« B3 — PME », from the référentiel's own labels).
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from certif.domain.referential.schema import Referential
+
+# What separates the block from the part in a unit's key.
+KEY_SEPARATOR = ":"
+
+
+class UnitRef(NamedTuple):
+    block: str
+    part: str = ""
+
+    @classmethod
+    def parse(cls, text: str) -> UnitRef:
+        """« B1 », « B3:pme » (a key) or « B3 pme » (as typed): the unit they name."""
+        cleaned = " ".join(text.split())
+        if KEY_SEPARATOR in cleaned:
+            block, _, part = cleaned.partition(KEY_SEPARATOR)
+        else:
+            block, _, part = cleaned.partition(" ")
+        return cls(block.strip(), part.strip())
+
+    @property
+    def key(self) -> str:
+        """The unit as a form value or a journal key: « B1 », « B3:pme »."""
+        return f"{self.block}{KEY_SEPARATOR}{self.part}" if self.part else self.block
+
+    @property
+    def is_part(self) -> bool:
+        return bool(self.part)
+
+    def label(self, referential: Referential | None = None) -> str:
+        """« B1 », or « B3 — PME » with the part's label from the référentiel (its code when
+        the référentiel is not at hand or does not know it)."""
+        if not self.part:
+            return self.block
+        return f"{self.block} — {part_label(referential, self) if referential else self.part}"
+
+
+def part_label(referential: Referential, unit: UnitRef) -> str:
+    """The part's label as the référentiel writes it (« PME »); its code if unknown."""
+    try:
+        block = referential.block(unit.block)
+    except KeyError:
+        return unit.part
+    return next((part.label for part in block.parts if part.code == unit.part), unit.part)
+
+
+def enrolment_units(referential: Referential) -> list[UnitRef]:
+    """Every unit one enrols in, in the référentiel's order: each block, or each part of a
+    block with parts."""
+    units: list[UnitRef] = []
+    for block in referential.blocks:
+        if block.parts:
+            units += [UnitRef(block.code, part.code) for part in block.parts]
+        else:
+            units.append(UnitRef(block.code))
+    return units
+
+
+def decided_units(referential: Referential) -> list[UnitRef]:
+    """Every unit with a decision of its own: each block, and each part of a block with parts."""
+    units: list[UnitRef] = []
+    for block in referential.blocks:
+        units.append(UnitRef(block.code))
+        units += [UnitRef(block.code, part.code) for part in block.parts]
+    return units
+
+
+def labelled(referential: Referential, units: list[UnitRef]) -> list[tuple[UnitRef, str]]:
+    """The units with their labels, for a list or a form's choices."""
+    return [(unit, unit.label(referential)) for unit in units]
