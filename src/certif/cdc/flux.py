@@ -20,11 +20,16 @@ Decisions the formats leave open, taken here:
 - text is written in Unicode NFC with surrounding spaces removed; nothing is ever cut: a value
   too long for its element refuses the passage, with a French message naming the field;
 - a SUPPRESSION flux carries the same passages as their CREATION (the XSD gives no other
-  shape); a schema without ``action`` (1.1.2) cannot express it and refuses it.
+  shape); a schema without ``action`` (1.1.2) cannot express it and refuses it;
+- a NIR that contradicts the holder's recorded sex, birth year or month refuses the passage
+  (one of the two is mistyped; the CDC would match someone else, or nobody);
+- the same ``idTechnique`` twice in a flux, or a flux without passage, is refused.
 
-Writing is incremental (``lxml.etree.xmlfile``): one passage at a time goes to a temporary
-file beside the target, which is renamed once complete and valid; memory does not grow with
-the number of passages.
+Writing is incremental (``lxml.etree.xmlfile``): the header element by element, then each
+passage as one element, go to a temporary file beside the target, which is renamed once
+complete and valid; memory does not grow with the number of passages. Each
+``passageCertification`` repeats the root's namespace declarations (see
+:class:`_PassageTemplates`): the same document for any XML reader.
 """
 
 from __future__ import annotations
@@ -293,7 +298,8 @@ class _Checker:
         self, label: str, value: str, maximum: int, *, required: bool = False, exact: int = 0
     ) -> str | None:
         """The value as written (NFC, outer spaces removed), None when empty."""
-        cleaned = unicodedata.normalize("NFC", value).strip()
+        # ASCII is its own NFC; most codes and dates are, and a flux has millions of values.
+        cleaned = (value if value.isascii() else unicodedata.normalize("NFC", value)).strip()
         if not cleaned:
             if required:
                 self.problems.append(f"{label} manquant")
