@@ -59,8 +59,9 @@ def test_loading_the_same_schema_twice_compiles_it_once() -> None:
 
 
 def test_a_missing_kit_is_refused_in_french(tmp_path: Path) -> None:
-    with pytest.raises(SchemaUnavailable, match="schéma XSD introuvable"):
-        load_schema(tmp_path / "absent.xsd")
+    with pytest.raises(SchemaUnavailable, match="schéma XSD introuvable") as refused:
+        load_schema("1.1.3")
+    assert "choisissez 1.1.5 ou 1.1.2, ou le chemin d'un fichier XSD" in str(refused.value)
 
 
 def test_a_file_that_is_not_a_schema_is_refused_in_french(tmp_path: Path) -> None:

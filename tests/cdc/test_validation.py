@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
-from certif.cdc.errors import FluxInvalid
+from certif.cdc.errors import CdcError, FluxInvalid
 from certif.cdc.flux import write_flux
 from certif.cdc.validation import french_message, validate_flux_file
 from tests.cdc.factories import FIXTURES, a_header, passages
@@ -117,3 +118,24 @@ def test_a_file_of_another_kind_is_not_a_flux(tmp_path: Path) -> None:
 
 def test_messages_the_validator_does_not_know_are_kept_without_namespaces() -> None:
     assert french_message("Element '{urn:x}a': Something new.") == "élément « a » : Something new."
+
+
+def test_a_missing_file_is_named_in_french(tmp_path: Path) -> None:
+    with pytest.raises(CdcError, match=r"fichier illisible : absent\.xml"):
+        validate_flux_file(tmp_path / "absent.xml")
+
+
+def test_threads_validating_at_once_each_get_their_own_errors(tmp_path: Path) -> None:
+    good = written(tmp_path)
+    bad = tmp_path / "bad.xml"
+    bad.write_bytes(good.read_bytes().replace(b">AB123CDE<", b">AB<"))
+
+    def outcome(path: Path) -> str:
+        try:
+            return f"{validate_flux_file(path)} passages"
+        except FluxInvalid as invalid:
+            return invalid.issues[0].message
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(outcome, [good, bad] * 20))
+    assert results == ["3 passages", "élément « idClient » : 2 caractères, 8 attendus"] * 20

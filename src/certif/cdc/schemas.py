@@ -8,7 +8,8 @@ never from its version number, so that an official 1.1.5 works as soon as it is 
 - whether ``flux`` has an ``action`` element, and which values it allows;
 - whether ``identificationTitulaire`` has the ``identifiantNational`` (NIR) branch.
 
-Compiled schemas are cached per file (path, modification time and size).
+Compiled schemas are cached per file (path, modification time and size); validating a file
+compiles its own copies (:meth:`CdcSchema.fresh_validators`), so threads may share a schema.
 """
 
 from __future__ import annotations
@@ -55,10 +56,18 @@ class CdcSchema:
     has_national_identifier: bool
     xml_schema: Any = field(repr=False, compare=False)
     passage_schema: Any = field(repr=False, compare=False)
+    documents: tuple[Any, Any] = field(repr=False, compare=False)
 
     @property
     def has_action(self) -> bool:
         return bool(self.actions)
+
+    def fresh_validators(self) -> tuple[Any, Any]:
+        """New compiled copies of (``xml_schema``, ``passage_schema``), about a millisecond:
+        an lxml validator keeps the last errors on itself, so two threads validating with
+        the shared ones could read each other's."""
+        document, passage_document = self.documents
+        return etree.XMLSchema(document), etree.XMLSchema(passage_document)
 
 
 def shipped_schema_path(version: str) -> Path:
@@ -80,7 +89,10 @@ def load_schema(choice: SchemaChoice | CdcSchema = DEFAULT_SCHEMA) -> CdcSchema:
     try:
         stat = path.stat()
     except OSError as error:
-        raise SchemaUnavailable(f"schéma XSD introuvable : {path} ({error.strerror})") from error
+        raise SchemaUnavailable(
+            f"schéma XSD introuvable : {path} ({error.strerror}) ; choisissez "
+            f"{' ou '.join(SHIPPED)}, ou le chemin d'un fichier XSD"
+        ) from error
     if not path.is_file():
         raise SchemaUnavailable(f"schéma XSD introuvable : {path} n'est pas un fichier")
     return _compiled(str(path.resolve()), stat.st_mtime_ns, stat.st_size, name)
@@ -95,9 +107,10 @@ def _compiled(path: str, mtime_ns: int, size: int, name: str) -> CdcSchema:
     if root.tag != f"{{{XSD}}}schema":
         raise SchemaUnavailable(f"{path} n'est pas un schéma XSD (racine « {root.tag} »)")
     namespace = root.get("targetNamespace") or ""
+    passage_document = _with_top_level_passage(document)
     try:
         xml_schema = etree.XMLSchema(document)
-        passage_schema = etree.XMLSchema(_with_top_level_passage(document))
+        passage_schema = etree.XMLSchema(passage_document)
     except etree.XMLSchemaParseError as error:
         raise SchemaUnavailable(f"{path} n'est pas un schéma XSD utilisable : {error}") from error
     return CdcSchema(
@@ -111,6 +124,7 @@ def _compiled(path: str, mtime_ns: int, size: int, name: str) -> CdcSchema:
         ),
         xml_schema=xml_schema,
         passage_schema=passage_schema,
+        documents=(document, passage_document),
     )
 
 

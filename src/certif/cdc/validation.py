@@ -21,7 +21,7 @@ from typing import Any
 
 from lxml import etree
 
-from certif.cdc.errors import FluxInvalid, ValidationIssue
+from certif.cdc.errors import CdcError, FluxInvalid, ValidationIssue
 from certif.cdc.schemas import DEFAULT_SCHEMA, PASSAGE_ELEMENT, CdcSchema, SchemaChoice, load_schema
 
 DEFAULT_MAX_ISSUES = 20
@@ -89,30 +89,21 @@ def validate_flux_file(
     file name used in the message (the writer validates a temporary file).
     """
     chosen = load_schema(schema)
+    whole_schema, passage_schema = chosen.fresh_validators()
     passage_tag = (
         f"{{{chosen.namespace}}}{PASSAGE_ELEMENT}" if chosen.namespace else PASSAGE_ELEMENT
     )
     issues: list[ValidationIssue] = []
-    events = etree.iterparse(
-        str(path),
-        events=("end",),
-        tag=passage_tag,
-        resolve_entities=False,
-        no_network=True,
-        huge_tree=False,
-        load_dtd=False,
-        # The indentation would double the number of nodes to build and walk.
-        remove_blank_text=True,
-    )
     count = 0
     first = None
     # The first passage stays for the final check, which reports its errors again.
     already_reported: set[tuple[int, str]] = set()
     try:
+        events = _passage_ends(path, passage_tag)
         for _, element in events:
             count += 1
-            if not chosen.passage_schema.validate(element):
-                log = chosen.passage_schema.error_log
+            if not passage_schema.validate(element):
+                log = passage_schema.error_log
                 issues.extend(_issues(log, _context(element, chosen)))
                 if first is None:
                     already_reported = {
@@ -127,19 +118,37 @@ def validate_flux_file(
         else:
             root = events.root
             _drop_all_but(root, first, passage_tag)
-            if not chosen.xml_schema.validate(root):
+            if not whole_schema.validate(root):
                 issues.extend(
                     issue
-                    for issue in _issues(chosen.xml_schema.error_log, "")
+                    for issue in _issues(whole_schema.error_log, "")
                     if (issue.line, issue.message) not in already_reported
                 )
     except etree.XMLSyntaxError as error:
         line = error.lineno or (error.position[0] if error.position else 0)
         issues.append(ValidationIssue(line, f"XML mal formé : {error.msg}"))
+    except OSError as error:
+        name = shown_name or Path(path).name
+        raise CdcError(f"fichier illisible : {name} ({error.strerror or error})") from error
     unique = list(dict.fromkeys(issues))[:max_issues]
     if unique:
         raise FluxInvalid(shown_name or Path(path).name, unique, chosen.name)
     return count
+
+
+def _passage_ends(path: str | os.PathLike[str], passage_tag: str) -> Any:
+    """Each passage as soon as it is parsed; the file is untrusted input."""
+    return etree.iterparse(
+        str(path),
+        events=("end",),
+        tag=passage_tag,
+        resolve_entities=False,
+        no_network=True,
+        huge_tree=False,
+        load_dtd=False,
+        # The indentation would double the number of nodes to build and walk.
+        remove_blank_text=True,
+    )
 
 
 def _drop_finished(element: Any, keep: Any, passage_tag: str) -> None:
