@@ -11,6 +11,7 @@ from django.contrib.auth.models import AbstractUser
 from certif.accounts.models import ConflictKind
 from certif.accounts.services import declare_conflict
 from certif.candidates.models import Candidate
+from certif.core.errors import Invalid
 from certif.core.models import AuditEvent
 from certif.core.roles import Role
 from certif.domain.units import enrolment_units
@@ -243,7 +244,7 @@ def test_the_version_of_a_session_with_enrolments_stays(
         code="CCAB", number=99, label="autre", title="t", sha256="x", source_name="s",
         source_text="", document=session.referential_version.document,
     )  # fmt: skip
-    with pytest.raises(SessionError, match="ne peut plus changer"):
+    with pytest.raises(Invalid, match="ne peut plus changer"):
         update_session(session, {"referential_version": other})
 
 

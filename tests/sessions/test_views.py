@@ -259,7 +259,7 @@ def test_an_evaluator_is_assigned_to_one_candidate(
             "mode": "un",
             "un-candidat": "C001",
             "un-unite": "B3:pme",
-            "un-evaluateur": evaluator.pk,
+            "un-evaluateur": evaluator.username,
             "un-correcteur": "1",
         },
     )
@@ -287,7 +287,7 @@ def test_a_linked_evaluator_is_refused_with_a_message_naming_both(
             "mode": "un",
             "un-candidat": "C001",
             "un-unite": "B1",
-            "un-evaluateur": evaluator.pk,
+            "un-evaluateur": evaluator.username,
             "un-correcteur": "1",
         },
     )
@@ -307,7 +307,12 @@ def test_every_enrolled_candidate_is_assigned_in_bulk_with_htmx(
     enrol(session, [c.pk for c in candidates], [("MEM", "")])
     response = client_as(Role.STAFF).post(
         reverse("sessions:assign", args=[session.pk]),
-        {"mode": "lot", "lot-unite": "MEM", "lot-evaluateur": evaluator.pk, "lot-correcteur": "1"},
+        {
+            "mode": "lot",
+            "lot-unite": "MEM",
+            "lot-evaluateur": evaluator.username,
+            "lot-correcteur": "1",
+        },
         headers={"HX-Request": "true"},
     )
     html = response.content.decode()
@@ -325,7 +330,7 @@ def test_an_unknown_candidate_numero_is_a_form_error(
             "mode": "un",
             "un-candidat": "C404",
             "un-unite": "B1",
-            "un-evaluateur": evaluator.pk,
+            "un-evaluateur": evaluator.username,
             "un-correcteur": "1",
         },
     )

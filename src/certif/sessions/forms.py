@@ -21,8 +21,7 @@ from certif.domain.referential.schema import Referential
 from certif.domain.units import UnitRef, enrolment_units, labelled
 from certif.referential.models import ReferentialVersion
 from certif.referential.services import current_version
-from certif.sessions.models import ExamSession
-from certif.sessions.services import SESSION_FIELDS
+from certif.sessions.models import SESSION_FIELDS, ExamSession
 from certif.sessions.timetable import ROOM_MAX, Slot, TimetableRow
 
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -85,7 +84,9 @@ def evaluators() -> QuerySet[AbstractBaseUser]:
 
 class _AssignmentFields(forms.Form):
     unite = forms.ChoiceField(label=_("Bloc ou partie"))
-    evaluateur = PersonChoiceField(label=_("Évaluateur"), queryset=get_user_model().objects.none())
+    evaluateur = PersonChoiceField(
+        label=_("Évaluateur"), queryset=get_user_model().objects.none(), to_field_name="username"
+    )
     correcteur = forms.TypedChoiceField(
         label=_("Correcteur"), choices=MARKER_CHOICES, coerce=int, initial=1
     )
@@ -109,7 +110,8 @@ class AssignForm(_AssignmentFields):
 
     def clean_candidat(self) -> Candidate:
         numero = self.cleaned_data["candidat"].strip()
-        candidate = Candidate.objects.filter(numero=numero).first()
+        # Numeros are typed as they come: « c000007 » is C000007.
+        candidate = Candidate.objects.filter(numero__iexact=numero).first()
         if candidate is None:
             raise forms.ValidationError(
                 _("Candidat inconnu : %(numero)s."), params={"numero": numero}, code="unknown"

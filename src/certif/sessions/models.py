@@ -154,3 +154,6 @@ class Sitting(models.Model):
     def __str__(self) -> str:
         unit = f"{self.block.code} {self.part}".strip()
         return f"{self.session.code} — {unit} — {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+SESSION_FIELDS = ("code", "title", "start_date", "end_date", "place", "referential_version")

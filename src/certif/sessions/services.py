@@ -28,11 +28,15 @@ from certif.candidates.models import Candidate
 from certif.core import audit
 from certif.core.audit import Actor, account_of
 from certif.core.bulk import fetch_frame, insert_frame, stored_datetime
-from certif.core.errors import Refused
+from certif.core.errors import Invalid, Refused
+from certif.core.policies import require
 from certif.core.roles import Role, has_role
+from certif.core.validation import as_form_data, bound, validated
 from certif.domain.units import UnitRef
 from certif.referential.models import Block, ReferentialVersion
-from certif.sessions.models import Assignment, Enrolment, ExamSession
+from certif.sessions.forms import AssignForm, BulkAssignForm, SessionForm
+from certif.sessions.models import SESSION_FIELDS, Assignment, Enrolment, ExamSession
+from certif.sessions.policies import MANAGE_REFUSED, may_manage_sessions
 
 MARKERS = (1, 2)
 # How many names a refusal quotes before « et N autres ».
@@ -81,8 +85,6 @@ def _units(version: ReferentialVersion) -> _Units:
 
 # -- sessions --------------------------------------------------------------------------------
 
-SESSION_FIELDS = ("code", "title", "start_date", "end_date", "place", "referential_version")
-
 
 def _stored(value: Any) -> Any:
     """A field's value as the journal keeps it (JSON)."""
@@ -93,17 +95,12 @@ def _stored(value: Any) -> Any:
     return value
 
 
-def _check_dates(start: date | None, end: date | None) -> None:
-    if start is not None and end is not None and end < start:
-        raise SessionError("la date de fin précède la date de début")
-
-
-def create_session(values: Mapping[str, Any], actor: Actor = None) -> ExamSession:
-    fields = {name: values[name] for name in SESSION_FIELDS if name in values}
-    _check_dates(fields.get("start_date"), fields.get("end_date"))
+def create_session(data: Mapping[str, Any], actor: Actor = None) -> ExamSession:
+    """A new session from what was typed or sent (``SessionForm``)."""
+    require(actor, may_manage_sessions, message=MANAGE_REFUSED)
+    values = validated(SessionForm, data)
+    fields = {name: values[name] for name in SESSION_FIELDS}
     with transaction.atomic():
-        if ExamSession.objects.filter(code=fields["code"]).exists():
-            raise SessionError(f"une session « {fields['code']} » existe déjà")
         session = ExamSession.objects.create(**fields)
         audit.record(
             "session.created",
@@ -115,29 +112,27 @@ def create_session(values: Mapping[str, Any], actor: Actor = None) -> ExamSessio
 
 
 def update_session(
-    session: ExamSession, changes: Mapping[str, Any], actor: Actor = None
+    session: ExamSession, data: Mapping[str, Any], actor: Actor = None
 ) -> ExamSession:
-    """Change a session's fields; its référentiel version only while nothing hangs on it."""
+    """Change a session's fields — those ``data`` gives, checked with the others as
+    ``SessionForm`` checks a session; its référentiel version only while nothing hangs on it."""
+    require(actor, may_manage_sessions, message=MANAGE_REFUSED)
     with transaction.atomic():
         current = ExamSession.objects.select_for_update().get(pk=session.pk)
+        whole = {**as_form_data(_fields(current)), **dict(data.items())}
+        values = validated(SessionForm, whole, instance=ExamSession.objects.get(pk=current.pk))
         changed = {
-            name: value
-            for name, value in changes.items()
-            if name in SESSION_FIELDS and getattr(current, name) != value
+            name: values[name] for name in SESSION_FIELDS if getattr(current, name) != values[name]
         }
         if not changed:
             return current
-        _check_dates(
-            changed.get("start_date", current.start_date), changed.get("end_date", current.end_date)
-        )
-        if "code" in changed and ExamSession.objects.filter(code=changed["code"]).exists():
-            raise SessionError(f"une session « {changed['code']} » existe déjà")
         if "referential_version" in changed and (
             current.enrolments.exists() or current.sheets.exists()
         ):
-            raise SessionError(
+            raise Invalid.on(
+                "referential_version",
                 "la version du référentiel ne peut plus changer : la session a déjà des "
-                "inscriptions ou des feuilles d'évaluation"
+                "inscriptions ou des feuilles d'évaluation",
             )
         before = {name: _stored(getattr(current, name)) for name in changed}
         for name, value in changed.items():
@@ -151,6 +146,12 @@ def update_session(
             after={name: _stored(value) for name, value in changed.items()},
         )
     return current
+
+
+def _fields(session: ExamSession) -> dict[str, Any]:
+    values = {name: getattr(session, name) for name in SESSION_FIELDS}
+    values["referential_version"] = session.referential_version_id
+    return values
 
 
 # -- enrolment -------------------------------------------------------------------------------
@@ -174,6 +175,7 @@ def enrol(
     Rows go in through ``insert_frame`` (COPY on PostgreSQL): 100,000 candidates in two
     units are a few seconds, not the minute that one model instance per row would take.
     """
+    require(actor, may_manage_sessions, message=MANAGE_REFUSED)
     ids = sorted(set(candidate_ids))
     if not ids:
         raise SessionError("aucun candidat à inscrire")
@@ -250,6 +252,39 @@ def _named(candidates: Sequence[Candidate]) -> str:
     return names + (f" et {more} autre(s)" if more > 0 else "")
 
 
+def assign(session: ExamSession, data: Mapping[str, Any], actor: Actor = None) -> AssignOutcome:
+    """One candidate's unit to one evaluator, as asked on the session's page or through the API
+    (``AssignForm``: the candidate's numero, the unit, the evaluator's login, the marker)."""
+    require(actor, may_manage_sessions, message=MANAGE_REFUSED)
+    form = bound(AssignForm(data, session=session))
+    unit = form.unit()
+    return assign_evaluator(
+        session,
+        form.cleaned_data["candidat"],
+        unit.block,
+        unit.part,
+        form.cleaned_data["evaluateur"],
+        form.cleaned_data["correcteur"],
+        actor=actor,
+    )
+
+
+def assign_all(session: ExamSession, data: Mapping[str, Any], actor: Actor = None) -> AssignOutcome:
+    """Every candidate enrolled in a unit to one evaluator (``BulkAssignForm``)."""
+    require(actor, may_manage_sessions, message=MANAGE_REFUSED)
+    form = bound(BulkAssignForm(data, session=session))
+    unit = form.unit()
+    return assign_evaluator_bulk(
+        session,
+        unit.block,
+        unit.part,
+        form.cleaned_data["evaluateur"],
+        form.cleaned_data["correcteur"],
+        actor=actor,
+        only_unassigned=form.cleaned_data["sans_correcteur"],
+    )
+
+
 def assign_evaluator(
     session: ExamSession,
     candidate: Candidate,
@@ -264,6 +299,7 @@ def assign_evaluator(
     Refused for an evaluator linked to the candidate, or already the other marker of the
     unit. Assigning the same person again changes nothing; another person replaces them.
     """
+    require(actor, may_manage_sessions, message=MANAGE_REFUSED)
     _check_assignment(evaluator, marker)
     block_row, part = _units(session.referential_version).resolve(UnitRef(block, part))
     unit = UnitRef(block, part).label(session.referential_version.referential)

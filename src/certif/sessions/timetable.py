@@ -21,9 +21,11 @@ from certif.core import audit
 from certif.core.audit import Actor
 from certif.core.concurrency import check
 from certif.core.errors import Invalid
+from certif.core.policies import require
 from certif.domain.units import UnitRef, enrolment_units
 from certif.referential.models import Block
 from certif.sessions.models import ExamSession, Sitting
+from certif.sessions.policies import MANAGE_REFUSED, may_manage_sessions
 
 ROOM_MAX = Sitting._meta.get_field("room").max_length or 255
 # Years an épreuve may be set in: beyond them a date is a typing error (and, converted to
@@ -178,6 +180,7 @@ def set_timetable(
     """The session's timetable becomes ``slots``: an épreuve left out has no slot of its own
     (its convocation gives the session's dates and place). ``expected`` is the fingerprint the
     caller read; a timetable changed since is refused, nothing written."""
+    require(actor, may_manage_sessions, message=MANAGE_REFUSED)
     slots = {UnitRef(*unit): slot for unit, slot in slots.items()}
     problems = _problems(session, slots)
     if problems:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from django.contrib.auth import get_user_model
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Field, Header, Query, Router, Schema, Status
@@ -16,8 +15,6 @@ from certif.api.endpoints.common import (
     Lang,
     SessionCode,
     etag,
-    form_data,
-    invalid_form,
     responses,
     session_by_code,
     stated_version,
@@ -28,18 +25,17 @@ from certif.api.pagination import PageQuery, by_key
 from certif.api.problems import Invalid, field_error
 from certif.api.schemas import InputSchema, Page
 from certif.candidates.models import Candidate
+from certif.core import errors
 from certif.core.roles import Role
+from certif.core.validation import as_form_data
 from certif.domain.units import UnitRef, enrolment_units
 from certif.grading.queries import unit_progress
 from certif.referential.services import current_version
 from certif.results.models import CandidateResult
 from certif.results.queries import in_session
-from certif.sessions import timetable
-from certif.sessions.forms import SessionForm
+from certif.sessions import services, timetable
 from certif.sessions.models import Assignment, Enrolment, ExamSession
 from certif.sessions.services import (
-    SESSION_FIELDS,
-    assign_evaluator,
     create_session,
     enrol,
     update_session,
@@ -160,13 +156,6 @@ def session_out(session: ExamSession) -> dict[str, Any]:
     }
 
 
-def _session_form(values: dict[str, Any], instance: ExamSession | None = None) -> SessionForm:
-    form = SessionForm(form_data(values), instance=instance)
-    if not form.is_valid():
-        raise invalid_form(form)
-    return form
-
-
 @router.get(
     "/sessions",
     response=responses({200: Page[SessionOut]}),
@@ -192,8 +181,7 @@ def post_session(request: HttpRequest, response: HttpResponse, payload: SessionI
     if values["referential_version"] is None:
         current = current_version()
         values["referential_version"] = current.pk if current is not None else None
-    form = _session_form(values)
-    session = create_session(form.values(), actor=user_of(request))
+    session = create_session(as_form_data(values), actor=user_of(request))
     response["Location"] = f"{request.path.rstrip('/')}/{session.code}"
     return Status(201, session_out(session))
 
@@ -235,13 +223,8 @@ def patch_session(request: HttpRequest, code: SessionCode, payload: SessionPatch
     """Seuls les champs envoyés changent ; la version du référentiel ne change plus une fois
     qu'une inscription ou une feuille en dépend."""
     session = session_by_code(code)
-    current: dict[str, Any] = {name: getattr(session, name) for name in SESSION_FIELDS}
-    current["referential_version"] = session.referential_version_id
-    form = _session_form(
-        {**current, **payload.model_dump(exclude_unset=True)},
-        ExamSession.objects.get(pk=session.pk),
-    )
-    return session_out(update_session(session, form.values(), actor=user_of(request)))
+    changes = as_form_data(payload.model_dump(exclude_unset=True))
+    return session_out(update_session(session, changes, actor=user_of(request)))
 
 
 # -- enrolments -------------------------------------------------------------------------------
@@ -374,31 +357,30 @@ def assign(request: HttpRequest, code: SessionCode, payload: AssignIn) -> dict[s
     """Confie l'unité d'un candidat inscrit à un évaluateur (correcteur 1, ou 2 pour une double
     correction) ; refusé en cas de lien d'intérêt, ou si la même personne corrige deux fois."""
     session = session_by_code(code)
-    errors = []
-    candidate = Candidate.objects.filter(numero=payload.candidate.strip()).first()
-    if candidate is None:
-        errors.append(field_error("candidate", "candidat inconnu", value=payload.candidate))
-    evaluator = get_user_model().objects.filter(username=payload.evaluator, is_active=True).first()
-    if evaluator is None:
-        errors.append(
-            field_error("evaluator", "compte inconnu ou désactivé", value=payload.evaluator)
-        )
-    if errors or candidate is None or evaluator is None:
-        raise Invalid("Affectation impossible : " + " ; ".join(e.message for e in errors), errors)
-    outcome = assign_evaluator(
-        session,
-        candidate,
-        payload.block,
-        payload.part,
-        evaluator,
-        payload.marker,
-        actor=user_of(request),
-    )
+    data = {
+        "candidat": payload.candidate,
+        "unite": UnitRef(payload.block, payload.part).key,
+        "evaluateur": payload.evaluator,
+        "correcteur": payload.marker,
+    }
+    try:
+        outcome = services.assign(session, data, actor=user_of(request))
+    except errors.Invalid as error:
+        raise error.renamed(ASSIGN_FIELDS) from None
     return {
         "created": outcome.created,
         "replaced": outcome.replaced,
         "unchanged": outcome.unchanged,
     }
+
+
+# The assignment form's fields as this API names them.
+ASSIGN_FIELDS = {
+    "candidat": "candidate",
+    "unite": "block",
+    "evaluateur": "evaluator",
+    "correcteur": "marker",
+}
 
 
 # -- results ----------------------------------------------------------------------------------

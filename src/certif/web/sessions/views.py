@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from certif.accounts.people import person
 from certif.candidates.models import Candidate
 from certif.candidates.queries import page_by_numero
+from certif.core.errors import Invalid, Refused
 from certif.core.roles import Role, role_required
 from certif.domain.units import UnitRef, enrolment_units, labelled
 from certif.grading.queries import enrolment_rows, session_counts, unit_progress
@@ -24,10 +25,9 @@ from certif.results.queries import matching_candidates
 from certif.sessions.forms import AssignForm, BulkAssignForm, SessionForm
 from certif.sessions.models import ExamSession
 from certif.sessions.services import (
-    AssignOutcome,
     SessionError,
-    assign_evaluator,
-    assign_evaluator_bulk,
+    assign,
+    assign_all,
     create_session,
     enrol,
     enrolled_candidates,
@@ -35,6 +35,7 @@ from certif.sessions.services import (
 )
 from certif.web.helpers import filters_only, is_htmx, problems_context
 from certif.web.imports.forms import saved_upload
+from certif.web.refusals import with_refusal
 from certif.web.sessions.forms import FROM_FILE, EnrolForm
 
 SESSIONS_PER_PAGE = 50
@@ -57,11 +58,11 @@ def session_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def session_create(request: HttpRequest) -> HttpResponse:
     form = SessionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
         try:
-            session = create_session(form.values(), actor=request.user)
-        except SessionError as error:
-            form.add_error(None, str(error))
+            session = create_session(request.POST, actor=request.user)
+        except Refused as error:
+            form = with_refusal(form, error)
         else:
             messages.success(request, _("Session %(code)s créée.") % {"code": session.code})
             return redirect("sessions:detail", pk=session.pk)
@@ -72,13 +73,13 @@ def session_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
     session = get_object_or_404(ExamSession, pk=pk)
-    # The form works on its own copy: ``is_valid`` writes the typed values into its instance.
+    # The form works on its own copy: cleaning writes the typed values into its instance.
     form = SessionForm(request.POST or None, instance=ExamSession.objects.get(pk=pk))
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
         try:
-            update_session(session, form.values(), actor=request.user)
-        except SessionError as error:
-            form.add_error(None, str(error))
+            update_session(session, request.POST, actor=request.user)
+        except Refused as error:
+            form = with_refusal(form, error)
         else:
             messages.success(request, _("Session enregistrée."))
             return redirect("sessions:detail", pk=session.pk)
@@ -173,12 +174,12 @@ def session_assign(request: HttpRequest, pk: int) -> HttpResponse:
     single = AssignForm(request.POST if mode == SINGLE else None, session=session, prefix=SINGLE)
     bulk = BulkAssignForm(request.POST if mode == BULK else None, session=session, prefix=BULK)
     done = ""
-    if mode == SINGLE and single.is_valid():
-        done = _assign_one(request, session, single)
+    if mode == SINGLE:
+        single, done = _assign_one(request, session, single)
         if done:
             single = AssignForm(session=session, prefix=SINGLE)
-    elif mode == BULK and bulk.is_valid():
-        done = _assign_all(request, session, bulk)
+    elif mode == BULK:
+        bulk, done = _assign_all(request, session, bulk)
     if done and not is_htmx(request):
         messages.success(request, done)
         return redirect("sessions:assign", pk=session.pk)
@@ -193,56 +194,64 @@ def session_assign(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, template, context)
 
 
-def _assign_one(request: HttpRequest, session: ExamSession, form: AssignForm) -> str:
-    """The outcome as a sentence, or "" when refused (the form then carries why)."""
-    candidate: Candidate = form.cleaned_data["candidat"]
-    block, part = form.unit()
-    evaluator, marker = form.cleaned_data["evaluateur"], form.cleaned_data["correcteur"]
+def _unprefixed(data: Any, prefix: str) -> dict[str, Any]:
+    """The fields of one of the page's two forms, as their form names them."""
+    start = f"{prefix}-"
+    return {key[len(start) :]: data.get(key) for key in data if key.startswith(start)}
+
+
+def _assign_one(
+    request: HttpRequest, session: ExamSession, form: AssignForm
+) -> tuple[AssignForm, str]:
+    """The form to show and the outcome as a sentence ("" when refused: the form says why)."""
     try:
-        outcome = assign_evaluator(
-            session, candidate, block, part, evaluator, marker, actor=request.user
-        )
-    except SessionError as error:
-        form.add_error(None, str(error))
-        return ""
+        outcome = assign(session, _unprefixed(request.POST, SINGLE), actor=request.user)
+    except Refused as error:
+        return with_refusal(form, _prefixed(error, SINGLE)), ""
+    form.is_valid()
+    candidate: Candidate = form.cleaned_data["candidat"]
+    unit = form.unit()
+    evaluator, marker = form.cleaned_data["evaluateur"], form.cleaned_data["correcteur"]
     names = {
         "evaluator": person(evaluator),
         "candidate": str(candidate),
-        "unit": UnitRef(block, part).label(session.referential_version.referential),
+        "unit": unit.label(session.referential_version.referential),
         "marker": marker,
     }
     if outcome.unchanged:
-        return _("Rien à changer : %(evaluator)s était déjà correcteur %(marker)s de "
-                 "%(candidate)s pour %(unit)s.") % names  # fmt: skip
-    return _("%(evaluator)s est correcteur %(marker)s de %(candidate)s pour %(unit)s.") % names
+        return form, _("Rien à changer : %(evaluator)s était déjà correcteur %(marker)s de "
+                       "%(candidate)s pour %(unit)s.") % names  # fmt: skip
+    return form, _(
+        "%(evaluator)s est correcteur %(marker)s de %(candidate)s pour %(unit)s."
+    ) % names
 
 
-def _assign_all(request: HttpRequest, session: ExamSession, form: BulkAssignForm) -> str:
-    block, part = form.unit()
-    evaluator, marker = form.cleaned_data["evaluateur"], form.cleaned_data["correcteur"]
+def _assign_all(
+    request: HttpRequest, session: ExamSession, form: BulkAssignForm
+) -> tuple[BulkAssignForm, str]:
     try:
-        outcome: AssignOutcome = assign_evaluator_bulk(
-            session,
-            block,
-            part,
-            evaluator,
-            marker,
-            actor=request.user,
-            only_unassigned=form.cleaned_data["sans_correcteur"],
-        )
-    except SessionError as error:
-        form.add_error(None, str(error))
-        return ""
-    return _(
+        outcome = assign_all(session, _unprefixed(request.POST, BULK), actor=request.user)
+    except Refused as error:
+        return with_refusal(form, _prefixed(error, BULK)), ""
+    form.is_valid()
+    unit = form.unit()
+    return form, _(
         "%(unit)s, correcteur %(marker)s, %(evaluator)s : %(created)s affectation(s) créée(s), "
         "%(replaced)s remplacée(s), %(unchanged)s inchangée(s), %(skipped)s candidat(s) "
         "laissé(s) à leur correcteur."
     ) % {
-        "unit": UnitRef(block, part).label(session.referential_version.referential),
-        "marker": marker,
-        "evaluator": person(evaluator),
+        "unit": unit.label(session.referential_version.referential),
+        "marker": form.cleaned_data["correcteur"],
+        "evaluator": person(form.cleaned_data["evaluateur"]),
         "created": outcome.created,
         "replaced": outcome.replaced,
         "unchanged": outcome.unchanged,
         "skipped": outcome.skipped,
     }
+
+
+def _prefixed(error: Refused, prefix: str) -> Refused:
+    """The service validated the page's form without its prefix: its form is not the page's."""
+    if isinstance(error, Invalid):
+        return Invalid(error.errors, error.message, values=error.values)
+    return error
