@@ -28,23 +28,29 @@ def content_types(shared_strings: bool = False, extra: str = "") -> bytes:
         if shared_strings
         else ""
     )
-    return XML + (
-        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-        '<Default Extension="xml" ContentType="application/xml"/>'
-        '<Override PartName="/xl/workbook.xml" ContentType="application/'
-        'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-        '<Override PartName="/xl/worksheets/data.xml" ContentType="application/'
-        'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-        f"{strings}{extra}</Types>"
-    ).encode()
+    return (
+        XML
+        + (
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            '<Override PartName="/xl/worksheets/data.xml" ContentType="application/'
+            'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+            f"{strings}{extra}</Types>"
+        ).encode()
+    )
 
 
 def package_rels() -> bytes:
-    return XML + (
-        f'<Relationships xmlns="{PACKAGE}"><Relationship Id="rId1" '
-        f'Type="{RELATIONSHIPS}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
-    ).encode()
+    return (
+        XML
+        + (
+            f'<Relationships xmlns="{PACKAGE}"><Relationship Id="rId1" '
+            f'Type="{RELATIONSHIPS}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+        ).encode()
+    )
 
 
 def workbook(sheets: Iterable[tuple[str, str]] = (("Données", "rId1"),)) -> bytes:
@@ -52,9 +58,12 @@ def workbook(sheets: Iterable[tuple[str, str]] = (("Données", "rId1"),)) -> byt
         f'<sheet name="{name}" sheetId="{number}" r:id="{rid}"/>'
         for number, (name, rid) in enumerate(sheets, start=1)
     )
-    return XML + (
-        f'<workbook xmlns="{MAIN}" xmlns:r="{RELATIONSHIPS}"><sheets>{entries}</sheets></workbook>'
-    ).encode()
+    return (
+        XML
+        + (
+            f'<workbook xmlns="{MAIN}" xmlns:r="{RELATIONSHIPS}"><sheets>{entries}</sheets></workbook>'
+        ).encode()
+    )
 
 
 def workbook_rels(targets: Iterable[tuple[str, str, str]] | None = None) -> bytes:
@@ -85,9 +94,12 @@ def sheet(rows: Part, dimension: str | None = None, before: bytes = b"") -> Iter
 def shared_strings(texts: Iterable[str]) -> bytes:
     items = list(texts)
     body = "".join(f"<si><t>{text}</t></si>" for text in items)
-    return XML + (
-        f'<sst xmlns="{MAIN}" count="{len(items)}" uniqueCount="{len(items)}">{body}</sst>'
-    ).encode()
+    return (
+        XML
+        + (
+            f'<sst xmlns="{MAIN}" count="{len(items)}" uniqueCount="{len(items)}">{body}</sst>'
+        ).encode()
+    )
 
 
 def write_parts(path: Path, parts: dict[str, Part], compresslevel: int = 6) -> Path:
@@ -178,7 +190,7 @@ def zip_bomb(path: Path, size: int, member: str = "xl/styles.xml") -> Path:
 def entity_bomb(path: Path) -> Path:
     """The « billion laughs »: ten levels of ten references, in the worksheet."""
     levels = ['<!ENTITY lol0 "lol">'] + [
-        f'<!ENTITY lol{level} "{("&lol%d;" % (level - 1)) * 10}">' for level in range(1, 10)
+        f'<!ENTITY lol{level} "{f"&lol{level - 1};" * 10}">' for level in range(1, 10)
     ]
     head = f"<!DOCTYPE worksheet [{''.join(levels)}]>"
     body = (
@@ -200,6 +212,6 @@ def formula_without_value(path: Path) -> Path:
     rows = (
         f'<row r="1">{inline("A1", "a")}{inline("B1", "b")}{inline("C1", "somme")}</row>'
         '<row r="7"><c r="A7"><v>1</v></c><c r="B7"><v>2</v></c>'
-        "<c r=\"C7\"><f>A7+B7</f></c></row>"
+        '<c r="C7"><f>A7+B7</f></c></row>'
     ).encode()
     return write_workbook(path, rows)
