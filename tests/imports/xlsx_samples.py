@@ -10,6 +10,7 @@ from __future__ import annotations
 import zipfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import BinaryIO, TypeVar
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 RELATIONSHIPS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -19,6 +20,7 @@ STRINGS_TYPE = f"{RELATIONSHIPS}/sharedStrings"
 XML = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
 
 Part = bytes | Iterable[bytes]
+Target = TypeVar("Target", Path, BinaryIO)
 
 
 def content_types(shared_strings: bool = False, extra: str = "") -> bytes:
@@ -102,7 +104,7 @@ def shared_strings(texts: Iterable[str]) -> bytes:
     )
 
 
-def write_parts(path: Path, parts: dict[str, Part], compresslevel: int = 6) -> Path:
+def write_parts(path: Target, parts: dict[str, Part], compresslevel: int = 6) -> Target:
     with zipfile.ZipFile(
         path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=compresslevel
     ) as archive:
@@ -114,12 +116,12 @@ def write_parts(path: Path, parts: dict[str, Part], compresslevel: int = 6) -> P
 
 
 def write_workbook(
-    path: Path,
+    path: Target,
     rows: Part,
     strings: Iterable[str] | None = None,
     dimension: str | None = None,
     extra: dict[str, Part] | None = None,
-) -> Path:
+) -> Target:
     """A minimal workbook openpyxl reads: one sheet at ``xl/worksheets/data.xml``."""
     parts: dict[str, Part] = {
         "[Content_Types].xml": content_types(shared_strings=strings is not None),

@@ -203,8 +203,13 @@ def _open_archive(handle: IO[bytes], limits: XlsxLimits) -> zipfile.ZipFile:
     # zipfile builds one object per entry of the directory before anyone can count them:
     # a directory too big for ``members`` entries is refused first. 1 KiB per entry leaves
     # room for long names.
-    if entries > limits.members or directory_bytes > limits.members * KiB:
-        raise _too_many_members(max(entries, directory_bytes // 46))
+    if entries > limits.members:
+        raise _too_many_members(entries)
+    if directory_bytes > limits.members * KiB:
+        raise _refuse(
+            f"le répertoire de l'archive fait {_grouped(directory_bytes)} octets : trop pour "
+            "un classeur"
+        )
     handle.seek(0)
     archive = zipfile.ZipFile(handle)
     members = archive.infolist()
@@ -230,7 +235,7 @@ def _open_archive(handle: IO[bytes], limits: XlsxLimits) -> zipfile.ZipFile:
 
 def _too_many_members(count: int) -> _Refused:
     return _refuse(
-        f"l'archive compte au moins {_grouped(count)} parties : trop pour un classeur "
+        f"l'archive compte {_grouped(count)} parties : trop pour un classeur "
         "(un classeur Excel en compte quelques dizaines)"
     )
 
@@ -345,11 +350,17 @@ class _Xml:
             return
         try:
             self.parser.Parse(chunk, final)
-        except expat.ExpatError as error:
+        except (expat.ExpatError, LookupError, ValueError) as error:
+            # LookupError, ValueError: an XML declaration naming an encoding Python does not
+            # know, or one expat cannot use (multi-byte); expat's own errors have a position.
             if self.required:
+                where = (
+                    f" (ligne {error.lineno}, colonne {error.offset + 1})"
+                    if isinstance(error, expat.ExpatError)
+                    else f" ({quoted(str(error), 60)})"
+                )
                 raise _refuse(
-                    f"la partie {quoted(self.part)} n'est pas du XML valide (ligne "
-                    f"{error.lineno}, colonne {error.offset + 1}) : {RESAVE}"
+                    f"la partie {quoted(self.part)} n'est pas du XML valide{where} : {RESAVE}"
                 ) from None
             self.broken = True  # openpyxl does not read it: only its size still matters
             return
