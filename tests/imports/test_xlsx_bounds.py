@@ -553,6 +553,12 @@ edits = st.lists(
                     b"&x;",
                     b"\x00",
                     b"\xff",
+                    b"UTF-16",
+                    b'encoding="x"',
+                    b'<dimension ref="A1:B2"/>',
+                    b't="s"',
+                    b't="d"',
+                    b"<si>",
                 ]
             ),
         ),
