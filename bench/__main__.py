@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import sys
 
-from bench import documents, scale, web
+from bench import documents, hostile, scale, web
 
-SUITES = {"scale": scale.main, "web": web.main, "documents": documents.main}
+SUITES = {
+    "scale": scale.main,
+    "web": web.main,
+    "documents": documents.main,
+    "hostile": hostile.main,
+}
 
 
 def main(argv: list[str]) -> int:

@@ -294,14 +294,28 @@ def test_archive_oddities_are_refused(tmp_path: Path) -> None:
     assert "l'archive contient deux fois la partie xl/workbook.xml" in refused(path)
 
 
-def test_a_declared_dimension_that_would_pad_billions_of_cells_is_refused(
-    tmp_path: Path,
-) -> None:
-    rows = rows_xml('<row r="1"><c r="A1"><v>1</v></c></row>')
-    path = samples.write_workbook(tmp_path / "dim.xlsx", rows, dimension="A1:XFD1048576")
-    assert "déclare la dimension A1:XFD1048576 : plus de 16\u202f777\u202f216 cellules" in refused(
-        path
+def test_a_declared_width_padding_millions_of_cells_is_refused(tmp_path: Path) -> None:
+    """openpyxl pads each row to the declared width: 16,384 columns, a thousand rows."""
+    rows = "".join(f'<row r="{n}"><c r="A{n}"><v>1</v></c></row>' for n in range(1, 2_001))
+    wide = samples.write_workbook(tmp_path / "dim.xlsx", rows.encode(), dimension="A1:XFD2000")
+    assert refused(wide) == (
+        "ligne 1025 : la feuille fait lire plus de 16\u202f777\u202f216 cellules "
+        "(lignes × colonnes) : trop pour un import"
     )
+    one = rows_xml('<row r="2"><c r="A2"><v>1</v></c></row>')
+    two_rows = samples.write_workbook(tmp_path / "two.xlsx", one, dimension="A1:XFD1048576")
+    assert check_xlsx(two_rows) is None  # 2 rows of 16,384 cells: cheap
+    gap = samples.write_workbook(
+        tmp_path / "gap.xlsx",
+        rows_xml(
+            '<row r="1"><c r="A1"><v>1</v></c></row>',
+            '<row r="5000"><c r="A5000"><v>1</v></c></row>',
+        ),
+        dimension="A1:XFD5000",
+    )
+    assert "ligne 5000 : la feuille fait lire plus de" in refused(gap)  # missing rows padded too
+    beyond = samples.write_workbook(tmp_path / "beyond.xlsx", b"", dimension="A1:XFE1")
+    assert "déclare la dimension A1:XFE1, au-delà de 1\u202f048\u202f576 lignes" in refused(beyond)
 
 
 def test_rows_openpyxl_would_drop_silently_are_refused(tmp_path: Path) -> None:

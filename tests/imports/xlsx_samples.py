@@ -7,6 +7,7 @@ A part is given as bytes or as an iterable of byte chunks, written through ``Zip
 
 from __future__ import annotations
 
+import random
 import zipfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -161,14 +162,17 @@ def huge_cell(path: Path, characters: int) -> Path:
     return write_workbook(path, rows)
 
 
-def many_rows(path: Path, count: int) -> Path:
-    """``count`` rows of one small number each, without ``r`` (openpyxl counts them)."""
+def many_rows(path: Path, count: int, marks: int | None = None) -> Path:
+    """``count`` rows of one small number each, without ``r`` (openpyxl counts them): the
+    numbers cycle, or are random marks in ``range(marks)`` (a bigger file, as real data)."""
+    draw = random.Random(2026).randrange
 
     def rows() -> Iterator[bytes]:
         yield f'<row r="1">{inline("A1", "note")}</row>'.encode()
         batch = []
         for number in range(count):
-            batch.append(b"<row><c><v>%d</v></c></row>" % (number % 97))
+            value = number % 97 if marks is None else draw(marks)
+            batch.append(b"<row><c><v>%d</v></c></row>" % value)
             if len(batch) == 10_000:
                 yield b"".join(batch)
                 batch = []

@@ -23,11 +23,12 @@ without keeping, and stops at the first limit a real Excel file could not exceed
   8 minutes;
 - **the first worksheet** (the first ``<sheet>`` of ``xl/workbook.xml`` whose relationship
   in ``xl/_rels/workbook.xml.rels`` is a worksheet present in the archive, as openpyxl's
-  ``workbook.worksheets[0]``): at most ``rows`` rows and ``columns`` columns; at most ``cells``
-  cells *as the reader produces them* (openpyxl pads every row to the declared dimension, or
-  to its last cell: a sheet declaring ``A1:XFD1048576`` costs 17 billion cells whatever it
-  holds); a cell's text at most ``cell_chars`` characters (32,767 is Excel's own maximum:
-  anything longer was not written by Excel), its formula at most ``formula_chars``; every value
+  ``workbook.worksheets[0]``): at most ``rows`` rows and ``columns`` columns; at most
+  ``cells`` cells *as the reader produces them* (openpyxl pads every row, and every missing
+  row before the last, to the width of the declared dimension, or else to the row's last
+  cell: a thousand rows declaring ``A1:XFD…`` cost 16 million cells, whatever they hold); a
+  cell's text at most ``cell_chars`` characters (32,767 is Excel's own maximum: anything
+  longer was not written by Excel), its formula at most ``formula_chars``; every value
   readable as its type says (a number, an index into the shared strings, a boolean, a date)
   — openpyxl raises mid-reading otherwise; rows and cells in increasing order and within the
   declared dimension (openpyxl silently drops the others); and **formula cells without a
@@ -105,8 +106,11 @@ def check_xlsx(
             path = Path(source)
             if not path.is_file():
                 return [Problem(None, None, None, f"fichier introuvable : {quoted(str(path))}")]
-            with path.open("rb") as handle:
-                return _check(handle, limits)
+            try:
+                with path.open("rb") as handle:
+                    return _check(handle, limits)
+            except OSError as error:  # unreadable: permissions, a device, a vanished file
+                return [Problem(None, None, None, f"fichier illisible : {quoted(str(error))}")]
         return _check(source, limits)
     except _Refused as refused:
         return refused.problems
@@ -159,7 +163,7 @@ def _directory_size(handle: IO[bytes]) -> tuple[int, int] | None:
     (its ``_EndRecData``), or None when there is no end record."""
     handle.seek(0, 2)
     size = handle.tell()
-    tail_start = max(0, size - (22 + 65_535))
+    tail_start = max(0, size - (22 + 65_536))
     handle.seek(tail_start)
     tail = handle.read()
     if tail[-22:-18] == _END_OF_DIRECTORY and tail[-2:] == b"\x00\x00":
@@ -911,8 +915,8 @@ class _Sheet(_Records):
             )
 
     def _dimension(self, reference: str | None) -> None:
-        """The declared dimension: openpyxl pads every row to its width and stops at its
-        last row."""
+        """The declared dimension: openpyxl pads every row to its width, and drops what lies
+        beyond its last row or column."""
         from openpyxl.utils.cell import range_boundaries
 
         self.dimension = reference or "?"
@@ -923,15 +927,11 @@ class _Sheet(_Records):
                 f"dimension de feuille illisible {quoted(self.dimension, 30)} : {RESAVE}"
             ) from None
         self.width, self.height = width, height
-        if (
-            (height or 0) > self.limits.rows
-            or (width or 0) > self.limits.columns
-            or (height or 0) * (width or 0) > self.limits.cells
-        ):
+        if (height or 0) > self.limits.rows or (width or 0) > self.limits.columns:
             raise _refuse(
-                f"la feuille déclare la dimension {quoted(self.dimension, 30)} : plus de "
-                f"{_grouped(self.limits.cells)} cellules à lire, ou au-delà des limites "
-                "d'Excel ; trop pour un import"
+                f"la feuille déclare la dimension {quoted(self.dimension, 30)}, au-delà de "
+                f"{_grouped(self.limits.rows)} lignes ou {_grouped(self.limits.columns)} "
+                "colonnes : trop pour un import"
             )
 
     # -- cells --
