@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import sys
 
-from bench import cdc, documents, scale, web
+from bench import cdc, documents, hostile, scale, web
 
 SUITES = {
     "scale": scale.main,
     "web": web.main,
     "documents": documents.main,
     "cdc": cdc.main,
+    "hostile": hostile.main,
 }
 
 
