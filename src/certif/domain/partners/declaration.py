@@ -31,6 +31,7 @@ start, end): see ``docs/partners.md``.
 from __future__ import annotations
 
 import calendar
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -237,6 +238,12 @@ def outstanding(declarations: Iterable[ChangeDeclaration]) -> list[ChangeDeclara
     return sorted(waiting, key=lambda d: (d.deadline, d.change.habilitation))
 
 
+def _sort_key(name: str) -> str:
+    """« École » between « Eau » and « Étoile », as a French reader expects, not after « Z »."""
+    decomposed = unicodedata.normalize("NFD", name.casefold())
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
 # --- The list -----------------------------------------------------------------------------
 
 
@@ -298,7 +305,7 @@ def declaration_rows(
     return sorted(
         rows,
         key=lambda row: (
-            row.legal_name.casefold(),
+            _sort_key(row.legal_name),
             row.siret,
             row.certification,
             row.starts_on,
