@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser, Group
 from django.db import transaction
 
+from certif.accounts import actions
 from certif.accounts.models import ConflictKind, ConflictOfInterest
 from certif.candidates.models import Candidate
 from certif.core import audit
@@ -54,7 +55,7 @@ def create_user(
             candidate.user = user
             candidate.save(update_fields=["user", "updated_at"])
         audit.record(
-            "user.created",
+            actions.USER_CREATED,
             user,
             actor=actor,
             after={"username": username, "roles": [r.value for r in roles]},
@@ -72,7 +73,11 @@ def set_roles(user: AbstractUser, roles: Iterable[Role], actor: Actor = None) ->
         others = list(user.groups.exclude(name__in=role_names))
         user.groups.set([*others, *Group.objects.filter(name__in=[role.value for role in roles])])
         audit.record(
-            "user.roles", user, actor=actor, before=before, after=sorted(r.value for r in roles)
+            actions.USER_ROLES,
+            user,
+            actor=actor,
+            before=before,
+            after=sorted(r.value for r in roles),
         )
 
 
@@ -88,7 +93,7 @@ def declare_conflict(
             user=user, candidate=candidate, defaults={"kind": kind, "note": note}
         )
         audit.record(
-            "conflict.declared" if created else "conflict.updated",
+            actions.CONFLICT_DECLARED if created else actions.CONFLICT_UPDATED,
             conflict,
             actor=actor,
             after={
@@ -105,7 +110,7 @@ def withdraw_conflict(conflict: ConflictOfInterest, actor: Actor = None) -> None
     """Remove a declared link, journalled like its declaration."""
     with transaction.atomic():
         audit.record(
-            "conflict.withdrawn",
+            actions.CONFLICT_WITHDRAWN,
             conflict,
             actor=actor,
             before={

@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from certif.accounts import actions
 from certif.accounts.models import ApiToken
 from certif.core import audit
 from certif.core.audit import Actor
@@ -83,7 +84,7 @@ def issue_token(user: Any, name: str, days: int = DEFAULT_DAYS, actor: Actor = N
                     expires_at=expires_at,
                 )
                 audit.record(
-                    "api.token.created",
+                    actions.TOKEN_CREATED,
                     token,
                     actor=actor,
                     after={
@@ -116,7 +117,7 @@ def revoke_token(token: ApiToken, actor: Actor = None) -> ApiToken:
         current.revoked_at = timezone.now()
         current.save(update_fields=["revoked_at"])
         audit.record(
-            "api.token.revoked",
+            actions.TOKEN_REVOKED,
             current,
             actor=actor,
             before={"revoked_at": None},

@@ -16,7 +16,7 @@ from typing import Any
 
 from django.db import transaction
 
-from certif.candidates import signals
+from certif.candidates import actions, signals
 from certif.candidates.forms import CandidateEditForm, CandidateForm
 from certif.candidates.models import IDENTITY_FIELDS, Candidate
 from certif.candidates.policies import MANAGE_REFUSED, may_manage_candidates
@@ -48,7 +48,7 @@ def create_candidate(data: Mapping[str, Any], actor: Actor = None) -> Candidate:
         fields = {name: values[name] for name in IDENTITY_FIELDS}
         candidate = Candidate.objects.create(numero=numero, **fields)
         audit.record(
-            "candidate.created",
+            actions.CANDIDATE_CREATED,
             candidate,
             actor=actor,
             after={"numero": numero, **{name: _stored(v) for name, v in fields.items()}},
@@ -82,7 +82,7 @@ def update_candidate(
             setattr(current, name, value)
         current.save(update_fields=[*changed, "updated_at"])
         audit.record(
-            "candidate.updated",
+            actions.CANDIDATE_UPDATED,
             current,
             actor=actor,
             before=before,

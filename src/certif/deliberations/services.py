@@ -22,7 +22,7 @@ from certif.candidates.models import Candidate
 from certif.core import audit
 from certif.core.audit import MIN_REASON, Actor, account_of
 from certif.core.errors import NON_FIELD, Invalid
-from certif.deliberations import signals
+from certif.deliberations import actions, signals
 from certif.deliberations.checks import (
     check_composition,
     composition_report,
@@ -264,7 +264,7 @@ def open_deliberation(
         )
         count = _snapshot(deliberation, candidate_ids)
         audit.record(
-            "deliberation.opened",
+            actions.OPENED,
             deliberation,
             actor=actor,
             after={
@@ -345,7 +345,7 @@ def open_amendment(
         )
         _snapshot(deliberation, candidate_ids, previous)
         audit.record(
-            "deliberation.amendment_opened",
+            actions.AMENDMENT_OPENED,
             deliberation,
             actor=actor,
             after={
@@ -402,7 +402,7 @@ def record_member(
             present=present,
         )
         audit.record(
-            "deliberation.member_added",
+            actions.MEMBER_ADDED,
             member,
             actor=actor,
             after=_member_state(member),
@@ -419,7 +419,7 @@ def remove_member(member: JuryMember, actor: Actor) -> None:
         )
         before = _member_state(member)
         label = f"{deliberation} — {member.full_name}"
-        audit.record("deliberation.member_removed", member, actor=actor, before=before, label=label)
+        audit.record(actions.MEMBER_REMOVED, member, actor=actor, before=before, label=label)
         member.delete()
 
 
@@ -434,7 +434,7 @@ def set_presence(member: JuryMember, present: bool, actor: Actor) -> JuryMember:
         member.present = present
         member.save(update_fields=["present"])
         audit.record(
-            "deliberation.member_presence",
+            actions.MEMBER_PRESENCE,
             member,
             actor=actor,
             before={"present": not present},
@@ -458,7 +458,7 @@ def recuse(member: JuryMember, candidate: Candidate, actor: Actor, reason: str =
             )
         recusal = Recusal.objects.create(member=member, candidate=candidate, reason=reason.strip())
         audit.record(
-            "deliberation.recusal",
+            actions.RECUSAL,
             recusal,
             actor=actor,
             after={"member": member.full_name, "candidate": candidate.numero, "reason": reason},
@@ -473,7 +473,7 @@ def withdraw_recusal(recusal: Recusal, actor: Actor) -> None:
         deliberation = _locked_open(recusal.member.deliberation)
         label = f"{deliberation} — {recusal.member.full_name} — {recusal.candidate.numero}"
         audit.record(
-            "deliberation.recusal_withdrawn",
+            actions.RECUSAL_WITHDRAWN,
             recusal,
             actor=actor,
             before={"member": recusal.member.full_name, "candidate": recusal.candidate.numero},
@@ -549,7 +549,7 @@ def _confirm_locked(decision: Decision, member: JuryMember, actor: Actor) -> Dec
         update_fields=["resolution", "status", "justification", "decided_by", "decided_at"]
     )
     audit.record(
-        "deliberation.decision_confirmed",
+        actions.DECISION_CONFIRMED,
         decision,
         actor=actor,
         before=before,
@@ -624,7 +624,7 @@ def confirm_all_pending(deliberation: Deliberation, actor: Actor) -> BulkConfirm
             decided_at=_now(),
         )
         audit.record(
-            "deliberation.all_confirmed",
+            actions.ALL_CONFIRMED,
             deliberation,
             actor=actor,
             after={"confirmed": confirmed, "skipped": skipped},
@@ -661,7 +661,7 @@ def override(decision: Decision, status: str, justification: str, actor: Actor) 
             update_fields=["resolution", "status", "justification", "decided_by", "decided_at"]
         )
         audit.record(
-            "deliberation.decision_overridden",
+            actions.DECISION_OVERRIDDEN,
             decision,
             actor=actor,
             before=before,
@@ -700,7 +700,7 @@ def close_deliberation(deliberation: Deliberation, actor: Actor) -> Deliberation
         signals.closed.send(Deliberation, deliberation=deliberation, actor=actor)
         tallied = counts(deliberation)
         audit.record(
-            "deliberation.closed",
+            actions.CLOSED,
             deliberation,
             actor=actor,
             after={
@@ -728,7 +728,7 @@ def publish_results(deliberation: Deliberation, actor: Actor) -> Deliberation:
         deliberation.published_by = account_of(actor)
         deliberation.save(update_fields=["published_at", "published_by"])
         audit.record(
-            "deliberation.published",
+            actions.PUBLISHED,
             deliberation,
             actor=actor,
             after={"published_at": deliberation.published_at.isoformat()},

@@ -26,7 +26,7 @@ from certif.candidates.models import Candidate
 from certif.core import audit
 from certif.core.audit import MIN_REASON, Actor, account_of
 from certif.deliberations.models import CERTIFICATION, Deliberation, State
-from certif.documents import content
+from certif.documents import actions, content
 from certif.documents.content import (
     DocumentRefused,
     JuryOutcome,
@@ -360,7 +360,7 @@ def _store(
         replaces=replaces,
     )
     audit.record(
-        "document.issued",
+        actions.ISSUED,
         document,
         actor=actor,
         after={
@@ -642,7 +642,9 @@ def update_certifier_settings(values: SettingsValues, actor: Actor) -> Certifier
         certifier.save()
         after = _settings_state(certifier)
         if before != after or values.signature:
-            audit.record("certifier.settings", certifier, actor=actor, before=before, after=after)
+            audit.record(
+                actions.CERTIFIER_SETTINGS, certifier, actor=actor, before=before, after=after
+            )
     return certifier
 
 
@@ -689,7 +691,7 @@ def revoke(document: IssuedDocument, actor: Actor, reason: str) -> IssuedDocumen
         document.revocation_reason = reason
         document.save(update_fields=["status", "revoked_at", "revoked_by", "revocation_reason"])
         audit.record(
-            "document.revoked",
+            actions.REVOKED,
             document,
             actor=actor,
             before={"status": Status.VALID.value},
@@ -736,7 +738,7 @@ def reissue(document: IssuedDocument, actor: Actor, reason: str) -> IssuedDocume
         document.superseded_by = new
         document.save(update_fields=["superseded_by"])
         audit.record(
-            "document.superseded",
+            actions.SUPERSEDED,
             document,
             actor=actor,
             before={"status": was},
@@ -745,7 +747,7 @@ def reissue(document: IssuedDocument, actor: Actor, reason: str) -> IssuedDocume
             label=_label(document),
         )
         audit.record(
-            "document.reissued",
+            actions.REISSUED,
             new,
             actor=actor,
             after={"replaces": document.public_id, "sha256": new.sha256},

@@ -35,7 +35,7 @@ from certif.domain.referential.schema import Block as BlockSpec
 from certif.domain.referential.schema import Criterion as CriterionSpec
 from certif.domain.referential.schema import CriterionKind
 from certif.domain.values import Value
-from certif.grading import signals
+from certif.grading import actions, signals
 from certif.grading.forms import AgreedForm, GridForm, ReopenForm
 from certif.grading.models import (
     COUNTING,
@@ -237,7 +237,7 @@ def _remark(sheet: ScoreSheet, marking: Marking, actor: Actor) -> ScoreSheet:
     sheet.marking = marking
     sheet.save(update_fields=["marking", "updated_at"])
     audit.record(
-        "grading.sheet.remarked", sheet, actor=actor, before={"marking": before},
+        actions.SHEET_REMARKED, sheet, actor=actor, before={"marking": before},
         after={"marking": marking.value},
     )  # fmt: skip
     if counted_before != (marking in COUNTING) and sheet.scores.exists():
@@ -321,21 +321,21 @@ def open_sheet(assignment: Assignment, actor: Actor = None) -> ScoreSheet:
                 )
             sheet = _create_sheet(unit, marking, assignment.evaluator_id)
             audit.record(
-                "grading.sheet.opened",
+                actions.SHEET_OPENED,
                 sheet,
                 actor=actor,
-                after={"marking": marking.value, "evaluator": assignment.evaluator_id},
+                after={"marking": marking.value, "evaluator": assignment.evaluator.get_username()},
             )
         elif sheet.evaluator_id != assignment.evaluator_id and (
             sheet.evaluator_id is None or sheet.status == SheetStatus.DRAFT
         ):
             # The assignment says who grades: a draft follows a reassignment.
-            before = sheet.evaluator_id
+            before = sheet.evaluator.get_username() if sheet.evaluator is not None else None
             sheet.evaluator_id = assignment.evaluator_id
             sheet.save(update_fields=["evaluator", "updated_at"])
             audit.record(
-                "grading.sheet.evaluator", sheet, actor=actor, before={"evaluator": before},
-                after={"evaluator": assignment.evaluator_id},
+                actions.SHEET_EVALUATOR, sheet, actor=actor, before={"evaluator": before},
+                after={"evaluator": assignment.evaluator.get_username()},
             )  # fmt: skip
     return sheet
 
@@ -403,7 +403,7 @@ def save_sheet(sheet_id: int, data: Mapping[str, Any], *, actor: Actor = None) -
             source="web",
         )
         audit.record(
-            "grading.sheet.saved",
+            actions.SHEET_SAVED,
             outcome.sheet,
             actor=actor,
             after={"revision": outcome.sheet.revision, "changed": outcome.changed},
@@ -446,7 +446,7 @@ def submit_sheet(
             raise IncompleteSheet(_printed_codes(spec, missing))
         _mark_submitted(sheet)
         audit.record(
-            "grading.sheet.submitted",
+            actions.SHEET_SUBMITTED,
             sheet,
             actor=actor,
             after={"marking": sheet.marking, "values": _displayed(spec, given)},
@@ -468,7 +468,7 @@ def reopen_sheet(sheet_id: int, actor: Actor, reason: str) -> ScoreSheet:
         sheet.save(update_fields=["status", "submitted_at"])
         sheet.bump_revision()
         audit.record(
-            "grading.sheet.reopened",
+            actions.SHEET_REOPENED,
             sheet,
             actor=actor,
             before={
@@ -548,7 +548,7 @@ def record_agreed_sheet(
             signals.values_changed.send(ScoreSheet, candidate_ids=[unit.candidate_id])
         _mark_submitted(agreed)
         audit.record(
-            "grading.sheet.agreed",
+            actions.SHEET_AGREED,
             agreed,
             actor=actor,
             before=before,

@@ -16,6 +16,7 @@ from typing import Any
 import polars as pl
 from django.db import transaction
 
+from certif.candidates import actions as candidates_actions
 from certif.candidates.models import Candidate, Sex
 from certif.core import audit
 from certif.core.audit import Actor, account_of
@@ -28,7 +29,7 @@ from certif.domain.identity import (
     NAME_MAX,
     PHONE_PATTERN,
 )
-from certif.imports import checks
+from certif.imports import actions, checks
 from certif.imports.columns import CANDIDATE_COLUMNS, CANDIDATE_REQUIRED
 from certif.imports.models import ImportBatch
 from certif.imports.reading import LINE, read_table
@@ -310,12 +311,12 @@ def _import(
                 setattr(candidate, name, value)
             candidate.save(update_fields=[*after, "updated_at"])
             audit.record(
-                "candidate.updated", candidate, actor=actor, before=_jsonable(before), after=_jsonable(after),
+                candidates_actions.CANDIDATE_UPDATED, candidate, actor=actor, before=_jsonable(before), after=_jsonable(after),
                 reason=f"import {source_name}",
             )  # fmt: skip
             report.advance()
         audit.record(
-            "candidates.imported",
+            actions.CANDIDATES_IMPORTED,
             batch,
             actor=actor,
             after={"file": source_name, "created": result.created, "updated": result.updated},

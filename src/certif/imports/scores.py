@@ -35,7 +35,7 @@ from certif.domain.numbers import format_quantity
 from certif.domain.referential.schema import CriterionKind
 from certif.domain.values import INTEGER_PATTERN, POINTS_PATTERN, YES_NO_WORDS
 from certif.grading.models import COUNTING, Marking, Score, ScoreChange, ScoreSheet, SheetStatus
-from certif.imports import checks
+from certif.imports import actions, checks
 from certif.imports.columns import SCORE_COLUMNS, SCORE_OPTIONAL
 from certif.imports.models import ImportBatch
 from certif.imports.reading import LINE, FileRejected, Problem, read_table
@@ -826,7 +826,7 @@ def _write_scores(
                     frame.filter(is_changed), batch_row.pk, getattr(user, "pk", None), now
                 )
             audit.record(
-                "scores.imported",
+                actions.SCORES_IMPORTED,
                 batch_row,
                 actor=actor,
                 after={

@@ -18,6 +18,7 @@ from certif.domain.referential.loading import LoadedReferential, load_builtin_re
 from certif.domain.referential.schema import Block as BlockSpec
 from certif.domain.referential.schema import PointsScoring, Referential
 from certif.domain.rules.engine import RulesEngine
+from certif.referential import actions
 from certif.referential.models import (
     Block,
     Competency,
@@ -84,7 +85,7 @@ def load_referential(loaded: LoadedReferential, actor: Actor = None) -> LoadOutc
             for i, erratum in enumerate(referential.errata)
         )
         audit.record(
-            "referential.loaded",
+            actions.LOADED,
             version,
             actor=actor,
             after={

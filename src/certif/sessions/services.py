@@ -34,6 +34,7 @@ from certif.core.roles import Role, has_role
 from certif.core.validation import as_form_data, bound, validated
 from certif.domain.units import UnitRef
 from certif.referential.models import Block, ReferentialVersion
+from certif.sessions import actions
 from certif.sessions.forms import AssignForm, BulkAssignForm, SessionForm
 from certif.sessions.models import SESSION_FIELDS, Assignment, Enrolment, ExamSession
 from certif.sessions.policies import MANAGE_REFUSED, may_manage_sessions
@@ -103,7 +104,7 @@ def create_session(data: Mapping[str, Any], actor: Actor = None) -> ExamSession:
     with transaction.atomic():
         session = ExamSession.objects.create(**fields)
         audit.record(
-            "session.created",
+            actions.SESSION_CREATED,
             session,
             actor=actor,
             after={name: _stored(value) for name, value in fields.items()},
@@ -139,7 +140,7 @@ def update_session(
             setattr(current, name, value)
         current.save(update_fields=list(changed))
         audit.record(
-            "session.updated",
+            actions.SESSION_UPDATED,
             current,
             actor=actor,
             before=before,
@@ -215,7 +216,7 @@ def enrol(
         created = missing.height
         requested = wanted.height
         audit.record(
-            "session.enrolled",
+            actions.ENROLLED,
             session,
             actor=actor,
             after={
@@ -342,7 +343,7 @@ def assign_evaluator(
                 assigned_by=account_of(actor),
             )
             audit.record(
-                "assignment.created",
+                actions.ASSIGNMENT_CREATED,
                 current,
                 actor=actor,
                 after={"evaluator": evaluator.get_username()},
@@ -354,7 +355,7 @@ def assign_evaluator(
         current.assigned_by = account_of(actor)
         current.save(update_fields=["evaluator", "assigned_by"])
         audit.record(
-            "assignment.changed",
+            actions.ASSIGNMENT_CHANGED,
             current,
             actor=actor,
             before={"evaluator": before},
@@ -434,7 +435,7 @@ def assign_evaluator_bulk(
             skipped=len(enrolled) - len(targets),
         )
         audit.record(
-            "assignments.assigned",
+            actions.ASSIGNMENTS_ASSIGNED,
             session,
             actor=actor,
             after={

@@ -24,6 +24,7 @@ from certif.core.errors import Invalid
 from certif.core.policies import require
 from certif.domain.units import UnitRef, enrolment_units
 from certif.referential.models import Block
+from certif.sessions import actions
 from certif.sessions.models import ExamSession, Sitting
 from certif.sessions.policies import MANAGE_REFUSED, may_manage_sessions
 
@@ -195,7 +196,7 @@ def set_timetable(
         if changed:
             _write(session, normalised)
             audit.record(
-                "session.timetable",
+                actions.TIMETABLE,
                 session,
                 actor=actor,
                 before=_state(before),

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 
 from certif.accounts.models import ConflictOfInterest
 from certif.candidates.models import Candidate
+from certif.core import audit
 from certif.core.models import AuditEvent
 from certif.domain import values
 from certif.grading.models import ScoreChange, ScoreSheet
@@ -34,53 +35,6 @@ SCORE_CHANGED = "score.changed"
 # Order of the two sources among entries of the same instant (newest first: events, then scores).
 SCORE_RANK, EVENT_RANK = 0, 1
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-
-ACTION_LABELS: dict[str, str | Promise] = {
-    SCORE_CHANGED: _("Note modifiée"),
-    "candidate.created": _("Candidat créé"),
-    "candidate.updated": _("Identité modifiée"),
-    "candidates.imported": _("Import de candidats"),
-    "scores.imported": _("Import de notes"),
-    "session.created": _("Session créée"),
-    "session.updated": _("Session modifiée"),
-    "session.enrolled": _("Inscriptions"),
-    "session.timetable": _("Horaire des épreuves modifié"),
-    "assignment.created": _("Affectation"),
-    "assignment.changed": _("Affectation changée"),
-    "assignments.assigned": _("Affectations en nombre"),
-    "conflict.declared": _("Lien d'intérêt déclaré"),
-    "conflict.updated": _("Lien d'intérêt modifié"),
-    "user.created": _("Compte créé"),
-    "user.roles": _("Rôles modifiés"),
-    "referential.loaded": _("Référentiel chargé"),
-    "conflict.withdrawn": _("Lien d'intérêt retiré"),
-    "grading.sheet.opened": _("Feuille ouverte"),
-    "grading.sheet.saved": _("Feuille enregistrée"),
-    "grading.sheet.submitted": _("Feuille soumise"),
-    "grading.sheet.reopened": _("Feuille rouverte"),
-    "grading.sheet.agreed": _("Correction concertée enregistrée"),
-    "grading.sheet.evaluator": _("Évaluateur de la feuille changé"),
-    "grading.sheet.remarked": _("Nature de correction changée"),
-    "deliberation.opened": _("Délibération ouverte"),
-    "deliberation.amendment_opened": _("Acte modificatif ouvert"),
-    "deliberation.member_added": _("Membre du jury ajouté"),
-    "deliberation.member_removed": _("Membre du jury retiré"),
-    "deliberation.member_presence": _("Présence d'un membre du jury"),
-    "deliberation.recusal": _("Déport d'un membre du jury"),
-    "deliberation.recusal_withdrawn": _("Déport levé"),
-    "deliberation.decision_confirmed": _("Proposition confirmée par le jury"),
-    "deliberation.decision_overridden": _("Décision modifiée par le jury"),
-    "deliberation.all_confirmed": _("Propositions confirmées en bloc"),
-    "deliberation.closed": _("Délibération close"),
-    "deliberation.published": _("Résultats publiés"),
-    "document.issued": _("Document délivré"),
-    "document.revoked": _("Document révoqué"),
-    "document.superseded": _("Document remplacé par une réédition"),
-    "document.reissued": _("Document réédité"),
-    "certifier.settings": _("Paramètres du certificateur modifiés"),
-    "api.token.created": _("Jeton d'API créé"),
-    "api.token.revoked": _("Jeton d'API révoqué"),
-}
 
 SOURCE_LABELS: dict[str, str | Promise] = {
     "web": _("saisie"),
@@ -113,8 +67,13 @@ KEY_LABELS: dict[str, str | Promise] = {
 }
 
 
-def action_label(action: str) -> str:
-    return str(ACTION_LABELS.get(action, action))
+def action_label(code: str) -> str:
+    """The label of a kind of event (``certif.core.audit``); a score change is the journal's
+    own."""
+    if code == SCORE_CHANGED:
+        return str(_("Note modifiée"))
+    kind = audit.known(code)
+    return str(kind.label) if kind is not None else code
 
 
 @dataclass(frozen=True)
@@ -352,7 +311,7 @@ def _event_entry(event: AuditEvent) -> Entry:
         actor=event.actor_label,
         action=event.action,
         subject=Link(event.object_label or f"{event.object_type} {event.object_id}", url),
-        changes=describe(event.object_type, event.before, event.after),
+        changes=describe(event.object_type, event.before, event.after, audit.known(event.action)),
         reason=event.reason,
     )
 
@@ -381,19 +340,29 @@ def as_text(value: Any) -> str:
     return str(value)
 
 
-def describe(object_type: str, before: Any, after: Any) -> list[Change]:
-    """Before and after, key by key when the service recorded fields."""
+def describe(
+    object_type: str, before: Any, after: Any, kind: audit.Action | None = None
+) -> list[Change]:
+    """Before and after, key by key when the service recorded fields, each coded value in the
+    words its kind of event gives (« first » reads « première correction »)."""
+
+    def shown(key: str, value: Any) -> str:
+        if isinstance(value, list | tuple) and kind is not None:
+            return as_text([kind.word(key, item) for item in value])
+        return as_text(kind.word(key, value) if kind is not None else value)
+
     if isinstance(before, Mapping) or isinstance(after, Mapping):
         old = before if isinstance(before, Mapping) else None
         new = after if isinstance(after, Mapping) else {}
         return [
             Change(
                 _field_label(object_type, key),
-                as_text(old.get(key)) if old is not None else None,
-                as_text(new.get(key)),
+                shown(key, old.get(key)) if old is not None else None,
+                shown(key, new.get(key)),
             )
             for key in dict.fromkeys([*(old or {}), *new])
         ]
     if before is None and after is None:
         return []
-    return [Change("", as_text(before) if before is not None else None, as_text(after))]
+    whole = "roles" if isinstance(after, list) else ""
+    return [Change("", shown(whole, before) if before is not None else None, shown(whole, after))]

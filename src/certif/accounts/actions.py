@@ -1,0 +1,18 @@
+"""The kinds of audit events of accounts: people, their roles, links of interest, API tokens."""
+
+from django.utils.translation import gettext_lazy as _
+
+from certif.accounts.models import ConflictKind
+from certif.core.audit import action
+from certif.core.roles import ROLE_LABELS
+
+_ROLES = {role.value: label for role, label in ROLE_LABELS.items()}
+_KIND = dict(ConflictKind.choices)
+
+USER_CREATED = action("user.created", _("Compte créé"), roles=_ROLES)
+USER_ROLES = action("user.roles", _("Rôles modifiés"), roles=_ROLES)
+CONFLICT_DECLARED = action("conflict.declared", _("Lien d'intérêt déclaré"), kind=_KIND)
+CONFLICT_UPDATED = action("conflict.updated", _("Lien d'intérêt modifié"), kind=_KIND)
+CONFLICT_WITHDRAWN = action("conflict.withdrawn", _("Lien d'intérêt retiré"), kind=_KIND)
+TOKEN_CREATED = action("api.token.created", _("Jeton d'API créé"))
+TOKEN_REVOKED = action("api.token.revoked", _("Jeton d'API révoqué"))
