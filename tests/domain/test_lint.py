@@ -9,9 +9,17 @@ from typing import Any
 import pytest
 import yaml
 
-from certif.domain.referential.lint import Finding, FindingCode, Severity, has_errors, lint
+from certif.domain.referential.lint import (
+    Finding,
+    FindingCode,
+    Severity,
+    has_errors,
+    lint,
+    schema_findings,
+)
 from certif.domain.referential.loading import (
     LoadedReferential,
+    ReferentialFileError,
     load_referential_file,
     parse_referential,
 )
@@ -165,3 +173,229 @@ def test_condition_of_the_wrong_kind_is_an_error(loaded_ccab: LoadedReferential,
             conditions[0] = {"criterion": conditions[0]["criterion"], "equals": True}
 
     assert "INVALID_CONDITION" in codes(mutated(loaded_ccab, change), Severity.ERROR)
+
+
+# -- deliverables ------------------------------------------------------------------------------
+
+B1_MODALITY = ("blocks", 0, "modalities", 0)
+B2_MODALITY = ("blocks", 1, "modalities", 0)
+MEM_MODALITY = ("blocks", 4, "modalities", 0)
+
+
+def deliverable(**fields: Any) -> dict[str, Any]:
+    return {
+        "code": "B2Support",
+        "kind": "written_support",
+        "label": "Support écrit",
+        "due": {"days_before_epreuve": 7},
+        **fields,
+    }
+
+
+def schema_problems(loaded: LoadedReferential, change: Callable[[dict[str, Any]], None]) -> str:
+    document = yaml.safe_load(loaded.text)
+    change(document)
+    with pytest.raises(ReferentialFileError) as caught:
+        parse_referential(yaml.safe_dump(document, allow_unicode=True), "modifié.yaml")
+    findings = schema_findings(caught.value)
+    assert codes(findings) == ["SCHEMA"] * len(findings)
+    return str(caught.value)
+
+
+def test_shipped_deliverables_raise_no_finding(loaded_ccab: LoadedReferential) -> None:
+    findings = lint(loaded_ccab)
+    assert not any("deliverables" in f.location for f in findings)
+
+
+def test_a_file_without_any_deliverable_lints_as_before_deliverables_existed() -> None:
+    findings = lint(load_referential_file(AS_PRINTED))
+    assert not any("DELIVERABLE" in code for code in codes(findings))
+
+
+def test_an_unknown_format_is_refused_by_the_schema_with_the_admitted_ones(
+    loaded_ccab: LoadedReferential,
+) -> None:
+    def change(doc: dict[str, Any]) -> None:
+        doc["blocks"][0]["modalities"][0]["deliverables"][0]["formats"] = ["pdf", "docx"]
+
+    message = schema_problems(loaded_ccab, change)
+    assert "blocks[0].modalities[0].deliverables[0].formats[1] : valeur non admise" in message
+    assert "'pdf'" in message
+
+
+@pytest.mark.parametrize("size", [0, -5])
+def test_a_size_limit_of_zero_or_less_is_refused_by_the_schema(
+    loaded_ccab: LoadedReferential, size: int
+) -> None:
+    def change(doc: dict[str, Any]) -> None:
+        doc["blocks"][0]["modalities"][0]["deliverables"][0]["max_size_mb"] = size
+
+    message = schema_problems(loaded_ccab, change)
+    assert "deliverables[0].max_size_mb : doit être supérieur à 0" in message
+
+
+def test_a_size_limit_above_200_mb_is_an_error(loaded_ccab: LoadedReferential) -> None:
+    def change(doc: dict[str, Any]) -> None:
+        doc["blocks"][0]["modalities"][0]["deliverables"][0]["max_size_mb"] = 201
+
+    findings = mutated(loaded_ccab, change)
+    limits = [f for f in findings if f.code is FindingCode.DELIVERABLE_LIMIT]
+    assert [f.severity for f in limits] == [Severity.ERROR]
+    assert limits[0].location == (*B1_MODALITY, "deliverables", 0, "max_size_mb")
+    assert "B1Support accepte 201 Mo" in limits[0].message
+
+
+def test_a_size_limit_of_exactly_200_mb_is_accepted(loaded_ccab: LoadedReferential) -> None:
+    def change(doc: dict[str, Any]) -> None:
+        doc["blocks"][0]["modalities"][0]["deliverables"][0]["max_size_mb"] = 200
+
+    assert "DELIVERABLE_LIMIT" not in codes(mutated(loaded_ccab, change))
+
+
+def test_a_negative_deadline_is_refused_by_the_schema(loaded_ccab: LoadedReferential) -> None:
+    def change(doc: dict[str, Any]) -> None:
+        doc["blocks"][0]["modalities"][0]["deliverables"][0]["due"] = {"days_before_epreuve": -1}
+
+    message = schema_problems(loaded_ccab, change)
+    assert "due.days_before_epreuve : doit être supérieur ou égal à 0" in message
+
+
+@pytest.mark.parametrize(
+    "due", [{}, {"days_before_epreuve": 7, "weeks_before_epreuve": 1}], ids=["none", "both"]
+)
+def test_a_deadline_needs_exactly_one_unit(
+    loaded_ccab: LoadedReferential, due: dict[str, int]
+) -> None:
+    def change(doc: dict[str, Any]) -> None:
+        doc["blocks"][0]["modalities"][0]["deliverables"][0]["due"] = due
+
+    message = schema_problems(loaded_ccab, change)
+    assert "deliverables[0].due : indiquer soit weeks_before_epreuve, soit days_before_epreuve" in (
+        message
+    )
+
+
+def test_a_deadline_more_than_a_year_before_the_epreuve_is_an_error(
+    loaded_ccab: LoadedReferential,
+) -> None:
+    def change(doc: dict[str, Any]) -> None:
+        doc["blocks"][4]["modalities"][0]["deliverables"][0]["due"] = {"weeks_before_epreuve": 53}
+
+    findings = mutated(loaded_ccab, change)
+    invalid = [f for f in findings if f.code is FindingCode.INVALID_DEADLINE]
+    assert [f.severity for f in invalid] == [Severity.ERROR]
+    assert "MEMDocument serait à remettre 371 jours avant l'épreuve" in invalid[0].message
+
+
+def test_a_deadline_a_year_before_the_epreuve_is_accepted(loaded_ccab: LoadedReferential) -> None:
+    def change(doc: dict[str, Any]) -> None:
+        doc["blocks"][4]["modalities"][0]["deliverables"][0]["due"] = {"days_before_epreuve": 365}
+
+    assert "INVALID_DEADLINE" not in codes(mutated(loaded_ccab, change))
+
+
+def test_a_written_support_without_its_deliverable_is_a_warning(
+    loaded_ccab: LoadedReferential,
+) -> None:
+    def change(doc: dict[str, Any]) -> None:
+        del doc["blocks"][0]["modalities"][0]["deliverables"]
+
+    findings = mutated(loaded_ccab, change)
+    missing = [f for f in findings if f.code is FindingCode.MISSING_DELIVERABLE]
+    assert [(f.severity, f.location) for f in missing] == [
+        (Severity.WARNING, (*B1_MODALITY, "written_support"))
+    ]
+    assert "B1 : la modalité prévoit un support écrit" in missing[0].message
+
+
+def test_a_thesis_without_its_deliverable_is_a_warning(loaded_ccab: LoadedReferential) -> None:
+    def change(doc: dict[str, Any]) -> None:
+        del doc["blocks"][4]["modalities"][0]["deliverables"]
+
+    findings = mutated(loaded_ccab, change)
+    missing = [f for f in findings if f.code is FindingCode.MISSING_DELIVERABLE]
+    assert [f.location for f in missing] == [(*MEM_MODALITY, "mode")]
+    assert missing[0].severity is Severity.WARNING
+
+
+def test_a_page_minimum_that_no_deliverable_checks_is_a_warning(
+    loaded_ccab: LoadedReferential,
+) -> None:
+    def change(doc: dict[str, Any]) -> None:
+        doc["blocks"][4]["modalities"][0]["deliverables"][0]["checks_min_pages"] = False
+
+    findings = mutated(loaded_ccab, change)
+    missing = [f for f in findings if f.code is FindingCode.MISSING_DELIVERABLE]
+    assert [f.location for f in missing] == [(*MEM_MODALITY, "min_pages")]
+    assert "minimum de 30 pages" in missing[0].message
+
+
+def test_checking_a_page_minimum_the_modality_does_not_set_is_an_error(
+    loaded_ccab: LoadedReferential,
+) -> None:
+    def change(doc: dict[str, Any]) -> None:
+        doc["blocks"][0]["modalities"][0]["deliverables"][0]["checks_min_pages"] = True
+
+    findings = mutated(loaded_ccab, change)
+    unknown = [f for f in findings if f.code is FindingCode.UNKNOWN_REFERENCE]
+    assert [(f.severity, f.location[-1]) for f in unknown] == [(Severity.ERROR, "checks_min_pages")]
+
+
+def test_two_deliverables_of_the_same_kind_on_one_modality_are_an_error(
+    loaded_ccab: LoadedReferential,
+) -> None:
+    def change(doc: dict[str, Any]) -> None:
+        doc["blocks"][0]["modalities"][0]["deliverables"].append(deliverable(code="B1Bis"))
+
+    findings = mutated(loaded_ccab, change)
+    duplicates = [f for f in findings if f.code is FindingCode.DUPLICATE_DELIVERABLE]
+    assert [(f.severity, f.location) for f in duplicates] == [
+        (Severity.ERROR, (*B1_MODALITY, "deliverables", 1, "kind"))
+    ]
+
+
+def test_two_deliverables_with_one_code_are_a_duplicate_code(
+    loaded_ccab: LoadedReferential,
+) -> None:
+    def change(doc: dict[str, Any]) -> None:
+        doc["blocks"][1]["modalities"][0]["written_support"] = True
+        doc["blocks"][1]["modalities"][0]["deliverables"] = [deliverable(code="B1Support")]
+
+    findings = mutated(loaded_ccab, change)
+    assert any(
+        f.code is FindingCode.DUPLICATE_CODE and "livrable « B1Support »" in f.message
+        for f in findings
+    )
+
+
+def test_a_written_support_on_a_modality_without_one_is_a_warning(
+    loaded_ccab: LoadedReferential,
+) -> None:
+    def change(doc: dict[str, Any]) -> None:
+        doc["blocks"][1]["modalities"][0]["deliverables"] = [deliverable()]
+
+    findings = mutated(loaded_ccab, change)
+    unexpected = [f for f in findings if f.code is FindingCode.UNEXPECTED_DELIVERABLE]
+    assert [(f.severity, f.location) for f in unexpected] == [
+        (Severity.WARNING, (*B2_MODALITY, "deliverables", 0, "kind"))
+    ]
+
+
+def test_a_thesis_on_a_modality_that_is_not_a_thesis_is_a_warning(
+    loaded_ccab: LoadedReferential,
+) -> None:
+    def change(doc: dict[str, Any]) -> None:
+        doc["blocks"][1]["modalities"][0]["deliverables"] = [deliverable(kind="thesis")]
+
+    findings = mutated(loaded_ccab, change)
+    unexpected = [f for f in findings if f.code is FindingCode.UNEXPECTED_DELIVERABLE]
+    assert len(unexpected) == 1
+    assert "n'est pas un mémoire professionnel" in unexpected[0].message
+
+
+def test_a_deliverable_finding_points_at_its_line(loaded_ccab: LoadedReferential) -> None:
+    text = loaded_ccab.text.replace("max_size_mb: 50", "max_size_mb: 500", 1)
+    findings = lint(parse_referential(text, "modifié.yaml"))
+    limit = next(f for f in findings if f.code is FindingCode.DELIVERABLE_LIMIT)
+    assert limit.line is not None
+    assert text.splitlines()[limit.line - 1].strip() == "max_size_mb: 500"

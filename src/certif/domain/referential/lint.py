@@ -22,11 +22,19 @@ from certif.domain.referential.loading import (
     format_location,
 )
 from certif.domain.referential.schema import (
+    AssessmentMode,
     Block,
     CriterionKind,
+    DeliverableKind,
+    Modality,
     PassFailScoring,
     PointsScoring,
 )
+
+# Beyond these a limit is a typing slip, not a policy: no candidate needs to upload more than
+# 200 MB for an épreuve, nor hand a file in more than a year before it.
+MAX_SANE_SIZE_MB = 200
+MAX_SANE_DAYS_BEFORE = 365
 
 
 class Severity(StrEnum):
@@ -48,6 +56,11 @@ class FindingCode(StrEnum):
     UNKNOWN_REFERENCE = "UNKNOWN_REFERENCE"
     INVALID_CONDITION = "INVALID_CONDITION"
     UNEXPLAINED_PRINTED_CODE = "UNEXPLAINED_PRINTED_CODE"
+    DUPLICATE_DELIVERABLE = "DUPLICATE_DELIVERABLE"
+    MISSING_DELIVERABLE = "MISSING_DELIVERABLE"
+    UNEXPECTED_DELIVERABLE = "UNEXPECTED_DELIVERABLE"
+    DELIVERABLE_LIMIT = "DELIVERABLE_LIMIT"
+    INVALID_DEADLINE = "INVALID_DEADLINE"
 
 
 @dataclass(frozen=True)
@@ -78,6 +91,8 @@ class _Linter:
         self.loaded = loaded
         self.referential = loaded.referential
         self.findings: list[Finding] = []
+        # A file that declares no deliverable at all predates them: it lints as it did.
+        self.declares_deliverables = bool(self.referential.placed_deliverables())
 
     def add(self, severity: Severity, code: FindingCode, location: Location, message: str) -> None:
         self.findings.append(
@@ -93,6 +108,8 @@ class _Linter:
             self.check_scoring(block, where)
             self.check_competency_links(block, where)
             self.check_references(block, where)
+            for m, modality in enumerate(block.modalities):
+                self.check_deliverables(block, modality, (*where, "modalities", m))
         self.check_certification()
         self.check_printed_codes()
         return sorted(self.findings, key=lambda f: (f.line or 0, f.code.value))
@@ -111,6 +128,12 @@ class _Linter:
             for i, modality in enumerate(block.modalities):
                 if modality.code:
                     yield "modalité", modality.code, ("blocks", b, "modalities", i)
+                for d, deliverable in enumerate(modality.deliverables):
+                    yield (
+                        "livrable",
+                        deliverable.code,
+                        ("blocks", b, "modalities", i, "deliverables", d),
+                    )
             for i, criterion in enumerate(block.criteria):
                 yield "critère", criterion.code, ("blocks", b, "criteria", i)
 
@@ -339,6 +362,104 @@ class _Linter:
                     location,
                     f"{condition.criterion} ne se note pas oui/non : equals ne s'y applique pas",
                 )
+
+    # -- deliverables -----------------------------------------------------------------------
+
+    def check_deliverables(self, block: Block, modality: Modality, where: Location) -> None:
+        seen: set[DeliverableKind] = set()
+        for d, deliverable in enumerate(modality.deliverables):
+            location = (*where, "deliverables", d)
+            if deliverable.kind in seen:
+                self.add(
+                    Severity.ERROR,
+                    FindingCode.DUPLICATE_DELIVERABLE,
+                    (*location, "kind"),
+                    f"{block.code} : une même modalité déclare deux livrables de type "
+                    f"« {deliverable.kind.value} »",
+                )
+            seen.add(deliverable.kind)
+            if deliverable.max_size_mb > MAX_SANE_SIZE_MB:
+                self.add(
+                    Severity.ERROR,
+                    FindingCode.DELIVERABLE_LIMIT,
+                    (*location, "max_size_mb"),
+                    f"le livrable {deliverable.code} accepte {deliverable.max_size_mb} Mo : "
+                    f"au plus {MAX_SANE_SIZE_MB} Mo",
+                )
+            if deliverable.due.days_before > MAX_SANE_DAYS_BEFORE:
+                self.add(
+                    Severity.ERROR,
+                    FindingCode.INVALID_DEADLINE,
+                    (*location, "due"),
+                    f"le livrable {deliverable.code} serait à remettre "
+                    f"{deliverable.due.days_before} jours avant l'épreuve : au plus "
+                    f"{MAX_SANE_DAYS_BEFORE} jours",
+                )
+            if deliverable.checks_min_pages and modality.min_pages is None:
+                self.add(
+                    Severity.ERROR,
+                    FindingCode.UNKNOWN_REFERENCE,
+                    (*location, "checks_min_pages"),
+                    f"le livrable {deliverable.code} vérifie le nombre minimum de pages de sa "
+                    "modalité, qui n'en fixe aucun (min_pages)",
+                )
+            self.check_deliverable_fits(block, modality, deliverable.kind, location)
+        if self.declares_deliverables:
+            self.check_missing_deliverables(block, modality, where, seen)
+
+    def check_deliverable_fits(
+        self, block: Block, modality: Modality, kind: DeliverableKind, location: Location
+    ) -> None:
+        if kind == DeliverableKind.WRITTEN_SUPPORT and not modality.written_support:
+            self.add(
+                Severity.WARNING,
+                FindingCode.UNEXPECTED_DELIVERABLE,
+                (*location, "kind"),
+                f"{block.code} : un support écrit est demandé pour une modalité qui n'en "
+                "prévoit pas (written_support)",
+            )
+        if kind == DeliverableKind.THESIS and modality.mode != AssessmentMode.PROFESSIONAL_THESIS:
+            self.add(
+                Severity.WARNING,
+                FindingCode.UNEXPECTED_DELIVERABLE,
+                (*location, "kind"),
+                f"{block.code} : un mémoire est demandé pour une modalité qui n'est pas un "
+                "mémoire professionnel",
+            )
+
+    def check_missing_deliverables(
+        self, block: Block, modality: Modality, where: Location, kinds: set[DeliverableKind]
+    ) -> None:
+        if modality.written_support and DeliverableKind.WRITTEN_SUPPORT not in kinds:
+            self.add(
+                Severity.WARNING,
+                FindingCode.MISSING_DELIVERABLE,
+                (*where, "written_support"),
+                f"{block.code} : la modalité prévoit un support écrit mais ne déclare aucun "
+                "livrable « written_support »",
+            )
+        if (
+            modality.mode == AssessmentMode.PROFESSIONAL_THESIS
+            and DeliverableKind.THESIS not in kinds
+        ):
+            self.add(
+                Severity.WARNING,
+                FindingCode.MISSING_DELIVERABLE,
+                (*where, "mode"),
+                f"{block.code} : mémoire professionnel sans livrable « thesis » à déposer",
+            )
+        if (
+            modality.min_pages is not None
+            and modality.deliverables
+            and not any(d.checks_min_pages for d in modality.deliverables)
+        ):
+            self.add(
+                Severity.WARNING,
+                FindingCode.MISSING_DELIVERABLE,
+                (*where, "min_pages"),
+                f"{block.code} : aucun livrable ne vérifie le minimum de {modality.min_pages} "
+                "pages (checks_min_pages)",
+            )
 
     def check_certification(self) -> None:
         blocks = {block.code for block in self.referential.blocks}

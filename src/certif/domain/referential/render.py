@@ -15,6 +15,7 @@ from certif.domain.referential.schema import (
     Block,
     Criterion,
     CriterionKind,
+    Deliverable,
     Modality,
     PassFailScoring,
     PointsScoring,
@@ -89,6 +90,23 @@ def _modality_json(modality: Modality) -> dict[str, Any]:
         "subject_validated_by": modality.subject_validated_by,
         "duration_text": modality.duration_text,
         "description": modality.description,
+        "deliverables": [_deliverable_json(d) for d in modality.deliverables],
+    }
+
+
+def _deliverable_json(deliverable: Deliverable) -> dict[str, Any]:
+    return {
+        "code": deliverable.code,
+        "kind": deliverable.kind.value,
+        "label": deliverable.label,
+        "due": {
+            "weeks_before_epreuve": deliverable.due.weeks_before_epreuve,
+            "days_before_epreuve": deliverable.due.days_before_epreuve,
+            "days_before": deliverable.due.days_before,
+        },
+        "formats": [f.value for f in deliverable.formats],
+        "max_size_mb": deliverable.max_size_mb,
+        "checks_min_pages": deliverable.checks_min_pages,
     }
 
 
@@ -192,7 +210,31 @@ def _modality_lines(modality: Modality) -> list[str]:
         lines.append("    " + " ; ".join(shown))
     if modality.role_play:
         lines.append(f"    Jeu de rôle : {modality.role_play}")
+    lines.extend(_deliverable_line(modality, d) for d in modality.deliverables)
     return lines
+
+
+def _counted(number: int, noun: str) -> str:
+    # French: the plural starts at 2.
+    return f"{number} {noun}{'s' if number >= 2 else ''}"
+
+
+def _deliverable_line(modality: Modality, deliverable: Deliverable) -> str:
+    due = deliverable.due
+    if due.days_before == 0:
+        when = "le jour de l'épreuve"
+    elif due.weeks_before_epreuve is not None:
+        when = f"{_counted(due.weeks_before_epreuve, 'semaine')} avant l'épreuve"
+    else:
+        when = f"{_counted(due.days_before, 'jour')} avant l'épreuve"
+    formats = ", ".join(f.value.upper() for f in deliverable.formats)
+    line = (
+        f"    Livrable {deliverable.code} : {deliverable.label} — {formats}, "
+        f"{deliverable.max_size_mb} Mo au plus, à déposer au plus tard {when}"
+    )
+    if deliverable.checks_min_pages and modality.min_pages:
+        line += f" ; au moins {modality.min_pages} pages avant les annexes"
+    return line
 
 
 def _rule_lines(block: Block) -> list[str]:

@@ -12,12 +12,20 @@ that the linter can report on it. Only the *shape* is enforced here.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal, NamedTuple
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 
 Code = Annotated[str, Field(min_length=1, max_length=32, pattern=r"^[A-Za-z0-9_.\-]+$")]
 Text = Annotated[str, Field(min_length=1)]
@@ -76,6 +84,84 @@ class Competency(_Frozen):
     activity: Code | None = None
 
 
+class DeliverableKind(StrEnum):
+    """What a candidate hands in for an épreuve."""
+
+    WRITTEN_SUPPORT = "written_support"  # the « support écrit » an oral defence starts from
+    THESIS = "thesis"  # the mémoire professionnel
+
+
+class FileFormat(StrEnum):
+    """Formats a deposit may take. Only PDF: it is what the certifier can archive and read the
+    same way for years, its pages are the pages the jury sees (so a page minimum means
+    something), and ``certif.deposits.pdf`` can inspect it. A format is added here only together
+    with an inspector for it."""
+
+    PDF = "pdf"
+
+
+# One mebibyte: a file the candidate's system shows as « 20 Mo » (in 1000s or in 1024s) fits
+# under a 20 MB limit either way.
+BYTES_PER_MB = 1024 * 1024
+
+
+class DueRule(_Frozen):
+    """When a deliverable is due, counted back from the date of its épreuve.
+
+    Exactly one of the two fields is set; 0 means the day of the épreuve itself. The due date
+    is the last day a deposit is accepted (until the end of that day, local time).
+    """
+
+    weeks_before_epreuve: int | None = Field(default=None, ge=0)
+    days_before_epreuve: int | None = Field(default=None, ge=0)
+
+    @model_validator(mode="after")
+    def _exactly_one_unit(self) -> DueRule:
+        if (self.weeks_before_epreuve is None) == (self.days_before_epreuve is None):
+            raise ValueError(
+                "indiquer soit weeks_before_epreuve, soit days_before_epreuve (un seul des deux)"
+            )
+        return self
+
+    @property
+    def days_before(self) -> int:
+        if self.weeks_before_epreuve is not None:
+            return 7 * self.weeks_before_epreuve
+        assert self.days_before_epreuve is not None  # guaranteed by _exactly_one_unit
+        return self.days_before_epreuve
+
+    def due_date(self, epreuve_date: date) -> date:
+        """The last day a deposit is accepted for an épreuve held on ``epreuve_date``."""
+        return epreuve_date - timedelta(days=self.days_before)
+
+    def accepts_on(self, deposit_day: date, epreuve_date: date) -> bool:
+        """Whether a deposit made on ``deposit_day`` (a local date) is on time."""
+        return deposit_day <= self.due_date(epreuve_date)
+
+
+class Deliverable(_Frozen):
+    """A file the candidate deposits for an épreuve: a written support, the mémoire.
+
+    ``code`` identifies it across the référentiel (deposits refer to it). ``checks_min_pages``
+    says that the modality's ``min_pages`` applies to this file, counted on the pages before the
+    annexes (the candidate declares the page where they begin): the page minimum stays a fact
+    of the modality, as the source states it, and the deliverable says which file it is
+    checked on.
+    """
+
+    code: Code
+    kind: DeliverableKind
+    label: Text
+    due: DueRule
+    formats: list[FileFormat] = Field(default=[FileFormat.PDF], min_length=1)
+    max_size_mb: int = Field(default=20, gt=0)
+    checks_min_pages: bool = False
+
+    @property
+    def max_size_bytes(self) -> int:
+        return self.max_size_mb * BYTES_PER_MB
+
+
 class Modality(_Frozen):
     """An evaluation modality (épreuve) with its timings as structured fields.
 
@@ -98,6 +184,19 @@ class Modality(_Frozen):
     duration_text: str | None = None
     # Word-for-word text: a string is a paragraph, a list of strings a bulleted list.
     description: list[Text | list[Text]] = []
+    deliverables: list[Deliverable] = []
+
+    @model_serializer(mode="wrap")
+    def _omit_no_deliverables(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # A version's identity is the hash of this dump: a file written before deliverables
+        # existed must dump exactly as it did, or reloading it would create a new version.
+        data: dict[str, Any] = handler(self)
+        if not self.deliverables:
+            data.pop("deliverables", None)
+        return data
+
+    def deliverable(self, kind: DeliverableKind) -> Deliverable | None:
+        return next((d for d in self.deliverables if d.kind == kind), None)
 
 
 class Criterion(_Frozen):
@@ -220,3 +319,29 @@ class Referential(_Frozen):
             if block.code == code:
                 return block
         raise KeyError(code)
+
+    def placed_deliverables(self) -> list[PlacedDeliverable]:
+        """Every deliverable with the block and modality it belongs to, in file order."""
+        return [
+            PlacedDeliverable(block, modality, deliverable)
+            for block in self.blocks
+            for modality in block.modalities
+            for deliverable in modality.deliverables
+        ]
+
+    def deliverable(self, code: str) -> PlacedDeliverable:
+        for placed in self.placed_deliverables():
+            if placed.deliverable.code == code:
+                return placed
+        raise KeyError(code)
+
+
+class PlacedDeliverable(NamedTuple):
+    block: Block
+    modality: Modality
+    deliverable: Deliverable
+
+    @property
+    def min_pages(self) -> int | None:
+        """The page minimum checked on this file (pages before the annexes), if any."""
+        return self.modality.min_pages if self.deliverable.checks_min_pages else None
