@@ -2,11 +2,17 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from certif.core.audit import action
+from certif.core.audit import Words, action
 from certif.deliberations.models import Affiliation, MemberRole, Resolution, UnitStatus
 
-_DECISION = {"resolution": dict(Resolution.choices), "status": dict(UnitStatus.choices)}
-_MEMBER = {"role": dict(MemberRole.choices), "affiliation": dict(Affiliation.choices)}
+_DECISION: dict[str, Words] = {
+    "resolution": dict(Resolution.choices),
+    "status": dict(UnitStatus.choices),
+}
+_MEMBER: dict[str, Words] = {
+    "role": dict(MemberRole.choices),
+    "affiliation": dict(Affiliation.choices),
+}
 
 OPENED = action("deliberation.opened", _("Délibération ouverte"))
 AMENDMENT_OPENED = action("deliberation.amendment_opened", _("Acte modificatif ouvert"))

@@ -20,6 +20,8 @@ from django.utils.translation import gettext_lazy as _
 
 from certif.candidates.models import Candidate
 from certif.core.errors import Refused
+from certif.core.vocabulary import lazy_label
+from certif.domain.rules.explain import STATUS_LABELS
 from certif.domain.rules.results import Status
 from certif.sessions.models import ExamSession
 
@@ -53,10 +55,10 @@ class State(models.TextChoices):
 class UnitStatus(models.TextChoices):
     """The engine's statuses (``certif.domain.rules.results.Status``), with their French names."""
 
-    VALIDATED = Status.VALIDATED.value, _("validé")
-    NOT_VALIDATED = Status.NOT_VALIDATED.value, _("non validé")
-    INCOMPLETE = Status.INCOMPLETE.value, _("incomplet")
-    NOT_ASSESSED = Status.NOT_ASSESSED.value, _("non évalué")
+    VALIDATED = Status.VALIDATED.value, lazy_label(STATUS_LABELS[Status.VALIDATED])
+    NOT_VALIDATED = Status.NOT_VALIDATED.value, lazy_label(STATUS_LABELS[Status.NOT_VALIDATED])
+    INCOMPLETE = Status.INCOMPLETE.value, lazy_label(STATUS_LABELS[Status.INCOMPLETE])
+    NOT_ASSESSED = Status.NOT_ASSESSED.value, lazy_label(STATUS_LABELS[Status.NOT_ASSESSED])
 
 
 # What the jury may decide when it does not follow the proposal.

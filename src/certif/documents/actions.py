@@ -2,10 +2,10 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from certif.core.audit import action
+from certif.core.audit import Words, action
 from certif.documents.models import Kind, Status
 
-_DOCUMENT = {"status": dict(Status.choices), "kind": dict(Kind.choices)}
+_DOCUMENT: dict[str, Words] = {"status": dict(Status.choices), "kind": dict(Kind.choices)}
 
 ISSUED = action("document.issued", _("Document délivré"), **_DOCUMENT)
 REVOKED = action("document.revoked", _("Document révoqué"), **_DOCUMENT)

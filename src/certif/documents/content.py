@@ -41,18 +41,16 @@ from certif.domain import values
 from certif.domain.numbers import format_quantity, format_score
 from certif.domain.referential.schema import Block as BlockSpec
 from certif.domain.referential.schema import Modality, Referential
+from certif.domain.rules.explain import PART_STATUS_LABELS, STATUS_LABELS
 from certif.domain.rules.results import BlockResult, Status, UnitResult
 from certif.domain.rules.results import CandidateResult as EngineDecision
+from certif.domain.units import UnitRef
 from certif.grading.models import COUNTING, Score, ScoreSheet
 from certif.referential.models import Criterion, ReferentialVersion
 from certif.sessions.models import Enrolment, ExamSession
 
-STATUS_FR = {
-    Status.VALIDATED.value: "validé",
-    Status.NOT_VALIDATED.value: "non validé",
-    Status.INCOMPLETE.value: "incomplet",
-    Status.NOT_ASSESSED.value: "non évalué",
-}
+STATUS_FR = {status.value: label.fr for status, label in STATUS_LABELS.items()}
+PART_STATUS_FR = {status.value: label.fr for status, label in PART_STATUS_LABELS.items()}
 # The PV's table is dense: each status as a short code, explained in a legend under it.
 STATUS_SHORT = {
     Status.VALIDATED.value: "V",
@@ -480,7 +478,8 @@ def _unit_data(unit: UnitResult, lines: list[dict[str, str]], label: str = "") -
         "label": label,
         # A unit without a label is the block itself: its session shows on the block's line.
         "session": (unit.session or "") if label else "",
-        "status": STATUS_FR[unit.status.value],
+        # A part (« partie PME ») agrees in the feminine.
+        "status": (PART_STATUS_FR if label else STATUS_FR)[unit.status.value],
         "score": _score_text(unit),
         "threshold": _threshold_text(unit),
         "criteria": lines,
@@ -770,7 +769,7 @@ def _slot(
         )
     if not day or not place:
         what = "la date" if not day else "le lieu"
-        unit = f"{block} {part}".strip()
+        unit = UnitRef(block, part).label(context.referential)
         raise DocumentRefused(
             f"Convocation impossible : {what} de l'épreuve {unit} de la session "
             f"{session.code} n'est pas connu(e) ; renseignez les dates et le lieu de la "

@@ -99,7 +99,7 @@ class ScoreSheet(models.Model):
         indexes = [models.Index(fields=["session", "block", "part"], name="sheet_session_unit")]
 
     def __str__(self) -> str:
-        unit = f"{self.block.code} {self.part}".strip()
+        unit = self.block.unit_label(self.part)
         return f"{self.candidate.numero} — {self.session.code} — {unit}"
 
     @property

@@ -85,7 +85,7 @@ def sheets_of(candidate: Candidate) -> list[SheetView]:
                     score.comment if score is not None else "",
                 )
             )
-        unit = f"{sheet.block.code} {sheet.part}".strip()
+        unit = sheet.block.unit_label(sheet.part)
         views.append(SheetView(sheet, unit, lines))
     return views
 

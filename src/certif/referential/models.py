@@ -7,7 +7,7 @@ browsable and referable (scores point at ``Criterion`` rows).
 
 from __future__ import annotations
 
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 from django.db import models
@@ -65,6 +65,18 @@ class Block(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} — {self.title}"
+
+    def unit_label(self, part: str = "") -> str:
+        """The unit this block (and part) make, as people read it: « B1 », « B3 — PME »."""
+        if not part:
+            return self.code
+        return f"{self.code} — {_part_labels(self.pk).get(part, part)}"
+
+
+@lru_cache(maxsize=4096)
+def _part_labels(block_id: int) -> dict[str, str]:
+    """A block's parts and their labels: a loaded version never changes, so they are read once."""
+    return dict(Part.objects.filter(block_id=block_id).values_list("code", "label"))
 
 
 class Part(models.Model):

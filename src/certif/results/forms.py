@@ -10,9 +10,10 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from certif.candidates.models import ACCESS_PATH_CHOICES
+from certif.core.vocabulary import status_choices
 from certif.domain.referential.schema import Referential
 from certif.domain.units import UnitRef, decided_units, labelled
-from certif.results.queries import STATUS_LABELS, CandidateQuery
+from certif.results.queries import CandidateQuery
 from certif.sessions.models import ExamSession
 
 YES, NO = "oui", "non"
@@ -44,7 +45,7 @@ class CandidateSearchForm(forms.Form):
     unite = forms.ChoiceField(label=_("Bloc ou partie"), required=False)
     statut = forms.ChoiceField(
         label=_("Statut du bloc"),
-        choices=[("", _("Tous")), *STATUS_LABELS.items()],
+        choices=[("", _("Tous")), *status_choices()],
         required=False,
     )
     certifie = forms.ChoiceField(

@@ -9,15 +9,12 @@ from fractions import Fraction
 from certif.domain.numbers import format_score
 from certif.domain.referential.schema import Block as BlockSpec
 from certif.domain.referential.schema import Referential
-from certif.domain.rules.explain import explain_in_full
+from certif.domain.rules.explain import explain_in_full, status_label
 from certif.domain.rules.results import BlockResult, CandidateResult, Status
 
-STATUS_FR = {
-    Status.VALIDATED: "validé",
-    Status.NOT_VALIDATED: "non validé",
-    Status.INCOMPLETE: "incomplet",
-    Status.NOT_ASSESSED: "non évalué",
-}
+
+def _status(status: Status) -> str:
+    return status_label(status, "fr")
 
 
 def json_chunks(summaries: Iterable[tuple[str, str]]) -> Iterator[str]:
@@ -85,10 +82,10 @@ def _cell(block: BlockResult) -> str:
         scores = "/".join(
             format_score(p.score) if p.score is not None else "—" for p in block.parts.values()
         )
-        return f"{STATUS_FR[block.status]} ({scores})"
+        return f"{_status(block.status)} ({scores})"
     if block.score is not None:
-        return f"{STATUS_FR[block.status]} {format_score(block.score)}"
-    return STATUS_FR[block.status]
+        return f"{_status(block.status)} {format_score(block.score)}"
+    return _status(block.status)
 
 
 def table_lines(

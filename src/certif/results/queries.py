@@ -11,8 +11,6 @@ from typing import Any
 from django.db import connection
 from django.db.models import Q, QuerySet, TextField
 from django.db.models.functions import Cast
-from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy as _
 
 from certif.candidates.models import Candidate
 from certif.candidates.queries import name_or_numero
@@ -22,14 +20,6 @@ from certif.grading.models import ScoreSheet
 from certif.results.batch import status_fragment
 from certif.results.models import CandidateResult
 from certif.sessions.models import Enrolment, ExamSession
-
-STATUS_LABELS: dict[str, str | Promise] = {
-    Status.VALIDATED.value: _("validé"),
-    Status.NOT_VALIDATED.value: _("non validé"),
-    Status.INCOMPLETE.value: _("incomplet"),
-    Status.NOT_ASSESSED.value: _("non évalué"),
-}
-
 
 # Block and part codes go into a JSON path: nothing but letters, digits, - and _.
 _CODE = re.compile(r"^[\w-]+$")
@@ -116,10 +106,6 @@ class BlockStatus:
     code: str
     status: str
 
-    @property
-    def label(self) -> str:
-        return str(STATUS_LABELS.get(self.status, self.status))
-
 
 @dataclass(frozen=True)
 class CandidateRow:
@@ -153,10 +139,6 @@ class BlockDecision:
     name: str
     status: str
     explanation: str
-
-    @property
-    def label(self) -> str:
-        return str(STATUS_LABELS.get(self.status, self.status))
 
 
 @dataclass(frozen=True)

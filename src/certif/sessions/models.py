@@ -74,7 +74,7 @@ class Enrolment(models.Model):
         ]
 
     def __str__(self) -> str:
-        unit = f"{self.block.code} {self.part}".strip()
+        unit = self.block.unit_label(self.part)
         return f"{self.candidate.numero} — {self.session.code} — {unit}"
 
 
@@ -123,7 +123,7 @@ class Assignment(models.Model):
         ]
 
     def __str__(self) -> str:
-        unit = f"{self.block.code} {self.part}".strip()
+        unit = self.block.unit_label(self.part)
         return f"{self.candidate.numero} — {self.session.code} — {unit} — {self.evaluator}"
 
 
@@ -152,7 +152,7 @@ class Sitting(models.Model):
         ]
 
     def __str__(self) -> str:
-        unit = f"{self.block.code} {self.part}".strip()
+        unit = self.block.unit_label(self.part)
         return f"{self.session.code} — {unit} — {self.starts_at:%Y-%m-%d %H:%M}"
 
 

@@ -23,5 +23,5 @@ def enrolments_of(candidate: Candidate) -> list[SessionEnrolments]:
     )
     for enrolment in enrolments:
         entry = by_session.setdefault(enrolment.session_id, SessionEnrolments(enrolment.session))
-        entry.units.append(f"{enrolment.block.code} {enrolment.part}".strip())
+        entry.units.append(enrolment.block.unit_label(enrolment.part))
     return list(by_session.values())

@@ -11,17 +11,33 @@ from collections.abc import Sequence
 
 from certif.domain.numbers import format_quantity, format_score
 from certif.domain.rules.results import BlockResult, CandidateResult, Failure, Status, UnitResult
+from certif.domain.vocabulary import Label, language_of
+
+# The one catalogue of the statuses' words: a block or the mémoire (masculine), a part of a
+# block (« partie », feminine). Django's choices, the pages, the documents and the explanations
+# below all take their words from here.
+STATUS_LABELS: dict[Status, Label] = {
+    Status.VALIDATED: Label("validé", "validated"),
+    Status.NOT_VALIDATED: Label("non validé", "not validated"),
+    Status.INCOMPLETE: Label("incomplet", "incomplete"),
+    Status.NOT_ASSESSED: Label("non évalué", "not assessed"),
+}
+PART_STATUS_LABELS: dict[Status, Label] = {
+    Status.VALIDATED: Label("validée", "validated"),
+    Status.NOT_VALIDATED: Label("non validée", "not validated"),
+    Status.INCOMPLETE: Label("incomplète", "incomplete"),
+    Status.NOT_ASSESSED: Label("non évaluée", "not assessed"),
+}
+
+
+def status_label(status: Status | str, lang: str = "fr", *, part: bool = False) -> str:
+    """« validé », « partie … validée » agreeing with a part, in ``lang``."""
+    labels = PART_STATUS_LABELS if part else STATUS_LABELS
+    return labels[Status(status)].in_language(lang)
+
 
 _MESSAGES: dict[str, dict[str, str]] = {
     "fr": {
-        "validated": "{name} validé",
-        "validated.part": "partie {name} validée",
-        "not_validated": "{name} non validé",
-        "not_validated.part": "partie {name} non validée",
-        "incomplete": "{name} incomplet",
-        "incomplete.part": "partie {name} incomplète",
-        "not_assessed": "{name} non évalué",
-        "not_assessed.part": "partie {name} non évaluée",
         "score": "{score}/{out_of}",
         "threshold": "seuil {threshold}/{out_of}",
         "session": "session {session}",
@@ -45,14 +61,6 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "decimal_sep": ",",
     },
     "en": {
-        "validated": "{name} validated",
-        "validated.part": "part {name} validated",
-        "not_validated": "{name} not validated",
-        "not_validated.part": "part {name} not validated",
-        "incomplete": "{name} incomplete",
-        "incomplete.part": "part {name} incomplete",
-        "not_assessed": "{name} not assessed",
-        "not_assessed.part": "part {name} not assessed",
         "score": "{score}/{out_of}",
         "threshold": "threshold {threshold}/{out_of}",
         "session": "session {session}",
@@ -79,7 +87,7 @@ _MESSAGES: dict[str, dict[str, str]] = {
 
 
 def _messages(lang: str) -> dict[str, str]:
-    return _MESSAGES.get(lang.split("-")[0].lower(), _MESSAGES["fr"])
+    return _MESSAGES[language_of(lang)]
 
 
 def _sep(lang: str) -> str:
@@ -87,8 +95,11 @@ def _sep(lang: str) -> str:
 
 
 def _headline(unit: UnitResult | BlockResult, status: Status, is_part: bool, lang: str) -> str:
-    key = f"{status.value}.part" if is_part else status.value
-    return _messages(lang)[key].format(name=unit.name)
+    """« B1 validé », « partie PME non validée »."""
+    words = status_label(status, lang, part=is_part)
+    if is_part:
+        return f"{_messages(lang)['part']} {unit.name} {words}"
+    return f"{unit.name} {words}"
 
 
 def _score_and_threshold(unit: UnitResult, lang: str) -> list[str]:

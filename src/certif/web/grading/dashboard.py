@@ -14,6 +14,7 @@ from certif.grading.queries import (
     sheet_state,
     to_grade,
 )
+from certif.referential.models import Block
 from certif.web.dashboard import Item, Panel
 from certif.web.grading.views import reconcile_url, sheet_url, state_label
 
@@ -29,15 +30,15 @@ def panels(request: HttpRequest) -> list[Panel]:
     return found
 
 
-def _unit_label(numero: str, name: str, block: str, part: str) -> str:
-    return f"{numero} {name} — {block} {part}".strip()
+def _unit_label(numero: str, name: str, block: Block, part: str) -> str:
+    return f"{numero} {name} — {block.unit_label(part)}"
 
 
 def _to_grade(request: HttpRequest) -> Panel:
     waiting = to_grade(assignments_of(request.user))
     items = [
         Item(
-            label=_unit_label(a.candidate.numero, a.candidate.display_name, a.block.code, a.part),
+            label=_unit_label(a.candidate.numero, a.candidate.display_name, a.block, a.part),
             url=sheet_url(a.pk),
             detail=f"{a.session.code} · {state_label(sheet_state(a))}",
         )
@@ -59,7 +60,7 @@ def _pending_reconciliations() -> Panel:
             label=_unit_label(
                 item.first.candidate.numero,
                 item.first.candidate.display_name,
-                item.first.block.code,
+                item.first.block,
                 item.first.part,
             ),
             url=reconcile_url(item.unit),

@@ -19,6 +19,7 @@ from django.forms import BoundField
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.middleware import HtmxDetails
@@ -32,6 +33,7 @@ from certif.domain.referential.schema import Block as BlockSpec
 from certif.domain.referential.schema import Criterion as CriterionSpec
 from certif.domain.referential.schema import CriterionKind
 from certif.domain.rules.engine import SheetPreview
+from certif.domain.rules.explain import status_label as explained_status
 from certif.domain.rules.results import Failure, Status
 from certif.domain.values import Value
 from certif.grading.forms import AgreedForm, GridForm, ReopenForm, comment_name, value_name
@@ -108,12 +110,7 @@ def state_label(status: str | None) -> str:
 
 
 def status_label(status: Status) -> str:
-    return {
-        Status.VALIDATED: _("validé"),
-        Status.NOT_VALIDATED: _("non validé"),
-        Status.INCOMPLETE: _("incomplet"),
-        Status.NOT_ASSESSED: _("non évalué"),
-    }[status]
+    return explained_status(status, get_language() or "fr")
 
 
 def failure_text(failure: Failure) -> str:

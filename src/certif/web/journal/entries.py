@@ -212,7 +212,7 @@ def _score_value(kind: str, stored: int | None) -> str:
 
 def _score_entry(change: ScoreChange) -> Entry:
     sheet, kind = change.sheet, change.criterion.kind
-    unit = f"{sheet.block.code} {sheet.part}".strip()
+    unit = sheet.block.unit_label(sheet.part)
     candidate = sheet.candidate
     return Entry(
         at=change.changed_at,
