@@ -312,3 +312,39 @@ def test_the_links_of_interest_admin_declares_through_the_service(
     assert response.status_code == 302
     assert ConflictOfInterest.objects.get().note == "voisin"
     assert AuditEvent.objects.filter(action="conflict.declared").count() == 1
+
+
+def test_renaming_a_person_in_the_admin_is_journalled(
+    admin_client: Client, make_user: MakeUser
+) -> None:
+    person = make_user(Role.EVALUATOR)
+    admin_client.post(change_url(person), change_form_data(person, last_name="Ferrand"))
+    event = AuditEvent.objects.get(action="user.updated", object_id=str(person.pk))
+    assert event.after == {"last_name": "Ferrand"}
+
+
+def test_changing_a_password_in_the_admin_is_journalled_without_the_password(
+    admin_client: Client, make_user: MakeUser
+) -> None:
+    person = make_user(Role.EVALUATOR)
+    secret = "Un-mot-de-passe-solide-2026"
+    response = admin_client.post(
+        reverse("admin:auth_user_password_change", args=[person.pk]),
+        {"password1": secret, "password2": secret},
+    )
+    assert response.status_code == 302
+    event = AuditEvent.objects.get(action="user.password", object_id=str(person.pk))
+    assert secret not in str(event.after) + str(event.before)
+    person.refresh_from_db()
+    assert person.check_password(secret)
+
+
+def test_an_account_cannot_be_deleted_from_the_admin(
+    admin_client: Client, make_user: MakeUser
+) -> None:
+    person = make_user(Role.EVALUATOR)
+    response = admin_client.post(
+        reverse("admin:auth_user_delete", args=[person.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 403
+    assert type(person).objects.filter(pk=person.pk).exists()

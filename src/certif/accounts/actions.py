@@ -11,6 +11,8 @@ _KIND = dict(ConflictKind.choices)
 
 USER_CREATED = action("user.created", _("Compte créé"), roles=_ROLES)
 USER_ROLES = action("user.roles", _("Rôles modifiés"), roles=_ROLES)
+USER_UPDATED = action("user.updated", _("Compte modifié"))
+PASSWORD_CHANGED = action("user.password", _("Mot de passe changé"))
 CONFLICT_DECLARED = action("conflict.declared", _("Lien d'intérêt déclaré"), kind=_KIND)
 CONFLICT_UPDATED = action("conflict.updated", _("Lien d'intérêt modifié"), kind=_KIND)
 CONFLICT_WITHDRAWN = action("conflict.withdrawn", _("Lien d'intérêt retiré"), kind=_KIND)

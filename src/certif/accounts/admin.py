@@ -16,11 +16,12 @@ from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import UserChangeForm
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.forms import ModelForm
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
@@ -28,7 +29,15 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from certif.accounts.models import ApiToken, ConflictKind, ConflictOfInterest
-from certif.accounts.services import declare_conflict, set_roles, withdraw_conflict
+from certif.accounts.services import (
+    ACCOUNT_FIELDS,
+    declare_conflict,
+    open_account,
+    set_password,
+    set_roles,
+    update_account,
+    withdraw_conflict,
+)
 from certif.candidates.models import Candidate
 from certif.core.audit import Actor
 from certif.core.roles import ROLE_LABELS, Role
@@ -218,6 +227,8 @@ class ConflictOfInterestAdmin(admin.ModelAdmin[ConflictOfInterest]):
 
 
 admin.site.unregister(User)
+# Groups are Certif's roles: they are given and taken on each person's page (set_roles, journalled).
+admin.site.unregister(Group)
 
 
 @admin.register(User)
@@ -271,6 +282,47 @@ class CertifUserAdmin(UserAdmin):
             return "—"
         url = reverse("admin:candidates_candidate_change", args=[candidate.pk])
         return format_html('<a href="{}">{}</a>', url, str(candidate))
+
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        if not change:
+            open_account(obj, actor=request.user)
+            return
+        # The form has copied the typed values onto ``obj``: the stored row says what changed.
+        stored = User.objects.get(pk=obj.pk)
+        changes = {
+            name: getattr(obj, name)
+            for name in ACCOUNT_FIELDS
+            if name in form.changed_data and getattr(stored, name) != getattr(obj, name)
+        }
+        update_account(stored, changes, actor=request.user)
+
+    def delete_model(self, request: HttpRequest, obj: User) -> None:
+        raise PermissionDenied
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        raise PermissionDenied
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # An account that acted stays in the journal: deactivate it instead (« actif »).
+        return False
+
+    def user_change_password(
+        self, request: HttpRequest, id: str, form_url: str = ""
+    ) -> HttpResponse:
+        # Django's page, whose form saves through the service (journalled) for this request.
+        actor = request.user
+
+        class JournalledPasswordForm(self.change_password_form):  # type: ignore[name-defined]
+            def save(self, commit: bool = True) -> Any:
+                set_password(self.user, self.cleaned_data["password1"], actor=actor)
+                return self.user
+
+        original = self.change_password_form
+        self.change_password_form = JournalledPasswordForm
+        try:
+            return super().user_change_password(request, id, form_url)
+        finally:
+            self.change_password_form = original
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
@@ -370,4 +422,8 @@ class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
         return False
 
     def has_change_permission(self, request: object, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: object, obj: object = None) -> bool:
+        # A token is revoked (journalled), never deleted: its uses stay explainable.
         return False

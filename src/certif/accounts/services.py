@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -130,3 +130,60 @@ def conflicted_pairs(user_ids: Iterable[int], candidate_ids: Iterable[int]) -> s
             user_id__in=list(user_ids), candidate_id__in=list(candidate_ids)
         ).values_list("user_id", "candidate_id")
     )
+
+
+# What a gestionnaire or an administrator changes of an account (never its password here).
+ACCOUNT_FIELDS = (
+    "username",
+    "first_name",
+    "last_name",
+    "email",
+    "is_active",
+    "is_staff",
+    "is_superuser",
+)
+
+
+def update_account(
+    user: AbstractUser, changes: Mapping[str, Any], actor: Actor = None
+) -> AbstractUser:
+    """Change an account's fields; the journal keeps each one before and after."""
+    unknown = sorted(set(changes) - set(ACCOUNT_FIELDS))
+    if unknown:
+        raise AccountError(f"champ(s) non modifiable(s) ici : {', '.join(unknown)}")
+    with transaction.atomic():
+        current = type(user).objects.select_for_update().get(pk=user.pk)
+        changed = {
+            name: value for name, value in changes.items() if getattr(current, name) != value
+        }
+        if not changed:
+            return current
+        before = {name: getattr(current, name) for name in changed}
+        for name, value in changed.items():
+            setattr(current, name, value)
+        current.save(update_fields=list(changed))
+        audit.record(actions.USER_UPDATED, current, actor=actor, before=before, after=changed)
+    return current
+
+
+def set_password(user: AbstractUser, raw_password: str, actor: Actor = None) -> None:
+    """A new password (validated by the form that received it); the journal says who changed
+    it, never what it is."""
+    with transaction.atomic():
+        user.set_password(raw_password)
+        user.save(update_fields=["password"])
+        audit.record(actions.PASSWORD_CHANGED, user, actor=actor)
+
+
+def open_account(user: AbstractUser, actor: Actor = None) -> AbstractUser:
+    """An account prepared by the admin's « add » form (login and password hash set), saved
+    and journalled; roles are given afterwards (``set_roles``)."""
+    with transaction.atomic():
+        user.save()
+        audit.record(
+            actions.USER_CREATED,
+            user,
+            actor=actor,
+            after={"username": user.get_username(), "roles": []},
+        )
+    return user

@@ -23,6 +23,9 @@ class MemberInline(admin.TabularInline[JuryMember, Deliberation]):
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
 
 @admin.register(Deliberation)
 class DeliberationAdmin(ReadOnlyAdmin, admin.ModelAdmin[Any]):

@@ -41,7 +41,9 @@ def status_label(code: str, agreement: str = "") -> str:
 def status_badge(code: str, agreement: str = "") -> SafeString:
     """The status as the pages show it: its word in a badge whose colour is not the only sign."""
     css = code if code in _KNOWN else "not_assessed"
-    return format_html('<span class="status status--{}">{}</span>', css, status_label(code, agreement))
+    return format_html(
+        '<span class="status status--{}">{}</span>', css, status_label(code, agreement)
+    )
 
 
 @register.filter
