@@ -52,7 +52,7 @@ def step_import(kind: str, path: str) -> dict[str, Any]:
 def step_results(repeat: str) -> dict[str, Any]:
     """The whole population's results as JSON (``certif results --format json``)."""
     from certif.results.presenting import json_chunks
-    from certif.results.services import iter_summaries
+    from certif.results.queries import iter_summaries
 
     times, size = [], 0
     for _ in range(int(repeat)):
@@ -65,7 +65,7 @@ def step_results(repeat: str) -> dict[str, Any]:
 def step_results_table(repeat: str) -> dict[str, Any]:
     """The whole population with every explanation (``certif results --format csv``)."""
     from certif.results.presenting import csv_header, csv_row
-    from certif.results.services import iter_results, population_referentials
+    from certif.results.queries import iter_results, population_referentials
 
     times = []
     for _ in range(int(repeat)):

@@ -16,7 +16,8 @@ from certif.domain.rules.results import Status
 from certif.imports.scores import import_scores
 from certif.results.batch import status_fragment
 from certif.results.models import CandidateResult
-from certif.results.services import iter_results, recompute_all, recompute_candidate
+from certif.results.queries import iter_results
+from certif.results.services import recompute_all, recompute_candidate
 from tests.builders import score_rows
 from tests.imports.files import SCORE_HEADER, write_csv
 

@@ -20,7 +20,7 @@ from certif.imports.reading import BOM, FileRejected, Problem
 from certif.imports.stored import stored_as_text
 from certif.referential.models import Block, Criterion
 from certif.results import presenting
-from certif.results.services import iter_results, population_referentials
+from certif.results.queries import iter_results, population_referentials
 from certif.sessions.models import ExamSession
 
 XLSX_MAX_ROWS = 1_048_575

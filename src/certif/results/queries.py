@@ -4,7 +4,7 @@ candidate's decision explained in the reader's language. Nothing is recomputed h
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,8 +15,11 @@ from django.db.models.functions import Cast
 from certif.candidates.models import Candidate
 from certif.candidates.queries import name_or_numero
 from certif.candidates.services import CandidateError
+from certif.domain.referential.schema import Referential
+from certif.domain.rules.results import CandidateResult as Decision
 from certif.domain.rules.results import Status
 from certif.grading.models import ScoreSheet
+from certif.referential.models import ReferentialVersion
 from certif.results.batch import status_fragment
 from certif.results.models import CandidateResult
 from certif.sessions.models import Enrolment, ExamSession
@@ -164,3 +167,39 @@ def decision_of(candidate: Candidate, lang: str) -> DecisionView | None:
         ],
         computed_at=result.computed_at,
     )
+
+
+def _population(session: str | None, candidate: str | None) -> QuerySet[CandidateResult]:
+    results = CandidateResult.objects.order_by("candidate__numero")
+    if candidate is not None:
+        results = results.filter(candidate__numero=candidate)
+    if session is not None:
+        results = results.filter(candidate__sheets__session__code=session).distinct()
+    return results
+
+
+def population_referentials(
+    session: str | None = None, candidate: str | None = None
+) -> list[Referential]:
+    """The référentiels the population's decisions were made on, oldest version first: the
+    columns of a table of those decisions."""
+    used = _population(session, candidate).order_by().values("referential_version")
+    versions = ReferentialVersion.objects.filter(pk__in=used).order_by("pk")
+    return [version.referential for version in versions]
+
+
+def iter_results(
+    session: str | None = None, candidate: str | None = None
+) -> Iterator[tuple[str, Decision]]:
+    """(numero, full decision) for the population asked, in numero order: one query."""
+    results = _population(session, candidate)
+    for numero, data in results.values_list("candidate__numero", "data").iterator(chunk_size=5000):
+        yield numero, Decision.from_dict(data)
+
+
+def iter_summaries(
+    session: str | None = None, candidate: str | None = None
+) -> Iterator[tuple[str, str]]:
+    """(numero, public summary as JSON text): the fast path, nothing is parsed."""
+    results = _population(session, candidate).annotate(summary_text=Cast("summary", TextField()))
+    yield from results.values_list("candidate__numero", "summary_text").iterator(chunk_size=5000)

@@ -12,18 +12,15 @@ exist in that version (capitalisation across versions).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 
 import polars as pl
 from django.db import connection, transaction
-from django.db.models import QuerySet, TextField
-from django.db.models.functions import Cast
 from django.utils import timezone
 
 from certif.candidates.models import Candidate
 from certif.core.bulk import fetch_frame
-from certif.domain.referential.schema import Referential
 from certif.domain.rules.results import CandidateResult as Decision
 from certif.grading.models import COUNTING, Score, ScoreSheet
 from certif.referential.models import Block, Criterion, ReferentialVersion
@@ -136,37 +133,3 @@ def recompute_all(progress: Progress | None = None) -> int:
     return recompute(Candidate.objects.values_list("pk", flat=True), progress=progress)
 
 
-def _population(session: str | None, candidate: str | None) -> QuerySet[CandidateResult]:
-    results = CandidateResult.objects.order_by("candidate__numero")
-    if candidate is not None:
-        results = results.filter(candidate__numero=candidate)
-    if session is not None:
-        results = results.filter(candidate__sheets__session__code=session).distinct()
-    return results
-
-
-def population_referentials(
-    session: str | None = None, candidate: str | None = None
-) -> list[Referential]:
-    """The référentiels the population's decisions were made on, oldest version first: the
-    columns of a table of those decisions."""
-    used = _population(session, candidate).order_by().values("referential_version")
-    versions = ReferentialVersion.objects.filter(pk__in=used).order_by("pk")
-    return [version.referential for version in versions]
-
-
-def iter_results(
-    session: str | None = None, candidate: str | None = None
-) -> Iterator[tuple[str, Decision]]:
-    """(numero, full decision) for the population asked, in numero order: one query."""
-    results = _population(session, candidate)
-    for numero, data in results.values_list("candidate__numero", "data").iterator(chunk_size=5000):
-        yield numero, Decision.from_dict(data)
-
-
-def iter_summaries(
-    session: str | None = None, candidate: str | None = None
-) -> Iterator[tuple[str, str]]:
-    """(numero, public summary as JSON text): the fast path, nothing is parsed."""
-    results = _population(session, candidate).annotate(summary_text=Cast("summary", TextField()))
-    yield from results.values_list("candidate__numero", "summary_text").iterator(chunk_size=5000)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.db.models import QuerySet
+
 from certif.candidates.models import Candidate
+from certif.domain.units import UnitRef
 from certif.sessions.models import Enrolment, ExamSession
 
 
@@ -25,3 +28,11 @@ def enrolments_of(candidate: Candidate) -> list[SessionEnrolments]:
         entry = by_session.setdefault(enrolment.session_id, SessionEnrolments(enrolment.session))
         entry.units.append(enrolment.block.unit_label(enrolment.part))
     return list(by_session.values())
+
+
+def enrolled_candidates(session: ExamSession, unit: UnitRef | None = None) -> QuerySet[Candidate]:
+    """Candidates enrolled in the session (in ``unit`` if given), as a query to page through."""
+    enrolments = Enrolment.objects.filter(session=session)
+    if unit is not None:
+        enrolments = enrolments.filter(block__code=unit[0], part=unit[1])
+    return Candidate.objects.filter(pk__in=enrolments.values("candidate_id"))

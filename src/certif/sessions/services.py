@@ -18,7 +18,6 @@ from typing import Any
 import polars as pl
 from django.contrib.auth.models import User
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 
 from certif.accounts.models import ConflictOfInterest
@@ -468,9 +467,3 @@ def _refuse_linked(evaluator: User, candidate_ids: Sequence[int]) -> None:
 # -- reading ---------------------------------------------------------------------------------
 
 
-def enrolled_candidates(session: ExamSession, unit: UnitRef | None = None) -> QuerySet[Candidate]:
-    """Candidates enrolled in the session (in ``unit`` if given), as a query to page through."""
-    enrolments = Enrolment.objects.filter(session=session)
-    if unit is not None:
-        enrolments = enrolments.filter(block__code=unit[0], part=unit[1])
-    return Candidate.objects.filter(pk__in=enrolments.values("candidate_id"))

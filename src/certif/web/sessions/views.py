@@ -24,13 +24,13 @@ from certif.referential.services import current_version
 from certif.results.queries import matching_candidates
 from certif.sessions.forms import AssignForm, BulkAssignForm, SessionForm
 from certif.sessions.models import ExamSession
+from certif.sessions.queries import enrolled_candidates
 from certif.sessions.services import (
     SessionError,
     assign,
     assign_all,
     create_session,
     enrol,
-    enrolled_candidates,
     update_session,
 )
 from certif.web.helpers import filters_only, is_htmx, problems_context

@@ -11,12 +11,8 @@ from django.core.management.base import BaseCommand, CommandError
 from certif.core.progress import reporter_for
 from certif.results import presenting
 from certif.results.models import CandidateResult
-from certif.results.services import (
-    iter_results,
-    iter_summaries,
-    population_referentials,
-    recompute_all,
-)
+from certif.results.queries import iter_results, iter_summaries, population_referentials
+from certif.results.services import recompute_all
 
 
 class Command(BaseCommand):
