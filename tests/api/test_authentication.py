@@ -16,7 +16,7 @@ from certif.accounts.services import set_roles
 from certif.accounts.tokens import TokenError, digest, issue_token, revoke_token
 from certif.core.roles import Role
 from certif.referential.models import ReferentialVersion
-from tests.api.conftest import Api, problem
+from tests.support.api import Api, problem
 
 pytestmark = pytest.mark.django_db
 

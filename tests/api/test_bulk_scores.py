@@ -13,9 +13,9 @@ from certif.grading.models import Score
 from certif.imports.models import ImportBatch
 from certif.results.models import CandidateResult
 from certif.sessions.models import ExamSession
-from tests.api.conftest import Api, fields, problem
-from tests.builders import score_rows, thesis_rows
-from tests.deliberations.conftest import threshold
+from tests.support.api import Api, fields, problem
+from tests.support.builders import score_rows, thesis_rows
+from tests.support.deliberations import threshold
 
 pytestmark = pytest.mark.django_db
 

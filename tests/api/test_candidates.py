@@ -10,7 +10,7 @@ from certif.candidates.models import Candidate
 from certif.core.models import AuditEvent
 from certif.results.models import CandidateResult
 from certif.sessions.models import ExamSession
-from tests.api.conftest import Api, fields, problem
+from tests.support.api import Api, fields, problem
 
 pytestmark = pytest.mark.django_db
 

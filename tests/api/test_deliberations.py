@@ -16,8 +16,8 @@ from certif.core.roles import Role
 from certif.deliberations import services
 from certif.deliberations.models import Deliberation, MemberRole, Resolution
 from certif.sessions.models import ExamSession
-from tests.api.conftest import Api, fields, problem
-from tests.deliberations.conftest import closed, decision, seat
+from tests.support.api import Api, fields, problem
+from tests.support.deliberations import closed, decision, seat
 
 pytestmark = pytest.mark.django_db
 

@@ -18,7 +18,7 @@ from certif.deliberations.models import Deliberation, State
 from certif.demo.loader import configure_demo_certifier
 from certif.documents.models import IssuedDocument, Kind, Status
 from certif.sessions.models import Enrolment, ExamSession
-from tests.api.conftest import Api, problem
+from tests.support.api import Api, problem
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from django.test import Client
 
 from certif.core.roles import Role
 from certif.referential.models import ReferentialVersion
-from tests.api.conftest import Api, fields, problem
+from tests.support.api import Api, fields, problem
 
 pytestmark = pytest.mark.django_db
 

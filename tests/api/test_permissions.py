@@ -24,9 +24,9 @@ from certif.grading.services import open_sheet
 from certif.referential.models import Block, ReferentialVersion
 from certif.sessions import timetable
 from certif.sessions.models import Assignment, Enrolment, ExamSession
-from tests.api.conftest import Api, problem
-from tests.deliberations.conftest import seat
-from tests.grading.conftest import full_marks, submitted
+from tests.support.api import Api, problem
+from tests.support.deliberations import seat
+from tests.support.grading import full_marks, submitted
 
 pytestmark = pytest.mark.django_db
 

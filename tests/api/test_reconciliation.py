@@ -19,8 +19,8 @@ from certif.grading.models import Marking, ScoreSheet
 from certif.grading.services import open_sheet
 from certif.referential.models import Block, ReferentialVersion
 from certif.sessions.models import Assignment, Enrolment, ExamSession
-from tests.api.conftest import Api, fields, problem
-from tests.grading.conftest import full_marks, submitted
+from tests.support.api import Api, fields, problem
+from tests.support.grading import full_marks, submitted
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,8 @@ import pytest
 from certif.domain.referential.render import JSON_FORMAT
 from certif.domain.referential.schema import Referential
 from certif.referential.models import ReferentialVersion
-from tests.api.conftest import Api
-from tests.deliberations.conftest import load_variant, threshold
+from tests.support.api import Api
+from tests.support.deliberations import load_variant, threshold
 
 pytestmark = pytest.mark.django_db
 

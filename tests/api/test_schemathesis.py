@@ -23,7 +23,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from certif.core.roles import Role
-from tests.api.conftest import Api
+from tests.support.api import Api
 
 pytestmark = pytest.mark.django_db
 

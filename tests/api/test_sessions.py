@@ -14,7 +14,7 @@ from certif.candidates.models import Candidate
 from certif.core.roles import Role
 from certif.referential.models import ReferentialVersion
 from certif.sessions.models import Assignment, Enrolment, ExamSession
-from tests.api.conftest import Api, fields, problem
+from tests.support.api import Api, fields, problem
 
 pytestmark = pytest.mark.django_db
 

@@ -20,7 +20,7 @@ from certif.domain.referential.schema import Referential
 from certif.grading.models import ScoreChange, ScoreSheet, SheetStatus
 from certif.referential.models import Block, ReferentialVersion
 from certif.sessions.models import Assignment, Enrolment, ExamSession
-from tests.api.conftest import Api, fields, problem
+from tests.support.api import Api, fields, problem
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from certif.accounts.models import ApiToken
 from certif.accounts.tokens import issue_token
 from certif.candidates.models import Candidate
 from certif.core.roles import Role
-from tests.api.conftest import other_candidate
+from tests.support.api import other_candidate
 
 pytestmark = pytest.mark.django_db
 

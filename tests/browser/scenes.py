@@ -25,8 +25,8 @@ from certif.imports.scores import import_scores
 from certif.referential.models import ReferentialVersion
 from certif.sessions.models import Assignment, ExamSession
 from certif.sessions.services import assign_evaluator, create_session, enrol
-from tests.builders import score_rows, thesis_rows, values_totalling
-from tests.imports.files import CANDIDATE_HEADER, SCORE_HEADER, write_csv
+from tests.support.builders import score_rows, thesis_rows, values_totalling
+from tests.support.files import CANDIDATE_HEADER, SCORE_HEADER, write_csv
 
 PASSWORD = "pw-for-tests"
 SESSION = "2026-06"

@@ -21,7 +21,7 @@ from certif.deliberations.models import (
 )
 from certif.deliberations.services import MIN_JUSTIFICATION, open_deliberation, record_member
 from certif.domain.referential.schema import Referential
-from tests.browser.conftest import log_in, screenshot
+from tests.browser.pages import log_in, screenshot
 from tests.browser.scenes import PASSWORD, SESSION, account, graded_session
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -23,9 +23,9 @@ from certif.grading.models import ScoreSheet, SheetStatus
 from certif.referential.models import ReferentialVersion
 from certif.results.models import CandidateResult
 from certif.sessions.models import Assignment
-from tests.browser.conftest import log_in, screenshot, visit
+from tests.browser.pages import log_in, screenshot, visit
 from tests.browser.scenes import PASSWORD, SESSION, account, assigned_unit, maximum
-from tests.builders import values_totalling
+from tests.support.builders import values_totalling
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -9,7 +9,7 @@ from django.contrib.auth.models import AbstractUser
 from playwright.sync_api import Page, expect
 
 from certif.core.roles import Role
-from tests.browser.conftest import log_in, screenshot
+from tests.browser.pages import log_in, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

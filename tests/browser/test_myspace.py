@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 from certif.core.roles import Role
 from certif.deliberations.models import CERTIFICATION, Decision
 from certif.domain.referential.schema import Referential
-from tests.browser.conftest import log_in, screenshot, visit
+from tests.browser.pages import log_in, screenshot, visit
 from tests.browser.scenes import PASSWORD, account, graded_session, published_deliberation
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

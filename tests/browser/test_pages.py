@@ -21,7 +21,7 @@ from certif.documents.services import generate
 from certif.referential.models import Block, ReferentialVersion
 from certif.sessions.models import ExamSession
 from certif.sessions.services import create_session
-from tests.browser.conftest import log_in, screenshot, visit
+from tests.browser.pages import log_in, screenshot, visit
 from tests.browser.scenes import PASSWORD, account, double_marked
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -13,7 +13,7 @@ from certif.core.roles import Role
 from certif.referential.models import ReferentialVersion
 from certif.sessions.models import Sitting
 from certif.sessions.services import create_session
-from tests.browser.conftest import log_in, screenshot
+from tests.browser.pages import log_in, screenshot
 from tests.browser.scenes import PASSWORD, account
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -10,8 +10,8 @@ import pytest
 from certif.candidates.models import Candidate
 from certif.domain.referential.schema import PointsScoring, Referential
 from certif.imports.scores import import_scores
-from tests.builders import score_rows
-from tests.imports.files import SCORE_HEADER, write_csv
+from tests.support.builders import score_rows
+from tests.support.files import SCORE_HEADER, write_csv
 
 
 def b1_threshold(ccab: Referential) -> Decimal:

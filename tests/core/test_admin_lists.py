@@ -13,8 +13,8 @@ from certif.candidates.models import Candidate
 from certif.domain.referential.schema import Referential
 from certif.grading.models import ScoreSheet
 from certif.imports.scores import import_scores
-from tests.builders import score_rows
-from tests.imports.files import SCORE_HEADER, write_csv
+from tests.support.builders import score_rows
+from tests.support.files import SCORE_HEADER, write_csv
 
 pytestmark = pytest.mark.django_db
 

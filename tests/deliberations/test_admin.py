@@ -10,7 +10,7 @@ from django.urls import reverse
 from certif.candidates.models import Candidate
 from certif.deliberations import services
 from certif.deliberations.models import Deliberation, JuryMember
-from tests.deliberations.conftest import decision
+from tests.support.deliberations import decision
 
 pytestmark = pytest.mark.django_db
 

@@ -23,9 +23,9 @@ from certif.deliberations.models import (
 )
 from certif.domain.referential.schema import Referential
 from certif.imports.scores import import_scores
-from tests.builders import score_rows
-from tests.deliberations.conftest import closed, decision, threshold
-from tests.imports.files import SCORE_HEADER, write_csv
+from tests.support.builders import score_rows
+from tests.support.deliberations import closed, decision, threshold
+from tests.support.files import SCORE_HEADER, write_csv
 
 pytestmark = pytest.mark.django_db
 

@@ -25,7 +25,7 @@ from certif.deliberations.models import (
     State,
     UnitStatus,
 )
-from tests.deliberations.conftest import closed, decision
+from tests.support.deliberations import closed, decision
 
 pytestmark = pytest.mark.django_db
 

@@ -18,7 +18,7 @@ from certif.deliberations.models import (
     MemberRole,
     UnitStatus,
 )
-from tests.deliberations.conftest import decision, seat
+from tests.support.deliberations import decision, seat
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from certif.core.roles import Role
 from certif.deliberations import services
 from certif.deliberations.models import Deliberation, JuryMember
 from certif.sessions.models import ExamSession
-from tests.deliberations.conftest import closed
+from tests.support.deliberations import closed
 
 pytestmark = pytest.mark.django_db
 

@@ -18,7 +18,7 @@ from certif.deliberations.models import (
     Resolution,
     UnitStatus,
 )
-from tests.deliberations.conftest import decision
+from tests.support.deliberations import decision
 
 pytestmark = pytest.mark.django_db
 

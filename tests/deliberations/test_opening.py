@@ -29,15 +29,9 @@ from certif.referential.models import Block
 from certif.referential.services import current_version
 from certif.results.models import CandidateResult
 from certif.sessions.models import Enrolment, ExamSession
-from tests.builders import score_rows
-from tests.deliberations.conftest import (
-    SESSION,
-    decision,
-    import_rows,
-    load_variant,
-    threshold,
-)
-from tests.imports.files import SCORE_HEADER, write_csv
+from tests.support.builders import score_rows
+from tests.support.deliberations import SESSION, decision, import_rows, load_variant, threshold
+from tests.support.files import SCORE_HEADER, write_csv
 
 pytestmark = pytest.mark.django_db
 

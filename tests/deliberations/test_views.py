@@ -27,8 +27,8 @@ from certif.deliberations.models import (
 )
 from certif.domain.referential.schema import Referential
 from certif.sessions.models import ExamSession
-from tests.conftest import ALL_ROLES
-from tests.deliberations.conftest import closed, decision, many_candidates, seat
+from tests.support.deliberations import closed, decision, many_candidates, seat
+from tests.support.plugin import ALL_ROLES
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,6 @@ runs inside it and rolls back its own changes, as any database test does.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -16,7 +15,6 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-import pypdf
 import pytest
 from django.contrib.auth.models import AbstractUser
 from django.db import transaction
@@ -36,13 +34,13 @@ from certif.referential.models import ReferentialVersion
 from certif.referential.services import load_builtin, load_referential
 from certif.sessions.models import ExamSession
 from certif.sessions.services import enrol
-from tests.builders import score_rows, thesis_rows
-from tests.imports.files import CANDIDATE_HEADER, SCORE_HEADER, write_csv
+from tests.support.builders import score_rows, thesis_rows
+from tests.support.documents import OVERRIDE, candidate
+from tests.support.files import CANDIDATE_HEADER, SCORE_HEADER, write_csv
 
 SESSION = "2026-06"
 LATER = "2026-10"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "documents"
-OVERRIDE = "Erreur matérielle sur la grille constatée par le jury : le bloc est validé."
 PASSWORD = "pw-for-tests"
 
 # The registration mentions, as a certifier fills them in its copy of the référentiel.
@@ -260,10 +258,6 @@ def certifier(world: World, db: None) -> CertifierSettings:
     return CertifierSettings.load()
 
 
-def candidate(numero: str) -> Candidate:
-    return Candidate.objects.get(numero=numero)
-
-
 @pytest.fixture
 def client_for(world: World, client_as: Callable[..., Client]) -> Callable[..., Client]:
     """A signed-in client holding ``role``; a candidate account is linked to ``numero`` (by
@@ -286,16 +280,6 @@ def client_for(world: World, client_as: Callable[..., Client]) -> Callable[..., 
         return client_as(role, candidate=person)
 
     return signed_in
-
-
-def pdf_text(data: bytes) -> str:
-    """Every page's text, with line breaks turned into spaces (a mention may wrap)."""
-    reader = pypdf.PdfReader(io.BytesIO(data))
-    return " ".join(" ".join((page.extract_text() or "").split()) for page in reader.pages)
-
-
-def pdf_pages(data: bytes) -> int:
-    return len(pypdf.PdfReader(io.BytesIO(data)).pages)
 
 
 def builtin_referential() -> Referential:

@@ -17,7 +17,7 @@ from certif.documents import services
 from certif.documents.content import signature_svg
 from certif.documents.models import CertifierSettings, ImageFormat, IssuedDocument, Kind, Status
 from certif.sessions.models import ExamSession
-from tests.documents.conftest import candidate
+from tests.support.documents import candidate
 
 pytestmark = pytest.mark.django_db
 

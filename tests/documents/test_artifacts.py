@@ -11,7 +11,8 @@ from certif.documents import services
 from certif.documents.models import IssuedDocument, Kind
 from certif.documents.rendering import renderer
 from certif.sessions.models import ExamSession
-from tests.documents.conftest import ARTIFACTS, candidate
+from tests.browser.pages import ARTIFACTS
+from tests.support.documents import candidate
 
 pytestmark = pytest.mark.django_db
 

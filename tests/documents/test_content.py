@@ -21,7 +21,7 @@ from certif.grading.models import COUNTING, Score
 from certif.referential.models import ReferentialVersion
 from certif.results.models import CandidateResult
 from certif.sessions.models import ExamSession
-from tests.documents.conftest import OVERRIDE, candidate, pdf_pages, pdf_text
+from tests.support.documents import OVERRIDE, candidate, pdf_pages, pdf_text
 
 pytestmark = pytest.mark.django_db
 

@@ -22,7 +22,7 @@ from certif.sessions.timetable import (
     set_timetable,
     timetable,
 )
-from tests.documents.conftest import candidate, pdf_text
+from tests.support.documents import candidate, pdf_text
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,7 @@ from certif.documents import services
 from certif.documents.models import Kind
 from certif.sessions.models import ExamSession, Sitting
 from certif.sessions.timetable import Slot, set_timetable, timetable
-from tests.documents.conftest import candidate
+from tests.support.documents import candidate
 
 pytestmark = pytest.mark.django_db
 

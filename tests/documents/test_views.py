@@ -19,7 +19,7 @@ from certif.deliberations.models import Deliberation
 from certif.documents import services
 from certif.documents.models import CertifierSettings, IssuedDocument, Kind, Status
 from certif.sessions.models import ExamSession
-from tests.documents.conftest import candidate, pdf_text
+from tests.support.documents import candidate, pdf_text
 
 pytestmark = pytest.mark.django_db
 

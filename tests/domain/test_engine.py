@@ -11,7 +11,7 @@ import pytest
 from certif.domain.referential.schema import Referential
 from certif.domain.rules.engine import RulesEngine, Sheet, SheetError
 from certif.domain.rules.results import CandidateResult, Status
-from tests.builders import all_validated_sheets, full_sheet, sheet, thesis_sheet
+from tests.support.builders import all_validated_sheets, full_sheet, sheet, thesis_sheet
 
 # -- blocks scored on points ---------------------------------------------------------------
 

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from certif.domain.referential.loading import load_builtin_referential
 from certif.domain.rules.engine import RulesEngine, Sheet
 from certif.domain.rules.results import Status
-from tests.builders import points_criteria
+from tests.support.builders import points_criteria
 
 CCAB = load_builtin_referential().referential
 ENGINE = RulesEngine(CCAB)

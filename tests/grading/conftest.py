@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
-from decimal import Decimal
-from typing import Any
 
 import pytest
 from django.contrib.auth.models import AbstractUser
@@ -13,43 +10,14 @@ from django.test import Client
 
 from certif.candidates.models import Candidate
 from certif.core.roles import Role
-from certif.domain.referential.schema import Referential
-from certif.domain.values import Value
-from certif.grading.forms import grid_data
-from certif.grading.models import ScoreSheet
-from certif.grading.services import open_sheet, save_sheet, submit_sheet
-from certif.referential.models import Block, ReferentialVersion
+from certif.referential.models import ReferentialVersion
 from certif.sessions.models import Assignment, ExamSession
-from tests.builders import values_totalling
+from tests.support.grading import block_row
 
 
 @pytest.fixture
 def session(version: ReferentialVersion) -> ExamSession:
     return ExamSession.objects.create(code="2026-06", referential_version=version)
-
-
-def block_row(session: ExamSession, code: str) -> Block:
-    return Block.objects.get(version=session.referential_version, code=code)
-
-
-def full_marks(ccab: Referential, block: str) -> dict[str, Value]:
-    """Every criterion of a points block at its maximum."""
-    return {c.code: c.max_points or Decimal(0) for c in ccab.block(block).criteria}
-
-
-def totalling(ccab: Referential, block: str, total: str) -> dict[str, Value]:
-    return values_totalling(ccab.block(block), Decimal(total))
-
-
-def as_typed(values: dict[str, Value]) -> dict[str, str]:
-    """Values as a person types them in the grid, with a French decimal comma."""
-    return {f"v_{code}": str(value).replace(".", ",") for code, value in values.items()}
-
-
-def signed_in(user: AbstractUser) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
@@ -83,13 +51,6 @@ def assignment(assign: Callable[..., Assignment], evaluator: AbstractUser) -> As
     return assign(evaluator)
 
 
-def submitted(assignment: Assignment, values: dict[str, Value]) -> ScoreSheet:
-    """The assignment's sheet, filled with ``values`` and submitted by its evaluator."""
-    sheet = open_sheet(assignment, actor=assignment.evaluator)
-    save_sheet(sheet.pk, grid_data(values, revision=sheet.revision), actor=assignment.evaluator)
-    return submit_sheet(sheet.pk, actor=assignment.evaluator)
-
-
 @pytest.fixture
 def as_role(
     client_as: Callable[..., Client], candidates: list[Candidate]
@@ -100,8 +61,3 @@ def as_role(
         return client_as(role, candidate=candidates[1] if role is Role.CANDIDATE else None)
 
     return make
-
-
-def text_of(response: Any) -> str:
-    """A page's HTML with its entities decoded (« l'intérêt », not « l&#x27;intérêt »)."""
-    return html.unescape(response.content.decode())

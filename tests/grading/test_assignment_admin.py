@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from certif.candidates.models import Candidate
 from certif.sessions.models import Assignment, ExamSession
-from tests.grading.conftest import block_row, text_of
+from tests.support.grading import block_row, text_of
 
 pytestmark = pytest.mark.django_db
 

@@ -34,7 +34,7 @@ from certif.imports.exports import export
 from certif.results.models import CandidateResult
 from certif.sessions.models import Assignment
 from certif.web.grading.views import reconcile_url
-from tests.grading.conftest import as_typed, full_marks, signed_in, submitted, text_of
+from tests.support.grading import as_typed, full_marks, signed_in, submitted, text_of
 
 pytestmark = pytest.mark.django_db
 

@@ -36,9 +36,9 @@ from certif.grading.services import (
 from certif.imports.scores import import_scores
 from certif.results.models import CandidateResult
 from certif.sessions.models import Assignment
-from tests.builders import score_rows
-from tests.grading.conftest import full_marks, submitted
-from tests.imports.files import SCORE_HEADER, write_csv
+from tests.support.builders import score_rows
+from tests.support.files import SCORE_HEADER, write_csv
+from tests.support.grading import full_marks, submitted
 
 pytestmark = pytest.mark.django_db
 

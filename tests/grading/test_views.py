@@ -18,14 +18,7 @@ from certif.grading.forms import grid_data
 from certif.grading.models import Score, ScoreSheet, SheetStatus
 from certif.grading.services import open_sheet, save_sheet
 from certif.sessions.models import Assignment
-from tests.grading.conftest import (
-    as_typed,
-    full_marks,
-    signed_in,
-    submitted,
-    text_of,
-    totalling,
-)
+from tests.support.grading import as_typed, full_marks, signed_in, submitted, text_of, totalling
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from certif.imports.candidates import import_candidates
 from certif.imports.reading import FileRejected
 from certif.referential.models import ReferentialVersion
 from certif.results.models import CandidateResult
-from tests.imports.files import CANDIDATE_HEADER, write_csv
+from tests.support.files import CANDIDATE_HEADER, write_csv
 
 pytestmark = pytest.mark.django_db
 FULL_HEADER = (

@@ -11,8 +11,8 @@ from django.core.management import call_command
 
 from certif.candidates.models import Candidate
 from certif.domain.referential.schema import Referential
-from tests.builders import score_rows
-from tests.imports.files import SCORE_HEADER, write_csv
+from tests.support.builders import score_rows
+from tests.support.files import SCORE_HEADER, write_csv
 
 pytestmark = pytest.mark.django_db
 

@@ -14,8 +14,8 @@ from certif.imports.candidates import import_candidates
 from certif.imports.exports import export
 from certif.imports.reading import read_table
 from certif.imports.scores import import_scores
-from tests.builders import score_rows, thesis_rows
-from tests.imports.files import SCORE_HEADER, write_csv
+from tests.support.builders import score_rows, thesis_rows
+from tests.support.files import SCORE_HEADER, write_csv
 
 pytestmark = pytest.mark.django_db
 

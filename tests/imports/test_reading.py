@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from certif.imports import reading
 from certif.imports.reading import LINE, FileRejected, read_table
-from tests.imports.files import write_xlsx
+from tests.support.files import write_xlsx
 
 cells = st.text(
     alphabet=st.characters(

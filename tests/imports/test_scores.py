@@ -15,9 +15,9 @@ from certif.imports.reading import FileRejected
 from certif.imports.scores import import_scores
 from certif.results.models import CandidateResult
 from certif.sessions.models import Enrolment, ExamSession
-from tests.builders import score_rows, thesis_rows
-from tests.deliberations.conftest import threshold
-from tests.imports.files import SCORE_HEADER, write_csv, write_xlsx
+from tests.support.builders import score_rows, thesis_rows
+from tests.support.deliberations import threshold
+from tests.support.files import SCORE_HEADER, write_csv, write_xlsx
 
 pytestmark = pytest.mark.django_db
 

@@ -21,8 +21,8 @@ from certif.imports.candidates import import_candidates
 from certif.imports.models import ImportBatch
 from certif.imports.scores import import_scores
 from certif.referential.models import ReferentialVersion
-from tests.builders import score_rows
-from tests.imports.files import CANDIDATE_HEADER, SCORE_HEADER
+from tests.support.builders import score_rows
+from tests.support.files import CANDIDATE_HEADER, SCORE_HEADER
 
 pytestmark = pytest.mark.django_db
 

@@ -23,7 +23,7 @@ from certif.imports.xlsx_bounds import (
     ensure_xlsx_within_bounds,
 )
 from tests.imports import xlsx_samples as samples
-from tests.imports.files import write_xlsx
+from tests.support.files import write_xlsx
 
 RESAVE = "ouvrez le fichier dans Excel et enregistrez-le"
 

@@ -23,8 +23,8 @@ from certif.grading.models import Score, ScoreSheet
 from certif.grading.services import change_score
 from certif.imports.scores import import_scores
 from certif.web.journal.entries import SCORE_CHANGED, Cursor
-from tests.builders import score_rows
-from tests.imports.files import SCORE_HEADER, write_csv
+from tests.support.builders import score_rows
+from tests.support.files import SCORE_HEADER, write_csv
 
 pytestmark = pytest.mark.django_db
 

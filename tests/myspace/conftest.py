@@ -1,7 +1,7 @@
 """The deliberation fixtures, shared: a candidate's space shows what a deliberation decided
-(the staff, president and member accounts come from tests/conftest.py)."""
+(the staff, president and member accounts come from the support plugin)."""
 
-from tests.deliberations.conftest import (  # noqa: F401
+from tests.support.deliberations import (  # noqa: F401
     client_for,
     deliberation,
     jury,

@@ -13,8 +13,8 @@ from certif.candidates.models import Candidate
 from certif.core.roles import Role
 from certif.deliberations import services
 from certif.deliberations.models import Deliberation, JuryMember, UnitStatus
-from tests.conftest import ALL_ROLES
-from tests.deliberations.conftest import closed, decision
+from tests.support.deliberations import closed, decision
+from tests.support.plugin import ALL_ROLES
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ import pytest
 from certif.domain.referential.schema import Referential
 from certif.domain.rules.engine import RulesEngine
 from certif.results.presenting import csv_header, csv_row, table_lines
-from tests.builders import sheet
+from tests.support.builders import sheet
 
 
 @pytest.fixture(scope="module")

@@ -18,8 +18,8 @@ from certif.results.batch import status_fragment
 from certif.results.models import CandidateResult
 from certif.results.queries import iter_results
 from certif.results.services import recompute_all, recompute_candidate
-from tests.builders import score_rows
-from tests.imports.files import SCORE_HEADER, write_csv
+from tests.support.builders import score_rows
+from tests.support.files import SCORE_HEADER, write_csv
 
 pytestmark = pytest.mark.django_db
 

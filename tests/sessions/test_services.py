@@ -27,7 +27,7 @@ from certif.sessions.services import (
     enrol,
     update_session,
 )
-from tests.imports.files import write_csv, write_xlsx
+from tests.support.files import write_csv, write_xlsx
 
 pytestmark = pytest.mark.django_db
 

@@ -1,0 +1,129 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from certif.candidates.models import Candidate
+from certif.domain.referential.loading import LoadedReferential, load_builtin_referential
+from certif.domain.referential.schema import Referential
+from certif.domain.rules.engine import RulesEngine
+from certif.referential.models import ReferentialVersion
+from certif.referential.services import load_builtin
+from tests.support.files import CANDIDATE_HEADER, write_csv
+
+
+@pytest.fixture(scope="session")
+def loaded_ccab() -> LoadedReferential:
+    return load_builtin_referential()
+
+
+@pytest.fixture(scope="session")
+def ccab(loaded_ccab: LoadedReferential) -> Referential:
+    return loaded_ccab.referential
+
+
+@pytest.fixture(scope="session")
+def engine(ccab: Referential) -> RulesEngine:
+    return RulesEngine(ccab)
+
+
+@pytest.fixture
+def version(db: None) -> ReferentialVersion:
+    return load_builtin().version
+
+
+@pytest.fixture
+def candidates(version: ReferentialVersion, tmp_path: Path) -> list[Candidate]:
+    from certif.imports.candidates import import_candidates
+
+    path = write_csv(
+        tmp_path / "candidats.csv",
+        CANDIDATE_HEADER,
+        [
+            ("C001", "Dupont", "Marie", "12/03/1990"),
+            ("C002", "Lefèvre", "Éloïse Anne", "1988-07-01"),
+        ],
+    )
+    import_candidates(path)
+    return list(Candidate.objects.order_by("numero"))
+
+
+# -- people, one per role --------------------------------------------------------------------
+
+from collections.abc import Callable, Iterator  # noqa: E402
+
+from django.contrib.auth.models import AbstractUser  # noqa: E402
+from django.test import Client  # noqa: E402
+
+from certif.core.roles import Role  # noqa: E402
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_translations() -> None:
+    """The English catalogues, compiled as `make` does, for tests run with plain pytest."""
+    from certif.core.translations import compile_all
+
+    compile_all()
+
+
+@pytest.fixture
+def make_user(db: None) -> Callable[..., AbstractUser]:
+    """A user holding the given roles (a candidate account needs ``candidate=``)."""
+    from certif.accounts.services import create_user
+
+    counter = iter(range(1, 10_000))
+
+    def make(
+        *roles: Role, candidate: Candidate | None = None, username: str | None = None
+    ) -> AbstractUser:
+        name = username or f"{'-'.join(r.value for r in roles) or 'sans-role'}-{next(counter)}"
+        return create_user(
+            name,
+            password="pw-for-tests",
+            roles=roles,
+            candidate=candidate,
+            email=f"{name}@example.org",
+        )
+
+    return make
+
+
+@pytest.fixture
+def staff(make_user: Callable[..., AbstractUser]) -> AbstractUser:
+    return make_user(Role.STAFF)
+
+
+@pytest.fixture
+def president(make_user: Callable[..., AbstractUser]) -> AbstractUser:
+    return make_user(Role.JURY_PRESIDENT)
+
+
+@pytest.fixture
+def member(make_user: Callable[..., AbstractUser]) -> AbstractUser:
+    return make_user(Role.JURY_MEMBER)
+
+
+@pytest.fixture
+def client_as(make_user: Callable[..., AbstractUser]) -> Callable[..., Client]:
+    """A test client signed in as a new user with the given roles."""
+
+    def signed_in(*roles: Role, candidate: Candidate | None = None) -> Client:
+        client = Client()
+        client.force_login(make_user(*roles, candidate=candidate))
+        return client
+
+    return signed_in
+
+
+ALL_ROLES = tuple(Role)
+
+
+@pytest.fixture(autouse=True)
+def french_by_default() -> Iterator[None]:
+    """Each test starts in French: a request in English must not leak into the next test."""
+    from django.utils import translation
+
+    translation.activate("fr")
+    yield
+    translation.deactivate()
