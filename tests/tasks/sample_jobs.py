@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from certif.core.errors import Refused
 from certif.imports.reading import FileRejected, Problem
 from certif.tasks.compat import task
@@ -20,6 +22,16 @@ def count_job(run: JobRun, upto: int, write_file: bool = False) -> Outcome:
         path = run.output_file("compte.csv")
         path.write_text("n\n" + "\n".join(str(n) for n in range(upto)) + "\n", encoding="utf-8")
     return Outcome(summary=[f"{upto} comptés."], data={"upto": upto}, file=path)
+
+
+@job_task("tests.slow", "Lenteur")
+def slow_job(run: JobRun, seconds: float) -> Outcome:
+    steps = round(seconds * 10)
+    run.reporter.phase("Attente", steps)
+    for _ in range(steps):
+        time.sleep(0.1)
+        run.reporter.advance()
+    return Outcome(summary=["Fini."])
 
 
 @job_task("tests.refused", "Refus")

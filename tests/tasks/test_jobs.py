@@ -49,7 +49,7 @@ def test_starting_a_job_queues_it_and_journals_who_started_it(person: AbstractUs
     [started] = events("task.started")
     assert started.actor == person
     assert started.object_id == str(job.pk)
-    assert started.after["nature"] == "tests.count"
+    assert started.after["kind"] == "tests.count"
 
 
 def test_a_start_undone_by_its_caller_leaves_no_job_no_queue_entry_and_no_record(
@@ -115,7 +115,7 @@ def test_a_failing_job_records_its_french_error_and_is_journalled_as_failed(
     assert (job.phase, job.done, job.total) == ("Lecture", 4, 10)
     [failed] = events("task.failed")
     assert failed.actor == person
-    assert failed.after == {"erreur": "Deux lignes ne vont pas."}
+    assert failed.after == {"error": "Deux lignes ne vont pas."}
     assert DBTaskResult.objects.get(id=job.task_id).status == TaskResultStatus.FAILED
 
 

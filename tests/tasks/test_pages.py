@@ -101,9 +101,9 @@ def midway(owner: AbstractUser) -> Job:
     now = timezone.now()
     Job.objects.filter(pk=job.pk).update(
         phase="Écriture des notes",
-        done=50,
-        total=200,
-        phase_started_at=now - timedelta(seconds=10),
+        done=5000,
+        total=20000,
+        phase_started_at=now - timedelta(seconds=1000),
         progress_at=now,
         heartbeat_at=now,
     )
@@ -117,10 +117,10 @@ def test_a_running_job_shows_its_phase_progress_rate_and_time_left(
     html = signed_in(owner).get(reverse("tasks:detail", args=[midway.pk])).content.decode()
 
     assert "Écriture des notes" in html
-    assert '<progress id="job-progress" max="200" value="50"' in html
-    assert "50 sur 200 (25 %)" in html
+    assert '<progress id="job-progress" max="20000" value="5000"' in html
+    assert "5\xa0000 sur 20\xa0000 (25 %)" in html
     assert "5,0 par seconde" in html
-    assert "environ 30 s" in html
+    assert "environ 50 min 00 s" in html
 
 
 def test_a_running_job_polls_every_second_and_refreshes_itself_without_javascript(

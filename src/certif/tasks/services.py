@@ -98,7 +98,8 @@ def start(
             STARTED,
             job,
             actor=actor,
-            after={"nature": kind.name, "paramètres": shown_arguments, "tâche": str(result.id)},
+            # Field names: the journal shows them with the model's labels.
+            after={"kind": kind.name, "arguments": shown_arguments, "task_id": str(result.id)},
         )
     job.refresh_from_db()
     return job
@@ -136,14 +137,10 @@ def finish(job: Job, outcome: Outcome, progress: ProgressState) -> None:
             problems=[],
             problems_total=0,
         )
-        record(
-            FINISHED,
-            job,
-            actor=job.started_by,
-            after={"bilan": [str(line) for line in outcome.summary], "fichier": path.name}
-            if path is not None
-            else {"bilan": [str(line) for line in outcome.summary]},
-        )
+        after: dict[str, Any] = {"summary": [str(line) for line in outcome.summary]}
+        if path is not None:
+            after["file_name"] = path.name
+        record(FINISHED, job, actor=job.started_by, after=after)
 
 
 def fail(job: Job, error: BaseException, progress: ProgressState | None = None) -> Failure:
@@ -167,7 +164,7 @@ def fail(job: Job, error: BaseException, progress: ProgressState | None = None) 
             problems_total=failure.total,
             **changes,
         )
-        record(FAILED, job, actor=job.started_by, after={"erreur": failure.message})
+        record(FAILED, job, actor=job.started_by, after={"error": failure.message})
     files.discard(job.pk)
     return failure
 
@@ -244,6 +241,6 @@ def reap_stale(now: datetime | None = None) -> int:
                     exception_class_path=f"{WorkerStopped.__module__}.WorkerStopped",
                     traceback=message,
                 )
-            record(FAILED, job, actor=job.started_by, after={"erreur": message})
+            record(FAILED, job, actor=job.started_by, after={"error": message})
         reaped += 1
     return reaped

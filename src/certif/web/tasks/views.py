@@ -39,6 +39,8 @@ def _context(job: Job) -> dict[str, Any]:
     rate, left = job.rate, job.seconds_left
     return {
         "job": job,
+        "done": number_format(job.done, force_grouping=True),
+        "total": number_format(job.total, force_grouping=True) if job.total else "",
         "rate": number_format(rate, 0 if rate >= 10 else 1, force_grouping=True)
         if rate is not None
         else "",
