@@ -216,9 +216,9 @@ def follow_export(client: Client, run_jobs: Callable[[], int], kind: str, fmt: s
     assert f'href="{download}"' in page
     response = client.get(download)
     assert response.status_code == 200
-    content = body(response)
-    response.close()
-    return content
+    # Read to the end, the response is closed (as a server would): no explicit close, which
+    # would also close the test's database connection.
+    return body(response)
 
 
 def test_exports_are_asked_for_with_a_form_not_a_link(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 from certif.core.errors import Refused
 from certif.imports.reading import FileRejected, Problem
@@ -59,6 +60,11 @@ def rejected_job(run: JobRun) -> None:
             Problem(5, None, None, "ligne vide au milieu du fichier"),
         ]
     )
+
+
+@job_task("tests.stray", "Fichier égaré")
+def stray_file_job(run: JobRun, elsewhere: str) -> Outcome:
+    return Outcome(file=Path(elsewhere))
 
 
 @job_task("tests.crash", "Plantage")

@@ -23,6 +23,7 @@ from tests.tasks.sample_jobs import (
     plain_task,
     refused_job,
     rejected_job,
+    stray_file_job,
 )
 
 pytestmark = pytest.mark.django_db
@@ -160,6 +161,20 @@ def test_an_unexpected_error_is_recorded_in_french_without_its_details(
     assert job.error.startswith("Erreur inattendue (ZeroDivisionError)")
     assert "secret" not in job.error
     assert "secret internal detail" in DBTaskResult.objects.get(id=job.task_id).traceback
+
+
+def test_an_outcome_that_cannot_be_recorded_fails_the_job_instead_of_leaving_it_running(
+    person: AbstractUser, run_jobs: Callable[[], int], tmp_path: Path
+) -> None:
+    elsewhere = tmp_path / "ailleurs.csv"
+    elsewhere.write_text("x", encoding="utf-8")
+    job = start(stray_file_job, actor=person, elsewhere=str(elsewhere))
+    run_jobs()
+
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED
+    assert job.file_path == ""
+    assert events("task.finished") == []
 
 
 def test_jobs_started_while_no_worker_runs_wait_then_run_in_order(

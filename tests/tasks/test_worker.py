@@ -169,6 +169,22 @@ def test_a_stopped_worker_interrupts_its_task_after_the_grace_and_says_so(
     assert done < 600
 
 
+def test_a_second_signal_interrupts_the_task_at_once(initialised: Path) -> None:
+    process = start_process(initialised, "worker", "--interval=0.1", "--grace=600")
+    try:
+        job = queue(initialised, "slow_job", seconds=60)
+        wait_for(lambda: job_row(initialised, job)[0] == "running")
+        process.send_signal(signal.SIGTERM)
+        time.sleep(0.5)
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=20)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    status, error, _done = job_row(initialised, job)
+    assert (status, error[:16]) == ("failed", "Tâche interrompu")
+
+
 def test_a_task_that_ends_within_the_grace_is_finished_before_the_worker_stops(
     initialised: Path,
 ) -> None:

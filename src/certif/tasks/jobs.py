@@ -80,8 +80,10 @@ def execute(function: JobFunction, job_id: int, arguments: dict[str, Any]) -> di
         # pages translating what they can; whatever language the worker was started in.
         with heartbeat(reporter), translation.override("fr"):
             outcome = function(JobRun(job, reporter), **arguments)
+        # Inside the try: an outcome that cannot be recorded (a file outside the job's folder)
+        # fails the job rather than leaving it running.
+        services.finish(job, outcome or services.Outcome(), reporter.state)
     except BaseException as error:
         services.fail(job, error, reporter.state)
         raise
-    services.finish(job, outcome or services.Outcome(), reporter.state)
     return {"job": job.pk}

@@ -56,8 +56,10 @@ class CertifWorker(Worker):
     def shutdown(self, signum: int, frame: FrameType | None) -> None:
         name = signal.strsignal(signum)
         if not self.running:
-            logger.warning("%s again: interrupting the current task.", name)
-            self._interrupt(signum, frame)
+            logger.warning("%s again: stopping at once.", name)
+            if self.running_task:
+                self._interrupt(signum, frame)
+            sys.exit(1)
         self.running = False
         if not self.running_task:
             logger.info("%s: worker %s stopped.", name, self.worker_id)
