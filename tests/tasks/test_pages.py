@@ -255,3 +255,22 @@ def test_time_left_reads_as_people_say_it(seconds: float, shown: str) -> None:
 def test_a_status_is_never_shown_by_colour_alone(owner: AbstractUser, finished: Job) -> None:
     html = signed_in(owner).get(reverse("tasks:mine")).content.decode()
     assert f'<span class="status status--validated">{JobStatus.SUCCEEDED.label}</span>' in html
+
+
+def test_the_journal_shows_who_started_a_job(
+    client_as: Callable[..., Client], owner: AbstractUser
+) -> None:
+    job = start(count_job, actor=owner, upto=1)
+    html = client_as(Role.STAFF).get(reverse("journal:list")).content.decode()
+    assert "task.started" in html
+    assert str(job) in html
+    assert owner.get_username() in html
+
+
+@pytest.mark.parametrize(
+    "name", ["admin:tasks_job_changelist", "admin:django_tasks_database_dbtaskresult_changelist"]
+)
+def test_the_admin_lists_jobs_and_the_queue_read_only(
+    name: str, admin_client: Client, finished: Job
+) -> None:
+    assert admin_client.get(reverse(name)).status_code == 200
