@@ -30,7 +30,7 @@ translations: $(VENV)/.installed
 run: install
 	CERTIF_DATA_DIR=$(DATA) $(BIN)/certif init --demo
 	@echo "Ouvrez http://$(HOST):$(PORT)/ et connectez-vous avec un compte ci-dessus."
-	CERTIF_DATA_DIR=$(DATA) $(BIN)/certif serve --host $(HOST) --port $(PORT)
+	CERTIF_DATA_DIR=$(DATA) $(BIN)/certif serve --with-worker --host $(HOST) --port $(PORT)
 
 lint: install-dev
 	$(BIN)/ruff check src tests $(wildcard bench)

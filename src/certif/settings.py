@@ -48,7 +48,10 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "certif.core",
+    "certif.tasks",
     "certif.accounts",
     "certif.referential",
     "certif.candidates",
@@ -171,6 +174,24 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 # Double marking: a gap larger than this many points on a criterion is flagged for reconciliation.
 DOUBLE_MARKING_GAP = os.environ.get("CERTIF_DOUBLE_MARKING_GAP", "1")
+
+# Background work (docs/architecture.md, « Background work »): Django's tasks API, its queue in
+# the database (SQLite here, PostgreSQL in production, where workers on any machine share it);
+# `certif worker` runs the tasks.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+# Worker processes `certif worker` starts (each runs one task at a time).
+WORKER_CONCURRENCY = int(os.environ.get("CERTIF_WORKER_CONCURRENCY", "1"))
+# A running task whose worker has given no sign of life for this many seconds is shown as
+# failed: its worker died. Long enough for SQLite, where a service's write transaction holds
+# the one write lock (and so the heartbeat) for up to about a minute on the largest imports.
+WORKER_STALE_AFTER = int(os.environ.get("CERTIF_WORKER_STALE_AFTER", "300"))
+# Files that tasks produce (exports, batches of documents), served to the person who asked.
+TASK_FILES_DIR = DATA_DIR / "taches"
 
 EMAIL_BACKEND = os.environ.get(
     "CERTIF_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"

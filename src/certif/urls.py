@@ -18,6 +18,7 @@ urlpatterns = [
     path("imports/", include("certif.web.imports.urls")),
     path("documents/", include("certif.web.documents.urls")),
     path("api/jetons/", include("certif.web.tokens.urls")),
+    path("taches/", include("certif.web.tasks.urls")),
     # Printed under every QR code: short, public, outside any namespace.
     path("verifier/<str:public_id>/", verify, name="verify"),
     path("api/", include("certif.api.urls")),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -14,6 +15,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from certif.candidates.models import Candidate
+from certif.core.models import AuditEvent
 from certif.core.roles import Role
 from certif.domain.referential.schema import Referential
 from certif.grading.models import Score
@@ -21,10 +23,15 @@ from certif.imports.candidates import import_candidates
 from certif.imports.models import ImportBatch
 from certif.imports.scores import import_scores
 from certif.referential.models import ReferentialVersion
+from certif.tasks.models import Job
 from tests.support.builders import score_rows
 from tests.support.files import CANDIDATE_HEADER, SCORE_HEADER
+from tests.tasks.fixtures import run_jobs, task_files
 
 pytestmark = pytest.mark.django_db
+
+# Exports are background jobs: these fixtures run them in the test (tests/tasks/fixtures.py).
+__all__ = ["run_jobs", "task_files"]
 
 OTHER_ROLES = [Role.EVALUATOR, Role.JURY_MEMBER, Role.JURY_PRESIDENT, Role.CANDIDATE]
 
@@ -33,8 +40,11 @@ def pages() -> list[str]:
     return [
         reverse("imports:home"),
         reverse("imports:template", kwargs={"kind": "candidats", "fmt": "csv"}),
-        reverse("imports:export", kwargs={"kind": "candidates", "fmt": "csv"}),
     ]
+
+
+def export_url(kind: str = "candidates", fmt: str = "csv") -> str:
+    return reverse("imports:export", kwargs={"kind": kind, "fmt": fmt})
 
 
 def csv_upload(
@@ -64,6 +74,8 @@ def test_other_roles_are_refused_imports_and_exports(
     for url in pages():
         assert client.get(url).status_code == 403, url
     assert client.post(reverse("imports:home")).status_code == 403
+    assert client.post(export_url()).status_code == 403
+    assert not Job.objects.exists()
 
 
 def test_anonymous_visitors_are_sent_to_the_login_page(db: None) -> None:
@@ -71,6 +83,8 @@ def test_anonymous_visitors_are_sent_to_the_login_page(db: None) -> None:
         response = Client().get(url)
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("login"))
+    response = Client().post(export_url())
+    assert response["Location"].startswith(reverse("login"))
 
 
 def test_a_bad_file_shows_every_problem_and_writes_nothing(
@@ -190,33 +204,73 @@ def test_the_template_files_import_cleanly(
         assert report.rows > 0
 
 
-def test_an_export_is_downloaded_and_leaves_no_file_behind(
+def follow_export(client: Client, run_jobs: Callable[[], int], kind: str, fmt: str) -> bytes:
+    """Ask for an export as the page does, let the worker write it, download it from its job."""
+    asked = client.post(export_url(kind, fmt))
+    job = Job.objects.get()
+    assert asked.status_code == 302
+    assert asked["Location"] == reverse("tasks:detail", args=[job.pk])
+    assert run_jobs() == 1
+    page = client.get(asked["Location"]).content.decode()
+    download = reverse("tasks:download", args=[job.pk])
+    assert f'href="{download}"' in page
+    response = client.get(download)
+    assert response.status_code == 200
+    # Read to the end, the response is closed (as a server would): no explicit close, which
+    # would also close the test's database connection.
+    return body(response)
+
+
+def test_exports_are_asked_for_with_a_form_not_a_link(
+    client_as: Callable[..., Client], version: ReferentialVersion
+) -> None:
+    client = client_as(Role.STAFF)
+    html = client.get(reverse("imports:home")).content.decode()
+    assert f'<form method="post" action="{export_url("scores", "xlsx")}"' in html
+    assert client.get(export_url()).status_code == 405
+    assert not Job.objects.exists()
+
+
+def test_an_export_is_a_job_journalled_as_asked_by_the_gestionnaire(
+    make_user: Callable[..., Any], candidates: list[Candidate], task_files: Path
+) -> None:
+    staff = make_user(Role.STAFF)
+    client = Client()
+    client.force_login(staff)
+    client.post(export_url("results", "xlsx"))
+
+    job = Job.objects.get()
+    assert (job.kind, job.status, job.started_by) == ("imports.export", "queued", staff)
+    assert job.arguments == {"Contenu": "Résultats", "Format": "XLSX"}
+    started = AuditEvent.objects.get(action="task.started")
+    assert started.actor == staff
+
+
+def test_an_export_job_offers_the_xlsx_file_once_written(
     client_as: Callable[..., Client],
     candidates: list[Candidate],
+    run_jobs: Callable[[], int],
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     scratch = tmp_path / "scratch"
     scratch.mkdir()
     monkeypatch.setattr("tempfile.tempdir", str(scratch))
-    response = client_as(Role.STAFF).get(
-        reverse("imports:export", kwargs={"kind": "candidates", "fmt": "xlsx"})
-    )
-    content = body(response)
-    response.close()
+    content = follow_export(client_as(Role.STAFF), run_jobs, "candidates", "xlsx")
 
     sheet = load_workbook(BytesIO(content)).worksheets[0]
     assert [row[0] for row in sheet.iter_rows(values_only=True)] == ["numero", "C001", "C002"]
     assert list(scratch.iterdir()) == []
+    job = Job.objects.get()
+    assert job.file_name.startswith("export-candidats-")
+    assert job.summary == [f"2 lignes écrites dans {job.file_name}."]
 
 
 def test_an_export_of_results_is_a_csv_with_every_candidate(
-    client_as: Callable[..., Client], candidates: list[Candidate]
+    client_as: Callable[..., Client], candidates: list[Candidate], run_jobs: Callable[[], int]
 ) -> None:
-    response = client_as(Role.STAFF).get(
-        reverse("imports:export", kwargs={"kind": "results", "fmt": "csv"})
-    )
-    lines = body(response).decode("utf-8-sig").splitlines()
+    content = follow_export(client_as(Role.STAFF), run_jobs, "results", "csv")
+    lines = content.decode("utf-8-sig").splitlines()
     assert lines[0].startswith("candidat;certifie")
     assert len(lines) == 3
 

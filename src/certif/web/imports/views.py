@@ -1,8 +1,8 @@
 """Imports and exports from the browser: the same importers as ``certif import``.
 
 An import is all or nothing: a refused file lists its problems (line, column, value,
-message) and nothing is written. Templates and exports are written to a temporary file
-and sent as a download.
+message) and nothing is written. Templates are written to a temporary file and sent as a
+download; an export is a background job, whose page offers the file once written.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Callable
-from datetime import date
 from pathlib import Path
 from typing import Any, cast
 
@@ -18,16 +17,19 @@ from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.utils.translation import gettext_noop
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from certif.core.roles import Role, role_required
 from certif.imports import templates
 from certif.imports.candidates import import_candidates
-from certif.imports.exports import KINDS, export, write_frame
+from certif.imports.exports import KINDS, write_frame
 from certif.imports.models import ImportBatch
 from certif.imports.reading import FileRejected
 from certif.imports.scores import import_scores
+from certif.imports.tasks import export_job
 from certif.referential.services import current_version
+from certif.tasks.services import start
 from certif.web.helpers import problems_context
 from certif.web.imports.forms import CandidatesImportForm, ScoresImportForm, saved_upload
 
@@ -37,7 +39,12 @@ CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-EXPORT_NAMES = {"candidates": "candidats", "scores": "notes", "results": "resultats"}
+# What an export's job page lists (French, translated on display).
+EXPORT_CONTENTS = {
+    "candidates": gettext_noop("Candidats"),
+    "scores": gettext_noop("Notes"),
+    "results": gettext_noop("Résultats"),
+}
 
 
 @role_required(Role.STAFF)
@@ -80,7 +87,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "scores_form": scores_form,
             "recent": ImportBatch.objects.select_related("imported_by")[:RECENT_IMPORTS],
             "has_referential": current_version() is not None,
-            "export_kinds": [(kind, EXPORT_NAMES[kind]) for kind in KINDS],
+            "export_kinds": [(kind, _(EXPORT_CONTENTS[kind])) for kind in KINDS],
+            "export_formats": ("csv", "xlsx"),
         }
     )
     return render(request, "imports/home.html", context)
@@ -134,16 +142,14 @@ def template(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
 
 
 @role_required(Role.STAFF)
-@require_GET
+@require_POST
 def export_file(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
-    path = _temporary(fmt)
-    try:
-        export(kind, path)
-    except FileRejected as rejected:
-        path.unlink(missing_ok=True)
-        messages.error(request, rejected.describe())
-        return redirect("imports:home")
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
-    return _download(path, f"export-{EXPORT_NAMES[kind]}-{date.today():%Y-%m-%d}.{fmt}", fmt)
+    """Queue the export and follow it on its job's page, which offers the file when written."""
+    job = start(
+        export_job,
+        actor=request.user,
+        shown={gettext_noop("Contenu"): EXPORT_CONTENTS[kind], gettext_noop("Format"): fmt.upper()},
+        kind=kind,
+        fmt=fmt,
+    )
+    return redirect(job)
