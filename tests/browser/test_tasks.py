@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 from certif.candidates.models import Candidate
 from certif.core.roles import Role
 from certif.tasks.models import Job, JobStatus
-from tests.browser.conftest import log_in, screenshot
+from tests.browser.pages import log_in, screenshot
 from tests.tasks.fixtures import run_jobs, task_files
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

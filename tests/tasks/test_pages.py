@@ -262,7 +262,7 @@ def test_the_journal_shows_who_started_a_job(
 ) -> None:
     job = start(count_job, actor=owner, upto=1)
     html = client_as(Role.STAFF).get(reverse("journal:list")).content.decode()
-    assert "task.started" in html
+    assert "Tâche lancée" in html
     assert str(job) in html
     assert owner.get_username() in html
 

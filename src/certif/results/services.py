@@ -131,5 +131,3 @@ def recompute_candidate(candidate: Candidate | int) -> Decision:
 
 def recompute_all(progress: Progress | None = None) -> int:
     return recompute(Candidate.objects.values_list("pk", flat=True), progress=progress)
-
-

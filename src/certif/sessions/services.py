@@ -465,5 +465,3 @@ def _refuse_linked(evaluator: User, candidate_ids: Sequence[int]) -> None:
 
 
 # -- reading ---------------------------------------------------------------------------------
-
-

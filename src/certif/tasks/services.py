@@ -21,6 +21,7 @@ from django_tasks_db.models import DBTaskResult
 from certif.core.audit import Actor, account_of, record
 from certif.core.errors import Refused
 from certif.tasks import files
+from certif.tasks.actions import FAILED, FINISHED, STARTED
 from certif.tasks.compat import Task, TaskResultStatus
 from certif.tasks.models import Job, JobStatus, stale_after
 from certif.tasks.progress import ProgressState
@@ -28,7 +29,7 @@ from certif.tasks.registry import kind_of
 
 logger = logging.getLogger(__name__)
 
-STARTED, FINISHED, FAILED = "task.started", "task.finished", "task.failed"
+
 # Problems kept per job, as many as the importers report.
 MAX_PROBLEMS = 100
 
