@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from certif.demo.generator import distribute_total
 from certif.domain.referential.schema import Block, CriterionKind, Referential
 from certif.domain.rules.engine import Sheet, Value
 
@@ -18,8 +17,23 @@ def points_criteria(block: Block) -> list[tuple[str, Decimal]]:
 
 
 def values_totalling(block: Block, total: Decimal) -> dict[str, Value]:
-    """``total`` raw points spread over the block's criteria within their maxima."""
-    return dict(distribute_total(block, total))
+    """``total`` raw points spread over the block's points criteria in proportion to their
+    maxima (in hundredths, each within its maximum); whatever the référentiel says they are."""
+    target = int(Decimal(total) * 100)
+    criteria = [(code, int(maximum * 100)) for code, maximum in points_criteria(block)]
+    ceiling = sum(maximum for _code, maximum in criteria)
+    if not 0 <= target <= ceiling:
+        raise ValueError(f"{block.code} : {total} hors de 0 à {Decimal(ceiling).scaleb(-2)}")
+    given = [target * maximum // ceiling if ceiling else 0 for _code, maximum in criteria]
+    rest = target - sum(given)
+    for index, (_code, maximum) in enumerate(criteria):
+        step = min(rest, maximum - given[index])
+        given[index] += step
+        rest -= step
+    return {
+        code: Decimal(amount).scaleb(-2)
+        for (code, _maximum), amount in zip(criteria, given, strict=True)
+    }
 
 
 def sheet(

@@ -5,7 +5,11 @@ from pathlib import Path
 import pytest
 
 from certif.candidates.models import Candidate
-from certif.domain.referential.loading import LoadedReferential, load_builtin_referential
+from certif.domain.referential.loading import (
+    LoadedReferential,
+    load_builtin_referential,
+    load_referential_file,
+)
 from certif.domain.referential.schema import Referential
 from certif.domain.rules.engine import RulesEngine
 from certif.referential.models import ReferentialVersion
@@ -26,6 +30,24 @@ def ccab(loaded_ccab: LoadedReferential) -> Referential:
 @pytest.fixture(scope="session")
 def engine(ccab: Referential) -> RulesEngine:
     return RulesEngine(ccab)
+
+
+# A second, small référentiel with other points, totals and thresholds: a test parametrised over
+# both fails wherever a value is written instead of read from the référentiel.
+SMALL_REFERENTIAL = Path(__file__).resolve().parents[1] / "fixtures" / "small_referential.yaml"
+
+
+@pytest.fixture(scope="session")
+def small() -> Referential:
+    return load_referential_file(SMALL_REFERENTIAL).referential
+
+
+@pytest.fixture(scope="session", params=["ccab", "small"])
+def any_referential(
+    request: pytest.FixtureRequest, ccab: Referential, small: Referential
+) -> Referential:
+    """Each référentiel in turn: the title's own, and the small one of the tests."""
+    return ccab if request.param == "ccab" else small
 
 
 @pytest.fixture

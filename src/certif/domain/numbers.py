@@ -12,7 +12,7 @@ from fractions import Fraction
 
 TWO_PLACES = Decimal("0.01")
 
-_POINTS_PATTERN = re.compile(r"^\s*(\d+)(?:[.,](\d*))?\s*$")
+_POINTS_PATTERN = re.compile(r"^\s*([0-9]+)(?:[.,]([0-9]*))?\s*$")
 
 
 def round_half_up(value: Fraction | Decimal | int, places: int = 2) -> Decimal:

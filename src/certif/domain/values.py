@@ -15,9 +15,9 @@ from certif.domain.referential.schema import Criterion, CriterionKind
 Value = Decimal | bool | int
 
 # At most two decimals, comma or point, never negative.
-POINTS_PATTERN = r"^\d+(?:[.,]\d{0,2})?$"
+POINTS_PATTERN = r"^[0-9]+(?:[.,][0-9]{0,2})?$"
 # At most 9 digits: a count (of pages) fits any database integer.
-INTEGER_PATTERN = r"^\d{1,9}$"
+INTEGER_PATTERN = r"^[0-9]{1,9}$"
 YES_NO_WORDS: dict[str, bool] = {"oui": True, "non": False}
 
 _INTEGER = re.compile(INTEGER_PATTERN)

@@ -291,9 +291,9 @@ def _parse_values(frame: pl.DataFrame, catalog: _Catalog) -> tuple[pl.DataFrame,
     )
     text = pl.col("valeur").cast(pl.String)
     points = text.str.replace(",", ".", literal=True)
-    whole = points.str.extract(r"^(\d{1,7})(?:\.|$)", 1).cast(pl.Int64, strict=False)
+    whole = points.str.extract(r"^([0-9]{1,7})(?:\.|$)", 1).cast(pl.Int64, strict=False)
     hundredths = (
-        points.str.extract(r"\.(\d{0,2})$", 1)
+        points.str.extract(r"\.([0-9]{0,2})$", 1)
         .fill_null("")
         .str.pad_end(2, "0")
         .cast(pl.Int64, strict=False)
@@ -317,7 +317,7 @@ def _parse_values(frame: pl.DataFrame, catalog: _Catalog) -> tuple[pl.DataFrame,
         .alias("stored")
     )
     given = text != ""
-    too_precise = text.str.contains(r"^\d+[.,]\d{3,}$")
+    too_precise = text.str.contains(r"^[0-9]+[.,][0-9]{3,}$")
     problems = [
         (given & is_points & too_precise, pl.lit("plus de deux décimales")),
         (given & is_points & ~too_precise & pl.col("stored").is_null(),
