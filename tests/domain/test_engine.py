@@ -172,11 +172,11 @@ def test_b3_with_parts_missing_is_not_validated(engine: RulesEngine, ccab: Refer
     )
 
 
-def test_b3_with_only_an_incomplete_part_is_not_validated(engine: RulesEngine) -> None:
+def test_b3_with_only_an_incomplete_part_is_incomplete(engine: RulesEngine) -> None:
     block = engine.evaluate([Sheet("2026-06", "B3", {"B3Cr1": Decimal(2)}, part="pme")]).blocks[
         "B3"
     ]
-    assert block.status is Status.NOT_VALIDATED
+    assert block.status is Status.INCOMPLETE
     assert block.parts["pme"].status is Status.INCOMPLETE
 
 

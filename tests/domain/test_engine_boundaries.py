@@ -137,3 +137,70 @@ def test_certification_needs_every_required_unit(any_referential: Referential) -
             sheets.append(sheet(block, lowest_passing(block)))
     assert engine.evaluate(sheets).certified
     assert not engine.evaluate(sheets[1:]).certified
+
+
+# -- a block with parts (rule of issue 11: B3 follows its parts) ------------------------------
+
+
+def _parts_block(referential: Referential) -> Block:
+    return points_blocks(referential, with_parts=True)[0]
+
+
+def _part_sheet(block: Block, part: str, outcome: str) -> Sheet:
+    if outcome == "validated":
+        return sheet(block, lowest_passing(block), part)
+    if outcome == "not_validated":
+        return sheet(block, lowest_passing(block) - HUNDREDTH, part)
+    first = points_criteria(block)[0]
+    return Sheet("S1", block.code, {first[0]: first[1]}, part=part)  # incomplete
+
+
+@pytest.mark.parametrize(
+    ("outcomes", "expected"),
+    [
+        (("validated", "validated"), Status.VALIDATED),
+        (("validated", "not_validated"), Status.NOT_VALIDATED),
+        (("incomplete", "not_validated"), Status.NOT_VALIDATED),
+        (("incomplete", "validated"), Status.INCOMPLETE),
+        (("incomplete", None), Status.INCOMPLETE),
+        (("validated", None), Status.NOT_VALIDATED),
+        ((None, None), Status.NOT_ASSESSED),
+    ],
+)
+def test_a_block_with_parts_follows_its_parts(
+    any_referential: Referential, outcomes: tuple[str | None, ...], expected: Status
+) -> None:
+    # The first outcome is the first part's, the second every other part's.
+    block = _parts_block(any_referential)
+    first, others = outcomes
+    chosen = [first, *([others] * (len(block.parts) - 1))]
+    given = [
+        _part_sheet(block, part.code, outcome)
+        for part, outcome in zip(block.parts, chosen, strict=True)
+        if outcome is not None
+    ]
+    assert RulesEngine(any_referential).evaluate(given).blocks[block.code].status is expected
+
+
+def test_a_validated_part_and_parts_not_yet_assessed_name_what_remains(
+    any_referential: Referential,
+) -> None:
+    block = _parts_block(any_referential)
+    result = RulesEngine(any_referential).evaluate(
+        [_part_sheet(block, block.parts[0].code, "validated")]
+    )
+    remaining = block.parts[-1]
+    assert f"{remaining.label} non évaluée" in result.blocks[block.code].explanation()
+
+
+def test_a_unit_whose_grading_is_unfinished_waits_unless_already_validated(
+    any_referential: Referential,
+) -> None:
+    engine = RulesEngine(any_referential)
+    block = points_blocks(any_referential, with_parts=False)[0]
+    waiting = engine.evaluate([], unfinished={(block.code, None): "S2"}).blocks[block.code]
+    assert waiting.status is Status.INCOMPLETE
+    assert "notation de la session S2 inachevée" in waiting.explanation()
+    passed = [sheet(block, lowest_passing(block))]
+    kept = engine.evaluate(passed, unfinished={(block.code, None): "S2"}).blocks[block.code]
+    assert kept.status is Status.VALIDATED

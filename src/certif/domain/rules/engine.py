@@ -12,10 +12,11 @@ has a value; an incomplete sheet never counts as zero.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
+from types import MappingProxyType
 
 from certif.domain.referential.schema import (
     Block,
@@ -92,6 +93,12 @@ class SheetPreview:
         if not self.complete:
             return Status.INCOMPLETE
         return Status.VALIDATED if self.passed else Status.NOT_VALIDATED
+
+
+# Units whose grading in the session being deliberated is unfinished: (block, part or None) →
+# that session's code.
+Unfinished = Mapping[tuple[str, str | None], str]
+NOTHING_UNFINISHED: Unfinished = MappingProxyType({})
 
 
 class _CompiledBlock:
@@ -228,12 +235,18 @@ class _CompiledBlock:
 
     # -- the block ---------------------------------------------------------------------------
 
-    def decide(self, sheets: Sequence[Sheet], as_of: date | None) -> BlockResult:
+    def decide(
+        self,
+        sheets: Sequence[Sheet],
+        as_of: date | None,
+        unfinished: Unfinished = NOTHING_UNFINISHED,
+    ) -> BlockResult:
         if not self.part_labels:
             for sheet in sheets:
                 if sheet.part is not None:
                     raise SheetError(f"{self.code} n'a pas de parties (partie « {sheet.part} »)")
             unit = self.decide_unit(self.name, sheets, as_of, is_part=False)
+            unit = _waiting(unit, unfinished.get((self.code, None)))
             return BlockResult(self.code, self.name, unit.status, unit=unit)
         by_part: dict[str, list[Sheet]] = {code: [] for code in self.part_labels}
         for sheet in sheets:
@@ -241,7 +254,10 @@ class _CompiledBlock:
                 raise SheetError(f"{self.code} : partie inconnue « {sheet.part} »")
             by_part[sheet.part].append(sheet)
         parts = {
-            code: self.decide_unit(self.part_labels[code], by_part[code], as_of, is_part=True)
+            code: _waiting(
+                self.decide_unit(self.part_labels[code], by_part[code], as_of, is_part=True),
+                unfinished.get((self.code, code)),
+            )
             for code in self.part_labels
         }
         return BlockResult(
@@ -254,11 +270,20 @@ class _CompiledBlock:
         by_part: Mapping[str, list[Sheet]],
         as_of: date | None,
     ) -> Status:
-        if all(part.status is Status.NOT_ASSESSED for part in parts.values()):
+        """Validated when every part is; not validated when a part is not; incomplete when no
+        part is not validated and one is incomplete; not assessed when no part was assessed;
+        otherwise (some parts validated, the others not assessed yet) not validated, the
+        explanation naming what remains."""
+        statuses = [part.status for part in parts.values()]
+        if all(status is Status.NOT_ASSESSED for status in statuses):
             return Status.NOT_ASSESSED
+        if Status.NOT_VALIDATED in statuses:
+            return Status.NOT_VALIDATED
+        if Status.INCOMPLETE in statuses:
+            return Status.INCOMPLETE
         assert self.points is not None
         if self.points.capitalise_parts:
-            all_validated = all(part.validated for part in parts.values())
+            all_validated = all(status is Status.VALIDATED for status in statuses)
         else:
             all_validated = self._all_parts_validated_in_one_session(by_part, as_of)
         return Status.VALIDATED if all_validated else Status.NOT_VALIDATED
@@ -271,6 +296,14 @@ class _CompiledBlock:
             for sheets in by_part.values()
         ]
         return bool(set.intersection(*sessions_per_part)) if sessions_per_part else False
+
+
+def _waiting(unit: UnitResult, session: str | None) -> UnitResult:
+    """A unit whose grading in ``session`` is unfinished waits for it: incomplete, unless its
+    sheets already validate it (a validated unit stays validated whatever a retake gives)."""
+    if session is None or unit.validated:
+        return unit
+    return replace(unit, status=Status.INCOMPLETE, unfinished=session)
 
 
 def _best(outcomes: Sequence[_Outcome]) -> _Outcome:
@@ -333,11 +366,17 @@ class RulesEngine:
             return False
         return compiled.criterion_set.issuperset(sheet.values)
 
-    def evaluate(self, sheets: Iterable[Sheet], as_of: date | None = None) -> CandidateResult:
+    def evaluate(
+        self,
+        sheets: Iterable[Sheet],
+        as_of: date | None = None,
+        unfinished: Unfinished = NOTHING_UNFINISHED,
+    ) -> CandidateResult:
         """Decide every block and the certification for one candidate's sheets, in any order.
 
         ``as_of`` is the date at which a validity period is judged; without it, no
-        validation expires.
+        validation expires. ``unfinished`` names the units whose grading in the session being
+        deliberated is not finished: they are incomplete unless already validated.
         """
         by_block: dict[str, list[Sheet]] = {code: [] for code in self._blocks}
         for sheet in sheets:
@@ -345,7 +384,8 @@ class RulesEngine:
                 raise SheetError(f"bloc inconnu « {sheet.block} »")
             by_block[sheet.block].append(sheet)
         blocks = {
-            code: compiled.decide(by_block[code], as_of) for code, compiled in self._blocks.items()
+            code: compiled.decide(by_block[code], as_of, unfinished)
+            for code, compiled in self._blocks.items()
         }
         certified = all(blocks[code].validated for code in self._required)
         return CandidateResult(self.label, blocks, certified, self._required)

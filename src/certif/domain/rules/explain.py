@@ -46,6 +46,7 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "part": "partie",
         "no_complete_sheet": "aucune feuille complète",
         "expired": "validation expirée",
+        "unfinished": "notation de la session {session} inachevée",
         "all_conditions": "toutes les conditions sont remplies",
         "at_least": "{criterion} = {value}, minimum {expected}",
         "equals.true": "{criterion} : {value}",
@@ -69,6 +70,7 @@ _MESSAGES: dict[str, dict[str, str]] = {
         "part": "part",
         "no_complete_sheet": "no complete sheet",
         "expired": "validation expired",
+        "unfinished": "grading of session {session} unfinished",
         "all_conditions": "every condition is met",
         "at_least": "{criterion} = {value}, minimum {expected}",
         "equals.true": "{criterion}: {value}",
@@ -142,6 +144,8 @@ def explain_unit(unit: UnitResult, lang: str = "fr", compact: bool = False) -> s
     headline = _headline(unit, unit.status, unit.is_part, lang)
     if unit.status is Status.NOT_ASSESSED:
         return headline
+    if unit.status is Status.INCOMPLETE and unit.unfinished is not None:
+        return f"{headline}{m['colon']}" + m["unfinished"].format(session=unit.unfinished)
     if unit.status is Status.INCOMPLETE:
         missing = m["missing"].format(criteria=", ".join(unit.missing))
         if compact:

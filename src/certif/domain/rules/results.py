@@ -53,6 +53,8 @@ class UnitResult:
     missing: tuple[str, ...] = ()
     failures: tuple[Failure, ...] = ()
     expired: bool = False
+    # The session whose grading of this unit is not finished yet: the unit waits for it.
+    unfinished: str | None = None
 
     @property
     def validated(self) -> bool:
@@ -77,6 +79,8 @@ class UnitResult:
             data["failures"] = [failure.to_dict() for failure in self.failures]
         if self.expired:
             data["expired"] = True
+        if self.unfinished is not None:
+            data["unfinished"] = self.unfinished
         return data
 
     @classmethod
@@ -93,6 +97,7 @@ class UnitResult:
             missing=tuple(data.get("missing", ())),
             failures=tuple(Failure(**failure) for failure in data.get("failures", ())),
             expired=data.get("expired", False),
+            unfinished=data.get("unfinished"),
         )
 
 
