@@ -15,7 +15,14 @@ from certif.domain.referential.schema import Referential
 from certif.sessions.models import ExamSession
 from tests.support.api import Api, other_candidate
 from tests.support.builders import score_rows
-from tests.support.deliberations import SESSION, every_block_rows, import_rows, threshold
+from tests.support.deliberations import (
+    SESSION,
+    SESSION_DAYS,
+    every_block_rows,
+    held,
+    import_rows,
+    threshold,
+)
 
 
 @pytest.fixture
@@ -61,4 +68,4 @@ def session(ccab: Referential, candidates: list[Candidate], tmp_path: Path) -> E
         tmp_path,
         every_block_rows(ccab, "C001", validated) + score_rows(ccab, "C002", "B1", failed),
     )
-    return ExamSession.objects.get(code=SESSION)
+    return held(SESSION, *SESSION_DAYS)

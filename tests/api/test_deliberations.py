@@ -14,7 +14,7 @@ from certif.accounts.services import declare_conflict
 from certif.candidates.models import Candidate
 from certif.core.roles import Role
 from certif.deliberations import services
-from certif.deliberations.models import Deliberation, MemberRole, Resolution
+from certif.deliberations.models import Decision, Deliberation, MemberRole, Resolution
 from certif.sessions.models import ExamSession
 from tests.support.api import Api, fields, problem
 from tests.support.deliberations import closed, decision, seat
@@ -52,14 +52,27 @@ def test_a_second_initial_deliberation_is_refused_with_the_services_message(
 
 
 def test_the_jury_reads_the_proposals_candidate_by_candidate(
-    api_for: Callable[..., Api], deliberation: Deliberation
+    api_as_user: Callable[[AbstractUser], Api],
+    deliberation: Deliberation,
+    member: AbstractUser,
+    jury: None,
 ) -> None:
-    response = api_for(Role.JURY_MEMBER).get(f"/deliberations/{deliberation.pk}/decisions")
+    response = api_as_user(member).get(f"/deliberations/{deliberation.pk}/decisions")
     items = response.json()["items"]
     assert [item["candidate"] for item in items] == ["C001", "C002"]
     units = [d["unit"] for d in items[0]["decisions"]]
     assert units[-1] == "CERT"
     assert all(d["resolution"] == "pending" for d in items[0]["decisions"])
+
+
+def test_a_jury_member_not_seated_on_this_jury_does_not_read_it(
+    api_for: Callable[..., Api], deliberation: Deliberation, jury: None
+) -> None:
+    outsider = api_for(Role.JURY_MEMBER)
+    listed = outsider.get("/deliberations").json()["items"]
+    response = outsider.get(f"/deliberations/{deliberation.pk}/decisions")
+    assert listed == []
+    assert response.status_code == 403
 
 
 def test_explanations_come_in_english_when_asked(
@@ -101,8 +114,8 @@ def test_a_jury_role_not_seated_in_this_jury_cannot_decide(
     response = api_for(Role.JURY_MEMBER).post(
         f"/deliberations/{deliberation.pk}/candidates/C001/confirm"
     )
-    assert response.status_code == 409
-    assert "membres présents" in problem(response)["detail"]
+    assert response.status_code == 403
+    assert "membres de ce jury" in problem(response)["detail"]
 
 
 def test_a_member_linked_to_the_candidate_cannot_decide_on_them(
@@ -116,7 +129,7 @@ def test_a_member_linked_to_the_candidate_cannot_decide_on_them(
     response = api_as_user(member).post(
         f"/deliberations/{deliberation.pk}/candidates/C001/decisions/B1/confirm"
     )
-    assert response.status_code == 409
+    assert response.status_code == 403
     assert "lien d'intérêt" in problem(response)["detail"]
 
 
@@ -132,8 +145,8 @@ def test_overriding_a_proposal_needs_a_written_justification(
     done = juror.post(
         path, {"status": "validated", "justification": "Note limite, dossier très solide."}
     )
-    assert short.status_code == 409
-    assert "justifiée par écrit" in problem(short)["detail"]
+    assert short.status_code == 422
+    assert "justifiée par écrit" in fields(short)["justification"]
     assert done.json()["resolution"] == "overridden"
     assert done.json()["decided_by"] == member.get_username()
 
@@ -172,10 +185,11 @@ def test_the_president_confirms_everything_closes_and_the_staff_publishes(
     jury: None,
 ) -> None:
     presiding = api_as_user(president)
+    pending = Decision.objects.filter(deliberation=deliberation, resolution="pending").count()
     confirmed = presiding.post(f"/deliberations/{deliberation.pk}/confirm-all")
     closed_ = presiding.post(f"/deliberations/{deliberation.pk}/close")
     published = staff_api.post(f"/deliberations/{deliberation.pk}/publish")
-    assert confirmed.json() == {"confirmed": 12, "skipped": []}
+    assert confirmed.json() == {"confirmed": pending, "skipped": []}
     assert closed_.json()["status"] == "closed"
     assert len(closed_.json()["digest"]) == 64
     assert published.json()["published_at"] is not None

@@ -33,7 +33,9 @@ pytestmark = pytest.mark.django_db
 READERS = (Role.STAFF, Role.EVALUATOR, *JURY)
 STAFF = (Role.STAFF,)
 JURY_READERS = (Role.STAFF, *JURY)
-OPENERS = (Role.STAFF, Role.JURY_PRESIDENT)
+OPENERS = (Role.STAFF,)
+# Gestionnaires, and the president seated on that jury (``world.president``).
+GOVERNORS = (Role.STAFF, Role.JURY_PRESIDENT)
 
 
 @dataclass(frozen=True)
@@ -230,13 +232,13 @@ def calls(world: World) -> list[Call]:
         Call(
             "POST",
             d + "/members",
-            OPENERS,
+            GOVERNORS,
             {"full_name": "Nouveau Membre", "affiliation": "external"},
         ),
-        Call("PATCH", d + "/members/{member_id}", OPENERS, {"present": True}),
-        Call("POST", d + "/members/{member_id}/recusals", OPENERS, {"candidate": "C001"}),
-        Call("DELETE", d + "/recusals/{recusal_id}", OPENERS),
-        Call("DELETE", d + "/members/{member_id}", OPENERS),
+        Call("PATCH", d + "/members/{member_id}", GOVERNORS, {"present": True}),
+        Call("POST", d + "/members/{member_id}/recusals", GOVERNORS, {"candidate": "C001"}),
+        Call("DELETE", d + "/recusals/{recusal_id}", GOVERNORS),
+        Call("DELETE", d + "/members/{member_id}", GOVERNORS),
         Call("POST", d + "/candidates/{numero}/confirm", JURY),
         Call("POST", d + "/candidates/{numero}/decisions/{unit}/confirm", JURY),
         Call(
@@ -245,7 +247,7 @@ def calls(world: World) -> list[Call]:
             JURY,
             {"status": "not_validated", "justification": "Le jury en décide autrement."},
         ),
-        Call("POST", d + "/confirm-all", (Role.JURY_PRESIDENT,)),
+        Call("POST", d + "/confirm-all", JURY),
         Call("POST", d + "/close", (Role.JURY_PRESIDENT,)),
         Call("POST", d + "/publish", STAFF),
         Call("GET", "/documents", STAFF),

@@ -73,10 +73,11 @@ def test_results_as_json_follow_the_documented_form(
     [item] = json.loads(out)
     assert item["candidate"] == "C001"
     assert item["certified"] is False
-    assert item["blocks"]["B1"] == {"status": "validated", "score": "14.50"}
+    assert item["source"] == "engine"
+    assert item["blocks"]["B1"] == {"status": "validated", "score": "14.50", "source": "engine"}
     assert item["blocks"]["B3"]["parts"]["particulier"] == {"status": "validated", "score": "12.17"}
     assert item["blocks"]["B3"]["parts"]["eti"] == {"status": "not_assessed", "score": None}
-    assert item["blocks"]["MEM"] == {"status": "not_assessed"}
+    assert item["blocks"]["MEM"] == {"status": "not_assessed", "source": "engine"}
 
 
 def test_results_table_explains_each_decision(

@@ -31,7 +31,7 @@ def test_results_of_the_whole_population_are_read_in_one_query(
     import_scores(write_csv(tmp_path / "n.csv", SCORE_HEADER, rows))
     with CaptureQueriesContext(connection) as queries:
         results = list(iter_results())
-    assert [numero for numero, _ in results] == ["C001", "C002"]
+    assert [numero for _id, numero, _result in results] == ["C001", "C002"]
     assert len(queries.captured_queries) == 1
 
 
@@ -42,7 +42,7 @@ def test_results_can_be_limited_to_a_session(
         ccab, "C002", "B1", "13", session="2026-12"
     )
     import_scores(write_csv(tmp_path / "n.csv", SCORE_HEADER, rows))
-    assert [numero for numero, _ in iter_results(session="2026-12")] == ["C002"]
+    assert [numero for _id, numero, _result in iter_results(session="2026-12")] == ["C002"]
 
 
 def test_results_name_the_referential_version_they_used(

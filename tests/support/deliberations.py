@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 import yaml
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.test import Client
 
@@ -29,10 +33,16 @@ from certif.imports.scores import import_scores
 from certif.referential.models import ReferentialVersion
 from certif.referential.services import load_referential
 from certif.sessions.models import ExamSession
+from certif.sessions.services import update_session
 from tests.support.builders import score_rows, thesis_rows
 from tests.support.files import CANDIDATE_HEADER, SCORE_HEADER, write_csv
 
 SESSION = "2026-06"
+# The session's days: its deliberation is dated on or after the last one.
+SESSION_DAYS = (date(2026, 6, 15), date(2026, 6, 19))
+# The next session, six months later.
+DECEMBER = "2026-12"
+DECEMBER_DAYS = (date(2026, 12, 14), date(2026, 12, 18))
 
 
 Rows = list[tuple[str, str, str, str, str, str]]
@@ -49,19 +59,33 @@ def threshold(ccab: Referential, block: str) -> Decimal:
     return scoring.threshold
 
 
-def every_block_rows(ccab: Referential, numero: str, total: Decimal | str) -> Rows:
+def every_block_rows(
+    ccab: Referential, numero: str, total: Decimal | str, session: str = SESSION
+) -> Rows:
     """Every block of the référentiel given ``total`` raw points (each part of a block with
-    parts too), and a thesis meeting its conditions."""
+    parts too), and a thesis meeting its conditions, in ``session``."""
     rows: Rows = []
     for block in ccab.blocks:
         if block.scoring.method == "pass_fail":
-            rows += thesis_rows(ccab, numero)
+            rows += thesis_rows(ccab, numero, session)
         elif block.parts:
             for part in block.parts:
-                rows += score_rows(ccab, numero, block.code, total, part=part.code)
+                rows += score_rows(ccab, numero, block.code, total, session, part=part.code)
         else:
-            rows += score_rows(ccab, numero, block.code, total)
+            rows += score_rows(ccab, numero, block.code, total, session)
     return rows
+
+
+def add_candidates(tmp_path: Path, *numeros: str) -> list[Candidate]:
+    """More candidates, imported as a file would bring them."""
+    import_candidates(
+        write_csv(
+            tmp_path / f"candidats-{'-'.join(numeros)}.csv",
+            CANDIDATE_HEADER,
+            [(numero, "Autre", "Camille", "01/01/2000") for numero in numeros],
+        )
+    )
+    return list(Candidate.objects.filter(numero__in=numeros).order_by("numero"))
 
 
 @pytest.fixture
@@ -74,7 +98,13 @@ def session(ccab: Referential, candidates: list[Candidate], tmp_path: Path) -> E
         tmp_path,
         every_block_rows(ccab, "C001", validated) + score_rows(ccab, "C002", "B1", failed),
     )
-    return ExamSession.objects.get(code=SESSION)
+    return held(SESSION, *SESSION_DAYS)
+
+
+def held(code: str, start: date, end: date) -> ExamSession:
+    """The session, with the days it was held."""
+    found = ExamSession.objects.get(code=code)
+    return update_session(found, {"start_date": start, "end_date": end})
 
 
 @pytest.fixture
@@ -123,10 +153,7 @@ def jury(
     deliberation: Deliberation, president: AbstractUser, member: AbstractUser
 ) -> tuple[JuryMember, JuryMember]:
     """A valid composition: an external president and an external member, both present."""
-    return (
-        seat(deliberation, president, MemberRole.PRESIDENT, name="Hélène Président"),
-        seat(deliberation, member, name="Marc Membre"),
-    )
+    return seat_jury(deliberation, president, member)
 
 
 def decision(deliberation: Deliberation, numero: str, unit: str) -> Decision:
@@ -137,6 +164,31 @@ def closed(deliberation: Deliberation, president: AbstractUser) -> Deliberation:
     """Confirm everything still pending, then close."""
     services.confirm_all_pending(deliberation, president)
     return services.close_deliberation(deliberation, president)
+
+
+def seat_jury(
+    deliberation: Deliberation, president: AbstractUser, member: AbstractUser
+) -> tuple[JuryMember, JuryMember]:
+    """The ``jury`` fixture's composition, on another deliberation."""
+    return (
+        seat(deliberation, president, MemberRole.PRESIDENT, name="Hélène Président"),
+        seat(deliberation, member, name="Marc Membre"),
+    )
+
+
+@contextmanager
+def on(day: date) -> Iterator[None]:
+    """Today is ``day`` (from noon, the certifier's time) for the duration of the block."""
+    moment = datetime.combine(day, time(12), tzinfo=ZoneInfo(settings.TIME_ZONE))
+    with time_machine.travel(moment, tick=True):
+        yield
+
+
+def closed_on_its_day(deliberation: Deliberation, president: AbstractUser) -> Deliberation:
+    """Confirm everything still pending, then close on the deliberation's own date (a
+    deliberation cannot be closed before it)."""
+    with on(deliberation.date):
+        return closed(deliberation, president)
 
 
 def load_variant(ccab: Referential, block: str, new_threshold: Decimal) -> ReferentialVersion:

@@ -27,6 +27,10 @@ DECISION_CONFIRMED = action(
 DECISION_OVERRIDDEN = action(
     "deliberation.decision_overridden", _("Décision modifiée par le jury"), **_DECISION
 )
+CERTIFICATION_REVIEWED = action(
+    "deliberation.certification_reviewed",
+    _("Certification à décider de nouveau (ses blocs ont changé)"),
+)
 ALL_CONFIRMED = action("deliberation.all_confirmed", _("Propositions confirmées en bloc"))
 CLOSED = action("deliberation.closed", _("Délibération close"))
 PUBLISHED = action("deliberation.published", _("Résultats publiés"))

@@ -19,6 +19,7 @@ from certif.accounts.models import ConflictOfInterest
 from certif.candidates.models import Candidate
 from certif.deliberations.models import (
     CERTIFICATION,
+    SETTLED,
     Decision,
     Deliberation,
     JuryMember,
@@ -53,10 +54,18 @@ class CompositionReport:
 
 @dataclass(frozen=True)
 class Counts:
+    """The minutes' counts. A candidate is certified, or partially validated (at least one
+    bloc de compétences validated by this act — never the mémoire alone, never a block acquired
+    earlier), or without decision (nothing this jury could decide: every unit acquired, not
+    presented or awaiting its marks), or else not validated. ``awaiting`` counts the candidates
+    with at least one unit awaiting marks."""
+
     candidates: int = 0
     certified: int = 0
     partial: int = 0
     refused: int = 0
+    without_decision: int = 0
+    awaiting: int = 0
     pending: int = 0
     overridden: int = 0
 
@@ -150,7 +159,7 @@ def _consistency_problems(deliberation: Deliberation) -> list[str]:
     statuses: dict[str, dict[str, str]] = defaultdict(dict)
     rows = (
         Decision.objects.filter(deliberation=deliberation)
-        .exclude(resolution=Resolution.PENDING)
+        .exclude(resolution__in=UNDECIDED)
         .filter(unit__in=[*required, CERTIFICATION])
         .order_by("candidate__numero", "position")
         .values_list("candidate__numero", "unit", "status")
@@ -199,70 +208,93 @@ def check_composition(deliberation: Deliberation) -> list[str]:
 
 # (candidate, unit, status, proposed status, resolution); the candidate is any key (id, numero).
 Row = tuple[object, str, str, str, str]
+VALIDATED = UnitStatus.VALIDATED.value
+INCOMPLETE = UnitStatus.INCOMPLETE.value
+DECIDED_HERE = (Resolution.PENDING, Resolution.CONFIRMED, Resolution.OVERRIDDEN)
+UNDECIDED = (Resolution.PENDING, Resolution.WITHOUT_DECISION)
 
 
-def tally(rows: Iterable[Row]) -> Counts:
-    """Certified, partially validated and refused candidates, from the jury's decisions (the
-    proposals stand in for what is not decided yet)."""
-    certified: set[object] = set()
-    some_block: set[object] = set()
-    candidates: set[object] = set()
-    pending = overridden = 0
-    validated = UnitStatus.VALIDATED.value
-    for candidate, unit, status, proposed, resolution in rows:
-        candidates.add(candidate)
-        if resolution == Resolution.PENDING:
-            pending += 1
-            effective = proposed
-        else:
-            effective = status
-            overridden += resolution == Resolution.OVERRIDDEN
-        if effective != validated:
-            continue
-        if unit == CERTIFICATION:
-            certified.add(candidate)
-        else:
-            some_block.add(candidate)
-    partial = len(some_block - certified)
+def competence_blocks(deliberation: Deliberation) -> list[str]:
+    """The codes of the blocs de compétences of the session's référentiel (not the mémoire)."""
+    referential = deliberation.session.referential_version.referential
+    return [block.code for block in referential.blocks if block.kind == "block"]
+
+
+@dataclass
+class _Flags:
+    certified: bool = False
+    some_block: bool = False
+    decidable: bool = False
+    awaiting: bool = False
+
+
+def _counts_from(flags: Iterable[_Flags], pending: int, overridden: int) -> Counts:
+    found = list(flags)
+    certified = sum(1 for f in found if f.certified)
+    partial = sum(1 for f in found if f.some_block and not f.certified)
+    without = sum(1 for f in found if not f.certified and not f.some_block and not f.decidable)
     return Counts(
-        candidates=len(candidates),
-        certified=len(certified),
+        candidates=len(found),
+        certified=certified,
         partial=partial,
-        refused=len(candidates) - len(certified) - partial,
+        refused=len(found) - certified - partial - without,
+        without_decision=without,
+        awaiting=sum(1 for f in found if f.awaiting),
         pending=pending,
         overridden=overridden,
     )
+
+
+def tally(rows: Iterable[Row], competences: Sequence[str]) -> Counts:
+    """The counts from the decisions (a proposal stands in for what is not decided yet)."""
+    flags: dict[object, _Flags] = defaultdict(_Flags)
+    pending = overridden = 0
+    for candidate, unit, status, proposed, resolution in rows:
+        flag = flags[candidate]
+        pending += resolution == Resolution.PENDING
+        overridden += resolution == Resolution.OVERRIDDEN
+        effective = proposed if resolution in UNDECIDED else status
+        flag.decidable |= resolution not in SETTLED
+        flag.awaiting |= resolution == Resolution.WITHOUT_DECISION and proposed == INCOMPLETE
+        if effective != VALIDATED:
+            continue
+        if unit == CERTIFICATION:
+            flag.certified = True
+        elif unit in competences and resolution in DECIDED_HERE:
+            flag.some_block = True
+    return _counts_from(flags.values(), pending, overridden)
+
+
+def _flag(condition: Q) -> Max:
+    return Max(Case(When(condition, then=1), default=0))
 
 
 def counts(deliberation: Deliberation) -> Counts:
     """``tally`` done by the database: one row per candidate and one aggregate, instead of
     every decision (the deliberation page shows these counts on every request)."""
     decisions = Decision.objects.filter(deliberation=deliberation)
-    validated = Case(
-        When(resolution=Resolution.PENDING, proposed_status=UnitStatus.VALIDATED.value, then=1),
-        When(~Q(resolution=Resolution.PENDING) & Q(status=UnitStatus.VALIDATED.value), then=1),
-        default=0,
+    validated = (Q(resolution__in=UNDECIDED) & Q(proposed_status=VALIDATED)) | (
+        ~Q(resolution__in=UNDECIDED) & Q(status=VALIDATED)
     )
     per_candidate = decisions.values("candidate_id").annotate(
-        certified=Max(Case(When(unit=CERTIFICATION, then=validated), default=0)),
-        some_block=Max(Case(When(~Q(unit=CERTIFICATION), then=validated), default=0)),
+        certified=_flag(Q(unit=CERTIFICATION) & validated),
+        some_block=_flag(
+            Q(unit__in=competence_blocks(deliberation), resolution__in=DECIDED_HERE) & validated
+        ),
+        decidable=_flag(~Q(resolution__in=SETTLED)),
+        awaiting=_flag(Q(resolution=Resolution.WITHOUT_DECISION, proposed_status=INCOMPLETE)),
     )
-    flags = list(per_candidate.values_list("certified", "some_block"))
-    candidates = len(flags)
-    certified = sum(1 for cert, _ in flags if cert)
-    partial = sum(1 for cert, block in flags if block and not cert)
+    flags = [
+        _Flags(bool(c), bool(b), bool(d), bool(a))
+        for c, b, d, a in per_candidate.values_list(
+            "certified", "some_block", "decidable", "awaiting"
+        )
+    ]
     states = decisions.aggregate(
         pending=Count("pk", filter=Q(resolution=Resolution.PENDING)),
         overridden=Count("pk", filter=Q(resolution=Resolution.OVERRIDDEN)),
     )
-    return Counts(
-        candidates=candidates,
-        certified=certified,
-        partial=partial,
-        refused=candidates - certified - partial,
-        pending=states["pending"],
-        overridden=states["overridden"],
-    )
+    return _counts_from(flags, states["pending"], states["overridden"])
 
 
 # -- minutes ----------------------------------------------------------------------------------
@@ -312,11 +344,15 @@ def _decisions_data(deliberation: Deliberation) -> list[dict[str, Any]]:
             "justification",
             "previous__deliberation__number",
             "previous__status",
+            "acquired_from__deliberation__session__code",
+            "acquired_from__deliberation__number",
+            "acquired_from__deliberation__date",
         )
     )
     decisions = []
     for row in rows:
-        numero, unit, proposed, score, resolution, status, justification, number, before = row
+        numero, unit, proposed, score, resolution, status, justification, number, before = row[:9]
+        granted_in, granted_by, granted_on = row[9:]
         entry: dict[str, Any] = {
             "candidate": numero,
             "unit": unit,
@@ -327,6 +363,12 @@ def _decisions_data(deliberation: Deliberation) -> list[dict[str, Any]]:
         }
         if number is not None:
             entry["previous"] = {"deliberation": number, "decision": before}
+        if granted_in is not None:
+            entry["acquired"] = {
+                "session": granted_in,
+                "deliberation": granted_by,
+                "date": granted_on.isoformat(),
+            }
         decisions.append(entry)
     return decisions
 
@@ -335,8 +377,11 @@ def minutes_data(deliberation: Deliberation) -> dict[str, Any]:
     """The content of the minutes, in a canonical order: what the closing digest seals."""
     decisions = _decisions_data(deliberation)
     tallied = tally(
-        (d["candidate"], d["unit"], d["decision"], d["proposal"]["status"], d["resolution"])
-        for d in decisions
+        (
+            (d["candidate"], d["unit"], d["decision"], d["proposal"]["status"], d["resolution"])
+            for d in decisions
+        ),
+        competence_blocks(deliberation),
     )
     return {
         "session": deliberation.session.code,
@@ -364,6 +409,8 @@ def minutes_data(deliberation: Deliberation) -> dict[str, Any]:
             "certified": tallied.certified,
             "partially_validated": tallied.partial,
             "refused": tallied.refused,
+            "without_decision": tallied.without_decision,
+            "awaiting_marks": tallied.awaiting,
         },
     }
 

@@ -17,6 +17,7 @@ from certif.candidates.models import Candidate
 from certif.core.roles import JURY
 from certif.deliberations.models import JURY_STATUSES, Affiliation, MemberRole
 from certif.deliberations.presenting import Column
+from certif.sessions.models import ExamSession
 
 
 class DateInput(forms.DateInput):
@@ -27,12 +28,26 @@ class DateInput(forms.DateInput):
 
 
 class OpenForm(forms.Form):
-    date = forms.DateField(label=_("Date de la délibération"), widget=DateInput())
+    date = forms.DateField(
+        label=_("Date de la délibération"),
+        widget=DateInput(),
+        help_text=_("Le jour de la session ou après ; elle ne pourra être close avant cette date."),
+    )
     place = forms.CharField(label=_("Lieu"), max_length=255, required=False)
+    acknowledge_unfinished = forms.BooleanField(
+        label=_("Ouvrir malgré les notations inachevées"),
+        required=False,
+        help_text=_(
+            "Les unités sans feuille soumise seront proposées « en attente de notes », sans "
+            "décision."
+        ),
+    )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, session: ExamSession | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["date"].initial = timezone.localdate()
+        today = timezone.localdate()
+        end = session.end_date if session is not None else None
+        self.fields["date"].initial = max(today, end) if end is not None else today
 
 
 class AmendmentForm(OpenForm):

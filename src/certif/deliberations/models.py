@@ -19,18 +19,23 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from certif.candidates.models import Candidate
-from certif.core.errors import Refused
+from certif.core.errors import Forbidden, Refused
 from certif.core.vocabulary import lazy_label
 from certif.domain.rules.explain import STATUS_LABELS
 from certif.domain.rules.results import Status
+from certif.domain.units import CERTIFICATION as UNIT_CERTIFICATION
 from certif.sessions.models import ExamSession
 
 # The unit of a decision on the certification itself (the other units are block codes).
-CERTIFICATION = "CERT"
+CERTIFICATION = UNIT_CERTIFICATION
 
 
 class DeliberationError(Refused):
     """A refused operation on a deliberation; the message says why, in French."""
+
+
+class DeliberationForbidden(Forbidden, DeliberationError):
+    """The person may not do this to this jury (a policy of ``deliberations.policies``)."""
 
 
 class DeliberationClosed(DeliberationError):
@@ -69,6 +74,19 @@ class Resolution(models.TextChoices):
     PENDING = "pending", _("à décider")
     CONFIRMED = "confirmed", _("proposition confirmée")
     OVERRIDDEN = "overridden", _("décision modifiée par le jury")
+    # Validated by the closed act of an earlier session: acquired for life, not decided again.
+    ACQUIRED = "acquired", _("acquis")
+    # Not assessed, or waiting for its marks: a jury decides « validé » or « non validé » only.
+    WITHOUT_DECISION = "without", _("sans décision")
+
+
+# Resolutions that leave nothing for this jury to decide.
+SETTLED = (Resolution.ACQUIRED, Resolution.WITHOUT_DECISION)
+# What a unit without decision reads, by what was proposed.
+WITHOUT_DECISION_LABELS = {
+    Status.NOT_ASSESSED.value: _("non présenté"),
+    Status.INCOMPLETE.value: _("en attente de notes"),
+}
 
 
 class MemberRole(models.TextChoices):
@@ -387,6 +405,15 @@ class Decision(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    acquired_from = models.ForeignKey(
+        "self",
+        verbose_name=_("acquis par la décision"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("La décision d'un jury antérieur qui a validé cette unité, acquise à vie"),
+    )
     resolution = models.CharField(
         _("suite donnée"), max_length=16, choices=Resolution.choices, default=Resolution.PENDING
     )
@@ -419,8 +446,13 @@ class Decision(models.Model):
                 name="override_is_justified",
             ),
             models.CheckConstraint(
-                condition=models.Q(resolution="pending") | ~models.Q(status=""),
+                condition=models.Q(resolution__in=["pending", "without"]) | ~models.Q(status=""),
                 name="decided_has_a_status",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(resolution="acquired")
+                | (models.Q(acquired_from__isnull=False) & models.Q(status="validated")),
+                name="acquired_is_validated_by_an_earlier_act",
             ),
         ]
 
@@ -444,6 +476,14 @@ class Decision(models.Model):
         return self.resolution != Resolution.PENDING
 
     @property
+    def is_settled(self) -> bool:
+        """Acquired from an earlier act, or without a decision: nothing to decide here."""
+        return self.resolution in SETTLED
+
+    @property
     def effective_status(self) -> str:
-        """The jury's decision once taken, the proposal until then."""
-        return self.status if self.is_decided else self.proposed_status
+        """The jury's decision once taken, the proposal until then (and for a unit without
+        decision, what was proposed: not assessed, or incomplete)."""
+        if self.resolution in (Resolution.PENDING, Resolution.WITHOUT_DECISION):
+            return self.proposed_status
+        return self.status

@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy as _
 from certif.candidates.models import Candidate
 from certif.deliberations.models import (
     CERTIFICATION,
+    SETTLED,
+    WITHOUT_DECISION_LABELS,
     Decision,
     Deliberation,
     Resolution,
@@ -30,6 +32,8 @@ FILTERS: dict[str, Promise] = {
     ALL: _("Tous les candidats"),
     "limites": _("Notes limites (à un point du seuil ou moins)"),
     "incomplets": _("Dossiers incomplets"),
+    "sans-decision": _("Unités sans décision (non présentées, en attente de notes)"),
+    "acquis": _("Unités acquises lors d'une session antérieure"),
     "modifies": _("Décisions modifiées par le jury"),
     "a-decider": _("Décisions restant à prendre"),
 }
@@ -38,6 +42,8 @@ _CONDITIONS: dict[str, Q] = {
     "incomplets": Q(proposed_status=UnitStatus.INCOMPLETE),
     "modifies": Q(resolution=Resolution.OVERRIDDEN),
     "a-decider": Q(resolution=Resolution.PENDING),
+    "sans-decision": Q(resolution=Resolution.WITHOUT_DECISION),
+    "acquis": Q(resolution=Resolution.ACQUIRED),
 }
 PAGE_SIZE = 50
 
@@ -68,11 +74,30 @@ class Cell:
 
     @property
     def decided(self) -> bool:
-        return self.resolution != Resolution.PENDING
+        """Decided by this jury (confirmed or overridden)."""
+        return self.resolution in (Resolution.CONFIRMED, Resolution.OVERRIDDEN)
 
     @property
     def overridden(self) -> bool:
         return self.resolution == Resolution.OVERRIDDEN
+
+    @property
+    def acquired(self) -> bool:
+        return self.resolution == Resolution.ACQUIRED
+
+    @property
+    def without_decision(self) -> bool:
+        return self.resolution == Resolution.WITHOUT_DECISION
+
+    @property
+    def without_label(self) -> str:
+        return str(WITHOUT_DECISION_LABELS.get(self.proposal, gettext("rien à décider")))
+
+    @property
+    def decidable(self) -> bool:
+        """A block this jury may decide (or decide again): not the certification, which
+        follows its blocks, nor a settled unit."""
+        return self.unit != CERTIFICATION and self.resolution not in SETTLED
 
 
 @dataclass
@@ -82,7 +107,11 @@ class Row:
 
     @property
     def pending(self) -> int:
-        return sum(1 for cell in self.cells if not cell.decided)
+        return sum(1 for cell in self.cells if cell.resolution == Resolution.PENDING)
+
+    @property
+    def decidable(self) -> list[Cell]:
+        return [cell for cell in self.cells if cell.decidable]
 
 
 def columns(deliberation: Deliberation) -> list[Column]:
@@ -188,6 +217,8 @@ def labels() -> dict[str, str]:
         "justification": gettext("Justification"),
         "confirmed": gettext("Jury : proposition confirmée"),
         "undecided": gettext("à décider"),
+        "acquired": gettext("Acquis"),
+        "without": gettext("Sans décision :"),
         "previous": gettext("Décision antérieure :"),
         "confirm": gettext("Confirmer les propositions"),
         "override": gettext("Modifier une décision"),

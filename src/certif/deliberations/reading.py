@@ -18,9 +18,8 @@ from certif.deliberations.models import (
     UnitStatus,
 )
 from certif.deliberations.proposals import explain_snapshot
-from certif.domain.rules.results import BlockResult, Status
-from certif.domain.rules.results import CandidateResult as EngineDecision
-from certif.referential.models import Block
+from certif.deliberations.standing import UnitStanding, standing_of
+from certif.results.models import CandidateResult
 from certif.sessions.models import ExamSession
 
 
@@ -32,7 +31,10 @@ class PublishedUnit:
     status_label: str
     overridden: bool
     justification: str
+    # What the evaluations gave, as the jury saw it when it decided.
     explanation: str
+    # The jury that decided (« jury du 26 juin 2026 (session 2026-06, délibération n° 1) »).
+    act: str = ""
 
 
 @dataclass(frozen=True)
@@ -53,8 +55,11 @@ def certification_label(status: str) -> str:
 
 
 def published_result(candidate: Candidate, lang: str) -> PublishedResult | None:
-    """The candidate's decisions in the latest closed and published act that concerns them
-    (an amendment supersedes the acts before it)."""
+    """What the candidate may read of their standing: for each unit and the certification,
+    the jury decision of the acts published to them (a unit validated by any is acquired; else
+    the latest session's word), headed by the latest published act that concerns them. A unit
+    no published act decided reads « pas encore délibéré »: the rules' proposals are never
+    shown to a candidate before their jury."""
     latest = (
         Deliberation.objects.filter(
             status=State.CLOSED, published_at__isnull=False, decisions__candidate=candidate
@@ -63,88 +68,41 @@ def published_result(candidate: Candidate, lang: str) -> PublishedResult | None:
         .order_by("-closed_at", "-pk")
         .first()
     )
-    if latest is None:
+    stored = CandidateResult.objects.filter(candidate=candidate).first()
+    if latest is None or stored is None:
         return None
-    names = dict(
-        Block.objects.filter(version_id=latest.session.referential_version_id).values_list(
-            "code", "title"
-        )
-    )
-    decisions = list(
-        Decision.objects.filter(deliberation=latest, candidate=candidate).order_by("position")
-    )
-    blocks = [
-        _published_unit(decision, names.get(decision.unit, ""), lang)
-        for decision in decisions
-        if decision.unit != CERTIFICATION
-    ]
-    certification = next(
-        (
-            _published_certification(decision, decisions, lang)
-            for decision in decisions
-            if decision.unit == CERTIFICATION
-        ),
-        None,
-    )
+    found = standing_of(candidate.pk, stored.decision, published_only=True)
+    acts = [unit.act for unit in [*found.units.values(), found.certification] if unit.act]
+    decisions = Decision.objects.in_bulk([act.decision_id for act in acts])
+    blocks = [_published_unit(unit, decisions, lang) for unit in found.units.values()]
+    certification = _published_unit(found.certification, decisions, lang, certification=True)
     return PublishedResult(latest, certification, blocks)
 
 
-def _published_unit(decision: Decision, name: str, lang: str) -> PublishedUnit:
+def _published_unit(
+    unit: UnitStanding, decisions: dict[int, Decision], lang: str, *, certification: bool = False
+) -> PublishedUnit:
+    name = _("Certification") if certification else unit.name
+    shown_name = "" if name == unit.code else name
+    if unit.act is None:
+        return PublishedUnit(unit.code, shown_name, "", _("pas encore délibéré"), False, "", "")
+    decision = decisions[unit.act.decision_id]
+    label = (
+        certification_label(decision.status)
+        if certification
+        else str(UnitStatus(decision.status).label)
+    )
     return PublishedUnit(
-        unit=decision.unit,
-        name=name,
+        unit=unit.code,
+        name=shown_name,
         status=decision.status,
-        status_label=str(UnitStatus(decision.status).label),
+        status_label=label,
         overridden=decision.resolution == Resolution.OVERRIDDEN,
         justification=decision.justification,
-        explanation=explain_snapshot(decision.unit, decision.snapshot, CERTIFICATION, lang),
+        explanation=explain_snapshot(decision.unit, decision.snapshot, CERTIFICATION, lang)
+        or decision.explanation,
+        act=unit.act.text(),
     )
-
-
-def _published_certification(
-    certification: Decision, decisions: list[Decision], lang: str
-) -> PublishedUnit:
-    return PublishedUnit(
-        unit=certification.unit,
-        name=_("Certification"),
-        status=certification.status,
-        status_label=certification_label(certification.status),
-        overridden=certification.resolution == Resolution.OVERRIDDEN,
-        justification=certification.justification,
-        explanation=jury_certification_explanation(certification, decisions, lang),
-    )
-
-
-def jury_certification_explanation(
-    certification: Decision, decisions: list[Decision], lang: str
-) -> str:
-    """The certification explained from the jury's decisions on the blocks, not from the
-    engine's proposals: a block the jury validated reads as validated."""
-    proposal = certification.snapshot
-    if not proposal:
-        return certification.explanation
-    engine_blocks = EngineDecision.from_dict(proposal).blocks
-    blocks = {
-        decision.unit: BlockResult(
-            code=decision.unit,
-            name=engine_blocks[decision.unit].name
-            if decision.unit in engine_blocks
-            else decision.unit,
-            status=Status(decision.status),
-        )
-        for decision in decisions
-        if decision.unit != CERTIFICATION
-    }
-    required = tuple(code for code in proposal["required"] if code in blocks)
-    if not required:
-        return certification.explanation
-    decided = EngineDecision(
-        referential=proposal["referential"],
-        blocks=blocks,
-        certified=certification.status == UnitStatus.VALIDATED,
-        required=required,
-    )
-    return decided.explanation(lang)
 
 
 def sessions_awaiting_publication(candidate: Candidate) -> list[ExamSession]:

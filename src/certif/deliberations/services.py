@@ -8,6 +8,7 @@ forbids (``DeliberationError``, with a French message), and records an audit eve
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -16,14 +17,18 @@ from typing import Any
 from django.db import transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from certif.accounts.models import ConflictOfInterest
 from certif.candidates.models import Candidate
 from certif.core import audit
 from certif.core.audit import MIN_REASON, Actor, account_of
 from certif.core.errors import NON_FIELD, Invalid
+from certif.core.policies import person_of, require
+from certif.core.roles import JURY, Role, has_role
 from certif.deliberations import actions, signals
 from certif.deliberations.checks import (
+    NAMED,
     check_composition,
     composition_report,
     counts,
@@ -33,11 +38,14 @@ from certif.deliberations.checks import (
 from certif.deliberations.models import (
     CERTIFICATION,
     JURY_STATUSES,
+    SETTLED,
+    WITHOUT_DECISION_LABELS,
     Affiliation,
     Decision,
     Deliberation,
     DeliberationClosed,
     DeliberationError,
+    DeliberationForbidden,
     JuryMember,
     Kind,
     MemberRole,
@@ -46,17 +54,40 @@ from certif.deliberations.models import (
     State,
     UnitStatus,
 )
+from certif.deliberations.policies import (
+    DECIDE_REFUSED,
+    GOVERN_REFUSED,
+    LIFT_REFUSED,
+    OPEN_REFUSED,
+    PRESIDE_REFUSED,
+    PUBLISH_REFUSED,
+    is_linked,
+    is_recused,
+    may_decide,
+    may_govern,
+    may_lift,
+    may_open,
+    may_preside,
+    may_publish,
+    may_sit,
+    seat_of,
+)
 from certif.deliberations.proposals import (
+    NO_PROPOSAL,
+    UNDECIDABLE,
     Proposal,
     absent_block,
+    acquired_proposal,
     block_proposal,
     certification_proposal,
+    grading_left,
+    granting_text,
+    unfinished_units,
 )
-from certif.domain.rules.results import CandidateResult as EngineDecision
+from certif.deliberations.standing import TAKEN, Act, granted_before
 from certif.grading.models import ScoreSheet
 from certif.referential.services import engine_for
-from certif.results.models import CandidateResult
-from certif.results.services import recompute
+from certif.results.services import decisions_as_known_by
 from certif.sessions.models import Enrolment, ExamSession
 
 # Below this, a text is a word or two, not a justification a candidate could be given.
@@ -69,6 +100,8 @@ __all__ = [
     "CompositionProblems",
     "DeliberationClosed",
     "DeliberationError",
+    "DeliberationForbidden",
+    "UnfinishedGrading",
     "check_composition",
     "close_deliberation",
     "confirm",
@@ -79,6 +112,7 @@ __all__ = [
     "open_amendment",
     "open_deliberation",
     "override",
+    "pending_summary",
     "publish_results",
     "record_member",
     "recuse",
@@ -161,6 +195,51 @@ def _next_number(session: ExamSession) -> int:
     return (last or 0) + 1
 
 
+def _check_dates(session: ExamSession, date: date) -> None:
+    """A session is deliberated once held: with its dates, on or after its last day."""
+    if session.start_date is None or session.end_date is None:
+        raise DeliberationError(
+            f"La session {session.code} n'a pas de dates : renseignez ses premier et dernier "
+            "jours avant de la délibérer (la délibération ne retient que les notes connues à "
+            "cette date)."
+        )
+    if date < session.end_date:
+        raise Invalid.on(
+            "date",
+            f"La délibération ne peut être datée avant le dernier jour de la session "
+            f"{session.code} ({date_format(session.end_date, 'j F Y')}).",
+            date.isoformat(),
+        )
+
+
+class UnfinishedGrading(Invalid, DeliberationError):
+    """The session's grading is not finished: opening now needs an explicit acknowledgement."""
+
+    status = 409
+
+    def __init__(self, units: Sequence[str]) -> None:
+        self.units = list(units)
+        shown = ", ".join(self.units[:NAMED])
+        more = len(self.units) - NAMED
+        listed = f"{shown} et {more} autre(s)" if more > 0 else shown
+        super().__init__(
+            {
+                "acknowledge_unfinished": [
+                    f"{len(self.units)} unité(s) de la session n'ont pas de feuille soumise : "
+                    f"{listed}. Elles seront proposées « en attente de notes », sans décision, "
+                    "et les propositions ne bougeront plus : confirmez que vous ouvrez quand même."
+                ]
+            }
+        )
+
+
+def _check_grading(session: ExamSession, acknowledged: bool) -> list[str]:
+    left = grading_left(session)
+    if left and not acknowledged:
+        raise UnfinishedGrading(left)
+    return left
+
+
 def _decision(
     deliberation: Deliberation,
     candidate_id: int,
@@ -169,6 +248,7 @@ def _decision(
     proposal: Proposal,
     previous: Decision | None,
 ) -> Decision:
+    settled = proposal.status in UNDECIDABLE
     return Decision(
         deliberation=deliberation,
         candidate_id=candidate_id,
@@ -180,6 +260,33 @@ def _decision(
         snapshot=proposal.snapshot,
         borderline=proposal.borderline,
         previous=previous,
+        resolution=Resolution.WITHOUT_DECISION if settled else Resolution.PENDING,
+    )
+
+
+def _acquired(
+    deliberation: Deliberation,
+    candidate_id: int,
+    unit: str,
+    name: str,
+    position: int,
+    act: Act,
+    previous: Decision | None,
+) -> Decision:
+    proposal = acquired_proposal(unit, name, act)
+    return Decision(
+        deliberation=deliberation,
+        candidate_id=candidate_id,
+        unit=unit,
+        position=position,
+        proposed_status=proposal.status,
+        proposed_score="",
+        explanation=proposal.explanation,
+        snapshot=proposal.snapshot,
+        previous=previous,
+        acquired_from_id=act.decision_id,
+        resolution=Resolution.ACQUIRED,
+        status=UnitStatus.VALIDATED,
     )
 
 
@@ -188,56 +295,71 @@ def _snapshot(
     candidate_ids: Sequence[int],
     previous: Mapping[tuple[int, str], Decision] | None = None,
 ) -> int:
-    """Copy the engine's stored decision of each candidate, unit by unit; return how many
-    candidates. Results missing (never computed) are computed first."""
-    units = _units(deliberation.session)
+    """Copy what the rules decide from the sheets the session knew, unit by unit, with what
+    earlier juries granted for life; return how many candidates."""
+    session = deliberation.session
+    units = _units(session)
+    names = dict(units)
+    required = engine_for(session.referential_version).referential.certification.requires
     earlier = previous or {}
     for chunk in _chunks(candidate_ids):
-        stored = set(
-            CandidateResult.objects.filter(candidate_id__in=chunk).values_list(
-                "candidate_id", flat=True
-            )
-        )
-        missing = [pk for pk in chunk if pk not in stored]
-        if missing:
-            recompute(missing)
+        unfinished = unfinished_units(session, chunk)
+        decided = decisions_as_known_by(session, chunk, unfinished)
+        granted = granted_before(session, chunk)
         rows: list[Decision] = []
-        results = CandidateResult.objects.filter(candidate_id__in=chunk).values_list(
-            "candidate_id", "data"
-        )
-        for candidate_id, data in results:
-            decision = EngineDecision.from_dict(data)
-            for position, (code, name) in enumerate(units):
-                block = decision.blocks.get(code) or absent_block(code, name)
-                rows.append(
-                    _decision(
-                        deliberation,
-                        candidate_id,
-                        code,
-                        position,
-                        block_proposal(block),
-                        earlier.get((candidate_id, code)),
+        for candidate_id in chunk:
+            decision = decided[candidate_id]
+            row: list[Decision] = []
+            for position, (code, name) in enumerate([*units, (CERTIFICATION, "")]):
+                act = granted.get((candidate_id, code))
+                before = earlier.get((candidate_id, code))
+                if act is not None:
+                    row.append(
+                        _acquired(deliberation, candidate_id, code, name, position, act, before)
                     )
-                )
-            rows.append(
-                _decision(
-                    deliberation,
-                    candidate_id,
-                    CERTIFICATION,
-                    len(units),
-                    certification_proposal(decision),
-                    earlier.get((candidate_id, CERTIFICATION)),
-                )
-            )
+                elif code != CERTIFICATION:
+                    block = decision.blocks.get(code) or absent_block(code, name)
+                    row.append(
+                        _decision(
+                            deliberation,
+                            candidate_id,
+                            code,
+                            position,
+                            block_proposal(block),
+                            before,
+                        )
+                    )
+                else:
+                    certification = _decision(
+                        deliberation, candidate_id, code, position, NO_PROPOSAL, before
+                    )
+                    _follow(certification, row, names, required, decision.referential)
+                    row.append(certification)
+            rows.extend(row)
         Decision.objects.bulk_create(rows, batch_size=1000)
     return len(candidate_ids)
 
 
+def _open_scope(session: ExamSession, date: date, acknowledge_unfinished: bool) -> list[str]:
+    """The checks every opening makes; the units left without marks, as acknowledged."""
+    _check_dates(session, date)
+    _refuse_if_open(session)
+    return _check_grading(session, acknowledge_unfinished)
+
+
 def open_deliberation(
-    session: ExamSession, actor: Actor, date: date, place: str = ""
+    session: ExamSession,
+    actor: Actor,
+    date: date,
+    place: str = "",
+    *,
+    acknowledge_unfinished: bool = False,
 ) -> Deliberation:
-    """Open the session's deliberation, with the engine's proposals for each of its candidates
-    (every block of the référentiel, and the certification), copied now once and for all."""
+    """Open the session's deliberation, with the rules' proposals for each of its candidates
+    as the session knew them (every block of the référentiel, and the certification), copied
+    now once and for all. Refused without the session's dates, before its last day, and — until
+    acknowledged — while some of its sheets are not submitted."""
+    require(actor, may_open, message=OPEN_REFUSED, error=DeliberationForbidden)
     with transaction.atomic():
         session = ExamSession.objects.select_for_update().get(pk=session.pk)
         initial = Deliberation.objects.filter(session=session, kind=Kind.INITIAL).first()
@@ -246,7 +368,7 @@ def open_deliberation(
                 f"La session {session.code} a déjà sa délibération (n° {initial.number}) ; "
                 "toute modification ultérieure passe par un acte modificatif motivé."
             )
-        _refuse_if_open(session)
+        left = _open_scope(session, date, acknowledge_unfinished)
         candidate_ids = session_candidate_ids(session)
         if not candidate_ids:
             raise DeliberationError(
@@ -273,6 +395,7 @@ def open_deliberation(
                 "date": date.isoformat(),
                 "place": deliberation.place,
                 "candidates": count,
+                "grading_unfinished": left,
             },
         )
     return deliberation
@@ -304,25 +427,34 @@ def open_amendment(
     *,
     date: date | None = None,
     place: str = "",
+    acknowledge_unfinished: bool = False,
 ) -> Deliberation:
-    """A new, motivated act on candidates already decided in this session.
+    """A new, motivated act on candidates already decided in this session — the only way to
+    revise what its jury granted.
 
     Each of its decisions starts from the last closed decision of that candidate and unit
-    (``previous``) and carries the engine's proposal as it stands now (scores may have been
-    corrected since): the jury confirms or overrides, as in any deliberation.
+    (``previous``) and carries the rules' proposal as the session knows it now (scores may have
+    been corrected since): the jury confirms or overrides, as in any deliberation. What another
+    session's jury granted stays acquired.
     """
+    require(actor, may_open, message=OPEN_REFUSED, error=DeliberationForbidden)
     reason = reason.strip()
     if len(reason) < MIN_REASON:
-        raise DeliberationError(
+        raise Invalid.on(
+            "reason",
             "Un acte modificatif doit être motivé : indiquez pourquoi les décisions sont "
-            f"revues (au moins {MIN_REASON} caractères)."
+            f"revues (au moins {MIN_REASON} caractères).",
+            reason,
         )
     chosen = sorted({candidate.pk: candidate for candidate in candidates}.items())
     if not chosen:
-        raise DeliberationError("Indiquez au moins un candidat concerné par l'acte modificatif.")
+        raise Invalid.on(
+            "candidates", "Indiquez au moins un candidat concerné par l'acte modificatif."
+        )
+    on = date or timezone.localdate()
     with transaction.atomic():
         session = ExamSession.objects.select_for_update().get(pk=session.pk)
-        _refuse_if_open(session)
+        left = _open_scope(session, on, acknowledge_unfinished)
         candidate_ids = [pk for pk, _candidate in chosen]
         previous = _last_closed_decisions(session, candidate_ids)
         decided = {candidate_id for candidate_id, _unit in previous}
@@ -337,7 +469,7 @@ def open_amendment(
             session=session,
             kind=Kind.AMENDMENT,
             number=_next_number(session),
-            date=date or timezone.localdate(),
+            date=on,
             place=place.strip(),
             reason=reason,
             opened_by=account_of(actor),
@@ -352,10 +484,110 @@ def open_amendment(
                 "session": session.code,
                 "number": deliberation.number,
                 "candidates": [candidate.numero for _pk, candidate in chosen],
+                "grading_unfinished": left,
             },
             reason=reason,
         )
     return deliberation
+
+
+# -- the certification follows the blocks ------------------------------------------------------
+
+
+def _effective(decision: Decision) -> str:
+    return decision.effective_status
+
+
+def _follow(
+    certification: Decision,
+    blocks: Sequence[Decision],
+    names: Mapping[str, str],
+    required: Sequence[str],
+    label: str,
+) -> bool:
+    """Set the certification's line from its candidate's block decisions; True when it
+    changed. Acquired, it never moves. Its proposal is what the blocks give; it waits while a
+    block does, has no decision when the jury decides no block and the certification cannot be
+    granted, and a decision taken on it that the blocks now contradict is taken back."""
+    if certification.resolution == Resolution.ACQUIRED:
+        return False
+    statuses = {block.unit: _effective(block) for block in blocks}
+    proposal = certification_proposal(statuses, names, required, label)
+    decided_here = any(block.resolution not in SETTLED for block in blocks)
+    if any(block.resolution == Resolution.PENDING for block in blocks):
+        resolution = Resolution.PENDING
+    elif not decided_here and proposal.status != UnitStatus.VALIDATED:
+        resolution = Resolution.WITHOUT_DECISION
+    elif certification.resolution in TAKEN and certification.status == proposal.status:
+        resolution = Resolution(certification.resolution)
+    else:
+        resolution = Resolution.PENDING
+    before = (certification.proposed_status, certification.resolution, certification.explanation)
+    certification.proposed_status = proposal.status
+    certification.explanation = proposal.explanation
+    certification.snapshot = proposal.snapshot
+    if resolution != certification.resolution:
+        certification.resolution = resolution
+        certification.status = ""
+        certification.decided_by = None
+        certification.decided_at = None
+    return before != (
+        certification.proposed_status,
+        certification.resolution,
+        certification.explanation,
+    )
+
+
+def _follow_blocks(deliberation: Deliberation, candidate_ids: Iterable[int], actor: Actor) -> int:
+    """Bring the certification lines of these candidates in line with their blocks; a
+    certification decision taken back is journalled. Return how many lines changed."""
+    session = deliberation.session
+    units = _units(session)
+    names = dict(units)
+    required = engine_for(session.referential_version).referential.certification.requires
+    label = engine_for(session.referential_version).label
+    ids = sorted(set(candidate_ids))
+    changed: list[Decision] = []
+    for chunk in _chunks(ids):
+        rows: dict[int, list[Decision]] = defaultdict(list)
+        certifications: dict[int, Decision] = {}
+        found = (
+            Decision.objects.select_for_update(of=("self",))
+            .filter(deliberation=deliberation, candidate_id__in=chunk)
+            .select_related("candidate")
+            .order_by("candidate_id", "position")
+        )
+        for decision in found:
+            if decision.unit == CERTIFICATION:
+                certifications[decision.candidate_id] = decision
+            else:
+                rows[decision.candidate_id].append(decision)
+        for candidate_id, certification in certifications.items():
+            taken = certification.resolution in TAKEN
+            if _follow(certification, rows[candidate_id], names, required, label):
+                changed.append(certification)
+                if taken and certification.resolution == Resolution.PENDING:
+                    audit.record(
+                        actions.CERTIFICATION_REVIEWED,
+                        certification,
+                        actor=actor,
+                        after={"proposal": certification.proposed_status},
+                        label=_label(certification),
+                    )
+    Decision.objects.bulk_update(
+        changed,
+        [
+            "proposed_status",
+            "explanation",
+            "snapshot",
+            "resolution",
+            "status",
+            "decided_by",
+            "decided_at",
+        ],
+        batch_size=1000,
+    )
+    return len(changed)
 
 
 # -- the jury ---------------------------------------------------------------------------------
@@ -372,6 +604,29 @@ def _member_state(member: JuryMember) -> dict[str, Any]:
     }
 
 
+def _govern(actor: Actor, deliberation: Deliberation) -> None:
+    require(actor, may_govern, deliberation, message=GOVERN_REFUSED, error=DeliberationForbidden)
+
+
+def _check_account_role(user: Any, role: str) -> None:
+    """A member who decides with their account holds the jury role they sit in."""
+    needed = Role.JURY_PRESIDENT if role == MemberRole.PRESIDENT else None
+    if needed is not None and not has_role(user, needed):
+        raise Invalid.on(
+            "user",
+            f"Le compte « {user.get_username()} » n'a pas le rôle de président ou présidente "
+            "de jury : il ne peut pas présider.",
+            user.get_username(),
+        )
+    if not has_role(user, *JURY):
+        raise Invalid.on(
+            "user",
+            f"Le compte « {user.get_username()} » n'a pas de rôle de jury : il ne peut pas y "
+            "siéger.",
+            user.get_username(),
+        )
+
+
 def record_member(
     deliberation: Deliberation,
     actor: Actor,
@@ -383,11 +638,15 @@ def record_member(
     occupation: str = "",
     present: bool = True,
 ) -> JuryMember:
+    """Seat a member on the jury: a gestionnaire, or the president seated on it."""
+    _govern(actor, deliberation)
     full_name = full_name.strip()
     if not full_name:
-        raise DeliberationError("Indiquez le nom du membre du jury.")
+        raise Invalid.on("full_name", "Indiquez le nom du membre du jury.")
     if role not in MemberRole.values or affiliation not in Affiliation.values:
-        raise DeliberationError("Rôle ou rattachement du membre inconnu.")
+        raise Invalid.on("role", "Rôle ou rattachement du membre inconnu.", role)
+    if user is not None:
+        _check_account_role(user, role)
     with transaction.atomic():
         deliberation = _locked_open(deliberation)
         if user is not None and deliberation.members.filter(user=user).exists():
@@ -412,11 +671,22 @@ def record_member(
 
 
 def remove_member(member: JuryMember, actor: Actor) -> None:
+    _govern(actor, member.deliberation)
     with transaction.atomic():
         deliberation = _locked_open(member.deliberation)
         member = JuryMember.objects.select_related("user").get(
             pk=member.pk, deliberation=deliberation
         )
+        if (
+            member.user_id is not None
+            and Decision.objects.filter(
+                deliberation=deliberation, decided_by_id=member.user_id
+            ).exists()
+        ):
+            raise DeliberationError(
+                f"{member.full_name} a déjà pris des décisions dans cette délibération : "
+                "enregistrez son absence plutôt que de le retirer du jury."
+            )
         before = _member_state(member)
         label = f"{deliberation} — {member.full_name}"
         audit.record(actions.MEMBER_REMOVED, member, actor=actor, before=before, label=label)
@@ -424,6 +694,7 @@ def remove_member(member: JuryMember, actor: Actor) -> None:
 
 
 def set_presence(member: JuryMember, present: bool, actor: Actor) -> JuryMember:
+    _govern(actor, member.deliberation)
     with transaction.atomic():
         deliberation = _locked_open(member.deliberation)
         member = JuryMember.objects.select_related("user").get(
@@ -445,7 +716,10 @@ def set_presence(member: JuryMember, present: bool, actor: Actor) -> JuryMember:
 
 
 def recuse(member: JuryMember, candidate: Candidate, actor: Actor, reason: str = "") -> Recusal:
-    """The member does not deliberate on this candidate (and may then sit for the others)."""
+    """The member does not deliberate on this candidate (and may then sit for the others).
+    A member may also recuse themselves."""
+    if not (person_of(actor) is not None and member.user_id == person_of(actor).pk):
+        _govern(actor, member.deliberation)
     with transaction.atomic():
         deliberation = _locked_open(member.deliberation)
         if not deliberation.decisions.filter(candidate=candidate).exists():
@@ -468,8 +742,10 @@ def recuse(member: JuryMember, candidate: Candidate, actor: Actor, reason: str =
 
 
 def withdraw_recusal(recusal: Recusal, actor: Actor) -> None:
+    """Lifted by a gestionnaire, or by the seated president when the recusal is not hers."""
+    recusal = Recusal.objects.select_related("member__deliberation", "candidate").get(pk=recusal.pk)
+    require(actor, may_lift, recusal, message=LIFT_REFUSED, error=DeliberationForbidden)
     with transaction.atomic():
-        recusal = Recusal.objects.select_related("member", "candidate").get(pk=recusal.pk)
         deliberation = _locked_open(recusal.member.deliberation)
         label = f"{deliberation} — {recusal.member.full_name} — {recusal.candidate.numero}"
         audit.record(
@@ -485,34 +761,30 @@ def withdraw_recusal(recusal: Recusal, actor: Actor) -> None:
 # -- decisions --------------------------------------------------------------------------------
 
 
-def _seated_member(deliberation: Deliberation, actor: Actor) -> JuryMember:
-    user = account_of(actor)
-    member = (
-        JuryMember.objects.filter(deliberation=deliberation, user=user, present=True)
-        .select_related("user")
-        .first()
-        if user is not None
-        else None
-    )
-    if member is None:
-        raise DeliberationError(
-            "Seuls les membres présents de ce jury, enregistrés avec leur compte, peuvent "
-            "prendre une décision."
-        )
-    return member
-
-
-def _check_may_decide(member: JuryMember, candidate: Candidate) -> None:
-    if Recusal.objects.filter(member=member, candidate=candidate).exists():
-        raise DeliberationError(
-            f"{member.full_name} est récusé(e) pour le candidat {candidate.numero} : un autre "
+def _decider(deliberation: Deliberation, candidate: Candidate, actor: Actor) -> JuryMember:
+    """The seat of the member deciding on ``candidate``: seated with their account, present,
+    neither recused nor linked (refused and journalled otherwise)."""
+    person = person_of(actor)
+    seat = seat_of(person, deliberation) if person is not None else None
+    if seat is not None and seat.present and is_recused(seat, candidate):
+        message = (
+            f"{seat.full_name} est récusé(e) pour le candidat {candidate.numero} : un autre "
             "membre du jury doit prendre cette décision."
         )
-    if ConflictOfInterest.objects.filter(user=member.user, candidate=candidate).exists():
-        raise DeliberationError(
-            f"{member.full_name} a un lien d'intérêt avec le candidat {candidate.numero} : "
+    elif seat is not None and seat.present and is_linked(person, candidate):
+        message = (
+            f"{seat.full_name} a un lien d'intérêt avec le candidat {candidate.numero} : "
             "un autre membre du jury doit prendre cette décision."
         )
+    else:
+        message = DECIDE_REFUSED
+    require(
+        actor, may_decide, deliberation, candidate, message=message, error=DeliberationForbidden
+    )
+    if seat is None:
+        # The system (a command, the demo) acts through no seat: it never decides for a jury.
+        raise DeliberationForbidden(DECIDE_REFUSED)
+    return seat
 
 
 def _decision_state(decision: Decision) -> dict[str, str]:
@@ -531,23 +803,59 @@ def _lock_decision(decision: Decision) -> tuple[Deliberation, Decision]:
     deliberation = _locked_open(decision.deliberation)
     fresh = (
         Decision.objects.select_for_update(of=("self",))
-        .select_related("candidate")
+        .select_related("candidate", "acquired_from__deliberation__session")
         .defer("snapshot")
         .get(pk=decision.pk, deliberation=deliberation)
     )
     return deliberation, fresh
 
 
-def _confirm_locked(decision: Decision, member: JuryMember, actor: Actor) -> Decision:
-    before = _decision_state(decision)
-    decision.resolution = Resolution.CONFIRMED
-    decision.status = decision.proposed_status
-    decision.justification = ""
-    decision.decided_by = member.user
+def _refuse_if_settled(decision: Decision) -> None:
+    """Nothing to decide on a unit acquired from an earlier act, or without a decision."""
+    if decision.resolution == Resolution.ACQUIRED and decision.acquired_from is not None:
+        raise DeliberationError(
+            f"{decision.candidate.numero} — {decision.unit} est acquis à vie : "
+            f"{granting_text(decision.acquired_from)}. Seul un acte modificatif de cette "
+            "délibération-là peut revenir sur cette décision."
+        )
+    if decision.resolution == Resolution.WITHOUT_DECISION:
+        raise DeliberationError(
+            f"{decision.candidate.numero} — {decision.unit} est "
+            f"« {WITHOUT_DECISION_LABELS.get(decision.proposed_status, '')} » : le jury décide "
+            "« validé » ou « non validé » une unité évaluée, il n'y a rien à décider ici."
+        )
+
+
+def _refuse_if_blocks_pending(decision: Decision) -> None:
+    if decision.unit == CERTIFICATION and decision.resolution == Resolution.PENDING:
+        pending = Decision.objects.filter(
+            deliberation_id=decision.deliberation_id,
+            candidate_id=decision.candidate_id,
+            resolution=Resolution.PENDING,
+        ).exclude(unit=CERTIFICATION)
+        if pending.exists():
+            raise DeliberationError(
+                f"La certification de {decision.candidate.numero} suit ses blocs : décidez "
+                f"d'abord {', '.join(pending.values_list('unit', flat=True))}."
+            )
+
+
+def _set_decision(
+    decision: Decision, resolution: Resolution, status: str, justification: str, seat: JuryMember
+) -> None:
+    decision.resolution = resolution
+    decision.status = status
+    decision.justification = justification
+    decision.decided_by = seat.user
     decision.decided_at = _now()
     decision.save(
         update_fields=["resolution", "status", "justification", "decided_by", "decided_at"]
     )
+
+
+def _confirm_locked(decision: Decision, seat: JuryMember, actor: Actor) -> Decision:
+    before = _decision_state(decision)
+    _set_decision(decision, Resolution.CONFIRMED, decision.proposed_status, "", seat)
     audit.record(
         actions.DECISION_CONFIRMED,
         decision,
@@ -560,29 +868,48 @@ def _confirm_locked(decision: Decision, member: JuryMember, actor: Actor) -> Dec
 
 
 def confirm(decision: Decision, actor: Actor) -> Decision:
-    """The jury follows the proposal."""
+    """The jury follows the proposal; the certification line follows the blocks."""
+    seat = _decider(decision.deliberation, decision.candidate, actor)
     with transaction.atomic():
         deliberation, decision = _lock_decision(decision)
-        member = _seated_member(deliberation, actor)
-        _check_may_decide(member, decision.candidate)
-        return _confirm_locked(decision, member, actor)
+        _refuse_if_settled(decision)
+        _refuse_if_blocks_pending(decision)
+        _confirm_locked(decision, seat, actor)
+        if decision.unit != CERTIFICATION:
+            _follow_blocks(deliberation, [decision.candidate_id], actor)
+    return decision
+
+
+def _pending(
+    deliberation: Deliberation, candidate_ids: Sequence[int] | None, unit: str | None
+) -> Any:
+    found = (
+        Decision.objects.select_for_update(of=("self",))
+        .select_related("candidate")
+        .defer("snapshot")
+        .filter(deliberation=deliberation, resolution=Resolution.PENDING)
+    )
+    if candidate_ids is not None:
+        found = found.filter(candidate_id__in=candidate_ids)
+    if unit is not None:
+        return found.filter(unit=unit)
+    return found.exclude(unit=CERTIFICATION)
 
 
 def confirm_row(deliberation: Deliberation, candidate: Candidate, actor: Actor) -> int:
-    """Confirm every proposal still pending for one candidate; return how many."""
+    """Confirm every proposal still pending for one candidate — the blocks, then the
+    certification they give; return how many."""
+    seat = _decider(deliberation, candidate, actor)
     with transaction.atomic():
         deliberation = _locked_open(deliberation)
-        member = _seated_member(deliberation, actor)
-        _check_may_decide(member, candidate)
-        pending = list(
-            Decision.objects.select_for_update(of=("self",))
-            .select_related("candidate")
-            .defer("snapshot")
-            .filter(deliberation=deliberation, candidate=candidate, resolution=Resolution.PENDING)
-        )
-        for decision in pending:
-            _confirm_locked(decision, member, actor)
-    return len(pending)
+        blocks = list(_pending(deliberation, [candidate.pk], None))
+        for decision in blocks:
+            _confirm_locked(decision, seat, actor)
+        _follow_blocks(deliberation, [candidate.pk], actor)
+        certifications = list(_pending(deliberation, [candidate.pk], CERTIFICATION))
+        for decision in certifications:
+            _confirm_locked(decision, seat, actor)
+    return len(blocks) + len(certifications)
 
 
 @dataclass(frozen=True)
@@ -592,74 +919,103 @@ class BulkConfirmation:
     skipped: list[str]
 
 
+def _excluded_for(seat: JuryMember, deliberation: Deliberation) -> set[int]:
+    in_deliberation = Decision.objects.filter(deliberation=deliberation, unit=CERTIFICATION).values(
+        "candidate_id"
+    )
+    return set(Recusal.objects.filter(member=seat).values_list("candidate_id", flat=True)) | set(
+        ConflictOfInterest.objects.filter(
+            user=seat.user, candidate_id__in=in_deliberation
+        ).values_list("candidate_id", flat=True)
+    )
+
+
+def _confirm_in_bulk(
+    deliberation: Deliberation, seat: JuryMember, excluded: set[int], unit: str | None
+) -> tuple[int, list[int]]:
+    pending = Decision.objects.filter(deliberation=deliberation, resolution=Resolution.PENDING)
+    pending = pending.filter(unit=unit) if unit else pending.exclude(unit=CERTIFICATION)
+    pending = pending.exclude(candidate_id__in=excluded)
+    touched = list(pending.values_list("candidate_id", flat=True).distinct())
+    confirmed = pending.update(
+        resolution=Resolution.CONFIRMED,
+        status=F("proposed_status"),
+        justification="",
+        decided_by=seat.user,
+        decided_at=_now(),
+    )
+    return confirmed, touched
+
+
+def pending_summary(deliberation: Deliberation) -> tuple[int, int]:
+    """(decisions, candidates) still to decide: what confirming every proposal would do."""
+    pending = Decision.objects.filter(deliberation=deliberation, resolution=Resolution.PENDING)
+    return pending.count(), pending.values("candidate_id").distinct().count()
+
+
 def confirm_all_pending(deliberation: Deliberation, actor: Actor) -> BulkConfirmation:
-    """Confirm every proposal still pending, except for the candidates the actor may not
-    decide on; one audit event for the whole act."""
+    """Confirm every proposal still pending on the blocks, then the certifications they give
+    — never one its blocks contradict — except for the candidates the actor may not decide on;
+    one audit event for the whole act. Any seated, present member may; the president conducts
+    the deliberation (``may_sit``)."""
+    require(actor, may_sit, deliberation, message=DECIDE_REFUSED, error=DeliberationForbidden)
+    seat = seat_of(person_of(actor), deliberation) if person_of(actor) is not None else None
+    if seat is None:
+        raise DeliberationForbidden(DECIDE_REFUSED)
     with transaction.atomic():
         deliberation = _locked_open(deliberation)
-        member = _seated_member(deliberation, actor)
-        in_deliberation = Decision.objects.filter(
-            deliberation=deliberation, unit=CERTIFICATION
-        ).values("candidate_id")
-        excluded = set(
-            Recusal.objects.filter(member=member).values_list("candidate_id", flat=True)
-        ) | set(
-            ConflictOfInterest.objects.filter(
-                user=member.user, candidate_id__in=in_deliberation
-            ).values_list("candidate_id", flat=True)
-        )
-        pending = Decision.objects.filter(deliberation=deliberation, resolution=Resolution.PENDING)
+        excluded = _excluded_for(seat, deliberation)
         skipped = sorted(
             set(
-                pending.filter(candidate_id__in=excluded).values_list(
-                    "candidate__numero", flat=True
-                )
+                Decision.objects.filter(
+                    deliberation=deliberation,
+                    resolution=Resolution.PENDING,
+                    candidate_id__in=excluded,
+                ).values_list("candidate__numero", flat=True)
             )
         )
-        confirmed = pending.exclude(candidate_id__in=excluded).update(
-            resolution=Resolution.CONFIRMED,
-            status=F("proposed_status"),
-            justification="",
-            decided_by=member.user,
-            decided_at=_now(),
-        )
+        blocks, touched = _confirm_in_bulk(deliberation, seat, excluded, None)
+        _follow_blocks(deliberation, touched, actor)
+        certifications, _certified = _confirm_in_bulk(deliberation, seat, excluded, CERTIFICATION)
         audit.record(
             actions.ALL_CONFIRMED,
             deliberation,
             actor=actor,
-            after={"confirmed": confirmed, "skipped": skipped},
+            after={"confirmed": blocks + certifications, "skipped": skipped},
         )
-    return BulkConfirmation(confirmed, skipped)
+    return BulkConfirmation(blocks + certifications, skipped)
 
 
 def override(decision: Decision, status: str, justification: str, actor: Actor) -> Decision:
-    """The jury does not follow the proposal: it decides otherwise, and says why in writing."""
+    """The jury does not follow the proposal on a block: it decides otherwise, and says why in
+    writing; the certification line follows. Refused on a unit acquired from an earlier act,
+    on a unit without decision, and on the certification itself (it follows its blocks)."""
     if status not in JURY_STATUSES:
-        raise DeliberationError("Le jury décide « validé » ou « non validé ».")
+        raise Invalid.on("status", "Le jury décide « validé » ou « non validé ».", status)
     justification = justification.strip()
     if len(justification) < MIN_JUSTIFICATION:
-        raise DeliberationError(
+        raise Invalid.on(
+            "justification",
             "Une décision qui s'écarte de la proposition doit être justifiée par écrit "
-            f"(au moins {MIN_JUSTIFICATION} caractères)."
+            f"(au moins {MIN_JUSTIFICATION} caractères).",
+            justification,
         )
+    seat = _decider(decision.deliberation, decision.candidate, actor)
     with transaction.atomic():
         deliberation, decision = _lock_decision(decision)
+        _refuse_if_settled(decision)
+        if decision.unit == CERTIFICATION:
+            raise DeliberationError(
+                "La certification suit les décisions sur les blocs : modifiez la décision d'un "
+                "bloc, la ligne de la certification suivra."
+            )
         if status == decision.proposed_status:
             raise DeliberationError(
                 f"La proposition est déjà « {UnitStatus(status).label} » : confirmez-la plutôt "
                 "que de la modifier."
             )
-        member = _seated_member(deliberation, actor)
-        _check_may_decide(member, decision.candidate)
         before = _decision_state(decision)
-        decision.resolution = Resolution.OVERRIDDEN
-        decision.status = status
-        decision.justification = justification
-        decision.decided_by = member.user
-        decision.decided_at = _now()
-        decision.save(
-            update_fields=["resolution", "status", "justification", "decided_by", "decided_at"]
-        )
+        _set_decision(decision, Resolution.OVERRIDDEN, status, justification, seat)
         audit.record(
             actions.DECISION_OVERRIDDEN,
             decision,
@@ -669,6 +1025,7 @@ def override(decision: Decision, status: str, justification: str, actor: Actor) 
             reason=justification,
             label=_label(decision),
         )
+        _follow_blocks(deliberation, [decision.candidate_id], actor)
     return decision
 
 
@@ -676,22 +1033,21 @@ def override(decision: Decision, status: str, justification: str, actor: Actor) 
 
 
 def close_deliberation(deliberation: Deliberation, actor: Actor) -> Deliberation:
-    """The president closes: refused while any problem remains; then nothing moves again, and
-    the digest of the minutes is kept."""
+    """The president seated on this jury closes it, on or after its date: refused while any
+    problem remains; then nothing moves again, and the digest of the minutes is kept."""
+    require(actor, may_preside, deliberation, message=PRESIDE_REFUSED, error=DeliberationForbidden)
     with transaction.atomic():
         deliberation = _locked_open(deliberation)
-        user = account_of(actor)
-        presiding = user is not None and (
-            deliberation.members.filter(user=user, role=MemberRole.PRESIDENT, present=True).exists()
-        )
-        if not presiding:
+        today = timezone.localdate()
+        if today < deliberation.date:
             raise DeliberationError(
-                "Seul le président ou la présidente du jury, enregistré(e) comme membre présent "
-                "avec son compte, peut clore la délibération."
+                f"La délibération est datée du {date_format(deliberation.date, 'j F Y')} : elle "
+                "ne peut pas être close avant ce jour."
             )
         problems = composition_report(deliberation).problems
         if problems:
             raise CompositionProblems(problems)
+        user = account_of(actor)
         deliberation.digest = minutes_digest(deliberation)
         deliberation.status = State.CLOSED
         deliberation.closed_at = _now()
@@ -708,13 +1064,15 @@ def close_deliberation(deliberation: Deliberation, actor: Actor) -> Deliberation
                 "certified": tallied.certified,
                 "partially_validated": tallied.partial,
                 "refused": tallied.refused,
+                "without_decision": tallied.without_decision,
             },
         )
     return deliberation
 
 
 def publish_results(deliberation: Deliberation, actor: Actor) -> Deliberation:
-    """Make the closed deliberation's decisions visible to its candidates."""
+    """Make the closed deliberation's decisions visible to its candidates (gestionnaires)."""
+    require(actor, may_publish, message=PUBLISH_REFUSED, error=DeliberationForbidden)
     with transaction.atomic():
         deliberation = _locked(deliberation)
         if not deliberation.is_closed:

@@ -19,12 +19,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.urls import reverse
+from django.utils import translation
 
 from certif.candidates.models import Candidate
 from certif.core.errors import Refused
 from certif.deliberations.checks import minutes_data
 from certif.deliberations.models import (
     CERTIFICATION,
+    WITHOUT_DECISION_LABELS,
     Affiliation,
     Decision,
     Deliberation,
@@ -34,7 +36,7 @@ from certif.deliberations.models import (
     State,
     UnitStatus,
 )
-from certif.deliberations.reading import jury_certification_explanation
+from certif.deliberations.proposals import granting_text
 from certif.documents import french
 from certif.documents.models import CertifierSettings, ImageFormat, format_number
 from certif.domain import values
@@ -269,18 +271,26 @@ class JuryOutcome:
     decisions: dict[str, Decision] = field(default_factory=dict)
 
     def validated(self, unit: str) -> bool:
+        """Validated by this act — a unit acquired earlier is attested by the act that
+        granted it, under its own session."""
         decision = self.decisions.get(unit)
-        return decision is not None and decision.status == UnitStatus.VALIDATED
+        return (
+            decision is not None
+            and decision.status == UnitStatus.VALIDATED
+            and decision.resolution != Resolution.ACQUIRED
+        )
 
     @property
     def certified(self) -> bool:
         return self.validated(CERTIFICATION)
 
     def validated_blocks(self) -> list[str]:
+        """The blocks this act validated — not those it found acquired, attested by the act
+        that granted them."""
         return [
             unit
             for unit, decision in sorted(self.decisions.items(), key=lambda item: item[1].position)
-            if unit != CERTIFICATION and decision.status == UnitStatus.VALIDATED
+            if unit != CERTIFICATION and self.validated(unit)
         ]
 
 
@@ -292,8 +302,8 @@ def jury_outcomes(
     # The engine's snapshot is read only by a relevé, for one decision: left out here.
     decisions = (
         Decision.objects.filter(deliberation__session=session, deliberation__status=State.CLOSED)
-        .select_related("deliberation")
-        .defer("snapshot", "explanation")
+        .select_related("deliberation", "acquired_from__deliberation__session")
+        .defer("snapshot", "acquired_from__snapshot")
         .order_by("candidate_id", "-deliberation__number", "position")
     )
     if candidate_ids is not None:
@@ -486,12 +496,26 @@ def _unit_data(unit: UnitResult, lines: list[dict[str, str]], label: str = "") -
     }
 
 
+def _jury_status(decision: Decision) -> str:
+    """« validé », « validé — acquis : validé par le jury du 26 juin 2026 (…) », « sans
+    décision (non présenté) »."""
+    if decision.resolution == Resolution.ACQUIRED and decision.acquired_from is not None:
+        return (
+            f"{STATUS_FR[Status.VALIDATED.value]} — acquis, {granting_text(decision.acquired_from)}"
+        )
+    if decision.resolution == Resolution.WITHOUT_DECISION:
+        with translation.override("fr"):
+            why = str(WITHOUT_DECISION_LABELS.get(decision.proposed_status, ""))
+        return f"sans décision ({why})"
+    return STATUS_FR.get(decision.status, decision.status)
+
+
 def _jury_unit(outcome: JuryOutcome | None, unit: str) -> dict[str, Any] | None:
     if outcome is None or unit not in outcome.decisions:
         return None
     decision = outcome.decisions[unit]
     return {
-        "status": STATUS_FR.get(decision.status, decision.status),
+        "status": _jury_status(decision),
         "overridden": decision.resolution == Resolution.OVERRIDDEN,
         "justification": decision.justification,
     }
@@ -547,11 +571,12 @@ def _sessions_concerned(decision: EngineDecision, current: ExamSession) -> list[
 def _certification_verdict(decision: EngineDecision, outcome: JuryOutcome | None) -> dict[str, Any]:
     if outcome is not None and CERTIFICATION in outcome.decisions:
         certification = outcome.decisions[CERTIFICATION]
-        ordered = sorted(outcome.decisions.values(), key=lambda d: d.position)
+        # The certification's line follows the jury's decisions on the blocks: its explanation
+        # says what they gave.
         return {
             "granted": certification.status == UnitStatus.VALIDATED,
             "by_jury": True,
-            "explanation": jury_certification_explanation(certification, ordered, "fr"),
+            "explanation": certification.explanation,
             "justification": certification.justification
             if certification.resolution == Resolution.OVERRIDDEN
             else "",
@@ -618,12 +643,22 @@ def _pv_rows(
             cells.append(
                 {
                     "proposal": f"{STATUS_SHORT.get(proposal['status'], '')} {score}".strip(),
-                    "decision": STATUS_SHORT.get(found["decision"], found["decision"]),
+                    "decision": _short_decision(found),
                     "overridden": found["resolution"] == Resolution.OVERRIDDEN,
                 }
             )
         rows.append({"numero": numero, "name": names.get(numero, ""), "cells": cells})
     return rows
+
+
+def _short_decision(entry: Mapping[str, Any]) -> str:
+    """The decision's code in the PV's table: « A » for a unit acquired earlier, « SD » for a
+    unit without decision."""
+    if entry["resolution"] == Resolution.ACQUIRED:
+        return "A"
+    if entry["resolution"] == Resolution.WITHOUT_DECISION:
+        return "SD"
+    return STATUS_SHORT.get(entry["decision"], entry["decision"])
 
 
 def pv_data(deliberation: Deliberation, stamp: Stamp) -> dict[str, Any]:

@@ -26,6 +26,7 @@ from certif.candidates.models import Candidate
 from certif.core import audit
 from certif.core.audit import MIN_REASON, Actor, account_of
 from certif.deliberations.models import CERTIFICATION, Deliberation, State
+from certif.deliberations.proposals import granting_text
 from certif.documents import actions, content
 from certif.documents.content import (
     DocumentRefused,
@@ -189,9 +190,16 @@ class Producer:
                 )
             return content.parchemin_data(self.context, candidate, outcome, stamp)
         if not outcome.validated(subject.block_code):
+            acquired = outcome.decisions.get(subject.block_code)
+            if acquired is not None and acquired.acquired_from is not None:
+                raise DocumentRefused(
+                    f"Le bloc {subject.block_code} du candidat {candidate.numero} est acquis : "
+                    f"{granting_text(acquired.acquired_from)} ; son attestation relève de cette "
+                    "session-là."
+                )
             raise DocumentRefused(
-                f"Le jury n'a pas validé le bloc {subject.block_code} du candidat "
-                f"{candidate.numero}."
+                f"Le jury de la session {self.session.code} n'a pas validé le bloc "
+                f"{subject.block_code} du candidat {candidate.numero}."
             )
         return content.attestation_data(self.context, candidate, outcome, subject.block_code, stamp)
 

@@ -13,6 +13,10 @@ from certif.domain.referential.schema import Referential
 
 # What separates the block from the part in a unit's key.
 KEY_SEPARATOR = ":"
+# The code of the certification itself where units are listed with it (a jury's decisions, a
+# standing's sources); a référentiel's block codes never take it (``CODE_PATTERN`` aside, the
+# linter refuses it).
+CERTIFICATION = "CERT"
 
 
 class UnitRef(NamedTuple):

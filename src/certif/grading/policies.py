@@ -17,6 +17,11 @@ def is_linked(user: Any, candidate_id: int) -> bool:
     return ConflictOfInterest.objects.filter(user_id=user.pk, candidate_id=candidate_id).exists()
 
 
+def is_free_of_links(user: Any, sheet: ScoreSheet | GradedUnit) -> bool:
+    """No declared link of interest with the sheet's candidate."""
+    return not is_linked(user, sheet.candidate_id)
+
+
 def is_assigned(user: Any, assignment: Assignment) -> bool:
     """The evaluator this assignment names."""
     return has_role(user, Role.EVALUATOR) and assignment.evaluator_id == user.pk
@@ -56,7 +61,10 @@ def may_correct(user: Any) -> bool:
 
 
 def may_reconcile(user: Any, unit: GradedUnit) -> bool:
-    """A gestionnaire, or one of the unit's two markers."""
+    """A gestionnaire, or one of the unit's two markers; never someone linked to the
+    candidate (a link declared after the sheets were opened holds too)."""
+    if is_linked(user, unit.candidate_id):
+        return False
     if has_role(user, Role.STAFF):
         return True
     return has_role(user, Role.EVALUATOR) and user.pk in unit_evaluator_ids(unit)

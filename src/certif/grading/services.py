@@ -46,7 +46,13 @@ from certif.grading.models import (
     ScoreSheet,
     SheetStatus,
 )
-from certif.grading.policies import is_assigned, may_reconcile, may_reopen, may_write_sheet
+from certif.grading.policies import (
+    is_assigned,
+    is_free_of_links,
+    may_reconcile,
+    may_reopen,
+    may_write_sheet,
+)
 from certif.grading.queries import block_spec, both_submitted, marking_for, preview, sheet_values
 from certif.referential.models import Block, Criterion
 from certif.sessions.models import Assignment, ExamSession
@@ -199,13 +205,15 @@ def change_score(
 # -- Units, assignments and the sheet of each evaluator ----------------------------------------
 
 
+CONFLICT_REFUSED = (
+    "Un lien d'intérêt est déclaré entre vous et ce candidat : vous ne pouvez pas l'évaluer. "
+    "Prévenez un gestionnaire pour qu'il confie cette grille à quelqu'un d'autre."
+)
+
+
 class ConflictRefused(Forbidden, GradingError):
-    def __init__(self) -> None:
-        super().__init__(
-            "Un lien d'intérêt est déclaré entre vous et ce candidat : vous ne pouvez pas "
-            "l'évaluer. Prévenez un gestionnaire pour qu'il confie cette grille à quelqu'un "
-            "d'autre."
-        )
+    def __init__(self, message: str = CONFLICT_REFUSED) -> None:
+        super().__init__(message)
 
 
 class IncompleteSheet(Invalid, GradingError):
@@ -384,6 +392,7 @@ def _writable(sheet_id: int, actor: Actor) -> ScoreSheet:
     sheet = ScoreSheet.objects.select_related("session__referential_version", "block").get(
         pk=sheet_id
     )
+    require(actor, is_free_of_links, sheet, message=CONFLICT_REFUSED, error=ConflictRefused)
     require(actor, may_write_sheet, sheet, message=WRITE_REFUSED)
     return sheet
 
@@ -501,6 +510,7 @@ def record_agreed_sheet(
     agreed sheet's revision as read — 0 before it exists — and the observations), in the agreed
     sheet (the one that counts), submitted at once; every value keeps its history and the
     candidate's decision follows."""
+    require(actor, is_free_of_links, unit, message=CONFLICT_REFUSED, error=ConflictRefused)
     require(actor, may_reconcile, unit, message=RECONCILE_REFUSED)
     session = ExamSession.objects.select_related("referential_version").get(pk=unit.session_id)
     spec = block_spec(session, Block.objects.get(pk=unit.block_id).code)

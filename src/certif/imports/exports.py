@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from certif.candidates.models import Candidate
 from certif.core.bulk import fetch_frame
 from certif.core.progress import Reporter, Silent
+from certif.deliberations.standing import official_results
 from certif.grading.models import COUNTING, Score, ScoreSheet
 from certif.imports import candidates as candidate_import
 from certif.imports.reading import BOM, FileRejected, Problem
@@ -99,7 +100,10 @@ def scores_frame() -> pl.DataFrame:
 
 def results_frame() -> pl.DataFrame:
     header = presenting.csv_header(population_referentials())
-    rows = [presenting.csv_row(header, numero, decision) for numero, decision in iter_results()]
+    rows = [
+        presenting.csv_row(header, numero, decision)
+        for numero, decision in official_results(iter_results())
+    ]
     return pl.DataFrame(rows, schema={name: pl.String for name in header}, orient="row")
 
 

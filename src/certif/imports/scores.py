@@ -25,11 +25,13 @@ from django.contrib.auth import get_user_model
 from django.db import connection, transaction
 from django.utils import timezone
 
+from certif.accounts.models import ConflictOfInterest
 from certif.candidates.models import Candidate
 from certif.core import audit
 from certif.core.audit import Actor, account_of
 from certif.core.bulk import fetch_frame, insert_frame, refresh_statistics, stored_datetime
 from certif.core.progress import Reporter, Silent
+from certif.core.roles import Role
 from certif.domain.codes import CODE_PATTERN, CODE_RULE
 from certif.domain.numbers import format_quantity
 from certif.domain.referential.schema import CriterionKind
@@ -344,21 +346,73 @@ def _parse_values(frame: pl.DataFrame, catalog: _Catalog) -> tuple[pl.DataFrame,
     return frame, _errors_at(frame, found, ["criterion_id", "valeur"])
 
 
-def _resolve_evaluators(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    names = [n for n in frame["evaluateur"].cast(pl.String).unique().to_list() if n]
-    users = pl.DataFrame(
-        list(get_user_model().objects.filter(username__in=names).values_list("username", "id")),
-        schema={"evaluateur": pl.String, "evaluator_id": pl.Int64},
+def _evaluator_table(names: list[str]) -> pl.DataFrame:
+    """(evaluateur, evaluator_id, is_evaluator) of the accounts the file names. The role is
+    the evaluator group itself: an administrator's every-role does not make them the author of
+    a sheet."""
+    evaluators = set(
+        get_user_model()
+        .objects.filter(username__in=names, groups__name=Role.EVALUATOR.value)
+        .values_list("pk", flat=True)
+    )
+    return pl.DataFrame(
+        [
+            (username, pk, pk in evaluators)
+            for username, pk in get_user_model()
+            .objects.filter(username__in=names)
+            .values_list("username", "id")
+        ],
+        schema={"evaluateur": pl.String, "evaluator_id": pl.Int64, "is_evaluator": pl.Boolean},
         orient="row",
     ).with_columns(pl.col("evaluateur").cast(pl.Categorical))
-    frame = checks.attach(frame, users, "evaluateur")
-    unknown = checks.errors_where(
-        frame,
-        (pl.col("evaluateur") != "") & pl.col("evaluator_id").is_null(),
-        "evaluateur",
-        "évaluateur inconnu",
+
+
+def _links(frame: pl.DataFrame) -> pl.DataFrame:
+    """(evaluator_id, candidate_id, linked) of every declared link between the accounts and the
+    candidates the file names."""
+    evaluator_ids = [i for i in frame["evaluator_id"].unique().to_list() if i is not None]
+    candidate_ids = [i for i in frame["candidate_id"].unique().to_list() if i is not None]
+    pairs = (
+        ConflictOfInterest.objects.filter(
+            user_id__in=evaluator_ids, candidate_id__in=candidate_ids
+        ).values_list("user_id", "candidate_id")
+        if evaluator_ids and candidate_ids
+        else []
     )
-    return frame, unknown
+    return pl.DataFrame(
+        [(user_id, candidate_id, True) for user_id, candidate_id in pairs],
+        schema={"evaluator_id": pl.Int64, "candidate_id": pl.Int64, "linked": pl.Boolean},
+        orient="row",
+    )
+
+
+def _resolve_evaluators(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The ``evaluateur`` column names an account with the evaluator role, free of any declared
+    link with the row's candidate: the sheet it names is theirs."""
+    names = [n for n in frame["evaluateur"].cast(pl.String).unique().to_list() if n]
+    frame = checks.attach(frame, _evaluator_table(names), "evaluateur")
+    frame = checks.attach(frame, _links(frame), ["evaluator_id", "candidate_id"])
+    named = pl.col("evaluateur") != ""
+    errors = pl.concat(
+        [
+            checks.errors_where(
+                frame, named & pl.col("evaluator_id").is_null(), "evaluateur", "évaluateur inconnu"
+            ),
+            checks.errors_where(
+                frame,
+                named & pl.col("evaluator_id").is_not_null() & ~pl.col("is_evaluator"),
+                "evaluateur",
+                "ce compte n'a pas le rôle d'évaluateur",
+            ),
+            checks.errors_where(
+                frame,
+                named & pl.col("is_evaluator") & pl.col("linked").fill_null(False),
+                "evaluateur",
+                "un lien d'intérêt est déclaré entre cet évaluateur et le candidat",
+            ),
+        ]
+    )
+    return frame.drop("is_evaluator", "linked"), errors
 
 
 def _duplicates(frame: pl.DataFrame) -> pl.DataFrame:

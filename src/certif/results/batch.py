@@ -74,11 +74,13 @@ Row = tuple[int, int, str, date | None, int, str, str, str | None, str | None, i
 
 
 def rows_of(frame: pl.DataFrame) -> Iterator[Row]:
-    """The table's rows in (candidate, sheet) order, as ``_sheets`` reads them."""
+    """The table's rows in (candidate, sheet) order, as ``sheets_by_candidate`` reads them."""
     return frame.select(list(ROWS_SCHEMA)).sort("candidate_id", "sheet_id").iter_rows()
 
 
-def _sheets(rows: Iterable[Row]) -> Iterator[tuple[int, tuple[date, str, int] | None, list[Sheet]]]:
+def sheets_by_candidate(
+    rows: Iterable[Row],
+) -> Iterator[tuple[int, tuple[date, str, int] | None, list[Sheet]]]:
     """(candidate, latest (date, session, version), sheets) per candidate, from rows sorted by
     candidate then sheet."""
     current: int | None = None
@@ -142,7 +144,7 @@ def decide(
     ``rows`` come sorted by candidate then sheet (see ``rows_of`` for a table).
     """
     found: dict[int, Decided] = {}
-    for candidate_id, latest, sheets in _sheets(rows):
+    for candidate_id, latest, sheets in sheets_by_candidate(rows):
         version_id, engine = engines[latest[2] if latest else None]
         fitting = [sheet for sheet in sheets if engine.fits(sheet)]
         found[candidate_id] = decided(

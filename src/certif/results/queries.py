@@ -16,8 +16,8 @@ from certif.candidates.models import Candidate
 from certif.candidates.queries import name_or_numero
 from certif.candidates.services import CandidateError
 from certif.domain.referential.schema import Referential
+from certif.domain.rules.results import ENGINE, Status
 from certif.domain.rules.results import CandidateResult as Decision
-from certif.domain.rules.results import Status
 from certif.grading.models import ScoreSheet
 from certif.referential.models import ReferentialVersion
 from certif.results.batch import status_fragment
@@ -142,6 +142,9 @@ class BlockDecision:
     name: str
     status: str
     explanation: str
+    # « jury » when a closed jury decision says it (``act`` names the jury), else « engine ».
+    source: str = ENGINE
+    act: str = ""
 
 
 @dataclass(frozen=True)
@@ -150,23 +153,8 @@ class DecisionView:
     explanation: str
     blocks: list[BlockDecision]
     computed_at: Any
-
-
-def decision_of(candidate: Candidate, lang: str) -> DecisionView | None:
-    """The stored decision, explained in ``lang`` (« fr » or « en »), never recomputed."""
-    result = CandidateResult.objects.filter(candidate=candidate).first()
-    if result is None:
-        return None
-    decision = result.decision
-    return DecisionView(
-        certified=decision.certified,
-        explanation=decision.explanation(lang),
-        blocks=[
-            BlockDecision(code, block.name, block.status.value, block.explanation(lang))
-            for code, block in decision.blocks.items()
-        ],
-        computed_at=result.computed_at,
-    )
+    source: str = ENGINE
+    act: str = ""
 
 
 def _population(session: str | None, candidate: str | None) -> QuerySet[CandidateResult]:
@@ -190,16 +178,22 @@ def population_referentials(
 
 def iter_results(
     session: str | None = None, candidate: str | None = None
-) -> Iterator[tuple[str, Decision]]:
-    """(numero, full decision) for the population asked, in numero order: one query."""
-    results = _population(session, candidate)
-    for numero, data in results.values_list("candidate__numero", "data").iterator(chunk_size=5000):
-        yield numero, Decision.from_dict(data)
+) -> Iterator[tuple[int, str, Decision]]:
+    """(candidate id, numero, the rules' full decision) for the population asked, in numero
+    order: one query."""
+    results = _population(session, candidate).values_list(
+        "candidate_id", "candidate__numero", "data"
+    )
+    for candidate_id, numero, data in results.iterator(chunk_size=5000):
+        yield candidate_id, numero, Decision.from_dict(data)
 
 
 def iter_summaries(
     session: str | None = None, candidate: str | None = None
-) -> Iterator[tuple[str, str]]:
-    """(numero, public summary as JSON text): the fast path, nothing is parsed."""
+) -> Iterator[tuple[int, str, str]]:
+    """(candidate id, numero, the rules' public summary as JSON text): the fast path, nothing
+    is parsed."""
     results = _population(session, candidate).annotate(summary_text=Cast("summary", TextField()))
-    yield from results.values_list("candidate__numero", "summary_text").iterator(chunk_size=5000)
+    yield from results.values_list("candidate_id", "candidate__numero", "summary_text").iterator(
+        chunk_size=5000
+    )

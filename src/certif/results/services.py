@@ -12,7 +12,7 @@ exist in that version (capitalisation across versions).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 
 import polars as pl
@@ -21,11 +21,12 @@ from django.utils import timezone
 
 from certif.candidates.models import Candidate
 from certif.core.bulk import fetch_frame
+from certif.domain.rules.engine import Unfinished
 from certif.domain.rules.results import CandidateResult as Decision
-from certif.grading.models import COUNTING, Score, ScoreSheet
+from certif.grading.models import COUNTING, Score, ScoreSheet, SheetStatus
 from certif.referential.models import Block, Criterion, ReferentialVersion
 from certif.referential.services import current_version, engine_for
-from certif.results.batch import ROWS_SCHEMA, Decided, Engines, Row, decide
+from certif.results.batch import ROWS_SCHEMA, Decided, Engines, Row, decide, sheets_by_candidate
 from certif.results.models import CandidateResult
 from certif.sessions.models import ExamSession
 
@@ -131,3 +132,45 @@ def recompute_candidate(candidate: Candidate | int) -> Decision:
 
 def recompute_all(progress: Progress | None = None) -> int:
     return recompute(Candidate.objects.values_list("pk", flat=True), progress=progress)
+
+
+def decisions_as_known_by(
+    session: ExamSession,
+    candidate_ids: Sequence[int],
+    unfinished: Mapping[int, Unfinished] | None = None,
+) -> dict[int, Decision]:
+    """What the rules decide for these candidates as session ``session`` knew them, for its
+    deliberation: the submitted sheets that count, of the sessions that began on or before its
+    first day (never a later one), judged with its own référentiel version. ``unfinished`` names,
+    per candidate, the units whose grading in this session is not finished: they wait.
+
+    Nothing is stored: the stored decisions (``recompute``) follow every sheet of every session.
+    """
+    if session.start_date is None:
+        raise ValueError("a session deliberated has its dates")
+    engine = engine_for(session.referential_version)
+    waiting = unfinished or {}
+    found: dict[int, Decision] = {}
+    for start in range(0, len(candidate_ids), CHUNK):
+        chunk = list(candidate_ids[start : start + CHUNK])
+        where = (
+            f"sh.candidate_id IN ({', '.join(['%s'] * len(chunk))}) "
+            f"AND sh.status = %s AND se.start_date IS NOT NULL AND se.start_date <= %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                rows_query(where) + " ORDER BY sh.candidate_id, sh.id",
+                [*chunk, SheetStatus.SUBMITTED.value, session.start_date],
+            )
+            rows = [(*row[:3], _as_date(row[3]), *row[4:]) for row in cursor.fetchall()]
+        for candidate_id, _latest, sheets in sheets_by_candidate(rows):
+            fitting = [sheet for sheet in sheets if engine.fits(sheet)]
+            found[candidate_id] = engine.evaluate(
+                fitting, as_of=session.end_date, unfinished=waiting.get(candidate_id, {})
+            )
+    for candidate_id in candidate_ids:
+        if candidate_id not in found:
+            found[candidate_id] = engine.evaluate(
+                [], as_of=session.end_date, unfinished=waiting.get(candidate_id, {})
+            )
+    return found

@@ -23,7 +23,7 @@ from certif.api.endpoints.common import (
     responses,
     user_of,
 )
-from certif.api.endpoints.results import ResultOut, result_out
+from certif.api.endpoints.results import ResultOut, results_out
 from certif.api.pagination import PageQuery, decode, next_link
 from certif.api.problems import NotFound, rejected
 from certif.api.schemas import InputSchema, Page
@@ -338,9 +338,10 @@ def patch_candidate(
 )
 def candidate_result(request: HttpRequest, numero: Numero, lang: Lang = "fr") -> ResultOut:
     """Statut et note de chaque bloc, certification, explications en français (ou en anglais
-    avec `lang=en`) ; la décision du moteur telle qu'elle est stockée, jamais recalculée."""
+    avec `lang=en`) : la dernière décision close d'un jury là où il y en a une (`source` «
+    jury », avec la délibération), sinon la décision du moteur telle qu'elle est stockée."""
     candidate = candidate_by_numero(numero)
-    stored = CandidateResult.objects.filter(candidate=candidate).first()
+    stored = CandidateResult.objects.filter(candidate=candidate).select_related("candidate").first()
     if stored is None:
         raise NotFound(f"Aucune décision n'est encore stockée pour le candidat {numero}.")
-    return result_out(stored, candidate.numero, lang)
+    return results_out([stored], lang)[0]

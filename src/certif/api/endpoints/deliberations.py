@@ -33,14 +33,16 @@ from certif.api.endpoints.common import (
 from certif.api.pagination import PageQuery, by_key, decode, next_link
 from certif.api.problems import Invalid, NotFound, field_error
 from certif.api.schemas import InputSchema, Page
+from certif.core.policies import require
 from certif.core.roles import JURY, Role
-from certif.deliberations import presenting, services
+from certif.deliberations import policies, presenting, services
 from certif.deliberations.checks import check_composition, counts, minutes_data
 from certif.deliberations.forms import AmendmentForm, MemberForm, OpenForm, OverrideForm
 from certif.deliberations.models import (
     CERTIFICATION,
     Decision,
     Deliberation,
+    DeliberationForbidden,
     JuryMember,
     Recusal,
 )
@@ -48,7 +50,7 @@ from certif.deliberations.proposals import explain_snapshot
 
 router = Router(tags=["Délibérations"])
 READERS = (Role.STAFF, *JURY)
-OPENERS = (Role.STAFF, Role.JURY_PRESIDENT)
+OPENERS = (Role.STAFF,)
 MANAGERS = (Role.STAFF, Role.JURY_PRESIDENT)
 
 DeliberationId = Annotated[
@@ -110,17 +112,29 @@ class DeliberationDetailOut(DeliberationOut):
     problems: list[str] = Field(description="Ce qui empêche encore la clôture (vide : rien)")
 
 
+class ActOut(Schema):
+    session: str
+    number: int
+    date: date
+
+
 class DecisionOut(Schema):
     unit: str = Field(description="Code du bloc, ou CERT pour la certification")
     proposed_status: str
     proposed_score: str
     borderline: bool
     explanation: str
-    resolution: Literal["pending", "confirmed", "overridden"]
+    resolution: Literal["pending", "confirmed", "overridden", "acquired", "without"] = Field(
+        description=(
+            "« acquired » : validé par le jury d'une session antérieure, acquis à vie "
+            "(`acquired_from`) ; « without » : non présenté ou en attente de notes, sans décision"
+        )
+    )
     status: str = Field(description="Décision du jury ; vide tant qu'elle est à prendre")
     justification: str
     decided_by: str | None
     decided_at: datetime | None
+    acquired_from: ActOut | None = None
 
 
 class CandidateDecisionsOut(Schema):
@@ -140,6 +154,14 @@ class DecisionsQuery(Schema):
 class OpenIn(InputSchema):
     date: date
     place: str = Field("", max_length=255)
+    acknowledge_unfinished: bool = Field(
+        False,
+        description=(
+            "Ouvrir malgré les feuilles non soumises de la session (leurs unités sont proposées "
+            "« en attente de notes », sans décision) ; sans cela, l'ouverture est refusée (409) "
+            "et les nomme."
+        ),
+    )
 
 
 class AmendmentIn(OpenIn):
@@ -180,10 +202,19 @@ class ConfirmedOut(Schema):
 # -- reading ----------------------------------------------------------------------------------
 
 
-def _deliberation(deliberation_id: int) -> Deliberation:
+def _deliberation(request: HttpRequest, deliberation_id: int) -> Deliberation:
+    """The deliberation, for gestionnaires and the people seated on its jury (403 otherwise,
+    journalled)."""
     found = Deliberation.objects.select_related("session").filter(pk=deliberation_id).first()
     if found is None:
         raise NotFound(f"Aucune délibération n'a l'identifiant {deliberation_id}.")
+    require(
+        user_of(request),
+        policies.may_read,
+        found,
+        message=policies.READ_REFUSED,
+        error=DeliberationForbidden,
+    )
     return found
 
 
@@ -249,7 +280,7 @@ class DeliberationsQuery(Schema):
 def list_deliberations(
     request: HttpRequest, filters: Query[DeliberationsQuery], page: Query[PageQuery]
 ) -> dict[str, Any]:
-    rows = Deliberation.objects.select_related("session")
+    rows = policies.readable(user_of(request)).select_related("session")
     if filters.session:
         rows = rows.filter(session__code=filters.session)
     found = by_key(request, rows, page, "id", int)
@@ -262,17 +293,17 @@ def list_deliberations(
 
 @router.get(
     "/deliberations/{deliberation_id}",
-    response=responses({200: DeliberationDetailOut}, 404),
+    response=responses({200: DeliberationDetailOut}, 403, 404),
     auth=access(*READERS),
     summary="Une délibération, son jury, ce qui empêche sa clôture",
 )
 def get_deliberation(request: HttpRequest, deliberation_id: DeliberationId) -> dict[str, Any]:
-    return detail_out(_deliberation(deliberation_id))
+    return detail_out(_deliberation(request, deliberation_id))
 
 
 @router.get(
     "/deliberations/{deliberation_id}/decisions",
-    response=responses({200: Page[CandidateDecisionsOut]}, 404),
+    response=responses({200: Page[CandidateDecisionsOut]}, 403, 404),
     auth=access(*READERS),
     summary="Les propositions et les décisions, candidat par candidat",
 )
@@ -284,7 +315,7 @@ def list_decisions(
 ) -> dict[str, Any]:
     """Pour chaque candidat (par numéro) : la proposition du moteur figée à l'ouverture, avec
     son explication, et la décision du jury pour chaque bloc et pour la certification."""
-    deliberation = _deliberation(deliberation_id)
+    deliberation = _deliberation(request, deliberation_id)
     ids = presenting.candidate_ids(deliberation, filters.filtre, filters.q)
     after = decode(page.cursor, str)
     if after is not None:
@@ -294,7 +325,7 @@ def list_decisions(
     chosen = chosen[: page.limit]
     decisions = (
         Decision.objects.filter(deliberation=deliberation, candidate_id__in=chosen)
-        .select_related("candidate", "decided_by")
+        .select_related("candidate", "decided_by", "acquired_from__deliberation__session")
         .order_by("candidate__numero", "position")
     )
     items: list[dict[str, Any]] = []
@@ -314,13 +345,13 @@ def list_decisions(
 
 @router.get(
     "/deliberations/{deliberation_id}/minutes",
-    response=responses({200: dict[str, Any]}, 404),
+    response=responses({200: dict[str, Any]}, 403, 404),
     auth=access(*READERS),
     summary="Le contenu du procès-verbal",
 )
 def minutes(request: HttpRequest, deliberation_id: DeliberationId) -> dict[str, Any]:
     """Le contenu que scelle l'empreinte de clôture (`digest`), dans son ordre canonique."""
-    return minutes_data(_deliberation(deliberation_id))
+    return minutes_data(_deliberation(request, deliberation_id))
 
 
 # -- opening ----------------------------------------------------------------------------------
@@ -328,7 +359,7 @@ def minutes(request: HttpRequest, deliberation_id: DeliberationId) -> dict[str, 
 
 @router.post(
     "/sessions/{code}/deliberations",
-    response=responses({201: DeliberationOut}, 404, 409),
+    response=responses({201: DeliberationOut}, 403, 404, 409),
     auth=access(*OPENERS),
     summary="Ouvrir la délibération d'une session",
 )
@@ -341,7 +372,11 @@ def open_deliberation(
     if not form.is_valid():
         raise invalid_form(form)
     opened = services.open_deliberation(
-        session, user_of(request), form.cleaned_data["date"], form.cleaned_data["place"]
+        session,
+        user_of(request),
+        form.cleaned_data["date"],
+        form.cleaned_data["place"],
+        acknowledge_unfinished=payload.acknowledge_unfinished,
     )
     response["Location"] = _location(opened)
     return Status(201, deliberation_out(opened))
@@ -353,7 +388,7 @@ def _location(deliberation: Deliberation) -> str:
 
 @router.post(
     "/sessions/{code}/amendments",
-    response=responses({201: DeliberationOut}, 404, 409),
+    response=responses({201: DeliberationOut}, 403, 404, 409),
     auth=access(*OPENERS),
     summary="Ouvrir un acte modificatif",
 )
@@ -374,6 +409,7 @@ def open_amendment(
         form.cleaned_data["candidates"],
         date=form.cleaned_data["date"],
         place=form.cleaned_data["place"],
+        acknowledge_unfinished=payload.acknowledge_unfinished,
     )
     response["Location"] = _location(opened)
     return Status(201, deliberation_out(opened))
@@ -395,7 +431,7 @@ def _member(deliberation: Deliberation, member_id: int) -> JuryMember:
 
 @router.post(
     "/deliberations/{deliberation_id}/members",
-    response=responses({201: MemberOut}, 404, 409),
+    response=responses({201: MemberOut}, 403, 404, 409),
     auth=access(*MANAGERS),
     summary="Ajouter un membre au jury",
 )
@@ -404,7 +440,7 @@ def add_member(
 ) -> Status[Any]:
     """Un membre siège avec son compte pour pouvoir décider ; le compte doit avoir un rôle de
     jury."""
-    deliberation = _deliberation(deliberation_id)
+    deliberation = _deliberation(request, deliberation_id)
     data = payload.model_dump()
     account = data.pop("account")
     if account:
@@ -428,41 +464,41 @@ def add_member(
 
 @router.patch(
     "/deliberations/{deliberation_id}/members/{member_id}",
-    response=responses({200: MemberOut}, 404, 409),
+    response=responses({200: MemberOut}, 403, 404, 409),
     auth=access(*MANAGERS),
     summary="Enregistrer la présence ou l'absence d'un membre",
 )
 def set_presence(
     request: HttpRequest, deliberation_id: DeliberationId, member_id: MemberId, payload: PresenceIn
 ) -> dict[str, Any]:
-    member = _member(_deliberation(deliberation_id), member_id)
+    member = _member(_deliberation(request, deliberation_id), member_id)
     return member_out(services.set_presence(member, payload.present, user_of(request)))
 
 
 @router.delete(
     "/deliberations/{deliberation_id}/members/{member_id}",
-    response=responses({204: None}, 404, 409),
+    response=responses({204: None}, 403, 404, 409),
     auth=access(*MANAGERS),
     summary="Retirer un membre du jury",
 )
 def remove_member(
     request: HttpRequest, deliberation_id: DeliberationId, member_id: MemberId
 ) -> Status[None]:
-    member = _member(_deliberation(deliberation_id), member_id)
+    member = _member(_deliberation(request, deliberation_id), member_id)
     services.remove_member(member, user_of(request))
     return Status(204, None)
 
 
 @router.post(
     "/deliberations/{deliberation_id}/members/{member_id}/recusals",
-    response=responses({201: RecusalOut}, 404, 409),
+    response=responses({201: RecusalOut}, 403, 404, 409),
     auth=access(*MANAGERS),
     summary="Récuser un membre pour un candidat",
 )
 def recuse(
     request: HttpRequest, deliberation_id: DeliberationId, member_id: MemberId, payload: RecusalIn
 ) -> Status[Any]:
-    member = _member(_deliberation(deliberation_id), member_id)
+    member = _member(_deliberation(request, deliberation_id), member_id)
     candidate = candidate_by_numero(payload.candidate)
     recusal = services.recuse(member, candidate, user_of(request), payload.reason)
     return Status(
@@ -478,7 +514,7 @@ def recuse(
 
 @router.delete(
     "/deliberations/{deliberation_id}/recusals/{recusal_id}",
-    response=responses({204: None}, 404, 409),
+    response=responses({204: None}, 403, 404, 409),
     auth=access(*MANAGERS),
     summary="Lever une récusation",
 )
@@ -487,7 +523,7 @@ def withdraw_recusal(
     deliberation_id: DeliberationId,
     recusal_id: Annotated[int, param.Path(..., ge=1, le=ID_MAX)],
 ) -> Status[None]:
-    deliberation = _deliberation(deliberation_id)
+    deliberation = _deliberation(request, deliberation_id)
     recusal = Recusal.objects.filter(pk=recusal_id, member__deliberation=deliberation).first()
     if recusal is None:
         raise NotFound(f"Cette délibération n'a pas de récusation d'identifiant {recusal_id}.")
@@ -513,7 +549,7 @@ def _decision(deliberation: Deliberation, numero: str, unit: str) -> Decision:
 
 @router.post(
     "/deliberations/{deliberation_id}/candidates/{numero}/confirm",
-    response=responses({200: ConfirmedOut}, 404, 409),
+    response=responses({200: ConfirmedOut}, 403, 404, 409),
     auth=access(*JURY),
     summary="Confirmer les propositions d'un candidat",
 )
@@ -522,27 +558,27 @@ def confirm_candidate(
 ) -> dict[str, Any]:
     """Confirme chaque proposition encore à décider pour ce candidat ; réservé aux membres
     présents du jury, enregistrés avec leur compte, ni récusés ni liés au candidat."""
-    deliberation = _deliberation(deliberation_id)
+    deliberation = _deliberation(request, deliberation_id)
     candidate = candidate_by_numero(numero)
     return {"confirmed": services.confirm_row(deliberation, candidate, user_of(request))}
 
 
 @router.post(
     "/deliberations/{deliberation_id}/candidates/{numero}/decisions/{unit}/confirm",
-    response=responses({200: DecisionOut}, 404, 409),
+    response=responses({200: DecisionOut}, 403, 404, 409),
     auth=access(*JURY),
     summary="Confirmer une proposition",
 )
 def confirm_decision(
     request: HttpRequest, deliberation_id: DeliberationId, numero: Numero, unit: UnitCode
 ) -> dict[str, Any]:
-    decision = _decision(_deliberation(deliberation_id), numero, unit)
+    decision = _decision(_deliberation(request, deliberation_id), numero, unit)
     return _decision_out(services.confirm(decision, user_of(request)))
 
 
 @router.post(
     "/deliberations/{deliberation_id}/candidates/{numero}/decisions/{unit}/override",
-    response=responses({200: DecisionOut}, 404, 409),
+    response=responses({200: DecisionOut}, 403, 404, 409),
     auth=access(*JURY),
     summary="Décider autrement que la proposition",
 )
@@ -555,7 +591,7 @@ def override_decision(
 ) -> dict[str, Any]:
     """Le jury est souverain : il décide « validé » ou « non validé » contre la proposition,
     avec une justification écrite."""
-    deliberation = _deliberation(deliberation_id)
+    deliberation = _deliberation(request, deliberation_id)
     form = OverrideForm(
         form_data({"unit": unit, **payload.model_dump()}),
         columns=presenting.columns(deliberation),
@@ -588,45 +624,62 @@ def decision_out(decision: Decision, lang: str = "fr") -> dict[str, Any]:
             decision.decided_by.get_username() if decision.decided_by is not None else None
         ),
         "decided_at": decision.decided_at,
+        "acquired_from": _granting(decision),
     }
 
 
+def _granting(decision: Decision) -> dict[str, Any] | None:
+    """The earlier act that validated an acquired unit."""
+    granting = decision.acquired_from
+    if granting is None:
+        return None
+    act = granting.deliberation
+    return {"session": act.session.code, "number": act.number, "date": act.date}
+
+
 def _decision_out(decision: Decision) -> dict[str, Any]:
-    return decision_out(Decision.objects.select_related("decided_by").get(pk=decision.pk))
+    return decision_out(
+        Decision.objects.select_related("decided_by", "acquired_from__deliberation__session").get(
+            pk=decision.pk
+        )
+    )
 
 
 @router.post(
     "/deliberations/{deliberation_id}/confirm-all",
-    response=responses({200: ConfirmedOut}, 404, 409),
-    auth=access(Role.JURY_PRESIDENT),
+    response=responses({200: ConfirmedOut}, 403, 404, 409),
+    auth=access(*JURY),
     summary="Confirmer toutes les propositions restantes",
 )
 def confirm_all(request: HttpRequest, deliberation_id: DeliberationId) -> dict[str, Any]:
-    """Sauf pour les candidats dont la personne est récusée ou liée : `skipped` les nomme."""
-    outcome = services.confirm_all_pending(_deliberation(deliberation_id), user_of(request))
+    """Par un membre présent du jury : les blocs, puis les certifications qu'ils donnent ; sauf
+    pour les candidats dont la personne est récusée ou liée : `skipped` les nomme."""
+    outcome = services.confirm_all_pending(
+        _deliberation(request, deliberation_id), user_of(request)
+    )
     return {"confirmed": outcome.confirmed, "skipped": outcome.skipped}
 
 
 @router.post(
     "/deliberations/{deliberation_id}/close",
-    response=responses({200: DeliberationOut}, 404, 409),
+    response=responses({200: DeliberationOut}, 403, 404, 409),
     auth=access(Role.JURY_PRESIDENT),
     summary="Clore la délibération",
 )
 def close(request: HttpRequest, deliberation_id: DeliberationId) -> dict[str, Any]:
     """Par la présidence, une fois chaque problème réglé (`errors` les liste sinon) ; plus rien
     ne change ensuite, et l'empreinte du procès-verbal est gardée."""
-    closed = services.close_deliberation(_deliberation(deliberation_id), user_of(request))
+    closed = services.close_deliberation(_deliberation(request, deliberation_id), user_of(request))
     return deliberation_out(closed)
 
 
 @router.post(
     "/deliberations/{deliberation_id}/publish",
-    response=responses({200: DeliberationOut}, 404, 409),
+    response=responses({200: DeliberationOut}, 403, 404, 409),
     auth=access(Role.STAFF),
     summary="Publier les résultats",
 )
 def publish(request: HttpRequest, deliberation_id: DeliberationId) -> dict[str, Any]:
     """Rend les décisions d'une délibération close visibles de ses candidats."""
-    published = services.publish_results(_deliberation(deliberation_id), user_of(request))
+    published = services.publish_results(_deliberation(request, deliberation_id), user_of(request))
     return deliberation_out(published)

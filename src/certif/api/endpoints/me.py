@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from certif.api.auth import access
 from certif.api.endpoints.common import Lang, responses, user_of
@@ -35,7 +35,8 @@ class PublishedUnitOut(Schema):
     status: str
     overridden: bool = False
     justification: str
-    explanation: str
+    explanation: str = Field(description="Ce que les évaluations donnaient quand le jury a statué")
+    jury: str = Field("", description="Le jury qui a statué ; vide : pas encore délibéré")
 
 
 class PublishedActOut(Schema):
@@ -80,6 +81,7 @@ def _unit(unit: Any) -> dict[str, Any]:
         "overridden": unit.overridden,
         "justification": unit.justification,
         "explanation": unit.explanation,
+        "jury": unit.act,
     }
 
 
@@ -90,7 +92,9 @@ def _unit(unit: Any) -> dict[str, Any]:
     summary="Mes résultats publiés",
 )
 def my_result(request: HttpRequest, lang: Lang = "fr") -> dict[str, Any]:
-    """Les décisions du jury sur le candidat, dans le dernier acte clos et publié qui le
+    """Les décisions des jurys sur le candidat, de leurs actes clos et publiés : une unité
+    validée par l'un est acquise ; sinon la décision de la session la plus récente ; sans
+    décision publiée, « pas encore délibéré ». `deliberation` est le dernier acte publié qui le
     concerne ; `awaiting` nomme ses sessions sans décision publiée."""
     candidate = own_candidate(request)
     if candidate is None:

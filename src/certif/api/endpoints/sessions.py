@@ -20,7 +20,7 @@ from certif.api.endpoints.common import (
     stated_version,
     user_of,
 )
-from certif.api.endpoints.results import ResultOut, result_out
+from certif.api.endpoints.results import ResultOut, results_out
 from certif.api.pagination import PageQuery, by_key
 from certif.api.problems import Invalid, field_error
 from certif.api.schemas import InputSchema, Page
@@ -409,7 +409,7 @@ def session_results(
     stored = CandidateResult.objects.filter(candidate_id__in=population).select_related("candidate")
     found = by_key(request, stored, page, "candidate__numero", str, lambda r: r.candidate.numero)
     return {
-        "items": [result_out(r, r.candidate.numero, options.lang) for r in found.rows],
+        "items": results_out(list(found.rows), options.lang),
         "next": found.next,
         "limit": page.limit,
     }

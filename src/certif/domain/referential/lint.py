@@ -30,6 +30,7 @@ from certif.domain.referential.schema import (
     PassFailScoring,
     PointsScoring,
 )
+from certif.domain.units import CERTIFICATION
 
 # Beyond these a limit is a typing slip, not a policy: no candidate needs to upload more than
 # 200 MB for an épreuve, nor hand a file in more than a year before it.
@@ -61,6 +62,7 @@ class FindingCode(StrEnum):
     UNEXPECTED_DELIVERABLE = "UNEXPECTED_DELIVERABLE"
     DELIVERABLE_LIMIT = "DELIVERABLE_LIMIT"
     INVALID_DEADLINE = "INVALID_DEADLINE"
+    RESERVED_CODE = "RESERVED_CODE"
 
 
 @dataclass(frozen=True)
@@ -153,6 +155,14 @@ class _Linter:
                 + (f" (ligne {line})" if line else ""),
             )
         for b, block in enumerate(self.referential.blocks):
+            if block.code == CERTIFICATION:
+                self.add(
+                    Severity.ERROR,
+                    FindingCode.RESERVED_CODE,
+                    ("blocks", b, "code"),
+                    f"le code « {CERTIFICATION} » désigne la certification elle-même (décisions du "
+                    "jury, résultats) : un bloc ne peut pas le prendre",
+                )
             part_codes: set[str] = set()
             for i, part in enumerate(block.parts):
                 if part.code in part_codes:

@@ -14,6 +14,10 @@ from typing import Any
 
 from certif.domain.numbers import fraction_from_text, fraction_to_text, score_to_string
 
+# Where a decision comes from, in the public summaries: the rules (a jury's word is laid over it
+# by the official standing, ``"source": "jury"``).
+ENGINE = "engine"
+
 
 class Status(StrEnum):
     VALIDATED = "validated"
@@ -155,6 +159,8 @@ class BlockResult:
             }
         elif self.unit is not None and not self.unit.pass_fail:
             summary["score"] = score_to_string(self.score)
+        # The rules decided it; where a jury has decided, the official standing says so.
+        summary["source"] = ENGINE
         return summary
 
 
@@ -174,6 +180,7 @@ class CandidateResult:
         """The stable public form (``certif results --format json``), without the candidate."""
         return {
             "certified": self.certified,
+            "source": ENGINE,
             "blocks": {code: block.summary() for code, block in self.blocks.items()},
         }
 

@@ -19,10 +19,11 @@ from certif.candidates.queries import SCAN_WINDOW, NumeroPage, page_by_numero
 from certif.candidates.services import create_candidate, update_candidate
 from certif.core.errors import Refused
 from certif.core.roles import Role, role_required
+from certif.deliberations.standing import official_decision
 from certif.grading.queries import sheets_of
 from certif.referential.services import current_version
 from certif.results.forms import CandidateSearchForm
-from certif.results.queries import CandidateQuery, decision_of, list_rows, matching_candidates
+from certif.results.queries import CandidateQuery, list_rows, matching_candidates
 from certif.sessions.queries import enrolments_of
 from certif.web.helpers import filters_only, is_htmx, language
 from certif.web.journal.entries import JournalQuery, journal_page
@@ -73,7 +74,7 @@ def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _detail(request: HttpRequest, candidate: Candidate, form: ConflictForm) -> dict[str, Any]:
     return {
-        "decision": decision_of(candidate, language(request)),
+        "decision": official_decision(candidate.pk, language(request)),
         "enrolments": enrolments_of(candidate),
         "sheets": sheets_of(candidate),
         "history": journal_page(JournalQuery(candidate=candidate), size=HISTORY_SIZE),

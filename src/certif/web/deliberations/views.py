@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
 from django.http import HttpRequest, HttpResponse, QueryDict
@@ -20,8 +21,10 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
 from certif.candidates.models import Candidate
-from certif.core.roles import JURY, Role, has_role, role_required
-from certif.deliberations import presenting, services
+from certif.core.errors import Forbidden, Refused
+from certif.core.policies import require
+from certif.core.roles import JURY, Role, role_required
+from certif.deliberations import policies, presenting, services
 from certif.deliberations.checks import composition_report, counts
 from certif.deliberations.forms import (
     AmendmentForm,
@@ -35,18 +38,20 @@ from certif.deliberations.models import (
     JURY_STATUSES,
     Decision,
     Deliberation,
-    DeliberationError,
     JuryMember,
     Kind,
     Recusal,
     State,
 )
+from certif.deliberations.proposals import grading_left
 from certif.grading.models import ScoreSheet
 from certif.sessions.models import ExamSession
+from certif.web.confirmation import Confirmation, confirmation_page, is_confirmed
 from certif.web.deliberations.forms import FilterForm
+from certif.web.refusals import with_refusal
 
 READERS = (Role.STAFF, *JURY)
-OPENERS = (Role.STAFF, Role.JURY_PRESIDENT)
+OPENERS = (Role.STAFF,)
 MANAGERS = (Role.STAFF, Role.JURY_PRESIDENT)
 # The table's filters and page, carried through a form post so that the page comes back as it was.
 KEPT = ("filtre", "q", "page")
@@ -77,17 +82,29 @@ def _deliberation(pk: int) -> Deliberation:
 
 
 def _permissions(request: HttpRequest, deliberation: Deliberation) -> dict[str, bool]:
+    """What this person may do on this jury: the policies the services enforce."""
     user = request.user
     is_open = deliberation.is_open
+    sits = is_open and policies.may_sit(user, deliberation)
     return {
-        "can_decide": is_open and has_role(user, *JURY),
-        "can_confirm_all": is_open and has_role(user, Role.JURY_PRESIDENT),
-        "can_manage": is_open and has_role(user, *MANAGERS),
-        "can_close": is_open and has_role(user, Role.JURY_PRESIDENT),
+        "can_decide": sits,
+        "can_confirm_all": sits,
+        "can_manage": is_open and policies.may_govern(user, deliberation),
+        "can_close": is_open and policies.may_preside(user, deliberation),
         "can_publish": (
-            deliberation.is_closed and not deliberation.is_published and has_role(user, Role.STAFF)
+            deliberation.is_closed and not deliberation.is_published and policies.may_publish(user)
         ),
     }
+
+
+def _readable(request: HttpRequest, pk: int) -> Deliberation:
+    """The deliberation, for gestionnaires and the people seated on its jury (403 otherwise)."""
+    deliberation = _deliberation(pk)
+    try:
+        require(request.user, policies.may_read, deliberation, message=policies.READ_REFUSED)
+    except Forbidden as refused:
+        raise PermissionDenied(str(refused)) from refused
+    return deliberation
 
 
 def _composition_context(
@@ -142,13 +159,16 @@ def _detail_context(
 
 @role_required(*READERS)
 def deliberation_list(request: HttpRequest) -> HttpResponse:
-    sessions = list(
-        ExamSession.objects.annotate(
-            has_sheets=Exists(ScoreSheet.objects.filter(session=OuterRef("pk")))
-        )
+    """Gestionnaires see every session; a jury member the deliberations they sit on."""
+    readable = policies.readable(request.user)
+    shown = ExamSession.objects.annotate(
+        has_sheets=Exists(ScoreSheet.objects.filter(session=OuterRef("pk")))
     )
+    if not policies.may_open(request.user):
+        shown = shown.filter(pk__in=readable.values("session_id"))
+    sessions = list(shown)
     acts: dict[int, list[Deliberation]] = {}
-    for act in Deliberation.objects.filter(session__in=[s.pk for s in sessions]).order_by("number"):
+    for act in readable.filter(session__in=[s.pk for s in sessions]).order_by("number"):
         acts.setdefault(act.session_id, []).append(act)
     items = []
     for session in sessions:
@@ -168,31 +188,39 @@ def deliberation_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "deliberations/list.html",
-        {"items": items, "can_open": has_role(request.user, *OPENERS)},
+        {"items": items, "can_open": policies.may_open(request.user)},
     )
+
+
+def _opening_context(session: ExamSession, form: OpenForm) -> dict[str, Any]:
+    return {"session": session, "form": form, "grading_left": grading_left(session)}
 
 
 @role_required(*OPENERS)
 def open_view(request: HttpRequest, session_id: int) -> HttpResponse:
     session = get_object_or_404(ExamSession, pk=session_id)
-    form = OpenForm(request.POST or None)
+    form = OpenForm(request.POST or None, session=session)
     if request.method == "POST" and form.is_valid():
         try:
             deliberation = services.open_deliberation(
-                session, request.user, form.cleaned_data["date"], form.cleaned_data["place"]
+                session,
+                request.user,
+                form.cleaned_data["date"],
+                form.cleaned_data["place"],
+                acknowledge_unfinished=form.cleaned_data["acknowledge_unfinished"],
             )
-        except DeliberationError as error:
-            form.add_error(None, str(error))
+        except Refused as error:
+            form = with_refusal(form, error)
         else:
             messages.success(request, _("Délibération ouverte : les propositions sont figées."))
             return redirect("deliberations:detail", pk=deliberation.pk)
-    return render(request, "deliberations/open.html", {"session": session, "form": form})
+    return render(request, "deliberations/open.html", _opening_context(session, form))
 
 
 @role_required(*OPENERS)
 def amend_view(request: HttpRequest, session_id: int) -> HttpResponse:
     session = get_object_or_404(ExamSession, pk=session_id)
-    form = AmendmentForm(request.POST or None)
+    form = AmendmentForm(request.POST or None, session=session)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -203,13 +231,14 @@ def amend_view(request: HttpRequest, session_id: int) -> HttpResponse:
                 data["candidates"],
                 date=data["date"],
                 place=data["place"],
+                acknowledge_unfinished=data["acknowledge_unfinished"],
             )
-        except DeliberationError as error:
-            form.add_error(None, str(error))
+        except Refused as error:
+            form = with_refusal(form, error)
         else:
             messages.success(request, _("Acte modificatif ouvert."))
             return redirect("deliberations:detail", pk=deliberation.pk)
-    return render(request, "deliberations/amend.html", {"session": session, "form": form})
+    return render(request, "deliberations/amend.html", _opening_context(session, form))
 
 
 # -- the deliberation -------------------------------------------------------------------------
@@ -217,7 +246,7 @@ def amend_view(request: HttpRequest, session_id: int) -> HttpResponse:
 
 @role_required(*READERS)
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    deliberation = _deliberation(pk)
+    deliberation = _readable(request, pk)
     return render(request, "deliberations/detail.html", _detail_context(request, deliberation))
 
 
@@ -254,12 +283,12 @@ def _row_response(
 @role_required(*JURY)
 @require_POST
 def confirm_row_view(request: HttpRequest, pk: int, candidate_id: int) -> HttpResponse:
-    deliberation = _deliberation(pk)
+    deliberation = _readable(request, pk)
     candidate = get_object_or_404(Candidate, pk=candidate_id)
     error, success = "", ""
     try:
         confirmed = services.confirm_row(deliberation, candidate, request.user)
-    except DeliberationError as refused:
+    except Refused as refused:
         error = str(refused)
     else:
         success = ngettext(
@@ -277,7 +306,7 @@ def _form_errors(form: OverrideForm) -> str:
 @role_required(*JURY)
 @require_POST
 def override_view(request: HttpRequest, pk: int, candidate_id: int) -> HttpResponse:
-    deliberation = _deliberation(pk)
+    deliberation = _readable(request, pk)
     candidate = get_object_or_404(Candidate, pk=candidate_id)
     form = OverrideForm(request.POST, columns=presenting.columns(deliberation))
     error, success = "", ""
@@ -292,7 +321,7 @@ def override_view(request: HttpRequest, pk: int, candidate_id: int) -> HttpRespo
                 form.cleaned_data["justification"],
                 request.user,
             )
-        except DeliberationError as refused:
+        except Refused as refused:
             error = str(refused)
         else:
             success = _("Décision du jury enregistrée pour %(numero)s (%(unit)s).") % {
@@ -304,13 +333,39 @@ def override_view(request: HttpRequest, pk: int, candidate_id: int) -> HttpRespo
     return _row_response(request, deliberation, candidate, error, success)
 
 
-@role_required(Role.JURY_PRESIDENT)
+@role_required(*JURY)
 @require_POST
 def confirm_all_view(request: HttpRequest, pk: int) -> HttpResponse:
-    deliberation = _deliberation(pk)
+    deliberation = _readable(request, pk)
+    if not is_confirmed(request):
+        decisions, candidates = services.pending_summary(deliberation)
+        return confirmation_page(
+            request,
+            Confirmation(
+                title=_("Confirmer toutes les propositions restantes"),
+                consequences=[
+                    ngettext(
+                        "%(decisions)d décision restant à prendre sera confirmée telle que "
+                        "proposée, pour %(candidates)d candidat(s).",
+                        "%(decisions)d décisions restant à prendre seront confirmées telles que "
+                        "proposées, pour %(candidates)d candidat(s).",
+                        decisions,
+                    )
+                    % {"decisions": decisions, "candidates": candidates},
+                    _(
+                        "La certification de chaque candidat suivra ses blocs ; les candidats "
+                        "pour lesquels vous êtes récusé(e) ou lié(e) restent à décider par un "
+                        "autre membre."
+                    ),
+                ],
+                button=_("Confirmer toutes les propositions"),
+                cancel_url=_detail_url(deliberation, _kept(request.POST)),
+                irreversible=False,
+            ),
+        )
     try:
         outcome = services.confirm_all_pending(deliberation, request.user)
-    except DeliberationError as refused:
+    except Refused as refused:
         messages.error(request, str(refused))
     else:
         messages.success(
@@ -366,13 +421,13 @@ def _composition_response(
 @role_required(*MANAGERS)
 @require_POST
 def add_member_view(request: HttpRequest, pk: int) -> HttpResponse:
-    deliberation = _deliberation(pk)
+    deliberation = _readable(request, pk)
     form = MemberForm(request.POST)
     if not form.is_valid():
         return _composition_response(request, deliberation, member_form=form)
     try:
         member = services.record_member(deliberation, request.user, **form.cleaned_data)
-    except DeliberationError as refused:
+    except Refused as refused:
         form.add_error(None, str(refused))
         return _composition_response(request, deliberation, member_form=form)
     return _composition_response(
@@ -383,13 +438,13 @@ def add_member_view(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(*MANAGERS)
 @require_POST
 def presence_view(request: HttpRequest, pk: int, member_id: int) -> HttpResponse:
-    deliberation = _deliberation(pk)
+    deliberation = _readable(request, pk)
     member = get_object_or_404(JuryMember, pk=member_id, deliberation=deliberation)
     form = PresenceForm(request.POST)
     present = bool(form.is_valid() and form.cleaned_data["present"])
     try:
         services.set_presence(member, present, request.user)
-    except DeliberationError as refused:
+    except Refused as refused:
         return _composition_response(request, deliberation, error=str(refused))
     success = (
         _("%(name)s : présence enregistrée.") if present else _("%(name)s : absence enregistrée.")
@@ -400,11 +455,31 @@ def presence_view(request: HttpRequest, pk: int, member_id: int) -> HttpResponse
 @role_required(*MANAGERS)
 @require_POST
 def remove_member_view(request: HttpRequest, pk: int, member_id: int) -> HttpResponse:
-    deliberation = _deliberation(pk)
+    deliberation = _readable(request, pk)
     member = get_object_or_404(JuryMember, pk=member_id, deliberation=deliberation)
+    if not is_confirmed(request):
+        return confirmation_page(
+            request,
+            Confirmation(
+                title=_("Retirer %(name)s du jury") % {"name": member.full_name},
+                consequences=[
+                    _(
+                        "%(name)s (%(role)s) ne figurera plus dans la composition du jury ni au "
+                        "procès-verbal ; ses récusations sont supprimées avec lui ou elle."
+                    )
+                    % {"name": member.full_name, "role": member.get_role_display()},
+                    _(
+                        "Pour un membre qui n'a pas pu venir, enregistrez plutôt son absence : "
+                        "elle figure au procès-verbal."
+                    ),
+                ],
+                button=_("Retirer du jury"),
+                cancel_url=_detail_url(deliberation, _kept(request.POST), "composition"),
+            ),
+        )
     try:
         services.remove_member(member, request.user)
-    except DeliberationError as refused:
+    except Refused as refused:
         return _composition_response(request, deliberation, error=str(refused))
     return _composition_response(
         request,
@@ -416,7 +491,7 @@ def remove_member_view(request: HttpRequest, pk: int, member_id: int) -> HttpRes
 @role_required(*MANAGERS)
 @require_POST
 def recuse_view(request: HttpRequest, pk: int, member_id: int) -> HttpResponse:
-    deliberation = _deliberation(pk)
+    deliberation = _readable(request, pk)
     member = get_object_or_404(JuryMember, pk=member_id, deliberation=deliberation)
     form = RecusalForm(request.POST)
     if not form.is_valid():
@@ -424,7 +499,7 @@ def recuse_view(request: HttpRequest, pk: int, member_id: int) -> HttpResponse:
     candidate = form.cleaned_data["candidate"]
     try:
         services.recuse(member, candidate, request.user, form.cleaned_data["reason"])
-    except DeliberationError as refused:
+    except Refused as refused:
         return _composition_response(request, deliberation, error=str(refused))
     return _composition_response(
         request,
@@ -437,11 +512,11 @@ def recuse_view(request: HttpRequest, pk: int, member_id: int) -> HttpResponse:
 @role_required(*MANAGERS)
 @require_POST
 def withdraw_recusal_view(request: HttpRequest, pk: int, recusal_id: int) -> HttpResponse:
-    deliberation = _deliberation(pk)
+    deliberation = _readable(request, pk)
     recusal = get_object_or_404(Recusal, pk=recusal_id, member__deliberation=deliberation)
     try:
         services.withdraw_recusal(recusal, request.user)
-    except DeliberationError as refused:
+    except Refused as refused:
         return _composition_response(request, deliberation, error=str(refused))
     return _composition_response(request, deliberation, success=_("Récusation levée."))
 
@@ -452,14 +527,42 @@ def withdraw_recusal_view(request: HttpRequest, pk: int, recusal_id: int) -> Htt
 @role_required(Role.JURY_PRESIDENT)
 @require_POST
 def close_view(request: HttpRequest, pk: int) -> HttpResponse:
-    deliberation = _deliberation(pk)
+    deliberation = _readable(request, pk)
+    if not is_confirmed(request):
+        tallied = counts(deliberation)
+        return confirmation_page(
+            request,
+            Confirmation(
+                title=_("Clore la délibération"),
+                consequences=[
+                    _(
+                        "Les décisions sur %(candidates)d candidat(s) deviennent définitives : "
+                        "%(certified)d certifié(s), %(partial)d validation(s) partielle(s), "
+                        "%(refused)d non validé(s), %(without)d sans décision."
+                    )
+                    % {
+                        "candidates": tallied.candidates,
+                        "certified": tallied.certified,
+                        "partial": tallied.partial,
+                        "refused": tallied.refused,
+                        "without": tallied.without_decision,
+                    },
+                    _(
+                        "Le procès-verbal est scellé et archivé ; toute modification ultérieure "
+                        "passera par un acte modificatif motivé."
+                    ),
+                ],
+                button=_("Clore la délibération"),
+                cancel_url=_detail_url(deliberation, {}),
+            ),
+        )
     try:
         services.close_deliberation(deliberation, request.user)
     except services.CompositionProblems as refused:
         messages.error(request, _("La délibération ne peut pas être close :"))
         for problem in refused.problems:
             messages.error(request, problem)
-    except DeliberationError as refused:
+    except Refused as refused:
         messages.error(request, str(refused))
     else:
         messages.success(
@@ -471,10 +574,27 @@ def close_view(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Role.STAFF)
 @require_POST
 def publish_view(request: HttpRequest, pk: int) -> HttpResponse:
-    deliberation = _deliberation(pk)
+    deliberation = _readable(request, pk)
+    if not is_confirmed(request):
+        tallied = counts(deliberation)
+        return confirmation_page(
+            request,
+            Confirmation(
+                title=_("Publier les résultats"),
+                consequences=[
+                    _(
+                        "%(candidates)d candidat(s) verront leurs décisions dans leur espace "
+                        "(%(certified)d certifié(s)) ; les documents pourront leur être délivrés."
+                    )
+                    % {"candidates": tallied.candidates, "certified": tallied.certified},
+                ],
+                button=_("Publier les résultats"),
+                cancel_url=_detail_url(deliberation, {}),
+            ),
+        )
     try:
         services.publish_results(deliberation, request.user)
-    except DeliberationError as refused:
+    except Refused as refused:
         messages.error(request, str(refused))
     else:
         messages.success(

@@ -1,4 +1,6 @@
-"""``certif results``: every candidate's decision, read from the stored results."""
+"""``certif results``: every candidate's official standing — the last closed jury decision on
+each unit and the certification where there is one, otherwise the rules' stored result — and,
+for each, its ``source`` (« jury » with the deliberation, or « engine »)."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from certif.core.progress import reporter_for
+from certif.deliberations.standing import official_results, official_summaries
 from certif.results import presenting
 from certif.results.models import CandidateResult
 from certif.results.queries import iter_results, iter_summaries, population_referentials
@@ -39,12 +42,11 @@ class Command(BaseCommand):
         if candidate and not CandidateResult.objects.filter(candidate__numero=candidate).exists():
             raise CommandError(f"candidat inconnu : {candidate}")
         output = options["format"]
-        results = iter_results(session=session, candidate=candidate)
+        results = official_results(iter_results(session=session, candidate=candidate))
         referentials = population_referentials(session=session, candidate=candidate)
         if output == "json":
-            for piece in presenting.json_chunks(
-                iter_summaries(session=session, candidate=candidate)
-            ):
+            summaries = official_summaries(iter_summaries(session=session, candidate=candidate))
+            for piece in presenting.json_chunks(summaries):
                 self.stdout.write(piece, ending="")
         elif output == "csv":
             writer = csv.writer(self.stdout, delimiter=";", lineterminator="\n")
