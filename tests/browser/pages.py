@@ -30,6 +30,11 @@ def log_in(page: Page, base_url: str, username: str, password: str) -> None:
     page.wait_for_url(f"{base_url}/")
 
 
+def log_out(page: Page) -> None:
+    """Forget the session, as a browser closed and opened again would."""
+    page.context.clear_cookies()
+
+
 def visit(page: Page, url: str) -> int:
     """Go to ``url`` and return the HTTP status of the page shown."""
     response: Response | None = page.goto(url)

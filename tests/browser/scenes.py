@@ -26,6 +26,7 @@ from certif.referential.models import ReferentialVersion
 from certif.sessions.models import Assignment, ExamSession
 from certif.sessions.services import assign_evaluator, create_session, enrol
 from tests.support.builders import score_rows, thesis_rows, values_totalling
+from tests.support.deliberations import SESSION_DAYS, held
 from tests.support.files import CANDIDATE_HEADER, SCORE_HEADER, write_csv
 
 PASSWORD = "pw-for-tests"
@@ -121,7 +122,7 @@ def graded_session(folder: Path, referential: Referential) -> tuple[ExamSession,
         + passing_rows(referential, "C003", "B1")
         + failing_rows(referential, "C003", "B2"),
     )
-    return ExamSession.objects.get(code=SESSION), people
+    return held(SESSION, *SESSION_DAYS), people
 
 
 def assigned_unit(

@@ -21,7 +21,7 @@ from certif.deliberations.models import (
 )
 from certif.deliberations.services import MIN_JUSTIFICATION, open_deliberation, record_member
 from certif.domain.referential.schema import Referential
-from tests.browser.pages import log_in, screenshot
+from tests.browser.pages import log_in, log_out, screenshot
 from tests.browser.scenes import PASSWORD, SESSION, account, graded_session
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -38,12 +38,17 @@ def check_panel(page: Page) -> Locator:
     return page.get_by_role("region", name="Contrôle avant clôture")
 
 
-def expect_problems(page: Page) -> None:
-    """The page lists exactly the problems the service would refuse the closing for."""
+def expect_problems(page: Page, presiding: bool = True) -> None:
+    """The page lists exactly the problems the service would refuse the closing for; the
+    president's closing button stays disabled (a gestionnaire has none: the president closes)."""
     problems = check_composition(the_deliberation())
     assert problems
     expect(check_panel(page).get_by_role("listitem")).to_have_text(problems)
-    expect(page.get_by_role("button", name="Clore la délibération")).to_be_disabled()
+    close = page.get_by_role("button", name="Clore la délibération")
+    if presiding:
+        expect(close).to_be_disabled()
+    else:
+        expect(close).to_have_count(0)
 
 
 def add_member(
@@ -68,11 +73,13 @@ def test_the_president_overrides_a_decision_with_a_justification_checks_the_comp
     page: Page, live_server: object, ccab: Referential, version: object, tmp_path: Path
 ) -> None:
     session, (_c001, c002, _c003) = graded_session(tmp_path, ccab)
+    account("gestion", Role.STAFF, first_name="Claire", last_name="Bernard")
     account("presidente", Role.JURY_PRESIDENT, first_name="Hélène", last_name="Roux")
     account("marc", Role.JURY_MEMBER, first_name="Marc", last_name="Petit")
     base = str(live_server)
 
-    log_in(page, base, "presidente", PASSWORD)
+    # A gestionnaire opens the deliberation and seats the jury; its president then conducts it.
+    log_in(page, base, "gestion", PASSWORD)
     page.get_by_role("navigation", name="Navigation principale").get_by_role(
         "link", name="Délibérations"
     ).click()
@@ -82,7 +89,7 @@ def test_the_president_overrides_a_decision_with_a_justification_checks_the_comp
     expect(
         page.get_by_role("heading", level=1, name=f"Session {session.code} — délibération n° 1")
     ).to_be_visible()
-    expect_problems(page)
+    expect_problems(page, presiding=False)
 
     add_member(
         page,
@@ -93,7 +100,10 @@ def test_the_president_overrides_a_decision_with_a_justification_checks_the_comp
         present=True,
     )
     add_member(page, "Marc Petit", "membre", "interne au certificateur", "marc", present=False)
-    expect_problems(page)
+    expect_problems(page, presiding=False)
+    log_out(page)
+    log_in(page, base, "presidente", PASSWORD)
+    page.goto(base + reverse("deliberations:detail", args=[the_deliberation().pk]))
 
     # Overriding the proposal needs a written justification: none, then too short, is refused.
     override_url = reverse("deliberations:override", args=[the_deliberation().pk, c002.pk])
@@ -133,6 +143,9 @@ def test_the_president_overrides_a_decision_with_a_justification_checks_the_comp
     assert decision.justification == JUSTIFICATION
 
     page.get_by_role("button", name="Confirmer toutes les propositions restantes").click()
+    expect(page.get_by_role("alertdialog")).to_contain_text("seront confirmées")
+    screenshot(page, "deliberation-confirm-all")
+    page.get_by_role("button", name="Confirmer toutes les propositions").click()
     expect(page.get_by_role("status").filter(has_text="propositions confirmées")).to_be_visible()
     # Every decision taken, but one member present only: closing still refused.
     expect_problems(page)
@@ -141,6 +154,8 @@ def test_the_president_overrides_a_decision_with_a_justification_checks_the_comp
     page.get_by_role("button", name="Enregistrer sa présence — Marc Petit").click()
     expect(check_panel(page)).to_contain_text("la délibération peut être close")
     assert check_composition(the_deliberation()) == []
+    page.get_by_role("button", name="Clore la délibération").click()
+    expect(page.get_by_role("alertdialog")).to_contain_text("deviennent définitives")
     page.get_by_role("button", name="Clore la délibération").click()
 
     expect(

@@ -137,6 +137,9 @@ def test_an_evaluator_grades_a_full_b3_part_and_sees_the_live_total_and_status(
     screenshot(page, "grid-complete")
 
     page.get_by_role("button", name="Soumettre").click()
+    expect(page.get_by_role("alertdialog")).to_contain_text("verrouillée")
+    screenshot(page, "grid-confirm-submission")
+    page.get_by_role("button", name="Soumettre et verrouiller").click()
     expect(page.get_by_role("status").filter(has_text="Feuille soumise")).to_be_visible()
     expect(page.get_by_role("table", name="Valeurs de la feuille — verrouillée")).to_be_visible()
     expect(page.get_by_role("textbox")).to_have_count(0)
@@ -219,6 +222,10 @@ def test_the_grid_is_filled_and_submitted_with_the_keyboard_only(
     expect(submit).to_be_focused()
     assert has_visible_focus(page)
     screenshot(page, "grid-keyboard-focus")
+    page.keyboard.press("Enter")
+    confirm = page.get_by_role("button", name="Soumettre et verrouiller")
+    confirm.focus()
+    expect(confirm).to_be_focused()
     page.keyboard.press("Enter")
 
     expect(page.get_by_role("status").filter(has_text="Feuille soumise")).to_be_visible()

@@ -274,9 +274,21 @@ def test_revoking_from_the_page_needs_a_reason(
     refused = client.post(url, {"revocation-motif": "court"})
     assert refused.status_code == 400
     assert 'role="alert"' in refused.content.decode()
-    done = client.post(url, {"revocation-motif": REASON})
+    done = client.post(url, {"revocation-motif": REASON, "confirmed": "1"})
     assert done.status_code == 302
     assert IssuedDocument.objects.get(pk=document.pk).status == Status.REVOKED
+
+
+def test_revoking_from_the_page_first_says_what_will_happen(
+    document: IssuedDocument, client_for: ClientFor
+) -> None:
+    url = reverse("documents:revoke", args=[document.public_id])
+    asked = client_for(Role.STAFF).post(url, {"revocation-motif": REASON})
+    page = asked.content.decode()
+    assert asked.status_code == 200
+    assert "ne sera plus valide" in page and REASON in page
+    assert 'name="confirmed" value="1"' in page
+    assert IssuedDocument.objects.get(pk=document.pk).status == Status.VALID
 
 
 def test_reissuing_from_the_page_leads_to_the_new_document(

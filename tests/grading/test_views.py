@@ -16,6 +16,7 @@ from certif.core.roles import Role
 from certif.domain.referential.schema import Referential
 from certif.grading.forms import grid_data
 from certif.grading.models import Score, ScoreSheet, SheetStatus
+from certif.grading.queries import sheet_values
 from certif.grading.services import open_sheet, save_sheet
 from certif.sessions.models import Assignment
 from tests.support.grading import as_typed, full_marks, signed_in, submitted, text_of, totalling
@@ -344,11 +345,31 @@ def test_submit_refuses_an_incomplete_sheet_and_lists_the_missing_criteria(
     assert 'value="2"' in page
 
 
-def test_submitting_a_complete_grid_locks_it(assignment: Assignment, ccab: Referential) -> None:
+def test_submitting_a_complete_grid_asks_for_confirmation_and_keeps_what_was_typed(
+    assignment: Assignment, ccab: Referential
+) -> None:
+    sheet = open_sheet(assignment)
+    typed = as_typed(totalling(ccab, "B1", "13"))
+    response = signed_in(assignment.evaluator).post(
+        grid_url(assignment), grid_post(sheet, typed, "submit")
+    )
+    page = text_of(response)
+    sheet.refresh_from_db()
+    assert response.status_code == 200
+    assert "verrouillée" in page and "13,00" in page
+    assert 'name="confirmed" value="1"' in page
+    assert sheet.status == SheetStatus.DRAFT
+    assert sheet_values(sheet) == totalling(ccab, "B1", "13")
+
+
+def test_submitting_a_complete_grid_locks_it_once_confirmed(
+    assignment: Assignment, ccab: Referential
+) -> None:
     sheet = open_sheet(assignment)
     client = signed_in(assignment.evaluator)
     typed = as_typed(totalling(ccab, "B1", "13"))
-    assert client.post(grid_url(assignment), grid_post(sheet, typed, "submit")).status_code == 302
+    posted = {**grid_post(sheet, typed, "submit"), "confirmed": "1"}
+    assert client.post(grid_url(assignment), posted).status_code == 302
     sheet.refresh_from_db()
     assert sheet.status == SheetStatus.SUBMITTED
     assert sheet.submitted_at is not None

@@ -8,7 +8,7 @@ replaces the whole page (``HX-Retarget: body``), so a fragment never holds it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from django.http import HttpRequest, HttpResponse
@@ -33,10 +33,14 @@ def is_confirmed(request: HttpRequest) -> bool:
     return request.method == "POST" and request.POST.get(CONFIRMED) == "1"
 
 
-def confirmation_page(request: HttpRequest, confirmation: Confirmation) -> HttpResponse:
-    """The page asking to confirm the act the request posted (its fields are posted again)."""
+def confirmation_page(
+    request: HttpRequest, confirmation: Confirmation, replaced: Mapping[str, str] | None = None
+) -> HttpResponse:
+    """The page asking to confirm the act the request posted (its fields are posted again,
+    those of ``replaced`` with their new value)."""
+    replaced = replaced or {}
     kept = [
-        (key, value)
+        (key, replaced.get(key, value))
         for key, values in request.POST.lists()
         for value in values
         if key not in ("csrfmiddlewaretoken", CONFIRMED)

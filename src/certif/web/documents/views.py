@@ -32,6 +32,7 @@ from certif.documents.presenting import valid_convocations
 from certif.sessions import timetable
 from certif.sessions.forms import TimetableForm
 from certif.sessions.models import ExamSession
+from certif.web.confirmation import Confirmation, confirmation_page, is_confirmed
 from certif.web.documents.forms import CheckFileForm, KindForm
 
 PAGE_SIZE = 50
@@ -294,6 +295,27 @@ def revoke(request: HttpRequest, public_id: str) -> HttpResponse:
     form = ReasonForm(request.POST, prefix="revocation")
     if not form.is_valid():
         return _detail(request, document, revoke_form=form, status=400)
+    if not is_confirmed(request):
+        return confirmation_page(
+            request,
+            Confirmation(
+                title=_("Révoquer le document n° %(number)s") % {"number": document.number},
+                consequences=[
+                    _(
+                        "« %(title)s » de %(holder)s ne sera plus valide : sa vérification en "
+                        "ligne le dira révoqué, avec la date, et le candidat ne pourra plus le "
+                        "télécharger."
+                    )
+                    % {
+                        "title": document.title,
+                        "holder": document.candidate.display_name if document.candidate else "—",
+                    },
+                    _("Motif enregistré : %(reason)s") % {"reason": form.cleaned_data["motif"]},
+                ],
+                button=_("Révoquer"),
+                cancel_url=reverse("documents:detail", args=[document.public_id]),
+            ),
+        )
     try:
         services.revoke(document, request.user, form.cleaned_data["motif"])
     except services.DocumentRefused as refused:

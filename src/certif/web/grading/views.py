@@ -73,6 +73,7 @@ from certif.grading.services import (
 )
 from certif.referential.models import Block, Part
 from certif.sessions.models import Assignment, ExamSession
+from certif.web.confirmation import Confirmation, confirmation_page, is_confirmed
 from certif.web.grading.forms import MineFilterForm, SessionFilterForm
 
 PAGE_SIZE = 50
@@ -405,6 +406,14 @@ def _save_grid(request: HttpRequest, assignment: Assignment, opened: ScoreSheet)
     spec = block_spec(assignment.session, assignment.block.code)
     submitting = request.POST.get("action") == "submit"
     try:
+        if submitting and not is_confirmed(request):
+            confirmation = _submission(assignment, spec, request)
+            if confirmation is not None:
+                # What was typed is kept as a draft: cancelling the confirmation loses nothing.
+                saved = save_sheet(opened.pk, request.POST, actor=request.user)
+                return confirmation_page(
+                    request, confirmation, {"revision": str(saved.sheet.revision)}
+                )
         if submitting:
             submit_sheet(opened.pk, request.POST, actor=request.user)
             messages.success(request, _("Feuille soumise : elle est maintenant verrouillée."))
@@ -427,6 +436,39 @@ def _save_grid(request: HttpRequest, assignment: Assignment, opened: ScoreSheet)
         form = GridForm(spec.criteria, request.POST)
         return _sheet_page(request, assignment, opened, form=form, refusal=str(error))
     return redirect(sheet_url(assignment.pk))
+
+
+def _submission(
+    assignment: Assignment, spec: BlockSpec, request: HttpRequest
+) -> Confirmation | None:
+    """What submitting the grid as typed will do: lock it, with its total and status. None
+    when it is incomplete: the submission is then refused at once, naming what is missing."""
+    form = GridForm(spec.criteria, request.POST)
+    form.is_valid()
+    summary = summarise(
+        preview(assignment.session, spec.code, assignment.part, form.parsed_values()), spec
+    )
+    unit = assignment.block.unit_label(assignment.part)
+    consequences = [
+        _(
+            "La feuille de %(numero)s — %(unit)s sera soumise et verrouillée : vous ne pourrez "
+            "plus la modifier ; seul un gestionnaire peut la rouvrir, en le motivant."
+        )
+        % {"numero": assignment.candidate.numero, "unit": unit}
+    ]
+    if summary.running is not None:
+        consequences.append(
+            _("Total saisi : %(total)s/%(out_of)s — %(status)s.")
+            % {"total": summary.running, "out_of": summary.out_of, "status": summary.status_label}
+        )
+    if not summary.complete:
+        return None
+    return Confirmation(
+        title=_("Soumettre la feuille"),
+        consequences=consequences,
+        button=_("Soumettre et verrouiller"),
+        cancel_url=sheet_url(assignment.pk),
+    )
 
 
 def _refusal(error: Invalid) -> str:
