@@ -13,6 +13,8 @@ from django.contrib.auth.models import AbstractUser
 from django.test import Client
 from django.urls import reverse
 
+from certif.accounts.models import ConflictKind
+from certif.accounts.services import declare_conflict
 from certif.core.models import AuditEvent
 from certif.core.roles import Role
 from certif.domain.numbers import format_score
@@ -21,7 +23,9 @@ from certif.domain.rules.results import Status
 from certif.domain.values import Value
 from certif.grading.forms import grid_data
 from certif.grading.models import Marking, Score, ScoreChange, ScoreSheet, SheetStatus
+from certif.grading.policies import may_reconcile
 from certif.grading.services import (
+    ConflictRefused,
     GradedUnit,
     GradingError,
     IncompleteSheet,
@@ -359,3 +363,33 @@ def test_a_scores_export_lists_the_agreed_values_and_not_the_two_markings(
         GradedUnit.of(markers[0]), grid_data(with_gap(ccab, "B1Cr2", "0.5"), revision=0)
     )
     assert export("scores", path) == len(ccab.block("B1").criteria)
+
+
+# -- links of interest hold at every door -----------------------------------------------------
+
+
+def test_a_marker_linked_to_the_candidate_after_marking_cannot_record_the_agreed_sheet(
+    markers: tuple[Assignment, Assignment],
+    both_submitted: tuple[ScoreSheet, ScoreSheet],
+    ccab: Referential,
+) -> None:
+    linked = markers[0].evaluator
+    declare_conflict(linked, markers[0].candidate, ConflictKind.RELATIVE)
+    with pytest.raises(ConflictRefused, match="lien d'intérêt"):
+        record_agreed_sheet(
+            GradedUnit.of(markers[0]),
+            grid_data(full_marks(ccab, "B1"), revision=0),
+            actor=linked,
+        )
+    assert not ScoreSheet.objects.filter(marking=Marking.AGREED).exists()
+    assert AuditEvent.objects.filter(action="access.refused", actor=linked).exists()
+
+
+def test_a_marker_linked_to_the_candidate_may_no_longer_compare_the_markings(
+    markers: tuple[Assignment, Assignment],
+    both_submitted: tuple[ScoreSheet, ScoreSheet],
+) -> None:
+    linked = markers[1].evaluator
+    declare_conflict(linked, markers[1].candidate, ConflictKind.EMPLOYER)
+    assert not may_reconcile(linked, GradedUnit.of(markers[1]))
+    assert signed_in(linked).get(url_of(markers[1])).status_code == 403

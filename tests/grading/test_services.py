@@ -196,3 +196,34 @@ def test_any_oui_non_disagreement_is_flagged(ccab: Referential) -> None:
     code = criteria[0].code
     gaps = compare_values(criteria, {code: True}, {code: False}, Decimal("100"))
     assert gaps[0].flagged
+
+
+def test_a_link_declared_after_the_sheet_was_opened_refuses_saving_it(
+    assignment: Assignment, ccab: Referential
+) -> None:
+    sheet = open_sheet(assignment)
+    declare_conflict(assignment.evaluator, assignment.candidate, ConflictKind.RELATIVE)
+    with pytest.raises(ConflictRefused):
+        save_sheet(
+            sheet.pk,
+            grid_data(full_marks(ccab, "B1"), revision=sheet.revision),
+            actor=assignment.evaluator,
+        )
+    assert not Score.objects.filter(sheet=sheet).exists()
+    assert AuditEvent.objects.filter(action="access.refused", actor=assignment.evaluator).exists()
+
+
+def test_a_link_declared_after_the_sheet_was_opened_refuses_submitting_it(
+    assignment: Assignment, ccab: Referential
+) -> None:
+    sheet = open_sheet(assignment)
+    saved = save_sheet(
+        sheet.pk,
+        grid_data(full_marks(ccab, "B1"), revision=sheet.revision),
+        actor=assignment.evaluator,
+    )
+    declare_conflict(assignment.evaluator, assignment.candidate, ConflictKind.TRAINER)
+    with pytest.raises(ConflictRefused):
+        submit_sheet(sheet.pk, actor=assignment.evaluator, expected_revision=saved.sheet.revision)
+    sheet.refresh_from_db()
+    assert sheet.status == SheetStatus.DRAFT

@@ -356,7 +356,8 @@ def test_submitting_a_complete_grid_asks_for_confirmation_and_keeps_what_was_typ
     page = text_of(response)
     sheet.refresh_from_db()
     assert response.status_code == 200
-    assert "verrouillée" in page and "13,00" in page
+    assert "verrouillée" in page
+    assert "13,00" in page
     assert 'name="confirmed" value="1"' in page
     assert sheet.status == SheetStatus.DRAFT
     assert sheet_values(sheet) == totalling(ccab, "B1", "13")

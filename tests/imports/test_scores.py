@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractUser
 
+from certif.accounts.models import ConflictKind
+from certif.accounts.services import declare_conflict
 from certif.candidates.models import Candidate
+from certif.core.roles import Role
 from certif.domain.referential.schema import Referential
 from certif.domain.rules.results import Status
 from certif.grading.models import Score, ScoreChange, ScoreSheet
@@ -220,6 +226,53 @@ def test_an_unknown_evaluator_is_an_error(candidates: list[Candidate], tmp_path:
         )
     )
     assert problems == ["ligne 2, colonne evaluateur, valeur « personne » : évaluateur inconnu"]
+
+
+def evaluator_row(username: str) -> list[tuple[str, ...]]:
+    return [("C001", "2026-06", "B1", "", "B1Cr1", "3", username)]
+
+
+@pytest.mark.parametrize("role", [Role.CANDIDATE, Role.STAFF, Role.JURY_MEMBER])
+def test_an_account_without_the_evaluator_role_is_refused_as_evaluator(
+    role: Role,
+    candidates: list[Candidate],
+    make_user: Callable[..., AbstractUser],
+    tmp_path: Path,
+) -> None:
+    account = make_user(role, candidate=candidates[1] if role is Role.CANDIDATE else None)
+    header = (*SCORE_HEADER, "evaluateur")
+    problems = rejected(write_csv(tmp_path / "n.csv", header, evaluator_row(account.username)))
+    assert problems == [
+        f"ligne 2, colonne evaluateur, valeur « {account.username} » : ce compte n'a pas le "
+        "rôle d'évaluateur"
+    ]
+
+
+def test_an_administrator_is_not_an_evaluator_by_holding_every_role(
+    candidates: list[Candidate], tmp_path: Path
+) -> None:
+    admin = get_user_model().objects.create_superuser("admin-x", password="x" * 16)
+    header = (*SCORE_HEADER, "evaluateur")
+    problems = rejected(write_csv(tmp_path / "n.csv", header, evaluator_row(admin.username)))
+    assert problems[0].endswith("ce compte n'a pas le rôle d'évaluateur")
+
+
+def test_an_evaluator_linked_to_the_candidate_is_refused_on_that_row(
+    candidates: list[Candidate], make_user: Callable[..., AbstractUser], tmp_path: Path
+) -> None:
+    evaluator = make_user(Role.EVALUATOR)
+    declare_conflict(evaluator, candidates[0], ConflictKind.EMPLOYER)
+    header = (*SCORE_HEADER, "evaluateur")
+    rows = [
+        *evaluator_row(evaluator.username),
+        ("C002", "2026-06", "B1", "", "B1Cr1", "3", evaluator.username),
+    ]
+    problems = rejected(write_csv(tmp_path / "n.csv", header, rows))
+    assert problems == [
+        f"ligne 2, colonne evaluateur, valeur « {evaluator.username} » : un lien d'intérêt est "
+        "déclaré entre cet évaluateur et le candidat"
+    ]
+    assert not Score.objects.exists()
 
 
 def test_an_xlsx_file_with_numbers_imports_like_a_csv(
