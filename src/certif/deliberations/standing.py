@@ -33,7 +33,7 @@ from certif.domain.rules.explain import explain_in_full, status_label
 from certif.domain.rules.results import BlockResult, CandidateResult, Status
 from certif.results.models import CandidateResult as CandidateResult_
 from certif.results.presenting import Official
-from certif.results.queries import BlockDecision, DecisionView
+from certif.results.queries import BlockDecision, BlockStatus, CandidateRow, DecisionView
 from certif.sessions.models import ExamSession
 
 CHUNK = 2000
@@ -55,6 +55,9 @@ class Act:
     date: date
     status: str
     published: bool
+    # The rules' decision on the unit as this jury saw it (``BlockResult.to_dict``): the scores
+    # a standing shows beside the jury's word are those the jury decided on.
+    snapshot: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def validated(self) -> bool:
@@ -62,6 +65,13 @@ class Act:
 
     def summary(self) -> dict[str, Any]:
         return {"session": self.session, "number": self.number, "date": self.date.isoformat()}
+
+    def block(self, status: Status) -> BlockResult | None:
+        """The block as the jury saw it, with the jury's status (None for the certification,
+        or a copy without the rules' details)."""
+        if "code" not in self.snapshot or "status" not in self.snapshot:
+            return None
+        return replace(BlockResult.from_dict(self.snapshot), status=status)
 
     def text(self) -> str:
         """« jury du 26 juin 2026 (session 2026-06, délibération n° 1) »."""
@@ -111,14 +121,15 @@ def _act_rows(candidate_ids: Sequence[int], condition: Q) -> Iterator[tuple[Any,
                 "deliberation__date",
                 "status",
                 "deliberation__published_at",
+                "snapshot",
             )
             .iterator(chunk_size=CHUNK)
         )
 
 
 def _as_act_rows(rows: Iterable[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
-    for *head, published_at in rows:
-        yield (*head, published_at is not None)
+    for *head, published_at, snapshot in rows:
+        yield (*head, published_at is not None, snapshot or {})
 
 
 def jury_words(
@@ -258,18 +269,21 @@ def _unit(code: str, name: str, engine: Status, acts: Sequence[Act]) -> UnitStan
     return UnitStanding(code, name, Status(act.status), act)
 
 
+def _official_block(block: BlockResult, unit: UnitStanding) -> BlockResult:
+    """The rules' block where no jury decided; else the block as its jury saw it, with the
+    jury's status."""
+    if unit.act is None:
+        return block
+    return unit.act.block(unit.status) or replace(block, status=unit.status)
+
+
 def standing(engine: CandidateResult, words: Mapping[str, Sequence[Act]]) -> Standing:
     """One candidate's standing, from the rules' result and the juries' words (per unit)."""
     units = {
         code: _unit(code, block.name, block.status, words.get(code, ()))
         for code, block in engine.blocks.items()
     }
-    blocks = {
-        code: block
-        if block.status is units[code].status
-        else replace(block, status=units[code].status)
-        for code, block in engine.blocks.items()
-    }
+    blocks = {code: _official_block(block, units[code]) for code, block in engine.blocks.items()}
     engine_certification = Status.VALIDATED if engine.certified else Status.NOT_VALIDATED
     certification = _unit(
         CERTIFICATION, _("certification"), engine_certification, words.get(CERTIFICATION, ())
@@ -309,13 +323,15 @@ def summary_json(summary_text: str, words: Mapping[str, Sequence[Act]]) -> str:
         summary["certified"] = certification.validated
         summary["source"] = JURY
         summary["deliberation"] = certification.summary()
-    for code, block in summary["blocks"].items():
+    for code in list(summary["blocks"]):
         act = standing_act(words.get(code, ()))
-        if act is not None:
-            block["status"] = act.status
-            block["source"] = JURY
-            block["deliberation"] = act.summary()
-    return json.dumps(summary, ensure_ascii=False)
+        if act is None:
+            continue
+        seen = act.block(Status(act.status))
+        block = seen.summary() if seen is not None else dict(summary["blocks"][code])
+        block.update(status=act.status, source=JURY, deliberation=act.summary())
+        summary["blocks"][code] = block
+    return json.dumps(summary, ensure_ascii=False, separators=(",", ":"))
 
 
 # -- whole populations ------------------------------------------------------------------------
@@ -416,3 +432,29 @@ def official_decision(
             source=certification.source,
             act=_act_text(certification),
         )
+
+
+def official_rows(rows: Sequence[CandidateRow]) -> list[CandidateRow]:
+    """A page of the candidates' list with each jury's word laid over the rules' statuses
+    (one query for the page)."""
+    words = _by_candidate(jury_words([row.candidate.pk for row in rows]))
+    found = []
+    for row in rows:
+        mine = words.get(row.candidate.pk, {})
+        if not mine:
+            found.append(row)
+            continue
+        blocks = []
+        for block in row.blocks:
+            act = standing_act(mine.get(block.code, ()))
+            blocks.append(BlockStatus(block.code, act.status, JURY) if act else block)
+        certification = standing_act(mine.get(CERTIFICATION, ()))
+        found.append(
+            CandidateRow(
+                row.candidate,
+                blocks,
+                certification.validated if certification else row.certified,
+                JURY if certification else ENGINE,
+            )
+        )
+    return found

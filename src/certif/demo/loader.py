@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import tempfile
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -162,11 +162,19 @@ def _sessions_in_order() -> list[ExamSession]:
     return list(ExamSession.objects.exclude(code=RETAKE_SESSION).order_by("start_date", "code"))
 
 
+def _jury_day(session: ExamSession) -> date:
+    """Two weeks after the session's last day — or today, if that is sooner and the session
+    is over: a jury meets once the session is held, and closes on or after its own date."""
+    assert session.end_date is not None, "the demo's sessions have their dates"
+    planned = session.end_date + timedelta(days=14)
+    today = timezone.localdate()
+    return min(planned, today) if today >= session.end_date else planned
+
+
 def _open_with_jury(session: ExamSession, users: dict[str, Any]) -> Deliberation:
     """The session's deliberation, opened by the gestionnaire, with its three members present."""
     staff = users["gestion"]
-    held_on = (session.end_date or session.start_date or timezone.localdate()) + timedelta(days=14)
-    deliberation = open_deliberation(session, staff, held_on, session.place)
+    deliberation = open_deliberation(session, staff, _jury_day(session), session.place)
     for username, role, affiliation in (
         ("presidente", MemberRole.PRESIDENT, Affiliation.EXTERNAL),
         ("jury1", MemberRole.MEMBER, Affiliation.EXTERNAL),

@@ -108,6 +108,7 @@ def matching_candidates(query: CandidateQuery) -> QuerySet[Candidate]:
 class BlockStatus:
     code: str
     status: str
+    source: str = ENGINE
 
 
 @dataclass(frozen=True)
@@ -115,6 +116,7 @@ class CandidateRow:
     candidate: Candidate
     blocks: list[BlockStatus]
     certified: bool | None
+    certified_source: str = ENGINE
 
 
 def list_rows(page: Sequence[Candidate], blocks: Sequence[str]) -> list[CandidateRow]:

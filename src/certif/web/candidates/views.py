@@ -19,7 +19,7 @@ from certif.candidates.queries import SCAN_WINDOW, NumeroPage, page_by_numero
 from certif.candidates.services import create_candidate, update_candidate
 from certif.core.errors import Refused
 from certif.core.roles import Role, role_required
-from certif.deliberations.standing import official_decision
+from certif.deliberations.standing import official_decision, official_rows
 from certif.grading.queries import sheets_of
 from certif.referential.services import current_version
 from certif.results.forms import CandidateSearchForm
@@ -54,7 +54,7 @@ def candidate_list(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {
         "form": form,
         "page": page,
-        "rows": list_rows(page.rows, blocks),
+        "rows": official_rows(list_rows(page.rows, blocks)),
         "blocks": blocks,
         "filtered": query.filtered,
         # Counting every candidate is instant; counting a filtered set is not (see services).
