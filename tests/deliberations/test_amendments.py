@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import AbstractUser
 
 from certif.candidates.models import Candidate
+from certif.core.errors import Invalid
 from certif.core.models import AuditEvent
 from certif.deliberations import services
 from certif.deliberations.models import (
@@ -43,14 +44,32 @@ def done(
 def test_an_amendment_requires_a_reason(
     done: Deliberation, staff: AbstractUser, candidates: list[Candidate], reason: str
 ) -> None:
-    with pytest.raises(DeliberationError, match="doit être motivé"):
+    with pytest.raises(Invalid) as refused:
         services.open_amendment(done.session, staff, reason, candidates[1:])
+    assert "doit être motivé" in refused.value.errors["reason"][0]
     assert not Deliberation.objects.filter(kind=Kind.AMENDMENT).exists()
 
 
 def test_an_amendment_names_its_candidates(done: Deliberation, staff: AbstractUser) -> None:
-    with pytest.raises(DeliberationError, match="au moins un candidat"):
+    with pytest.raises(Invalid) as refused:
         services.open_amendment(done.session, staff, REASON, [])
+    assert "au moins un candidat" in refused.value.errors["candidates"][0]
+
+
+def test_an_amendment_is_dated_on_or_after_the_last_day_of_its_session(
+    done: Deliberation, staff: AbstractUser, candidates: list[Candidate]
+) -> None:
+    assert done.session.end_date is not None
+    with pytest.raises(Invalid) as refused:
+        services.open_amendment(
+            done.session,
+            staff,
+            REASON,
+            candidates[1:],
+            date=done.session.end_date - timedelta(days=1),
+        )
+    assert "date" in refused.value.errors
+    assert not Deliberation.objects.filter(kind=Kind.AMENDMENT).exists()
 
 
 def test_an_amendment_only_concerns_candidates_already_decided(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.contrib.auth.models import AbstractUser
@@ -19,13 +19,15 @@ from certif.deliberations.models import (
     Deliberation,
     DeliberationClosed,
     DeliberationError,
+    DeliberationForbidden,
     JuryMember,
     MemberRole,
     Recusal,
+    Resolution,
     State,
     UnitStatus,
 )
-from tests.support.deliberations import closed, decision
+from tests.support.deliberations import closed, decision, on
 
 pytestmark = pytest.mark.django_db
 
@@ -35,9 +37,12 @@ JUSTIFICATION = "Erreur matérielle constatée sur la grille : le jury valide le
 def test_closing_is_refused_while_problems_remain(
     deliberation: Deliberation, jury: tuple[JuryMember, JuryMember], president: AbstractUser
 ) -> None:
+    pending = deliberation.decisions.filter(resolution=Resolution.PENDING).count()
+    # The units without decision (C002's blocks not presented) are not left to take.
+    assert pending == deliberation.decisions.exclude(resolution=Resolution.WITHOUT_DECISION).count()
     with pytest.raises(services.CompositionProblems) as refused:
         services.close_deliberation(deliberation, president)
-    assert refused.value.problems[0].startswith("12 décision(s) restent à prendre")
+    assert refused.value.problems[0].startswith(f"{pending} décision(s) restent à prendre")
     deliberation.refresh_from_db()
     assert deliberation.status == State.OPEN
     assert deliberation.digest == ""
@@ -62,8 +67,39 @@ def test_only_the_president_sitting_closes(
     member: AbstractUser,
 ) -> None:
     services.confirm_all_pending(deliberation, president)
-    with pytest.raises(DeliberationError, match="Seul le président"):
+    with pytest.raises(DeliberationForbidden, match="Seul le président"):
         services.close_deliberation(deliberation, member)
+    deliberation.refresh_from_db()
+    assert deliberation.status == State.OPEN
+
+
+def test_the_president_marked_absent_cannot_close(
+    deliberation: Deliberation,
+    jury: tuple[JuryMember, JuryMember],
+    president: AbstractUser,
+    staff: AbstractUser,
+) -> None:
+    services.confirm_all_pending(deliberation, president)
+    services.set_presence(jury[0], False, staff)
+    with pytest.raises(DeliberationForbidden, match="Seul le président"):
+        services.close_deliberation(deliberation, president)
+
+
+def test_a_deliberation_is_not_closed_before_its_date(
+    deliberation: Deliberation, jury: tuple[JuryMember, JuryMember], president: AbstractUser
+) -> None:
+    services.confirm_all_pending(deliberation, president)
+    with (
+        on(deliberation.date - timedelta(days=1)),
+        pytest.raises(DeliberationError, match="ne peut pas être close avant ce jour"),
+    ):
+        services.close_deliberation(deliberation, president)
+    deliberation.refresh_from_db()
+    assert deliberation.status == State.OPEN
+    with on(deliberation.date):
+        services.close_deliberation(deliberation, president)
+    deliberation.refresh_from_db()
+    assert deliberation.status == State.CLOSED
 
 
 @pytest.fixture
@@ -199,7 +235,14 @@ def test_the_minutes_list_members_decisions_overrides_and_counts(
         "certified": 1,
         "partially_validated": 1,
         "refused": 0,
+        "without_decision": 0,
+        "awaiting_marks": 0,
     }
+    # A unit not presented is in the minutes, without decision.
+    not_presented = next(
+        d for d in data["decisions"] if (d["candidate"], d["unit"]) == ("C002", "B2")
+    )
+    assert (not_presented["resolution"], not_presented["decision"]) == ("without", "")
 
 
 def test_results_are_published_only_once_the_deliberation_is_closed(

@@ -32,17 +32,29 @@ def panel(client: Client, title: str) -> list[str]:
 def test_a_session_with_scores_and_no_deliberation_is_to_hold(
     session: ExamSession, client_as: Callable[..., Client]
 ) -> None:
-    assert panel(client_as(Role.JURY_MEMBER), "Délibérations à tenir") == [
+    # Gestionnaires open deliberations.
+    assert panel(client_as(Role.STAFF), "Délibérations à tenir") == [
         "Session 2026-06 — notes saisies, délibération à ouvrir"
     ]
 
 
-def test_an_open_deliberation_is_to_hold(
-    deliberation: Deliberation, client_as: Callable[..., Client]
+def test_an_open_deliberation_is_to_hold_for_its_president(
+    deliberation: Deliberation, jury: tuple[JuryMember, JuryMember], president: AbstractUser
 ) -> None:
-    assert panel(client_as(Role.JURY_PRESIDENT), "Délibérations à tenir") == [
+    client = Client()
+    client.force_login(president)
+    assert panel(client, "Délibérations à tenir") == [
         "Session 2026-06 — délibération n° 1 — ouverte, datée du 01/07/2026"
     ]
+
+
+def test_a_jury_president_is_not_shown_an_open_deliberation_she_does_not_sit_on(
+    deliberation: Deliberation,
+    jury: tuple[JuryMember, JuryMember],
+    client_as: Callable[..., Client],
+) -> None:
+    items = panel(client_as(Role.JURY_PRESIDENT), "Délibérations à tenir")
+    assert not [item for item in items if "délibération n° 1" in item]
 
 
 def test_a_closed_deliberation_waits_for_publication_on_the_staff_dashboard(

@@ -8,12 +8,14 @@ from django.contrib.auth.models import AbstractUser
 from certif.accounts.models import ConflictKind
 from certif.accounts.services import declare_conflict
 from certif.candidates.models import Candidate
+from certif.core.errors import Invalid
 from certif.core.models import AuditEvent
 from certif.deliberations import services
 from certif.deliberations.models import (
     CERTIFICATION,
     Deliberation,
     DeliberationError,
+    DeliberationForbidden,
     JuryMember,
     Resolution,
     UnitStatus,
@@ -56,10 +58,11 @@ def test_an_override_without_a_real_justification_is_refused(
     member: AbstractUser,
     justification: str,
 ) -> None:
-    with pytest.raises(DeliberationError, match="doit être justifiée par écrit"):
+    with pytest.raises(Invalid) as refused:
         services.override(
             decision(deliberation, "C002", "B1"), UnitStatus.VALIDATED, justification, member
         )
+    assert "doit être justifiée par écrit" in refused.value.errors["justification"][0]
     assert decision(deliberation, "C002", "B1").resolution == Resolution.PENDING
 
 
@@ -72,28 +75,61 @@ def test_an_override_to_the_proposed_status_is_refused(
         )
 
 
+@pytest.mark.parametrize("status", [UnitStatus.INCOMPLETE, UnitStatus.NOT_ASSESSED])
 def test_the_jury_decides_only_validated_or_not_validated(
+    deliberation: Deliberation,
+    jury: tuple[JuryMember, JuryMember],
+    member: AbstractUser,
+    status: UnitStatus,
+) -> None:
+    with pytest.raises(Invalid) as refused:
+        services.override(decision(deliberation, "C002", "B1"), status, JUSTIFICATION, member)
+    assert refused.value.errors["status"] == ["Le jury décide « validé » ou « non validé »."]
+    assert decision(deliberation, "C002", "B1").resolution == Resolution.PENDING
+
+
+def test_a_unit_not_presented_cannot_be_confirmed_there_is_nothing_to_decide(
     deliberation: Deliberation, jury: tuple[JuryMember, JuryMember], member: AbstractUser
 ) -> None:
-    with pytest.raises(DeliberationError, match="validé"):
+    with pytest.raises(DeliberationError, match=r"non présenté.*rien à décider"):
+        services.confirm(decision(deliberation, "C002", "B2"), member)
+    assert decision(deliberation, "C002", "B2").resolution == Resolution.WITHOUT_DECISION
+
+
+def test_a_unit_not_presented_cannot_be_overridden_to_validated(
+    deliberation: Deliberation, jury: tuple[JuryMember, JuryMember], member: AbstractUser
+) -> None:
+    with pytest.raises(DeliberationError, match="rien à décider"):
         services.override(
-            decision(deliberation, "C002", "B2"), UnitStatus.INCOMPLETE, JUSTIFICATION, member
+            decision(deliberation, "C002", "B2"), UnitStatus.VALIDATED, JUSTIFICATION, member
         )
+    unit = decision(deliberation, "C002", "B2")
+    assert (unit.resolution, unit.status) == (Resolution.WITHOUT_DECISION, "")
 
 
 def test_someone_who_does_not_sit_on_the_jury_cannot_decide(
     deliberation: Deliberation, jury: tuple[JuryMember, JuryMember], staff: AbstractUser
 ) -> None:
-    with pytest.raises(DeliberationError, match="membres présents de ce jury"):
+    with pytest.raises(DeliberationForbidden, match="siègent avec leur compte, présents"):
         services.confirm(decision(deliberation, "C002", "B1"), staff)
+    assert decision(deliberation, "C002", "B1").resolution == Resolution.PENDING
 
 
 def test_an_absent_member_cannot_decide(
     deliberation: Deliberation, jury: tuple[JuryMember, JuryMember], member: AbstractUser
 ) -> None:
     services.set_presence(jury[1], False, None)
-    with pytest.raises(DeliberationError, match="membres présents de ce jury"):
+    with pytest.raises(DeliberationForbidden, match="siègent avec leur compte, présents"):
         services.confirm(decision(deliberation, "C002", "B1"), member)
+
+
+def test_the_system_never_decides_for_a_jury(
+    deliberation: Deliberation, jury: tuple[JuryMember, JuryMember]
+) -> None:
+    with pytest.raises(DeliberationForbidden):
+        services.confirm(decision(deliberation, "C002", "B1"), None)
+    with pytest.raises(DeliberationForbidden):
+        services.confirm_all_pending(deliberation, None)
 
 
 def test_a_member_linked_to_the_candidate_cannot_decide_on_them(
@@ -130,10 +166,28 @@ def test_confirming_a_row_confirms_every_pending_proposal_of_that_candidate(
     services.override(
         decision(deliberation, "C002", "B1"), UnitStatus.VALIDATED, JUSTIFICATION, member
     )
-    assert services.confirm_row(deliberation, candidates[1], member) == 5
+    # C002's other units were not presented: only the certification is left to confirm.
+    assert services.confirm_row(deliberation, candidates[1], member) == 1
     assert decision(deliberation, "C002", "B1").resolution == Resolution.OVERRIDDEN
     assert decision(deliberation, "C002", CERTIFICATION).resolution == Resolution.CONFIRMED
     assert decision(deliberation, "C001", "B1").resolution == Resolution.PENDING
+
+
+def test_confirming_a_row_confirms_the_blocks_then_the_certification_they_give(
+    deliberation: Deliberation,
+    jury: tuple[JuryMember, JuryMember],
+    member: AbstractUser,
+    candidates: list[Candidate],
+) -> None:
+    pending = deliberation.decisions.filter(
+        candidate=candidates[0], resolution=Resolution.PENDING
+    ).count()
+    assert services.confirm_row(deliberation, candidates[0], member) == pending
+    certification = decision(deliberation, "C001", CERTIFICATION)
+    assert (certification.resolution, certification.status) == (
+        Resolution.CONFIRMED,
+        UnitStatus.VALIDATED,
+    )
 
 
 def test_confirming_everything_leaves_the_candidates_the_actor_is_linked_to(
@@ -143,7 +197,10 @@ def test_confirming_everything_leaves_the_candidates_the_actor_is_linked_to(
     candidates: list[Candidate],
 ) -> None:
     declare_conflict(president, candidates[0], ConflictKind.EMPLOYER)
+    pending_for_c002 = deliberation.decisions.filter(
+        candidate=candidates[1], resolution=Resolution.PENDING
+    ).count()
     outcome = services.confirm_all_pending(deliberation, president)
-    assert (outcome.confirmed, outcome.skipped) == (6, ["C001"])
+    assert (outcome.confirmed, outcome.skipped) == (pending_for_c002, ["C001"])
     assert decision(deliberation, "C001", "B1").resolution == Resolution.PENDING
     assert decision(deliberation, "C002", "B1").decided_by == president

@@ -27,14 +27,21 @@ from certif.deliberations.models import (
 )
 from certif.domain.referential.schema import Referential
 from certif.sessions.models import ExamSession
-from tests.support.deliberations import closed, decision, many_candidates, seat
-from tests.support.plugin import ALL_ROLES
+from tests.support.builders import score_rows
+from tests.support.deliberations import (
+    DECEMBER,
+    DECEMBER_DAYS,
+    closed,
+    decision,
+    held,
+    import_rows,
+    many_candidates,
+    seat,
+    threshold,
+)
 
 pytestmark = pytest.mark.django_db
 
-READERS = {Role.STAFF, Role.JURY_MEMBER, Role.JURY_PRESIDENT}
-OPENERS = {Role.STAFF, Role.JURY_PRESIDENT}
-DECIDERS = {Role.JURY_MEMBER, Role.JURY_PRESIDENT}
 JUSTIFICATION = "Le jury retient la qualité du dossier professionnel présenté."
 
 
@@ -44,47 +51,90 @@ def signed_in(user: AbstractUser) -> Client:
     return client
 
 
-# -- access -----------------------------------------------------------------------------------
+# -- access: role × seat ------------------------------------------------------------------------
+
+# Who asks: a role, and whether they sit on this jury.
+SEATED_PRESIDENT = "président siégeant"
+UNSEATED_PRESIDENT = "président d'un autre jury"
+SEATED_MEMBER = "membre siégeant"
+UNSEATED_MEMBER = "membre d'un autre jury"
+STAFF = "gestionnaire"
+EVALUATOR = "évaluateur"
+CANDIDATE = "candidat"
+PEOPLE = [
+    SEATED_PRESIDENT,
+    UNSEATED_PRESIDENT,
+    SEATED_MEMBER,
+    UNSEATED_MEMBER,
+    STAFF,
+    EVALUATOR,
+    CANDIDATE,
+]
+READERS = {STAFF, SEATED_PRESIDENT, SEATED_MEMBER}
+GOVERNORS = {STAFF, SEATED_PRESIDENT}
+DECIDERS = {SEATED_PRESIDENT, SEATED_MEMBER}
 
 
-def get_views(deliberation: Deliberation) -> dict[str, tuple[str, set[Role]]]:
-    session = deliberation.session_id
+@pytest.fixture
+def people(
+    jury: tuple[JuryMember, JuryMember],
+    president: AbstractUser,
+    member: AbstractUser,
+    client_for: Callable[[Role], Client],
+) -> dict[str, Callable[[], Client]]:
+    """A signed-in client for each kind of person; the seated ones sit on the ``jury``."""
     return {
-        "list": (reverse("deliberations:list"), READERS),
-        "detail": (reverse("deliberations:detail", args=[deliberation.pk]), READERS),
-        "open": (reverse("deliberations:open", args=[session]), OPENERS),
-        "amend": (reverse("deliberations:amend", args=[session]), OPENERS),
+        SEATED_PRESIDENT: lambda: signed_in(president),
+        UNSEATED_PRESIDENT: lambda: client_for(Role.JURY_PRESIDENT),
+        SEATED_MEMBER: lambda: signed_in(member),
+        UNSEATED_MEMBER: lambda: client_for(Role.JURY_MEMBER),
+        STAFF: lambda: client_for(Role.STAFF),
+        EVALUATOR: lambda: client_for(Role.EVALUATOR),
+        CANDIDATE: lambda: client_for(Role.CANDIDATE),
     }
 
 
-def post_views(deliberation: Deliberation, member: JuryMember) -> dict[str, tuple[str, set[Role]]]:
+def get_views(deliberation: Deliberation) -> dict[str, tuple[str, set[str]]]:
+    session = deliberation.session_id
+    return {
+        "list": (
+            reverse("deliberations:list"),
+            {STAFF, SEATED_PRESIDENT, UNSEATED_PRESIDENT, SEATED_MEMBER, UNSEATED_MEMBER},
+        ),
+        "detail": (reverse("deliberations:detail", args=[deliberation.pk]), READERS),
+        "open": (reverse("deliberations:open", args=[session]), {STAFF}),
+        "amend": (reverse("deliberations:amend", args=[session]), {STAFF}),
+    }
+
+
+def post_views(deliberation: Deliberation, member: JuryMember) -> dict[str, tuple[str, set[str]]]:
     pk, candidate = deliberation.pk, decision(deliberation, "C002", "B1").candidate_id
     recusal = services.recuse(member, Candidate.objects.get(pk=candidate), None)
     return {
         "confirm": (reverse("deliberations:confirm", args=[pk, candidate]), DECIDERS),
         "override": (reverse("deliberations:override", args=[pk, candidate]), DECIDERS),
-        "confirm_all": (reverse("deliberations:confirm_all", args=[pk]), {Role.JURY_PRESIDENT}),
-        "add_member": (reverse("deliberations:add_member", args=[pk]), OPENERS),
-        "presence": (reverse("deliberations:presence", args=[pk, member.pk]), OPENERS),
-        "remove_member": (reverse("deliberations:remove_member", args=[pk, member.pk]), OPENERS),
-        "recuse": (reverse("deliberations:recuse", args=[pk, member.pk]), OPENERS),
+        "confirm_all": (reverse("deliberations:confirm_all", args=[pk]), DECIDERS),
+        "add_member": (reverse("deliberations:add_member", args=[pk]), GOVERNORS),
+        "presence": (reverse("deliberations:presence", args=[pk, member.pk]), GOVERNORS),
+        "remove_member": (reverse("deliberations:remove_member", args=[pk, member.pk]), GOVERNORS),
+        "recuse": (reverse("deliberations:recuse", args=[pk, member.pk]), GOVERNORS),
         "withdraw_recusal": (
             reverse("deliberations:withdraw_recusal", args=[pk, recusal.pk]),
-            OPENERS,
+            GOVERNORS,
         ),
-        "close": (reverse("deliberations:close", args=[pk]), {Role.JURY_PRESIDENT}),
-        "publish": (reverse("deliberations:publish", args=[pk]), {Role.STAFF}),
+        "close": (reverse("deliberations:close", args=[pk]), {SEATED_PRESIDENT}),
+        "publish": (reverse("deliberations:publish", args=[pk]), {STAFF}),
     }
 
 
 @pytest.mark.parametrize("view", ["list", "detail", "open", "amend"])
-def test_each_page_lets_in_its_roles_only(
-    deliberation: Deliberation, client_for: Callable[[Role], Client], view: str
+def test_each_page_lets_in_its_people_only(
+    deliberation: Deliberation, people: dict[str, Callable[[], Client]], view: str
 ) -> None:
     url, allowed = get_views(deliberation)[view]
-    for role in ALL_ROLES:
-        expected = 200 if role in allowed else 403
-        assert client_for(role).get(url).status_code == expected, role
+    for person in PEOPLE:
+        expected = 200 if person in allowed else 403
+        assert people[person]().get(url).status_code == expected, person
 
 
 @pytest.mark.parametrize("view", ["list", "detail", "open", "amend"])
@@ -112,17 +162,17 @@ ACTIONS = [
 
 
 @pytest.mark.parametrize("view", ACTIONS)
-def test_each_action_lets_in_its_roles_only(
-    deliberation: Deliberation, client_for: Callable[[Role], Client], view: str
+def test_each_action_lets_in_its_people_only(
+    deliberation: Deliberation, people: dict[str, Callable[[], Client]], view: str
 ) -> None:
-    for role in ALL_ROLES:
-        member = seat(deliberation, None, name=f"Sans compte {role.value}")
+    for person in PEOPLE:
+        member = seat(deliberation, None, name=f"Sans compte {person}")
         url, allowed = post_views(deliberation, member)[view]
-        response = client_for(role).post(url, {}, HTTP_HX_REQUEST="true")
-        if role in allowed:
-            assert response.status_code in (200, 302), role
+        response = people[person]().post(url, {}, HTTP_HX_REQUEST="true")
+        if person in allowed:
+            assert response.status_code in (200, 302), person
         else:
-            assert response.status_code == 403, role
+            assert response.status_code == 403, person
 
 
 @pytest.mark.parametrize("view", ACTIONS)
@@ -136,11 +186,58 @@ def test_each_action_sends_anonymous_visitors_to_the_login_page(
     assert response["Location"].startswith(reverse("login"))
 
 
+def test_a_president_of_another_jury_cannot_seat_herself_through_the_page(
+    deliberation: Deliberation,
+    jury: tuple[JuryMember, JuryMember],
+    make_user: Callable[..., AbstractUser],
+) -> None:
+    intruder = make_user(Role.JURY_PRESIDENT)
+    response = signed_in(intruder).post(
+        reverse("deliberations:add_member", args=[deliberation.pk]),
+        {
+            "full_name": "Présidente Intruse",
+            "role": "president",
+            "affiliation": "external",
+            "user": intruder.pk,
+            "present": "on",
+        },
+    )
+    assert response.status_code == 403
+    assert not deliberation.members.filter(user=intruder).exists()
+
+
+def test_a_jury_member_sees_in_the_list_only_the_deliberations_they_sit_on(
+    deliberation: Deliberation,
+    jury: tuple[JuryMember, JuryMember],
+    member: AbstractUser,
+    staff: AbstractUser,
+    ccab: Referential,
+    tmp_path: Path,
+) -> None:
+    import_rows(tmp_path, score_rows(ccab, "C002", "B2", threshold(ccab, "B2"), DECEMBER), "d.csv")
+    other = services.open_deliberation(held(DECEMBER, *DECEMBER_DAYS), staff, DECEMBER_DAYS[1])
+    client = signed_in(member)
+    page = client.get(reverse("deliberations:list")).content.decode()
+    assert reverse("deliberations:detail", args=[deliberation.pk]) in page
+    assert reverse("deliberations:detail", args=[other.pk]) not in page
+    assert DECEMBER not in page
+    assert client.get(reverse("deliberations:detail", args=[other.pk])).status_code == 403
+    everything = signed_in(staff).get(reverse("deliberations:list")).content.decode()
+    assert reverse("deliberations:detail", args=[other.pk]) in everything
+
+
+def test_a_jury_member_seated_nowhere_sees_an_empty_list(
+    deliberation: Deliberation, client_for: Callable[[Role], Client]
+) -> None:
+    page = client_for(Role.JURY_MEMBER).get(reverse("deliberations:list")).content.decode()
+    assert reverse("deliberations:detail", args=[deliberation.pk]) not in page
+
+
 # -- the list and opening ---------------------------------------------------------------------
 
 
 def test_the_list_shows_sessions_with_their_deliberations(
-    deliberation: Deliberation, president: AbstractUser
+    deliberation: Deliberation, jury: tuple[JuryMember, JuryMember], president: AbstractUser
 ) -> None:
     page = signed_in(president).get(reverse("deliberations:list")).content.decode()
     assert "2026-06" in page
@@ -210,7 +307,10 @@ def test_an_amendment_for_an_unknown_candidate_is_refused(
 
 
 def test_the_table_has_the_blocks_of_the_referential_then_the_certification(
-    deliberation: Deliberation, member: AbstractUser, ccab: Referential
+    deliberation: Deliberation,
+    jury: tuple[JuryMember, JuryMember],
+    member: AbstractUser,
+    ccab: Referential,
 ) -> None:
     response = signed_in(member).get(reverse("deliberations:detail", args=[deliberation.pk]))
     headers = [column.code for column in response.context["columns"]]
@@ -218,6 +318,8 @@ def test_the_table_has_the_blocks_of_the_referential_then_the_certification(
     page = response.content.decode()
     assert decision(deliberation, "C002", "B1").proposed_score in page
     assert "non validé" in page
+    # C002's blocks not presented are said so, with no decision to take.
+    assert "non présenté" in page
 
 
 def test_the_page_lists_every_composition_problem_and_disables_closing(
@@ -233,10 +335,17 @@ def test_the_page_lists_every_composition_problem_and_disables_closing(
     assert 'disabled aria-describedby="composition-problems"' in page
 
 
-def test_the_page_shows_the_counts(deliberation: Deliberation, member: AbstractUser) -> None:
+def test_the_page_shows_the_counts(
+    deliberation: Deliberation, jury: tuple[JuryMember, JuryMember], member: AbstractUser
+) -> None:
     response = signed_in(member).get(reverse("deliberations:detail", args=[deliberation.pk]))
     counts = response.context["counts"]
-    assert (counts.certified, counts.partial, counts.refused) == (1, 0, 1)
+    assert (counts.certified, counts.partial, counts.refused, counts.without_decision) == (
+        1,
+        0,
+        1,
+        0,
+    )
 
 
 @pytest.mark.parametrize(
@@ -261,12 +370,21 @@ def test_the_filters_narrow_the_table(
 
 
 def test_the_incomplete_filter_lists_candidates_with_an_incomplete_proposal(
-    deliberation: Deliberation, member: AbstractUser
+    deliberation: Deliberation, jury: tuple[JuryMember, JuryMember], member: AbstractUser
 ) -> None:
     response = signed_in(member).get(
         reverse("deliberations:detail", args=[deliberation.pk]), {"filtre": "incomplets"}
     )
     assert response.context["rows"] == []
+
+
+def test_the_without_decision_filter_lists_candidates_with_units_not_presented(
+    deliberation: Deliberation, jury: tuple[JuryMember, JuryMember], member: AbstractUser
+) -> None:
+    response = signed_in(member).get(
+        reverse("deliberations:detail", args=[deliberation.pk]), {"filtre": "sans-decision"}
+    )
+    assert [row.candidate.numero for row in response.context["rows"]] == ["C002"]
 
 
 def test_an_override_posted_without_javascript_comes_back_to_the_same_view(
@@ -326,7 +444,10 @@ def test_with_htmx_a_refused_override_shows_the_error_in_the_row(
         HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 200
-    assert 'role="alert">Une décision qui s&#x27;écarte' in response.content.decode()
+    fragment = response.content.decode()
+    assert 'role="alert">' in fragment
+    assert "Une décision qui s&#x27;écarte de la proposition doit être justifiée" in fragment
+    assert decision(deliberation, "C002", "B1").resolution == Resolution.PENDING
 
 
 def test_confirming_a_row_with_htmx_returns_the_row(
@@ -344,7 +465,9 @@ def test_confirming_a_row_with_htmx_returns_the_row(
 def test_the_president_confirms_every_remaining_proposal(
     deliberation: Deliberation, jury: tuple[JuryMember, JuryMember], president: AbstractUser
 ) -> None:
-    signed_in(president).post(reverse("deliberations:confirm_all", args=[deliberation.pk]))
+    signed_in(president).post(
+        reverse("deliberations:confirm_all", args=[deliberation.pk]), {"confirmed": "1"}
+    )
     assert not deliberation.decisions.filter(resolution=Resolution.PENDING).exists()
 
 
@@ -407,6 +530,29 @@ def test_a_linked_member_is_recused_from_the_check_panel(
     assert jury[1].recusals.get().candidate == candidates[0]
 
 
+def test_a_member_recuses_themselves_through_the_page(
+    deliberation: Deliberation,
+    jury: tuple[JuryMember, JuryMember],
+    member: AbstractUser,
+    candidates: list[Candidate],
+) -> None:
+    url = reverse("deliberations:recuse", args=[deliberation.pk, jury[1].pk])
+    signed_in(member).post(url, {"candidate": candidates[0].pk, "reason": "ancien collègue"})
+    assert jury[1].recusals.get().candidate == candidates[0]
+
+
+def test_a_member_cannot_recuse_another_member_through_the_page(
+    deliberation: Deliberation,
+    jury: tuple[JuryMember, JuryMember],
+    member: AbstractUser,
+    candidates: list[Candidate],
+) -> None:
+    url = reverse("deliberations:recuse", args=[deliberation.pk, jury[0].pk])
+    response = signed_in(member).post(url, {"candidate": candidates[0].pk})
+    assert response.status_code == 403
+    assert not jury[0].recusals.exists()
+
+
 def test_the_president_closes_and_the_page_becomes_read_only_with_the_digest(
     deliberation: Deliberation,
     jury: tuple[JuryMember, JuryMember],
@@ -414,7 +560,9 @@ def test_the_president_closes_and_the_page_becomes_read_only_with_the_digest(
     member: AbstractUser,
 ) -> None:
     services.confirm_all_pending(deliberation, president)
-    signed_in(president).post(reverse("deliberations:close", args=[deliberation.pk]))
+    signed_in(president).post(
+        reverse("deliberations:close", args=[deliberation.pk]), {"confirmed": "1"}
+    )
     deliberation.refresh_from_db()
     assert deliberation.status == State.CLOSED
     page = (
@@ -452,9 +600,10 @@ def test_closing_refused_shows_the_problems(
     deliberation: Deliberation, jury: tuple[JuryMember, JuryMember], president: AbstractUser
 ) -> None:
     response = signed_in(president).post(
-        reverse("deliberations:close", args=[deliberation.pk]), follow=True
+        reverse("deliberations:close", args=[deliberation.pk]), {"confirmed": "1"}, follow=True
     )
-    assert "12 décision(s) restent à prendre" in response.content.decode()
+    pending = deliberation.decisions.filter(resolution=Resolution.PENDING).count()
+    assert f"{pending} décision(s) restent à prendre" in response.content.decode()
     deliberation.refresh_from_db()
     assert deliberation.status == State.OPEN
 
@@ -471,7 +620,7 @@ def test_staff_publishes_a_closed_deliberation(
         "Publier les résultats"
         in client.get(reverse("deliberations:detail", args=[deliberation.pk])).content.decode()
     )
-    client.post(reverse("deliberations:publish", args=[deliberation.pk]))
+    client.post(reverse("deliberations:publish", args=[deliberation.pk]), {"confirmed": "1"})
     deliberation.refresh_from_db()
     assert deliberation.published_by == staff
 
@@ -510,10 +659,13 @@ def test_an_amendment_shows_its_reason_and_the_earlier_decisions(
     amendment = services.open_amendment(
         deliberation.session, staff, "Correction de la note de B1 après recours.", candidates[1:]
     )
+    # The president sat on the first act, not (yet) on this one: a gestionnaire reads it.
+    assert (
+        signed_in(president).get(reverse("deliberations:detail", args=[amendment.pk])).status_code
+        == 403
+    )
     page = (
-        signed_in(president)
-        .get(reverse("deliberations:detail", args=[amendment.pk]))
-        .content.decode()
+        signed_in(staff).get(reverse("deliberations:detail", args=[amendment.pk])).content.decode()
     )
     assert "Correction de la note de B1 après recours." in page
     assert "Décision antérieure : délibération n° 1 : non validé" in page

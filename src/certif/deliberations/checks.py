@@ -259,7 +259,8 @@ def tally(rows: Iterable[Row], competences: Sequence[str]) -> Counts:
         if effective != VALIDATED:
             continue
         if unit == CERTIFICATION:
-            flag.certified = True
+            # Certified by this act — not by an earlier one, whose certification is acquired.
+            flag.certified |= resolution != Resolution.ACQUIRED
         elif unit in competences and resolution in DECIDED_HERE:
             flag.some_block = True
     return _counts_from(flags.values(), pending, overridden)
@@ -277,7 +278,7 @@ def counts(deliberation: Deliberation) -> Counts:
         ~Q(resolution__in=UNDECIDED) & Q(status=VALIDATED)
     )
     per_candidate = decisions.values("candidate_id").annotate(
-        certified=_flag(Q(unit=CERTIFICATION) & validated),
+        certified=_flag(Q(unit=CERTIFICATION) & validated & ~Q(resolution=Resolution.ACQUIRED)),
         some_block=_flag(
             Q(unit__in=competence_blocks(deliberation), resolution__in=DECIDED_HERE) & validated
         ),

@@ -6,6 +6,7 @@
 - The jury's acts (confirming every proposal, closing): the president seated and present.
 - Deciding on a candidate: a member seated on that jury with their account, present, neither
   recused for that candidate nor linked to them.
+- Recusing: whoever governs the jury, or the member themselves.
 - Lifting a recusal: a gestionnaire, or the seated president when the recusal is not hers.
 - Reading a deliberation: gestionnaires, and the people seated on that jury.
 
@@ -35,6 +36,10 @@ PRESIDE_REFUSED = (
 DECIDE_REFUSED = (
     "Seuls les membres de ce jury qui y siègent avec leur compte, présents, peuvent prendre "
     "une décision."
+)
+RECUSE_REFUSED = (
+    "Une récusation est enregistrée par un gestionnaire, par le président ou la présidente qui "
+    "siège dans ce jury, ou par le membre lui-même."
 )
 LIFT_REFUSED = (
     "Une récusation est levée par un gestionnaire, ou par le président ou la présidente du "
@@ -76,6 +81,13 @@ def may_publish(user: Any) -> bool:
 def may_govern(user: Any, deliberation: Deliberation) -> bool:
     """Members, presence and recusals of this jury."""
     return has_role(user, Role.STAFF) or is_seated_president(user, deliberation)
+
+
+def may_recuse(user: Any, member: JuryMember) -> bool:
+    """A recusal is recorded by whoever governs the jury, or by the member themselves."""
+    return may_govern(user, member.deliberation) or (
+        member.user_id is not None and member.user_id == getattr(user, "pk", None)
+    )
 
 
 def may_preside(user: Any, deliberation: Deliberation) -> bool:

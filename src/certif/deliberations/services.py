@@ -61,6 +61,7 @@ from certif.deliberations.policies import (
     OPEN_REFUSED,
     PRESIDE_REFUSED,
     PUBLISH_REFUSED,
+    RECUSE_REFUSED,
     is_linked,
     is_recused,
     may_decide,
@@ -69,6 +70,7 @@ from certif.deliberations.policies import (
     may_open,
     may_preside,
     may_publish,
+    may_recuse,
     may_sit,
     seat_of,
 )
@@ -718,8 +720,7 @@ def set_presence(member: JuryMember, present: bool, actor: Actor) -> JuryMember:
 def recuse(member: JuryMember, candidate: Candidate, actor: Actor, reason: str = "") -> Recusal:
     """The member does not deliberate on this candidate (and may then sit for the others).
     A member may also recuse themselves."""
-    if not (person_of(actor) is not None and member.user_id == person_of(actor).pk):
-        _govern(actor, member.deliberation)
+    require(actor, may_recuse, member, message=RECUSE_REFUSED, error=DeliberationForbidden)
     with transaction.atomic():
         deliberation = _locked_open(member.deliberation)
         if not deliberation.decisions.filter(candidate=candidate).exists():

@@ -30,3 +30,11 @@ def with_refusal(form: Form, error: Refused) -> Form:
     else:
         form.add_error(None, str(error))
     return form
+
+
+def refusal_text(error: Refused) -> str:
+    """A refusal as one sentence to show where no field can hold it (a table row, a
+    message): an ``Invalid``'s messages without their field names."""
+    if isinstance(error, Invalid) and error.errors:
+        return " ".join(message for messages in error.errors.values() for message in messages)
+    return str(error)

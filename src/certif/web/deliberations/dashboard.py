@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Exists, OuterRef
 from django.http import HttpRequest
 from django.urls import reverse
@@ -9,6 +11,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from certif.core.roles import JURY, Role, has_role
+from certif.deliberations import policies
 from certif.deliberations.models import Deliberation, State
 from certif.grading.models import ScoreSheet
 from certif.sessions.models import ExamSession
@@ -17,8 +20,10 @@ from certif.web.dashboard import Item, Panel
 SHOWN = 10
 
 
-def _to_hold() -> tuple[list[Item], int]:
-    open_deliberations = Deliberation.objects.filter(status=State.OPEN).select_related("session")
+def _to_hold(user: Any) -> tuple[list[Item], int]:
+    """The open deliberations the person may read (all for gestionnaires, those they sit on
+    for a jury), and for gestionnaires the sessions graded and not yet deliberated."""
+    open_deliberations = policies.readable(user).filter(status=State.OPEN).select_related("session")
     items = [
         Item(
             _("Session %(session)s — délibération n° %(number)s")
@@ -28,6 +33,8 @@ def _to_hold() -> tuple[list[Item], int]:
         )
         for d in open_deliberations.order_by("date", "pk")[:SHOWN]
     ]
+    if not policies.may_open(user):
+        return items, open_deliberations.count()
     waiting = (
         ExamSession.objects.filter(Exists(ScoreSheet.objects.filter(session=OuterRef("pk"))))
         .exclude(deliberations__status=State.CLOSED)
@@ -63,7 +70,7 @@ def panels(request: HttpRequest) -> list[Panel]:
     user = request.user
     if not has_role(user, Role.STAFF, *JURY):
         return []
-    to_hold, holding = _to_hold()
+    to_hold, holding = _to_hold(user)
     found = [
         Panel(
             _("Délibérations à tenir"),

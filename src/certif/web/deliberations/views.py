@@ -38,6 +38,7 @@ from certif.deliberations.models import (
     JURY_STATUSES,
     Decision,
     Deliberation,
+    DeliberationForbidden,
     JuryMember,
     Kind,
     Recusal,
@@ -48,7 +49,7 @@ from certif.grading.models import ScoreSheet
 from certif.sessions.models import ExamSession
 from certif.web.confirmation import Confirmation, confirmation_page, is_confirmed
 from certif.web.deliberations.forms import FilterForm
-from certif.web.refusals import with_refusal
+from certif.web.refusals import refusal_text, with_refusal
 
 READERS = (Role.STAFF, *JURY)
 OPENERS = (Role.STAFF,)
@@ -289,7 +290,7 @@ def confirm_row_view(request: HttpRequest, pk: int, candidate_id: int) -> HttpRe
     try:
         confirmed = services.confirm_row(deliberation, candidate, request.user)
     except Refused as refused:
-        error = str(refused)
+        error = refusal_text(refused)
     else:
         success = ngettext(
             "%(count)d proposition confirmée pour %(numero)s.",
@@ -322,7 +323,7 @@ def override_view(request: HttpRequest, pk: int, candidate_id: int) -> HttpRespo
                 request.user,
             )
         except Refused as refused:
-            error = str(refused)
+            error = refusal_text(refused)
         else:
             success = _("Décision du jury enregistrée pour %(numero)s (%(unit)s).") % {
                 "numero": candidate.numero,
@@ -488,11 +489,21 @@ def remove_member_view(request: HttpRequest, pk: int, member_id: int) -> HttpRes
     )
 
 
-@role_required(*MANAGERS)
+@role_required(*READERS)
 @require_POST
 def recuse_view(request: HttpRequest, pk: int, member_id: int) -> HttpResponse:
     deliberation = _readable(request, pk)
     member = get_object_or_404(JuryMember, pk=member_id, deliberation=deliberation)
+    try:
+        require(
+            request.user,
+            policies.may_recuse,
+            member,
+            message=policies.RECUSE_REFUSED,
+            error=DeliberationForbidden,
+        )
+    except Forbidden as refused:
+        raise PermissionDenied(str(refused)) from refused
     form = RecusalForm(request.POST)
     if not form.is_valid():
         return _composition_response(request, deliberation, error=_("Candidat inconnu."))
