@@ -13,12 +13,14 @@ from certif.accounts.models import ConflictKind
 from certif.accounts.services import declare_conflict
 from certif.core.models import AuditEvent
 from certif.core.roles import Role
+from certif.domain.numbers import format_score
 from certif.domain.referential.schema import Referential
 from certif.grading.forms import grid_data
 from certif.grading.models import Score, ScoreSheet, SheetStatus
 from certif.grading.queries import sheet_values
 from certif.grading.services import open_sheet, save_sheet
 from certif.sessions.models import Assignment
+from tests.support.builders import passing
 from tests.support.grading import as_typed, full_marks, signed_in, submitted, text_of, totalling
 
 pytestmark = pytest.mark.django_db
@@ -349,7 +351,7 @@ def test_submitting_a_complete_grid_asks_for_confirmation_and_keeps_what_was_typ
     assignment: Assignment, ccab: Referential
 ) -> None:
     sheet = open_sheet(assignment)
-    typed = as_typed(totalling(ccab, "B1", "13"))
+    typed = as_typed(totalling(ccab, "B1", str(passing(ccab, "B1"))))
     response = signed_in(assignment.evaluator).post(
         grid_url(assignment), grid_post(sheet, typed, "submit")
     )
@@ -357,10 +359,10 @@ def test_submitting_a_complete_grid_asks_for_confirmation_and_keeps_what_was_typ
     sheet.refresh_from_db()
     assert response.status_code == 200
     assert "verrouillée" in page
-    assert "13,00" in page
+    assert format_score(passing(ccab, "B1")) in page
     assert 'name="confirmed" value="1"' in page
     assert sheet.status == SheetStatus.DRAFT
-    assert sheet_values(sheet) == totalling(ccab, "B1", "13")
+    assert sheet_values(sheet) == totalling(ccab, "B1", str(passing(ccab, "B1")))
 
 
 def test_submitting_a_complete_grid_locks_it_once_confirmed(
@@ -368,7 +370,7 @@ def test_submitting_a_complete_grid_locks_it_once_confirmed(
 ) -> None:
     sheet = open_sheet(assignment)
     client = signed_in(assignment.evaluator)
-    typed = as_typed(totalling(ccab, "B1", "13"))
+    typed = as_typed(totalling(ccab, "B1", str(passing(ccab, "B1"))))
     posted = {**grid_post(sheet, typed, "submit"), "confirmed": "1"}
     assert client.post(grid_url(assignment), posted).status_code == 302
     sheet.refresh_from_db()
@@ -376,7 +378,7 @@ def test_submitting_a_complete_grid_locks_it_once_confirmed(
     assert sheet.submitted_at is not None
     page = text_of(client.get(grid_url(assignment)))
     assert 'name="v_B1Cr1"' not in page
-    assert "13,00" in page
+    assert format_score(passing(ccab, "B1")) in page
 
 
 def test_a_submitted_sheet_cannot_be_edited_by_its_evaluator(

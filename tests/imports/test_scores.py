@@ -21,7 +21,7 @@ from certif.imports.reading import FileRejected
 from certif.imports.scores import import_scores
 from certif.results.models import CandidateResult
 from certif.sessions.models import Enrolment, ExamSession
-from tests.support.builders import score_rows, thesis_rows
+from tests.support.builders import failing, passing, score_rows, thesis_rows
 from tests.support.deliberations import threshold
 from tests.support.files import SCORE_HEADER, write_csv, write_xlsx
 
@@ -64,7 +64,9 @@ def test_a_decimal_comma_and_a_decimal_point_mean_the_same(
 def test_importing_the_same_file_twice_changes_nothing(
     ccab: Referential, candidates: list[Candidate], tmp_path: Path
 ) -> None:
-    path = write_csv(tmp_path / "notes.csv", SCORE_HEADER, score_rows(ccab, "C001", "B2", "12"))
+    path = write_csv(
+        tmp_path / "notes.csv", SCORE_HEADER, score_rows(ccab, "C001", "B2", threshold(ccab, "B2"))
+    )
     import_scores(path)
     before = list(Score.objects.order_by("id").values_list("id", "value"))
     report = import_scores(path)
@@ -289,8 +291,8 @@ def test_an_xlsx_file_with_numbers_imports_like_a_csv(
 def test_a_retake_in_a_second_session_validates_the_block(
     ccab: Referential, candidates: list[Candidate], tmp_path: Path
 ) -> None:
-    first = score_rows(ccab, "C001", "B2", "8", session="2026-06")
-    retake = score_rows(ccab, "C001", "B2", "13", session="2026-12")
+    first = score_rows(ccab, "C001", "B2", failing(ccab, "B2", "4"), session="2026-06")
+    retake = score_rows(ccab, "C001", "B2", passing(ccab, "B2"), session="2026-12")
     import_scores(write_csv(tmp_path / "a.csv", SCORE_HEADER, first))
     assert (
         CandidateResult.objects.get(candidate__numero="C001").decision.blocks["B2"].status

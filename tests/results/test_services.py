@@ -18,7 +18,7 @@ from certif.results.batch import status_fragment
 from certif.results.models import CandidateResult
 from certif.results.queries import iter_results
 from certif.results.services import recompute_all, recompute_candidate
-from tests.support.builders import score_rows
+from tests.support.builders import failing, passing, score_rows
 from tests.support.files import SCORE_HEADER, write_csv
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +27,9 @@ pytestmark = pytest.mark.django_db
 def test_results_of_the_whole_population_are_read_in_one_query(
     ccab: Referential, candidates: list[Candidate], tmp_path: Path
 ) -> None:
-    rows = score_rows(ccab, "C001", "B1", "13") + score_rows(ccab, "C002", "B1", "9")
+    rows = score_rows(ccab, "C001", "B1", passing(ccab, "B1")) + score_rows(
+        ccab, "C002", "B1", failing(ccab, "B1", "3")
+    )
     import_scores(write_csv(tmp_path / "n.csv", SCORE_HEADER, rows))
     with CaptureQueriesContext(connection) as queries:
         results = list(iter_results())
@@ -38,8 +40,8 @@ def test_results_of_the_whole_population_are_read_in_one_query(
 def test_results_can_be_limited_to_a_session(
     ccab: Referential, candidates: list[Candidate], tmp_path: Path
 ) -> None:
-    rows = score_rows(ccab, "C001", "B1", "13", session="2026-06") + score_rows(
-        ccab, "C002", "B1", "13", session="2026-12"
+    rows = score_rows(ccab, "C001", "B1", passing(ccab, "B1"), session="2026-06") + score_rows(
+        ccab, "C002", "B1", passing(ccab, "B1"), session="2026-12"
     )
     import_scores(write_csv(tmp_path / "n.csv", SCORE_HEADER, rows))
     assert [numero for _id, numero, _result in iter_results(session="2026-12")] == ["C002"]
@@ -48,7 +50,11 @@ def test_results_can_be_limited_to_a_session(
 def test_results_name_the_referential_version_they_used(
     ccab: Referential, candidates: list[Candidate], tmp_path: Path
 ) -> None:
-    import_scores(write_csv(tmp_path / "n.csv", SCORE_HEADER, score_rows(ccab, "C001", "B1", "13")))
+    import_scores(
+        write_csv(
+            tmp_path / "n.csv", SCORE_HEADER, score_rows(ccab, "C001", "B1", passing(ccab, "B1"))
+        )
+    )
     result = CandidateResult.objects.get(candidate__numero="C001")
     assert result.decision.referential == "CCAB 2026.1"
     assert result.referential_version.code == "CCAB"
@@ -80,7 +86,7 @@ def test_a_stored_summary_holds_the_status_fragment_of_each_block_and_part(
     ccab: Referential, candidates: list[Candidate], tmp_path: Path
 ) -> None:
     """The candidates list's quick substring test relies on it (SQLite)."""
-    rows = score_rows(ccab, "C001", "B1", "13") + score_rows(
+    rows = score_rows(ccab, "C001", "B1", passing(ccab, "B1")) + score_rows(
         ccab, "C001", "B3", "13.75", part="eti"
     )
     import_scores(write_csv(tmp_path / "n.csv", SCORE_HEADER, rows))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from certif.domain.referential.schema import Block, CriterionKind, Referential
+from certif.domain.referential.schema import Block, CriterionKind, PointsScoring, Referential
 from certif.domain.rules.engine import Sheet, Value
 
 
@@ -115,3 +115,20 @@ def thesis_rows(
         )
         for code, value in sheet_values.items()
     ]
+
+
+def threshold(referential: Referential, block: str) -> Decimal:
+    """The block's threshold, as the référentiel states it."""
+    scoring = referential.block(block).scoring
+    assert isinstance(scoring, PointsScoring)
+    return scoring.threshold
+
+
+def passing(referential: Referential, block: str, margin: str = "1") -> Decimal:
+    """A score ``margin`` points above the block's threshold (a block without parts)."""
+    return threshold(referential, block) + Decimal(margin)
+
+
+def failing(referential: Referential, block: str, margin: str = "1") -> Decimal:
+    """A score ``margin`` points below the block's threshold (a block without parts)."""
+    return threshold(referential, block) - Decimal(margin)

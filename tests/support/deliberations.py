@@ -27,14 +27,14 @@ from certif.deliberations.models import (
     MemberRole,
 )
 from certif.domain.referential.loading import LoadedReferential
-from certif.domain.referential.schema import PointsScoring, Referential
+from certif.domain.referential.schema import Referential
 from certif.imports.candidates import import_candidates
 from certif.imports.scores import import_scores
 from certif.referential.models import ReferentialVersion
 from certif.referential.services import load_referential
 from certif.sessions.models import ExamSession
 from certif.sessions.services import update_session
-from tests.support.builders import score_rows, thesis_rows
+from tests.support.builders import score_rows, thesis_rows, threshold
 from tests.support.files import CANDIDATE_HEADER, SCORE_HEADER, write_csv
 
 SESSION = "2026-06"
@@ -50,13 +50,6 @@ Rows = list[tuple[str, str, str, str, str, str]]
 
 def import_rows(tmp_path: Path, rows: Rows, name: str = "notes.csv") -> None:
     import_scores(write_csv(tmp_path / name, SCORE_HEADER, rows))
-
-
-def threshold(ccab: Referential, block: str) -> Decimal:
-    """The block's threshold, as the référentiel states it."""
-    scoring = ccab.block(block).scoring
-    assert isinstance(scoring, PointsScoring)
-    return scoring.threshold
 
 
 def every_block_rows(
