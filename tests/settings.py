@@ -3,6 +3,8 @@
 import os
 
 os.environ.setdefault("CERTIF_SECRET_KEY", "tests-only-not-a-secret")
+# A fixed Fernet key for the tests only (32 bytes of « t », URL-safe base64).
+os.environ.setdefault("CERTIF_FIELD_KEYS", "dHR0dHR0dHR0dHR0dHR0dHR0dHR0dHR0dHR0dHR0dHQ=")
 
 from certif.settings import *  # noqa: F403
 

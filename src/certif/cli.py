@@ -28,11 +28,14 @@ def _dispatch(args: list[str]) -> int:
         if args[1] in commandline.FILE_ACTIONS or args[1] in ("-h", "--help"):
             return commandline.main(args[1:])
     if args[:1] == ["init"]:
-        from certif.config import ensure_local_secret_key
+        from certif.config import ensure_local_field_key, ensure_local_secret_key
 
         created = ensure_local_secret_key()
         if created is not None:
             print(f"Clé secrète créée : {created}")
+        field_key = ensure_local_field_key()
+        if field_key is not None:
+            print(f"Clé de chiffrement des données sensibles créée : {field_key}")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "certif.settings")
     from django.core.management import execute_from_command_line
 

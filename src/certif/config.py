@@ -6,6 +6,7 @@ Kept apart from settings.py so that the command line can prepare a data folder
 
 from __future__ import annotations
 
+import base64
 import os
 import secrets
 from dataclasses import dataclass
@@ -56,6 +57,43 @@ def ensure_local_secret_key() -> Path | None:
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
         handle.write(secrets.token_urlsafe(50) + "\n")
+    return path
+
+
+def default_field_key_file() -> Path:
+    return data_dir() / "field_key"
+
+
+def read_field_keys() -> list[str]:
+    """The keys that encrypt personal data of the highest sensitivity (the NIR) at rest:
+    CERTIF_FIELD_KEYS (comma-separated, the first encrypts, all decrypt — a rotation adds the
+    new key first), else the file CERTIF_FIELD_KEY_FILE, else the data folder's ``field_key``.
+    Each is a Fernet key (32 bytes, URL-safe base64)."""
+    listed = os.environ.get("CERTIF_FIELD_KEYS", "").strip()
+    if listed:
+        return [key.strip() for key in listed.split(",") if key.strip()]
+    named = os.environ.get("CERTIF_FIELD_KEY_FILE", "").strip()
+    path = Path(named) if named else default_field_key_file()
+    if path.is_file():
+        return [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    if named:
+        raise FileNotFoundError(f"CERTIF_FIELD_KEY_FILE: no such file {path}")
+    return []
+
+
+def ensure_local_field_key() -> Path | None:
+    """Create a field key in the data folder when none is configured; its path if created."""
+    if os.environ.get("CERTIF_FIELD_KEYS", "").strip() or os.environ.get("CERTIF_FIELD_KEY_FILE"):
+        return None
+    path = default_field_key_file()
+    if path.exists():
+        return None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # A Fernet key: 32 random bytes, URL-safe base64 (cryptography is not imported here).
+    key = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode("ascii")
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(key + "\n")
     return path
 
 

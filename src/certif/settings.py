@@ -8,7 +8,13 @@ from pathlib import Path
 import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 
-from certif.config import data_dir, env_flag, parse_database_url, read_secret_key
+from certif.config import (
+    data_dir,
+    env_flag,
+    parse_database_url,
+    read_field_keys,
+    read_secret_key,
+)
 
 # Lets the admin and querysets be subscripted (ModelAdmin[Model]) at run time, as typed.
 django_stubs_ext.monkeypatch()
@@ -27,6 +33,9 @@ if _secret_key is None:
         )
     _secret_key = "insecure-development-key-only-with-CERTIF_DEBUG"
 SECRET_KEY = _secret_key
+
+# Keys encrypting the NIR at rest (certif.core.crypto); read when first needed.
+FIELD_ENCRYPTION_KEYS = read_field_keys()
 
 ALLOWED_HOSTS = [
     host.strip()

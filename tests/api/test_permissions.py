@@ -169,6 +169,7 @@ def calls(world: World) -> list[Call]:
         Call("GET", "/candidates/{numero}", STAFF),
         Call("PATCH", "/candidates/{numero}", STAFF, {"usage_name": "Durand"}),
         Call("GET", "/candidates/{numero}/result", STAFF),
+        Call("POST", "/candidates/{numero}/nir", STAFF),
         Call("GET", "/sessions", STAFF),
         Call("POST", "/sessions", STAFF, {"code": "2027-01"}),
         Call("GET", "/sessions/{code}", STAFF),

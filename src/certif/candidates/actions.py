@@ -12,3 +12,4 @@ _IDENTITY: dict[str, Words] = {
 
 CANDIDATE_CREATED = action("candidate.created", _("Candidat créé"), **_IDENTITY)
 CANDIDATE_UPDATED = action("candidate.updated", _("Identité modifiée"), **_IDENTITY)
+NIR_SHOWN = action("candidate.nir_shown", _("NIR affiché en clair"))

@@ -39,7 +39,10 @@ class CandidateAdmin(admin.ModelAdmin[Candidate]):
     ]  # fmt: skip
 
     def save_model(self, request: HttpRequest, obj: Candidate, form: Any, change: bool) -> None:
-        values = {name: form.cleaned_data[name] for name in IDENTITY_FIELDS}
+        # The NIR is not on the admin's form (it would show in clear): it stays as recorded.
+        values = {
+            name: form.cleaned_data[name] for name in IDENTITY_FIELDS if name in form.cleaned_data
+        }
         if change:
             update_candidate(Candidate.objects.get(pk=obj.pk), values, actor=request.user)
         else:

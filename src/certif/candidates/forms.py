@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from certif.candidates.models import IDENTITY_FIELDS, Candidate
 from certif.domain.identity import COMMUNE_CODE_PATTERN, COUNTRY_CODE_PATTERN, PHONE_PATTERN
+from certif.domain.nir import Nir, NirRejected, parse_nir
 
 MAX_EXTRA_TIME = 300
 EARLIEST_BIRTH_YEAR = 1900
@@ -30,6 +31,7 @@ class CandidateForm(forms.ModelForm[Candidate]):
         model = Candidate
         fields = ["numero", *IDENTITY_FIELDS]
         widgets = {
+            "nir": forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
             "birth_date": _DATE,
             "registration_date": _DATE,
             "accommodations": forms.Textarea(attrs={"rows": 3}),
@@ -63,6 +65,29 @@ class CandidateForm(forms.ModelForm[Candidate]):
         return self._matching(
             "birth_country_code", COUNTRY_CODE_PATTERN, str(_("Code INSEE du pays : 3 chiffres."))
         )
+
+    def clean_nir(self) -> str:
+        """15 characters with a valid key, as typed (spaces, dots and dashes allowed), stored
+        compact; a NIR that contradicts the recorded sex or birth date is refused too."""
+        typed: str = (self.cleaned_data.get("nir") or "").strip()
+        if not typed:
+            return ""
+        try:
+            nir = parse_nir(typed)
+        except NirRejected as refused:
+            raise forms.ValidationError(str(refused), code="nir") from None
+        return nir.value
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or self.cleaned_data
+        nir = cleaned.get("nir")
+        if nir:
+            contradictions = Nir(nir).disagreements(
+                cleaned.get("birth_date"), cleaned.get("sex") or ""
+            )
+            if contradictions:
+                self.add_error("nir", "; ".join(contradictions).capitalize() + ".")
+        return cleaned
 
     def clean_phone(self) -> str:
         return self._matching("phone", PHONE_PATTERN, str(_("Numéro de téléphone invalide.")))

@@ -13,9 +13,11 @@ from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from certif.core.codes import addressable_code
+from certif.core.crypto import EncryptedTextField
 from certif.core.vocabulary import choices, lazy_label
 from certif.domain.codes import CODE_MAX
 from certif.domain.identity import ACCESS_PATHS, NAME_MAX, SEXES, born_participle
+from certif.domain.nir import Nir
 
 ACCESS_PATH_CHOICES = choices(ACCESS_PATHS)
 
@@ -45,6 +47,10 @@ class Candidate(models.Model):
     birth_place = models.CharField(_("commune de naissance"), max_length=NAME_MAX, blank=True)
     birth_country_code = models.CharField(_("code du pays de naissance"), max_length=3, blank=True)
     birth_country = models.CharField(_("pays de naissance"), max_length=NAME_MAX, blank=True)
+    # The NIR (numéro de sécurité sociale), 15 characters with its key, checked on entry;
+    # encrypted at rest, shown masked, read in clear only by a gestionnaire who asks (journalled)
+    # and by the declaration to the Caisse des Dépôts.
+    nir = EncryptedTextField(_("NIR"), blank=True, default="")
     email = models.EmailField(_("courriel"), blank=True)
     phone = models.CharField(_("téléphone"), max_length=32, blank=True)
     access_path = models.CharField(
@@ -94,6 +100,11 @@ class Candidate(models.Model):
         return f"{self.birth_name.upper()} {names}"
 
 
+def masked_nir(value: str) -> str:
+    """A stored NIR as lists, logs and the journal may show it: « 1 ** ** ** *** *** 42 »."""
+    return Nir(value).masked if value else ""
+
+
 # Fields a person edits; the numero identifies the candidate in every file and stays.
 IDENTITY_FIELDS = (
     "birth_name",
@@ -107,6 +118,7 @@ IDENTITY_FIELDS = (
     "birth_place",
     "birth_country_code",
     "birth_country",
+    "nir",
     "email",
     "phone",
     "access_path",

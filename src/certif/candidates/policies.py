@@ -13,3 +13,11 @@ def may_manage_candidates(user: Any) -> bool:
 
 
 MANAGE_REFUSED = "Seul un gestionnaire crée un candidat ou modifie son identité."
+
+
+def may_read_nir(user: Any, candidate: Any) -> bool:
+    """Only gestionnaires read a NIR in clear (on request, journalled)."""
+    return has_role(user, Role.STAFF)
+
+
+READ_NIR_REFUSED = "Seul un gestionnaire peut afficher un NIR en clair."

@@ -18,13 +18,19 @@ from django.db import transaction
 
 from certif.candidates import actions, signals
 from certif.candidates.forms import CandidateEditForm, CandidateForm
-from certif.candidates.models import IDENTITY_FIELDS, Candidate
-from certif.candidates.policies import MANAGE_REFUSED, may_manage_candidates
+from certif.candidates.models import IDENTITY_FIELDS, Candidate, masked_nir
+from certif.candidates.policies import (
+    MANAGE_REFUSED,
+    READ_NIR_REFUSED,
+    may_manage_candidates,
+    may_read_nir,
+)
 from certif.core import audit
 from certif.core.audit import Actor
 from certif.core.errors import Invalid, Refused
 from certif.core.policies import require
 from certif.core.validation import as_form_data, validated
+from certif.domain.nir import Nir
 
 
 class CandidateError(Refused):
@@ -34,7 +40,11 @@ class CandidateError(Refused):
 # -- writing ---------------------------------------------------------------------------------
 
 
-def _stored(value: Any) -> Any:
+def _stored(name: str, value: Any) -> Any:
+    """A field's value as the journal keeps it: dates as text, the NIR masked (never in
+    clear in the journal)."""
+    if name == "nir":
+        return masked_nir(value)
     return value.isoformat() if isinstance(value, date) else value
 
 
@@ -51,7 +61,7 @@ def create_candidate(data: Mapping[str, Any], actor: Actor = None) -> Candidate:
             actions.CANDIDATE_CREATED,
             candidate,
             actor=actor,
-            after={"numero": numero, **{name: _stored(v) for name, v in fields.items()}},
+            after={"numero": numero, **{name: _stored(name, v) for name, v in fields.items()}},
         )
         signals.created.send(Candidate, candidate_ids=[candidate.pk])
     return candidate
@@ -77,7 +87,7 @@ def update_candidate(
         }
         if not changed:
             return current
-        before = {name: _stored(getattr(current, name)) for name in changed}
+        before = {name: _stored(name, getattr(current, name)) for name in changed}
         for name, value in changed.items():
             setattr(current, name, value)
         current.save(update_fields=[*changed, "updated_at"])
@@ -86,10 +96,24 @@ def update_candidate(
             current,
             actor=actor,
             before=before,
-            after={name: _stored(value) for name, value in changed.items()},
+            after={name: _stored(name, value) for name, value in changed.items()},
         )
     return current
 
 
 def _identity(candidate: Candidate) -> dict[str, Any]:
     return {name: getattr(candidate, name) for name in IDENTITY_FIELDS}
+
+
+# -- reading the NIR in clear ----------------------------------------------------------------
+
+
+def reveal_nir(candidate: Candidate, actor: Actor) -> str:
+    """The candidate's NIR in clear, for a gestionnaire who asks; each reading is journalled
+    (who, when), never the number itself."""
+    require(actor, may_read_nir, candidate, message=READ_NIR_REFUSED)
+    nir = Candidate.objects.only("nir").get(pk=candidate.pk).nir
+    if not nir:
+        return ""
+    audit.record(actions.NIR_SHOWN, candidate, actor=actor, after={"nir": masked_nir(nir)})
+    return Nir(nir).formatted

@@ -17,7 +17,7 @@ import polars as pl
 from django.db import transaction
 
 from certif.candidates import actions as candidates_actions
-from certif.candidates.models import Candidate, Sex
+from certif.candidates.models import Candidate, Sex, masked_nir
 from certif.core import audit
 from certif.core.audit import Actor, account_of
 from certif.core.progress import Reporter, Silent
@@ -29,13 +29,14 @@ from certif.domain.identity import (
     NAME_MAX,
     PHONE_PATTERN,
 )
+from certif.domain.nir import NirRejected, parse_nir
 from certif.imports import actions, checks
-from certif.imports.columns import CANDIDATE_COLUMNS, CANDIDATE_REQUIRED
+from certif.imports.columns import CANDIDATE_COLUMNS, CANDIDATE_IMPORT_ONLY, CANDIDATE_REQUIRED
 from certif.imports.models import ImportBatch
 from certif.imports.reading import LINE, read_table
 from certif.results.services import recompute
 
-COLUMNS = CANDIDATE_COLUMNS
+COLUMNS = (*CANDIDATE_COLUMNS, *CANDIDATE_IMPORT_ONLY)
 REQUIRED = CANDIDATE_REQUIRED
 OPTIONAL = tuple(column for column in COLUMNS if column not in REQUIRED)
 MAX_FIRST_NAMES = 3
@@ -53,6 +54,7 @@ COLUMN_FIELDS: dict[str, tuple[str, ...]] = {
     "date_inscription": ("registration_date",),
     "temps_majore": ("extra_time_percent",),
     "amenagements": ("accommodations",),
+    "nir": ("nir",),
 }
 ALWAYS = ("birth_name", "first_name", "second_first_name", "third_first_name", "birth_date")
 
@@ -183,8 +185,34 @@ def _checks(frame: pl.DataFrame) -> list[pl.DataFrame]:
             "attendu un pourcentage entier entre 0 et 300",
         ),
         checks.duplicates(frame, ["numero"], "numero", "numéro de candidat"),
+        _nir_problems(frame),
     ]
     return errors
+
+
+def _nir_problems(frame: pl.DataFrame) -> pl.DataFrame:
+    """Each NIR checked (key, parts, agreement with the sex and birth date of its row); the
+    refusal never quotes the number itself, only its length."""
+    found: list[tuple[int, str, str, str]] = []
+    rows = frame.filter(pl.col("nir") != "").select(LINE, "nir", "_sex", "_birth_date")
+    for line, typed, sex, born in rows.iter_rows():
+        try:
+            nir = parse_nir(typed)
+        except NirRejected as refused:
+            found.append((line, "nir", _nir_shown(typed), str(refused).replace(typed, "…")))
+            continue
+        contradictions = nir.disagreements(born, sex or "")
+        if contradictions:
+            found.append((line, "nir", _nir_shown(typed), "; ".join(contradictions)))
+    return pl.DataFrame(
+        found,
+        schema={"line": pl.Int64, "column": pl.String, "value": pl.String, "message": pl.String},
+        orient="row",
+    )
+
+
+def _nir_shown(typed: str) -> str:
+    return f"({len(typed)} caractères masqués)"
 
 
 def _records(frame: pl.DataFrame, present: set[str]) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -213,6 +241,7 @@ def _records(frame: pl.DataFrame, present: set[str]) -> Iterator[tuple[str, dict
             "registration_date": row["_registration_date"],
             "extra_time_percent": row["_extra_time"] or 0,
             "accommodations": row["amenagements"],
+            "nir": parse_nir(row["nir"]).value if row["nir"] else "",
         }
         for column, fields in COLUMN_FIELDS.items():
             if column in present:
@@ -221,8 +250,13 @@ def _records(frame: pl.DataFrame, present: set[str]) -> Iterator[tuple[str, dict
 
 
 def _jsonable(values: dict[str, Any]) -> dict[str, Any]:
+    """Values as the journal keeps them: dates as text, the NIR masked."""
     return {
-        key: value.isoformat() if isinstance(value, date) else value
+        key: masked_nir(value)
+        if key == "nir"
+        else value.isoformat()
+        if isinstance(value, date)
+        else value
         for key, value in values.items()
     }
 

@@ -16,7 +16,7 @@ from certif.core.bulk import fetch_frame
 from certif.core.progress import Reporter, Silent
 from certif.deliberations.standing import official_results
 from certif.grading.models import COUNTING, Score, ScoreSheet
-from certif.imports import candidates as candidate_import
+from certif.imports.columns import CANDIDATE_COLUMNS
 from certif.imports.reading import BOM, FileRejected, Problem
 from certif.imports.stored import stored_as_text
 from certif.referential.models import Block, Criterion
@@ -68,7 +68,7 @@ def candidates_frame() -> pl.DataFrame:
         .otherwise(pl.lit(""))
         .alias("temps_majore"),
         pl.col("accommodations").alias("amenagements"),
-    ).select(candidate_import.COLUMNS)
+    ).select(CANDIDATE_COLUMNS)
 
 
 def scores_frame() -> pl.DataFrame:

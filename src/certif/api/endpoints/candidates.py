@@ -27,9 +27,9 @@ from certif.api.endpoints.results import ResultOut, results_out
 from certif.api.pagination import PageQuery, decode, next_link
 from certif.api.problems import NotFound, rejected
 from certif.api.schemas import InputSchema, Page
-from certif.candidates.models import Candidate
+from certif.candidates.models import Candidate, masked_nir
 from certif.candidates.queries import SCAN_WINDOW, page_by_numero
-from certif.candidates.services import create_candidate, update_candidate
+from certif.candidates.services import create_candidate, reveal_nir, update_candidate
 from certif.core.roles import Role
 from certif.core.validation import as_form_data
 from certif.domain.identity import ACCESS_PATHS, NAME_MAX
@@ -75,6 +75,14 @@ class IdentityFields(InputSchema):
     registration_date: date | None = None
     extra_time_percent: int | None = Field(None, ge=0, le=300)
     accommodations: str | None = Field(None, max_length=5000)
+    nir: str | None = Field(
+        None,
+        max_length=32,
+        description=(
+            "NIR (15 caractères, espaces admis), clé vérifiée ; chiffré au repos, jamais rendu "
+            "en clair sauf par `POST /candidates/{numero}/nir`"
+        ),
+    )
 
 
 class CandidateIn(InputSchema):
@@ -98,6 +106,7 @@ class CandidateIn(InputSchema):
     registration_date: date | None = None
     extra_time_percent: int = Field(0, ge=0, le=300)
     accommodations: str = Field("", max_length=5000)
+    nir: str = Field("", max_length=32, description="NIR (facultatif), clé vérifiée")
 
 
 class CandidateOut(Schema):
@@ -120,8 +129,13 @@ class CandidateOut(Schema):
     registration_date: date | None
     extra_time_percent: int
     accommodations: str
+    nir: str = Field(description="Masqué (« 1 ** ** ** *** *** 42 ») ; vide sans NIR")
     created_at: datetime
     updated_at: datetime
+
+
+class NirOut(Schema):
+    nir: str = Field(description="En clair, groupé ; chaque lecture est journalisée")
 
 
 class StatusesOut(Schema):
@@ -189,6 +203,7 @@ class CandidateRowIn(InputSchema):
     date_inscription: Cell = None
     temps_majore: Cell = None
     amenagements: Cell = None
+    nir: Cell = None
 
 
 class BulkCandidatesIn(InputSchema):
@@ -209,6 +224,8 @@ class BulkCandidatesOut(Schema):
 
 def candidate_out(candidate: Candidate) -> dict[str, Any]:
     fields = {name: getattr(candidate, name) for name in CandidateOut.model_fields}
+    # Never in clear: the mask only (the clear number has its own, journalled, operation).
+    fields["nir"] = masked_nir(candidate.nir)
     return fields
 
 
@@ -328,6 +345,18 @@ def patch_candidate(
     changed = as_form_data(payload.model_dump(exclude_unset=True))
     updated = update_candidate(candidate, changed, actor=user_of(request))
     return candidate_out(updated)
+
+
+@router.post(
+    "/candidates/{numero}/nir",
+    response=responses({200: NirOut}, 404),
+    auth=access(*STAFF),
+    summary="Afficher le NIR d'un candidat en clair",
+)
+def reveal_candidate_nir(request: HttpRequest, numero: Numero) -> dict[str, Any]:
+    """Réservé aux gestionnaires ; chaque lecture est journalisée (qui, quand), jamais le
+    numéro lui-même. Une chaîne vide quand aucun NIR n'est enregistré."""
+    return {"nir": reveal_nir(candidate_by_numero(numero), user_of(request))}
 
 
 @router.get(

@@ -9,4 +9,5 @@ urlpatterns = [
     path("<int:pk>/", views.candidate_detail, name="detail"),
     path("<int:pk>/identite/", views.candidate_edit, name="edit"),
     path("<int:pk>/liens/", views.candidate_conflict, name="conflict"),
+    path("<int:pk>/nir/", views.candidate_nir, name="nir"),
 ]

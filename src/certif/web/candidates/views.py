@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -14,9 +14,9 @@ from certif.accounts.forms import ConflictForm
 from certif.accounts.models import ConflictKind, ConflictOfInterest
 from certif.accounts.services import declare_conflict
 from certif.candidates.forms import CandidateEditForm, CandidateForm
-from certif.candidates.models import Candidate
+from certif.candidates.models import Candidate, masked_nir
 from certif.candidates.queries import SCAN_WINDOW, NumeroPage, page_by_numero
-from certif.candidates.services import create_candidate, update_candidate
+from certif.candidates.services import create_candidate, reveal_nir, update_candidate
 from certif.core.errors import Refused
 from certif.core.roles import Role, role_required
 from certif.deliberations.standing import official_decision, official_rows
@@ -72,8 +72,22 @@ def candidate_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "candidates/detail.html", _detail(request, candidate, ConflictForm()))
 
 
+@role_required(Role.STAFF)
+@require_POST
+def candidate_nir(request: HttpRequest, pk: int) -> HttpResponse:
+    """The NIR in clear, on this answer only (never kept in the page's address or session);
+    the reading is journalled."""
+    candidate = get_object_or_404(Candidate.objects.select_related("user"), pk=pk)
+    context = _detail(request, candidate, ConflictForm())
+    context["nir_clear"] = reveal_nir(candidate, request.user)
+    response = render(request, "candidates/detail.html", context)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 def _detail(request: HttpRequest, candidate: Candidate, form: ConflictForm) -> dict[str, Any]:
     return {
+        "nir_masked": masked_nir(candidate.nir),
         "decision": official_decision(candidate.pk, language(request)),
         "enrolments": enrolments_of(candidate),
         "sheets": sheets_of(candidate),
@@ -112,15 +126,39 @@ def candidate_edit(request: HttpRequest, pk: int) -> HttpResponse:
     candidate = get_object_or_404(Candidate, pk=pk)
     # The form works on its own copy: cleaning writes the typed values into its instance.
     form = CandidateEditForm(request.POST or None, instance=Candidate.objects.get(pk=pk))
+    # The page never shows the NIR in clear: its field comes empty, and left empty it keeps the
+    # NIR recorded (« supprimer » clears it).
+    form.initial["nir"] = ""
+    if candidate.nir:
+        form.fields["nir"].help_text = _(
+            "Enregistré : %(masked)s. Laissez vide pour le garder ; saisissez-en un autre pour "
+            "le remplacer, ou « supprimer » pour l'effacer."
+        ) % {"masked": masked_nir(candidate.nir)}
     if request.method == "POST":
+        data = _identity_posted(request.POST)
         try:
-            update_candidate(candidate, request.POST, actor=request.user)
+            update_candidate(candidate, data, actor=request.user)
         except Refused as error:
             form = with_refusal(form, error)
         else:
             messages.success(request, _("Identité enregistrée."))
             return redirect("candidates:detail", pk=candidate.pk)
     return render(request, "candidates/form.html", {"form": form, "candidate": candidate})
+
+
+CLEAR_NIR = "supprimer"
+
+
+def _identity_posted(posted: QueryDict) -> dict[str, Any]:
+    """What the identity page sends: an empty NIR field keeps the NIR recorded; the word
+    « supprimer » clears it."""
+    data = {key: posted.get(key) for key in posted}
+    typed = (data.get("nir") or "").strip()
+    if not typed:
+        data.pop("nir", None)
+    elif typed.casefold() == CLEAR_NIR:
+        data["nir"] = ""
+    return data
 
 
 @role_required(Role.STAFF)
