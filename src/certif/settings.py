@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "certif.imports",
     "certif.deliberations",
     "certif.documents",
+    "certif.declarations",
     "certif.demo",
     "certif.web",
     "certif.api",
