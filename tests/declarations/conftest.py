@@ -3,8 +3,6 @@ C001, and the certifier's CDC identifiers."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 import yaml
 from django.contrib.auth.models import AbstractUser
@@ -61,14 +59,10 @@ def complete_identity(candidate: Candidate, nir: Nir | None = None) -> Candidate
 
 @pytest.fixture
 def certified(
-    deliberation: Deliberation,
-    jury: object,
+    deliberation: Deliberation,  # noqa: F811 (the fixture imported above)
+    jury: object,  # noqa: F811
     president: AbstractUser,
     candidates: list[Candidate],
 ) -> Deliberation:
     """The session's deliberation closed: C001 certified, C002 not."""
     return closed(deliberation, president)
-
-
-def jury_day(deliberation: Deliberation) -> date:
-    return deliberation.date
