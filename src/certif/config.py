@@ -75,7 +75,9 @@ def read_field_keys() -> list[str]:
     named = os.environ.get("CERTIF_FIELD_KEY_FILE", "").strip()
     path = Path(named) if named else default_field_key_file()
     if path.is_file():
-        return [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+        return [
+            line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
+        ]
     if named:
         raise FileNotFoundError(f"CERTIF_FIELD_KEY_FILE: no such file {path}")
     return []

@@ -29,7 +29,15 @@ class Panel:
 
 
 # The areas whose panels the dashboard shows, in this order.
-AREAS = ("candidates", "sessions", "grading", "deliberations", "myspace", "documents")
+AREAS = (
+    "candidates",
+    "sessions",
+    "grading",
+    "deliberations",
+    "declarations",
+    "myspace",
+    "documents",
+)
 
 
 def panels_for(request: HttpRequest) -> list[Panel]:
