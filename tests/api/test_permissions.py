@@ -15,6 +15,7 @@ from django.utils import timezone
 from certif.api.api import api
 from certif.candidates.models import Candidate
 from certif.core.roles import JURY, Role
+from certif.declarations.models import Flux
 from certif.deliberations import services
 from certif.deliberations.models import Deliberation, JuryMember, MemberRole, Recusal
 from certif.documents.models import IssuedDocument, Kind
@@ -64,6 +65,7 @@ class World:
     juror: AbstractUser
     candidate: Candidate
     document: IssuedDocument
+    flux: Flux
 
 
 @pytest.fixture
@@ -114,7 +116,13 @@ def world(
         pdf=b"%PDF",
         data={},
     )
+    flux = Flux.objects.create(
+        action="CREATION", certification_code="RNCP00000", schema_name="1.1.5",
+        file_name="cdc.xml", content=b"<flux/>", sha256="0" * 64, size=7, passages=0,
+        generated_at=timezone.now(),
+    )  # fmt: skip
     return World(
+        flux=flux,
         document=document,
         version=version,
         assignment=assignment,
@@ -259,6 +267,13 @@ def calls(world: World) -> list[Call]:
         Call("POST", "/sessions/{code}/documents", STAFF, {"kind": "convocation"}),
         Call("POST", "/documents/{public_id}/revoke", STAFF, {"reason": REASON}),
         Call("POST", "/documents/{public_id}/reissue", STAFF, {"reason": REASON}),
+        Call("GET", "/cdc/readiness", STAFF),
+        Call("POST", "/cdc/flux", STAFF, {}),
+        Call("GET", "/cdc/flux", STAFF),
+        Call("GET", "/cdc/flux/{flux_id}/xml", STAFF),
+        Call("POST", "/cdc/flux/{flux_id}/deposited", STAFF),
+        Call("POST", "/cdc/reports", STAFF, {"xml": "<rapport/>"}),
+        Call("GET", "/cdc/status", STAFF),
         Call("GET", "/me", tuple(Role)),
         Call("GET", "/me/result", (Role.CANDIDATE,)),
     ]
@@ -276,6 +291,7 @@ def concrete(template: str, world: World, **params: str) -> str:
         recusal_id=world.recusal.pk,
         unit="B1",
         public_id=world.document.public_id,
+        flux_id=str(world.flux.pk),
     )
     return template.format(**{**defaults, **params})
 

@@ -15,8 +15,7 @@ from certif.cdc.schemas import load_schema
 from certif.cdc.validation import validate_flux_file
 from certif.declarations.models import Declaration, Flux, Status
 from certif.deliberations.models import Deliberation
-from tests.declarations.conftest import complete_identity
-from tests.declarations.test_services import report
+from tests.support.declarations import complete_identity, report
 
 pytestmark = pytest.mark.django_db
 

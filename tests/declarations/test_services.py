@@ -26,32 +26,12 @@ from certif.declarations.models import (
 )
 from certif.deliberations import services as jury
 from certif.deliberations.models import Deliberation
-from tests.declarations.conftest import MARIE_NIR, RNCP, complete_identity
+from tests.support.declarations import MARIE_NIR, RNCP, complete_identity, report
 from tests.support.deliberations import closed, seat_jury
 
 pytestmark = pytest.mark.django_db
 
 NS = "urn:cdc:cpf:pc5:schema:1.0.0"
-REPORT = """<?xml version="1.0" encoding="UTF-8"?>
-<rapport xmlns="urn:cdc:cpf:pc5:rapport:schema">
-  <idFlux>{flux}</idFlux>
-  <idTraitement>T-001</idTraitement>
-  {rejected}
-  {accepted}
-</rapport>"""
-
-
-def report(flux: Flux, accepted: list[str] = (), rejected: dict[str, str] | None = None) -> bytes:
-    rejected_xml = "".join(
-        f"<passage><idTechnique>{tid}</idTechnique><messageErreur>{message}</messageErreur></passage>"
-        for tid, message in (rejected or {}).items()
-    )
-    accepted_xml = "".join(f"<idTechnique>{tid}</idTechnique>" for tid in accepted)
-    return REPORT.format(
-        flux=flux.id,
-        rejected=f"<PassagesKO>{rejected_xml}</PassagesKO>" if rejected_xml else "",
-        accepted=f"<PassagesOK>{accepted_xml}</PassagesOK>" if accepted_xml else "",
-    ).encode("utf-8")
 
 
 def written(flux: Flux, tmp_path: Path) -> Path:

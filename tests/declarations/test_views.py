@@ -16,8 +16,7 @@ from certif.declarations.models import CorrectionRequest, Declaration, Flux, Sta
 from certif.declarations.services import generate_flux
 from certif.deliberations.models import Deliberation
 from certif.tasks.models import Job
-from tests.declarations.conftest import complete_identity
-from tests.declarations.test_services import report
+from tests.support.declarations import complete_identity, report
 from tests.tasks.fixtures import run_jobs, task_files  # noqa: F401
 
 pytestmark = pytest.mark.django_db

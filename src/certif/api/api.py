@@ -15,6 +15,7 @@ from certif.api import problems
 from certif.api.docs import LocalSwagger
 from certif.api.endpoints import (
     candidates,
+    declarations,
     deliberations,
     documents,
     grading,
@@ -100,5 +101,14 @@ api = CertifAPI(
     openapi_url="/openapi.json",
 )
 problems.register(api)
-for group in (referential, candidates, sessions, grading, deliberations, documents, me):
+for group in (
+    referential,
+    candidates,
+    sessions,
+    grading,
+    deliberations,
+    documents,
+    declarations,
+    me,
+):
     api.add_router("/", group.router)

@@ -13,12 +13,14 @@ ones (« RNCP00000 » exists nowhere) and an invented certifier.
 
 from __future__ import annotations
 
+import hashlib
 import tempfile
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
@@ -27,6 +29,8 @@ from certif.accounts.models import ConflictKind
 from certif.accounts.services import create_user, declare_conflict
 from certif.candidates.models import Candidate
 from certif.core.roles import Role
+from certif.declarations.models import CdcSettings
+from certif.declarations.services import update_settings as update_cdc_settings
 from certif.deliberations.models import Affiliation, Deliberation, MemberRole
 from certif.deliberations.services import (
     close_deliberation,
@@ -39,6 +43,7 @@ from certif.deliberations.services import (
 from certif.demo.generator import DemoCohort, generate_cohort, write_csv
 from certif.documents.models import CertifierSettings, Kind
 from certif.documents.services import SettingsValues, generate, update_certifier_settings
+from certif.domain.nir import with_key
 from certif.domain.referential.loading import load_builtin_referential, parse_referential
 from certif.domain.units import enrolment_units
 from certif.imports.candidates import import_candidates
@@ -119,7 +124,7 @@ def install_cohort(
     _create_sessions(cohort, version)
     with tempfile.TemporaryDirectory() as folder:
         candidates_file, scores_file = Path(folder) / "candidats.csv", Path(folder) / "notes.csv"
-        write_csv(cohort.candidates, candidates_file)
+        write_csv(with_demo_nirs(cohort.candidates), candidates_file)
         write_csv(cohort.scores, scores_file)
         import_candidates(candidates_file)
         report = import_scores(scores_file)
@@ -127,6 +132,44 @@ def install_cohort(
     return [
         f"Cohorte de démonstration : {size} candidats, {report.created} notes, sessions {sessions}"
     ]
+
+
+# INSEE's codes of the demo's countries of birth (the last three digits of 99xxx).
+COUNTRY_CODES = {
+    "Maroc": "350", "Algérie": "352", "Tunisie": "351", "Portugal": "139", "Sénégal": "341",
+    "Belgique": "131", "Côte d'Ivoire": "326", "Espagne": "134", "Italie": "127",
+    "Allemagne": "109", "Cameroun": "322", "Roumanie": "114",
+}  # fmt: skip
+# Invented identifiers at the Caisse des Dépôts, of the lengths its schema wants.
+DEMO_CDC = {"emitter_id": "DEMO0001", "certifier_id": "DEMO0002", "contract_id": "DEMO2026"}
+
+
+def demo_nir(numero: str, sex: str, born: str, commune_code: str | None, country: str) -> str:
+    """An invented NIR that agrees with the demo identity (sex, year and month of birth,
+    département and commune, or country abroad), its order number drawn from the numero, its
+    key computed: valid, and nobody's."""
+    _day, month, year = born.split("/")
+    place = commune_code or "99" + COUNTRY_CODES.get(country, "990")
+    order = int(hashlib.sha256(numero.encode()).hexdigest(), 16) % 999 + 1
+    body = f"{'1' if sex == 'M' else '2'}{year[2:]}{month}{place}{order:03d}"
+    return with_key(body).value
+
+
+def with_demo_nirs(candidates: pl.DataFrame) -> pl.DataFrame:
+    nirs = [
+        demo_nir(numero, sex, born, code, country)
+        for numero, sex, born, code, country in candidates.select(
+            "numero", "sexe", "date_naissance", "code_commune_naissance", "pays_naissance"
+        ).iter_rows()
+    ]
+    return candidates.with_columns(pl.Series("nir", nirs, dtype=pl.String))
+
+
+def configure_demo_cdc() -> None:
+    """The demo's identifiers at the CDC, unless someone already set them."""
+    if CdcSettings.load().emitter_id:
+        return
+    update_cdc_settings(DEMO_CDC)
 
 
 def install_accounts() -> dict[str, Any]:
@@ -329,6 +372,7 @@ def install_demo() -> list[str]:
     lines = [f"Référentiel de la démonstration : {version} (mentions d'enregistrement fictives)"]
     lines += install_cohort(version)
     configure_demo_certifier()
+    configure_demo_cdc()
     with transaction.atomic():
         users = install_accounts()
         first, second = _sessions_in_order()[:2]
