@@ -47,9 +47,7 @@ def test_a_gestionnaire_generates_downloads_and_records_the_report_through_the_a
     assert row["status"] == Status.ACCEPTED.value
 
 
-def test_the_readiness_names_what_lacks_and_generating_then_is_refused(
-    cdc_settings: object, staff_api: Api
-) -> None:
+def test_the_readiness_names_what_lacks_and_generating_then_is_refused(staff_api: Api) -> None:
     [row] = staff_api.get("/cdc/readiness").json()
     refused = staff_api.post("/cdc/flux", {})
     assert "code INSEE de la commune de naissance" in row["missing"]
