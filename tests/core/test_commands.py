@@ -199,3 +199,19 @@ def test_the_language_switch_turns_pages_to_english(client: object) -> None:
     assert isinstance(client, Client)
     client.post("/i18n/setlang/", {"language": "en", "next": "/comptes/login/"})
     assert "Username" in client.get("/comptes/login/").content.decode()
+
+
+@pytest.mark.django_db
+def test_a_second_demo_run_starts_after_a_session_without_dates_was_added() -> None:
+    from certif.sessions.models import ExamSession
+    from certif.sessions.services import create_session
+
+    call_command("init", "--demo", stdout=StringIO())
+    version = ExamSession.objects.get(code="2026-06").referential_version
+    create_session({"code": "2027-21", "title": "Faute de frappe", "referential_version": version})
+    sessions = ExamSession.objects.count()
+    out = StringIO()
+    call_command("init", "--demo", stdout=out)
+    assert "Démonstration déjà installée" in out.getvalue()
+    assert "gestion" in out.getvalue()
+    assert ExamSession.objects.count() == sessions

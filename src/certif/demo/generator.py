@@ -126,6 +126,8 @@ ACCOMMODATIONS: tuple[str, ...] = (
     "Tiers-temps ; sujets en gros caractères",
 )
 SESSION_PLACES: tuple[str, ...] = ("Paris", "Lyon", "Bordeaux", "Lille")
+# The two sessions the demo's cohort sits: the first deliberated, the second's jury open.
+DEMO_SESSIONS: tuple[str, str] = ("2026-06", "2026-12")
 
 # Random spread, as integers (percent, or per 256 / per 1000 of a random byte).
 _ABILITY_BASE = 53  # a candidate's level, in percent of the maxima: 53 to 93
@@ -534,14 +536,14 @@ def _cases(referential: Referential, sessions: tuple[str, str]) -> list[_Case | 
 
 
 def borderline_cases(
-    referential: Referential, sessions: tuple[str, str] = ("2026-06", "2026-12")
+    referential: Referential, sessions: tuple[str, str] = DEMO_SESSIONS
 ) -> tuple[BorderlineCase, ...]:
     """The cases carried by the first candidates (see the module docstring)."""
     return tuple(c.case for c in _cases(referential, sessions) if c is not None)
 
 
 def expected_borderline_cases(
-    referential: Referential, sessions: tuple[str, str] = ("2026-06", "2026-12")
+    referential: Referential, sessions: tuple[str, str] = DEMO_SESSIONS
 ) -> dict[str, str]:
     """numero → what that candidate's sheets test."""
     return {case.numero: case.description for case in borderline_cases(referential, sessions)}
@@ -922,7 +924,7 @@ def generate_cohort(
     referential: Referential,
     size: int,
     seed: int = 2026,
-    sessions: tuple[str, str] = ("2026-06", "2026-12"),
+    sessions: tuple[str, str] = DEMO_SESSIONS,
 ) -> DemoCohort:
     """``size`` candidates and their sheets over two sessions; the same inputs, the same frames."""
     if size < 0:

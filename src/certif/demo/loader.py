@@ -40,7 +40,7 @@ from certif.deliberations.services import (
     record_member,
     recuse,
 )
-from certif.demo.generator import DemoCohort, generate_cohort, write_csv
+from certif.demo.generator import DEMO_SESSIONS, DemoCohort, generate_cohort, write_csv
 from certif.documents.models import CertifierSettings, Kind
 from certif.documents.services import SettingsValues, generate, update_certifier_settings
 from certif.domain.nir import with_key
@@ -201,8 +201,11 @@ def install_accounts() -> dict[str, Any]:
     return users
 
 
-def _sessions_in_order() -> list[ExamSession]:
-    return list(ExamSession.objects.exclude(code=RETAKE_SESSION).order_by("start_date", "code"))
+def _demo_sessions() -> tuple[ExamSession, ExamSession]:
+    """The cohort's two sessions, by their codes: never whatever session an import or a
+    person added since, which may have no dates."""
+    first, second = (ExamSession.objects.get(code=code) for code in DEMO_SESSIONS)
+    return first, second
 
 
 def _jury_day(session: ExamSession) -> date:
@@ -318,8 +321,7 @@ def _prepare_retake_session(version: ReferentialVersion, users: dict[str, Any]) 
     evaluators; the first unit is double-marked."""
     if ExamSession.objects.filter(code=RETAKE_SESSION).exists():
         return
-    last = ExamSession.objects.order_by("-start_date").first()
-    start = (last.start_date if last and last.start_date else None) or None
+    start = _demo_sessions()[1].start_date
     session = ExamSession.objects.create(
         code=RETAKE_SESSION,
         title=f"Session {RETAKE_SESSION} (rattrapage)",
@@ -368,6 +370,13 @@ def _prepare_retake_session(version: ReferentialVersion, users: dict[str, Any]) 
 
 
 def install_demo() -> list[str]:
+    """The demo, played once, on a database without candidates. Afterwards it only makes sure
+    its accounts exist: what people imported, changed or deleted since is theirs, neither
+    recreated nor relied upon, so a second ``make run`` starts whatever was done in between."""
+    if Candidate.objects.exists():
+        with transaction.atomic():
+            users = install_accounts()
+        return ["Démonstration déjà installée : rien n'est recréé ni modifié.", *_logins(users)]
     version = load_demo_version()
     lines = [f"Référentiel de la démonstration : {version} (mentions d'enregistrement fictives)"]
     lines += install_cohort(version)
@@ -375,7 +384,7 @@ def install_demo() -> list[str]:
     configure_demo_cdc()
     with transaction.atomic():
         users = install_accounts()
-        first, second = _sessions_in_order()[:2]
+        first, second = _demo_sessions()
         _hold_first_deliberation(first, users)
         _open_second_deliberation(second, users)
         _prepare_retake_session(version, users)
@@ -383,7 +392,11 @@ def install_demo() -> list[str]:
     lines += _issue_documents(first, DELIBERATED, users["gestion"])
     retake = ExamSession.objects.get(code=RETAKE_SESSION)
     lines += _issue_documents(retake, (Kind.CONVOCATION,), users["gestion"])
-    lines.append(f"Comptes de démonstration (mot de passe « {DEMO_PASSWORD} » pour tous) :")
+    return lines + _logins(users)
+
+
+def _logins(users: dict[str, Any]) -> list[str]:
+    lines = [f"Comptes de démonstration (mot de passe « {DEMO_PASSWORD} » pour tous) :"]
     lines.append("  admin — administrateur (toutes les fonctions et l'administration Django)")
     for account in ACCOUNTS:
         if account.username in users:
