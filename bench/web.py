@@ -49,7 +49,8 @@ def report(engine: str, figures: dict[str, Any]) -> list[str]:
         f" opening it took {deliberation['opening_s']:.1f} s)",
         f"sheet save (draft, through the page)          {save['median_ms']:7.1f} ms   target ≤ {TARGETS['sheet_save_ms']:.0f} ms",
         f"candidate list, {listing['candidates']:,} candidates: first page {listing['first_page']['median_ms']:.1f} ms,"
-        f" name search {listing['search_name']['median_ms']:.1f} ms, status filter {listing['status_filter']['median_ms']:.1f} ms"
+        f" name search {listing['search_name']['median_ms']:.1f} ms (two words {listing['search_words']['median_ms']:.1f} ms,"
+        f" no match {listing['search_nothing']['median_ms']:.1f} ms), status filter {listing['status_filter']['median_ms']:.1f} ms"
         + (
             f", next page {listing['next_page']['median_ms']:.1f} ms"
             if "next_page" in listing

@@ -174,6 +174,9 @@ def step_candidate_list(repeat: str) -> dict[str, Any]:
     figures = {
         "first_page": _timed(_get(client, url), int(repeat)),
         "search_name": _timed(_get(client, url + "?q=MARTIN"), int(repeat)),
+        # Two words, lower case, no accent: every row's key is read when few candidates match.
+        "search_words": _timed(_get(client, url + "?q=martin+anne"), int(repeat)),
+        "search_nothing": _timed(_get(client, url + "?q=introuvable"), int(repeat)),
         "status_filter": _timed(_get(client, url + "?statut=not_validated&unite=B3"), int(repeat)),
         "candidates": total,
     }

@@ -7,6 +7,8 @@ country code 3 characters.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Upper
@@ -18,6 +20,23 @@ from certif.core.vocabulary import choices, lazy_label
 from certif.domain.codes import CODE_MAX
 from certif.domain.identity import ACCESS_PATHS, NAME_MAX, SEXES, born_participle
 from certif.domain.nir import Nir
+from certif.domain.search import search_key
+
+# What a candidate is found by (« guerin », « nathalie gauthier », « c000007 »).
+SEARCHED_FIELDS = (
+    "numero", "birth_name", "usage_name", "first_name", "second_first_name", "third_first_name",
+)  # fmt: skip
+
+
+class SearchKeyField(models.CharField):
+    """The folded numero and names, recomputed whenever the row is written: by ``save()`` and
+    by ``bulk_create()`` alike (both call ``pre_save``), so that no writer can forget it."""
+
+    def pre_save(self, model_instance: models.Model, add: bool) -> str:
+        value = search_key(getattr(model_instance, name) for name in SEARCHED_FIELDS)
+        setattr(model_instance, self.attname, value)
+        return value
+
 
 ACCESS_PATH_CHOICES = choices(ACCESS_PATHS)
 
@@ -71,6 +90,7 @@ class Candidate(models.Model):
         on_delete=models.SET_NULL,
         related_name="candidate",
     )
+    search = SearchKeyField(max_length=512, editable=False, default="")
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
 
@@ -85,6 +105,13 @@ class Candidate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.numero} {self.display_name}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A partial save that changes a name changes what the candidate is found by.
+        fields = kwargs.get("update_fields")
+        if fields is not None and set(SEARCHED_FIELDS) & set(fields):
+            kwargs["update_fields"] = {*fields, "search"}
+        super().save(*args, **kwargs)
 
     @property
     def first_names(self) -> list[str]:

@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from certif.candidates.models import Candidate
+from certif.candidates.queries import name_or_numero
 from certif.deliberations.models import (
     CERTIFICATION,
     SETTLED,
@@ -134,14 +135,7 @@ def candidate_ids(
     if condition is not None:
         matching = Decision.objects.filter(condition, deliberation=deliberation)
         listed = listed.filter(candidate_id__in=matching.values("candidate_id"))
-    search = search.strip()
-    if search:
-        listed = listed.filter(
-            Q(candidate__numero__icontains=search)
-            | Q(candidate__birth_name__icontains=search)
-            | Q(candidate__usage_name__icontains=search)
-            | Q(candidate__first_name__icontains=search)
-        )
+    listed = listed.filter(name_or_numero(search, through="candidate__"))
     return listed.order_by("candidate__numero").values_list("candidate_id", flat=True)
 
 
