@@ -84,6 +84,7 @@ def step_deliberation(repeat: str) -> dict[str, Any]:
     from certif.sessions.models import ExamSession
 
     client, president = _client_as("bench-president", Role.JURY_PRESIDENT)
+    _, staff = _client_as("bench-staff", Role.STAFF)
     session = (
         ExamSession.objects.annotate(n=Count("sheets__candidate", distinct=True))
         .order_by("-n")
@@ -94,16 +95,18 @@ def step_deliberation(repeat: str) -> dict[str, Any]:
     opening = 0.0
     if deliberation is None:
         started = time.perf_counter()
-        deliberation = open_deliberation(session, president, date.today(), "Lyon")
+        deliberation = open_deliberation(
+            session, staff, date.today(), "Lyon", acknowledge_unfinished=True
+        )
         opening = time.perf_counter() - started
         record_member(
-            deliberation, president, full_name="Présidente", role=MemberRole.PRESIDENT,
+            deliberation, staff, full_name="Présidente", role=MemberRole.PRESIDENT,
             affiliation=Affiliation.EXTERNAL, user=president,
         )  # fmt: skip
     candidates = deliberation.decisions.values("candidate").distinct().count()
     url = reverse("deliberations:detail", args=[deliberation.pk])
     figures = _timed(_get(client, url), int(repeat))
-    borderline = _timed(_get(client, url + "?filtre=borderline"), int(repeat))
+    borderline = _timed(_get(client, url + "?filtre=limites"), int(repeat))
     return {
         **figures,
         "borderline_median_ms": borderline["median_ms"],

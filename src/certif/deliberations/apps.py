@@ -6,3 +6,12 @@ class DeliberationsConfig(AppConfig):
     name = "certif.deliberations"
     label = "deliberations"
     verbose_name = _("Délibérations du jury")
+
+    def ready(self) -> None:
+        # A deliberated session keeps its enrolments (see certif.sessions.signals).
+        from certif.deliberations import removals
+        from certif.sessions import signals
+
+        signals.removal_blockers.connect(
+            removals.deliberation_held, dispatch_uid="deliberations.blockers"
+        )

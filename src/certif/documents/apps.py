@@ -20,3 +20,10 @@ class DocumentsConfig(AppConfig):
 
         # The minutes are archived in the closing's own transaction.
         signals.closed.connect(_archive_minutes, dispatch_uid="documents.archive_minutes")
+        # What a document was issued for is not removed under it (certif.sessions.signals).
+        from certif.documents import removals
+        from certif.sessions import signals as sessions
+
+        sessions.removal_blockers.connect(
+            removals.documents_issued, dispatch_uid="documents.blockers"
+        )

@@ -188,6 +188,7 @@ class EnrolmentRow:
     first: str
     second: str
     sheet: str
+    enrolment_id: int
 
 
 def enrolment_rows(
@@ -217,7 +218,7 @@ def enrolment_rows(
     if unit is not None:
         enrolled = enrolled.filter(block__code=unit.block, part=unit.part)
     enrolments = sorted(
-        enrolled.values_list("candidate_id", "block__code", "part"),
+        enrolled.values_list("candidate_id", "block__code", "part", "pk"),
         key=lambda row: (by_id[row[0]].numero, order.get(UnitRef(row[1], row[2]), len(order))),
     )
     return [
@@ -227,8 +228,9 @@ def enrolment_rows(
             markers.get((pk, UnitRef(block, part)), {}).get(1, ""),
             markers.get((pk, UnitRef(block, part)), {}).get(2, ""),
             sheets.get((pk, UnitRef(block, part)), ""),
+            enrolment_id,
         )
-        for pk, block, part in enrolments
+        for pk, block, part, enrolment_id in enrolments
     ]
 
 

@@ -19,6 +19,7 @@ import polars as pl
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from certif.accounts.models import ConflictOfInterest
 from certif.accounts.people import person
@@ -33,8 +34,8 @@ from certif.core.roles import Role, has_role
 from certif.core.validation import as_form_data, bound, validated
 from certif.domain.units import UnitRef
 from certif.referential.models import Block, ReferentialVersion
-from certif.sessions import actions
-from certif.sessions.forms import AssignForm, BulkAssignForm, SessionForm
+from certif.sessions import actions, signals
+from certif.sessions.forms import AssignForm, BulkAssignForm, RemovalForm, SessionForm
 from certif.sessions.models import SESSION_FIELDS, Assignment, Enrolment, ExamSession
 from certif.sessions.policies import MANAGE_REFUSED, may_manage_sessions
 
@@ -465,3 +466,89 @@ def _refuse_linked(evaluator: User, candidate_ids: Sequence[int]) -> None:
 
 
 # -- reading ---------------------------------------------------------------------------------
+
+
+# -- removals --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Removal:
+    """One enrolment about to be removed, as the apps above identify what hangs on it."""
+
+    candidate_id: int
+    block_id: int
+    part: str
+
+
+def removal_blockers(session: ExamSession, units: Sequence[Removal] | None = None) -> list[str]:
+    """Why the session (``units`` None) or these enrolments cannot be removed: what the apps
+    above hang on them (scores, a deliberation, documents), in French; empty when nothing."""
+    answers = signals.removal_blockers.send(ExamSession, session=session, units=units)
+    return [reason for _receiver, reasons in answers for reason in reasons or ()]
+
+
+def _refuse_if_blocked(
+    session: ExamSession, units: Sequence[Removal] | None, refusal: str, **names: str
+) -> None:
+    blockers = removal_blockers(session, units)
+    if blockers:
+        raise SessionError(refusal % {**names, "reasons": " ; ".join(blockers)})
+
+
+def delete_session(session: ExamSession, data: Mapping[str, Any], actor: Actor = None) -> None:
+    """Delete a session nothing depends on yet (no scores, no deliberation, no document): its
+    enrolments, assignments and timetable go with it; the journal keeps what it was and why."""
+    require(actor, may_manage_sessions, message=MANAGE_REFUSED)
+    reason = validated(RemovalForm, data)["motif"]
+    with transaction.atomic():
+        current = ExamSession.objects.select_for_update().get(pk=session.pk)
+        _refuse_if_blocked(
+            current,
+            None,
+            gettext("La session %(code)s ne peut pas être supprimée : %(reasons)s."),
+            code=current.code,
+        )
+        before = {name: _stored(getattr(current, name)) for name in SESSION_FIELDS}
+        before["enrolments"] = current.enrolments.count()
+        before["assignments"] = current.assignments.count()
+        signals.removing.send(ExamSession, session=current, units=None)
+        audit.record(actions.SESSION_DELETED, current, actor=actor, before=before, reason=reason)
+        current.delete()
+
+
+def remove_enrolment(enrolment: Enrolment, data: Mapping[str, Any], actor: Actor = None) -> None:
+    """Withdraw a candidate from one unit of a session while nothing depends on it (no score
+    on its sheets, no deliberation of the session, no convocation in force); its assignments go
+    with it."""
+    require(actor, may_manage_sessions, message=MANAGE_REFUSED)
+    reason = validated(RemovalForm, data)["motif"]
+    with transaction.atomic():
+        ExamSession.objects.select_for_update().filter(pk=enrolment.session_id).exists()
+        current = Enrolment.objects.select_related("session", "candidate", "block").get(
+            pk=enrolment.pk
+        )
+        unit = Removal(current.candidate_id, current.block_id, current.part)
+        label = f"{current.candidate.numero} — {current.block.unit_label(current.part)}"
+        _refuse_if_blocked(
+            current.session,
+            [unit],
+            gettext("L'inscription %(unit)s ne peut pas être retirée : %(reasons)s."),
+            unit=label,
+        )
+        assignments = Assignment.objects.filter(
+            session=current.session,
+            candidate_id=unit.candidate_id,
+            block_id=unit.block_id,
+            part=unit.part,
+        )
+        signals.removing.send(ExamSession, session=current.session, units=[unit])
+        audit.record(
+            actions.ENROLMENT_REMOVED,
+            current.session,
+            actor=actor,
+            before={"candidate": current.candidate.numero, "unit": UnitRef(current.block.code, current.part).key,
+                    "assignments": assignments.count()},
+            reason=reason,
+        )  # fmt: skip
+        assignments.delete()
+        current.delete()

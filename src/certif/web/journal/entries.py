@@ -44,9 +44,11 @@ SOURCE_LABELS: dict[str, str | Promise] = {
 
 # Keys of the services' audit payloads that are not model fields.
 KEY_LABELS: dict[str, str | Promise] = {
+    "assignments": _("affectations"),
     "candidate": _("candidat"),
     "candidates": _("candidats"),
     "created": _("créés"),
+    "enrolments": _("inscriptions"),
     "evaluator": _("évaluateur"),
     "existing": _("déjà présentes"),
     "file": _("fichier"),

@@ -10,4 +10,10 @@ urlpatterns = [
     path("<int:pk>/modifier/", views.session_edit, name="edit"),
     path("<int:pk>/inscriptions/", views.session_enrol, name="enrol"),
     path("<int:pk>/affectations/", views.session_assign, name="assign"),
+    path("<int:pk>/supprimer/", views.session_delete, name="delete"),
+    path(
+        "<int:pk>/inscriptions/<int:enrolment>/retirer/",
+        views.enrolment_remove,
+        name="remove_enrolment",
+    ),
 ]

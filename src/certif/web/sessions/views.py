@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -22,17 +24,22 @@ from certif.imports.numeros import candidates_from_file
 from certif.imports.reading import FileRejected
 from certif.referential.services import current_version
 from certif.results.queries import matching_candidates
-from certif.sessions.forms import AssignForm, BulkAssignForm, SessionForm
-from certif.sessions.models import ExamSession
+from certif.sessions.forms import AssignForm, BulkAssignForm, RemovalForm, SessionForm
+from certif.sessions.models import Enrolment, ExamSession
 from certif.sessions.queries import enrolled_candidates
 from certif.sessions.services import (
+    Removal,
     SessionError,
     assign,
     assign_all,
     create_session,
+    delete_session,
     enrol,
+    removal_blockers,
+    remove_enrolment,
     update_session,
 )
+from certif.web.confirmation import Confirmation, confirmation_page, is_confirmed
 from certif.web.helpers import filters_only, is_htmx, problems_context
 from certif.web.imports.forms import saved_upload
 from certif.web.refusals import with_refusal
@@ -255,3 +262,90 @@ def _prefixed(error: Refused, prefix: str) -> Refused:
     if isinstance(error, Invalid):
         return Invalid(error.errors, error.message, values=error.values)
     return error
+
+
+def _removal_page(
+    request: HttpRequest,
+    session: ExamSession,
+    confirmation: Confirmation,
+    blockers: list[str],
+    remove: Callable[[], None],
+    done: str,
+    then: str,
+) -> HttpResponse:
+    """Why the removal cannot happen, or its reason asked, confirmed, then done."""
+    form = RemovalForm(request.POST or None)
+    if request.method == "POST" and not blockers:
+        if form.is_valid() and not is_confirmed(request):
+            return confirmation_page(request, confirmation)
+        try:
+            remove()
+        except Refused as error:
+            form = with_refusal(form, error)
+        else:
+            messages.success(request, done)
+            return redirect(then)
+    context = {
+        "session": session,
+        "confirmation": confirmation,
+        "blockers": blockers,
+        "form": form,
+    }
+    return render(request, "sessions/remove.html", context)
+
+
+@role_required(Role.STAFF)
+@require_http_methods(["GET", "POST"])
+def session_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_object_or_404(ExamSession, pk=pk)
+    counts = session_counts(session, unit_progress(session))
+    confirmation = Confirmation(
+        title=_("Supprimer la session %(code)s") % {"code": session.code},
+        consequences=[
+            _("La session %(code)s est supprimée.") % {"code": session.code},
+            _("%(enrolments)s inscription(s) et %(assigned)s affectation(s) sont retirées.")
+            % {"enrolments": counts.enrolments, "assigned": counts.assigned},
+            _("Le journal garde ce qu'elle était, qui l'a supprimée et pourquoi."),
+        ],
+        button=_("Supprimer la session"),
+        cancel_url=reverse("sessions:detail", args=[session.pk]),
+    )
+    return _removal_page(
+        request,
+        session,
+        confirmation,
+        removal_blockers(session),
+        lambda: delete_session(session, request.POST, actor=request.user),
+        _("Session %(code)s supprimée.") % {"code": session.code},
+        reverse("sessions:list"),
+    )
+
+
+@role_required(Role.STAFF)
+@require_http_methods(["GET", "POST"])
+def enrolment_remove(request: HttpRequest, pk: int, enrolment: int) -> HttpResponse:
+    session = get_object_or_404(ExamSession, pk=pk)
+    row = get_object_or_404(
+        Enrolment.objects.select_related("candidate", "block"), pk=enrolment, session=session
+    )
+    unit = row.block.unit_label(row.part)
+    confirmation = Confirmation(
+        title=_("Retirer %(numero)s de %(unit)s") % {"numero": row.candidate.numero, "unit": unit},
+        consequences=[
+            _("%(candidate)s n'est plus inscrit(e) en %(unit)s dans la session %(code)s.")
+            % {"candidate": row.candidate, "unit": unit, "code": session.code},
+            _("Ses affectations pour cette épreuve sont retirées avec l'inscription."),
+        ],
+        button=_("Retirer l'inscription"),
+        cancel_url=reverse("sessions:detail", args=[session.pk]),
+    )
+    return _removal_page(
+        request,
+        session,
+        confirmation,
+        removal_blockers(session, [Removal(row.candidate_id, row.block_id, row.part)]),
+        lambda: remove_enrolment(row, request.POST, actor=request.user),
+        _("Inscription de %(numero)s en %(unit)s retirée.")
+        % {"numero": row.candidate.numero, "unit": unit},
+        confirmation.cancel_url,
+    )
