@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from certif.candidates.models import Candidate
 from certif.core.roles import Role
@@ -19,7 +19,7 @@ from certif.documents.content import verify_url
 from certif.documents.models import Kind
 from certif.documents.services import generate
 from certif.referential.models import Block, ReferentialVersion
-from certif.sessions.models import ExamSession
+from certif.sessions.models import Assignment, ExamSession
 from certif.sessions.services import create_session
 from tests.browser.pages import log_in, screenshot, visit
 from tests.browser.scenes import PASSWORD, account, double_marked
@@ -160,3 +160,53 @@ def test_a_visitor_following_a_convocation_s_qr_code_sees_it_valid_and_little_el
     expect(page.get_by_text(convocation.holder_name)).to_be_visible()
     expect(page.get_by_text(convocation.candidate.numero)).to_have_count(0)
     screenshot(page, "page-verification")
+
+
+def _fits_the_screen(page: Page) -> int:
+    """How far the page reaches sideways, in CSS pixels (the viewport's width when it fits)."""
+    return int(page.evaluate("document.documentElement.scrollWidth"))
+
+
+def _others_tour(cohort: Cohort) -> list[tuple[str, str]]:
+    """The main pages of an evaluator, a jury president and a candidate (their own accounts)."""
+    assignment = Assignment.objects.filter(session=cohort.resit).order_by("marker").first()
+    assert assignment is not None
+    account("marie", Role.CANDIDATE, candidate=cohort.candidate)
+    account("paul", Role.JURY_PRESIDENT, first_name="Paul", last_name="Durand")
+    return [
+        ("eva", reverse("grading:mine")),
+        ("eva", reverse("grading:sheet", args=[assignment.pk])),
+        ("paul", reverse("deliberations:list")),
+        ("marie", reverse("myspace:home")),
+    ]
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_every_main_page_fits_a_390_px_screen_without_sideways_scrolling(
+    browser: Browser, live_server: object, version: ReferentialVersion, language: str
+) -> None:
+    cohort = set_up_cohort(version)
+    visits = [("gestion", stop.url) for stop in tour(cohort)] + _others_tour(cohort)
+    base = str(live_server)
+    too_wide: dict[str, int] = {}
+    for username in dict.fromkeys(user for user, _url in visits):
+        context = browser.new_context(viewport={"width": 390, "height": 844}, locale="fr-FR")
+        page = context.new_page()
+        log_in(page, base, username, PASSWORD)
+        if language == "en":
+            page.goto(f"{base}/")
+            page.get_by_label("Langue").select_option("en")
+            page.get_by_role("button", name="Changer").click()
+            page.wait_for_load_state()
+        for user, url in visits:
+            if user != username:
+                continue
+            assert visit(page, base + url) == 200, url
+            width = _fits_the_screen(page)
+            if width > 390:
+                too_wide[url] = width
+            screenshot(
+                page, f"mobile-{language}-{username}-{url.strip('/').replace('/', '-') or 'home'}"
+            )
+        context.close()
+    assert too_wide == {}
