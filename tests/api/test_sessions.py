@@ -61,7 +61,7 @@ def test_candidates_are_enrolled_all_at_once(
             "units": [{"block": "B1"}, {"block": "B3", "part": "pme"}],
         },
     )
-    assert response.json() == {"candidates": 2, "created": 4, "existing": 0}
+    assert response.json() == {"candidates": 2, "created": 4, "existing": 0, "acquired": []}
     listed = staff_api.get("/sessions/2026-11/enrolments", limit=3).json()
     assert len(listed["items"]) == 3
     assert listed["next"] is not None

@@ -15,3 +15,6 @@ class DeliberationsConfig(AppConfig):
         signals.removal_blockers.connect(
             removals.deliberation_held, dispatch_uid="deliberations.blockers"
         )
+        signals.acquired_blocks.connect(
+            removals.acquired_blocks, dispatch_uid="deliberations.acquired"
+        )

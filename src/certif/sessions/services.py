@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
 import polars as pl
 from django.contrib.auth.models import User
@@ -163,6 +163,20 @@ class EnrolOutcome:
     candidates: int
     created: int
     existing: int
+    # Candidates left out of a unit whose block a jury already validated for them (numeros).
+    acquired: tuple[str, ...] = ()
+
+
+def acquired_blocks(candidate_ids: Sequence[int], blocks: Iterable[str]) -> set[tuple[int, str]]:
+    """The (candidate, block) pairs among these that a closed jury act validated: acquired for
+    life, never to be sat again unless someone says so."""
+    answers = signals.acquired_blocks.send(
+        ExamSession, candidate_ids=list(candidate_ids), blocks=set(blocks)
+    )
+    found: set[tuple[int, str]] = set()
+    for _receiver, pairs in answers:
+        found.update(cast(Iterable[tuple[int, str]], pairs or ()))
+    return found
 
 
 def enrol(
@@ -170,8 +184,12 @@ def enrol(
     candidate_ids: Iterable[int],
     units: Sequence[tuple[str, str]],
     actor: Actor = None,
+    *,
+    include_acquired: bool = False,
 ) -> EnrolOutcome:
-    """Enrol every candidate in every unit; an enrolment already there is left as it is.
+    """Enrol every candidate in every unit; an enrolment already there is left as it is, and a
+    candidate whose block a jury already validated is left out of its units unless
+    ``include_acquired`` (blocks are acquired for life: sitting one again is a choice).
 
     Rows go in through ``insert_frame`` (COPY on PostgreSQL): 100,000 candidates in two
     units are a few seconds, not the minute that one model instance per row would take.
@@ -192,6 +210,9 @@ def enrol(
         ),
         how="cross",
     )
+    left_out: tuple[str, ...] = ()
+    if not include_acquired:
+        wanted, left_out = _without_acquired(wanted, ids, {b.pk: b.code for b, _p in resolved})
     with transaction.atomic():
         # Locks the session (PostgreSQL; SQLite writers take turns anyway) so that two
         # enrolments never both insert the same missing rows.
@@ -224,9 +245,33 @@ def enrol(
                 "candidates": len(ids),
                 "created": created,
                 "existing": requested - created,
+                # Named only when someone was left out, as the journal shows every key.
+                **({"acquired": list(left_out)} if left_out else {}),
             },
         )
-    return EnrolOutcome(len(ids), created, requested - created)
+    return EnrolOutcome(len(ids), created, requested - created, left_out)
+
+
+def _without_acquired(
+    wanted: pl.DataFrame, ids: Sequence[int], codes: Mapping[int, str]
+) -> tuple[pl.DataFrame, tuple[str, ...]]:
+    """``wanted`` (candidate, block, part) less the units of blocks already acquired, and the
+    numeros of the candidates so left out of at least one unit."""
+    acquired = acquired_blocks(ids, codes.values())
+    if not acquired:
+        return wanted, ()
+    by_code = {code: pk for pk, code in codes.items()}
+    pairs = pl.DataFrame(
+        [(candidate, by_code[code]) for candidate, code in acquired if code in by_code],
+        schema={"candidate_id": pl.Int64, "block_id": pl.Int64},
+        orient="row",
+    )
+    kept = wanted.join(pairs, on=["candidate_id", "block_id"], how="anti")
+    left = sorted({candidate for candidate, _code in acquired})
+    numeros = (
+        Candidate.objects.filter(pk__in=left).order_by("numero").values_list("numero", flat=True)
+    )
+    return kept, tuple(numeros)
 
 
 # -- assignments -----------------------------------------------------------------------------

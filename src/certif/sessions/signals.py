@@ -1,5 +1,8 @@
 """What sessions ask of, and announce to, the layers above them.
 
+Whether a candidate already acquired a block is the juries' word (``certif.deliberations``):
+``acquired_blocks`` asks it before an enrolment.
+
 Sessions cannot know what the apps above them hang on a session or an enrolment (sheets,
 deliberations, documents), so before removing either they ask:
 
@@ -14,4 +17,8 @@ deliberations, documents), so before removing either they ask:
 from django.dispatch import Signal
 
 removal_blockers = Signal()
+# Asked before enrolling ``candidate_ids`` in units of the blocks ``blocks`` (codes): each
+# receiver returns the (candidate id, block code) pairs already acquired — for life — which an
+# enrolment leaves out unless told otherwise.
+acquired_blocks = Signal()
 removing = Signal()

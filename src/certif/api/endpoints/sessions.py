@@ -105,12 +105,20 @@ class EnrolIn(InputSchema):
         min_length=1, max_length=MAX_ENROLLED, description="Numéros des candidats"
     )
     units: list[UnitIn] = Field(min_length=1, description="Blocs ou parties")
+    include_acquired: bool = Field(
+        False,
+        description="Inscrire aussi les candidats dont un jury a déjà validé le bloc (acquis à "
+        "vie) ; sinon ils sont laissés de côté et nommés dans la réponse",
+    )
 
 
 class EnrolOut(Schema):
     candidates: int
     created: int
     existing: int
+    acquired: list[str] = Field(
+        description="Numéros laissés de côté : bloc déjà validé par un jury"
+    )
 
 
 class EnrolmentOut(Schema):
@@ -288,11 +296,14 @@ def enrol_candidates(request: HttpRequest, code: SessionCode, payload: EnrolIn) 
     session = session_by_code(code)
     ids = _candidate_ids(payload.candidates)
     units = [(unit.block, unit.part) for unit in payload.units]
-    outcome = enrol(session, ids, units, actor=user_of(request))
+    outcome = enrol(
+        session, ids, units, actor=user_of(request), include_acquired=payload.include_acquired
+    )
     return {
         "candidates": outcome.candidates,
         "created": outcome.created,
         "existing": outcome.existing,
+        "acquired": list(outcome.acquired),
     }
 
 

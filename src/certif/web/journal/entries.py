@@ -44,6 +44,7 @@ SOURCE_LABELS: dict[str, str | Promise] = {
 
 # Keys of the services' audit payloads that are not model fields.
 KEY_LABELS: dict[str, str | Promise] = {
+    "acquired": _("laissés de côté (bloc acquis)"),
     "assignments": _("affectations"),
     "candidate": _("candidat"),
     "candidates": _("candidats"),

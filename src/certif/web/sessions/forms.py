@@ -33,6 +33,12 @@ class EnrolForm(CandidateSearchForm):
     unites = forms.MultipleChoiceField(
         label=_("Blocs et parties"), widget=forms.CheckboxSelectMultiple
     )
+    y_compris_acquis = forms.BooleanField(
+        label=_("Inscrire aussi les candidats qui ont déjà validé le bloc par décision du jury"),
+        help_text=_("Un bloc validé est acquis à vie : sans cette case, ces candidats sont "
+                    "laissés de côté et nommés."),
+        required=False,
+    )  # fmt: skip
 
     def __init__(
         self, *args: Any, session: ExamSession, referential: Referential | None, **kwargs: Any

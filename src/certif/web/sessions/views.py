@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from certif.accounts.people import person
@@ -141,7 +142,13 @@ def session_enrol(request: HttpRequest, pk: int) -> HttpResponse:
             context["preview"] = _preview(ids)
             return render(request, "sessions/enrol.html", context)
         try:
-            outcome = enrol(session, ids, form.units(), actor=request.user)
+            outcome = enrol(
+                session,
+                ids,
+                form.units(),
+                actor=request.user,
+                include_acquired=form.cleaned_data["y_compris_acquis"],
+            )
         except SessionError as error:
             form.add_error(None, str(error))
         else:
@@ -157,8 +164,21 @@ def session_enrol(request: HttpRequest, pk: int) -> HttpResponse:
                     "existing": outcome.existing,
                 },
             )
+            if outcome.acquired:
+                messages.warning(request, _left_out(outcome.acquired))
             return redirect("sessions:detail", pk=session.pk)
     return render(request, "sessions/enrol.html", context)
+
+
+def _left_out(numeros: tuple[str, ...]) -> str:
+    named = ", ".join(numeros[:PREVIEW_SIZE]) + ("…" if len(numeros) > PREVIEW_SIZE else "")
+    return ngettext(
+        "%(count)s candidat laissé de côté : le bloc est déjà acquis par décision du jury "
+        "(%(numeros)s). Cochez « Inscrire aussi… » pour l'inscrire quand même.",
+        "%(count)s candidats laissés de côté : le bloc est déjà acquis par décision du jury "
+        "(%(numeros)s). Cochez « Inscrire aussi… » pour les inscrire quand même.",
+        len(numeros),
+    ) % {"count": len(numeros), "numeros": named}
 
 
 def _chosen_candidates(form: EnrolForm) -> list[int]:
