@@ -44,11 +44,13 @@ class KindRow:
 def _problem(kind: Kind, producer: Producer, closed: bool) -> str:
     if kind in DECIDED and not closed:
         return _("Aucune délibération close pour cette session.")
-    if kind in (Kind.PARCHEMIN, Kind.ATTESTATION):
-        try:
+    try:
+        if kind in (Kind.PARCHEMIN, Kind.ATTESTATION):
             producer.context.certificate_mentions()
-        except MentionsMissing as missing:
-            return str(missing)
+        elif kind in (Kind.RELEVE, Kind.PV):
+            producer.context.issuer.require()
+    except MentionsMissing as missing:
+        return str(missing)
     return ""
 
 
