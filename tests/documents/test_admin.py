@@ -80,7 +80,7 @@ def test_a_signature_that_is_neither_png_nor_svg_is_refused(admin: Client) -> No
         change_url(), settings_form(signature_file=SimpleUploadedFile("s.png", b"GIF89a..."))
     )
     assert response.status_code == 200
-    assert "La signature doit être une image PNG ou SVG." in response.content.decode()
+    assert "La signature doit être une image PNG, JPEG ou SVG." in response.content.decode()
     assert not CertifierSettings.load().signature
 
 

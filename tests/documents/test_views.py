@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import html
 import io
 import zipfile
 from collections.abc import Callable
@@ -17,7 +20,8 @@ from certif.core.roles import JURY, Role
 from certif.deliberations import services as deliberations
 from certif.deliberations.models import Deliberation
 from certif.documents import services
-from certif.documents.models import CertifierSettings, IssuedDocument, Kind, Status
+from certif.documents.forms import MAX_SIGNATURE
+from certif.documents.models import CertifierSettings, ImageFormat, IssuedDocument, Kind, Status
 from certif.sessions.models import ExamSession
 from tests.support.documents import candidate, pdf_text
 
@@ -368,5 +372,54 @@ def test_a_signature_that_is_not_an_image_is_refused_on_the_page(
         reverse("documents:settings"), settings_form(signature_file=upload)
     )
     assert response.status_code == 400
-    assert "La signature doit être une image PNG ou SVG." in response.content.decode()
+    assert "La signature doit être une image PNG, JPEG ou SVG." in response.content.decode()
+    assert CertifierSettings.load().signature_format == ""
+
+
+# A 3×2 grey JPEG.
+JPEG = base64.b64decode(
+    "/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDABALDA4MChAODQ4SERATGCgaGBYWGDEjJR0oOjM9PDkzODdASFxOQERXRTc4"
+    "UG1RV19iZ2hnPk1xeXBkeFxlZ2P/wAALCAACAAMBAREA/8QAHwAAAQUBAQEBAQEAAAAAAAAAAAECAwQFBgcICQoL/8QA"
+    "tRAAAgEDAwIEAwUFBAQAAAF9AQIDAAQRBRIhMUEGE1FhByJxFDKBkaEII0KxwRVS0fAkM2JyggkKFhcYGRolJicoKSo0"
+    "NTY3ODk6Q0RFRkdISUpTVFVWV1hZWmNkZWZnaGlqc3R1dnd4eXqDhIWGh4iJipKTlJWWl5iZmqKjpKWmp6ipqrKztLW2"
+    "t7i5usLDxMXGx8jJytLT1NXW19jZ2uHi4+Tl5ufo6erx8vP09fb3+Pn6/9oACAEBAAA/APP6/9k="
+)
+
+
+def test_a_jpeg_signature_is_stored_journalled_and_printed(
+    session: ExamSession, staff: AbstractUser, client_for: ClientFor
+) -> None:
+    upload = SimpleUploadedFile("signature.jpg", JPEG)
+    response = client_for(Role.STAFF).post(
+        reverse("documents:settings"), settings_form(signature_file=upload)
+    )
+    assert response.status_code == 302
+    assert CertifierSettings.load().signature_format == ImageFormat.JPEG
+    event = AuditEvent.objects.filter(action="certifier.settings").latest("pk")
+    assert event.after["signature_sha256"] == hashlib.sha256(JPEG).hexdigest()
+    printed = parchemin(session, staff).data["certifier"]["signatory"]["signature"]
+    assert 'width="3" height="2"' in printed
+    assert "data:image/jpeg;base64," in printed
+
+
+def test_a_truncated_jpeg_signature_is_refused_on_the_page(
+    session: ExamSession, client_for: ClientFor
+) -> None:
+    upload = SimpleUploadedFile("signature.jpg", JPEG[:40])
+    response = client_for(Role.STAFF).post(
+        reverse("documents:settings"), settings_form(signature_file=upload)
+    )
+    assert response.status_code == 400
+    assert "L'image de la signature est illisible" in html.unescape(response.content.decode())
+    assert CertifierSettings.load().signature_format == ""
+
+
+def test_a_signature_over_the_size_limit_is_refused_on_the_page(
+    session: ExamSession, client_for: ClientFor
+) -> None:
+    upload = SimpleUploadedFile("signature.jpg", JPEG + b"\0" * MAX_SIGNATURE)
+    response = client_for(Role.STAFF).post(
+        reverse("documents:settings"), settings_form(signature_file=upload)
+    )
+    assert response.status_code == 400
     assert CertifierSettings.load().signature_format == ""

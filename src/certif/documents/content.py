@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import re
-import struct
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -39,6 +38,7 @@ from certif.deliberations.models import (
 )
 from certif.deliberations.proposals import granting_text
 from certif.documents import french
+from certif.documents.images import jpeg_size, png_size
 from certif.documents.models import CertifierSettings, ImageFormat, format_number
 from certif.domain import values
 from certif.domain.numbers import format_quantity, format_score
@@ -107,26 +107,22 @@ def stamp_data(stamp: Stamp, base_url: str) -> dict[str, Any]:
 # -- the certifier ---------------------------------------------------------------------------
 
 
-def png_size(data: bytes) -> tuple[int, int]:
-    width, height = struct.unpack(">II", data[16:24])
-    return width, height
-
-
 def signature_svg(settings: CertifierSettings) -> str:
-    """The signature as SVG text (a PNG is wrapped in an SVG): Typst reads images from the
-    JSON data as text, and an SVG carries either form."""
+    """The signature as SVG text (a PNG or a JPEG is wrapped in an SVG): Typst reads images
+    from the JSON data as text, and an SVG carries any of them."""
     raw = settings.signature
     if not raw:
         return ""
     data = bytes(raw)
-    if settings.signature_format == ImageFormat.SVG:
+    kind = ImageFormat(settings.signature_format or ImageFormat.PNG)
+    if kind == ImageFormat.SVG:
         return data.decode("utf-8")
-    width, height = png_size(data)
+    width, height = png_size(data) if kind == ImageFormat.PNG else jpeg_size(data)
     encoded = base64.b64encode(data).decode("ascii")
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}"><image width="{width}" height="{height}" '
-        f'href="data:image/png;base64,{encoded}"/></svg>'
+        f'href="data:{kind.media_type};base64,{encoded}"/></svg>'
     )
 
 

@@ -9,10 +9,10 @@ from django import forms
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from certif.documents.images import JPEG_MAGIC, PNG_MAGIC, UnreadableImage, jpeg_size, png_size
 from certif.documents.models import CertifierSettings, ImageFormat
 from certif.documents.services import MIN_REASON, SETTINGS_TEXTS, SettingsValues
 
-PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 MAX_SIGNATURE = 512 * 1024
 
 
@@ -29,16 +29,26 @@ class ReasonForm(forms.Form):
 
 
 def signature_format(data: bytes) -> ImageFormat:
-    """PNG or SVG, checked by content, not by the file's name."""
-    if data.startswith(PNG_MAGIC):
-        return ImageFormat.PNG
+    """PNG, JPEG or SVG, checked by content, not by the file's name; a PNG or a JPEG whose
+    size cannot be read is refused here rather than when a document is printed."""
+    try:
+        if data.startswith(PNG_MAGIC):
+            png_size(data)
+            return ImageFormat.PNG
+        if data.startswith(JPEG_MAGIC):
+            jpeg_size(data)
+            return ImageFormat.JPEG
+    except UnreadableImage:
+        raise forms.ValidationError(
+            _("L'image de la signature est illisible (fichier tronqué ou endommagé).")
+        ) from None
     try:
         root = ElementTree.fromstring(data.decode("utf-8"))
     except (UnicodeDecodeError, ElementTree.ParseError):
         root = None
     if root is not None and root.tag in ("svg", "{http://www.w3.org/2000/svg}svg"):
         return ImageFormat.SVG
-    raise forms.ValidationError(_("La signature doit être une image PNG ou SVG."))
+    raise forms.ValidationError(_("La signature doit être une image PNG, JPEG ou SVG."))
 
 
 class CertifierSettingsForm(forms.ModelForm[CertifierSettings]):
@@ -46,7 +56,7 @@ class CertifierSettingsForm(forms.ModelForm[CertifierSettings]):
     hand ``values()`` to ``services.update_certifier_settings``."""
 
     signature_file = forms.FileField(
-        label=_("Image de la signature (PNG ou SVG)"),
+        label=_("Image de la signature (PNG, JPEG ou SVG)"),
         required=False,
         help_text=_("Facultative ; elle est conservée dans la base de données."),
     )

@@ -41,7 +41,12 @@ def env_public_url() -> str:
 
 class ImageFormat(models.TextChoices):
     PNG = "png", "PNG"
+    JPEG = "jpg", "JPEG"
     SVG = "svg", "SVG"
+
+    @property
+    def media_type(self) -> str:
+        return {"png": "image/png", "jpg": "image/jpeg", "svg": "image/svg+xml"}[self.value]
 
 
 class CertifierSettings(models.Model):

@@ -629,6 +629,9 @@ class SettingsValues:
 def _settings_state(certifier: CertifierSettings) -> dict[str, str]:
     state = {name: str(getattr(certifier, name)) for name in SETTINGS_TEXTS}
     state["signature"] = certifier.signature_format or ""
+    # Which image, not only its format: replacing one signature by another is journalled.
+    signature = bytes(certifier.signature) if certifier.signature else b""
+    state["signature_sha256"] = hashlib.sha256(signature).hexdigest() if signature else ""
     return state
 
 
