@@ -423,3 +423,22 @@ def test_a_signature_over_the_size_limit_is_refused_on_the_page(
     )
     assert response.status_code == 400
     assert CertifierSettings.load().signature_format == ""
+
+
+def test_the_settings_page_lists_the_forbidden_mentions_it_finds(
+    session: ExamSession, client_for: ClientFor
+) -> None:
+    staff = client_for(Role.STAFF)
+    staff.post(
+        reverse("documents:settings"), settings_form(signatory_title="Directeur sous réserve")
+    )
+    page = html.unescape(staff.get(reverse("documents:settings")).content.decode())
+    assert "Mentions interdites sur les documents" in page
+    assert "qualité du signataire : « sous réserve »" in page
+
+
+def test_the_settings_page_says_nothing_of_a_clean_identity(
+    session: ExamSession, client_for: ClientFor
+) -> None:
+    page = client_for(Role.STAFF).get(reverse("documents:settings")).content.decode()
+    assert "Mentions interdites" not in page

@@ -27,6 +27,7 @@ from certif.deliberations.models import Deliberation
 from certif.documents import presenting, services
 from certif.documents.archive import archived, file_name, write_zip
 from certif.documents.forms import CertifierSettingsForm, ReasonForm
+from certif.documents.mentions import lint_certifier
 from certif.documents.models import DOWNLOADERS, CertifierSettings, IssuedDocument, Kind, Status
 from certif.documents.presenting import valid_convocations
 from certif.sessions import timetable
@@ -356,8 +357,8 @@ def certifier_settings(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         services.update_certifier_settings(form.values(), request.user)
         messages.success(request, _("Les paramètres du certificateur sont enregistrés."))
+        # The page it leads back to lists what the linter finds in them.
         return redirect("documents:settings")
     status = 400 if request.method == "POST" else 200
-    return render(
-        request, "documents/settings.html", {"form": form, "certifier": certifier}, status=status
-    )
+    context = {"form": form, "certifier": certifier, "findings": lint_certifier(certifier)}
+    return render(request, "documents/settings.html", context, status=status)
