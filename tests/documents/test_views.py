@@ -219,6 +219,44 @@ def test_an_unknown_number_is_not_found(db: None) -> None:
     assert "Aucun document délivré ne porte le numéro" in response.content.decode()
 
 
+def test_the_number_as_printed_with_its_dashes_in_any_case_is_found(
+    document: IssuedDocument,
+) -> None:
+    for typed in (document.number, document.number.lower()):
+        response = Client().get(reverse("verify", args=[typed]))
+        assert response.status_code == 200, typed
+        assert document.holder_name in response.content.decode()
+
+
+def test_the_verification_form_leads_from_the_number_typed_to_its_document(
+    document: IssuedDocument,
+) -> None:
+    typed = f" {document.number.lower()} "
+    response = Client().get(reverse("verify_number"), {"numero": typed})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("verify", args=[document.public_id])
+
+
+def test_the_verification_page_offers_a_form_for_the_number(db: None) -> None:
+    response = Client().get(reverse("verify_number"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'method="get"' in page
+    assert 'name="numero"' in page
+
+
+def test_a_number_of_the_wrong_shape_is_refused_by_the_form(db: None) -> None:
+    response = Client().get(reverse("verify_number"), {"numero": "ABCD-EFGH"})
+    assert response.status_code == 400
+    assert "compte 16 lettres et chiffres" in response.content.decode()
+
+
+def test_an_unknown_number_offers_the_form_again(db: None) -> None:
+    response = Client().get(reverse("verify", args=["AAAA-AAAA-AAAA-AAAA"]))
+    assert response.status_code == 404
+    assert 'name="numero"' in response.content.decode()
+
+
 def test_a_file_is_compared_with_the_archived_one(document: IssuedDocument) -> None:
     url = reverse("verify", args=[document.public_id])
     same = Client().post(url, {"fichier": SimpleUploadedFile("a.pdf", bytes(document.pdf))})

@@ -19,7 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from certif.core.errors import Stale
 from certif.core.roles import JURY, Role, role_required
@@ -28,13 +28,20 @@ from certif.documents import presenting, services
 from certif.documents.archive import archived, file_name, write_zip
 from certif.documents.forms import CertifierSettingsForm, ReasonForm
 from certif.documents.mentions import lint_certifier
-from certif.documents.models import DOWNLOADERS, CertifierSettings, IssuedDocument, Kind, Status
+from certif.documents.models import (
+    DOWNLOADERS,
+    CertifierSettings,
+    IssuedDocument,
+    Kind,
+    Status,
+    normalise_number,
+)
 from certif.documents.presenting import valid_convocations
 from certif.sessions import timetable
 from certif.sessions.forms import TimetableForm
 from certif.sessions.models import ExamSession
 from certif.web.confirmation import Confirmation, confirmation_page, is_confirmed
-from certif.web.documents.forms import CheckFileForm, KindForm
+from certif.web.documents.forms import CheckFileForm, KindForm, NumberForm
 
 PAGE_SIZE = 50
 # Refusals named in a message after a batch; the rest are counted.
@@ -46,7 +53,7 @@ def _document(public_id: str) -> IssuedDocument:
         IssuedDocument.objects.select_related(
             "session", "candidate", "deliberation", "superseded_by", "replaces"
         ),
-        public_id=public_id.upper(),
+        public_id=normalise_number(public_id),
     )
 
 
@@ -59,6 +66,16 @@ def _pdf_response(document: IssuedDocument) -> HttpResponse:
 # -- public verification -----------------------------------------------------------------------
 
 
+@require_GET
+def verify_number(request: HttpRequest) -> HttpResponse:
+    """« /verifier/ »: the number typed as printed leads to its document's verification."""
+    form = NumberForm(request.GET or None)
+    if form.is_valid():
+        return redirect("verify", public_id=form.cleaned_data["numero"])
+    status = 400 if form.is_bound else 200
+    return render(request, "documents/verify.html", {"number_form": form}, status=status)
+
+
 @require_http_methods(["GET", "POST"])
 def verify(request: HttpRequest, public_id: str) -> HttpResponse:
     """Anyone holding a document checks it: valid, revoked or replaced, with only its title,
@@ -66,11 +83,12 @@ def verify(request: HttpRequest, public_id: str) -> HttpResponse:
     document = (
         IssuedDocument.objects.defer("pdf", "data")
         .select_related("superseded_by")
-        .filter(public_id=public_id.upper())
+        .filter(public_id=normalise_number(public_id))
         .first()
     )
     if document is None:
-        return render(request, "documents/verify.html", {"public_id": public_id}, status=404)
+        context = {"public_id": public_id, "number_form": NumberForm(), "unknown": True}
+        return render(request, "documents/verify.html", context, status=404)
     form = (
         CheckFileForm(request.POST, request.FILES) if request.method == "POST" else CheckFileForm()
     )
