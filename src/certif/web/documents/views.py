@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from certif.core.errors import Stale
+from certif.core.errors import Invalid, Stale
 from certif.core.roles import JURY, Role, role_required
 from certif.deliberations.models import Deliberation
 from certif.documents import presenting, services
@@ -371,12 +371,16 @@ def reissue(request: HttpRequest, public_id: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def certifier_settings(request: HttpRequest) -> HttpResponse:
     certifier = CertifierSettings.load()
-    form = CertifierSettingsForm(request.POST or None, request.FILES or None, instance=certifier)
-    if request.method == "POST" and form.is_valid():
-        services.update_certifier_settings(form.values(), request.user)
-        messages.success(request, _("Les paramètres du certificateur sont enregistrés."))
-        # The page it leads back to lists what the linter finds in them.
-        return redirect("documents:settings")
-    status = 400 if request.method == "POST" else 200
+    form = CertifierSettingsForm(instance=certifier)
+    status = 200
+    if request.method == "POST":
+        try:
+            services.save_certifier_settings(request.POST, request.FILES, request.user)
+        except Invalid as invalid:
+            form, status = invalid.form, 400
+        else:
+            messages.success(request, _("Les paramètres du certificateur sont enregistrés."))
+            # The page it leads back to lists what the linter finds in them.
+            return redirect("documents:settings")
     context = {"form": form, "certifier": certifier, "findings": lint_certifier(certifier)}
     return render(request, "documents/settings.html", context, status=status)
