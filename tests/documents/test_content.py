@@ -393,3 +393,20 @@ def test_the_minutes_are_refused_while_the_issuer_identity_is_incomplete(
     with pytest.raises(services.DocumentRefused) as refused:
         services.generate(ready.session, Kind.PV, president)
     assert "lieu de délivrance (paramètres du certificateur)" in str(refused.value)
+
+
+def test_the_attestation_of_the_longest_block_stays_on_one_page_for_a_long_identity(
+    session: ExamSession, staff: AbstractUser
+) -> None:
+    Candidate.objects.filter(numero="C001").update(
+        first_name="Marie-Christine",
+        second_first_name="Éloïse",
+        third_first_name="Anne-Sophie",
+        birth_name="de La Rochefoucauld-Montmorency",
+        usage_name="Lefèvre-Durand",
+        birth_place="Saint-Rémy-de-Provence",
+    )
+    blocks = [b for b in session.referential_version.referential.blocks if b.kind == "block"]
+    longest = max(blocks, key=lambda block: sum(len(c.text) for c in block.competencies))
+    document = issue(Kind.ATTESTATION, session, staff, "C001", longest.code)
+    assert pdf_pages(bytes(document.pdf)) == 1
