@@ -480,3 +480,20 @@ def test_the_settings_page_says_nothing_of_a_clean_identity(
 ) -> None:
     page = client_for(Role.STAFF).get(reverse("documents:settings")).content.decode()
     assert "Mentions interdites" not in page
+
+
+def test_minutes_not_yet_established_lead_back_to_the_deliberation_with_the_reason(
+    ready: Deliberation,
+    president: AbstractUser,
+    certifier: CertifierSettings,
+    client_for: ClientFor,
+) -> None:
+    CertifierSettings.objects.filter(pk=certifier.pk).update(signatory_name="")
+    deliberations.close_deliberation(ready, president)
+    response = client_for(Role.STAFF).get(
+        reverse("documents:minutes", args=[ready.pk]), follow=True
+    )
+    assert response.redirect_chain[-1][0] == reverse("deliberations:detail", args=[ready.pk])
+    page = html.unescape(response.content.decode())
+    assert "n'est pas encore établi" in page
+    assert "nom du signataire (paramètres du certificateur)" in page

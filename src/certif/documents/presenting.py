@@ -54,6 +54,15 @@ def _problem(kind: Kind, producer: Producer, closed: bool) -> str:
     return ""
 
 
+def minutes_problem(deliberation: Deliberation) -> str:
+    """Why a closed deliberation has no minutes yet: what the issuer's identity lacks."""
+    try:
+        Producer.for_session(deliberation.session).context.issuer.require()
+    except MentionsMissing as missing:
+        return str(missing)
+    return ""
+
+
 def overview(session: ExamSession) -> list[KindRow]:
     producer = Producer.for_session(session)
     closed = Deliberation.objects.filter(session=session, status=State.CLOSED).exists()

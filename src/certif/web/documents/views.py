@@ -270,10 +270,24 @@ def download(request: HttpRequest, public_id: str) -> HttpResponse:
 @role_required(Role.STAFF, *JURY)
 def minutes(request: HttpRequest, deliberation_id: int) -> HttpResponse:
     """The archived minutes of a closed deliberation: the very file produced at closing."""
-    deliberation = get_object_or_404(Deliberation, pk=deliberation_id)
+    deliberation = get_object_or_404(
+        Deliberation.objects.select_related("session"), pk=deliberation_id
+    )
     document = services.minutes_document(deliberation)
     if document is None:
-        raise Http404
+        if not deliberation.is_closed:
+            raise Http404
+        # Closed while the certifier's identity was incomplete: the minutes wait for it.
+        messages.error(
+            request,
+            _(
+                "Le procès-verbal de cette délibération n'est pas encore établi : %(problem)s "
+                "Un gestionnaire complète les paramètres du certificateur, puis le produit "
+                "depuis les documents officiels de la session."
+            )
+            % {"problem": presenting.minutes_problem(deliberation)},
+        )
+        return redirect("deliberations:detail", pk=deliberation.pk)
     return _pdf_response(document)
 
 
