@@ -68,6 +68,7 @@ def staff_pages(
             {"reedition-motif": REASON},
         ),
         ("post", reverse("documents:timetable", args=[session.pk]), {"B1-jour": "2026-06-15"}),
+        ("post", reverse("documents:settings"), {"legal_name": "Autre", "issue_place": "Lyon"}),
     ]
 
 
