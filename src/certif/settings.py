@@ -182,6 +182,10 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
+# The start of the verification address printed under each document's QR code
+# (https://certif.example.fr), unless the certifier's settings give one; empty: none configured.
+PUBLIC_URL = os.environ.get("CERTIF_PUBLIC_URL", "").strip()
+
 # Double marking: a gap larger than this many points on a criterion is flagged for reconciliation.
 DOUBLE_MARKING_GAP = os.environ.get("CERTIF_DOUBLE_MARKING_GAP", "1")
 

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from certif.web import views
-from certif.web.documents.views import verify
+from certif.web.documents.views import verify, verify_number
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -21,6 +21,7 @@ urlpatterns = [
     path("api/jetons/", include("certif.web.tokens.urls")),
     path("taches/", include("certif.web.tasks.urls")),
     # Printed under every QR code: short, public, outside any namespace.
+    path("verifier/", verify_number, name="verify_number"),
     path("verifier/<str:public_id>/", verify, name="verify"),
     path("api/", include("certif.api.urls")),
     path("admin/", admin.site.urls),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import AbstractUser
@@ -15,7 +16,14 @@ from django.urls import reverse
 from certif.core.roles import Role
 from certif.documents import services
 from certif.documents.content import signature_svg
-from certif.documents.models import CertifierSettings, ImageFormat, IssuedDocument, Kind, Status
+from certif.documents.models import (
+    DEFAULT_PUBLIC_URL,
+    CertifierSettings,
+    ImageFormat,
+    IssuedDocument,
+    Kind,
+    Status,
+)
 from certif.sessions.models import ExamSession
 from tests.support.documents import candidate
 
@@ -80,7 +88,7 @@ def test_a_signature_that_is_neither_png_nor_svg_is_refused(admin: Client) -> No
         change_url(), settings_form(signature_file=SimpleUploadedFile("s.png", b"GIF89a..."))
     )
     assert response.status_code == 200
-    assert "La signature doit être une image PNG ou SVG." in response.content.decode()
+    assert "La signature doit être une image PNG, JPEG ou SVG." in response.content.decode()
     assert not CertifierSettings.load().signature
 
 
@@ -92,13 +100,12 @@ def test_the_settings_are_a_single_row(admin: Client) -> None:
     assert CertifierSettings.load().legal_name == "Autre"
 
 
-def test_the_public_url_defaults_to_the_environment(
-    world: object, db: None, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("CERTIF_PUBLIC_URL", "https://verif.example.org/")
+def test_the_public_url_defaults_to_the_setting(world: object, db: None, settings: Any) -> None:
+    settings.PUBLIC_URL = "https://verif.example.org/"
     assert CertifierSettings(public_url="").base_url == "https://verif.example.org"
-    monkeypatch.delenv("CERTIF_PUBLIC_URL")
-    assert CertifierSettings(public_url="").base_url == "http://127.0.0.1:8000"
+    settings.PUBLIC_URL = ""
+    assert CertifierSettings(public_url="").configured_url == ""
+    assert CertifierSettings(public_url="").base_url == DEFAULT_PUBLIC_URL
 
 
 def test_the_registry_is_listed_read_only_and_revokes_with_a_reason(

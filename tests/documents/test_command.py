@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from certif.documents.models import IssuedDocument, Kind
+from certif.documents.models import CertifierSettings, IssuedDocument, Kind
 from certif.sessions.models import ExamSession
 
 pytestmark = pytest.mark.django_db
@@ -69,3 +69,31 @@ def test_the_command_writes_a_zip_and_finds_what_is_already_issued(
 def test_the_command_refuses_an_unknown_session(db: None) -> None:
     with pytest.raises(CommandError, match="session inconnue"):
         call_command("documents", "generate", "--session", "NOPE", "--kind", "pv")
+
+
+def test_check_says_settings_without_a_problem_are_fine(world: object) -> None:
+    out = io.StringIO()
+    call_command("documents", "check", stdout=out)
+    assert "aucun problème" in out.getvalue()
+
+
+def test_check_fails_on_a_forbidden_mention_and_names_it(
+    world: object, certifier: CertifierSettings
+) -> None:
+    CertifierSettings.objects.filter(pk=certifier.pk).update(
+        signatory_title="Directrice (habilitation en cours)"
+    )
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="1 problème"):
+        call_command("documents", "check", stderr=err)
+    assert "qualité du signataire : « en cours »" in err.getvalue()
+
+
+def test_check_fails_while_the_issuer_identity_is_incomplete(
+    world: object, certifier: CertifierSettings
+) -> None:
+    CertifierSettings.objects.filter(pk=certifier.pk).update(signatory_name="")
+    err = io.StringIO()
+    with pytest.raises(CommandError):
+        call_command("documents", "check", stderr=err)
+    assert "nom du signataire (paramètres du certificateur)" in err.getvalue()

@@ -4,6 +4,7 @@ holds them; each is a PDF/A-2b."""
 from __future__ import annotations
 
 import io
+import re
 from decimal import Decimal
 
 import pypdf
@@ -11,12 +12,14 @@ import pytest
 from django.contrib.auth.models import AbstractUser
 
 from certif.candidates.models import Candidate
+from certif.deliberations import services as deliberations
 from certif.deliberations.models import CERTIFICATION, Deliberation
 from certif.documents import content, services
 from certif.documents.french import long_date, minutes_text, with_extra_time
 from certif.documents.models import CertifierSettings, IssuedDocument, Kind
 from certif.domain import values
 from certif.domain.numbers import format_quantity, format_score
+from certif.domain.rules.results import Status
 from certif.grading.models import COUNTING, Score
 from certif.referential.models import ReferentialVersion
 from certif.results.models import CandidateResult
@@ -61,8 +64,8 @@ def test_the_parchemin_carries_every_mention_of_the_registration_and_the_holder(
     holder = candidate("C001")
     assert referential.title in text
     assert metadata.rncp_code in text
-    assert f"NIVEAU {metadata.level}" in text
-    assert f"CODE NSF {metadata.nsf_code}" in text
+    assert f"niveau {metadata.level} du cadre national" in text
+    assert f"Code NSF {metadata.nsf_code}" in text
     assert metadata.registration_decision_date is not None
     assert f"du {long_date(metadata.registration_decision_date)}" in text
     assert f"pour une durée de {metadata.registration_duration_years} ans" in text
@@ -131,7 +134,7 @@ def test_the_releve_gives_every_criterion_each_score_with_a_decimal_comma_and_th
     assert scores
     for score in scores:
         shown = values.display(score.criterion.kind, score.decoded)
-        assert f"{score.criterion.printed_code} " in text
+        assert f"{score.criterion.code} " in text
         assert shown in text
     assert "Décision du jury : validé" in text  # B2, against the proposal
     assert OVERRIDE in text
@@ -148,7 +151,7 @@ def test_the_releve_shows_each_part_of_a_block_with_parts_and_the_memoire(
     decision = CandidateResult.objects.get(candidate=candidate("C001")).decision
     with_parts = next(block for block in referential.blocks if block.parts)
     for part in with_parts.parts:
-        assert f"Partie « {part.label} »" in text
+        assert f"Partie {part.label} validée" in text
         score = decision.blocks[with_parts.code].parts[part.code].score
         assert format_score(score) in text
     thesis = next(block for block in referential.blocks if block.kind == "thesis")
@@ -263,3 +266,147 @@ def test_the_parchemin_stays_on_one_page_for_a_long_identity(
     text = pdf_text(bytes(document.pdf))
     assert "DE LA ROCHEFOUCAULD-MONTMORENCY" in text
     assert "nom d’usage : LEFÈVRE-DURAND" in text
+
+
+def test_the_parchemin_says_it_is_registered_by_decision_of_france_competences_director_general(
+    session: ExamSession, staff: AbstractUser
+) -> None:
+    text = pdf_text(bytes(issue(Kind.PARCHEMIN, session, staff, "C001").pdf))
+    metadata = session.referential_version.referential.metadata
+    assert metadata.registration_decision_date is not None
+    assert (
+        "enregistrée au RNCP par décision du directeur général de France compétences en date du "
+        f"{long_date(metadata.registration_decision_date)}"
+    ) in text
+
+
+def test_the_parchemin_gives_the_national_and_the_european_level(
+    session: ExamSession, staff: AbstractUser
+) -> None:
+    text = pdf_text(bytes(issue(Kind.PARCHEMIN, session, staff, "C001").pdf))
+    level = session.referential_version.referential.metadata.level
+    assert f"niveau {level} du cadre national des certifications professionnelles" in text
+    assert f"niveau {level} du cadre européen des certifications (CEC/EQF)" in text
+
+
+def test_the_parchemin_prints_the_registered_title_and_no_provisional_mention(
+    session: ExamSession, staff: AbstractUser
+) -> None:
+    document = issue(Kind.PARCHEMIN, session, staff, "C001")
+    text = pdf_text(bytes(document.pdf))
+    title = session.referential_version.referential.title
+    assert document.data["certification"]["title"] == title
+    assert f"la certification professionnelle {title} niveau" in text
+    for forbidden in ("sous réserve", "en cours", "logo"):
+        assert forbidden not in text.casefold()
+
+
+def test_a_level_without_a_number_from_one_to_eight_is_refused_as_missing(
+    ccab_registered: ReferentialVersion,
+) -> None:
+    metadata = ccab_registered.referential.metadata.model_copy(update={"level": "supérieur"})
+    referential = ccab_registered.referential.model_copy(update={"metadata": metadata})
+    version = ReferentialVersion(
+        code=ccab_registered.code,
+        label=ccab_registered.label,
+        document=referential.model_dump(mode="json"),
+    )
+    with pytest.raises(content.MentionsMissing) as refused:
+        content.registration_data(version)
+    assert "niveau (un nombre de 1 à 8)" in str(refused.value)
+
+
+def test_the_attestation_says_that_only_its_block_is_certified(
+    session: ExamSession, staff: AbstractUser
+) -> None:
+    text = pdf_text(bytes(issue(Kind.ATTESTATION, session, staff, "C002", "B1").pdf))
+    block = session.referential_version.referential.block("B1")
+    only = text[text.index("Seul le bloc de compétences B1 «") :]
+    # The title between the quotes, as the text layer gives it back (a line may break in it).
+    assert only.index(block.title.split()[-1]) < only.index("» est certifié.")
+    assert "enregistrée au RNCP par décision du directeur général de France compétences" in text
+    assert "du cadre européen des certifications (CEC/EQF)" in text
+
+
+def test_every_block_attestation_of_the_shipped_referential_fits_on_one_page(
+    session: ExamSession, staff: AbstractUser
+) -> None:
+    blocks = [b for b in session.referential_version.referential.blocks if b.kind == "block"]
+    assert blocks
+    for block in blocks:
+        document = issue(Kind.ATTESTATION, session, staff, "C001", block.code)
+        assert pdf_pages(bytes(document.pdf)) == 1, block.code
+
+
+def test_the_releve_prints_each_criterion_once_under_its_canonical_code(
+    session: ExamSession, staff: AbstractUser
+) -> None:
+    text = pdf_text(bytes(issue(Kind.RELEVE, session, staff, "C001").pdf))
+    referential = session.referential_version.referential
+    misprinted = [
+        criterion
+        for block in referential.blocks
+        for criterion in block.criteria
+        if criterion.code_as_printed != criterion.code
+    ]
+    assert misprinted  # the shipped référentiel's errata E1 and E2
+    for block in referential.blocks:
+        sheets = max(len(block.parts), 1)
+        for criterion in block.criteria:
+            found = re.findall(rf"(?<!\w){re.escape(criterion.code)}(?!\w)", text)
+            assert len(found) == sheets, criterion.code
+
+
+def test_a_part_of_a_block_agrees_in_the_feminine() -> None:
+    assert [content.part_headline("PME", status) for status in Status] == [
+        "partie PME validée",
+        "partie PME non validée",
+        "partie PME incomplète",
+        "partie PME non évaluée",
+    ]
+
+
+def test_the_releve_is_signed_by_the_certifiers_signatory(
+    session: ExamSession, staff: AbstractUser, certifier: CertifierSettings
+) -> None:
+    text = pdf_text(bytes(issue(Kind.RELEVE, session, staff, "C002").pdf))
+    assert f"Fait à {certifier.issue_place}, le" in text
+    assert f"{certifier.signatory_name} {certifier.signatory_title}" in text
+
+
+def test_a_releve_is_refused_while_the_issuer_identity_is_incomplete(
+    session: ExamSession, staff: AbstractUser, certifier: CertifierSettings
+) -> None:
+    CertifierSettings.objects.filter(pk=certifier.pk).update(signatory_title="")
+    with pytest.raises(services.DocumentRefused) as refused:
+        services.generate(session, Kind.RELEVE, staff)
+    assert "qualité du signataire (paramètres du certificateur)" in str(refused.value)
+    assert not IssuedDocument.objects.filter(kind=Kind.RELEVE).exists()
+
+
+def test_the_minutes_are_refused_while_the_issuer_identity_is_incomplete(
+    ready: Deliberation, president: AbstractUser, certifier: CertifierSettings
+) -> None:
+    CertifierSettings.objects.filter(pk=certifier.pk).update(issue_place="")
+    deliberations.close_deliberation(ready, president)
+    assert services.minutes_document(ready) is None
+    with pytest.raises(services.DocumentRefused) as refused:
+        services.generate(ready.session, Kind.PV, president)
+    assert "lieu de délivrance (paramètres du certificateur)" in str(refused.value)
+
+
+def test_the_attestation_of_the_longest_block_stays_on_one_page_for_a_long_identity(
+    session: ExamSession, staff: AbstractUser
+) -> None:
+    Candidate.objects.filter(numero="C001").update(
+        first_name="Marie-Christine",
+        second_first_name="Éloïse",
+        third_first_name="Anne-Sophie",
+        birth_name="de La Rochefoucauld-Montmorency",
+        usage_name="Lefèvre-Durand",
+        birth_place="Saint-Rémy-de-Provence",
+    )
+    blocks = [b for b in session.referential_version.referential.blocks if b.kind == "block"]
+    longest = max(blocks, key=lambda block: sum(len(c.text) for c in block.competencies))
+    document = issue(Kind.ATTESTATION, session, staff, "C001", longest.code)
+    assert pdf_pages(bytes(document.pdf)) == 1

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import html
 import io
 import zipfile
 from collections.abc import Callable
@@ -17,7 +20,8 @@ from certif.core.roles import JURY, Role
 from certif.deliberations import services as deliberations
 from certif.deliberations.models import Deliberation
 from certif.documents import services
-from certif.documents.models import CertifierSettings, IssuedDocument, Kind, Status
+from certif.documents.forms import MAX_SIGNATURE
+from certif.documents.models import CertifierSettings, ImageFormat, IssuedDocument, Kind, Status
 from certif.sessions.models import ExamSession
 from tests.support.documents import candidate, pdf_text
 
@@ -64,6 +68,7 @@ def staff_pages(
             {"reedition-motif": REASON},
         ),
         ("post", reverse("documents:timetable", args=[session.pk]), {"B1-jour": "2026-06-15"}),
+        ("post", reverse("documents:settings"), {"legal_name": "Autre", "issue_place": "Lyon"}),
     ]
 
 
@@ -213,6 +218,44 @@ def test_an_unknown_number_is_not_found(db: None) -> None:
     response = Client().get(reverse("verify", args=["AAAAAAAAAAAAAAAA"]))
     assert response.status_code == 404
     assert "Aucun document délivré ne porte le numéro" in response.content.decode()
+
+
+def test_the_number_as_printed_with_its_dashes_in_any_case_is_found(
+    document: IssuedDocument,
+) -> None:
+    for typed in (document.number, document.number.lower()):
+        response = Client().get(reverse("verify", args=[typed]))
+        assert response.status_code == 200, typed
+        assert document.holder_name in response.content.decode()
+
+
+def test_the_verification_form_leads_from_the_number_typed_to_its_document(
+    document: IssuedDocument,
+) -> None:
+    typed = f" {document.number.lower()} "
+    response = Client().get(reverse("verify_number"), {"numero": typed})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("verify", args=[document.public_id])
+
+
+def test_the_verification_page_offers_a_form_for_the_number(db: None) -> None:
+    response = Client().get(reverse("verify_number"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'method="get"' in page
+    assert 'name="numero"' in page
+
+
+def test_a_number_of_the_wrong_shape_is_refused_by_the_form(db: None) -> None:
+    response = Client().get(reverse("verify_number"), {"numero": "ABCD-EFGH"})
+    assert response.status_code == 400
+    assert "compte 16 lettres et chiffres" in response.content.decode()
+
+
+def test_an_unknown_number_offers_the_form_again(db: None) -> None:
+    response = Client().get(reverse("verify", args=["AAAA-AAAA-AAAA-AAAA"]))
+    assert response.status_code == 404
+    assert 'name="numero"' in response.content.decode()
 
 
 def test_a_file_is_compared_with_the_archived_one(document: IssuedDocument) -> None:
@@ -368,5 +411,90 @@ def test_a_signature_that_is_not_an_image_is_refused_on_the_page(
         reverse("documents:settings"), settings_form(signature_file=upload)
     )
     assert response.status_code == 400
-    assert "La signature doit être une image PNG ou SVG." in response.content.decode()
+    assert "La signature doit être une image PNG, JPEG ou SVG." in response.content.decode()
     assert CertifierSettings.load().signature_format == ""
+
+
+# A 3×2 grey JPEG.
+JPEG = base64.b64decode(
+    "/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDABALDA4MChAODQ4SERATGCgaGBYWGDEjJR0oOjM9PDkzODdASFxOQERXRTc4"
+    "UG1RV19iZ2hnPk1xeXBkeFxlZ2P/wAALCAACAAMBAREA/8QAHwAAAQUBAQEBAQEAAAAAAAAAAAECAwQFBgcICQoL/8QA"
+    "tRAAAgEDAwIEAwUFBAQAAAF9AQIDAAQRBRIhMUEGE1FhByJxFDKBkaEII0KxwRVS0fAkM2JyggkKFhcYGRolJicoKSo0"
+    "NTY3ODk6Q0RFRkdISUpTVFVWV1hZWmNkZWZnaGlqc3R1dnd4eXqDhIWGh4iJipKTlJWWl5iZmqKjpKWmp6ipqrKztLW2"
+    "t7i5usLDxMXGx8jJytLT1NXW19jZ2uHi4+Tl5ufo6erx8vP09fb3+Pn6/9oACAEBAAA/APP6/9k="
+)
+
+
+def test_a_jpeg_signature_is_stored_journalled_and_printed(
+    session: ExamSession, staff: AbstractUser, client_for: ClientFor
+) -> None:
+    upload = SimpleUploadedFile("signature.jpg", JPEG)
+    response = client_for(Role.STAFF).post(
+        reverse("documents:settings"), settings_form(signature_file=upload)
+    )
+    assert response.status_code == 302
+    assert CertifierSettings.load().signature_format == ImageFormat.JPEG
+    event = AuditEvent.objects.filter(action="certifier.settings").latest("pk")
+    assert event.after["signature_sha256"] == hashlib.sha256(JPEG).hexdigest()
+    printed = parchemin(session, staff).data["certifier"]["signatory"]["signature"]
+    assert 'width="3" height="2"' in printed
+    assert "data:image/jpeg;base64," in printed
+
+
+def test_a_truncated_jpeg_signature_is_refused_on_the_page(
+    session: ExamSession, client_for: ClientFor
+) -> None:
+    upload = SimpleUploadedFile("signature.jpg", JPEG[:40])
+    response = client_for(Role.STAFF).post(
+        reverse("documents:settings"), settings_form(signature_file=upload)
+    )
+    assert response.status_code == 400
+    assert "L'image de la signature est illisible" in html.unescape(response.content.decode())
+    assert CertifierSettings.load().signature_format == ""
+
+
+def test_a_signature_over_the_size_limit_is_refused_on_the_page(
+    session: ExamSession, client_for: ClientFor
+) -> None:
+    upload = SimpleUploadedFile("signature.jpg", JPEG + b"\0" * MAX_SIGNATURE)
+    response = client_for(Role.STAFF).post(
+        reverse("documents:settings"), settings_form(signature_file=upload)
+    )
+    assert response.status_code == 400
+    assert CertifierSettings.load().signature_format == ""
+
+
+def test_the_settings_page_lists_the_forbidden_mentions_it_finds(
+    session: ExamSession, client_for: ClientFor
+) -> None:
+    staff = client_for(Role.STAFF)
+    staff.post(
+        reverse("documents:settings"), settings_form(signatory_title="Directeur sous réserve")
+    )
+    page = html.unescape(staff.get(reverse("documents:settings")).content.decode())
+    assert "Mentions interdites sur les documents" in page
+    assert "qualité du signataire : « sous réserve »" in page
+
+
+def test_the_settings_page_says_nothing_of_a_clean_identity(
+    session: ExamSession, client_for: ClientFor
+) -> None:
+    page = client_for(Role.STAFF).get(reverse("documents:settings")).content.decode()
+    assert "Mentions interdites" not in page
+
+
+def test_minutes_not_yet_established_lead_back_to_the_deliberation_with_the_reason(
+    ready: Deliberation,
+    president: AbstractUser,
+    certifier: CertifierSettings,
+    client_for: ClientFor,
+) -> None:
+    CertifierSettings.objects.filter(pk=certifier.pk).update(signatory_name="")
+    deliberations.close_deliberation(ready, president)
+    response = client_for(Role.STAFF).get(
+        reverse("documents:minutes", args=[ready.pk]), follow=True
+    )
+    assert response.redirect_chain[-1][0] == reverse("deliberations:detail", args=[ready.pk])
+    page = html.unescape(response.content.decode())
+    assert "n'est pas encore établi" in page
+    assert "nom du signataire (paramètres du certificateur)" in page

@@ -1,13 +1,22 @@
+import logging
 from typing import Any
 
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+logger = logging.getLogger(__name__)
+
 
 def _archive_minutes(sender: Any, deliberation: Any, actor: Any, **kwargs: Any) -> None:
-    from certif.documents.services import archive_minutes
+    from certif.documents.services import MentionsMissing, archive_minutes
 
-    archive_minutes(deliberation, actor)
+    try:
+        archive_minutes(deliberation, actor)
+    except MentionsMissing as missing:
+        # A jury's closing does not wait for the certifier's settings: its decisions are
+        # sealed by the closing's digest, and the minutes printing exactly them are refused
+        # until the issuer's identity is complete, then produced from the session's documents.
+        logger.warning("Minutes of deliberation %s not produced: %s", deliberation.pk, missing)
 
 
 class DocumentsConfig(AppConfig):

@@ -10,7 +10,7 @@ printed blank.
 from __future__ import annotations
 
 import base64
-import struct
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -38,6 +38,7 @@ from certif.deliberations.models import (
 )
 from certif.deliberations.proposals import granting_text
 from certif.documents import french
+from certif.documents.images import jpeg_size, png_size
 from certif.documents.models import CertifierSettings, ImageFormat, format_number
 from certif.domain import values
 from certif.domain.numbers import format_quantity, format_score
@@ -106,26 +107,22 @@ def stamp_data(stamp: Stamp, base_url: str) -> dict[str, Any]:
 # -- the certifier ---------------------------------------------------------------------------
 
 
-def png_size(data: bytes) -> tuple[int, int]:
-    width, height = struct.unpack(">II", data[16:24])
-    return width, height
-
-
 def signature_svg(settings: CertifierSettings) -> str:
-    """The signature as SVG text (a PNG is wrapped in an SVG): Typst reads images from the
-    JSON data as text, and an SVG carries either form."""
+    """The signature as SVG text (a PNG or a JPEG is wrapped in an SVG): Typst reads images
+    from the JSON data as text, and an SVG carries any of them."""
     raw = settings.signature
     if not raw:
         return ""
     data = bytes(raw)
-    if settings.signature_format == ImageFormat.SVG:
+    kind = ImageFormat(settings.signature_format or ImageFormat.PNG)
+    if kind == ImageFormat.SVG:
         return data.decode("utf-8")
-    width, height = png_size(data)
+    width, height = png_size(data) if kind == ImageFormat.PNG else jpeg_size(data)
     encoded = base64.b64encode(data).decode("ascii")
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}"><image width="{width}" height="{height}" '
-        f'href="data:image/png;base64,{encoded}"/></svg>'
+        f'href="data:{kind.media_type};base64,{encoded}"/></svg>'
     )
 
 
@@ -152,6 +149,13 @@ class Issuer:
             signature=signature_svg(settings),
             base_url=settings.base_url,
         )
+
+    def require(self) -> None:
+        """Refuse any document while the issuer's identity is incomplete: every document
+        printed in the certifier's name carries it, never blank."""
+        missing = self.missing()
+        if missing:
+            raise MentionsMissing("Mention(s) manquante(s) : " + " ; ".join(missing) + ".")
 
     def missing(self) -> list[str]:
         wanted = {
@@ -185,9 +189,26 @@ def rncp_label(code: str) -> str:
     return code if code.upper().startswith("RNCP") else f"RNCP{code}"
 
 
-def level_label(level: str) -> str:
-    level = level.strip()
-    return f"niveau {level}" if level.isdigit() else level
+# The levels of the national framework (décret n° 2019-14 du 8 janvier 2019) are referenced
+# one to one to the European Qualifications Framework's: level N of the one is level N of
+# the other, so the European level is derived rather than configured a second time.
+LEVELS = range(1, 9)
+LEVEL_NUMBER = re.compile(r"\d+")
+
+
+def level_number(level: str) -> int | None:
+    """The level's number from « 5 » or « niveau 5 »; None when there is none in 1–8."""
+    found = LEVEL_NUMBER.search(level)
+    number = int(found.group()) if found is not None else None
+    return number if number in LEVELS else None
+
+
+def national_level(number: int) -> str:
+    return f"niveau {number} du cadre national des certifications professionnelles"
+
+
+def european_level(number: int) -> str:
+    return f"niveau {number} du cadre européen des certifications (CEC/EQF)"
 
 
 def registration_data(version: ReferentialVersion) -> dict[str, Any]:
@@ -197,7 +218,7 @@ def registration_data(version: ReferentialVersion) -> dict[str, Any]:
     where = f"métadonnées du référentiel {version.code} {version.label}"
     wanted: dict[str, object] = {
         "code RNCP": metadata.rncp_code.strip(),
-        "niveau": metadata.level.strip(),
+        "niveau (un nombre de 1 à 8)": level_number(metadata.level),
         "code NSF": metadata.nsf_code.strip(),
         "date de la décision d'enregistrement de France compétences": (
             metadata.registration_decision_date
@@ -211,10 +232,14 @@ def registration_data(version: ReferentialVersion) -> dict[str, Any]:
     assert decided is not None
     assert metadata.registration_duration_years is not None
     years = metadata.registration_duration_years
+    level = level_number(metadata.level)
+    assert level is not None
     return {
+        # The title exactly as registered: nothing added, nothing abridged.
         "title": referential.title,
         "rncp": rncp_label(metadata.rncp_code),
-        "level": level_label(metadata.level),
+        "level": national_level(level),
+        "european_level": european_level(level),
         "nsf": metadata.nsf_code.strip(),
         "decision_date": french.long_date(decided),
         "duration": f"{years} an{'s' if years > 1 else ''}",
@@ -474,7 +499,9 @@ class SheetLines:
             )
             lines.append(
                 {
-                    "code": criterion.printed_code or criterion.code,
+                    # The canonical code, unique in its block, as the screens show it: the
+                    # printed one repeats itself where the source misprinted (errata E1, E2).
+                    "code": criterion.code,
                     "text": criterion.text,
                     "value": value,
                     "max": maximum,
@@ -483,12 +510,21 @@ class SheetLines:
         return lines
 
 
+def part_headline(label: str, status: Status) -> str:
+    """« partie PME validée »: a part agrees in the feminine, as on the screens."""
+    return f"partie {label} {PART_STATUS_FR[status.value]}"
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 def _unit_data(unit: UnitResult, lines: list[dict[str, str]], label: str = "") -> dict[str, Any]:
     return {
-        "label": label,
+        # A unit without a label is the block itself, whose line says its status already.
+        "headline": _capitalised(part_headline(label, unit.status)) if label else "",
         # A unit without a label is the block itself: its session shows on the block's line.
         "session": (unit.session or "") if label else "",
-        # A part (« partie PME ») agrees in the feminine.
         "status": (PART_STATUS_FR if label else STATUS_FR)[unit.status.value],
         "score": _score_text(unit),
         "threshold": _threshold_text(unit),
@@ -530,7 +566,7 @@ def _block_data(
             _unit_data(
                 part,
                 sheets.lines(part.session, block.code, code),
-                f"Partie « {part_labels.get(code, code)} »",
+                part_labels.get(code, code),
             )
             for code, part in block.parts.items()
         ]
@@ -597,6 +633,7 @@ def releve_data(
     outcome: JuryOutcome | None,
     stamp: Stamp,
 ) -> dict[str, Any]:
+    context.issuer.require()
     sheets = SheetLines.load(candidate)
     referential = result_version.referential
     specs = {spec.code: spec for spec in referential.blocks}
@@ -666,6 +703,7 @@ def pv_data(deliberation: Deliberation, stamp: Stamp) -> dict[str, Any]:
     session = deliberation.session
     version = ReferentialVersion.objects.get(pk=session.referential_version_id)
     issuer = Issuer.load(version.referential)
+    issuer.require()
     sealed = minutes_data(deliberation)
     numeros = sorted({entry["candidate"] for entry in sealed["decisions"]})
     names = {

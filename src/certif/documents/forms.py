@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 from xml.etree import ElementTree
 
@@ -9,11 +10,31 @@ from django import forms
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from certif.core.audit import MIN_REASON
+from certif.documents.images import JPEG_MAGIC, PNG_MAGIC, UnreadableImage, jpeg_size, png_size
 from certif.documents.models import CertifierSettings, ImageFormat
-from certif.documents.services import MIN_REASON, SETTINGS_TEXTS, SettingsValues
 
-PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 MAX_SIGNATURE = 512 * 1024
+# The certifier's settings a form edits as text (the signature image apart).
+SETTINGS_TEXTS = (
+    "legal_name",
+    "address",
+    "issue_place",
+    "signatory_name",
+    "signatory_title",
+    "public_url",
+)
+
+
+@dataclass(frozen=True)
+class SettingsValues:
+    """What a form gives for the certifier's settings: its texts, and what to do with the
+    signature image (replace it, remove it, or leave it)."""
+
+    texts: dict[str, str]
+    signature: bytes | None = None
+    signature_format: str = ""
+    remove_signature: bool = False
 
 
 class ReasonForm(forms.Form):
@@ -29,24 +50,35 @@ class ReasonForm(forms.Form):
 
 
 def signature_format(data: bytes) -> ImageFormat:
-    """PNG or SVG, checked by content, not by the file's name."""
-    if data.startswith(PNG_MAGIC):
-        return ImageFormat.PNG
+    """PNG, JPEG or SVG, checked by content, not by the file's name; a PNG or a JPEG whose
+    size cannot be read is refused here rather than when a document is printed."""
+    try:
+        if data.startswith(PNG_MAGIC):
+            png_size(data)
+            return ImageFormat.PNG
+        if data.startswith(JPEG_MAGIC):
+            jpeg_size(data)
+            return ImageFormat.JPEG
+    except UnreadableImage:
+        raise forms.ValidationError(
+            _("L'image de la signature est illisible (fichier tronqué ou endommagé).")
+        ) from None
     try:
         root = ElementTree.fromstring(data.decode("utf-8"))
     except (UnicodeDecodeError, ElementTree.ParseError):
         root = None
     if root is not None and root.tag in ("svg", "{http://www.w3.org/2000/svg}svg"):
         return ImageFormat.SVG
-    raise forms.ValidationError(_("La signature doit être une image PNG ou SVG."))
+    raise forms.ValidationError(_("La signature doit être une image PNG, JPEG ou SVG."))
 
 
 class CertifierSettingsForm(forms.ModelForm[CertifierSettings]):
-    """The certifier's identity as printed; used by its page and by the admin, both of which
-    hand ``values()`` to ``services.update_certifier_settings``."""
+    """The certifier's identity as printed: the validation of ``services.save_certifier_settings``
+    (its page), and the admin's form, which hands ``values()`` to
+    ``services.update_certifier_settings``."""
 
     signature_file = forms.FileField(
-        label=_("Image de la signature (PNG ou SVG)"),
+        label=_("Image de la signature (PNG, JPEG ou SVG)"),
         required=False,
         help_text=_("Facultative ; elle est conservée dans la base de données."),
     )

@@ -10,7 +10,6 @@ guards below refuse anything else, whoever tries; the services are the only writ
 from __future__ import annotations
 
 import base64
-import os
 import secrets
 from typing import Any
 
@@ -35,13 +34,19 @@ def new_public_id() -> str:
     return base64.b32encode(secrets.token_bytes(10)).decode("ascii")
 
 
-def env_public_url() -> str:
-    return os.environ.get("CERTIF_PUBLIC_URL", "").strip() or DEFAULT_PUBLIC_URL
+def setting_public_url() -> str:
+    """CERTIF_PUBLIC_URL, read by the settings; empty when not configured."""
+    return str(getattr(settings, "PUBLIC_URL", "") or "").strip()
 
 
 class ImageFormat(models.TextChoices):
     PNG = "png", "PNG"
+    JPEG = "jpg", "JPEG"
     SVG = "svg", "SVG"
+
+    @property
+    def media_type(self) -> str:
+        return {"png": "image/png", "jpg": "image/jpeg", "svg": "image/svg+xml"}[self.value]
 
 
 class CertifierSettings(models.Model):
@@ -101,8 +106,14 @@ class CertifierSettings(models.Model):
         return found if found is not None else cls(pk=1)
 
     @property
+    def configured_url(self) -> str:
+        """The public address someone configured, here or in CERTIF_PUBLIC_URL; empty if none."""
+        return (self.public_url.strip() or setting_public_url()).rstrip("/")
+
+    @property
     def base_url(self) -> str:
-        return (self.public_url or env_public_url()).rstrip("/")
+        # Without a configured address, the development server's: `certif serve` warns of it.
+        return self.configured_url or DEFAULT_PUBLIC_URL
 
 
 class Kind(models.TextChoices):
@@ -284,6 +295,22 @@ class IssuedDocument(models.Model):
     def number(self) -> str:
         """The public id in groups of four, as printed: « ABCD-EFGH-IJKL-MNOP »."""
         return format_number(self.public_id)
+
+
+# Base32 has no 0, 1 nor 8: read from paper, they can only be O, I and B.
+MISREAD = str.maketrans({"0": "O", "1": "I", "8": "B"})
+BASE32 = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
+
+
+def normalise_number(text: str) -> str:
+    """A document's number as a person types or prints it — « abcd-efgh ijkl–mnop », with its
+    dashes, spaces, in any case — as stored: the one place where it is read."""
+    kept = "".join(char for char in text if char.isalnum())
+    return kept.upper().translate(MISREAD)
+
+
+def is_public_id(text: str) -> bool:
+    return len(text) == PUBLIC_ID_LENGTH and set(text) <= BASE32
 
 
 def format_number(public_id: str) -> str:

@@ -44,11 +44,22 @@ class KindRow:
 def _problem(kind: Kind, producer: Producer, closed: bool) -> str:
     if kind in DECIDED and not closed:
         return _("Aucune délibération close pour cette session.")
-    if kind in (Kind.PARCHEMIN, Kind.ATTESTATION):
-        try:
+    try:
+        if kind in (Kind.PARCHEMIN, Kind.ATTESTATION):
             producer.context.certificate_mentions()
-        except MentionsMissing as missing:
-            return str(missing)
+        elif kind in (Kind.RELEVE, Kind.PV):
+            producer.context.issuer.require()
+    except MentionsMissing as missing:
+        return str(missing)
+    return ""
+
+
+def minutes_problem(deliberation: Deliberation) -> str:
+    """Why a closed deliberation has no minutes yet: what the issuer's identity lacks."""
+    try:
+        Producer.for_session(deliberation.session).context.issuer.require()
+    except MentionsMissing as missing:
+        return str(missing)
     return ""
 
 

@@ -14,20 +14,25 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
 
 from certif.candidates.models import Candidate
 from certif.core import audit
 from certif.core.audit import MIN_REASON, Actor, account_of
+from certif.core.errors import Forbidden
+from certif.core.policies import require
+from certif.core.validation import bound
 from certif.deliberations.models import CERTIFICATION, Deliberation, State
 from certif.deliberations.proposals import granting_text
-from certif.documents import actions, content
+from certif.documents import actions, content, policies
 from certif.documents.content import (
     DocumentRefused,
     JuryOutcome,
@@ -35,6 +40,7 @@ from certif.documents.content import (
     SessionContext,
     Stamp,
 )
+from certif.documents.forms import SETTINGS_TEXTS, CertifierSettingsForm, SettingsValues
 from certif.documents.models import (
     CertifierSettings,
     DocumentArchived,
@@ -61,19 +67,16 @@ __all__ = [
     "minutes_document",
     "reissue",
     "revoke",
+    "save_certifier_settings",
     "subjects",
     "update_certifier_settings",
 ]
 
-# The certifier's settings a form edits as text (the signature image apart).
-SETTINGS_TEXTS = (
-    "legal_name",
-    "address",
-    "issue_place",
-    "signatory_name",
-    "signatory_title",
-    "public_url",
-)
+
+class SettingsForbidden(Forbidden):
+    """Only a gestionnaire changes what the documents print in the certifier's name."""
+
+
 # Documents written per transaction in a batch: large enough to amortise the commit, small
 # enough that the database's write lock is held briefly and an interrupted batch keeps most
 # of its work.
@@ -615,26 +618,40 @@ def minutes_document(deliberation: Deliberation) -> IssuedDocument | None:
 # -- the certifier's settings ------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class SettingsValues:
-    """What a form gives for the certifier's settings: its texts, and what to do with the
-    signature image (replace it, remove it, or leave it)."""
-
-    texts: dict[str, str]
-    signature: bytes | None = None
-    signature_format: str = ""
-    remove_signature: bool = False
-
-
 def _settings_state(certifier: CertifierSettings) -> dict[str, str]:
     state = {name: str(getattr(certifier, name)) for name in SETTINGS_TEXTS}
     state["signature"] = certifier.signature_format or ""
+    # Which image, not only its format: replacing one signature by another is journalled.
+    signature = bytes(certifier.signature) if certifier.signature else b""
+    state["signature_sha256"] = hashlib.sha256(signature).hexdigest() if signature else ""
     return state
 
 
+def save_certifier_settings(
+    data: Mapping[str, Any], files: MultiValueDict[str, UploadedFile] | None, actor: Actor
+) -> CertifierSettings:
+    """The settings as a page posts them (texts, and a signature image to upload or remove),
+    through their form: a signature is a PNG, a JPEG or an SVG within the size limit, read by
+    its content; ``Invalid`` otherwise, nothing written."""
+    _require_settings_editor(actor)
+    form = bound(CertifierSettingsForm(data, files, instance=CertifierSettings.load()))
+    return update_certifier_settings(form.values(), actor)
+
+
+def _require_settings_editor(actor: Actor) -> None:
+    require(
+        actor,
+        policies.may_edit_certifier_settings,
+        message=policies.SETTINGS_REFUSED,
+        error=SettingsForbidden,
+    )
+
+
 def update_certifier_settings(values: SettingsValues, actor: Actor) -> CertifierSettings:
-    """The certifier's identity as its next documents will print it; documents already issued
-    keep what they printed."""
+    """The certifier's identity as its next documents will print it, from values a form
+    validated (``save_certifier_settings``, the admin's form) or the demo's; documents already
+    issued keep what they printed."""
+    _require_settings_editor(actor)
     with transaction.atomic():
         certifier = CertifierSettings.objects.select_for_update().filter(pk=1).first()
         certifier = certifier if certifier is not None else CertifierSettings()

@@ -26,7 +26,13 @@ from certif.api.schemas import Page
 from certif.core.roles import Role
 from certif.documents import services
 from certif.documents.archive import file_name
-from certif.documents.models import DOWNLOADERS, PUBLIC_ID_LENGTH, IssuedDocument, Kind
+from certif.documents.models import (
+    DOWNLOADERS,
+    PUBLIC_ID_LENGTH,
+    IssuedDocument,
+    Kind,
+    normalise_number,
+)
 from certif.documents.models import Status as DocumentStatus
 
 router = Router(tags=["Documents"])
@@ -115,12 +121,8 @@ def _documents() -> QuerySet[IssuedDocument]:
     )
 
 
-def _normalised(public_id: str) -> str:
-    return public_id.replace("-", "").upper()
-
-
 def _document(public_id: str) -> IssuedDocument:
-    document = _documents().filter(public_id=_normalised(public_id)).first()
+    document = _documents().filter(public_id=normalise_number(public_id)).first()
     if document is None:
         raise NotFound(f"Aucun document n'a le numéro {public_id}.")
     return document

@@ -7,7 +7,7 @@ import hashlib
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from certif.documents.models import Kind
+from certif.documents.models import Kind, is_public_id, normalise_number
 
 # A PDF to check against the registry; official documents weigh tens of kilobytes.
 MAX_CHECKED_FILE = 20 * 1024 * 1024
@@ -34,3 +34,23 @@ class CheckFileForm(forms.Form):
         for chunk in upload.chunks():
             digest.update(chunk)
         return digest.hexdigest()
+
+
+class NumberForm(forms.Form):
+    """The number of a document as printed under its QR code, typed on « /verifier/ »."""
+
+    numero = forms.CharField(
+        label=_("Numéro du document"),
+        max_length=64,
+        help_text=_("Tel qu'il est imprimé sous le QR code, par exemple ABCD-EFGH-IJKL-MNOP."),
+    )
+
+    def clean_numero(self) -> str:
+        number = normalise_number(self.cleaned_data["numero"])
+        if not is_public_id(number):
+            raise forms.ValidationError(
+                _(
+                    "Un numéro de document compte 16 lettres et chiffres, en quatre groupes de quatre."
+                )
+            )
+        return number

@@ -19,21 +19,29 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from certif.core.errors import Stale
+from certif.core.errors import Invalid, Stale
 from certif.core.roles import JURY, Role, role_required
 from certif.deliberations.models import Deliberation
 from certif.documents import presenting, services
 from certif.documents.archive import archived, file_name, write_zip
 from certif.documents.forms import CertifierSettingsForm, ReasonForm
-from certif.documents.models import DOWNLOADERS, CertifierSettings, IssuedDocument, Kind, Status
+from certif.documents.mentions import lint_certifier
+from certif.documents.models import (
+    DOWNLOADERS,
+    CertifierSettings,
+    IssuedDocument,
+    Kind,
+    Status,
+    normalise_number,
+)
 from certif.documents.presenting import valid_convocations
 from certif.sessions import timetable
 from certif.sessions.forms import TimetableForm
 from certif.sessions.models import ExamSession
 from certif.web.confirmation import Confirmation, confirmation_page, is_confirmed
-from certif.web.documents.forms import CheckFileForm, KindForm
+from certif.web.documents.forms import CheckFileForm, KindForm, NumberForm
 
 PAGE_SIZE = 50
 # Refusals named in a message after a batch; the rest are counted.
@@ -45,7 +53,7 @@ def _document(public_id: str) -> IssuedDocument:
         IssuedDocument.objects.select_related(
             "session", "candidate", "deliberation", "superseded_by", "replaces"
         ),
-        public_id=public_id.upper(),
+        public_id=normalise_number(public_id),
     )
 
 
@@ -58,6 +66,16 @@ def _pdf_response(document: IssuedDocument) -> HttpResponse:
 # -- public verification -----------------------------------------------------------------------
 
 
+@require_GET
+def verify_number(request: HttpRequest) -> HttpResponse:
+    """« /verifier/ »: the number typed as printed leads to its document's verification."""
+    form = NumberForm(request.GET or None)
+    if form.is_valid():
+        return redirect("verify", public_id=form.cleaned_data["numero"])
+    status = 400 if form.is_bound else 200
+    return render(request, "documents/verify.html", {"number_form": form}, status=status)
+
+
 @require_http_methods(["GET", "POST"])
 def verify(request: HttpRequest, public_id: str) -> HttpResponse:
     """Anyone holding a document checks it: valid, revoked or replaced, with only its title,
@@ -65,11 +83,12 @@ def verify(request: HttpRequest, public_id: str) -> HttpResponse:
     document = (
         IssuedDocument.objects.defer("pdf", "data")
         .select_related("superseded_by")
-        .filter(public_id=public_id.upper())
+        .filter(public_id=normalise_number(public_id))
         .first()
     )
     if document is None:
-        return render(request, "documents/verify.html", {"public_id": public_id}, status=404)
+        context = {"public_id": public_id, "number_form": NumberForm(), "unknown": True}
+        return render(request, "documents/verify.html", context, status=404)
     form = (
         CheckFileForm(request.POST, request.FILES) if request.method == "POST" else CheckFileForm()
     )
@@ -251,10 +270,24 @@ def download(request: HttpRequest, public_id: str) -> HttpResponse:
 @role_required(Role.STAFF, *JURY)
 def minutes(request: HttpRequest, deliberation_id: int) -> HttpResponse:
     """The archived minutes of a closed deliberation: the very file produced at closing."""
-    deliberation = get_object_or_404(Deliberation, pk=deliberation_id)
+    deliberation = get_object_or_404(
+        Deliberation.objects.select_related("session"), pk=deliberation_id
+    )
     document = services.minutes_document(deliberation)
     if document is None:
-        raise Http404
+        if not deliberation.is_closed:
+            raise Http404
+        # Closed while the certifier's identity was incomplete: the minutes wait for it.
+        messages.error(
+            request,
+            _(
+                "Le procès-verbal de cette délibération n'est pas encore établi : %(problem)s "
+                "Un gestionnaire complète les paramètres du certificateur, puis le produit "
+                "depuis les documents officiels de la session."
+            )
+            % {"problem": presenting.minutes_problem(deliberation)},
+        )
+        return redirect("deliberations:detail", pk=deliberation.pk)
     return _pdf_response(document)
 
 
@@ -352,12 +385,16 @@ def reissue(request: HttpRequest, public_id: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def certifier_settings(request: HttpRequest) -> HttpResponse:
     certifier = CertifierSettings.load()
-    form = CertifierSettingsForm(request.POST or None, request.FILES or None, instance=certifier)
-    if request.method == "POST" and form.is_valid():
-        services.update_certifier_settings(form.values(), request.user)
-        messages.success(request, _("Les paramètres du certificateur sont enregistrés."))
-        return redirect("documents:settings")
-    status = 400 if request.method == "POST" else 200
-    return render(
-        request, "documents/settings.html", {"form": form, "certifier": certifier}, status=status
-    )
+    form = CertifierSettingsForm(instance=certifier)
+    status = 200
+    if request.method == "POST":
+        try:
+            services.save_certifier_settings(request.POST, request.FILES, request.user)
+        except Invalid as invalid:
+            form, status = invalid.form, 400
+        else:
+            messages.success(request, _("Les paramètres du certificateur sont enregistrés."))
+            # The page it leads back to lists what the linter finds in them.
+            return redirect("documents:settings")
+    context = {"form": form, "certifier": certifier, "findings": lint_certifier(certifier)}
+    return render(request, "documents/settings.html", context, status=status)

@@ -60,6 +60,7 @@ KEY_LABELS: dict[str, str | Promise] = {
     "roles": _("rôles"),
     "rows": _("lignes"),
     "sessions_created": _("sessions créées"),
+    "signature_sha256": _("empreinte SHA-256 de la signature"),
     "skipped": _("laissés"),
     "unchanged": _("inchangés"),
     "unit": _("unité"),

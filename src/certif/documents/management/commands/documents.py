@@ -1,4 +1,5 @@
-"""``certif documents generate --session CODE --kind KIND [--out DIR|FILE.zip]``."""
+"""``certif documents generate --session CODE --kind KIND [--out DIR|FILE.zip]`` and
+``certif documents check`` (the certifier's settings, as its documents will print them)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from django.core.management.base import BaseCommand, CommandError
 from certif.core.progress import reporter_for
 from certif.documents import services
 from certif.documents.archive import archived, write_folder, write_zip
+from certif.documents.content import Issuer, MentionsMissing
+from certif.documents.mentions import lint_certifier
 from certif.documents.models import IssuedDocument, Kind
 from certif.sessions.models import ExamSession
 
@@ -35,7 +38,16 @@ class Command(BaseCommand):
             help="écrit aussi les PDF dans un dossier (un fichier par document) ou dans un zip",
         )
 
+        actions.add_parser(
+            "check",
+            help="vérifie les paramètres du certificateur : identité complète, aucune mention "
+            "interdite (logo ou nom de France compétences, « sous réserve », « en cours »)",
+        )
+
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "check":
+            self._check()
+            return
         session = ExamSession.objects.filter(code=options["session"]).first()
         if session is None:
             raise CommandError(f"session inconnue : {options['session']}")
@@ -54,6 +66,20 @@ class Command(BaseCommand):
             self.stderr.write(f"refusé : {refusal}")
         if options["out"]:
             self._write(Path(options["out"]), outcome.documents)
+
+    def _check(self) -> None:
+        """Every problem on its own line; a failing exit status when there is one, for scripts."""
+        problems = [str(finding) for finding in lint_certifier()]
+        try:
+            Issuer.load().require()
+        except MentionsMissing as missing:
+            problems.insert(0, str(missing))
+        if not problems:
+            self.stdout.write("Paramètres du certificateur : aucun problème.")
+            return
+        for problem in problems:
+            self.stderr.write(problem)
+        raise CommandError(f"{len(problems)} problème(s) dans les paramètres du certificateur.")
 
     def _write(self, out: Path, documents: list[IssuedDocument]) -> None:
         ids = sorted(document.pk for document in documents)

@@ -7,10 +7,13 @@ from argparse import ArgumentParser
 from contextlib import nullcontext
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.db import DatabaseError
 from gunicorn.app.base import BaseApplication
 
+from certif.documents.models import DEFAULT_PUBLIC_URL, CertifierSettings, setting_public_url
 from certif.tasks.worker import worker_beside
 
 
@@ -28,6 +31,37 @@ class _Gunicorn(BaseApplication):
         from django.core.wsgi import get_wsgi_application
 
         return get_wsgi_application()
+
+
+# Addresses that listen on every interface: no address to print on a document.
+WILDCARDS = ("0.0.0.0", "::", "[::]", "")
+
+
+def public_url_warning(host: str, port: int) -> str:
+    """A warning when no public address is configured, else nothing.
+
+    The QR code of every document leads to the verification page at the configured public
+    address; without one, documents would point at the default development address whatever
+    the port served. This server's documents then point at the address it serves (unless it
+    listens on every interface), so that a demo's QR codes lead to it."""
+    try:
+        configured = CertifierSettings.load().configured_url
+    except DatabaseError:  # a database not created yet: only the environment can tell
+        configured = setting_public_url()
+    if configured:
+        return ""
+    served = f"http://{host}:{port}"
+    if host not in WILDCARDS:
+        # Read by this process's settings and by the worker it starts, which inherits it.
+        settings.PUBLIC_URL = os.environ["CERTIF_PUBLIC_URL"] = served
+    printed = served if host not in WILDCARDS else DEFAULT_PUBLIC_URL
+    return (
+        "Attention : aucune adresse publique n'est configurée (variable CERTIF_PUBLIC_URL, ou "
+        "« Adresse publique de vérification » dans les paramètres du certificateur). Les QR "
+        f"codes des documents produits par ce serveur mèneront à {printed}, et ceux des "
+        f"documents produits par une commande à {DEFAULT_PUBLIC_URL} : configurez l'adresse "
+        "publique avant de délivrer des documents."
+    )
 
 
 class Command(BaseCommand):
@@ -48,6 +82,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("collectstatic", interactive=False, verbosity=0)
         address = f"{options['host']}:{options['port']}"
+        warning = public_url_warning(options["host"], options["port"])
+        if warning:
+            self.stderr.write(warning)
         self.stdout.write(f"Certif sert sur http://{address}/ (Ctrl+C pour arrêter)")
         self.stdout.flush()
         # The worker stops with the server: on Ctrl+C, on an error, and (watching its parent)

@@ -1,0 +1,18 @@
+"""Who may do what to the official documents' settings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from certif.core.roles import Role, has_role
+
+
+def may_edit_certifier_settings(user: Any) -> bool:
+    """Gestionnaires set the certifier's identity, its signatory and signature image."""
+    return has_role(user, Role.STAFF)
+
+
+SETTINGS_REFUSED = (
+    "Seul un gestionnaire modifie les paramètres du certificateur (identité, signataire, "
+    "signature) imprimés sur les documents officiels."
+)
