@@ -73,7 +73,7 @@ def step_prepare_cohort(candidates: str, scores: str) -> dict[str, Any]:
 
 def step_deliberation(repeat: str) -> dict[str, Any]:
     """The deliberation page of the most populated session, opened by the president."""
-    from datetime import date
+    from datetime import date, timedelta
 
     from django.db.models import Count
     from django.urls import reverse
@@ -94,6 +94,11 @@ def step_deliberation(repeat: str) -> dict[str, Any]:
     deliberation = Deliberation.objects.filter(session=session).first()
     opening = 0.0
     if deliberation is None:
+        # A jury deliberates a session once held: the imported session gets past dates.
+        ExamSession.objects.filter(pk=session.pk).update(
+            start_date=date.today() - timedelta(days=20), end_date=date.today() - timedelta(days=16)
+        )
+        session.refresh_from_db()
         started = time.perf_counter()
         deliberation = open_deliberation(
             session, staff, date.today(), "Lyon", acknowledge_unfinished=True
