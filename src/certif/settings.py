@@ -215,6 +215,7 @@ DEFAULT_FROM_EMAIL = os.environ.get("CERTIF_DEFAULT_FROM_EMAIL", "certif@localho
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"one_line_refusals": {"()": "certif.core.logs.OneLineRefusals"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["one_line_refusals"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("CERTIF_LOG_LEVEL", "WARNING")},
 }
