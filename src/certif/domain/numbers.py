@@ -61,21 +61,34 @@ def fraction_from_text(text: str | None) -> Fraction | None:
     return Fraction(text)
 
 
+# Why typed points are refused: a code and its French wording (the pages translate the code).
+POINTS_SYNTAX = {
+    "not_points": "« {text} » n'est pas un nombre de points (exemples : 2 ; 2,5 ; 2.75)",
+    "negative": "« {text} » : des points ne sont jamais négatifs (0 au moins)",
+    "too_many_decimals": "« {text} » a plus de deux décimales",
+}
+
+
 class PointsSyntaxError(ValueError):
-    """The text is not a number of points with at most two decimals."""
+    """The text is not a number of points with at most two decimals; ``code`` says why."""
+
+    def __init__(self, code: str, text: str) -> None:
+        self.code, self.text = code, text
+        super().__init__(POINTS_SYNTAX[code].format(text=text))
+
+
+_NEGATIVE = re.compile(r"^-\s*[0-9]")
 
 
 def parse_points(text: str) -> Decimal:
     """Parse points typed by a person: « 2,5 », « 2.5 », « 3 ». At most two decimals, never negative."""
     match = _POINTS_PATTERN.match(text)
     if match is None:
-        raise PointsSyntaxError(
-            f"« {text} » n'est pas un nombre de points (exemples : 2 ; 2,5 ; 2.75)"
-        )
+        raise PointsSyntaxError("negative" if _NEGATIVE.match(text) else "not_points", text)
     whole, decimals = match.group(1), match.group(2) or ""
     if len(decimals) > 2:
-        raise PointsSyntaxError(f"« {text} » a plus de deux décimales")
+        raise PointsSyntaxError("too_many_decimals", text)
     try:
         return Decimal(f"{whole}.{decimals}" if decimals else whole)
     except InvalidOperation as error:  # pragma: no cover - the pattern already guarantees digits
-        raise PointsSyntaxError(f"« {text} » n'est pas un nombre") from error
+        raise PointsSyntaxError("not_points", text) from error

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from certif.domain.numbers import PointsSyntaxError, format_quantity, parse_points
+from certif.domain.numbers import POINTS_SYNTAX, PointsSyntaxError, format_quantity, parse_points
 from certif.domain.referential.schema import Criterion, CriterionKind
 
 Value = Decimal | bool | int
@@ -23,17 +23,40 @@ YES_NO_WORDS: dict[str, bool] = {"oui": True, "non": False}
 _INTEGER = re.compile(INTEGER_PATTERN)
 
 
+# Why a value is refused: a code and its French wording, with named parameters (the pages
+# translate the code through their own catalogue, certif.grading.wording).
+REJECTIONS = {
+    **POINTS_SYNTAX,
+    "out_of_scale": "{points} est hors barème : {criterion} vaut au plus {maximum} point(s)",
+    "yes_no": "« {text} » : attendu « oui » ou « non »",
+    "integer": "« {text} » : attendu un nombre entier (9 chiffres au plus)",
+}
+EXPECTED = {
+    CriterionKind.POINTS: "des points entre 0 et {maximum}, au plus deux décimales",
+    CriterionKind.YES_NO: "« oui » ou « non »",
+    CriterionKind.INTEGER: "un nombre entier",
+}
+
+
 class ValueRejected(ValueError):
-    """A value that cannot be recorded for a criterion; the message is French and says why."""
+    """A value that cannot be recorded for a criterion: ``code`` (a key of ``REJECTIONS``) and
+    ``params`` say why; ``expected`` the kind of the criterion when the form must be recalled.
+    The message is French."""
+
+    def __init__(
+        self, code: str, *, expected: Criterion | None = None, **params: str | Decimal
+    ) -> None:
+        self.code, self.params, self.expected = code, params, expected
+        texts = {k: format_quantity(v) if isinstance(v, Decimal) else v for k, v in params.items()}
+        message = REJECTIONS[code].format(**texts)
+        if expected is not None:
+            message += f" ; attendu : {expected_form(expected)}"
+        super().__init__(message)
 
 
 def expected_form(criterion: Criterion) -> str:
-    if criterion.kind == CriterionKind.POINTS:
-        maximum = format_quantity(criterion.max_points or 0)
-        return f"des points entre 0 et {maximum}, au plus deux décimales"
-    if criterion.kind == CriterionKind.YES_NO:
-        return "« oui » ou « non »"
-    return "un nombre entier"
+    maximum = format_quantity(criterion.max_points or 0)
+    return EXPECTED[CriterionKind(criterion.kind)].format(maximum=maximum)
 
 
 def parse_value(criterion: Criterion, text: str) -> Value:
@@ -43,16 +66,16 @@ def parse_value(criterion: Criterion, text: str) -> Value:
         try:
             points = parse_points(cleaned)
         except PointsSyntaxError as error:
-            raise ValueRejected(f"{error} ; attendu : {expected_form(criterion)}") from error
+            raise ValueRejected(error.code, expected=criterion, text=error.text) from error
         check_points(criterion, points)
         return points
     if criterion.kind == CriterionKind.YES_NO:
         answer = YES_NO_WORDS.get(cleaned.lower())
         if answer is None:
-            raise ValueRejected(f"« {text} » : attendu « oui » ou « non »")
+            raise ValueRejected("yes_no", text=text)
         return answer
     if not _INTEGER.match(cleaned):
-        raise ValueRejected(f"« {text} » : attendu un nombre entier (9 chiffres au plus)")
+        raise ValueRejected("integer", text=text)
     return int(cleaned)
 
 
@@ -60,11 +83,10 @@ def check_points(criterion: Criterion, points: Decimal) -> None:
     maximum = criterion.max_points or Decimal(0)
     if points < 0 or points > maximum:
         raise ValueRejected(
-            f"{format_quantity(points)} est hors barème : {criterion.code} vaut au plus "
-            f"{format_quantity(maximum)} point(s)"
+            "out_of_scale", points=points, criterion=criterion.code, maximum=maximum
         )
     if points != points.quantize(Decimal("0.01")):
-        raise ValueRejected(f"{points} a plus de deux décimales")
+        raise ValueRejected("too_many_decimals", text=str(points))
 
 
 def encode(kind: CriterionKind, value: Value) -> int:

@@ -21,6 +21,7 @@ from certif.domain.numbers import format_quantity
 from certif.domain.referential.schema import Criterion as CriterionSpec
 from certif.domain.referential.schema import CriterionKind
 from certif.domain.values import Value, ValueRejected, parse_value
+from certif.grading.wording import rejection
 
 COMMENT_MAX = 5000
 
@@ -105,7 +106,9 @@ class CriterionValueField(forms.Field):
         try:
             return parse_value(self.criterion, text)
         except ValueRejected as error:
-            raise ValidationError(_named(self.criterion, str(error)), code="rejected") from error
+            raise ValidationError(
+                _named(self.criterion, rejection(error)), code="rejected"
+            ) from error
 
 
 class GridForm(forms.Form):

@@ -54,6 +54,7 @@ from certif.grading.policies import (
     may_write_sheet,
 )
 from certif.grading.queries import block_spec, both_submitted, marking_for, preview, sheet_values
+from certif.grading.wording import rejection
 from certif.referential.models import Block, Criterion
 from certif.sessions.models import Assignment, ExamSession
 
@@ -92,7 +93,7 @@ def _check_value(criterion: Criterion, value: Value) -> int:
         try:
             values.check_points(_criterion_spec(criterion), Decimal(value))
         except values.ValueRejected as error:
-            raise GradingError(str(error)) from error
+            raise GradingError(rejection(error)) from error
     elif kind == CriterionKind.YES_NO and not isinstance(value, bool):
         raise GradingError(f"{criterion.code} : attendu « oui » ou « non »")
     elif kind == CriterionKind.INTEGER and (
