@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "certif.deliberations",
     "certif.documents",
     "certif.declarations",
+    "certif.maintenance",
+    "certif.privacy",
     "certif.demo",
     "certif.web",
     "certif.api",
