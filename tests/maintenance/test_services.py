@@ -8,6 +8,7 @@ import hashlib
 import io
 import json
 import tarfile
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.db import connection
 
 from certif.candidates.models import Candidate
 from certif.core.models import AuditEvent
@@ -230,3 +232,46 @@ def test_the_commands_back_up_and_restore_and_say_so_in_french(
 
     with pytest.raises(CommandError, match="n'est pas vide"):
         call_command("restore", str(path))
+
+
+def test_a_write_made_while_the_backup_runs_is_left_out_whole_and_the_backup_stays_consistent(
+    installation: Deliberation, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another connection writes after the copy started: on SQLite once the pages are copied,
+    on PostgreSQL once the snapshot is exported, just before pg_dump reads it."""
+
+    def write_elsewhere() -> None:
+        def write() -> None:
+            AuditEvent.objects.create(action="test.concurrent", object_type="x", object_id="1")
+            connection.close()
+
+        worker = threading.Thread(target=write)
+        worker.start()
+        worker.join()
+
+    before = AuditEvent.objects.count()
+    if engines.engine() == "sqlite":
+        inventory = engines.take_inventory
+
+        def late_inventory(*args: Any) -> Any:
+            write_elsewhere()
+            return inventory(*args)
+
+        monkeypatch.setattr(engines, "take_inventory", late_inventory)
+    else:
+        run = engines._run
+
+        def late_dump(*args: Any) -> None:
+            write_elsewhere()
+            run(*args)
+
+        monkeypatch.setattr(engines, "_run", late_dump)
+
+    outcome = services.backup(tmp_path / "certif.tar.gz")
+
+    assert AuditEvent.objects.filter(action="test.concurrent").exists()
+    assert outcome.manifest.inventory.tables["core_auditevent"] == before
+    monkeypatch.undo()
+    emptied()
+    services.restore(tmp_path / "certif.tar.gz")
+    assert not AuditEvent.objects.filter(action="test.concurrent").exists()
