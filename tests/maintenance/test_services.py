@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cryptography.fernet import Fernet
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection
@@ -275,3 +276,31 @@ def test_a_write_made_while_the_backup_runs_is_left_out_whole_and_the_backup_sta
     emptied()
     services.restore(tmp_path / "certif.tar.gz")
     assert not AuditEvent.objects.filter(action="test.concurrent").exists()
+
+
+def test_a_restore_puts_the_archived_key_where_certif_reads_it_or_says_the_nirs_are_unreadable(
+    installation: Deliberation,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    settings: Any,
+) -> None:
+    with_key = services.backup(tmp_path / "avec-cle.tar.gz", with_key=True).path
+    without = services.backup(tmp_path / "sans-cle.tar.gz").path
+    data = tmp_path / "donnees"
+    monkeypatch.setenv("CERTIF_DATA_DIR", str(data))
+    monkeypatch.delenv("CERTIF_FIELD_KEYS")
+
+    emptied()
+    settings.FIELD_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
+    monkeypatch.setenv("CERTIF_FIELD_KEYS", settings.FIELD_ENCRYPTION_KEYS[0])
+    unreadable = services.restore(without)
+    assert unreadable.key_written is None
+    assert any("1 NIR sur 1 ne peuvent pas être lus" in w for w in unreadable.warnings)
+
+    emptied()
+    settings.FIELD_ENCRYPTION_KEYS = []
+    monkeypatch.delenv("CERTIF_FIELD_KEYS")
+    readable = services.restore(with_key)
+    assert readable.key_written == data / "field_key"
+    assert readable.key_written.stat().st_mode & 0o077 == 0
+    assert readable.warnings == []
