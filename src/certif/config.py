@@ -138,3 +138,48 @@ def parse_database_url(url: str | None, default_sqlite: Path) -> DatabaseConfig:
     raise ValueError(
         f"CERTIF_DATABASE_URL: unsupported scheme {scheme!r} (use sqlite:// or postgresql://)"
     )
+
+
+# -- Data protection (RGPD): how long each kind of personal data is kept ----------------------
+# docs/rgpd.md gives the grounds of each default; `certif rgpd purge` applies them.
+
+
+@dataclass(frozen=True)
+class Retention:
+    """Retention periods, kind by kind (never « for life » here: what is kept for life — the
+    identity of a holder, the documents proving a certification — is not purged at all)."""
+
+    # NIR: days after the Caisse des Dépôts accepted every passage declaring the holder.
+    nir_days: int = 90
+    # Identity of a candidate who validated nothing: years after their last activity.
+    identity_years: int = 5
+    # Score sheets, their scores and history: years after their last change, once no
+    # deliberation of their session is open.
+    sheets_years: int = 5
+    # Contents of documents that are not proofs for life (convocations): years after issue.
+    documents_years: int = 1
+    # Journal entries: years after they were written.
+    journal_years: int = 5
+
+
+RETENTION_VARIABLES = {
+    "nir_days": "CERTIF_RETENTION_NIR_DAYS",
+    "identity_years": "CERTIF_RETENTION_IDENTITY_YEARS",
+    "sheets_years": "CERTIF_RETENTION_SHEETS_YEARS",
+    "documents_years": "CERTIF_RETENTION_DOCUMENTS_YEARS",
+    "journal_years": "CERTIF_RETENTION_JOURNAL_YEARS",
+}
+
+
+def read_retention() -> Retention:
+    """The retention periods from the environment, each a whole number (the defaults
+    otherwise)."""
+    values: dict[str, int] = {}
+    for field_name, variable in RETENTION_VARIABLES.items():
+        text = os.environ.get(variable, "").strip()
+        if not text:
+            continue
+        if not text.isdigit():
+            raise ValueError(f"{variable} : un nombre entier positif est attendu, pas {text!r}")
+        values[field_name] = int(text)
+    return Retention(**values)

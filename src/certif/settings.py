@@ -13,6 +13,7 @@ from certif.config import (
     env_flag,
     parse_database_url,
     read_field_keys,
+    read_retention,
     read_secret_key,
 )
 
@@ -71,6 +72,8 @@ INSTALLED_APPS = [
     "certif.deliberations",
     "certif.documents",
     "certif.declarations",
+    "certif.maintenance",
+    "certif.privacy",
     "certif.demo",
     "certif.web",
     "certif.api",
@@ -219,3 +222,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["one_line_refusals"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("CERTIF_LOG_LEVEL", "WARNING")},
 }
+
+# -- Data protection (RGPD) ---------------------------------------------------------------------
+# How long each kind of personal data is kept (certif.config.Retention; docs/rgpd.md); applied
+# by `certif rgpd purge`.
+RETENTION = read_retention()

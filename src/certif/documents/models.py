@@ -152,6 +152,13 @@ class IssuedDocumentQuerySet(models.QuerySet["IssuedDocument"]):
             raise DocumentArchived()
         return super().update(**kwargs)
 
+    def erase_personal_content(self) -> int:
+        """The one exception to the archive's immutability, for data protection (certif.privacy:
+        a candidate's anonymisation, the retention of convocations): the holder's name, the
+        printed data and the PDF go; the number, kind, title, dates, state and SHA-256 stay, so
+        that the document is still verified, and a copy the holder kept still matches."""
+        return super().update(holder_name="", data={}, pdf=b"")
+
     def delete(self) -> tuple[int, dict[str, int]]:
         raise DocumentArchived()
 

@@ -1,0 +1,1 @@
+"""Backing up an installation while it runs, and restoring it into an empty one."""
