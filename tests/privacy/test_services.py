@@ -251,3 +251,16 @@ def test_nothing_is_purged_before_its_period_is_over(
     declarations.import_report(report(flux, accepted=[Declaration.objects.get().technical_id]))
     soon = timezone.now() + timedelta(days=Retention().nir_days - 1)
     assert set(services.purge(dry_run=True, now=soon).counts.values()) == {0}
+
+
+def test_an_anonymised_candidate_is_no_longer_found_by_their_former_name(
+    parchemin: IssuedDocument, candidates: list[Candidate]
+) -> None:
+    from certif.candidates.queries import name_or_numero
+
+    marie = candidates[0]
+    former = f"{marie.first_name} {marie.birth_name}"
+    assert Candidate.objects.filter(name_or_numero(former)).exists()
+    services.anonymise(marie, confirmed(marie))
+    assert not Candidate.objects.filter(name_or_numero(former)).exists()
+    assert not Candidate.objects.filter(name_or_numero("C001")).exists()
