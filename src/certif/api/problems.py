@@ -102,6 +102,12 @@ class NotFound(ApiProblem):
     title = "Ressource introuvable"
 
 
+class Gone(ApiProblem):
+    status = 410
+    slug = "efface"
+    title = "Contenu effacé"
+
+
 class Refused(ApiProblem):
     """A request that the rules refuse given the current state (HTTP 409)."""
 
@@ -404,7 +410,7 @@ def _stale(request: HttpRequest, exc: errors.Stale) -> HttpResponse:
 
 
 def _refused_family(request: HttpRequest, exc: errors.Refused) -> HttpResponse:
-    kinds: dict[int, type[ApiProblem]] = {403: Forbidden, 404: NotFound}
+    kinds: dict[int, type[ApiProblem]] = {403: Forbidden, 404: NotFound, 410: Gone}
     return response(request, kinds.get(exc.status, Refused)(str(exc)))
 
 

@@ -44,6 +44,12 @@ class NotFound(Refused):
     status = 404
 
 
+class Gone(Refused):
+    """What was here was deliberately erased (data protection): it will not come back."""
+
+    status = 410
+
+
 class Stale(Refused):
     """The object changed since it was read: saving would overwrite someone else's work."""
 

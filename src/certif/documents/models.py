@@ -15,10 +15,11 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from certif.candidates.models import Candidate
-from certif.core.errors import Refused
+from certif.core.errors import Gone, Refused
 from certif.core.roles import JURY, Role, has_role
 from certif.deliberations.models import Deliberation
 from certif.sessions.models import ExamSession
@@ -163,6 +164,19 @@ class IssuedDocumentQuerySet(models.QuerySet["IssuedDocument"]):
         raise DocumentArchived()
 
 
+class ContentErased(Gone):
+    """The PDF of a document whose holder's data was erased (anonymisation, retention)."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            gettext(
+                "Le contenu de ce document a été effacé au titre de la protection des données "
+                "personnelles ; son numéro se vérifie toujours, et une copie conservée par son "
+                "titulaire garde son empreinte."
+            )
+        )
+
+
 class IssuedDocument(models.Model):
     public_id = models.CharField(
         _("numéro du document"), max_length=PUBLIC_ID_LENGTH, unique=True, default=new_public_id
@@ -283,6 +297,13 @@ class IssuedDocument(models.Model):
         if self.kind == Kind.CONVOCATION:
             return True
         return self.deliberation is not None and self.deliberation.published_at is not None
+
+    def pdf_bytes(self) -> bytes:
+        """The archived PDF; ``ContentErased`` once data protection erased it."""
+        content = bytes(self.pdf)
+        if not content:
+            raise ContentErased()
+        return content
 
     def may_be_downloaded_by(self, user: Any) -> bool:
         """Gestionnaires download every document, jury members the minutes, a candidate their

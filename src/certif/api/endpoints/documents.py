@@ -219,7 +219,7 @@ PDF = {
 
 @router.get(
     "/documents/{public_id}/pdf",
-    response=responses({200: None}, 404),
+    response=responses({200: None}, 404, 410),
     auth=access(*DOWNLOADERS),
     summary="Télécharger un document",
     openapi_extra=PDF,
@@ -229,8 +229,8 @@ def download_document(request: HttpRequest, public_id: PublicId) -> HttpResponse
     document = _document(public_id)
     if not document.may_be_downloaded_by(user_of(request)):
         raise Forbidden("Ce document n'est pas l'un de ceux que vous pouvez télécharger.")
-    pdf = IssuedDocument.objects.values_list("pdf", flat=True).get(pk=document.pk)
-    response = HttpResponse(bytes(pdf), content_type="application/pdf")
+    pdf = IssuedDocument.objects.get(pk=document.pk).pdf_bytes()
+    response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{file_name(document)}"'
     return response
 

@@ -31,6 +31,7 @@ from certif.documents.mentions import lint_certifier
 from certif.documents.models import (
     DOWNLOADERS,
     CertifierSettings,
+    ContentErased,
     IssuedDocument,
     Kind,
     Status,
@@ -58,7 +59,7 @@ def _document(public_id: str) -> IssuedDocument:
 
 
 def _pdf_response(document: IssuedDocument) -> HttpResponse:
-    response = HttpResponse(bytes(document.pdf), content_type="application/pdf")
+    response = HttpResponse(document.pdf_bytes(), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{file_name(document)}"'
     return response
 
@@ -264,7 +265,11 @@ def download(request: HttpRequest, public_id: str) -> HttpResponse:
     document = _document(public_id)
     if not document.may_be_downloaded_by(request.user):
         raise PermissionDenied
-    return _pdf_response(document)
+    try:
+        return _pdf_response(document)
+    except ContentErased as erased:
+        messages.error(request, str(erased))
+        return redirect("documents:detail", public_id=document.public_id)
 
 
 @role_required(Role.STAFF, *JURY)
