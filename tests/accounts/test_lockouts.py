@@ -51,7 +51,8 @@ def test_the_right_password_is_refused_after_repeated_failures(gestion: Abstract
     assert response.status_code == 429  # type: ignore[attr-defined]
     page = response.content.decode()  # type: ignore[attr-defined]
     assert "Connexion bloquée après trop d'échecs" in page
-    assert "réessayez dans 15 minutes" in page
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    assert f"réessayez dans {minutes} minutes" in page
     assert not signed_in(client)
 
 
@@ -124,6 +125,25 @@ def test_a_lockout_ends_no_sooner_for_more_attempts_during_it(gestion: AbstractU
         assert attempt(client, "gestion", PASSWORD).status_code == 302  # type: ignore[attr-defined]
 
 
+def test_the_journal_shows_lockouts_and_their_lifting_in_words(
+    gestion: AbstractUser, staff: AbstractUser
+) -> None:
+    fail(Client(), "gestion", settings.AXES_FAILURE_LIMIT)
+    lift_lockout({"kind": "account", "value": "gestion"}, actor=staff)
+    manager = Client()
+    manager.force_login(staff)
+    journal = manager.get(reverse("journal:list"))
+    assert journal.status_code == 200
+    page = journal.content.decode()
+    assert "Connexion bloquée après des échecs répétés" in page
+    assert "Blocage de connexion levé" in page
+    # Each payload key in words, never as stored.
+    for words in ("<strong>échecs</strong>", "<strong>compte ou adresse</strong>"):
+        assert words in page
+    for code in ("failures", "cool_off_minutes", "<strong>value</strong>"):
+        assert code not in page
+
+
 # -- gestionnaires see and lift lockouts -----------------------------------------------------
 
 
@@ -145,7 +165,7 @@ def test_a_gestionnaire_sees_the_current_lockouts_and_lifts_one(
     assert current_lockouts() == []
     [event] = AuditEvent.objects.filter(action=actions.LOCKOUT_LIFTED.code)
     assert event.actor == staff
-    assert event.before["value"] == "gestion"
+    assert event.after["value"] == "gestion"
     assert attempt(Client(REMOTE_ADDR="10.0.0.3"), "gestion", PASSWORD).status_code == 302  # type: ignore[attr-defined]
 
 

@@ -98,3 +98,31 @@ def test_the_service_revokes_only_that_accounts_live_tokens(
     assert set_password(staff, NEW_PASSWORD) == 1
     assert Api(mine).get("/me").status_code == 401
     assert Api(theirs).get("/me").status_code == 200
+
+
+def test_a_password_changed_outside_the_service_revokes_the_tokens_too(
+    staff: AbstractUser,
+) -> None:
+    from io import StringIO
+    from unittest import mock
+
+    from django.core.management import call_command
+
+    secret = issue_token(staff, "SI").secret
+    # Django's own command, as an administrator would run it on the server.
+    with mock.patch("getpass.getpass", return_value=NEW_PASSWORD):
+        call_command("changepassword", staff.get_username(), stdout=StringIO())
+    assert Api(secret).get("/me").status_code == 401
+    [revoked] = AuditEvent.objects.filter(action=actions.TOKEN_REVOKED.code)
+    assert revoked.reason == TOKENS_REVOKED_REASON
+    assert AuditEvent.objects.filter(action=actions.PASSWORD_CHANGED.code).count() == 1
+
+
+def test_a_rehash_at_login_is_no_change_of_password(staff: AbstractUser) -> None:
+    secret = issue_token(staff, "SI").secret
+    # A login whose hasher is upgraded saves the password again, unchanged.
+    staff.check_password("pw-for-tests")
+    staff.set_password("pw-for-tests")
+    staff._password = None  # type: ignore[attr-defined]  # as Django's rehash does
+    staff.save(update_fields=["password"])
+    assert Api(secret).get("/me").status_code == 200

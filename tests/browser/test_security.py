@@ -62,5 +62,6 @@ def test_a_locked_sign_in_says_for_how_long(
     page.get_by_label("Identifiant").fill("gestion")
     page.get_by_label("Mot de passe").fill("pw-for-tests")
     page.get_by_role("button", name="Se connecter").click()
-    expect(page.get_by_role("alert")).to_contain_text("réessayez dans 15 minutes")
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    expect(page.get_by_role("alert")).to_contain_text(f"réessayez dans {minutes} minutes")
     screenshot(page, "login-locked")

@@ -203,7 +203,7 @@ def lift_lockout(data: Any, actor: Actor = None) -> Lockout:
             actions.LOCKOUT_LIFTED,
             latest,
             actor=actor,
-            before={"kind": kind.value, "value": value, "failures": lockout.failures},
+            after={"kind": kind.value, "value": value, "failures": lockout.failures},
             label=f"{kind.label} « {value} »",
         )
         if kind == LockKind.ACCOUNT:

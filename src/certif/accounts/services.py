@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser, Group
 from django.db import transaction
 
-from certif.accounts import actions
+from certif.accounts import actions, signals
 from certif.accounts.models import ConflictKind, ConflictOfInterest
 from certif.accounts.tokens import revoke_all_tokens
 from certif.candidates.models import Candidate
@@ -177,7 +177,12 @@ def set_password(user: AbstractUser, raw_password: str, actor: Actor = None) -> 
     by whoever knew the old password must not outlive it); how many were."""
     with transaction.atomic():
         user.set_password(raw_password)
-        user.save(update_fields=["password"])
+        # This path journals and revokes with the person who acted (not the signal's way).
+        setattr(user, signals.HANDLED, True)
+        try:
+            user.save(update_fields=["password"])
+        finally:
+            setattr(user, signals.HANDLED, False)
         audit.record(actions.PASSWORD_CHANGED, user, actor=actor)
         return revoke_all_tokens(user, actor=actor, reason=TOKENS_REVOKED_REASON)
 

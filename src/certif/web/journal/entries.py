@@ -46,13 +46,17 @@ SOURCE_LABELS: dict[str, str | Promise] = {
 KEY_LABELS: dict[str, str | Promise] = {
     "candidate": _("candidat"),
     "candidates": _("candidats"),
+    "cool_off_minutes": _("durée du blocage (minutes)"),
     "created": _("créés"),
     "evaluator": _("évaluateur"),
     "existing": _("déjà présentes"),
+    "failures": _("échecs"),
     "file": _("fichier"),
+    "ip_address": _("adresse IP"),
     "kind": _("nature"),
     "marker": _("correcteur"),
     "note": _("précision"),
+    "path": _("page"),
     "replaced": _("remplacés"),
     "roles": _("rôles"),
     "rows": _("lignes"),
@@ -64,6 +68,7 @@ KEY_LABELS: dict[str, str | Promise] = {
     "updated": _("modifiés"),
     "user": _("personne"),
     "username": _("identifiant"),
+    "value": _("compte ou adresse"),
 }
 
 
