@@ -2,7 +2,7 @@
 lockout, shows the current ones to gestionnaires and lifts one on request.
 
 Axes counts the failures of the login page and the admin's (through Django's authentication
-signals) and of the API's bearer tokens (``check_api_door``/``api_failure``): an account's
+signals) and of the API's bearer tokens (``api_door_locked``, ``api_failure``): an account's
 login is locked after ``AXES_FAILURE_LIMIT`` failures from anywhere, an address after as many
 failures whatever the login, each for ``AXES_COOLOFF_TIME`` after the last failure. A lockout
 is journalled when it begins, not at each attempt it refuses.
