@@ -23,8 +23,37 @@ def env_flag(name: str, default: bool = False) -> bool:
     return value.strip().lower() in TRUE_VALUES
 
 
+def env_int(name: str, default: int, minimum: int = 0) -> int:
+    """An integer setting; a value that is not one, or below ``minimum``, stops the start."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ValueError(f"{name}: an integer is expected, not {value!r}") from None
+    if number < minimum:
+        raise ValueError(f"{name}: at least {minimum}, not {number}")
+    return number
+
+
 def data_dir() -> Path:
     return Path(os.environ.get("CERTIF_DATA_DIR") or Path.cwd() / "data").resolve()
+
+
+# The data folder holds the secret keys, the database and candidates' files: its owner only.
+PRIVATE_DIR_MODE = 0o700
+PRIVATE_FILE_MODE = 0o600
+
+
+def ensure_private_dir(path: Path) -> Path:
+    """Create ``path`` (and missing parents) readable by its owner only; an existing folder is
+    left as its administrator set it."""
+    if not path.exists():
+        path.mkdir(mode=PRIVATE_DIR_MODE, parents=True, exist_ok=True)
+        # mkdir's mode goes through the umask, which may only remove bits: set it exactly.
+        path.chmod(PRIVATE_DIR_MODE)
+    return path
 
 
 def default_secret_key_file() -> Path:
@@ -53,8 +82,8 @@ def ensure_local_secret_key() -> Path | None:
     path = default_secret_key_file()
     if path.exists():
         return None
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    ensure_private_dir(path.parent)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE)
     with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
         handle.write(secrets.token_urlsafe(50) + "\n")
     return path
@@ -90,13 +119,16 @@ def ensure_local_field_key() -> Path | None:
     path = default_field_key_file()
     if path.exists():
         return None
-    path.parent.mkdir(parents=True, exist_ok=True)
+    ensure_private_dir(path.parent)
     # A Fernet key: 32 random bytes, URL-safe base64 (cryptography is not imported here).
     key = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode("ascii")
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE)
     with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
         handle.write(key + "\n")
     return path
+
+
+SQLITE_ENGINE = "django.db.backends.sqlite3"
 
 
 @dataclass(frozen=True)
@@ -116,16 +148,14 @@ class DatabaseConfig:
 def parse_database_url(url: str | None, default_sqlite: Path) -> DatabaseConfig:
     """``sqlite:///relative.db``, ``sqlite:////absolute.db`` or ``postgresql://user:pw@host:port/name``."""
     if not url:
-        return DatabaseConfig("django.db.backends.sqlite3", str(default_sqlite))
+        return DatabaseConfig(SQLITE_ENGINE, str(default_sqlite))
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     if scheme == "sqlite":
         path = unquote(url[len("sqlite:///") :]) if url.startswith("sqlite:///") else ""
         if path in ("", ":memory:"):
-            return DatabaseConfig(
-                "django.db.backends.sqlite3", ":memory:" if path else str(default_sqlite)
-            )
-        return DatabaseConfig("django.db.backends.sqlite3", str(Path(path).resolve()))
+            return DatabaseConfig(SQLITE_ENGINE, ":memory:" if path else str(default_sqlite))
+        return DatabaseConfig(SQLITE_ENGINE, str(Path(path).resolve()))
     if scheme in ("postgres", "postgresql", "pgsql"):
         return DatabaseConfig(
             "django.db.backends.postgresql",
@@ -183,3 +213,83 @@ def read_retention() -> Retention:
             raise ValueError(f"{variable} : un nombre entier positif est attendu, pas {text!r}")
         values[field_name] = int(text)
     return Retention(**values)
+@dataclass(frozen=True)
+class EmailConfig:
+    """Where mail goes: Django's backend and, for SMTP, the server and its account."""
+
+    backend: str
+    host: str = ""
+    port: int = 25
+    user: str = ""
+    password: str = ""
+    use_tls: bool = False
+    use_ssl: bool = False
+
+
+SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+CONSOLE_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
+
+def parse_email_url(url: str) -> EmailConfig:
+    """``smtp://user:password@host:587`` (STARTTLS with ``?tls=1``, the default on 587),
+    ``smtps://user:password@host:465`` (TLS from the start), ``console://`` or ``dummy://``."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme in ("console", "dummy"):
+        return EmailConfig(f"django.core.mail.backends.{scheme}.EmailBackend")
+    if scheme not in ("smtp", "smtps", "submission"):
+        raise ValueError(
+            f"CERTIF_EMAIL_URL: unsupported scheme {scheme!r} (use smtp://, smtps:// or console://)"
+        )
+    query = {
+        key.lower(): value.lower()
+        for key, _sep, value in (item.partition("=") for item in parts.query.split("&") if item)
+    }
+    use_ssl = scheme == "smtps" or query.get("ssl") in TRUE_VALUES
+    default_port = 465 if use_ssl else 587 if scheme == "submission" else 25
+    port = parts.port or default_port
+    use_tls = not use_ssl and (query.get("tls") in TRUE_VALUES or port == 587)
+    return EmailConfig(
+        SMTP_BACKEND,
+        host=parts.hostname or "",
+        port=port,
+        user=unquote(parts.username or ""),
+        password=unquote(parts.password or ""),
+        use_tls=use_tls,
+        use_ssl=use_ssl,
+    )
+
+
+def email_config() -> EmailConfig:
+    """CERTIF_EMAIL_URL, else CERTIF_EMAIL_HOST and its companions, else the console (which
+    writes mail to the server's log: development only — see ``mail_leaves_the_server``)."""
+    url = os.environ.get("CERTIF_EMAIL_URL", "").strip()
+    if url:
+        config = parse_email_url(url)
+    elif os.environ.get("CERTIF_EMAIL_HOST", "").strip():
+        use_ssl = env_flag("CERTIF_EMAIL_SSL", default=False)
+        port = env_int("CERTIF_EMAIL_PORT", 465 if use_ssl else 587, minimum=1)
+        config = EmailConfig(
+            SMTP_BACKEND,
+            host=os.environ["CERTIF_EMAIL_HOST"].strip(),
+            port=port,
+            user=os.environ.get("CERTIF_EMAIL_USER", ""),
+            password=os.environ.get("CERTIF_EMAIL_PASSWORD", ""),
+            use_tls=not use_ssl and env_flag("CERTIF_EMAIL_TLS", default=port == 587),
+            use_ssl=use_ssl,
+        )
+    else:
+        config = EmailConfig(CONSOLE_BACKEND)
+    backend = os.environ.get("CERTIF_EMAIL_BACKEND", "").strip()
+    if backend:
+        # An explicit backend (a test, a special transport) wins over the guess.
+        return EmailConfig(
+            backend,
+            config.host,
+            config.port,
+            config.user,
+            config.password,
+            config.use_tls,
+            config.use_ssl,
+        )
+    return config

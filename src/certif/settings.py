@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 
 from certif.config import (
+    CONSOLE_BACKEND,
     data_dir,
+    email_config,
     env_flag,
+    env_int,
     parse_database_url,
     read_field_keys,
     read_retention,
@@ -58,6 +62,8 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "axes",
+    "csp",
     "django_tasks",
     "django_tasks_db",
     "certif.core",
@@ -81,15 +87,21 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads the body: an announced body over the limit is refused unread.
+    "certif.core.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "certif.core.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "certif.core.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: it turns a login refused by a lockout into the page that says so.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "certif.urls"
@@ -113,6 +125,8 @@ TEMPLATES = [
 ]
 
 _database = parse_database_url(os.environ.get("CERTIF_DATABASE_URL"), DATA_DIR / "certif.sqlite3")
+# Certif's SQLite backend is Django's, creating the database file 0600 in a 0700 folder.
+SQLITE_ENGINE = "certif.core.sqlite"
 if _database.is_postgresql:
     DATABASES = {
         "default": {
@@ -129,7 +143,7 @@ if _database.is_postgresql:
 else:
     DATABASES = {
         "default": {
-            "ENGINE": _database.engine,
+            "ENGINE": SQLITE_ENGINE,
             "NAME": _database.name,
             "OPTIONS": {
                 # IMMEDIATE transactions avoid "database is locked" on lock upgrade under
@@ -173,14 +187,30 @@ STORAGES = {
 # A request body up to 16 MB: about 150,000 score rows in one API bulk call, parsed in memory by
 # a web worker (files go through FILE_UPLOAD_* as usual).
 DATA_UPLOAD_MAX_MEMORY_SIZE = 16 * 1024 * 1024
+# No request body larger than this (its Content-Length) is read at all: 413 before any byte.
+# The largest legitimate one is an import file (200 MB at most), with its form around it.
+MAX_REQUEST_BYTES = env_int("CERTIF_MAX_REQUEST_MB", 201, minimum=1) * 1024 * 1024
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
 
+# -- Transport ----------------------------------------------------------------------------
+# CERTIF_HTTPS=1 says Certif is reached over HTTPS only, through a reverse proxy that ends TLS
+# and sets X-Forwarded-Proto (README, « Déploiement en production »): plain HTTP is redirected,
+# browsers are told to come back over HTTPS only (HSTS), cookies never travel in clear.
+HTTPS = env_flag("CERTIF_HTTPS", default=False)
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_flag("CERTIF_SECURE_COOKIES", default=False)
+SESSION_COOKIE_SECURE = HTTPS or env_flag("CERTIF_SECURE_COOKIES", default=False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+if HTTPS:
+    SECURE_SSL_REDIRECT = True
+    # Only the proxy may say the request came over HTTPS: it must set (never pass on) the header.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = env_int("CERTIF_HSTS_SECONDS", 31_536_000)
+    # Every subdomain, and the browsers' preload list, are the domain owner's decision.
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_flag("CERTIF_HSTS_INCLUDE_SUBDOMAINS", default=False)
+    SECURE_HSTS_PRELOAD = env_flag("CERTIF_HSTS_PRELOAD", default=False)
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -188,6 +218,51 @@ SECURE_REFERRER_POLICY = "same-origin"
 # The start of the verification address printed under each document's QR code
 # (https://certif.example.fr), unless the certifier's settings give one; empty: none configured.
 PUBLIC_URL = os.environ.get("CERTIF_PUBLIC_URL", "").strip()
+# Content-Security-Policy (django-csp): scripts and styles from Certif's own files only, no
+# inline script or style, no plugin, no frame, forms posted to Certif only. htmx runs without
+# eval and without its injected indicator style (its config in certif/base.html).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        # Swagger UI's stylesheet draws its icons as data: images.
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
+# -- Sign-in: lockout after repeated failures (django-axes) ---------------------------------
+# A person's login, or one address, that fails CERTIF_LOGIN_FAILURE_LIMIT times is refused for
+# CERTIF_LOGIN_COOLOFF_MINUTES, even with the right password: the login page, the admin's, and
+# the API's bearer tokens (counted per address). Each lockout is journalled; a gestionnaire
+# lifts one from « Comptes bloqués ».
+AUTHENTICATION_BACKENDS = [
+    "certif.accounts.lockouts.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("CERTIF_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("CERTIF_LOGIN_COOLOFF_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = "certif.accounts.lockouts.lockout_parameters"
+AXES_LOCKOUT_CALLABLE = "certif.web.accounts.views.locked_out"
+AXES_RESET_ON_SUCCESS = True
+# A locked-out attempt does not push the end of the lockout further: the page can say when.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Successful logins are not kept by axes (the journal and the access log say enough).
+AXES_DISABLE_ACCESS_LOG = True
+# Lockouts are shown and lifted in Certif's page (journalled), not in axes' own admin.
+AXES_ENABLE_ADMIN = False
+# Behind CERTIF_PROXY_COUNT reverse proxies, the client's address is read from
+# X-Forwarded-For (as those proxies set it), else it is the connection's.
+_proxies = env_int("CERTIF_PROXY_COUNT", 0)
+if _proxies:
+    AXES_IPWARE_PROXY_COUNT = _proxies
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
 
 # Double marking: a gap larger than this many points on a criterion is flagged for reconciliation.
 DOUBLE_MARKING_GAP = os.environ.get("CERTIF_DOUBLE_MARKING_GAP", "1")
@@ -210,10 +285,30 @@ WORKER_STALE_AFTER = int(os.environ.get("CERTIF_WORKER_STALE_AFTER", "300"))
 # Files that tasks produce (exports, batches of documents), served to the person who asked.
 TASK_FILES_DIR = DATA_DIR / "taches"
 
-EMAIL_BACKEND = os.environ.get(
-    "CERTIF_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+# Mail (password reset): CERTIF_EMAIL_URL (smtp://user:password@host:587) or CERTIF_EMAIL_HOST,
+# _PORT, _USER, _PASSWORD, _TLS, _SSL; without them the console, which writes each message —
+# reset links included — to the server's log: password reset is then refused unless DEBUG.
+_email = email_config()
+EMAIL_BACKEND = _email.backend
+EMAIL_HOST = _email.host or "localhost"
+EMAIL_PORT = _email.port
+EMAIL_HOST_USER = _email.user
+EMAIL_HOST_PASSWORD = _email.password
+EMAIL_USE_TLS = _email.use_tls
+EMAIL_USE_SSL = _email.use_ssl
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = (
+    os.environ.get("CERTIF_EMAIL_FROM", "").strip()
+    or os.environ.get("CERTIF_DEFAULT_FROM_EMAIL", "").strip()
+    or "certif@localhost"
 )
-DEFAULT_FROM_EMAIL = os.environ.get("CERTIF_DEFAULT_FROM_EMAIL", "certif@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Backends that deliver no mail to anyone but write it (or drop it) on the server.
+EMAIL_BACKENDS_KEEPING_MAIL = (
+    CONSOLE_BACKEND,
+    "django.core.mail.backends.dummy.EmailBackend",
+    "django.core.mail.backends.filebased.EmailBackend",
+)
 
 LOGGING = {
     "version": 1,

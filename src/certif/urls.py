@@ -2,10 +2,21 @@ from django.contrib import admin
 from django.urls import include, path
 
 from certif.web import views
+from certif.web.accounts import views as accounts
 from certif.web.documents.views import verify, verify_number
 
 urlpatterns = [
     path("", views.home, name="home"),
+    # Django's password pages, saving through Certif's service (journalled, tokens revoked);
+    # the reset refused while mail would stay on the server. Before Django's own, same names.
+    path("comptes/password_change/", accounts.PasswordChangeView.as_view(), name="password_change"),
+    path("comptes/password_reset/", accounts.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "comptes/reset/<uidb64>/<token>/",
+        accounts.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path("comptes/blocages/", include("certif.web.accounts.urls")),
     path("comptes/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("candidats/", include("certif.web.candidates.urls")),

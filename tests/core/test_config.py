@@ -56,3 +56,55 @@ def test_init_creates_a_private_key_in_the_data_folder_once(
     assert created.stat().st_mode & 0o777 == 0o600
     assert ensure_local_secret_key() is None
     assert read_secret_key() == created.read_text(encoding="utf-8").strip()
+
+
+# -- mail ------------------------------------------------------------------------------------
+
+
+def test_an_smtp_url_gives_every_part() -> None:
+    from certif.config import SMTP_BACKEND, parse_email_url
+
+    config = parse_email_url("smtp://certif%40exemple.fr:s%3Acret@mail.exemple.fr:587")
+    assert (config.backend, config.host, config.port, config.user, config.password) == (
+        SMTP_BACKEND,
+        "mail.exemple.fr",
+        587,
+        "certif@exemple.fr",
+        "s:cret",
+    )
+    assert (config.use_tls, config.use_ssl) == (True, False)
+
+
+def test_smtps_means_tls_from_the_start_on_465() -> None:
+    from certif.config import parse_email_url
+
+    config = parse_email_url("smtps://u:p@mail.exemple.fr")
+    assert (config.port, config.use_tls, config.use_ssl) == (465, False, True)
+
+
+def test_without_mail_settings_mail_goes_to_the_console(monkeypatch: pytest.MonkeyPatch) -> None:
+    from certif.config import CONSOLE_BACKEND, email_config
+
+    for name in ("CERTIF_EMAIL_URL", "CERTIF_EMAIL_HOST", "CERTIF_EMAIL_BACKEND"):
+        monkeypatch.delenv(name, raising=False)
+    assert email_config().backend == CONSOLE_BACKEND
+
+
+def test_mail_from_host_port_and_account(monkeypatch: pytest.MonkeyPatch) -> None:
+    from certif.config import SMTP_BACKEND, email_config
+
+    monkeypatch.delenv("CERTIF_EMAIL_URL", raising=False)
+    monkeypatch.delenv("CERTIF_EMAIL_BACKEND", raising=False)
+    monkeypatch.setenv("CERTIF_EMAIL_HOST", "smtp.exemple.fr")
+    monkeypatch.setenv("CERTIF_EMAIL_PORT", "2525")
+    monkeypatch.setenv("CERTIF_EMAIL_USER", "certif")
+    monkeypatch.setenv("CERTIF_EMAIL_PASSWORD", "secret")
+    monkeypatch.setenv("CERTIF_EMAIL_TLS", "1")
+    config = email_config()
+    assert (config.backend, config.host, config.port, config.user, config.use_tls) == (
+        SMTP_BACKEND,
+        "smtp.exemple.fr",
+        2525,
+        "certif",
+        True,
+    )

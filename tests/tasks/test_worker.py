@@ -258,3 +258,60 @@ def test_a_killed_server_leaves_no_worker_behind(
     server.send_signal(signal.SIGKILL)
     server.wait()
     wait_for(lambda: not alive(child), 15)
+
+
+# -- the worker's temporary files and its parent -----------------------------------------------
+
+
+def temp_dirs(tmp_path: Path) -> list[Path]:
+    return sorted((tmp_path / "data" / "tmp").glob("worker-*"))
+
+
+def test_a_worker_keeps_its_temporary_files_private_and_removes_them_when_stopped(
+    initialised: Path,
+) -> None:
+    process = start_process(initialised, "worker", "--interval=0.1")
+    try:
+        wait_for(lambda: len(temp_dirs(initialised)) == 1)
+        [folder] = temp_dirs(initialised)
+        assert folder.name.endswith(f"-{process.pid}")
+        assert folder.stat().st_mode & 0o777 == 0o700
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=20) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert temp_dirs(initialised) == []
+
+
+def test_the_folder_of_a_killed_worker_is_removed_by_the_next_one(initialised: Path) -> None:
+    first = start_process(initialised, "worker", "--interval=0.1")
+    wait_for(lambda: len(temp_dirs(initialised)) == 1)
+    first.kill()
+    first.wait()
+    [left] = temp_dirs(initialised)
+    second = start_process(initialised, "worker", "--interval=0.1")
+    try:
+        wait_for(lambda: not left.exists())
+        wait_for(lambda: len(temp_dirs(initialised)) == 1)
+    finally:
+        second.kill()
+        second.wait()
+
+
+def test_a_worker_started_by_a_launcher_asks_the_kernel_to_stop_it_with_its_parent() -> None:
+    code = (
+        "import ctypes, ctypes.util, os, signal, django\n"
+        "django.setup()\n"
+        "from certif.tasks.worker import stop_with_parent\n"
+        "stop_with_parent(os.getppid())\n"
+        "libc = ctypes.CDLL(ctypes.util.find_library('c'), use_errno=True)\n"
+        "value = ctypes.c_int()\n"
+        "libc.prctl(2, ctypes.byref(value), 0, 0, 0)  # PR_GET_PDEATHSIG\n"
+        "print(value.value == signal.SIGTERM)\n"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings", "PYTHONPATH": str(REPOSITORY)}
+    completed = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=env
+    )
+    assert completed.stdout.strip() == "True", completed.stderr

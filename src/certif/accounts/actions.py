@@ -18,3 +18,7 @@ CONFLICT_UPDATED = action("conflict.updated", _("Lien d'intérêt modifié"), ki
 CONFLICT_WITHDRAWN = action("conflict.withdrawn", _("Lien d'intérêt retiré"), kind=_KIND)
 TOKEN_CREATED = action("api.token.created", _("Jeton d'API créé"))
 TOKEN_REVOKED = action("api.token.revoked", _("Jeton d'API révoqué"))
+# Sign-in locked after repeated failures (django-axes); a gestionnaire lifting the lock.
+_LOCK_KIND = {"account": _("compte"), "address": _("adresse")}
+LOCKED_OUT = action("auth.locked_out", _("Connexion bloquée après des échecs répétés"))
+LOCKOUT_LIFTED = action("auth.lockout_lifted", _("Blocage de connexion levé"), kind=_LOCK_KIND)

@@ -1,12 +1,16 @@
-"""The form of the tokens page: a name and how long the token lasts."""
+"""The forms of accounts' verbs: a token (a name, how long it lasts), a link of interest,
+lifting a lockout."""
 
 from __future__ import annotations
 
+from ipaddress import ip_address
 from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 from django.contrib.auth.models import AbstractBaseUser
+from django.db import models
 from django.db.models import QuerySet
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -63,3 +67,45 @@ class ConflictForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = people_with_links()  # type: ignore[attr-defined]
+
+
+class LockKind(models.TextChoices):
+    ACCOUNT = "account", _("compte")
+    ADDRESS = "address", _("adresse")
+
+
+class LiftLockoutForm(forms.Form):
+    """The lockout to lift: an account's login, or an address."""
+
+    kind = forms.ChoiceField(label=_("Nature du blocage"), choices=LockKind.choices)
+    value = forms.CharField(label=_("Compte ou adresse"), max_length=255)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("kind") == LockKind.ADDRESS and cleaned.get("value"):
+            try:
+                cleaned["value"] = str(ip_address(cleaned["value"].strip()))
+            except ValueError:
+                self.add_error("value", _("Adresse IP invalide."))
+        return cleaned
+
+
+class JournalledPasswordChangeForm(PasswordChangeForm):
+    """Django's « change my password » form, saving through the service: journalled, and the
+    account's API tokens revoked."""
+
+    def save(self, commit: bool = True) -> Any:
+        from certif.accounts.services import set_password
+
+        set_password(self.user, self.cleaned_data["new_password1"], actor=self.user)
+        return self.user
+
+
+class JournalledSetPasswordForm(SetPasswordForm):
+    """Django's « new password » form of a reset link, saving through the service."""
+
+    def save(self, commit: bool = True) -> Any:
+        from certif.accounts.services import set_password
+
+        set_password(self.user, self.cleaned_data["new_password1"], actor=self.user)
+        return self.user

@@ -9,8 +9,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser, Group
 from django.db import transaction
 
-from certif.accounts import actions
+from certif.accounts import actions, signals
 from certif.accounts.models import ConflictKind, ConflictOfInterest
+from certif.accounts.tokens import revoke_all_tokens
 from certif.candidates.models import Candidate
 from certif.core import audit
 from certif.core.audit import Actor
@@ -166,13 +167,24 @@ def update_account(
     return current
 
 
-def set_password(user: AbstractUser, raw_password: str, actor: Actor = None) -> None:
+# Why the API tokens of an account go when its password changes (the journal's reason).
+TOKENS_REVOKED_REASON = "mot de passe changé : les jetons créés avec l'ancien sont révoqués"
+
+
+def set_password(user: AbstractUser, raw_password: str, actor: Actor = None) -> int:
     """A new password (validated by the form that received it); the journal says who changed
-    it, never what it is."""
+    it, never what it is. Every API token of the account is revoked with it (a token created
+    by whoever knew the old password must not outlive it); how many were."""
     with transaction.atomic():
         user.set_password(raw_password)
-        user.save(update_fields=["password"])
+        # This path journals and revokes with the person who acted (not the signal's way).
+        setattr(user, signals.HANDLED, True)
+        try:
+            user.save(update_fields=["password"])
+        finally:
+            setattr(user, signals.HANDLED, False)
         audit.record(actions.PASSWORD_CHANGED, user, actor=actor)
+        return revoke_all_tokens(user, actor=actor, reason=TOKENS_REVOKED_REASON)
 
 
 def open_account(user: AbstractUser, actor: Actor = None) -> AbstractUser:

@@ -126,6 +126,32 @@ def revoke_token(token: ApiToken, actor: Actor = None) -> ApiToken:
     return current
 
 
+def revoke_all_tokens(user: Any, actor: Actor = None, reason: str = "") -> int:
+    """Revoke every live token of ``user`` (each journalled, with ``reason``); how many.
+
+    Called when the password changes: whoever learned the old password may have created a
+    token with it, and a token does not ask for the password again."""
+    now = timezone.now()
+    with transaction.atomic():
+        live = list(
+            ApiToken.objects.select_for_update()
+            .select_related("user")
+            .filter(user=user, revoked_at__isnull=True, expires_at__gt=now)
+        )
+        for token in live:
+            token.revoked_at = now
+            token.save(update_fields=["revoked_at"])
+            audit.record(
+                actions.TOKEN_REVOKED,
+                token,
+                actor=actor,
+                before={"revoked_at": None},
+                after={"user": _username(token.user), "revoked_at": now.isoformat()},
+                reason=reason,
+            )
+    return len(live)
+
+
 def tokens_of(user: Any) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(user=user)
 

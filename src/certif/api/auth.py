@@ -18,8 +18,8 @@ from django.http import HttpRequest
 from ninja.security import APIKeyCookie, HttpBearer
 from ninja.utils import check_csrf
 
-from certif.accounts import tokens
-from certif.api.problems import Forbidden, Invalid, Unauthorized, field_error
+from certif.accounts import lockouts, tokens
+from certif.api.problems import Forbidden, Invalid, TooManyFailures, Unauthorized, field_error
 from certif.core.roles import Role, has_role
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
@@ -71,9 +71,15 @@ class BearerToken(HttpBearer):
         super().__init__()
 
     def authenticate(self, request: HttpRequest, token: str) -> Any:
+        # An address that failed too often is refused before its token is read: guessing
+        # tokens is as slow as guessing passwords (django-axes counts both per address).
+        if lockouts.api_door_locked(request):
+            raise TooManyFailures(lockouts.cool_off_minutes())
         try:
             user = tokens.authenticate(token)
         except tokens.InvalidToken as error:
+            if lockouts.api_failure(request):
+                raise TooManyFailures(lockouts.cool_off_minutes()) from error
             raise Unauthorized(str(error)) from error
         return _admit(request, user, self.roles)
 

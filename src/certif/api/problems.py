@@ -90,6 +90,22 @@ class Unauthorized(ApiProblem):
         )
 
 
+class TooManyFailures(ApiProblem):
+    """The caller's address failed to authenticate too often: refused for the cool-off, even
+    with a valid token (HTTP 429, with Retry-After)."""
+
+    status = 429
+    slug = "trop-d-echecs"
+    title = "Trop d'échecs d'authentification"
+
+    def __init__(self, minutes: int) -> None:
+        super().__init__(
+            f"Trop d'échecs d'authentification depuis votre adresse : réessayez dans {minutes} "
+            "minute(s), ou demandez à un gestionnaire de lever le blocage.",
+            headers={"Retry-After": str(minutes * 60)},
+        )
+
+
 class Forbidden(ApiProblem):
     status = 403
     slug = "acces-refuse"

@@ -7,26 +7,36 @@
 - Started by a launcher (``certif serve --with-worker``), a worker stops when its parent is
   gone, whatever killed it: a leftover worker never outlives its server by more than the grace.
 - Before each task, jobs whose worker died are failed (``services.reap_stale``).
+- Each worker process keeps its temporary files in its own private folder (under the data
+  folder's ``tmp``), removed when it stops; a folder left by a killed worker is removed by
+  the next worker of the machine.
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import logging
 import os
+import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from types import FrameType
 from typing import Any
 
+from django.conf import settings
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
+from certif.config import PRIVATE_DIR_MODE, ensure_private_dir
 from certif.tasks import services
 from certif.tasks.progress import heartbeat_enabled
 
@@ -113,8 +123,27 @@ def drain(*, heartbeat: bool = True, max_tasks: int | None = None) -> int:
     return worker._run_tasks
 
 
+# prctl(2): the signal the kernel sends this process when its parent dies.
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> bool:
+    """Ask Linux for SIGTERM the moment the parent dies (whatever killed it); whether it could.
+    Elsewhere the watching thread alone does it, within a second."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        return bool(libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0) == 0)
+    except (OSError, AttributeError):
+        return False
+
+
 def stop_with_parent(parent: int) -> None:
-    """Send ourselves SIGTERM once ``parent`` is gone (a killed launcher leaves no worker)."""
+    """Send ourselves SIGTERM once ``parent`` is gone (a killed launcher leaves no worker): at
+    once through the kernel on Linux, and by a watching thread everywhere."""
+    _die_with_parent()
+    # Checked after asking the kernel: a parent that died before would send nothing.
     if os.getppid() != parent:
         os.kill(os.getpid(), signal.SIGTERM)
         return
@@ -126,6 +155,56 @@ def stop_with_parent(parent: int) -> None:
         os.kill(os.getpid(), signal.SIGTERM)
 
     threading.Thread(target=watch, name="certif-parent-watch", daemon=True).start()
+
+
+TEMP_PREFIX = "worker-"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def sweep_orphan_temp_dirs(base: Path) -> list[Path]:
+    """Remove the temporary folders of this machine's workers that are no longer running
+    (killed with SIGKILL, or the machine stopped); the folders removed."""
+    removed: list[Path] = []
+    host = socket.gethostname()
+    for folder in base.glob(f"{TEMP_PREFIX}{host}-*"):
+        pid_text = folder.name.rsplit("-", 1)[-1]
+        if pid_text.isdigit() and not _alive(int(pid_text)):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
+
+
+@contextmanager
+def private_temp_dir() -> Iterator[Path]:
+    """This process's own folder for temporary files (``tempfile`` and programs it runs, through
+    TMPDIR), readable by its owner only, removed when the block ends (a SIGTERM included: the
+    worker stops by SystemExit)."""
+    base = ensure_private_dir(Path(settings.DATA_DIR) / "tmp")
+    sweep_orphan_temp_dirs(base)
+    folder = base / f"{TEMP_PREFIX}{socket.gethostname()}-{os.getpid()}"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(mode=PRIVATE_DIR_MODE)
+    previous, previous_env = tempfile.tempdir, os.environ.get("TMPDIR")
+    tempfile.tempdir = str(folder)
+    os.environ["TMPDIR"] = str(folder)
+    try:
+        yield folder
+    finally:
+        tempfile.tempdir = previous
+        if previous_env is None:
+            os.environ.pop("TMPDIR", None)
+        else:
+            os.environ["TMPDIR"] = previous_env
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def worker_command(*options: str) -> list[str]:

@@ -37,6 +37,7 @@ AREAS = (
     "declarations",
     "myspace",
     "documents",
+    "accounts",
 )
 
 

@@ -48,14 +48,18 @@ KEY_LABELS: dict[str, str | Promise] = {
     "assignments": _("affectations"),
     "candidate": _("candidat"),
     "candidates": _("candidats"),
+    "cool_off_minutes": _("durée du blocage (minutes)"),
     "created": _("créés"),
     "enrolments": _("inscriptions"),
     "evaluator": _("évaluateur"),
     "existing": _("déjà présentes"),
+    "failures": _("échecs"),
     "file": _("fichier"),
+    "ip_address": _("adresse IP"),
     "kind": _("nature"),
     "marker": _("correcteur"),
     "note": _("précision"),
+    "path": _("page"),
     "replaced": _("remplacés"),
     "roles": _("rôles"),
     "rows": _("lignes"),
@@ -68,6 +72,7 @@ KEY_LABELS: dict[str, str | Promise] = {
     "updated": _("modifiés"),
     "user": _("personne"),
     "username": _("identifiant"),
+    "value": _("compte ou adresse"),
 }
 
 

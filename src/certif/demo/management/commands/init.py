@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from certif.config import ensure_private_dir
 from certif.demo import loader as demo
 from certif.referential.services import load_builtin
 
@@ -27,7 +28,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
+        # The owner's only: keys, database, candidates' files (certif.config).
+        ensure_private_dir(settings.DATA_DIR)
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write(f"Base de données à jour : {settings.DATABASES['default']['NAME']}")
         outcome = load_builtin()

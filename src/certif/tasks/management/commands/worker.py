@@ -13,7 +13,14 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from certif.tasks.worker import DEFAULT_GRACE, CertifWorker, stop_with_parent, supervise, worker_id
+from certif.tasks.worker import (
+    DEFAULT_GRACE,
+    CertifWorker,
+    private_temp_dir,
+    stop_with_parent,
+    supervise,
+    worker_id,
+)
 
 
 def _positive(text: str) -> int:
@@ -103,7 +110,8 @@ class Command(BaseCommand):
             f"Processus de travail {worker.worker_id} prêt (Ctrl+C pour arrêter).", ending="\n"
         )
         self.stdout.flush()
-        worker.run()
+        with private_temp_dir():
+            worker.run()
 
     def _configure_logging(self, verbosity: int) -> None:
         level = {0: logging.ERROR, 1: logging.INFO}.get(verbosity, logging.DEBUG)

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import errno
 import os
+import socket
 from argparse import ArgumentParser
 from contextlib import nullcontext
 from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 from gunicorn.app.base import BaseApplication
 
+from certif.config import ensure_private_dir
 from certif.documents.models import DEFAULT_PUBLIC_URL, CertifierSettings, setting_public_url
 from certif.tasks.worker import worker_beside
 
@@ -62,6 +65,43 @@ def public_url_warning(host: str, port: int) -> str:
         f"documents produits par une commande à {DEFAULT_PUBLIC_URL} : configurez l'adresse "
         "publique avant de délivrer des documents."
     )
+def check_port_free(host: str, port: int) -> None:
+    """Refuse, in French and before anything starts, an address another program listens on
+    (gunicorn would retry five times, then stop with a traceback)."""
+    try:
+        infos = socket.getaddrinfo(host.strip("[]"), port, type=socket.SOCK_STREAM)
+    except socket.gaierror as error:
+        raise CommandError(f"Adresse d'écoute inconnue : {host} ({error.strerror}).") from error
+    family, kind, proto, _name, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        # As gunicorn binds: SO_REUSEADDR lets a socket in TIME_WAIT go, never a listener.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                raise CommandError(
+                    f"Le port {port} de {host} est déjà utilisé (une autre instance de Certif ?) : "
+                    "arrêtez-la ou choisissez un autre port avec --port."
+                ) from error
+            raise CommandError(
+                f"Impossible d'écouter sur {host}:{port} : {error.strerror}."
+            ) from error
+
+
+def gunicorn_options(address: str, workers: int) -> dict[str, Any]:
+    return {
+        "bind": address,
+        "workers": workers,
+        "worker_class": "gthread",
+        "threads": 4,
+        "accesslog": "-",
+        "timeout": 120,
+        # gunicorn ≥ 25 opens a control socket at one fixed path per user
+        # (~/.gunicorn/gunicorn.ctl): a second instance would take over the first's, and whoever
+        # reaches it could stop or resize the other. Certif does not use it.
+        "control_socket_disable": True,
+    }
 
 
 class Command(BaseCommand):
@@ -80,6 +120,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        check_port_free(options["host"], options["port"])
+        ensure_private_dir(settings.DATA_DIR)
         call_command("collectstatic", interactive=False, verbosity=0)
         address = f"{options['host']}:{options['port']}"
         warning = public_url_warning(options["host"], options["port"])
@@ -90,13 +132,4 @@ class Command(BaseCommand):
         # The worker stops with the server: on Ctrl+C, on an error, and (watching its parent)
         # even when this process is killed.
         with worker_beside() if options["with_worker"] else nullcontext():
-            _Gunicorn(
-                {
-                    "bind": address,
-                    "workers": options["workers"],
-                    "worker_class": "gthread",
-                    "threads": 4,
-                    "accesslog": "-",
-                    "timeout": 120,
-                }
-            ).run()
+            _Gunicorn(gunicorn_options(address, options["workers"])).run()
