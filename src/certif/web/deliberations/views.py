@@ -439,6 +439,17 @@ def _composition_response(
     return redirect(_detail_url(deliberation, _kept(request.POST), "composition"))
 
 
+def _composition_act(
+    request: HttpRequest, deliberation: Deliberation, act: Callable[[], object], success: str
+) -> HttpResponse:
+    """An act on the jury: the composition shows its refusal, or ``success``."""
+    try:
+        act()
+    except Refused as refused:
+        return _composition_response(request, deliberation, error=str(refused))
+    return _composition_response(request, deliberation, success=success)
+
+
 @role_required(*MANAGERS)
 @require_POST
 def add_member_view(request: HttpRequest, pk: int) -> HttpResponse:
@@ -463,14 +474,15 @@ def presence_view(request: HttpRequest, pk: int, member_id: int) -> HttpResponse
     member = get_object_or_404(JuryMember, pk=member_id, deliberation=deliberation)
     form = PresenceForm(request.POST)
     present = bool(form.is_valid() and form.cleaned_data["present"])
-    try:
-        services.set_presence(member, present, request.user)
-    except Refused as refused:
-        return _composition_response(request, deliberation, error=str(refused))
     success = (
         _("%(name)s : présence enregistrée.") if present else _("%(name)s : absence enregistrée.")
     ) % {"name": member.full_name}
-    return _composition_response(request, deliberation, success=success)
+    return _composition_act(
+        request,
+        deliberation,
+        lambda: services.set_presence(member, present, request.user),
+        success,
+    )
 
 
 @role_required(*MANAGERS)
@@ -498,14 +510,11 @@ def remove_member_view(request: HttpRequest, pk: int, member_id: int) -> HttpRes
                 cancel_url=_detail_url(deliberation, _kept(request.POST), "composition"),
             ),
         )
-    try:
-        services.remove_member(member, request.user)
-    except Refused as refused:
-        return _composition_response(request, deliberation, error=str(refused))
-    return _composition_response(
+    return _composition_act(
         request,
         deliberation,
-        success=_("%(name)s retiré(e) du jury.") % {"name": member.full_name},
+        lambda: services.remove_member(member, request.user),
+        _("%(name)s retiré(e) du jury.") % {"name": member.full_name},
     )
 
 
@@ -528,14 +537,11 @@ def recuse_view(request: HttpRequest, pk: int, member_id: int) -> HttpResponse:
     if not form.is_valid():
         return _composition_response(request, deliberation, error=_("Candidat inconnu."))
     candidate = form.cleaned_data["candidate"]
-    try:
-        services.recuse(member, candidate, request.user, form.cleaned_data["reason"])
-    except Refused as refused:
-        return _composition_response(request, deliberation, error=str(refused))
-    return _composition_response(
+    return _composition_act(
         request,
         deliberation,
-        success=_("%(name)s est récusé(e) pour le candidat %(numero)s.")
+        lambda: services.recuse(member, candidate, request.user, form.cleaned_data["reason"]),
+        _("%(name)s est récusé(e) pour le candidat %(numero)s.")
         % {"name": member.full_name, "numero": candidate.numero},
     )
 
@@ -545,11 +551,12 @@ def recuse_view(request: HttpRequest, pk: int, member_id: int) -> HttpResponse:
 def withdraw_recusal_view(request: HttpRequest, pk: int, recusal_id: int) -> HttpResponse:
     deliberation = _readable(request, pk)
     recusal = get_object_or_404(Recusal, pk=recusal_id, member__deliberation=deliberation)
-    try:
-        services.withdraw_recusal(recusal, request.user)
-    except Refused as refused:
-        return _composition_response(request, deliberation, error=str(refused))
-    return _composition_response(request, deliberation, success=_("Récusation levée."))
+    return _composition_act(
+        request,
+        deliberation,
+        lambda: services.withdraw_recusal(recusal, request.user),
+        _("Récusation levée."),
+    )
 
 
 # -- closing and publishing -------------------------------------------------------------------
