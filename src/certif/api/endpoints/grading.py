@@ -17,7 +17,7 @@ from typing import Annotated, Any, Literal
 from urllib.parse import quote, urlencode
 
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema
@@ -87,6 +87,7 @@ from certif.imports.reading import FileRejected
 from certif.imports.scores import import_scores_frame, rows_frame
 from certif.referential.models import Block
 from certif.sessions.models import Assignment, ExamSession
+from certif.sessions.queries import outer_unit
 
 router = Router(tags=["Feuilles et notes"])
 MAX_BULK_ROWS = 200_000
@@ -741,15 +742,7 @@ def list_reconciliations(
         pending = pending.filter(session__code=filters.session)
     if not has_role(user, Role.STAFF):
         pending = pending.filter(
-            Exists(
-                Assignment.objects.filter(
-                    session_id=OuterRef("session_id"),
-                    candidate_id=OuterRef("candidate_id"),
-                    block_id=OuterRef("block_id"),
-                    part=OuterRef("part"),
-                    evaluator_id=user.pk,
-                )
-            )
+            Exists(Assignment.objects.filter(**outer_unit(), evaluator_id=user.pk))
         )
     found = by_key(request, pending, page, "id", int)
     described = describe_pending(found.rows)
