@@ -213,6 +213,8 @@ def read_retention() -> Retention:
             raise ValueError(f"{variable} : un nombre entier positif est attendu, pas {text!r}")
         values[field_name] = int(text)
     return Retention(**values)
+
+
 @dataclass(frozen=True)
 class EmailConfig:
     """Where mail goes: Django's backend and, for SMTP, the server and its account."""

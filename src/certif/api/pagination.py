@@ -74,6 +74,12 @@ def next_link(request: HttpRequest, key: Any) -> str | None:
     return f"{request.path}?{query.urlencode()}"
 
 
+def page_out(items: list[Any], next: str | None, page: PageQuery) -> dict[str, Any]:
+    """A page as every list operation answers it: its items, the link to the next one, the
+    limit it was asked with."""
+    return {"items": items, "next": next, "limit": page.limit}
+
+
 @dataclass(frozen=True)
 class KeyPage(Generic[T]):
     rows: list[T]

@@ -22,6 +22,7 @@ from typing import Any
 from lxml import etree
 
 from certif.cdc.errors import ReportUnreadable
+from certif.cdc.untrusted import XML_OPTIONS
 
 REPORT_NAMESPACE = "urn:cdc:cpf:pc5:rapport:schema"
 REPORT_ROOT = "rapport"
@@ -84,13 +85,7 @@ def _read(path: Path, max_bytes: int) -> bytes:
 
 def _parse(data: bytes) -> Any:
     parser = etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        huge_tree=False,
-        load_dtd=False,
-        dtd_validation=False,
-        remove_comments=True,
-        remove_pis=True,
+        **XML_OPTIONS, dtd_validation=False, remove_comments=True, remove_pis=True
     )
     try:
         root = etree.fromstring(data, parser)

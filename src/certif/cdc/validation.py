@@ -23,6 +23,7 @@ from lxml import etree
 
 from certif.cdc.errors import CdcError, FluxInvalid, ValidationIssue
 from certif.cdc.schemas import DEFAULT_SCHEMA, PASSAGE_ELEMENT, CdcSchema, SchemaChoice, load_schema
+from certif.cdc.untrusted import XML_OPTIONS
 
 DEFAULT_MAX_ISSUES = 20
 
@@ -142,10 +143,7 @@ def _passage_ends(path: str | os.PathLike[str], passage_tag: str) -> Any:
         str(path),
         events=("end",),
         tag=passage_tag,
-        resolve_entities=False,
-        no_network=True,
-        huge_tree=False,
-        load_dtd=False,
+        **XML_OPTIONS,
         # The indentation would double the number of nodes to build and walk.
         remove_blank_text=True,
     )

@@ -3,28 +3,18 @@
 from typing import Any
 
 from django.contrib import admin
-from django.http import HttpRequest
 
 from certif.core.admin import ReadOnlyAdmin
 from certif.deliberations.models import Decision, Deliberation, JuryMember, Recusal
 
 
-class MemberInline(admin.TabularInline[JuryMember, Deliberation]):
+class MemberInline(ReadOnlyAdmin, admin.TabularInline[JuryMember, Deliberation]):
     model = JuryMember
     fields = ("full_name", "role", "affiliation", "occupation", "user", "present")
     readonly_fields = fields
     extra = 0
     can_delete = False
     show_change_link = True
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 @admin.register(Deliberation)

@@ -231,11 +231,28 @@ class Deliberation(models.Model):
         return self.published_at is not None
 
 
-def _refuse_if_closed(deliberation_id: int | None) -> None:
-    if deliberation_id is not None and (
-        Deliberation.objects.filter(pk=deliberation_id, status=State.CLOSED).exists()
-    ):
-        raise DeliberationClosed()
+class _Part(models.Model):
+    """A part of a deliberation (a member, a decision, a recusal): saving or deleting one of a
+    closed deliberation is refused."""
+
+    deliberation_id: int | None
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.refuse_if_closed()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        self.refuse_if_closed()
+        return super().delete(*args, **kwargs)
+
+    def refuse_if_closed(self) -> None:
+        if self.deliberation_id is not None and (
+            Deliberation.objects.filter(pk=self.deliberation_id, status=State.CLOSED).exists()
+        ):
+            raise DeliberationClosed()
 
 
 class _PartQuerySet(models.QuerySet[Any]):
@@ -266,7 +283,7 @@ class RecusalQuerySet(_PartQuerySet):
     closed_lookup = "member__deliberation__status"
 
 
-class JuryMember(models.Model):
+class JuryMember(_Part):
     deliberation = models.ForeignKey(
         Deliberation,
         verbose_name=_("délibération"),
@@ -313,14 +330,6 @@ class JuryMember(models.Model):
     def __str__(self) -> str:
         return f"{self.full_name} ({self.get_role_display()})"
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        _refuse_if_closed(self.deliberation_id)
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        _refuse_if_closed(self.deliberation_id)
-        return super().delete(*args, **kwargs)
-
     @property
     def is_president(self) -> bool:
         return self.role == MemberRole.PRESIDENT
@@ -330,7 +339,7 @@ class JuryMember(models.Model):
         return self.affiliation == Affiliation.EXTERNAL
 
 
-class Recusal(models.Model):
+class Recusal(_Part):
     """A member who does not deliberate on one candidate (a link of interest, or by choice)."""
 
     member = models.ForeignKey(
@@ -354,20 +363,12 @@ class Recusal(models.Model):
     def __str__(self) -> str:
         return f"{self.member.full_name} — {self.candidate.numero}"
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        self._refuse_if_closed()
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        self._refuse_if_closed()
-        return super().delete(*args, **kwargs)
-
-    def _refuse_if_closed(self) -> None:
+    def refuse_if_closed(self) -> None:
         if Deliberation.objects.filter(members=self.member_id, status=State.CLOSED).exists():
             raise DeliberationClosed()
 
 
-class Decision(models.Model):
+class Decision(_Part):
     """The jury's decision on one unit (a block, or the certification) of one candidate.
 
     The ``proposed_*`` fields, ``explanation``, ``snapshot`` and ``borderline`` are the engine's
@@ -458,14 +459,6 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.candidate.numero} — {self.unit} — {self.get_resolution_display()}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        _refuse_if_closed(self.deliberation_id)
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        _refuse_if_closed(self.deliberation_id)
-        return super().delete(*args, **kwargs)
 
     @property
     def is_certification(self) -> bool:

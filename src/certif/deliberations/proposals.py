@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, Q
 from django.utils.formats import date_format
 
 from certif.deliberations.standing import Act
@@ -33,6 +33,7 @@ from certif.domain.rules.engine import Unfinished
 from certif.domain.rules.results import BlockResult, CandidateResult, Status, UnitResult
 from certif.grading.models import COUNTING, ScoreSheet, SheetStatus
 from certif.sessions.models import Enrolment, ExamSession
+from certif.sessions.queries import outer_unit
 
 # A score this close to its threshold (either side, on the block's own scale) is worth the
 # jury's attention: a convention of the jury's work, not a rule of the référentiel.
@@ -150,9 +151,7 @@ def _submitted_in(session: ExamSession) -> Q:
     """An enrolment whose unit has a submitted sheet that counts, in the session."""
     submitted = ScoreSheet.objects.filter(
         session=session,
-        candidate_id=OuterRef("candidate_id"),
-        block_id=OuterRef("block_id"),
-        part=OuterRef("part"),
+        **outer_unit(with_session=False),
         marking__in=COUNTING,
         status=SheetStatus.SUBMITTED,
     )

@@ -275,21 +275,13 @@ def _acquired(
     act: Act,
     previous: Decision | None,
 ) -> Decision:
+    """A unit an earlier act validated: its decision, acquired and validated from the start."""
     proposal = acquired_proposal(unit, name, act)
-    return Decision(
-        deliberation=deliberation,
-        candidate_id=candidate_id,
-        unit=unit,
-        position=position,
-        proposed_status=proposal.status,
-        proposed_score="",
-        explanation=proposal.explanation,
-        snapshot=proposal.snapshot,
-        previous=previous,
-        acquired_from_id=act.decision_id,
-        resolution=Resolution.ACQUIRED,
-        status=UnitStatus.VALIDATED,
-    )
+    decision = _decision(deliberation, candidate_id, unit, position, proposal, previous)
+    decision.acquired_from_id = act.decision_id
+    decision.resolution = Resolution.ACQUIRED
+    decision.status = UnitStatus.VALIDATED
+    return decision
 
 
 def _snapshot(
@@ -342,6 +334,22 @@ def _snapshot(
     return len(candidate_ids)
 
 
+def _new_act(
+    session: ExamSession, kind: Kind, on: date, place: str, actor: Actor, *, reason: str = ""
+) -> Deliberation:
+    """The row of a new act of the session's jury, numbered after its others."""
+    return Deliberation.objects.create(
+        session=session,
+        kind=kind,
+        number=_next_number(session),
+        date=on,
+        place=place.strip(),
+        reason=reason,
+        opened_by=account_of(actor),
+        opened_at=_now(),
+    )
+
+
 def _open_scope(session: ExamSession, date: date, acknowledge_unfinished: bool) -> list[str]:
     """The checks every opening makes; the units left without marks, as acknowledged."""
     _check_dates(session, date)
@@ -377,15 +385,7 @@ def open_deliberation(
                 f"Aucun candidat n'a de feuille d'évaluation ni d'inscription dans la session "
                 f"{session.code} : il n'y a rien à délibérer."
             )
-        deliberation = Deliberation.objects.create(
-            session=session,
-            kind=Kind.INITIAL,
-            number=_next_number(session),
-            date=date,
-            place=place.strip(),
-            opened_by=account_of(actor),
-            opened_at=_now(),
-        )
+        deliberation = _new_act(session, Kind.INITIAL, date, place, actor)
         count = _snapshot(deliberation, candidate_ids)
         audit.record(
             actions.OPENED,
@@ -467,16 +467,7 @@ def open_amendment(
                 f"{', '.join(undecided)} : un acte modificatif ne revient que sur des décisions "
                 "déjà arrêtées."
             )
-        deliberation = Deliberation.objects.create(
-            session=session,
-            kind=Kind.AMENDMENT,
-            number=_next_number(session),
-            date=on,
-            place=place.strip(),
-            reason=reason,
-            opened_by=account_of(actor),
-            opened_at=_now(),
-        )
+        deliberation = _new_act(session, Kind.AMENDMENT, on, place, actor, reason=reason)
         _snapshot(deliberation, candidate_ids, previous)
         audit.record(
             actions.AMENDMENT_OPENED,

@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import BinaryIO
+from typing import BinaryIO, Self
 
 from certif.deposits.errors import DepositError, DepositRefused, RefusalReason, quoted
 from certif.domain.referential.schema import BYTES_PER_MB
@@ -39,6 +39,24 @@ class StoredFileMissing(DepositError):
     """A file the database says is stored is not in the store."""
 
 
+class _ClosedOnExit:
+    """A context manager that closes itself on leaving the block, whatever happened."""
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+
 @dataclass(frozen=True)
 class StoredFile:
     path: Path
@@ -46,7 +64,7 @@ class StoredFile:
     size: int
 
 
-class Incoming:
+class Incoming(_ClosedOnExit):
     """A complete upload under a temporary name in the store's folder, not yet in the store.
 
     Use it as a context manager: leaving the block without :meth:`commit` deletes it.
@@ -84,15 +102,8 @@ class Incoming:
         self.path.unlink(missing_ok=True)
         self._done = True
 
-    def __enter__(self) -> Incoming:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
+    def close(self) -> None:
+        """Discard the file, unless it was committed."""
         if not self._done:
             self.discard()
 
@@ -154,7 +165,7 @@ def stored_path(folder: str | Path, sha256: str, suffix: str = ".pdf") -> Path:
     return Path(folder) / sha256[:2] / f"{sha256}{suffix}"
 
 
-class StoredStream:
+class StoredStream(_ClosedOnExit):
     """A stored file open for reading, yielding chunks; ``size`` is its length in bytes.
 
     Iterate it, then close it (or use it as a context manager); Django's streaming responses
@@ -179,17 +190,6 @@ class StoredStream:
 
     def close(self) -> None:
         self._handle.close()
-
-    def __enter__(self) -> StoredStream:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
 
 
 def stream_stored(

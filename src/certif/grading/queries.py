@@ -27,6 +27,7 @@ from certif.grading.models import COUNTING, GradedUnit, Marking, Score, ScoreShe
 from certif.referential.models import Block, Criterion, ReferentialVersion
 from certif.referential.services import engine_for
 from certif.sessions.models import Assignment, Enrolment, ExamSession
+from certif.sessions.queries import outer_unit
 
 
 @dataclass(frozen=True)
@@ -425,7 +426,7 @@ class PendingReconciliation:
 
 def pending_first_sheets(session_id: int | None = None) -> QuerySet[ScoreSheet]:
     """First markings whose second is submitted too, and whose agreed sheet is not (yet)."""
-    unit = {name: OuterRef(name) for name in ("candidate_id", "session_id", "block_id", "part")}
+    unit = outer_unit()
     submitted = ScoreSheet.objects.filter(**unit, status=SheetStatus.SUBMITTED)
     pending = (
         ScoreSheet.objects.filter(marking=Marking.FIRST, status=SheetStatus.SUBMITTED)
@@ -491,19 +492,10 @@ def assignments_of(evaluator: Any) -> QuerySet[Assignment]:
     """An evaluator's assignments, each with the state of their sheet (None: not opened) and
     the number of markers of the unit (2 for a double marking)."""
     their_sheet = ScoreSheet.objects.filter(
-        candidate_id=OuterRef("candidate_id"),
-        session_id=OuterRef("session_id"),
-        block_id=OuterRef("block_id"),
-        part=OuterRef("part"),
-        evaluator_id=OuterRef("evaluator_id"),
+        **outer_unit(), evaluator_id=OuterRef("evaluator_id")
     ).exclude(marking=Marking.AGREED)
     markers = (
-        Assignment.objects.filter(
-            candidate_id=OuterRef("candidate_id"),
-            session_id=OuterRef("session_id"),
-            block_id=OuterRef("block_id"),
-            part=OuterRef("part"),
-        )
+        Assignment.objects.filter(**outer_unit())
         .order_by()
         .values("candidate_id")
         .annotate(count=Count("pk"))

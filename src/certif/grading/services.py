@@ -389,6 +389,18 @@ def _grid(sheet: ScoreSheet, data: Mapping[str, Any]) -> GridForm:
     return bound(GridForm(block_spec(sheet.session, sheet.block.code).criteria, data))
 
 
+def _save_grid(sheet: ScoreSheet, grid: GridForm, actor: Actor) -> SaveOutcome:
+    """Save the grid's values and comments on the sheet, at the revision its writer read."""
+    return save_scores(
+        sheet.pk,
+        grid.entered_values(),
+        actor=actor,
+        expected_revision=grid.cleaned_data["revision"],
+        comments=grid.entered_comments(),
+        source="web",
+    )
+
+
 def _writable(sheet_id: int, actor: Actor) -> ScoreSheet:
     sheet = ScoreSheet.objects.select_related("session__referential_version", "block").get(
         pk=sheet_id
@@ -404,14 +416,7 @@ def save_sheet(sheet_id: int, data: Mapping[str, Any], *, actor: Actor = None) -
     sheet = _writable(sheet_id, actor)
     grid = _grid(sheet, data)
     with transaction.atomic():
-        outcome = save_scores(
-            sheet.pk,
-            grid.entered_values(),
-            actor=actor,
-            expected_revision=grid.cleaned_data["revision"],
-            comments=grid.entered_comments(),
-            source="web",
-        )
+        outcome = _save_grid(sheet, grid, actor)
         audit.record(
             actions.SHEET_SAVED,
             outcome.sheet,
@@ -437,15 +442,7 @@ def submit_sheet(
     grid = _grid(sheet, data) if data is not None else None
     with transaction.atomic():
         if grid is not None:
-            saved = save_scores(
-                sheet.pk,
-                grid.entered_values(),
-                actor=actor,
-                expected_revision=grid.cleaned_data["revision"],
-                comments=grid.entered_comments(),
-                source="web",
-            )
-            expected_revision = saved.sheet.revision
+            expected_revision = _save_grid(sheet, grid, actor).sheet.revision
         sheet = _lock(sheet_id, expected_revision)
         if sheet.is_locked:
             raise SheetLocked()

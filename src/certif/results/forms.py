@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from certif.candidates.models import ACCESS_PATH_CHOICES
@@ -14,13 +13,9 @@ from certif.core.vocabulary import status_choices
 from certif.domain.referential.schema import Referential
 from certif.domain.units import UnitRef, decided_units, labelled
 from certif.results.queries import CandidateQuery
-from certif.sessions.models import ExamSession
+from certif.sessions.forms import SessionFilterField
 
 YES, NO = "oui", "non"
-
-
-def sessions() -> QuerySet[ExamSession]:
-    return ExamSession.objects.order_by("-start_date", "-code")
 
 
 class CandidateSearchForm(forms.Form):
@@ -32,13 +27,7 @@ class CandidateSearchForm(forms.Form):
         max_length=100,
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
     )
-    session = forms.ModelChoiceField(
-        label=_("Session"),
-        queryset=ExamSession.objects.none(),
-        to_field_name="code",
-        required=False,
-        empty_label=_("Toutes"),
-    )
+    session = SessionFilterField()
     voie = forms.ChoiceField(
         label=_("Voie d'accès"), choices=[("", _("Toutes")), *ACCESS_PATH_CHOICES], required=False
     )
@@ -56,7 +45,6 @@ class CandidateSearchForm(forms.Form):
 
     def __init__(self, *args: Any, referential: Referential | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["session"].queryset = sessions()  # type: ignore[attr-defined]
         units = labelled(referential, decided_units(referential)) if referential is not None else []
         self.fields["unite"].choices = [  # type: ignore[attr-defined]
             ("", _("Tous")),

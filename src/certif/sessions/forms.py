@@ -32,6 +32,20 @@ MARKER_CHOICES = [
 ]
 
 
+class SessionFilterField(forms.ModelChoiceField[ExamSession]):
+    """A list's filter on one session, named by its code, the latest first; empty: all of them."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(
+            queryset=ExamSession.objects.order_by("-start_date", "-code"),
+            to_field_name="code",
+            required=False,
+            label=_("Session"),
+            empty_label=_("Toutes"),
+            **kwargs,
+        )
+
+
 class VersionChoiceField(forms.ModelChoiceField[ReferentialVersion]):
     def label_from_instance(self, obj: ReferentialVersion) -> str:
         return f"{obj.code} v{obj.number} — {obj.label}"

@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet
 
 from certif.candidates.models import Candidate
 from certif.domain.units import UnitRef
 from certif.sessions.models import Enrolment, ExamSession
+
+
+def outer_unit(*, with_session: bool = True) -> dict[str, OuterRef]:
+    """A subquery's lookups for the unit of the outer row (an enrolment, an assignment, a
+    sheet): its candidate, block and part, and its session unless the subquery names one."""
+    keys = ("session_id", "candidate_id", "block_id", "part")
+    return {key: OuterRef(key) for key in (keys if with_session else keys[1:])}
 
 
 @dataclass(frozen=True)

@@ -292,6 +292,12 @@ def _check_assignment(evaluator: User, marker: int) -> None:
         raise AssignmentRefused(f"{person(evaluator)} n'a pas le rôle évaluateur")
 
 
+def _assigned_unit(session: ExamSession, block: str, part: str) -> tuple[Block, str, str]:
+    """The unit to assign in the session's référentiel: its block's row, its part, its label."""
+    block_row, part = _units(session.referential_version).resolve(UnitRef(block, part))
+    return block_row, part, UnitRef(block, part).label(session.referential_version.referential)
+
+
 def _named(candidates: Sequence[Candidate]) -> str:
     names = ", ".join(str(c) for c in candidates[:NAMED_IN_REFUSAL])
     more = len(candidates) - NAMED_IN_REFUSAL
@@ -347,8 +353,7 @@ def assign_evaluator(
     """
     require(actor, may_manage_sessions, message=MANAGE_REFUSED)
     _check_assignment(evaluator, marker)
-    block_row, part = _units(session.referential_version).resolve(UnitRef(block, part))
-    unit = UnitRef(block, part).label(session.referential_version.referential)
+    block_row, part, unit = _assigned_unit(session, block, part)
     with transaction.atomic():
         enrolled = Enrolment.objects.filter(
             session=session, candidate=candidate, block=block_row, part=part
@@ -426,8 +431,7 @@ def assign_evaluator_bulk(
     theirs: assign the few linked to this evaluator to someone else first, then the rest.
     """
     _check_assignment(evaluator, marker)
-    block_row, part = _units(session.referential_version).resolve(UnitRef(block, part))
-    unit = UnitRef(block, part).label(session.referential_version.referential)
+    block_row, part, unit = _assigned_unit(session, block, part)
     with transaction.atomic():
         enrolled = list(
             Enrolment.objects.filter(session=session, block=block_row, part=part).values_list(

@@ -20,12 +20,13 @@ from certif.api.endpoints.common import (
     Numero,
     candidate_by_numero,
     invalid_form,
+    or_404,
     responses,
     user_of,
 )
 from certif.api.endpoints.results import ResultOut, results_out
-from certif.api.pagination import PageQuery, decode, next_link
-from certif.api.problems import NotFound, rejected
+from certif.api.pagination import PageQuery, decode, next_link, page_out
+from certif.api.problems import rejected
 from certif.api.schemas import InputSchema, Page
 from certif.candidates.models import Candidate, masked_nir
 from certif.candidates.queries import SCAN_WINDOW, page_by_numero
@@ -266,7 +267,7 @@ def list_candidates(
         }
         for row in list_rows(found.rows, blocks)
     ]
-    return {"items": items, "next": next_link(request, found.next_after), "limit": page.limit}
+    return page_out(items, next_link(request, found.next_after), page)
 
 
 @router.post(
@@ -370,7 +371,8 @@ def candidate_result(request: HttpRequest, numero: Numero, lang: Lang = "fr") ->
     avec `lang=en`) : la dernière décision close d'un jury là où il y en a une (`source` «
     jury », avec la délibération), sinon la décision du moteur telle qu'elle est stockée."""
     candidate = candidate_by_numero(numero)
-    stored = CandidateResult.objects.filter(candidate=candidate).select_related("candidate").first()
-    if stored is None:
-        raise NotFound(f"Aucune décision n'est encore stockée pour le candidat {numero}.")
+    stored = or_404(
+        CandidateResult.objects.filter(candidate=candidate).select_related("candidate").first(),
+        f"Aucune décision n'est encore stockée pour le candidat {numero}.",
+    )
     return results_out([stored], lang)[0]

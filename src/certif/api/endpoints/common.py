@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
@@ -40,6 +40,8 @@ ID_MAX = 2**63 - 1
 
 ALWAYS = (400, 401, 403, 422)
 
+T = TypeVar("T")
+
 
 def responses(ok: Mapping[int, Any], *errors: int) -> dict[int, Any]:
     """An operation's documented answers: its own, then problem details for each error status."""
@@ -58,18 +60,25 @@ def user_of(request: HttpRequest) -> Any:
     return request.user
 
 
+def or_404(value: T | None, missing: str) -> T:
+    """What was looked up, or a 404 problem saying what is missing."""
+    if value is None:
+        raise NotFound(missing)
+    return value
+
+
 def candidate_by_numero(numero: str) -> Candidate:
-    candidate = Candidate.objects.filter(numero=numero).first()
-    if candidate is None:
-        raise NotFound(f"Aucun candidat n'a le numéro « {numero} ».")
-    return candidate
+    return or_404(
+        Candidate.objects.filter(numero=numero).first(),
+        f"Aucun candidat n'a le numéro « {numero} ».",
+    )
 
 
 def session_by_code(code: str) -> ExamSession:
-    session = ExamSession.objects.select_related("referential_version").filter(code=code).first()
-    if session is None:
-        raise NotFound(f"Aucune session n'a le code « {code} ».")
-    return session
+    return or_404(
+        ExamSession.objects.select_related("referential_version").filter(code=code).first(),
+        f"Aucune session n'a le code « {code} ».",
+    )
 
 
 def as_form_value(value: Any) -> Any:

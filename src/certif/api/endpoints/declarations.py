@@ -12,8 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
 from certif.api.auth import access
-from certif.api.endpoints.common import responses, user_of
-from certif.api.problems import NotFound
+from certif.api.endpoints.common import or_404, responses, user_of
 from certif.api.schemas import InputSchema
 from certif.core.roles import Role
 from certif.declarations import queries, services
@@ -110,10 +109,10 @@ def flux_out(flux: Flux) -> dict[str, Any]:
 
 
 def _flux(flux_id: uuid.UUID) -> Flux:
-    found = Flux.objects.defer("content").filter(pk=flux_id).first()
-    if found is None:
-        raise NotFound(f"Aucun flux n'a l'identifiant {flux_id}.")
-    return found
+    return or_404(
+        Flux.objects.defer("content").filter(pk=flux_id).first(),
+        f"Aucun flux n'a l'identifiant {flux_id}.",
+    )
 
 
 @router.get(

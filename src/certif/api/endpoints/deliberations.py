@@ -26,12 +26,13 @@ from certif.api.endpoints.common import (
     candidate_by_numero,
     form_data,
     invalid_form,
+    or_404,
     responses,
     session_by_code,
     user_of,
 )
-from certif.api.pagination import PageQuery, by_key, decode, next_link
-from certif.api.problems import Invalid, NotFound, field_error
+from certif.api.pagination import PageQuery, by_key, decode, next_link, page_out
+from certif.api.problems import Invalid, field_error
 from certif.api.schemas import InputSchema, Page
 from certif.core.policies import require
 from certif.core.roles import JURY, Role
@@ -205,9 +206,10 @@ class ConfirmedOut(Schema):
 def _deliberation(request: HttpRequest, deliberation_id: int) -> Deliberation:
     """The deliberation, for gestionnaires and the people seated on its jury (403 otherwise,
     journalled)."""
-    found = Deliberation.objects.select_related("session").filter(pk=deliberation_id).first()
-    if found is None:
-        raise NotFound(f"Aucune délibération n'a l'identifiant {deliberation_id}.")
+    found = or_404(
+        Deliberation.objects.select_related("session").filter(pk=deliberation_id).first(),
+        f"Aucune délibération n'a l'identifiant {deliberation_id}.",
+    )
     require(
         user_of(request),
         policies.may_read,
@@ -284,11 +286,7 @@ def list_deliberations(
     if filters.session:
         rows = rows.filter(session__code=filters.session)
     found = by_key(request, rows, page, "id", int)
-    return {
-        "items": [deliberation_out(d) for d in found.rows],
-        "next": found.next,
-        "limit": page.limit,
-    }
+    return page_out([deliberation_out(d) for d in found.rows], found.next, page)
 
 
 @router.get(
@@ -340,7 +338,7 @@ def list_decisions(
             )
         items[-1]["decisions"].append(decision_out(decision, filters.lang))
     last = items[-1]["candidate"] if more and items else None
-    return {"items": items, "next": next_link(request, last), "limit": page.limit}
+    return page_out(items, next_link(request, last), page)
 
 
 @router.get(
@@ -419,14 +417,12 @@ def open_amendment(
 
 
 def _member(deliberation: Deliberation, member_id: int) -> JuryMember:
-    member = (
+    return or_404(
         JuryMember.objects.select_related("user", "deliberation")
         .filter(pk=member_id, deliberation=deliberation)
-        .first()
+        .first(),
+        f"Ce jury n'a pas de membre d'identifiant {member_id}.",
     )
-    if member is None:
-        raise NotFound(f"Ce jury n'a pas de membre d'identifiant {member_id}.")
-    return member
 
 
 @router.post(
@@ -524,9 +520,10 @@ def withdraw_recusal(
     recusal_id: Annotated[int, param.Path(..., ge=1, le=ID_MAX)],
 ) -> Status[None]:
     deliberation = _deliberation(request, deliberation_id)
-    recusal = Recusal.objects.filter(pk=recusal_id, member__deliberation=deliberation).first()
-    if recusal is None:
-        raise NotFound(f"Cette délibération n'a pas de récusation d'identifiant {recusal_id}.")
+    recusal = or_404(
+        Recusal.objects.filter(pk=recusal_id, member__deliberation=deliberation).first(),
+        f"Cette délibération n'a pas de récusation d'identifiant {recusal_id}.",
+    )
     services.withdraw_recusal(recusal, user_of(request))
     return Status(204, None)
 
@@ -535,16 +532,12 @@ def withdraw_recusal(
 
 
 def _decision(deliberation: Deliberation, numero: str, unit: str) -> Decision:
-    decision = (
+    return or_404(
         Decision.objects.select_related("deliberation", "candidate")
         .filter(deliberation=deliberation, candidate__numero=numero, unit=unit)
-        .first()
+        .first(),
+        f"Cette délibération n'a pas de décision sur {unit} pour le candidat {numero}.",
     )
-    if decision is None:
-        raise NotFound(
-            f"Cette délibération n'a pas de décision sur {unit} pour le candidat {numero}."
-        )
-    return decision
 
 
 @router.post(

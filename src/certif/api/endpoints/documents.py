@@ -18,10 +18,10 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.params import functions as param
 
 from certif.api.auth import access
-from certif.api.endpoints.common import SessionCode, responses, session_by_code, user_of
+from certif.api.endpoints.common import SessionCode, or_404, responses, session_by_code, user_of
 from certif.api.endpoints.me import own_candidate
-from certif.api.pagination import PageQuery, by_key
-from certif.api.problems import Forbidden, NotFound, Problem
+from certif.api.pagination import PageQuery, by_key, page_out
+from certif.api.problems import Forbidden, Problem
 from certif.api.schemas import Page
 from certif.core.roles import Role
 from certif.documents import services
@@ -122,10 +122,10 @@ def _documents() -> QuerySet[IssuedDocument]:
 
 
 def _document(public_id: str) -> IssuedDocument:
-    document = _documents().filter(public_id=normalise_number(public_id)).first()
-    if document is None:
-        raise NotFound(f"Aucun document n'a le numéro {public_id}.")
-    return document
+    return or_404(
+        _documents().filter(public_id=normalise_number(public_id)).first(),
+        f"Aucun document n'a le numéro {public_id}.",
+    )
 
 
 def document_out(document: IssuedDocument) -> dict[str, Any]:
@@ -170,11 +170,7 @@ def list_documents(
     if filters.status:
         documents = documents.filter(status=filters.status)
     found = by_key(request, documents, page, "id", int)
-    return {
-        "items": [document_out(d) for d in found.rows],
-        "next": found.next,
-        "limit": page.limit,
-    }
+    return page_out([document_out(d) for d in found.rows], found.next, page)
 
 
 @router.get(
@@ -185,9 +181,7 @@ def list_documents(
 )
 def my_documents(request: HttpRequest) -> list[dict[str, Any]]:
     """Les documents valides délivrés au candidat (parchemin, attestations, relevés…)."""
-    candidate = own_candidate(request)
-    if candidate is None:
-        raise NotFound("Ce compte n'est relié à aucun candidat.")
+    candidate = or_404(own_candidate(request), "Ce compte n'est relié à aucun candidat.")
     mine = (
         _documents().filter(candidate=candidate, status=DocumentStatus.VALID).order_by("-issued_at")
     )

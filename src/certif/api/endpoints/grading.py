@@ -17,7 +17,7 @@ from typing import Annotated, Any, Literal
 from urllib.parse import quote, urlencode
 
 from django.contrib.auth import get_user_model
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema
@@ -31,16 +31,16 @@ from certif.api.endpoints.common import (
     SessionCode,
     candidate_by_numero,
     etag,
+    or_404,
     responses,
     session_by_code,
     stated_version,
     user_of,
 )
-from certif.api.pagination import PageQuery, by_key
+from certif.api.pagination import PageQuery, by_key, page_out
 from certif.api.problems import (
     Forbidden,
     Invalid,
-    NotFound,
     Refused,
     field_error,
     rejected,
@@ -87,6 +87,7 @@ from certif.imports.reading import FileRejected
 from certif.imports.scores import import_scores_frame, rows_frame
 from certif.referential.models import Block
 from certif.sessions.models import Assignment, ExamSession
+from certif.sessions.queries import outer_unit
 
 router = Router(tags=["Feuilles et notes"])
 MAX_BULK_ROWS = 200_000
@@ -323,16 +324,14 @@ class AgreedIn(InputSchema):
 
 
 def _sheet(sheet_id: int) -> ScoreSheet:
-    sheet = (
+    return or_404(
         ScoreSheet.objects.select_related(
             "session__referential_version", "candidate", "block", "evaluator"
         )
         .filter(pk=sheet_id)
-        .first()
+        .first(),
+        f"Aucune feuille n'a l'identifiant {sheet_id}.",
     )
-    if sheet is None:
-        raise NotFound(f"Aucune feuille n'a l'identifiant {sheet_id}.")
-    return sheet
 
 
 def _readable(request: HttpRequest, sheet_id: int) -> ScoreSheet:
@@ -471,7 +470,7 @@ def my_assignments(
         }
         for a in found.rows
     ]
-    return {"items": items, "next": found.next, "limit": page.limit}
+    return page_out(items, found.next, page)
 
 
 @router.post(
@@ -488,9 +487,10 @@ def open_my_sheet(
 ) -> SheetOut:
     """La feuille de l'évaluateur pour cette unité, créée à la première ouverture (refusée en
     cas de lien d'intérêt déclaré)."""
-    assignment = Assignment.objects.filter(pk=assignment_id).first()
-    if assignment is None:
-        raise NotFound(f"Aucune affectation n'a l'identifiant {assignment_id}.")
+    assignment = or_404(
+        Assignment.objects.filter(pk=assignment_id).first(),
+        f"Aucune affectation n'a l'identifiant {assignment_id}.",
+    )
     sheet = open_sheet(assignment, actor=user_of(request))
     return sheet_out(_sheet(sheet.pk), response)
 
@@ -520,7 +520,7 @@ def list_sheets(
     found = by_key(request, sheets, page, "id", int)
     contents = sheets_contents([sheet.pk for sheet in found.rows])
     items = [sheet_out(sheet, contents=contents[sheet.pk]) for sheet in found.rows]
-    return {"items": items, "next": found.next, "limit": page.limit}
+    return page_out(items, found.next, page)
 
 
 @router.get(
@@ -643,11 +643,10 @@ def _reconcilable(
     if not has_role(user, Role.STAFF) and not Candidate.objects.filter(numero=numero).exists():
         raise Forbidden(RECONCILE_REFUSED)
     candidate = candidate_by_numero(numero)
-    row = Block.objects.filter(version_id=session.referential_version_id, code=block).first()
-    if row is None:
-        raise NotFound(
-            f"La version du référentiel de la session {session.code} n'a pas de bloc « {block} »."
-        )
+    row = or_404(
+        Block.objects.filter(version_id=session.referential_version_id, code=block).first(),
+        f"La version du référentiel de la session {session.code} n'a pas de bloc « {block} ».",
+    )
     spec = block_spec(session, row.code)
     parts = [p.code for p in spec.parts]
     if (part not in parts) if parts else part:
@@ -743,15 +742,7 @@ def list_reconciliations(
         pending = pending.filter(session__code=filters.session)
     if not has_role(user, Role.STAFF):
         pending = pending.filter(
-            Exists(
-                Assignment.objects.filter(
-                    session_id=OuterRef("session_id"),
-                    candidate_id=OuterRef("candidate_id"),
-                    block_id=OuterRef("block_id"),
-                    part=OuterRef("part"),
-                    evaluator_id=user.pk,
-                )
-            )
+            Exists(Assignment.objects.filter(**outer_unit(), evaluator_id=user.pk))
         )
     found = by_key(request, pending, page, "id", int)
     described = describe_pending(found.rows)
@@ -770,7 +761,7 @@ def list_reconciliations(
         }
         for item in described
     ]
-    return {"items": items, "next": found.next, "limit": page.limit}
+    return page_out(items, found.next, page)
 
 
 @router.get(

@@ -13,8 +13,7 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 
 from certif.api.auth import access
-from certif.api.endpoints.common import Lang, responses, user_of
-from certif.api.problems import NotFound
+from certif.api.endpoints.common import Lang, or_404, responses, user_of
 from certif.candidates.models import Candidate
 from certif.core.roles import Role, roles_of
 from certif.deliberations.reading import published_result, sessions_awaiting_publication
@@ -96,9 +95,7 @@ def my_result(request: HttpRequest, lang: Lang = "fr") -> dict[str, Any]:
     validée par l'un est acquise ; sinon la décision de la session la plus récente ; sans
     décision publiée, « pas encore délibéré ». `deliberation` est le dernier acte publié qui le
     concerne ; `awaiting` nomme ses sessions sans décision publiée."""
-    candidate = own_candidate(request)
-    if candidate is None:
-        raise NotFound("Ce compte n'est relié à aucun candidat.")
+    candidate = or_404(own_candidate(request), "Ce compte n'est relié à aucun candidat.")
     result = published_result(candidate, lang)
     act = result.deliberation if result is not None else None
     return {

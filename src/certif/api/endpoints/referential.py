@@ -10,9 +10,8 @@ from ninja import Query, Router, Schema
 from ninja.params import functions as param
 
 from certif.api.auth import access
-from certif.api.endpoints.common import ID_MAX, responses
-from certif.api.pagination import PageQuery, by_key
-from certif.api.problems import NotFound
+from certif.api.endpoints.common import ID_MAX, or_404, responses
+from certif.api.pagination import PageQuery, by_key, page_out
 from certif.api.schemas import Page
 from certif.core.roles import JURY, Role
 from certif.domain.referential.render import referential_to_json
@@ -79,11 +78,7 @@ def list_versions(request: HttpRequest, page: Query[PageQuery]) -> dict[str, Any
     celle qui est en vigueur."""
     found = by_key(request, _versions(), page, "id", int)
     current_id = _current_id()
-    return {
-        "items": [_out(v, current_id) for v in found.rows],
-        "next": found.next,
-        "limit": page.limit,
-    }
+    return page_out([_out(v, current_id) for v in found.rows], found.next, page)
 
 
 @router.get(
@@ -94,9 +89,7 @@ def list_versions(request: HttpRequest, page: Query[PageQuery]) -> dict[str, Any
 )
 def current_referential(request: HttpRequest) -> VersionDetail:
     """La version en vigueur et son contenu complet (blocs, critères et barèmes, règles)."""
-    current = current_version()
-    if current is None:
-        raise NotFound("Aucun référentiel n'est chargé : lancez « certif init ».")
+    current = or_404(current_version(), "Aucun référentiel n'est chargé : lancez « certif init ».")
     return _detail(current, current.pk)
 
 
@@ -110,7 +103,8 @@ def referential_version(
     request: HttpRequest, version_id: Annotated[int, param.Path(..., ge=1, le=ID_MAX)]
 ) -> VersionDetail:
     """Le contenu complet d'une version (format `certif.referential/1`)."""
-    version = _versions().filter(pk=version_id).first()
-    if version is None:
-        raise NotFound(f"Aucune version du référentiel n'a l'identifiant {version_id}.")
+    version = or_404(
+        _versions().filter(pk=version_id).first(),
+        f"Aucune version du référentiel n'a l'identifiant {version_id}.",
+    )
     return _detail(version, _current_id())

@@ -21,7 +21,7 @@ from certif.api.endpoints.common import (
     user_of,
 )
 from certif.api.endpoints.results import ResultOut, results_out
-from certif.api.pagination import PageQuery, by_key
+from certif.api.pagination import PageQuery, by_key, page_out
 from certif.api.problems import Invalid, field_error
 from certif.api.schemas import InputSchema, Page
 from certif.candidates.models import Candidate
@@ -173,7 +173,7 @@ def session_out(session: ExamSession) -> dict[str, Any]:
 def list_sessions(request: HttpRequest, page: Query[PageQuery]) -> dict[str, Any]:
     """Les sessions par ordre de code."""
     found = by_key(request, ExamSession.objects.all(), page, "code", str)
-    return {"items": [session_out(s) for s in found.rows], "next": found.next, "limit": page.limit}
+    return page_out([session_out(s) for s in found.rows], found.next, page)
 
 
 @router.post(
@@ -260,7 +260,7 @@ def list_enrolments(
         }
         for e in found.rows
     ]
-    return {"items": items, "next": found.next, "limit": page.limit}
+    return page_out(items, found.next, page)
 
 
 def _candidate_ids(numeros: list[str]) -> list[int]:
@@ -339,11 +339,7 @@ def list_assignments(
         "candidate", "block", "evaluator"
     )
     found = by_key(request, rows, page, "id", int)
-    return {
-        "items": [assignment_out(a) for a in found.rows],
-        "next": found.next,
-        "limit": page.limit,
-    }
+    return page_out([assignment_out(a) for a in found.rows], found.next, page)
 
 
 def assignment_out(assignment: Assignment) -> dict[str, Any]:
@@ -419,11 +415,7 @@ def session_results(
     population = Candidate.objects.filter(in_session(session)).values("pk")
     stored = CandidateResult.objects.filter(candidate_id__in=population).select_related("candidate")
     found = by_key(request, stored, page, "candidate__numero", str, lambda r: r.candidate.numero)
-    return {
-        "items": results_out(list(found.rows), options.lang),
-        "next": found.next,
-        "limit": page.limit,
-    }
+    return page_out(results_out(list(found.rows), options.lang), found.next, page)
 
 
 # -- the timetable of the épreuves -------------------------------------------------------------

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 from certif.domain.numbers import format_quantity
 from certif.domain.referential.loading import (
@@ -319,22 +320,21 @@ class _Linter:
     def check_references(self, block: Block, where: Location) -> None:
         activities = {a.code for a in block.activities if a.code}
         modalities = {m.code for m in block.modalities if m.code}
-        for i, competency in enumerate(block.competencies):
-            if competency.activity is not None and competency.activity not in activities:
-                self.add(
-                    Severity.ERROR,
-                    FindingCode.UNKNOWN_REFERENCE,
-                    (*where, "competencies", i, "activity"),
-                    f"{competency.code} se rattache à l'activité inconnue « {competency.activity} »",
-                )
-        for i, criterion in enumerate(block.criteria):
-            if criterion.modality is not None and criterion.modality not in modalities:
-                self.add(
-                    Severity.ERROR,
-                    FindingCode.UNKNOWN_REFERENCE,
-                    (*where, "criteria", i, "modality"),
-                    f"{criterion.code} se rattache à la modalité inconnue « {criterion.modality} »",
-                )
+        # Where the codes are, the attribute naming another code, the codes it may name.
+        references: tuple[tuple[str, Sequence[Any], str, set[str], str], ...] = (
+            ("competencies", block.competencies, "activity", activities, "l'activité"),
+            ("criteria", block.criteria, "modality", modalities, "la modalité"),
+        )
+        for field, items, attribute, known, named in references:
+            for i, item in enumerate(items):
+                reference = getattr(item, attribute)
+                if reference is not None and reference not in known:
+                    self.add(
+                        Severity.ERROR,
+                        FindingCode.UNKNOWN_REFERENCE,
+                        (*where, field, i, attribute),
+                        f"{item.code} se rattache à {named} inconnue « {reference} »",
+                    )
         if isinstance(block.scoring, PassFailScoring):
             self.check_conditions(block, block.scoring, where)
 

@@ -188,12 +188,9 @@ def _observed_sum(metric: Metric, units: Sequence[_Unit], totals: Counts) -> Fra
 
 def _expected_sum(metric: Metric, totals: Counts) -> Fraction | int:
     """Σ n_c n_k δ²_ck over every ordered pair of pairable values."""
-    if metric is Metric.NOMINAL:
-        return _nominal_spread(totals)
-    if metric is Metric.INTERVAL:
-        return _spread(totals.items())
-    if metric is Metric.RATIO:
-        return _ratio_spread(totals)
+    fixed = _fixed_spread(metric, totals)
+    if fixed is not None:
+        return fixed
     ranks = _doubled_mid_ranks(totals)
     return _spread((ranks[v], n) for v, n in totals.items())
 

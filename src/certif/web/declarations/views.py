@@ -5,9 +5,11 @@ the certifier's CDC identifiers. Gestionnaires only; every write goes through
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
+from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -57,18 +59,35 @@ def overview(request: HttpRequest) -> HttpResponse:
     return render(request, "declarations/overview.html", _context(request))
 
 
+def _posted_form(
+    request: HttpRequest,
+    save: Callable[[Any, Any], object],
+    form_class: type[BaseForm],
+    name: str,
+    saved: str,
+) -> HttpResponse:
+    """One of the overview's forms, posted: saved by its service, or shown again on the
+    overview (as ``name``) beside the refusal."""
+    try:
+        save(request.POST, request.user)
+    except Refused as refused:
+        form = with_refusal(form_class(request.POST), refused)
+        context = _context(request, **{name: form})
+        return render(request, "declarations/overview.html", context, status=400)
+    messages.success(request, saved)
+    return redirect("declarations:overview")
+
+
 @role_required(Role.STAFF)
 @require_http_methods(["POST"])
 def settings_view(request: HttpRequest) -> HttpResponse:
-    try:
-        services.update_settings(request.POST, request.user)
-    except Refused as refused:
-        form = with_refusal(CdcSettingsForm(request.POST), refused)
-        return render(
-            request, "declarations/overview.html", _context(request, settings_form=form), status=400
-        )
-    messages.success(request, _("Paramètres de la déclaration enregistrés."))
-    return redirect("declarations:overview")
+    return _posted_form(
+        request,
+        services.update_settings,
+        CdcSettingsForm,
+        "settings_form",
+        _("Paramètres de la déclaration enregistrés."),
+    )
 
 
 @role_required(Role.STAFF)
@@ -151,18 +170,13 @@ def report(request: HttpRequest) -> HttpResponse:
 @role_required(Role.STAFF)
 @require_POST
 def correction(request: HttpRequest) -> HttpResponse:
-    try:
-        services.record_correction(request.POST, request.user)
-    except Refused as refused:
-        form = with_refusal(CorrectionForm(request.POST), refused)
-        return render(
-            request,
-            "declarations/overview.html",
-            _context(request, correction_form=form),
-            status=400,
-        )
-    messages.success(request, _("Demande de correction enregistrée."))
-    return redirect("declarations:overview")
+    return _posted_form(
+        request,
+        services.record_correction,
+        CorrectionForm,
+        "correction_form",
+        _("Demande de correction enregistrée."),
+    )
 
 
 @role_required(Role.STAFF)

@@ -6,6 +6,7 @@ that changed (a row of the table, or the jury panel), with the panels that depen
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -193,53 +194,72 @@ def deliberation_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _opening_context(session: ExamSession, form: OpenForm) -> dict[str, Any]:
-    return {"session": session, "form": form, "grading_left": grading_left(session)}
+def _opening_page(
+    request: HttpRequest,
+    session_id: int,
+    form_class: type[OpenForm],
+    opens: Callable[[ExamSession, Any, dict[str, Any]], Deliberation],
+    template: str,
+    opened: str,
+) -> HttpResponse:
+    """The page that opens an act of the session's jury: its form, then the act it opens
+    (``opens`` given the form's cleaned data), or the refusal beside the fields."""
+    session = get_object_or_404(ExamSession, pk=session_id)
+    form = form_class(request.POST or None, session=session)
+    if request.method == "POST" and form.is_valid():
+        try:
+            deliberation = opens(session, request.user, form.cleaned_data)
+        except Refused as error:
+            form = with_refusal(form, error)
+        else:
+            messages.success(request, opened)
+            return redirect("deliberations:detail", pk=deliberation.pk)
+    context = {"session": session, "form": form, "grading_left": grading_left(session)}
+    return render(request, template, context)
 
 
 @role_required(*OPENERS)
 def open_view(request: HttpRequest, session_id: int) -> HttpResponse:
-    session = get_object_or_404(ExamSession, pk=session_id)
-    form = OpenForm(request.POST or None, session=session)
-    if request.method == "POST" and form.is_valid():
-        try:
-            deliberation = services.open_deliberation(
-                session,
-                request.user,
-                form.cleaned_data["date"],
-                form.cleaned_data["place"],
-                acknowledge_unfinished=form.cleaned_data["acknowledge_unfinished"],
-            )
-        except Refused as error:
-            form = with_refusal(form, error)
-        else:
-            messages.success(request, _("Délibération ouverte : les propositions sont figées."))
-            return redirect("deliberations:detail", pk=deliberation.pk)
-    return render(request, "deliberations/open.html", _opening_context(session, form))
+    def opens(session: ExamSession, user: Any, data: dict[str, Any]) -> Deliberation:
+        return services.open_deliberation(
+            session,
+            user,
+            data["date"],
+            data["place"],
+            acknowledge_unfinished=data["acknowledge_unfinished"],
+        )
+
+    return _opening_page(
+        request,
+        session_id,
+        OpenForm,
+        opens,
+        "deliberations/open.html",
+        _("Délibération ouverte : les propositions sont figées."),
+    )
 
 
 @role_required(*OPENERS)
 def amend_view(request: HttpRequest, session_id: int) -> HttpResponse:
-    session = get_object_or_404(ExamSession, pk=session_id)
-    form = AmendmentForm(request.POST or None, session=session)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            deliberation = services.open_amendment(
-                session,
-                request.user,
-                data["reason"],
-                data["candidates"],
-                date=data["date"],
-                place=data["place"],
-                acknowledge_unfinished=data["acknowledge_unfinished"],
-            )
-        except Refused as error:
-            form = with_refusal(form, error)
-        else:
-            messages.success(request, _("Acte modificatif ouvert."))
-            return redirect("deliberations:detail", pk=deliberation.pk)
-    return render(request, "deliberations/amend.html", _opening_context(session, form))
+    def opens(session: ExamSession, user: Any, data: dict[str, Any]) -> Deliberation:
+        return services.open_amendment(
+            session,
+            user,
+            data["reason"],
+            data["candidates"],
+            date=data["date"],
+            place=data["place"],
+            acknowledge_unfinished=data["acknowledge_unfinished"],
+        )
+
+    return _opening_page(
+        request,
+        session_id,
+        AmendmentForm,
+        opens,
+        "deliberations/amend.html",
+        _("Acte modificatif ouvert."),
+    )
 
 
 # -- the deliberation -------------------------------------------------------------------------
@@ -419,6 +439,17 @@ def _composition_response(
     return redirect(_detail_url(deliberation, _kept(request.POST), "composition"))
 
 
+def _composition_act(
+    request: HttpRequest, deliberation: Deliberation, act: Callable[[], object], success: str
+) -> HttpResponse:
+    """An act on the jury: the composition shows its refusal, or ``success``."""
+    try:
+        act()
+    except Refused as refused:
+        return _composition_response(request, deliberation, error=str(refused))
+    return _composition_response(request, deliberation, success=success)
+
+
 @role_required(*MANAGERS)
 @require_POST
 def add_member_view(request: HttpRequest, pk: int) -> HttpResponse:
@@ -443,14 +474,15 @@ def presence_view(request: HttpRequest, pk: int, member_id: int) -> HttpResponse
     member = get_object_or_404(JuryMember, pk=member_id, deliberation=deliberation)
     form = PresenceForm(request.POST)
     present = bool(form.is_valid() and form.cleaned_data["present"])
-    try:
-        services.set_presence(member, present, request.user)
-    except Refused as refused:
-        return _composition_response(request, deliberation, error=str(refused))
     success = (
         _("%(name)s : présence enregistrée.") if present else _("%(name)s : absence enregistrée.")
     ) % {"name": member.full_name}
-    return _composition_response(request, deliberation, success=success)
+    return _composition_act(
+        request,
+        deliberation,
+        lambda: services.set_presence(member, present, request.user),
+        success,
+    )
 
 
 @role_required(*MANAGERS)
@@ -478,14 +510,11 @@ def remove_member_view(request: HttpRequest, pk: int, member_id: int) -> HttpRes
                 cancel_url=_detail_url(deliberation, _kept(request.POST), "composition"),
             ),
         )
-    try:
-        services.remove_member(member, request.user)
-    except Refused as refused:
-        return _composition_response(request, deliberation, error=str(refused))
-    return _composition_response(
+    return _composition_act(
         request,
         deliberation,
-        success=_("%(name)s retiré(e) du jury.") % {"name": member.full_name},
+        lambda: services.remove_member(member, request.user),
+        _("%(name)s retiré(e) du jury.") % {"name": member.full_name},
     )
 
 
@@ -508,14 +537,11 @@ def recuse_view(request: HttpRequest, pk: int, member_id: int) -> HttpResponse:
     if not form.is_valid():
         return _composition_response(request, deliberation, error=_("Candidat inconnu."))
     candidate = form.cleaned_data["candidate"]
-    try:
-        services.recuse(member, candidate, request.user, form.cleaned_data["reason"])
-    except Refused as refused:
-        return _composition_response(request, deliberation, error=str(refused))
-    return _composition_response(
+    return _composition_act(
         request,
         deliberation,
-        success=_("%(name)s est récusé(e) pour le candidat %(numero)s.")
+        lambda: services.recuse(member, candidate, request.user, form.cleaned_data["reason"]),
+        _("%(name)s est récusé(e) pour le candidat %(numero)s.")
         % {"name": member.full_name, "numero": candidate.numero},
     )
 
@@ -525,11 +551,12 @@ def recuse_view(request: HttpRequest, pk: int, member_id: int) -> HttpResponse:
 def withdraw_recusal_view(request: HttpRequest, pk: int, recusal_id: int) -> HttpResponse:
     deliberation = _readable(request, pk)
     recusal = get_object_or_404(Recusal, pk=recusal_id, member__deliberation=deliberation)
-    try:
-        services.withdraw_recusal(recusal, request.user)
-    except Refused as refused:
-        return _composition_response(request, deliberation, error=str(refused))
-    return _composition_response(request, deliberation, success=_("Récusation levée."))
+    return _composition_act(
+        request,
+        deliberation,
+        lambda: services.withdraw_recusal(recusal, request.user),
+        _("Récusation levée."),
+    )
 
 
 # -- closing and publishing -------------------------------------------------------------------

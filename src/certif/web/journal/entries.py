@@ -257,37 +257,30 @@ def _ids_as_text(rows: QuerySet[Any]) -> QuerySet[Any]:
     return rows.annotate(_key=Cast("pk", output_field=CharField())).values("_key")
 
 
+def _rows_of(model: type[Model], **lookup: Any) -> Q:
+    """The events about the rows of ``model`` that ``lookup`` selects."""
+    return Q(
+        object_type=_label(model),
+        object_id__in=_ids_as_text(model._default_manager.filter(**lookup)),
+    )
+
+
 def _about_candidate(candidate: Candidate) -> Q:
     key = str(candidate.pk)
     return (
         Q(object_type=_label(Candidate), object_id=key)
         | Q(object_type=_label(CandidateResult), object_id=key)
-        | Q(
-            object_type=_label(ScoreSheet),
-            object_id__in=_ids_as_text(ScoreSheet.objects.filter(candidate=candidate)),
-        )
-        | Q(
-            object_type=_label(Assignment),
-            object_id__in=_ids_as_text(Assignment.objects.filter(candidate=candidate)),
-        )
-        | Q(
-            object_type=_label(ConflictOfInterest),
-            object_id__in=_ids_as_text(ConflictOfInterest.objects.filter(candidate=candidate)),
-        )
+        | _rows_of(ScoreSheet, candidate=candidate)
+        | _rows_of(Assignment, candidate=candidate)
+        | _rows_of(ConflictOfInterest, candidate=candidate)
     )
 
 
 def _about_session(session: ExamSession) -> Q:
     return (
         Q(object_type=_label(ExamSession), object_id=str(session.pk))
-        | Q(
-            object_type=_label(ScoreSheet),
-            object_id__in=_ids_as_text(ScoreSheet.objects.filter(session=session)),
-        )
-        | Q(
-            object_type=_label(Assignment),
-            object_id__in=_ids_as_text(Assignment.objects.filter(session=session)),
-        )
+        | _rows_of(ScoreSheet, session=session)
+        | _rows_of(Assignment, session=session)
     )
 
 

@@ -8,26 +8,17 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from certif.candidates.models import Candidate
-from certif.sessions.models import ExamSession
+from certif.sessions.forms import SessionFilterField
 from certif.web.journal.entries import JournalQuery, actions
 
 
 class JournalFilterForm(forms.Form):
     candidat = forms.CharField(label=_("Numéro du candidat"), required=False, max_length=32)
-    session = forms.ModelChoiceField(
-        label=_("Session"),
-        queryset=ExamSession.objects.none(),
-        to_field_name="code",
-        required=False,
-        empty_label=_("Toutes"),
-    )
+    session = SessionFilterField()
     action = forms.ChoiceField(label=_("Action"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["session"].queryset = ExamSession.objects.order_by(  # type: ignore[attr-defined]
-            "-start_date", "-code"
-        )
         self.fields["action"].choices = [("", _("Toutes")), *actions()]  # type: ignore[attr-defined]
 
     def clean_candidat(self) -> Candidate | None:

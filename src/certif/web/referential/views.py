@@ -8,6 +8,7 @@ under, so every version stays readable (``?version=<id>`` on each page).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -474,52 +475,51 @@ def matrix_view(block: Block) -> MatrixView:
 # -- pages -----------------------------------------------------------------------------------
 
 
-@role_required(*READERS)
-def overview(request: HttpRequest) -> HttpResponse:
+def _version_page(
+    request: HttpRequest,
+    page: str,
+    extra: Callable[[Referential], dict[str, Any]] | None = None,
+) -> HttpResponse:
+    """One of the pages about the chosen version (``extra`` its own context), or the page
+    saying that no référentiel is loaded."""
     chosen = _choose(request)
     if chosen is None:
         return _nothing_loaded(request)
-    referential = chosen.version.referential
-    return render(
-        request,
-        "referential/overview.html",
-        _context(
-            chosen,
-            "overview",
-            metadata=metadata_facts(referential.metadata),
-            blocks=[block_view(block) for block in referential.blocks],
-            certification=certification_view(referential),
-        ),
-    )
+    own = extra(chosen.version.referential) if extra is not None else {}
+    return render(request, f"referential/{page}.html", _context(chosen, page, **own))
+
+
+def _overview(referential: Referential) -> dict[str, Any]:
+    return {
+        "metadata": metadata_facts(referential.metadata),
+        "blocks": [block_view(block) for block in referential.blocks],
+        "certification": certification_view(referential),
+    }
+
+
+def _matrices(referential: Referential) -> dict[str, Any]:
+    matrices = [matrix_view(block) for block in referential.blocks if block.competencies]
+    return {
+        "matrices": matrices,
+        "unassessed": [m for m in matrices if m.unassessed],
+        "without_competencies": [heading(b) for b in referential.blocks if not b.competencies],
+        "competency_count": sum(len(m.rows) for m in matrices),
+    }
+
+
+@role_required(*READERS)
+def overview(request: HttpRequest) -> HttpResponse:
+    return _version_page(request, "overview", _overview)
 
 
 @role_required(*READERS)
 def matrix(request: HttpRequest) -> HttpResponse:
-    chosen = _choose(request)
-    if chosen is None:
-        return _nothing_loaded(request)
-    referential = chosen.version.referential
-    matrices = [matrix_view(block) for block in referential.blocks if block.competencies]
-    return render(
-        request,
-        "referential/matrix.html",
-        _context(
-            chosen,
-            "matrix",
-            matrices=matrices,
-            unassessed=[m for m in matrices if m.unassessed],
-            without_competencies=[heading(b) for b in referential.blocks if not b.competencies],
-            competency_count=sum(len(m.rows) for m in matrices),
-        ),
-    )
+    return _version_page(request, "matrix", _matrices)
 
 
 @role_required(*READERS)
 def errata(request: HttpRequest) -> HttpResponse:
-    chosen = _choose(request)
-    if chosen is None:
-        return _nothing_loaded(request)
-    return render(request, "referential/errata.html", _context(chosen, "errata"))
+    return _version_page(request, "errata")
 
 
 @role_required(*READERS)

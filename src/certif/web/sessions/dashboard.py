@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, Q
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from certif.core.roles import Role, has_role
 from certif.sessions.models import Assignment, Enrolment, ExamSession
+from certif.sessions.queries import outer_unit
 from certif.web.dashboard import Item, Panel
 
 UPCOMING = 10
@@ -25,11 +26,7 @@ def panels(request: HttpRequest) -> list[Panel]:
 def _unassigned(session: ExamSession) -> int:
     """Enrolled units of the session that no evaluator grades yet."""
     assigned = Assignment.objects.filter(
-        session=session,
-        candidate_id=OuterRef("candidate_id"),
-        block_id=OuterRef("block_id"),
-        part=OuterRef("part"),
-        marker=1,
+        session=session, **outer_unit(with_session=False), marker=1
     )
     return Enrolment.objects.filter(session=session).filter(~Exists(assigned)).count()
 

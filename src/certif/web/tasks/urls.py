@@ -1,11 +1,16 @@
-from django.urls import path
+from django.urls import include, path
 
 from certif.web.tasks import views
+
+# The pages of one job, under its id.
+job_urls = [
+    path("", views.detail, name="detail"),
+    path("etat/", views.state, name="state"),
+    path("fichier/", views.download, name="download"),
+]
 
 app_name = "tasks"
 urlpatterns = [
     path("", views.mine, name="mine"),
-    path("<int:pk>/", views.detail, name="detail"),
-    path("<int:pk>/etat/", views.state, name="state"),
-    path("<int:pk>/fichier/", views.download, name="download"),
+    path("<int:pk>/", include(job_urls)),
 ]

@@ -65,6 +65,8 @@ def public_url_warning(host: str, port: int) -> str:
         f"documents produits par une commande à {DEFAULT_PUBLIC_URL} : configurez l'adresse "
         "publique avant de délivrer des documents."
     )
+
+
 def check_port_free(host: str, port: int) -> None:
     """Refuse, in French and before anything starts, an address another program listens on
     (gunicorn would retry five times, then stop with a traceback)."""
