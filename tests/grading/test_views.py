@@ -42,6 +42,15 @@ def grid_post(sheet: ScoreSheet, typed: dict[str, str], action: str = "save") ->
     return {"revision": str(sheet.revision), "action": action, **typed}
 
 
+def _with_one_value(assignment: Assignment) -> ScoreSheet:
+    """The assignment's sheet with one value saved as a draft (the lowest a criterion takes)."""
+    sheet = open_sheet(assignment, actor=assignment.evaluator)
+    save_sheet(
+        sheet.pk, {"revision": str(sheet.revision), "v_B1Cr1": "0"}, actor=assignment.evaluator
+    )
+    return sheet
+
+
 # -- access ------------------------------------------------------------------------------------
 
 
@@ -141,7 +150,7 @@ def test_mine_lists_each_assignment_with_the_state_of_its_sheet(
 ) -> None:
     first = assign(evaluator, "B1")
     assign(evaluator, "B2")
-    open_sheet(first)
+    _with_one_value(first)
     page = text_of(signed_in(evaluator).get(reverse("grading:mine")))
     assert "Brouillon" in page
     assert "À faire" in page
@@ -153,7 +162,7 @@ def test_mine_lists_each_assignment_with_the_state_of_its_sheet(
 def test_mine_filters_by_state(assign: Callable[..., Assignment], evaluator: AbstractUser) -> None:
     first = assign(evaluator, "B1")
     second = assign(evaluator, "B2")
-    open_sheet(first)
+    _with_one_value(first)
     page = text_of(signed_in(evaluator).get(reverse("grading:mine"), {"state": "todo"}))
     assert grid_url(second) in page
     assert grid_url(first) not in page
@@ -499,3 +508,59 @@ def test_the_grid_speaks_english_to_an_english_reader(assignment: Assignment) ->
     page = text_of(client.get(grid_url(assignment)))
     assert "Save the draft" in page
     assert "Points (out of" in page
+
+
+# -- comfort -----------------------------------------------------------------------------------
+
+
+def test_a_sheet_opened_and_left_empty_is_still_to_do(
+    assign: Callable[..., Assignment], evaluator: AbstractUser
+) -> None:
+    opened = assign(evaluator, "B1")
+    open_sheet(opened)
+    client = signed_in(evaluator)
+    assert grid_url(opened) in text_of(client.get(reverse("grading:mine"), {"state": "todo"}))
+    assert grid_url(opened) not in text_of(client.get(reverse("grading:mine"), {"state": "draft"}))
+    assert "aucune valeur enregistrée" in text_of(client.get(grid_url(opened)))
+
+
+def test_a_sheet_becomes_a_draft_once_a_value_is_saved(
+    assign: Callable[..., Assignment], evaluator: AbstractUser
+) -> None:
+    started = assign(evaluator, "B1")
+    _with_one_value(started)
+    page = text_of(signed_in(evaluator).get(reverse("grading:mine"), {"state": "draft"}))
+    assert grid_url(started) in page
+
+
+def test_after_submitting_the_evaluator_is_offered_the_next_sheet(
+    assign: Callable[..., Assignment], evaluator: AbstractUser, ccab: Referential
+) -> None:
+    done = assign(evaluator, "B1")
+    following = assign(evaluator, "B2")
+    submitted(done, full_marks(ccab, "B1"))
+    page = text_of(signed_in(evaluator).get(grid_url(done)))
+    assert "Feuille suivante" in page
+    assert grid_url(following) in page
+
+
+def test_the_last_sheet_offers_no_next_one(assignment: Assignment, ccab: Referential) -> None:
+    submitted(assignment, full_marks(ccab, "B1"))
+    assert "Feuille suivante" not in text_of(
+        signed_in(assignment.evaluator).get(grid_url(assignment))
+    )
+
+
+def test_a_refused_save_puts_its_summary_first_for_the_keyboard(assignment: Assignment) -> None:
+    sheet = open_sheet(assignment)
+    response = signed_in(assignment.evaluator).post(
+        grid_url(assignment), grid_post(sheet, {"v_B1Cr1": "-1"})
+    )
+    page = text_of(response)
+    assert "data-focus-on-load" in page
+    assert "jamais négatifs" in page
+
+
+def test_the_running_total_stays_in_sight(assignment: Assignment) -> None:
+    open_sheet(assignment)
+    assert "sheet-summary" in text_of(signed_in(assignment.evaluator).get(grid_url(assignment)))

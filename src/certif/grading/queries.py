@@ -488,12 +488,38 @@ def describe_pending(firsts: Sequence[ScoreSheet]) -> list[PendingReconciliation
     return described
 
 
+def next_to_grade(evaluator: Any, after: Assignment) -> Assignment | None:
+    """The evaluator's next sheet to grade after ``after`` in their list's order (the first
+    one when ``after`` is the last), None when nothing is left."""
+    left = [a for a in to_grade(assignments_of(evaluator)) if a.pk != after.pk]
+    if not left:
+        return None
+    key = _order_key(after)
+    return next((a for a in left if _order_key(a) > key), left[0])
+
+
+def _order_key(assignment: Assignment) -> tuple[Any, ...]:
+    return (
+        assignment.session.code,
+        assignment.candidate.numero,
+        assignment.block.position,
+        assignment.part,
+        assignment.marker,
+    )
+
+
 def assignments_of(evaluator: Any) -> QuerySet[Assignment]:
-    """An evaluator's assignments, each with the state of their sheet (None: not opened) and
+    """An evaluator's assignments, each with the state of their sheet (None: not opened, or
+    opened and left empty) and
     the number of markers of the unit (2 for a double marking)."""
-    their_sheet = ScoreSheet.objects.filter(
-        **outer_unit(), evaluator_id=OuterRef("evaluator_id")
-    ).exclude(marking=Marking.AGREED)
+    # A sheet opened and never filled is still to do: progress counts what was written.
+    their_sheet = (
+        ScoreSheet.objects.filter(**outer_unit(), evaluator_id=OuterRef("evaluator_id"))
+        .exclude(marking=Marking.AGREED)
+        .filter(
+            Q(status=SheetStatus.SUBMITTED) | Exists(Score.objects.filter(sheet=OuterRef("pk")))
+        )
+    )
     markers = (
         Assignment.objects.filter(**outer_unit())
         .order_by()

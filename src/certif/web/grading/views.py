@@ -49,6 +49,7 @@ from certif.grading.queries import (
     gap_threshold,
     in_state,
     markers_of,
+    next_to_grade,
     pending_first_sheets,
     sheet_comments,
     sheet_state,
@@ -378,6 +379,13 @@ def _sheet_page(
         "reopen_form": ReopenForm(),
         "history": _history(sheet),
         "reconcile_url": reconcile_url(unit) if double else "",
+        "started": bool(stored),
+        # Once a sheet is done, its evaluator goes straight on to the next one.
+        "next_sheet": (
+            next_to_grade(request.user, assignment)
+            if not editable and _is_assigned(request, assignment)
+            else None
+        ),
     }
     return render(request, "grading/sheet.html", context)
 
