@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "certif.declarations",
     "certif.maintenance",
     "certif.privacy",
+    "certif.journal",
     "certif.demo",
     "certif.web",
     "certif.api",

@@ -11,7 +11,7 @@ import pytest
 import certif
 from certif.core import audit
 from certif.grading.actions import SHEET_REMARKED
-from certif.web.journal.entries import describe
+from certif.journal.entries import describe
 
 
 def test_every_action_the_services_record_is_declared_with_a_label() -> None:

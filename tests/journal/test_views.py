@@ -22,7 +22,7 @@ from certif.domain.referential.schema import Referential
 from certif.grading.models import Score, ScoreSheet
 from certif.grading.services import change_score
 from certif.imports.scores import import_scores
-from certif.web.journal.entries import SCORE_CHANGED, Cursor
+from certif.journal.entries import SCORE_CHANGED, Cursor
 from tests.support.builders import score_rows
 from tests.support.files import SCORE_HEADER, write_csv
 

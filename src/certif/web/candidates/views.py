@@ -21,12 +21,12 @@ from certif.core.errors import Refused
 from certif.core.roles import Role, role_required
 from certif.deliberations.standing import official_decision, official_rows
 from certif.grading.queries import sheets_of
+from certif.journal.entries import JournalQuery, journal_page
 from certif.referential.services import current_version
 from certif.results.forms import CandidateSearchForm
 from certif.results.queries import CandidateQuery, list_rows, matching_candidates
 from certif.sessions.queries import enrolments_of
 from certif.web.helpers import filters_only, is_htmx, language
-from certif.web.journal.entries import JournalQuery, journal_page
 from certif.web.refusals import with_refusal
 
 HISTORY_SIZE = 30

@@ -8,14 +8,20 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from certif.candidates.models import Candidate
+from certif.journal.entries import JournalQuery, actions
 from certif.sessions.forms import SessionFilterField
-from certif.web.journal.entries import JournalQuery, actions
 
 
 class JournalFilterForm(forms.Form):
     candidat = forms.CharField(label=_("Numéro du candidat"), required=False, max_length=32)
     session = SessionFilterField()
     action = forms.ChoiceField(label=_("Action"), required=False)
+    du = forms.DateField(
+        label=_("Du"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    au = forms.DateField(
+        label=_("Au"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -32,10 +38,19 @@ class JournalFilterForm(forms.Form):
             )
         return candidate
 
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        since, until = cleaned.get("du"), cleaned.get("au")
+        if since and until and since > until:
+            self.add_error("au", _("La fin de la période précède son début."))
+        return cleaned
+
     def query(self) -> JournalQuery:
         data = self.cleaned_data
         return JournalQuery(
             candidate=data.get("candidat"),
             session=data.get("session"),
             action=data.get("action") or "",
+            since=data.get("du"),
+            until=data.get("au"),
         )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from django.apps import apps
@@ -18,6 +18,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db.models import CharField, Model, Q, QuerySet
 from django.db.models.functions import Cast
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -168,6 +169,23 @@ class JournalQuery:
     candidate: Candidate | None = None
     session: ExamSession | None = None
     action: str = ""
+    # Days of the certifier's calendar, both included.
+    since: date | None = None
+    until: date | None = None
+
+    def period(self, at: str) -> Q:
+        """Rows of ``at`` (a datetime field) within the query's days."""
+        found = Q()
+        if self.since is not None:
+            found &= Q(**{f"{at}__gte": _start_of(self.since)})
+        if self.until is not None:
+            found &= Q(**{f"{at}__lt": _start_of(self.until + timedelta(days=1))})
+        return found
+
+
+def _start_of(day: date) -> datetime:
+    """Midnight of ``day`` in the certifier's time zone."""
+    return timezone.make_aware(datetime.combine(day, time.min))
 
 
 @dataclass(frozen=True)
@@ -202,14 +220,20 @@ def actions() -> list[tuple[str, str]]:
 # -- score changes ---------------------------------------------------------------------------
 
 
-def _score_entries(query: JournalQuery, cursor: Cursor | None, limit: int) -> list[Entry]:
-    changes = ScoreChange.objects.select_related(
-        "sheet__candidate", "sheet__session", "sheet__block", "criterion", "changed_by"
-    ).order_by("-changed_at", "-id")
+def score_changes(query: JournalQuery) -> QuerySet[ScoreChange]:
+    """The score changes the query keeps, newest first."""
+    changes = ScoreChange.objects.filter(query.period("changed_at")).order_by("-changed_at", "-id")
     if query.candidate is not None:
         changes = changes.filter(sheet__candidate=query.candidate)
     if query.session is not None:
         changes = changes.filter(sheet__session=query.session)
+    return changes
+
+
+def _score_entries(query: JournalQuery, cursor: Cursor | None, limit: int) -> list[Entry]:
+    changes = score_changes(query).select_related(
+        "sheet__candidate", "sheet__session", "sheet__block", "criterion", "changed_by"
+    )
     if cursor is not None:
         changes = changes.filter(cursor.before(SCORE_RANK, at="changed_at"))
     return [_score_entry(change) for change in changes[:limit]]
@@ -284,14 +308,20 @@ def _about_session(session: ExamSession) -> Q:
     )
 
 
-def _event_entries(query: JournalQuery, cursor: Cursor | None, limit: int) -> list[Entry]:
-    events = AuditEvent.objects.order_by("-at", "-id")
+def recorded_events(query: JournalQuery) -> QuerySet[AuditEvent]:
+    """The audit events the query keeps, newest first."""
+    events = AuditEvent.objects.filter(query.period("at")).order_by("-at", "-id")
     if query.action:
         events = events.filter(action=query.action)
     if query.candidate is not None:
         events = events.filter(_about_candidate(query.candidate))
     if query.session is not None:
         events = events.filter(_about_session(query.session))
+    return events
+
+
+def _event_entries(query: JournalQuery, cursor: Cursor | None, limit: int) -> list[Entry]:
+    events = recorded_events(query)
     if cursor is not None:
         events = events.filter(cursor.before(EVENT_RANK))
     return [_event_entry(event) for event in events[:limit]]
