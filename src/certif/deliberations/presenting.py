@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+import polars as pl
 from django.db.models import Q, QuerySet
 from django.utils.functional import Promise
 from django.utils.translation import gettext
@@ -16,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from certif.candidates.models import Candidate
 from certif.candidates.queries import name_or_numero
+from certif.core.progress import Reporter, Silent
 from certif.deliberations.models import (
     CERTIFICATION,
     SETTLED,
@@ -221,3 +223,57 @@ def labels() -> dict[str, str]:
         "justification_required": gettext("Justification (obligatoire)"),
         "save": gettext("Enregistrer la décision"),
     }
+
+
+# -- the table as a file ---------------------------------------------------------------------
+
+# Candidates read per query while the table is written out.
+TABLE_BATCH = 2000
+
+
+def table_frame(
+    deliberation: Deliberation,
+    filter_key: str = ALL,
+    search: str = "",
+    reporter: Reporter | None = None,
+) -> pl.DataFrame:
+    """The deliberation's table as the page filters it, one row per candidate: for each unit,
+    the rules' proposal and score, the jury's word, how it was reached and its justification."""
+    reporter = reporter or Silent()
+    units = columns(deliberation)
+    names = [gettext("Numéro"), gettext("Candidat")]
+    for column in units:
+        names += [
+            f"{column.code} — {gettext('proposition')}",
+            f"{column.code} — {gettext('note')}",
+            f"{column.code} — {gettext('décision')}",
+            f"{column.code} — {gettext('résolution')}",
+            f"{column.code} — {gettext('justification')}",
+        ]
+    ids = list(candidate_ids(deliberation, filter_key, search))
+    reporter.phase(gettext("Lecture de la délibération"), len(ids))
+    found: list[tuple[str, ...]] = []
+    for start in range(0, len(ids), TABLE_BATCH):
+        for line in rows(deliberation, ids[start : start + TABLE_BATCH]):
+            found.append(_table_row(line, units))
+        reporter.advance(min(TABLE_BATCH, len(ids) - start))
+    return pl.DataFrame(found, schema=[(name, pl.String) for name in names], orient="row")
+
+
+def _table_row(line: Row, units: list[Column]) -> tuple[str, ...]:
+    cells = {cell.unit: cell for cell in line.cells}
+    values: list[str] = [line.candidate.numero, line.candidate.display_name]
+    for column in units:
+        cell = cells.get(column.code)
+        if cell is None:
+            values += ["", "", "", "", ""]
+            continue
+        resolution = str(Resolution(cell.resolution).label) if cell.resolution else ""
+        values += [
+            cell.proposal_label,
+            cell.score,
+            cell.status_label,
+            resolution,
+            cell.justification,
+        ]
+    return tuple(values)

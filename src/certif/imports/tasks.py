@@ -6,7 +6,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from certif.imports.exports import export
+from certif.deliberations.models import Deliberation
+from certif.deliberations.presenting import ALL, table_frame
+from certif.imports.exports import export, write_frame
 from certif.tasks.jobs import JobRun, job_task
 from certif.tasks.services import Outcome
 
@@ -28,5 +30,29 @@ def export_job(run: JobRun, kind: str, fmt: str) -> Outcome:
             % {"count": rows, "file": path.name}
         ],
         data={"kind": kind, "format": fmt, "rows": rows},
+        file=path,
+    )
+
+
+@job_task("deliberations.export", _("Export du tableau de délibération"))
+def export_deliberation_job(
+    run: JobRun, deliberation: int, fmt: str, filter_key: str = "", search: str = ""
+) -> Outcome:
+    """The deliberation's table as its page filters it, written by the worker."""
+    found = Deliberation.objects.select_related("session").get(pk=deliberation)
+    name = f"deliberation-{found.session.code}-n{found.number}-{timezone.localdate():%Y-%m-%d}"
+    path = run.output_file(f"{name}.{fmt}")
+    frame = table_frame(found, filter_key or ALL, search, run.reporter)
+    write_frame(frame, path)
+    return Outcome(
+        summary=[
+            ngettext(
+                "%(count)d candidat écrit dans %(file)s.",
+                "%(count)d candidats écrits dans %(file)s.",
+                frame.height,
+            )
+            % {"count": frame.height, "file": path.name}
+        ],
+        data={"format": fmt, "rows": frame.height},
         file=path,
     )

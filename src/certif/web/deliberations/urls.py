@@ -29,6 +29,7 @@ deliberation_urls: list[URLPattern | URLResolver] = [
     ),
     path("cloturer/", views.close_view, name="close"),
     path("publier/", views.publish_view, name="publish"),
+    path("export.<str:fmt>", views.export_view, name="export"),
 ]
 
 app_name = "deliberations"

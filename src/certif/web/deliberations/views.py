@@ -13,11 +13,11 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
@@ -47,7 +47,9 @@ from certif.deliberations.models import (
 )
 from certif.deliberations.proposals import grading_left
 from certif.grading.models import ScoreSheet
+from certif.imports.tasks import export_deliberation_job
 from certif.sessions.models import ExamSession
+from certif.tasks.services import start
 from certif.web.confirmation import Confirmation, confirmation_page, is_confirmed
 from certif.web.deliberations.forms import FilterForm
 from certif.web.refusals import refusal_text, with_refusal
@@ -639,3 +641,31 @@ def publish_view(request: HttpRequest, pk: int) -> HttpResponse:
             request, _("Résultats publiés : chaque candidat voit désormais ses décisions.")
         )
     return redirect("deliberations:detail", pk=deliberation.pk)
+
+
+EXPORT_FORMATS = ("csv", "xlsx")
+
+
+@role_required(*READERS)
+@require_POST
+def export_view(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The table as its page filters it, written to a file by the worker (whoever may read
+    the deliberation may take it away); followed on the job's page."""
+    deliberation = _readable(request, pk)
+    if fmt not in EXPORT_FORMATS:
+        raise Http404
+    filters = FilterForm(request.POST)
+    filters.is_valid()
+    job = start(
+        export_deliberation_job,
+        actor=request.user,
+        shown={
+            gettext_noop("Délibération"): f"{deliberation.session.code} n° {deliberation.number}",
+            gettext_noop("Format"): fmt.upper(),
+        },
+        deliberation=deliberation.pk,
+        fmt=fmt,
+        filter_key=filters.filter_key(),
+        search=filters.search(),
+    )
+    return redirect(job)
