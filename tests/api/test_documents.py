@@ -169,12 +169,21 @@ def test_a_gestionnaire_produces_a_session_s_convocations_once(
     staff_api: Api, session: ExamSession, certifier: None, dated: None
 ) -> None:
     enrolled = Enrolment.objects.filter(session=session).values("candidate").distinct().count()
-    first = staff_api.post("/sessions/2026-06/documents", {"kind": "convocation"}).json()
-    again = staff_api.post("/sessions/2026-06/documents", {"kind": "convocation"}).json()
+    first = staff_api.post("/sessions/2026-06/documents", {"kind": "convocation", "acknowledge_warnings": True}).json()
+    again = staff_api.post("/sessions/2026-06/documents", {"kind": "convocation", "acknowledge_warnings": True}).json()
     assert (first["issued"], first["existing"], first["refused"]) == (enrolled, 0, [])
     assert (again["issued"], again["existing"]) == (0, enrolled)
     listed = staff_api.get("/documents", session="2026-06", kind="convocation").json()
     assert len(listed["items"]) == enrolled
+
+
+def test_convocations_for_a_session_already_held_are_refused_until_acknowledged(
+    staff_api: Api, session: ExamSession, certifier: None, dated: None
+) -> None:
+    answer = staff_api.post("/sessions/2026-06/documents", {"kind": "convocation"})
+    assert answer.status_code == 409
+    assert "est terminée" in answer.json()["detail"]
+    assert "acknowledge_warnings" in answer.json()["detail"]
 
 
 def test_parchemins_before_any_closed_deliberation_are_refused_as_a_problem(
@@ -211,7 +220,7 @@ def test_a_revocation_without_a_real_reason_is_refused_and_changes_nothing(
 def test_a_reissued_convocation_supersedes_the_earlier_one(
     staff_api: Api, session: ExamSession, certifier: None, dated: None
 ) -> None:
-    staff_api.post("/sessions/2026-06/documents", {"kind": "convocation"})
+    staff_api.post("/sessions/2026-06/documents", {"kind": "convocation", "acknowledge_warnings": True})
     earlier = IssuedDocument.objects.filter(kind=Kind.CONVOCATION).first()
     assert earlier is not None
     response = staff_api.post(f"/documents/{earlier.number}/reissue", {"reason": REASON})

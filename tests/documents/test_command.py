@@ -97,3 +97,20 @@ def test_check_fails_while_the_issuer_identity_is_incomplete(
     with pytest.raises(CommandError):
         call_command("documents", "check", stderr=err)
     assert "nom du signataire (paramètres du certificateur)" in err.getvalue()
+
+
+def test_convocations_for_a_session_already_held_wait_for_an_acknowledgement(
+    session: ExamSession,
+) -> None:
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="acknowledge-warnings"):
+        call_command(
+            "documents", "generate", "--session", session.code, "--kind", "convocation", stderr=err
+        )
+    assert "est terminée" in err.getvalue()
+    assert not IssuedDocument.objects.filter(kind=Kind.CONVOCATION).exists()
+    call_command(
+        "documents", "generate", "--session", session.code, "--kind", "convocation",
+        "--acknowledge-warnings", stdout=io.StringIO(), stderr=io.StringIO(),
+    )  # fmt: skip
+    assert IssuedDocument.objects.filter(kind=Kind.CONVOCATION).exists()

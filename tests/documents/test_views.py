@@ -23,7 +23,9 @@ from certif.documents import services
 from certif.documents.forms import MAX_SIGNATURE
 from certif.documents.models import CertifierSettings, ImageFormat, IssuedDocument, Kind, Status
 from certif.sessions.models import ExamSession
+from certif.tasks.models import Job
 from tests.support.documents import candidate, pdf_text
+from tests.tasks.fixtures import run_jobs, task_files  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -282,15 +284,42 @@ def test_the_session_page_lists_what_can_be_produced_and_what_has_been(
     assert "Produire 2 documents" in text  # two relevés
 
 
-def test_one_click_produces_a_kind_of_documents(
+def test_one_click_produces_a_kind_of_documents_through_the_worker(
+    session: ExamSession,
+    client_for: ClientFor,
+    run_jobs: Callable[[], int],  # noqa: F811
+) -> None:
+    client = client_for(Role.STAFF)
+    asked = client.post(reverse("documents:generate", args=[session.pk]), {"nature": "releve"})
+    job = Job.objects.get()
+    assert asked["Location"] == reverse("tasks:detail", args=[job.pk])
+    assert run_jobs() == 1
+    page = client.get(asked["Location"]).content.decode()
+    assert "2 documents produits, 0 déjà délivrés." in page
+    assert IssuedDocument.objects.filter(kind=Kind.RELEVE, session=session).count() == 2
+
+
+def test_convocations_for_a_session_already_held_are_confirmed_first(
     session: ExamSession, client_for: ClientFor
 ) -> None:
     client = client_for(Role.STAFF)
+    url = reverse("documents:generate", args=[session.pk])
+    asked = client.post(url, {"nature": "convocation"})
+    assert "est terminée" in asked.content.decode()
+    assert not Job.objects.exists()
+    client.post(url, {"nature": "convocation", "confirmed": "1"})
+    assert Job.objects.filter(kind="documents.generate").count() == 1
+
+
+def test_documents_that_follow_a_jury_are_refused_before_it_closes(
+    later: ExamSession, client_for: ClientFor
+) -> None:
+    client = client_for(Role.STAFF)
     response = client.post(
-        reverse("documents:generate", args=[session.pk]), {"nature": "releve"}, follow=True
+        reverse("documents:generate", args=[later.pk]), {"nature": "parchemin"}, follow=True
     )
-    assert "2 documents produits, 0 déjà délivrés." in response.content.decode()
-    assert IssuedDocument.objects.filter(kind=Kind.RELEVE, session=session).count() == 2
+    assert "Aucune délibération close" in response.content.decode()
+    assert not Job.objects.exists()
 
 
 def test_the_batch_downloads_as_a_zip_of_the_archived_files(

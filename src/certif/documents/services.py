@@ -23,6 +23,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 
 from certif.candidates.models import Candidate
 from certif.core import audit
@@ -472,7 +474,7 @@ def generate(
     they are. A document that cannot be issued (a missing mention) is reported, not fatal; a
     mention missing for the whole session refuses the batch at once."""
     session = _session(session)
-    _refuse_before_a_decision(session, Kind(kind))
+    refuse_before_a_decision(session, Kind(kind))
     producer = Producer.for_session(session)
     wanted = subjects(session, kind, producer)
     valid, revoked = existing_documents([subject.key for subject in wanted])
@@ -508,7 +510,7 @@ def generate(
 DECIDED = (Kind.PARCHEMIN, Kind.ATTESTATION, Kind.PV)
 
 
-def _refuse_before_a_decision(session: ExamSession, kind: Kind) -> None:
+def refuse_before_a_decision(session: ExamSession, kind: Kind) -> None:
     if kind in DECIDED and not session.deliberations.filter(status=State.CLOSED).exists():
         raise DocumentRefused(
             f"Aucune délibération close pour la session {session.code} : les documents de "
@@ -780,3 +782,29 @@ def reissue(document: IssuedDocument, actor: Actor, reason: str) -> IssuedDocume
             label=_label(new),
         )
     return new
+
+
+def generation_warnings(session: ExamSession, kind: Kind | str) -> list[str]:
+    """What a person should know before producing ``kind`` for the session, in French (the
+    page asks to confirm, the API and the command to acknowledge): not a refusal, as a
+    certifier may have good reasons (a convocation reissued for the record)."""
+    kind = Kind(kind)
+    warnings: list[str] = []
+    today = timezone.localdate()
+    if kind == Kind.CONVOCATION and session.end_date is not None and session.end_date < today:
+        warnings.append(
+            gettext(
+                "La session %(code)s est terminée (dernier jour : %(day)s) : ses candidats ne "
+                "pourront plus se rendre à ces convocations."
+            )
+            % {"code": session.code, "day": date_format(session.end_date, "DATE_FORMAT")}
+        )
+    if kind == Kind.RELEVE and not session.deliberations.filter(status=State.CLOSED).exists():
+        warnings.append(
+            gettext(
+                "Aucune délibération de la session %(code)s n'est close : les relevés donneront "
+                "les résultats calculés, que le jury n'a pas encore arrêtés."
+            )
+            % {"code": session.code}
+        )
+    return warnings

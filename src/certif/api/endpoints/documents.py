@@ -21,7 +21,7 @@ from certif.api.auth import access
 from certif.api.endpoints.common import SessionCode, or_404, responses, session_by_code, user_of
 from certif.api.endpoints.me import own_candidate
 from certif.api.pagination import PageQuery, by_key, page_out
-from certif.api.problems import Forbidden, Problem
+from certif.api.problems import Forbidden, Problem, Refused
 from certif.api.schemas import Page
 from certif.core.roles import Role
 from certif.documents import services
@@ -88,6 +88,11 @@ class DocumentsQuery(Schema):
 
 class GenerateIn(Schema):
     kind: Kind = Field(description="parchemin, attestation, releve, pv ou convocation")
+    acknowledge_warnings: bool = Field(
+        False,
+        description="Produire malgré les avertissements (convocations d'une session terminée, "
+        "relevés avant toute délibération close) ; sans cela, 409 les énumère",
+    )
 
 
 class GeneratedOut(Schema):
@@ -272,7 +277,11 @@ def generate_documents(
     tels quels (jamais de seconde copie). Une mention manquante pour toute la session refuse la
     demande (409) ; un document impossible pour un candidat est nommé dans `refused`. Compter
     environ une seconde par centaine de documents ; la liste : `GET /documents?session=&kind=`."""
-    outcome = services.generate(session_by_code(code), payload.kind, user_of(request))
+    session = session_by_code(code)
+    warnings = services.generation_warnings(session, payload.kind)
+    if warnings and not payload.acknowledge_warnings:
+        raise Refused(" ".join(warnings) + " Renvoyez la demande avec acknowledge_warnings: true.")
+    outcome = services.generate(session, payload.kind, user_of(request))
     return {
         "issued": len(outcome.issued),
         "existing": len(outcome.existing),

@@ -18,7 +18,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from certif.core.errors import Invalid, Stale
@@ -38,15 +38,15 @@ from certif.documents.models import (
     normalise_number,
 )
 from certif.documents.presenting import valid_convocations
+from certif.documents.tasks import generate_job
 from certif.sessions import timetable
 from certif.sessions.forms import TimetableForm
 from certif.sessions.models import ExamSession
+from certif.tasks.services import start
 from certif.web.confirmation import Confirmation, confirmation_page, is_confirmed
 from certif.web.documents.forms import CheckFileForm, KindForm, NumberForm
 
 PAGE_SIZE = 50
-# Refusals named in a message after a batch; the rest are counted.
-NAMED = 10
 
 
 def _document(public_id: str) -> IssuedDocument:
@@ -132,28 +132,6 @@ def session_documents(request: HttpRequest, session_id: int) -> HttpResponse:
     return render(request, "documents/session.html", _session_context(request, session))
 
 
-def _report(request: HttpRequest, outcome: services.BatchOutcome) -> None:
-    messages.success(
-        request,
-        ngettext(
-            "%(issued)d document produit, %(existing)d déjà délivré.",
-            "%(issued)d documents produits, %(existing)d déjà délivrés.",
-            len(outcome.issued),
-        )
-        % {"issued": len(outcome.issued), "existing": len(outcome.existing)},
-    )
-    if outcome.refused:
-        named = " ".join(outcome.refused[:NAMED])
-        more = len(outcome.refused) - NAMED
-        if more > 0:
-            named += " " + _("Et %(count)d autre(s).") % {"count": more}
-        messages.warning(
-            request,
-            _("%(count)d document(s) refusé(s) : %(list)s")
-            % {"count": len(outcome.refused), "list": named},
-        )
-
-
 @role_required(Role.STAFF)
 @require_POST
 def generate(request: HttpRequest, session_id: int) -> HttpResponse:
@@ -162,14 +140,33 @@ def generate(request: HttpRequest, session_id: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Choisissez la nature des documents à produire."))
         return redirect("documents:session", session_id=session.pk)
+    kind = form.kind()
+    url = f"{reverse('documents:session', args=[session.pk])}?nature={kind.value}"
+    warnings = services.generation_warnings(session, kind)
+    if warnings and not is_confirmed(request):
+        return confirmation_page(
+            request,
+            Confirmation(
+                title=_("Produire les documents : %(kind)s") % {"kind": kind.label},
+                consequences=warnings,
+                button=_("Produire quand même"),
+                cancel_url=url,
+                irreversible=False,
+            ),
+        )
     try:
-        outcome = services.generate(session, form.kind(), request.user)
+        services.refuse_before_a_decision(session, kind)
     except services.DocumentRefused as refused:
         messages.error(request, str(refused))
-    else:
-        _report(request, outcome)
-    url = reverse("documents:session", args=[session.pk])
-    return redirect(f"{url}?nature={form.kind().value}")
+        return redirect(url)
+    job = start(
+        generate_job,
+        actor=request.user,
+        shown={gettext_noop("Session"): session.code, gettext_noop("Nature"): kind.label},
+        session=session.pk,
+        kind=kind.value,
+    )
+    return redirect(job)
 
 
 @role_required(Role.STAFF)

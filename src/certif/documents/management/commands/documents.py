@@ -33,6 +33,12 @@ class Command(BaseCommand):
         generate.add_argument("--session", required=True, metavar="CODE")
         generate.add_argument("--kind", required=True, choices=Kind.values)
         generate.add_argument(
+            "--acknowledge-warnings",
+            action="store_true",
+            help="produit malgré les avertissements (convocations d'une session terminée, "
+            "relevés avant toute délibération close)",
+        )
+        generate.add_argument(
             "--out",
             metavar="DOSSIER|FICHIER.zip",
             help="écrit aussi les PDF dans un dossier (un fichier par document) ou dans un zip",
@@ -52,6 +58,11 @@ class Command(BaseCommand):
         if session is None:
             raise CommandError(f"session inconnue : {options['session']}")
         kind = Kind(options["kind"])
+        warnings = services.generation_warnings(session, kind)
+        for warning in warnings:
+            self.stderr.write(f"avertissement : {warning}")
+        if warnings and not options["acknowledge_warnings"]:
+            raise CommandError("rien n'a été produit : relancez avec --acknowledge-warnings")
         with reporter_for() as reporter:
             reporter.phase(f"Documents : {kind.label}", len(services.subjects(session, kind)))
             try:
