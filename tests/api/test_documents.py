@@ -169,8 +169,12 @@ def test_a_gestionnaire_produces_a_session_s_convocations_once(
     staff_api: Api, session: ExamSession, certifier: None, dated: None
 ) -> None:
     enrolled = Enrolment.objects.filter(session=session).values("candidate").distinct().count()
-    first = staff_api.post("/sessions/2026-06/documents", {"kind": "convocation", "acknowledge_warnings": True}).json()
-    again = staff_api.post("/sessions/2026-06/documents", {"kind": "convocation", "acknowledge_warnings": True}).json()
+    first = staff_api.post(
+        "/sessions/2026-06/documents", {"kind": "convocation", "acknowledge_warnings": True}
+    ).json()
+    again = staff_api.post(
+        "/sessions/2026-06/documents", {"kind": "convocation", "acknowledge_warnings": True}
+    ).json()
     assert (first["issued"], first["existing"], first["refused"]) == (enrolled, 0, [])
     assert (again["issued"], again["existing"]) == (0, enrolled)
     listed = staff_api.get("/documents", session="2026-06", kind="convocation").json()
@@ -220,7 +224,9 @@ def test_a_revocation_without_a_real_reason_is_refused_and_changes_nothing(
 def test_a_reissued_convocation_supersedes_the_earlier_one(
     staff_api: Api, session: ExamSession, certifier: None, dated: None
 ) -> None:
-    staff_api.post("/sessions/2026-06/documents", {"kind": "convocation", "acknowledge_warnings": True})
+    staff_api.post(
+        "/sessions/2026-06/documents", {"kind": "convocation", "acknowledge_warnings": True}
+    )
     earlier = IssuedDocument.objects.filter(kind=Kind.CONVOCATION).first()
     assert earlier is not None
     response = staff_api.post(f"/documents/{earlier.number}/reissue", {"reason": REASON})

@@ -34,3 +34,6 @@ CERTIFICATION_REVIEWED = action(
 ALL_CONFIRMED = action("deliberation.all_confirmed", _("Propositions confirmées en bloc"))
 CLOSED = action("deliberation.closed", _("Délibération close"))
 PUBLISHED = action("deliberation.published", _("Résultats publiés"))
+RESULTS_NOTIFIED = action(
+    "deliberation.results_notified", _("Candidat averti par courriel de la publication")
+)

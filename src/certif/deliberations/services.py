@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import F, Max, Q
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import gettext_noop
 
 from certif.accounts.models import ConflictOfInterest
 from certif.candidates.models import Candidate
@@ -87,10 +88,12 @@ from certif.deliberations.proposals import (
     unfinished_units,
 )
 from certif.deliberations.standing import TAKEN, Act, granted_before
+from certif.deliberations.tasks import notify_publication_job
 from certif.grading.models import ScoreSheet
 from certif.referential.services import engine_for
 from certif.results.services import decisions_as_known_by
 from certif.sessions.models import Enrolment, ExamSession
+from certif.tasks.services import start
 
 # Below this, a text is a word or two, not a justification a candidate could be given.
 MIN_JUSTIFICATION = 15
@@ -1082,5 +1085,12 @@ def publish_results(deliberation: Deliberation, actor: Actor) -> Deliberation:
             deliberation,
             actor=actor,
             after={"published_at": deliberation.published_at.isoformat()},
+        )
+        # Its candidates are told by e-mail, by the worker (queued in this transaction).
+        start(
+            notify_publication_job,
+            actor=actor,
+            shown={gettext_noop("Session"): deliberation.session.code},
+            deliberation=deliberation.pk,
         )
     return deliberation

@@ -16,3 +16,11 @@ SETTINGS_REFUSED = (
     "Seul un gestionnaire modifie les paramètres du certificateur (identité, signataire, "
     "signature) imprimés sur les documents officiels."
 )
+
+
+def may_send_documents(user: Any) -> bool:
+    """Gestionnaires send a session's convocations to its candidates."""
+    return has_role(user, Role.STAFF)
+
+
+SEND_REFUSED = "Seul un gestionnaire envoie les convocations par courriel."

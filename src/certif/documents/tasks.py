@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from certif.documents import services
+from certif.documents.mailing import send_convocations
 from certif.documents.models import Kind
 from certif.sessions.models import ExamSession
 from certif.tasks.jobs import JobRun, job_task
@@ -38,4 +39,35 @@ def generate_job(run: JobRun, session: int, kind: str) -> Outcome:
         summary=summary,
         data={"kind": kind, "issued": len(outcome.issued), "existing": len(outcome.existing),
               "refused": len(outcome.refused)},
+    )  # fmt: skip
+
+
+@job_task("documents.send_convocations", gettext_lazy("Envoi des convocations par courriel"))
+def send_convocations_job(run: JobRun, session: int) -> Outcome:
+    found = ExamSession.objects.get(pk=session)
+    outcome = send_convocations(found, run.actor, run.reporter)
+    summary = [
+        ngettext(
+            "%(count)d convocation envoyée.", "%(count)d convocations envoyées.", len(outcome.sent)
+        )
+        % {"count": len(outcome.sent)}
+    ]
+    if outcome.already_sent:
+        summary.append(
+            _("%(count)d déjà envoyée(s) auparavant.") % {"count": len(outcome.already_sent)}
+        )
+    if outcome.without_address:
+        summary.append(
+            _("Sans adresse de courriel (à envoyer par courrier) : %(numeros)s.")
+            % {"numeros": ", ".join(outcome.without_address[:NAMED])}
+        )
+    if outcome.failed:
+        summary.append(
+            _("Refusées par le serveur de courriel : %(list)s.")
+            % {"list": "; ".join(outcome.failed[:NAMED])}
+        )
+    return Outcome(
+        summary=summary,
+        data={"sent": len(outcome.sent), "without_address": len(outcome.without_address),
+              "failed": len(outcome.failed)},
     )  # fmt: skip

@@ -8,6 +8,11 @@ urlpatterns = [
     path("sessions/<int:session_id>/", views.session_documents, name="session"),
     path("sessions/<int:session_id>/produire/", views.generate, name="generate"),
     path("sessions/<int:session_id>/lot/", views.batch, name="batch"),
+    path(
+        "sessions/<int:session_id>/envoyer-convocations/",
+        views.send_convocations_view,
+        name="send_convocations",
+    ),
     path("sessions/<int:session_id>/horaires/", views.session_timetable, name="timetable"),
     path("deliberations/<int:deliberation_id>/proces-verbal/", views.minutes, name="minutes"),
     path("document/<str:public_id>/", views.detail, name="detail"),

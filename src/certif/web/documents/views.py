@@ -27,6 +27,7 @@ from certif.deliberations.models import Deliberation
 from certif.documents import presenting, services
 from certif.documents.archive import archived, file_name, write_zip
 from certif.documents.forms import CertifierSettingsForm, ReasonForm
+from certif.documents.mailing import convocations_of
 from certif.documents.mentions import lint_certifier
 from certif.documents.models import (
     DOWNLOADERS,
@@ -38,7 +39,7 @@ from certif.documents.models import (
     normalise_number,
 )
 from certif.documents.presenting import valid_convocations
-from certif.documents.tasks import generate_job
+from certif.documents.tasks import generate_job, send_convocations_job
 from certif.sessions import timetable
 from certif.sessions.forms import TimetableForm
 from certif.sessions.models import ExamSession
@@ -165,6 +166,43 @@ def generate(request: HttpRequest, session_id: int) -> HttpResponse:
         shown={gettext_noop("Session"): session.code, gettext_noop("Nature"): kind.label},
         session=session.pk,
         kind=kind.value,
+    )
+    return redirect(job)
+
+
+@role_required(Role.STAFF)
+@require_POST
+def send_convocations_view(request: HttpRequest, session_id: int) -> HttpResponse:
+    """The session's convocations to their candidates by e-mail, once confirmed, by the
+    worker; those already sent are not sent again."""
+    session = get_object_or_404(ExamSession, pk=session_id)
+    documents = convocations_of(session)
+    with_address = sum(
+        1 for document in documents if document.candidate and document.candidate.email
+    )
+    if not is_confirmed(request):
+        return confirmation_page(
+            request,
+            Confirmation(
+                title=_("Envoyer les convocations de la session %(code)s") % {"code": session.code},
+                consequences=[
+                    ngettext(
+                        "%(count)d convocation en vigueur, dont %(sent)d à une adresse de courriel.",
+                        "%(count)d convocations en vigueur, dont %(sent)d à une adresse de courriel.",
+                        len(documents),
+                    ) % {"count": len(documents), "sent": with_address},
+                    _("Celles déjà envoyées ne le sont pas une seconde fois ; chaque envoi est journalisé."),
+                ],
+                button=_("Envoyer"),
+                cancel_url=reverse("documents:session", args=[session.pk]),
+                irreversible=False,
+            ),
+        )  # fmt: skip
+    job = start(
+        send_convocations_job,
+        actor=request.user,
+        shown={gettext_noop("Session"): session.code},
+        session=session.pk,
     )
     return redirect(job)
 
