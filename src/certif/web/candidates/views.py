@@ -80,9 +80,8 @@ def candidate_nir(request: HttpRequest, pk: int) -> HttpResponse:
     candidate = get_object_or_404(Candidate.objects.select_related("user"), pk=pk)
     context = _detail(request, candidate, ConflictForm())
     context["nir_clear"] = reveal_nir(candidate, request.user)
-    response = render(request, "candidates/detail.html", context)
-    response["Cache-Control"] = "no-store"
-    return response
+    # Never cached (certif.core.middleware.NoStoreMiddleware: every signed-in answer).
+    return render(request, "candidates/detail.html", context)
 
 
 def _detail(request: HttpRequest, candidate: Candidate, form: ConflictForm) -> dict[str, Any]:

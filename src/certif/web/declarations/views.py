@@ -105,7 +105,6 @@ def flux_file(request: HttpRequest, flux_id: Any) -> HttpResponse:
     flux = get_object_or_404(Flux, pk=flux_id)
     response = HttpResponse(bytes(flux.content), content_type="application/xml")
     response["Content-Disposition"] = f'attachment; filename="{flux.file_name}"'
-    response["Cache-Control"] = "no-store"
     return response
 
 
