@@ -271,3 +271,16 @@ def test_a_new_deliberation_cannot_open_while_another_is_open(
             deliberation.session, staff, "Correction après recours gracieux", candidates,
             date=date(2026, 9, 1),
         )  # fmt: skip
+
+
+def test_the_closing_check_speaks_english_to_an_english_reader(
+    deliberation: Deliberation,
+) -> None:
+    from django.utils import translation
+
+    from certif.deliberations.checks import check_composition
+
+    with translation.override("en"):
+        problems = check_composition(deliberation)
+    assert any("at least two members present" in problem for problem in problems)
+    assert not any("membres présents" in problem for problem in problems)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Case, Count, Max, Q, QuerySet, When
+from django.utils.translation import gettext as _
 
 from certif.accounts.models import ConflictOfInterest
 from certif.candidates.models import Candidate
@@ -79,29 +80,38 @@ def _candidates_of(deliberation: Deliberation) -> QuerySet[Decision, dict[str, A
 def _listed(numeros: Sequence[str]) -> str:
     shown = ", ".join(numeros[:NAMED])
     more = len(numeros) - NAMED
-    return f"{shown} et {more} autre(s)" if more > 0 else shown
+    return (
+        _("%(shown)s et %(more)s autre(s)") % {"shown": shown, "more": more} if more > 0 else shown
+    )
 
 
 def _member_problems(present: list[JuryMember]) -> list[str]:
     problems: list[str] = []
     if len(present) < 2:
         problems.append(
-            f"Le jury doit compter au moins deux membres présents ({len(present)} présent(s))."
+            _("Le jury doit compter au moins deux membres présents (%(count)s présent(s)).")
+            % {"count": len(present)}
         )
     external = sum(1 for member in present if member.is_external)
     if present and external * 2 < len(present):
         problems.append(
-            "Au moins la moitié des membres présents doivent être extérieurs au certificateur "
-            f"({external} extérieur(s) sur {len(present)} présent(s))."
+            _(
+                "Au moins la moitié des membres présents doivent être extérieurs au certificateur "
+                "(%(external)s extérieur(s) sur %(present)s présent(s))."
+            )
+            % {"external": external, "present": len(present)}
         )
     presidents = [member for member in present if member.is_president]
     if not presidents:
-        problems.append("Aucun président ou présidente de jury n'est présent(e).")
+        problems.append(_("Aucun président ou présidente de jury n'est présent(e)."))
     elif len(presidents) > 1:
         names = ", ".join(member.full_name for member in presidents)
         problems.append(
-            f"Un seul président ou une seule présidente doit siéger ; {len(presidents)} sont "
-            f"présents à ce titre : {names}."
+            _(
+                "Un seul président ou une seule présidente doit siéger ; %(count)s sont "
+                "présents à ce titre : %(names)s."
+            )
+            % {"count": len(presidents), "names": names}
         )
     return problems
 
@@ -132,11 +142,16 @@ def unrecused_conflicts(deliberation: Deliberation, present: list[JuryMember]) -
 
 def _conflict_problem(conflict: Conflict) -> str:
     member, candidate = conflict.member, conflict.candidate
-    return (
-        f"{member.full_name} ({member.get_role_display()}, présent) a un lien d'intérêt avec le "
-        f"candidat {candidate.numero} {candidate.display_name} ({conflict.kind}) : récusez ce "
-        "membre pour ce candidat, ou enregistrez son absence."
-    )
+    return _(
+        "%(member)s (%(role)s, présent) a un lien d'intérêt avec le candidat %(numero)s "
+        "%(name)s (%(kind)s) : récusez ce membre pour ce candidat, ou enregistrez son absence."
+    ) % {
+        "member": member.full_name,
+        "role": member.get_role_display(),
+        "numero": candidate.numero,
+        "name": candidate.display_name,
+        "kind": conflict.kind,
+    }
 
 
 def _pending_problem(deliberation: Deliberation) -> list[str]:
@@ -148,8 +163,11 @@ def _pending_problem(deliberation: Deliberation) -> list[str]:
         return []
     count = pending.count()
     return [
-        f"{count} décision(s) restent à prendre, pour {len(numeros)} candidat(s) : "
-        f"{_listed(numeros)}. Chaque proposition doit être confirmée ou modifiée avant la clôture."
+        _(
+            "%(count)s décision(s) restent à prendre, pour %(candidates)s candidat(s) : "
+            "%(listed)s. Chaque proposition doit être confirmée ou modifiée avant la clôture."
+        )
+        % {"count": count, "candidates": len(numeros), "listed": _listed(numeros)}
     ]
 
 
@@ -175,13 +193,20 @@ def _consistency_problems(deliberation: Deliberation) -> list[str]:
         certified = units[CERTIFICATION] == validated
         if certified and missing:
             problems.append(
-                f"Candidat {numero} : la certification est décidée « validée » alors que "
-                f"{', '.join(missing)} n'est pas validé ; modifiez l'une ou l'autre décision."
+                _(
+                    "Candidat %(numero)s : la certification est décidée « validée » alors que "
+                    "%(missing)s n'est pas validé ; modifiez l'une ou l'autre décision."
+                )
+                % {"numero": numero, "missing": ", ".join(missing)}
             )
         elif not certified and not missing:
             problems.append(
-                f"Candidat {numero} : tous les blocs requis sont décidés « validés » mais la "
-                "certification est décidée « non validée » ; modifiez l'une ou l'autre décision."
+                _(
+                    "Candidat %(numero)s : tous les blocs requis sont décidés « validés » mais la "
+                    "certification est décidée « non validée » ; modifiez l'une ou l'autre "
+                    "décision."
+                )
+                % {"numero": numero}
             )
     return problems
 
