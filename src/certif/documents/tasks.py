@@ -44,30 +44,8 @@ def generate_job(run: JobRun, session: int, kind: str) -> Outcome:
 
 @job_task("documents.send_convocations", gettext_lazy("Envoi des convocations par courriel"))
 def send_convocations_job(run: JobRun, session: int) -> Outcome:
-    found = ExamSession.objects.get(pk=session)
-    outcome = send_convocations(found, run.actor, run.reporter)
-    summary = [
-        ngettext(
-            "%(count)d convocation envoyée.", "%(count)d convocations envoyées.", len(outcome.sent)
-        )
-        % {"count": len(outcome.sent)}
-    ]
-    if outcome.already_sent:
-        summary.append(
-            _("%(count)d déjà envoyée(s) auparavant.") % {"count": len(outcome.already_sent)}
-        )
-    if outcome.without_address:
-        summary.append(
-            _("Sans adresse de courriel (à envoyer par courrier) : %(numeros)s.")
-            % {"numeros": ", ".join(outcome.without_address[:NAMED])}
-        )
-    if outcome.failed:
-        summary.append(
-            _("Refusées par le serveur de courriel : %(list)s.")
-            % {"list": "; ".join(outcome.failed[:NAMED])}
-        )
-    return Outcome(
-        summary=summary,
-        data={"sent": len(outcome.sent), "without_address": len(outcome.without_address),
-              "failed": len(outcome.failed)},
-    )  # fmt: skip
+    outcome = send_convocations(ExamSession.objects.get(pk=session), run.actor, run.reporter)
+    sent = ngettext(
+        "%(count)d convocation envoyée.", "%(count)d convocations envoyées.", len(outcome.sent)
+    ) % {"count": len(outcome.sent)}
+    return Outcome(summary=outcome.summary(sent), data={"sent": len(outcome.sent)})
