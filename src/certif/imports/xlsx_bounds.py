@@ -64,7 +64,7 @@ from typing import IO, Any
 from xml.parsers import expat
 
 from certif.core.text import quoted
-from certif.imports.reading import FileRejected, Problem
+from certif.imports.problems import FileRejected, Problem
 
 KiB = 1 << 10
 MiB = 1 << 20
