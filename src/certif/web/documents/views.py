@@ -22,6 +22,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from certif.core.errors import Stale
+from certif.core.http import attachment
 from certif.core.roles import JURY, Role, role_required
 from certif.deliberations.models import Deliberation
 from certif.documents import presenting, services
@@ -51,7 +52,7 @@ def _document(public_id: str) -> IssuedDocument:
 
 def _pdf_response(document: IssuedDocument) -> HttpResponse:
     response = HttpResponse(bytes(document.pdf), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{file_name(document)}"'
+    response["Content-Disposition"] = attachment(file_name(document))
     return response
 
 
