@@ -19,6 +19,7 @@ import fcntl
 import hashlib
 import os
 import tempfile
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -36,16 +37,30 @@ def _digest(key: str) -> bytes:
     return hashlib.sha256(key.encode("utf-8")).digest()
 
 
+# Keys held by this process: PostgreSQL's advisory locks are re-entrant for their session,
+# so without this a nested attempt on the same connection would be let through.
+_held: set[str] = set()
+_guard = threading.Lock()
+
+
 @contextmanager
 def exclusive(key: str, message: str) -> Iterator[None]:
     """Hold the lock named ``key`` while the block runs; raise ``Busy(message)`` at once if
-    another process or thread holds it."""
-    if connection.vendor == "postgresql":
-        with _advisory(key, message):
-            yield
-    else:
-        with _file_lock(key, message):
-            yield
+    another process or thread — or the same one, further up — holds it."""
+    with _guard:
+        if key in _held:
+            raise Busy(message)
+        _held.add(key)
+    try:
+        if connection.vendor == "postgresql":
+            with _advisory(key, message):
+                yield
+        else:
+            with _file_lock(key, message):
+                yield
+    finally:
+        with _guard:
+            _held.discard(key)
 
 
 @contextmanager
