@@ -187,3 +187,17 @@ def test_a_unique_conflict_from_a_concurrent_writer_is_a_refusal_and_writes_noth
     assert caught.value.status == 409
     assert not ScoreSheet.objects.exists()
     assert not ImportBatch.objects.filter(kind="scores").exists()
+
+
+def test_one_long_shared_string_repeated_down_a_sheet_is_refused_on_the_total_text(
+    version: ReferentialVersion, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from certif.imports import reading
+
+    # Every cell within Excel's limits, the file a few kilobytes: the sum is what is bounded.
+    monkeypatch.setattr(reading, "XLSX_TEXT_CHARS", 1_000_000)
+    path = samples.repeated_shared_string(tmp_path / "c.xlsx", 100)
+    assert path.stat().st_size < 20_000
+    rejected = _refused(import_candidates, path)
+    assert "1\u202f000\u202f000 caractères" in rejected.describe()
+    assert rejected.problems[0].line == 32  # the 31st row of 32,767 passes a million

@@ -40,7 +40,7 @@ from certif.imports import actions, checks
 from certif.imports.columns import SCORE_COLUMNS, SCORE_OPTIONAL
 from certif.imports.guard import file_sha256, importing
 from certif.imports.models import ImportBatch
-from certif.imports.reading import LINE, FileRejected, Problem, read_file, read_table
+from certif.imports.reading import LINE, FileRejected, Problem, read_file
 from certif.imports.stored import stored_as_text
 from certif.referential.models import Block, Criterion, Part, ReferentialVersion
 from certif.referential.services import current_version
@@ -464,16 +464,6 @@ def _existing(frame: pl.DataFrame) -> pl.DataFrame:
     sheets = sheets.with_columns(pl.col("part_code").cast(pl.Categorical))
     frame = checks.attach(frame, sheets, SHEET)
     return checks.attach(frame, scores, ["sheet_id", "criterion_id"])
-
-
-def check_scores(
-    path: str | Path, replace: bool = False, reporter: Reporter | None = None
-) -> pl.DataFrame:
-    """Read and check the whole file; return the resolved rows, or raise ``FileRejected``."""
-    report = reporter or Silent()
-    report.phase("Lecture du fichier")
-    frame = read_table(path, categorical=REPEATED)
-    return check_scores_frame(frame, replace=replace, reporter=report)
 
 
 def rows_frame(rows: Sequence[Mapping[str, str | None]]) -> pl.DataFrame:
