@@ -30,7 +30,7 @@ from certif.imports.csv_limits import (
 )
 from certif.imports.encoding import utf8_source
 from certif.imports.problems import LINE, MAX_REPORTED, FileRejected, Problem
-from certif.imports.xlsx_bounds import ensure_xlsx_within_bounds
+from certif.imports.xlsx_bounds import DEFAULT_LIMITS, ensure_xlsx_within_bounds
 
 __all__ = ["LINE", "MAX_REPORTED", "FileRejected", "Problem", "Table", "read_file", "read_table"]
 
@@ -40,9 +40,9 @@ SMALL_FILE = 2_000_000
 XLSX = "XLSX"
 # What all the cells of a workbook may hold together, in characters: far above what a
 # certification's file holds (a million rows of short cells), far below what would exhaust a
-# worker. ``xlsx_bounds`` bounds each cell and the file's structure; this bounds their sum,
-# which a worksheet repeating one long shared string could otherwise multiply.
-XLSX_TEXT_CHARS = 128 * 1024 * 1024
+# worker. ``xlsx_bounds`` refuses a file beyond it before parsing (a shared string counted at
+# each use); counted again here on what openpyxl gives, should the two readings ever differ.
+XLSX_TEXT_CHARS = DEFAULT_LIMITS.text_chars
 SEPARATORS = (";", ",", "\t")
 
 
