@@ -201,3 +201,10 @@ def test_one_long_shared_string_repeated_down_a_sheet_is_refused_on_the_total_te
     rejected = _refused(import_candidates, path)
     assert "1\u202f000\u202f000 caractères" in rejected.describe()
     assert rejected.problems[0].line == 32  # the 31st row of 32,767 passes a million
+
+
+def test_a_missing_file_is_refused_by_name_by_both_importers(
+    version: ReferentialVersion, tmp_path: Path
+) -> None:
+    for run in (import_candidates, import_scores):
+        assert "fichier introuvable" in _refused(run, tmp_path / "absent.csv").describe()

@@ -272,8 +272,6 @@ def import_candidates(
 ) -> CandidatesReport:
     report = reporter or Silent()
     file = Path(path)
-    if not file.is_file():
-        read_file(file)  # refused, naming the file
     sha256 = file_sha256(file)
     with importing("candidates", sha256):
         report.phase("Lecture du fichier")

@@ -19,6 +19,8 @@ from django.db import IntegrityError
 
 from certif.core.errors import Refused
 from certif.core.locks import exclusive
+from certif.core.text import quoted
+from certif.imports.problems import FileRejected, Problem
 
 BUSY = (
     "Ce fichier est déjà en cours d'import (même contenu, envoyé en même temps) : attendez la "
@@ -31,6 +33,11 @@ CONFLICT = (
 
 
 def file_sha256(file: Path) -> str:
+    """The file's digest, read a megabyte at a time; ``FileRejected`` if there is no file."""
+    if not file.is_file():
+        raise FileRejected(
+            [Problem(None, None, None, f"fichier introuvable : {quoted(str(file))}")]
+        )
     digest = hashlib.sha256()
     with file.open("rb") as handle:
         for chunk in iter(lambda: handle.read(1 << 20), b""):

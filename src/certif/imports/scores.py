@@ -791,8 +791,6 @@ def import_scores(
 ) -> ScoresReport:
     report = reporter or Silent()
     file = Path(path)
-    if not file.is_file():
-        read_file(file)  # refused, naming the file
     sha256 = file_sha256(file)
     with importing("scores", sha256):
         report.phase("Lecture du fichier")
