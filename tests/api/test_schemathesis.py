@@ -77,7 +77,7 @@ def test_every_operation_answers_as_its_schema_says(
         answers_as_documented()
 
 
-NO_SERVER_ERROR = settings(EXAMPLES, max_examples=2)
+NO_SERVER_ERROR = settings(EXAMPLES, max_examples=4)
 
 
 @pytest.mark.usefixtures("connection_kept")
