@@ -126,6 +126,21 @@ def test_a_big_csv_with_an_oversize_cell_is_named_by_line_and_column(tmp_path: P
     assert len(problem.describe()) < 300
 
 
+def test_a_huge_cell_in_a_big_csv_is_refused_before_polars_reads_it(tmp_path: Path) -> None:
+    path = tmp_path / "f.csv"
+    with path.open("w", encoding="utf-8") as handle:
+        handle.write("a;b\n1;2\n3;")
+        for _ in range(8):
+            handle.write("z" * 1_000_000)
+        handle.write("\n4;5\n")
+    with pytest.raises(FileRejected) as refused:
+        read_table(path)
+    (problem,) = refused.value.problems
+    assert (problem.line, problem.column) == (3, "b")
+    assert problem.value == "z" * 79 + "…"
+    assert "plus de 32\u202f767 caractères" in problem.message
+
+
 def test_a_tab_separated_file_is_read() -> None:
     assert reading.detect_separator("a\tb\tc") == "\t"
     assert reading.detect_separator("a;b,c") == ";"

@@ -171,6 +171,57 @@ def _read_csv_fast(
     return frame.with_columns(pl.int_range(2, pl.len() + 2, dtype=pl.Int64).alias(LINE))
 
 
+CHUNK = 1 << 20
+
+
+def _refuse_overlong_lines(path: Path, separator: str, header: list[str]) -> None:
+    """Before polars reads a big file whole: no line may be longer than its cells could be
+    (each at most ``MAX_CELL_CHARS`` characters of 4 bytes), or a single cell of hundreds of
+    megabytes would cost gigabytes to read before being refused. A streaming pass at C speed
+    (``bytes.find``), a megabyte at a time; the refusal names the line and, from the line's
+    start, the column."""
+    threshold = max(len(header) * (4 * MAX_CELL_CHARS + 3), CHUNK)
+    run = 0  # bytes since the last line feed
+    lines = 0  # line feeds before the current chunk
+    start = 0  # offset of the current line
+    offset = 0
+    with path.open("rb") as handle:
+        while chunk := handle.read(CHUNK):
+            first = chunk.find(b"\n")
+            if first < 0:
+                run += len(chunk)
+            else:
+                run += first
+            if run > threshold:
+                _overlong(handle, start, lines + 1, separator, header)
+            if first >= 0:
+                lines += chunk.count(b"\n")
+                last = chunk.rfind(b"\n")
+                start = offset + last + 1
+                run = len(chunk) - last - 1
+            offset += len(chunk)
+
+
+def _overlong(handle: Any, start: int, line: int, separator: str, header: list[str]) -> None:
+    handle.seek(start)
+    window = handle.read(len(header) * (4 * MAX_CELL_CHARS + 3) + 4 * MAX_CELL_CHARS)
+    text = window.decode("utf-8", errors="replace").removeprefix("\ufeff")
+    found = oversize_field(text, separator, 1)
+    column, value = (None, text) if found is None else found
+    name = header[column] if column is not None and column < len(header) else None
+    raise FileRejected(
+        [
+            Problem(
+                line,
+                name,
+                quoted(value[:79]) + "…",
+                f"cellule de plus de {_grouped(MAX_CELL_CHARS)} caractères (la limite d'Excel) ;"
+                " un guillemet jamais refermé en est la cause la plus fréquente",
+            )
+        ]
+    )
+
+
 def _read_utf8_csv(path: Path, categorical: Collection[str]) -> pl.DataFrame:
     """A CSV file already in UTF-8 (``encoding.utf8_source`` sees to it)."""
     with path.open("rb") as handle:
@@ -188,6 +239,7 @@ def _read_utf8_csv(path: Path, categorical: Collection[str]) -> pl.DataFrame:
             header = []
         if header and max(map(len, header)) <= MAX_CELL_CHARS:
             _check_header(header)
+            _refuse_overlong_lines(path, separator, header)
             frame = _read_csv_fast(path, separator, header, categorical)
             if frame is not None:
                 problems, total = oversize_cells(frame)
