@@ -141,6 +141,16 @@ def test_a_huge_cell_in_a_big_csv_is_refused_before_polars_reads_it(tmp_path: Pa
     assert "plus de 32\u202f767 caractères" in problem.message
 
 
+def test_a_big_csv_whose_header_is_one_huge_line_is_refused_at_line_1(tmp_path: Path) -> None:
+    path = tmp_path / "f.csv"
+    path.write_text("h" * 3_000_000 + "\n1\n", encoding="utf-8")
+    with pytest.raises(FileRejected) as refused:
+        read_table(path)
+    (problem,) = refused.value.problems
+    assert problem.line == 1
+    assert "plus de 32\u202f767 caractères" in problem.message
+
+
 def test_a_tab_separated_file_is_read() -> None:
     assert reading.detect_separator("a\tb\tc") == "\t"
     assert reading.detect_separator("a;b,c") == ";"

@@ -237,9 +237,12 @@ def _read_utf8_csv(path: Path, categorical: Collection[str]) -> pl.DataFrame:
             ]
         except csv.Error:
             header = []
+        # Whichever reader follows reads the whole file: no line may be longer than its cells
+        # could be, the header's included (counted from its first 64 KiB if it has no name).
+        names = header or [""] * (first_line.count(separator) + 1)
+        _refuse_overlong_lines(path, separator, names)
         if header and max(map(len, header)) <= MAX_CELL_CHARS:
             _check_header(header)
-            _refuse_overlong_lines(path, separator, header)
             frame = _read_csv_fast(path, separator, header, categorical)
             if frame is not None:
                 problems, total = oversize_cells(frame)
