@@ -1,28 +1,35 @@
-"""Hostile XLSX files: refused by ``certif.imports.xlsx_bounds`` against openpyxl reading them.
+"""Hostile XLSX files: refused by Certif's import path against openpyxl reading them.
 
-``python -m bench hostile [--cell-mb 1500] [--rows 3000000] [--bomb-mb 4096] [--timeout 60]
-[--cap-mb 4096] [--legit-rows 200000]``
+``python -m bench hostile [--cell-mb 1500] [--cell2-mb 600] [--rows 3000000] [--bomb-mb 4096]
+[--shared-rows 1000000] [--timeout 60] [--cap-mb 4096] [--legit-rows 200000] [--keep]
+[--only NAME]``
 
-Files, built once by streaming into the zip (``tests.imports.xlsx_samples``, the tests'
-builders at full size) and kept in ``bench/.data/hostile/``:
+Files, generated on the fly into a temporary folder by streaming into the zip
+(``tests.imports.xlsx_samples``, the tests' builders at full size; ``--keep`` keeps them in
+``bench/.data/hostile/`` for the next run):
 
 - **huge cell**: a header and one inline string cell of 1.5 GB, in a 1.5 MB file;
+- **cell 600 MB**: the same with 600 MB (the one whose refusal once printed it whole);
 - **rows**: 3 million rows of one random mark each, in a 2 MB file;
+- **shared string**: a million rows all showing one shared string of 32,767 characters, in a
+  file of 80 kilobytes: every cell within Excel's limits, 33 billion characters
+  once each cell is copied into a table;
 - **zip bomb**: ``xl/styles.xml`` (which openpyxl reads whole) holding 4 GiB of spaces;
 - **dimension**: 200,000 rows of one cell, and a declared dimension ``A1:XFD200001``:
   openpyxl's read-only reader pads every row to 16,384 cells;
-- **legit**: 200,000 rows of six columns written by openpyxl, the checker's cost on a file it
-  accepts.
+- **legit**: 200,000 rows of six columns written by openpyxl, the cost on a file accepted.
 
 Each measure runs in its own process, under ``RLIMIT_AS`` (``--cap-mb``, 4 GiB) and killed at
 ``--timeout`` seconds; its peak memory is the child's ``ru_maxrss`` as ``wait4`` reports it,
 so a killed child still has one:
 
-- **check**: ``check_xlsx(path)``; the figure beside it is the process's memory once the
-  modules are imported (polars, by ``certif.imports.reading``), before the check;
-- **read_xlsx** (the baseline): the import path as it stands, ``certif.imports.reading.read_xlsx``
-  — openpyxl's ``load_workbook(read_only=True, data_only=True)``, every row of the first sheet
-  as values, each cell as text, into a polars frame.
+- **import**: ``certif.imports.reading.read_file(path)``, what ``certif import`` and the import
+  page run: the bounds of ``xlsx_bounds`` checked before any parser, then openpyxl; the figure
+  beside it is the process's memory once the modules are imported, before reading. Target: a
+  hostile file refused within 500 MB;
+- **openpyxl** (the baseline, same run): openpyxl's plain ``load_workbook(read_only=True,
+  data_only=True)`` of the same file, every row of the first sheet as values — what the import
+  did before the bounds; « killed at N s / M MB » when it passes the timeout or the cap.
 
 Figures and method: bench/README.md.
 """
@@ -37,6 +44,7 @@ import resource
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from datetime import datetime
 from pathlib import Path
@@ -58,25 +66,28 @@ def _child(mode: str, path: str, cap_mb: int) -> int:
     """One measure; its figures as one JSON line on stdout."""
     cap = cap_mb * MB
     resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
-    if mode == "check":
-        from certif.imports.xlsx_bounds import check_xlsx
+    if mode == "import":
+        from certif.imports.reading import FileRejected, read_file
 
         imported_mb = _peak_mb()
         started = time.perf_counter()
-        problems = check_xlsx(path)
+        try:
+            table = read_file(Path(path))
+            outcome, first = "accepted", f"{table.frame.height:,} rows"
+        except FileRejected as rejected:
+            outcome, first = "refused", rejected.problems[0].describe()
         seconds = time.perf_counter() - started
-        first = problems[0].describe() if problems else None
-        figures = {"outcome": "refused" if problems else "accepted", "message": first}
+        figures = {"outcome": outcome, "message": first}
         print(json.dumps({**figures, "seconds": seconds, "imported_mb": imported_mb}))
         return 0
-    from certif.imports.reading import FileRejected, read_xlsx
+    from openpyxl import load_workbook
 
     started = time.perf_counter()
     try:
-        frame = read_xlsx(Path(path))
-        outcome, detail = "finished", f"{frame.height:,} rows"
-    except FileRejected as rejected:
-        outcome, detail = "FileRejected", rejected.describe(1)[:200]
+        workbook = load_workbook(path, read_only=True, data_only=True)
+        rows = sum(1 for _ in workbook.worksheets[0].iter_rows(values_only=True))
+        workbook.close()
+        outcome, detail = "finished", f"{rows:,} rows"
     except MemoryError:
         outcome, detail = "MemoryError", f"address space capped at {cap_mb:,} MB"
     except Exception as error:  # what openpyxl raises on a damaged file
@@ -129,31 +140,41 @@ def measure(mode: str, path: Path, timeout: float, cap_mb: int) -> dict[str, Any
     return {**figures, "wall_seconds": wall, "peak_mb": peak_mb}
 
 
-def build_files(options: argparse.Namespace) -> dict[str, Path]:
+def build_files(options: argparse.Namespace, folder: Path) -> dict[str, Path]:
     from tests.imports import xlsx_samples as samples
 
-    DATA.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(parents=True, exist_ok=True)
     files = {
         "huge cell": (
-            DATA / f"cell-{options.cell_mb}mb.xlsx",
+            folder / f"cell-{options.cell_mb}mb.xlsx",
             lambda p: samples.huge_cell(p, options.cell_mb * 1_000_000),
         ),
+        "cell 600 MB": (
+            folder / f"cell-{options.cell2_mb}mb.xlsx",
+            lambda p: samples.huge_cell(p, options.cell2_mb * 1_000_000),
+        ),
         "rows": (
-            DATA / f"rows-{options.rows}.xlsx",
+            folder / f"rows-{options.rows}.xlsx",
             lambda p: samples.many_rows(p, options.rows, marks=6),
         ),
+        "shared string": (
+            folder / f"shared-{options.shared_rows}.xlsx",
+            lambda p: samples.repeated_shared_string(p, options.shared_rows),
+        ),
         "zip bomb": (
-            DATA / f"bomb-{options.bomb_mb}mb.xlsx",
+            folder / f"bomb-{options.bomb_mb}mb.xlsx",
             lambda p: samples.zip_bomb(p, options.bomb_mb * MB),
         ),
-        "dimension": (DATA / "dimension.xlsx", _dimension_file),
+        "dimension": (folder / "dimension.xlsx", _dimension_file),
         "legit": (
-            DATA / f"legit-{options.legit_rows}.xlsx",
+            folder / f"legit-{options.legit_rows}.xlsx",
             lambda p: _legit_file(p, options.legit_rows),
         ),
     }
     built = {}
     for name, (path, build) in files.items():
+        if options.only and name not in options.only:
+            continue
         if not path.exists():
             started = time.perf_counter()
             partial = path.with_suffix(".part")
@@ -194,25 +215,33 @@ def _mb(value: float) -> str:
     return f"{value:,.0f} MB"
 
 
-def report(name: str, path: Path, check: dict[str, Any], baseline: dict[str, Any]) -> str:
+TARGET_MB = 500
+
+
+def report(name: str, path: Path, mine: dict[str, Any], baseline: dict[str, Any]) -> str:
     size = path.stat().st_size / MB
-    mine = (
-        f"{check['outcome']} in {check['seconds']:.2f} s, peak {_mb(check['peak_mb'])}"
-        f" ({_mb(check['imported_mb'])} after imports)"
-    )
-    if baseline["outcome"] in ("finished", "FileRejected"):
+    if mine["outcome"] in ("accepted", "refused"):
+        ours = (
+            f"{mine['outcome']} in {mine['seconds']:.2f} s, peak {_mb(mine['peak_mb'])}"
+            f" ({_mb(mine['imported_mb'])} after imports; target ≤ {TARGET_MB} MB)"
+        )
+    else:
+        ours = f"{mine['outcome']} at {mine['wall_seconds']:.1f} s / {_mb(mine['peak_mb'])}"
+    if baseline["outcome"] == "finished":
         theirs = (
-            f"{baseline['outcome']} ({baseline['message']}) in {baseline['seconds']:.1f} s, "
+            f"finished ({baseline['message']}) in {baseline['seconds']:.1f} s, "
             f"peak {_mb(baseline['peak_mb'])}"
         )
+    elif baseline["outcome"] == "killed":
+        theirs = f"killed at {baseline['wall_seconds']:.1f} s / {_mb(baseline['peak_mb'])}"
     else:
         theirs = (
             f"{baseline['outcome']} at {baseline['wall_seconds']:.1f} s / "
             f"{_mb(baseline['peak_mb'])} ({baseline['message']})"
         )
     return (
-        f"{name:<10} {size:7.2f} MB file\n  check     {mine}\n  read_xlsx {theirs}\n"
-        f"  « {check['message']} »"
+        f"{name:<12} {size:7.2f} MB file\n  import    {ours}\n  openpyxl  {theirs}\n"
+        f"  « {mine['message']} »"
     )
 
 
@@ -221,6 +250,10 @@ def main(argv: list[str]) -> int:
         return _child(argv[1], argv[2], int(argv[3]))
     parser = argparse.ArgumentParser(prog="python -m bench hostile")
     parser.add_argument("--cell-mb", type=int, default=1_500)
+    parser.add_argument("--cell2-mb", type=int, default=600)
+    parser.add_argument("--keep", action="store_true", help="keep the files in bench/.data/")
+    parser.add_argument("--shared-rows", type=int, default=1_000_000)
+    parser.add_argument("--only", action="append", help="this file only (repeatable)")
     parser.add_argument("--rows", type=int, default=3_000_000)
     parser.add_argument("--bomb-mb", type=int, default=4_096)
     parser.add_argument("--legit-rows", type=int, default=200_000)
@@ -229,13 +262,18 @@ def main(argv: list[str]) -> int:
     options = parser.parse_args(argv)
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     print(f"Certif hostile-files benchmark — {datetime.now():%Y-%m-%d %H:%M} — {machine}")
-    files = build_files(options)
-    figures = {}
-    for name, path in files.items():
-        check = measure("check", path, options.timeout, options.cap_mb)
-        baseline = measure("read_xlsx", path, options.timeout, options.cap_mb)
-        figures[name] = {"file_mb": path.stat().st_size / MB, "check": check, "read_xlsx": baseline}
-        print(report(name, path, check, baseline), flush=True)
+    with tempfile.TemporaryDirectory(prefix="certif-hostile-") as temporary:
+        files = build_files(options, DATA if options.keep else Path(temporary))
+        figures = {}
+        for name, path in files.items():
+            mine = measure("import", path, options.timeout, options.cap_mb)
+            baseline = measure("openpyxl", path, options.timeout, options.cap_mb)
+            figures[name] = {
+                "file_mb": path.stat().st_size / MB,
+                "import": mine,
+                "openpyxl": baseline,
+            }
+            print(report(name, path, mine, baseline), flush=True)
     RESULTS.mkdir(exist_ok=True)
     out = RESULTS / f"hostile-{datetime.now():%Y%m%d-%H%M%S}.json"
     out.write_text(json.dumps({"machine": machine, "figures": figures}, indent=2), encoding="utf-8")

@@ -75,3 +75,30 @@ def test_every_operation_answers_as_its_schema_says(
             case.call_and_validate(headers=headers, checks=checks)
 
         answers_as_documented()
+
+
+NO_SERVER_ERROR = settings(EXAMPLES, max_examples=4)
+
+
+@pytest.mark.usefixtures("connection_kept")
+@pytest.mark.parametrize(
+    "role", [Role.EVALUATOR, Role.JURY_MEMBER, Role.JURY_PRESIDENT, Role.CANDIDATE]
+)
+def test_no_operation_answers_a_server_error_whatever_the_role(
+    session: Any, api_for: Any, role: Role
+) -> None:
+    """Every other role's token against every operation, hostile values included (negative
+    mode): refusals (401, 403, 404, 422…), never a 500."""
+    api: Api = api_for(role)
+    headers = {"Authorization": f"Bearer {api.token}"}
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
+    for result in schema.get_all_operations():
+        operation = result.ok()
+        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+
+            @NO_SERVER_ERROR
+            @given(case=operation.as_strategy(mode))
+            def answers_without_error(case: Any) -> None:
+                case.call_and_validate(headers=headers, checks=[not_a_server_error])
+
+            answers_without_error()

@@ -174,3 +174,9 @@ def test_quoted_never_exceeds_the_limit_by_more_than_a_small_constant(
     assert not any(refused_on_one_line(ord(c)) for c in shown)
     if len(value) <= limit and shown == value:
         assert "…" not in shown or "…" in value
+
+
+def test_quoting_the_start_of_a_value_names_the_whole_values_length() -> None:
+    assert (
+        quoted("A" * 100, length=600_000_000) == "A" * 79 + "… (600\u202f000\u202f000 caractères)"
+    )

@@ -106,3 +106,41 @@ def test_export_writes_the_file_and_says_how_many_rows(
     assert status == 0
     assert out.startswith("2 ligne(s) écrite(s)")
     assert (tmp_path / "c.xlsx").exists()
+
+
+def test_a_refused_huge_cell_is_quoted_in_a_few_characters_not_echoed_whole(
+    version: object, tmp_path: Path
+) -> None:
+    from tests.imports import xlsx_samples as samples
+
+    path = samples.huge_cell(tmp_path / "c.xlsx", 2_000_000)
+    status, _out, err = run("import", "candidates", str(path))
+    assert status == 1
+    assert "32\u202f767 caractères" in err
+    assert len(err) < 500
+
+
+def test_an_oversize_csv_cell_is_a_message_naming_line_and_column_not_a_traceback(
+    version: object, tmp_path: Path
+) -> None:
+    path = tmp_path / "c.csv"
+    path.write_text(
+        "numero;nom_naissance;prenoms;date_naissance\nC001;" + "N" * 140_000 + ";Marie;1/1/1990\n",
+        encoding="utf-8",
+    )
+    status, _out, err = run("import", "candidates", str(path))
+    assert status == 1
+    assert "ligne 2, colonne nom_naissance" in err
+    assert len(err) < 500
+
+
+def test_a_windows_1252_file_is_imported_and_the_report_says_so(
+    version: object, tmp_path: Path
+) -> None:
+    path = tmp_path / "c.csv"
+    path.write_bytes(
+        "numero;nom_naissance;prenoms;date_naissance\nC001;Lefèvre;Zoé;1/1/1990\n".encode("cp1252")
+    )
+    status, out, _err = run("import", "candidates", str(path))
+    assert status == 0
+    assert "Fichier lu en Windows-1252" in out

@@ -208,3 +208,14 @@ def test_a_big_file_is_transcoded_in_bounded_memory(tmp_path: Path) -> None:
     assert copy.stat().st_size == path.stat().st_size + 3 * 5_000 * 200  # é, É: two bytes each
     assert grown_mb < 30
     copy.unlink()
+
+
+def test_binary_only_leaves_other_control_characters_to_the_importers(tmp_path: Path) -> None:
+    path = tmp_path / "f.csv"
+    path.write_bytes("a;b\nx\x13y;\x85\n".encode())
+    with utf8_source(path, binary_only=True) as (source, label):
+        assert label == "UTF-8"
+        assert source.read_text(encoding="utf-8") == "a;b\nx\x13y;\x85\n"
+    path.write_bytes(b"a;b\nx\x00y;2\n")
+    with pytest.raises(FileRejected, match="U\\+0000"), utf8_source(path, binary_only=True):
+        pass

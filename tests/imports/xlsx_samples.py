@@ -221,3 +221,16 @@ def formula_without_value(path: Path) -> Path:
         '<c r="C7"><f>A7+B7</f></c></row>'
     ).encode()
     return write_workbook(path, rows)
+
+
+def repeated_shared_string(path: Path, count: int, characters: int = 32_767) -> Path:
+    """``count`` rows all showing one shared string of ``characters`` letters: each cell is
+    within Excel's limits, the file is small, but a reader copying every cell's text into a
+    table holds ``count × characters`` characters."""
+
+    def rows() -> Iterator[bytes]:
+        yield f'<row r="1">{inline("A1", "nom")}</row>'.encode()
+        for start in range(0, count, 10_000):
+            yield b'<row><c t="s"><v>0</v></c></row>' * min(10_000, count - start)
+
+    return write_workbook(path, rows(), strings=["A" * characters])

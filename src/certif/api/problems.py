@@ -22,6 +22,7 @@ from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from certif.core import errors
+from certif.core.text import quoted
 from certif.imports.reading import FileRejected
 
 MEDIA_TYPE = "application/problem+json"
@@ -397,15 +398,12 @@ def _invalid(request: HttpRequest, exc: errors.Invalid) -> HttpResponse:
     return response(request, problem)
 
 
-# A value quoted back is cut to this many characters: a problem never echoes a huge value.
-QUOTED = 80
-
-
 def _value(value: Any) -> str | None:
+    """A value quoted back: at most 80 characters, nothing invisible (``quoted``), so that a
+    problem never echoes a huge value."""
     if value is None or value == "":
         return None
-    text = str(value)
-    return text if len(text) <= QUOTED else f"{text[:QUOTED]}… ({len(text)} caractères)"
+    return quoted(str(value))
 
 
 def _stale(request: HttpRequest, exc: errors.Stale) -> HttpResponse:

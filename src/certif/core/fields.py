@@ -1,11 +1,14 @@
-"""Model fields Certif needs beyond Django's."""
+"""Model fields Certif needs beyond Django's, and the rule every text field follows."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.db import models
 from django.db.backends.base.base import BaseDatabaseWrapper
+
+from certif.core.text import MultilineText, SingleLineText
 
 
 class RowIdField(models.BigAutoField):
@@ -21,3 +24,51 @@ class RowIdField(models.BigAutoField):
         if connection.vendor == "sqlite":
             return None
         return connection.data_types_suffix.get(self.get_internal_type())
+
+
+# -- text that cannot break anything -------------------------------------------------------------
+
+
+def text_validator(field: models.Field[Any, Any]) -> SingleLineText | MultilineText | None:
+    """The rule of ``certif.core.text`` a model field's values follow: multi-line for a
+    ``TextField``, single-line for any other ``CharField`` (names, codes, titles, e-mails…),
+    none for what holds no text."""
+    if isinstance(field, models.TextField):
+        return MultilineText()
+    if isinstance(field, models.CharField):
+        return SingleLineText()
+    return None
+
+
+def guard_text_fields(sender: type[models.Model], **_: Any) -> None:
+    """Give every text field of a Certif model the validator of its rule (``class_prepared``).
+
+    Connected by ``certif.core.apps`` before any model is built, so that no model can forget:
+    a ModelForm's ``full_clean``, the services' forms, the admin and every import reach the
+    same validator; a test walks every model to prove it. Django's own models are left alone.
+    """
+    if not sender.__module__.startswith("certif."):
+        return
+    for field in sender._meta.local_fields:
+        validator = text_validator(field)
+        # ``_validators``: the field's own list (``validators`` adds the defaults of its class),
+        # which ``deconstruct`` writes into migrations.
+        own: list[Any] = field._validators  # type: ignore[attr-defined]
+        if validator is None or validator in own:
+            continue
+        own.append(validator)
+        # ``validators`` is cached on first use: read again from ``_validators``.
+        field.__dict__.pop("validators", None)
+
+
+def guard_form_text(form: forms.BaseForm) -> None:
+    """The same rule for a form's text fields, which a plain form (not a ModelForm) would not
+    get from any model: single-line unless the field is typed in a textarea."""
+    for field in form.fields.values():
+        if not isinstance(field, forms.CharField):
+            continue
+        validator: SingleLineText | MultilineText = (
+            MultilineText() if isinstance(field.widget, forms.Textarea) else SingleLineText()
+        )
+        if not any(isinstance(known, SingleLineText | MultilineText) for known in field.validators):
+            field.validators.append(validator)

@@ -174,24 +174,26 @@ def _group(number: int) -> str:
     return f"{number:,}".replace(",", "\u202f")
 
 
-def quoted(value: str, limit: int = 80) -> str:
+def quoted(value: str, limit: int = 80, length: int | None = None) -> str:
     """``value`` as an error message may quote it.
 
     At most ``limit`` characters of it, invisible characters shown as ``\\uXXXX`` (an escape
     counts for its six characters), then, when cut, an ellipsis and the full length:
     « Jean-Pier… (612 caractères) ». The result is never longer than ``limit`` plus 32
     characters, so that a message never echoes a huge value. Reads at most ``limit``
-    characters of ``value``.
+    characters of ``value``, which may be only the start of the value when ``length`` gives
+    the whole value's length (a reader that never copied the whole value).
     """
+    total = len(value) if length is None else length
     limit = max(limit, 1)
     pieces: list[str] = []
     used = 0
     for index, character in enumerate(value[: limit + 1]):
         piece = _escape(character) if _UNSHOWABLE.match(character) else character
         # Keep room for the ellipsis if anything remains after this piece.
-        remains = index + 1 < len(value)
+        remains = index + 1 < total
         if used + len(piece) > limit - (1 if remains else 0):
-            return "".join(pieces) + f"{ELLIPSIS} ({_group(len(value))} caractères)"
+            return "".join(pieces) + f"{ELLIPSIS} ({_group(total)} caractères)"
         pieces.append(piece)
         used += len(piece)
     return "".join(pieces)

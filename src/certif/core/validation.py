@@ -14,12 +14,15 @@ from typing import Any, TypeVar
 from django import forms
 
 from certif.core.errors import Invalid
+from certif.core.fields import guard_form_text
 
 Form = TypeVar("Form", bound=forms.BaseForm)
 
 
 def bound(form: Form) -> Form:
-    """The form once valid; ``Invalid`` (carrying the form) otherwise."""
+    """The form once valid; ``Invalid`` (carrying the form) otherwise. Every text field refuses
+    control characters (``certif.core.fields.guard_form_text``)."""
+    guard_form_text(form)
     if not form.is_valid():
         public_errors = getattr(form, "public_errors", None)
         if public_errors is not None:

@@ -29,6 +29,7 @@ from certif.core import audit
 from certif.core.audit import Actor, account_of
 from certif.core.errors import Refused
 from certif.core.policies import require
+from certif.core.text import quoted
 from certif.core.validation import as_form_data, validated
 from certif.declarations import actions
 from certif.declarations.forms import SETTINGS_FIELDS, CdcSettingsForm, CorrectionForm
@@ -407,7 +408,7 @@ def _flux_of(report: ProcessingReport) -> Flux:
     flux = Flux.objects.select_for_update().filter(pk=flux_id).first() if flux_id else None
     if flux is None:
         raise DeclarationRefused(
-            f"Le rapport porte sur le flux « {report.flux_id[:80]} », que Certif n'a pas "
+            f"Le rapport porte sur le flux « {quoted(report.flux_id)} », que Certif n'a pas "
             "généré : rien n'a été enregistré."
         )
     return flux
@@ -421,7 +422,7 @@ def _check_known(flux: Flux, report: ProcessingReport) -> dict[str, FluxEntry]:
     named = [*report.accepted, *(passage.technical_id for passage in report.rejected)]
     unknown = [tid for tid in named if tid not in entries]
     if unknown:
-        shown = ", ".join(f"« {tid[:80]} »" for tid in unknown[:10])
+        shown = ", ".join(f"« {quoted(tid)} »" for tid in unknown[:10])
         more = f" et {len(unknown) - 10} autre(s)" if len(unknown) > 10 else ""
         raise DeclarationRefused(
             f"Le rapport nomme des passages absents du flux {flux.file_name} : {shown}{more}. "
@@ -492,7 +493,7 @@ def record_correction(data: Mapping[str, Any], actor: Actor = None) -> Correctio
     declaration = Declaration.objects.filter(technical_id=values["technical_id"].strip()).first()
     if declaration is None:
         raise DeclarationRefused(
-            f"Aucune déclaration n'a l'identifiant technique « {values['technical_id'][:80]} »."
+            f"Aucune déclaration n'a l'identifiant technique « {quoted(values['technical_id'])} »."
         )
     with transaction.atomic():
         request = CorrectionRequest.objects.create(

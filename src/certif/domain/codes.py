@@ -19,4 +19,5 @@ _CODE = re.compile(CODE_PATTERN)
 
 
 def is_addressable(code: str) -> bool:
-    return bool(_CODE.match(code))
+    # fullmatch: the pattern's « $ » would let a final line feed through.
+    return bool(_CODE.fullmatch(code))

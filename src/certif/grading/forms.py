@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from certif.core.text import quoted
 from certif.domain.numbers import format_quantity
 from certif.domain.referential.schema import Criterion as CriterionSpec
 from certif.domain.referential.schema import CriterionKind
@@ -148,7 +149,7 @@ class GridForm(forms.Form):
             code = _criterion_of(name)
             if code is not None and code not in known:
                 self.unknown[name] = gettext("critère inconnu de ce bloc : %(code)s") % {
-                    "code": code[:80]
+                    "code": quoted(code)
                 }
         if self.with_comments:
             for criterion in self.criteria:

@@ -6,7 +6,6 @@ field as it is; a column present with an empty cell empties it.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -32,14 +31,17 @@ from certif.domain.identity import (
 from certif.domain.nir import NirRejected, parse_nir
 from certif.imports import actions, checks
 from certif.imports.columns import CANDIDATE_COLUMNS, CANDIDATE_IMPORT_ONLY, CANDIDATE_REQUIRED
+from certif.imports.guard import file_sha256, importing
 from certif.imports.models import ImportBatch
-from certif.imports.reading import LINE, read_table
+from certif.imports.reading import LINE, read_file
 from certif.results.services import recompute
 
 COLUMNS = (*CANDIDATE_COLUMNS, *CANDIDATE_IMPORT_ONLY)
 REQUIRED = CANDIDATE_REQUIRED
 OPTIONAL = tuple(column for column in COLUMNS if column not in REQUIRED)
 MAX_FIRST_NAMES = 3
+# Free text, on several lines (a textarea on the candidate's page); every other column is one line.
+MULTILINE = ("amenagements",)
 
 # Which model fields each optional column sets (absent column: fields untouched).
 COLUMN_FIELDS: dict[str, tuple[str, ...]] = {
@@ -65,12 +67,16 @@ class CandidatesReport:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    encoding: str | None = None  # of the file read (« UTF-8 », « Windows-1252 », « XLSX »…)
 
     def lines(self) -> list[str]:
-        return [
+        lines = [
             f"{self.rows} ligne(s) : {self.created} candidat(s) créé(s), {self.updated} modifié(s), "
             f"{self.unchanged} inchangé(s)"
         ]
+        if self.encoding is not None:
+            lines.append(f"Fichier lu en {self.encoding}")
+        return lines
 
 
 def _date(column: str) -> pl.Expr:
@@ -266,11 +272,13 @@ def import_candidates(
 ) -> CandidatesReport:
     report = reporter or Silent()
     file = Path(path)
-    report.phase("Lecture du fichier")
-    frame = read_table(file)
-    return _import(
-        frame, file.name, lambda: hashlib.sha256(file.read_bytes()).hexdigest(), actor, report
-    )
+    sha256 = file_sha256(file)
+    with importing("candidates", sha256):
+        report.phase("Lecture du fichier")
+        table = read_file(file)
+        result = _import(table.frame, file.name, lambda: sha256, actor, report)
+    result.encoding = table.encoding
+    return result
 
 
 def rows_frame(rows: Sequence[Mapping[str, str | None]]) -> pl.DataFrame:
@@ -294,7 +302,8 @@ def import_candidates_frame(
     """The file importer, all or nothing, for rows that come from no file (the API): ``frame``
     as ``rows_frame`` builds it; ``source_name`` and ``sha256`` stand for the file's name and
     digest in the import's record."""
-    return _import(frame, source_name, lambda: sha256, actor, reporter or Silent())
+    with importing("candidates", sha256):
+        return _import(frame, source_name, lambda: sha256, actor, reporter or Silent())
 
 
 def _import(
@@ -306,6 +315,9 @@ def _import(
 ) -> CandidatesReport:
     checks.check_columns(frame, REQUIRED, OPTIONAL)
     present = set(frame.columns) - {LINE}
+    checks.refuse_forbidden_characters(
+        frame, [c for c in present if c not in MULTILINE], [c for c in present if c in MULTILINE]
+    )
     frame = _parsed(checks.with_optional_columns(frame, OPTIONAL))
     report.phase("Vérification", frame.height)
     checks.raise_if_any(_checks(frame))

@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from certif.core.text import check_multiline, check_single_line, quoted
-from certif.imports.reading import LINE, MAX_REPORTED, Problem
+from certif.imports.problems import LINE, MAX_REPORTED, Problem
 
 if TYPE_CHECKING:
     from openpyxl.cell import Cell

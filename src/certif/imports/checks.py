@@ -6,11 +6,12 @@ importers concatenate them and refuse the file if any is not empty.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 
 import polars as pl
 
-from certif.imports.reading import LINE, FileRejected, Problem
+from certif.imports.cells import forbidden_character_problems
+from certif.imports.problems import LINE, FileRejected, Problem
 
 ERROR_SCHEMA = {"line": pl.Int64, "column": pl.String, "value": pl.String, "message": pl.String}
 
@@ -58,6 +59,17 @@ def check_columns(frame: pl.DataFrame, required: Sequence[str], optional: Sequen
     ]
     if problems:
         raise FileRejected(problems)
+
+
+def refuse_forbidden_characters(
+    frame: pl.DataFrame, single_line: Collection[str], multiline: Collection[str] = ()
+) -> None:
+    """Refuse the file at once if a cell holds a character no text field may hold (control
+    characters, see ``certif.core.text``): the model would refuse it, and PostgreSQL refuses a
+    NUL outright. Each problem names the line, the column and the value as ``quoted`` shows it."""
+    problems, total = forbidden_character_problems(frame, single_line, multiline)
+    if problems:
+        raise FileRejected(problems, total)
 
 
 def with_optional_columns(frame: pl.DataFrame, optional: Iterable[str]) -> pl.DataFrame:

@@ -19,12 +19,13 @@ reader in the process, and the check here needs no change.
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterable, Iterator, Sequence
 
 import polars as pl
 
 from certif.core.text import quoted
-from certif.imports.reading import LINE, MAX_REPORTED, FileRejected, Problem
+from certif.imports.problems import LINE, MAX_REPORTED, FileRejected, Problem
 
 MAX_CELL_CHARS = 32_767  # Excel's limit for the text of one cell
 
@@ -33,7 +34,7 @@ def _grouped(number: int) -> str:
     return f"{number:,}".replace(",", "\u202f")
 
 
-def _oversize_message(length: int, limit: int) -> str:
+def oversize_message(length: int, limit: int = MAX_CELL_CHARS) -> str:
     return f"cellule de {_grouped(length)} caractères (au plus {_grouped(limit)}, comme Excel)"
 
 
@@ -79,10 +80,53 @@ def read_rows(
             if len(cell) > limit:
                 column = header[index] if header is not None and index < len(header) else None
                 raise FileRejected(
-                    [Problem(start, column, quoted(cell), _oversize_message(len(cell), limit))]
+                    [Problem(start, column, quoted(cell), oversize_message(len(cell), limit))]
                 )
         yield start, row
         start = reader.line_num + 1
+
+
+def oversize_field(
+    text: str, separator: str, line: int, limit: int = MAX_CELL_CHARS
+) -> tuple[int, str] | None:
+    """The first field longer than ``limit`` in the record starting on ``line`` (from 1) of
+    ``text``: its index and its value (unquoted), or None.
+
+    For a refusal the csv module gave without saying which field (a field over its own limit):
+    a small tokenizer over that one record, with ``str.find`` and one linear regex, so that
+    the message can name the column.
+    """
+    position = 0
+    for _ in range(line - 1):
+        position = text.find("\n", position) + 1
+        if position == 0:
+            return None
+    quoted_field = re.compile(r'"((?:[^"]|"")*)"?', re.DOTALL)
+    index = 0
+    while position <= len(text):
+        if text.startswith('"', position):
+            found = quoted_field.match(text, position)
+            assert found is not None  # the pattern matches any text that starts with a quote
+            value = found.group(1).replace('""', '"')
+            position = found.end()
+            # What follows the closing quote up to the separator belongs to the field too.
+            ends = [
+                i for i in (text.find(separator, position), text.find("\n", position)) if i >= 0
+            ]
+            end = min(ends) if ends else len(text)
+            value += text[position:end].rstrip("\r")
+        else:
+            ends = [
+                i for i in (text.find(separator, position), text.find("\n", position)) if i >= 0
+            ]
+            end = min(ends) if ends else len(text)
+            value = text[position:end].rstrip("\r")
+        if len(value) > limit:
+            return index, value
+        if end >= len(text) or text[end] == "\n":
+            return None
+        position, index = end + 1, index + 1
+    return None
 
 
 def oversize_cells(
@@ -97,11 +141,17 @@ def oversize_cells(
     ]
     for column in texts:
         text = pl.col(column).cast(pl.String)
-        found = frame.select(LINE, text).filter(text.str.len_chars() > limit)
+        # The start of each value and its length only: a cell of hundreds of megabytes is
+        # never turned into a Python string to be quoted (polars filters its strings as views).
+        found = (
+            frame.select(LINE, text.alias("value"), text.str.len_chars().alias("length"))
+            .filter(pl.col("length") > limit)
+            .select(LINE, pl.col("value").str.slice(0, 100).alias("start"), "length")
+        )
         total += found.height
-        for line, value in found.head(reported).iter_rows():
+        for line, start, length in found.head(reported).iter_rows():
             problems.append(
-                Problem(line, column, quoted(value), _oversize_message(len(value), limit))
+                Problem(line, column, quoted(start, length=length), oversize_message(length, limit))
             )
     problems.sort(key=lambda problem: (problem.line or 0, problem.column or ""))
     return problems[:reported], total

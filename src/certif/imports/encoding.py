@@ -35,7 +35,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from certif.core.text import code_point
-from certif.imports.reading import FileRejected, Problem
+from certif.imports.problems import FileRejected, Problem
 
 UTF8 = "UTF-8"
 UTF8_BOM = "UTF-8 avec BOM"
@@ -50,6 +50,9 @@ _BOMS_UTF32 = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)
 _UNDEFINED_IN_CP1252 = re.compile(rb"[\x81\x8d\x8f\x90\x9d]")
 # C0 but TAB, LF and CR; DEL; C1. A CR alone is left to the CSV reader (old Mac files).
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# ``binary_only``: a NUL alone refuses the file (a binary file, UTF-16 without its mark); the
+# other control characters are left to the importers' checks, which name their column.
+_NUL = re.compile("\x00")
 _NAMES = {0x00: "NUL", 0x1A: "fin de fichier", 0x1B: "échappement", 0x7F: "suppression"}
 
 
@@ -113,9 +116,11 @@ def _control(name: str, character: str, line: int, sample: bytes) -> FileRejecte
     return _refusal(line, f"{name} contient un caractère de contrôle {label}, interdit ; {ADVICE}")
 
 
-def _first_control(text: str, lines_before: int) -> tuple[str, int] | None:
+def _first_control(
+    text: str, lines_before: int, pattern: re.Pattern[str] = _CONTROL
+) -> tuple[str, int] | None:
     """The first control character of ``text`` and its line, counting from ``lines_before``."""
-    found = _CONTROL.search(text)
+    found = pattern.search(text)
     if found is None:
         return None
     return found.group(), lines_before + text.count("\n", 0, found.start()) + 1
@@ -130,7 +135,10 @@ class _Decoding:
     found meanwhile waits until then.
     """
 
-    def __init__(self, encoding: _Encoding, name: str, sample: bytes) -> None:
+    def __init__(
+        self, encoding: _Encoding, name: str, sample: bytes, binary_only: bool = False
+    ) -> None:
+        self.control = _NUL if binary_only else _CONTROL
         self.encoding = encoding
         self.name = name
         self.sample = sample
@@ -167,7 +175,7 @@ class _Decoding:
     def _check(self, text: str) -> None:
         if self.pending_control is not None:
             return
-        found = _first_control(text, self.lines)
+        found = _first_control(text, self.lines, self.control)
         if found is None:
             return
         if self.tentative:
@@ -224,21 +232,23 @@ def _stream(source: BinaryIO, sink: _Sink, decoding: _Decoding, chunk_size: int)
             return
 
 
-def _transcode(source: BinaryIO, sink: _Sink, name: str, chunk_size: int) -> str:
+def _transcode(
+    source: BinaryIO, sink: _Sink, name: str, chunk_size: int, binary_only: bool = False
+) -> str:
     """Stream ``source`` into ``sink`` as UTF-8; the label of its encoding."""
     sample = source.read(SAMPLE)
     announced = _announced(sample[:4])
     if announced is not None and announced.codec == "utf-32":
         raise _utf32_refused(name)
     if announced is not None:
-        _stream(source, sink, _Decoding(announced, name, sample), chunk_size)
+        _stream(source, sink, _Decoding(announced, name, sample, binary_only), chunk_size)
         return announced.label
     try:
-        _stream(source, sink, _Decoding(_UTF8, name, sample), chunk_size)
+        _stream(source, sink, _Decoding(_UTF8, name, sample, binary_only), chunk_size)
         return UTF8
     except _NotUtf8:
         sink.restart()
-    _stream(source, sink, _Decoding(_CP1252, name, sample), chunk_size)
+    _stream(source, sink, _Decoding(_CP1252, name, sample, binary_only), chunk_size)
     return CP1252
 
 
@@ -247,6 +257,7 @@ def transcode_to_utf8(
     name: str | None = None,
     directory: Path | None = None,
     chunk_size: int = CHUNK,
+    binary_only: bool = False,
 ) -> tuple[Path, str]:
     """``path`` as a new UTF-8 file without byte order mark, and its encoding's label.
 
@@ -257,14 +268,14 @@ def transcode_to_utf8(
     descriptor, target = tempfile.mkstemp(prefix="certif-utf8-", suffix=".csv", dir=directory)
     try:
         with path.open("rb") as source, os.fdopen(descriptor, "wb") as handle:
-            label = _transcode(source, _Sink(handle), name or path.name, chunk_size)
+            label = _transcode(source, _Sink(handle), name or path.name, chunk_size, binary_only)
     except BaseException:
         Path(target).unlink(missing_ok=True)
         raise
     return Path(target), label
 
 
-def _already_utf8(path: Path, name: str, chunk_size: int) -> str | None:
+def _already_utf8(path: Path, name: str, chunk_size: int, binary_only: bool = False) -> str | None:
     """The label when ``path`` is acceptable UTF-8 as it stands (checked in chunks), else
     None. Raises ``FileRejected`` for a file announced as UTF-8 that is not."""
     with path.open("rb") as source:
@@ -273,7 +284,7 @@ def _already_utf8(path: Path, name: str, chunk_size: int) -> str | None:
         if encoding.codec != "utf-8":
             return None
         try:
-            _stream(source, _Sink(None), _Decoding(encoding, name, sample), chunk_size)
+            _stream(source, _Sink(None), _Decoding(encoding, name, sample, binary_only), chunk_size)
         except _NotUtf8:
             return None
     return encoding.label
@@ -281,7 +292,11 @@ def _already_utf8(path: Path, name: str, chunk_size: int) -> str | None:
 
 @contextmanager
 def utf8_source(
-    path: Path, name: str | None = None, directory: Path | None = None, chunk_size: int = CHUNK
+    path: Path,
+    name: str | None = None,
+    directory: Path | None = None,
+    chunk_size: int = CHUNK,
+    binary_only: bool = False,
 ) -> Iterator[tuple[Path, str]]:
     """A UTF-8 file with the text of ``path``, and the label of ``path``'s encoding.
 
@@ -289,11 +304,11 @@ def utf8_source(
     and given as is, with no copy; any other is transcoded into a temporary file, deleted on
     leaving the block. Raises ``FileRejected`` as ``decode_bytes`` does.
     """
-    label = _already_utf8(path, name or path.name, chunk_size)
+    label = _already_utf8(path, name or path.name, chunk_size, binary_only)
     if label is not None:
         yield path, label
         return
-    copy, label = transcode_to_utf8(path, name, directory, chunk_size)
+    copy, label = transcode_to_utf8(path, name, directory, chunk_size, binary_only)
     try:
         yield copy, label
     finally:

@@ -14,10 +14,12 @@ from django.contrib.auth import get_user_model
 from certif.candidates.models import Candidate
 from certif.core.bulk import fetch_frame
 from certif.core.progress import Reporter, Silent
+from certif.core.text import code_point, quoted
 from certif.deliberations.standing import official_results
 from certif.grading.models import COUNTING, Score, ScoreSheet
+from certif.imports.cells import neutralise_frame, xlsx_text_cell
 from certif.imports.columns import CANDIDATE_COLUMNS
-from certif.imports.reading import BOM, FileRejected, Problem
+from certif.imports.reading import BOM, LINE, MAX_REPORTED, FileRejected, Problem
 from certif.imports.stored import stored_as_text
 from certif.referential.models import Block, Criterion
 from certif.results import presenting
@@ -107,7 +109,44 @@ def results_frame() -> pl.DataFrame:
     return pl.DataFrame(rows, schema={name: pl.String for name in header}, orient="row")
 
 
+# What XML 1.0 cannot hold, hence no XLSX cell (openpyxl raises on it): C0 but TAB, LF, CR.
+_NOT_IN_XML = "[\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F]"
+
+
+def _refuse_what_xml_cannot_hold(frame: pl.DataFrame) -> None:
+    """A value stored before text fields refused control characters would make openpyxl raise
+    mid-file (a 500 for the person exporting): name it instead, as an import would."""
+    problems: list[Problem] = []
+    total = 0
+    numbered = frame.with_row_index(LINE, offset=2)
+    for column in frame.columns:
+        if frame.schema[column] not in (pl.String, pl.Categorical):
+            continue
+        text = pl.col(column).cast(pl.String)
+        found = numbered.select(LINE, text).filter(text.str.contains(_NOT_IN_XML))
+        total += found.height
+        for line, value in found.head(MAX_REPORTED).iter_rows():
+            character = next(c for c in value if ord(c) < 0x20 and c not in "\t\n\r")
+            problems.append(
+                Problem(
+                    line,
+                    column,
+                    quoted(value),
+                    f"caractère de contrôle {code_point(character)} : un classeur XLSX ne peut "
+                    "pas le contenir ; corrigez la fiche, ou exportez en CSV",
+                )
+            )
+    if problems:
+        problems.sort(key=lambda problem: (problem.line or 0, problem.column or ""))
+        raise FileRejected(problems[:MAX_REPORTED], total)
+
+
 def write_frame(frame: pl.DataFrame, path: Path) -> None:
+    """``frame`` as a CSV (UTF-8 with BOM, « ; ») or XLSX file, safe to open in a spreadsheet:
+    a text a spreadsheet would take for a formula (``=HYPERLINK(…)``, ``+cmd|…``, ``@SUM(…)``)
+    is written with a leading apostrophe (``certif.imports.cells``), which Certif's importers
+    take off again; in XLSX every text is moreover an explicit text cell, never a formula."""
+    frame = neutralise_frame(frame)
     suffix = path.suffix.lower()
     if suffix == ".csv":
         with path.open("wb") as handle:
@@ -125,13 +164,16 @@ def write_frame(frame: pl.DataFrame, path: Path) -> None:
                     )
                 ]
             )
+        _refuse_what_xml_cannot_hold(frame)
         from openpyxl import Workbook
 
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet()
         sheet.append(frame.columns)
         for row in frame.iter_rows():
-            sheet.append(list(row))
+            sheet.append(
+                [xlsx_text_cell(sheet, value) if isinstance(value, str) else value for value in row]
+            )
         workbook.save(path)
     else:
         raise FileRejected(

@@ -11,7 +11,6 @@ import in a worker process, while this one writes.
 
 from __future__ import annotations
 
-import hashlib
 import subprocess
 import sys
 import tempfile
@@ -39,8 +38,9 @@ from certif.domain.values import INTEGER_PATTERN, POINTS_PATTERN, YES_NO_WORDS
 from certif.grading.models import COUNTING, Marking, Score, ScoreChange, ScoreSheet, SheetStatus
 from certif.imports import actions, checks
 from certif.imports.columns import SCORE_COLUMNS, SCORE_OPTIONAL
+from certif.imports.guard import file_sha256, importing
 from certif.imports.models import ImportBatch
-from certif.imports.reading import LINE, FileRejected, Problem, read_table
+from certif.imports.reading import LINE, FileRejected, Problem, read_file
 from certif.imports.stored import stored_as_text
 from certif.referential.models import Block, Criterion, Part, ReferentialVersion
 from certif.referential.services import current_version
@@ -71,6 +71,7 @@ class ScoresReport:
     sessions_created: list[str] = field(default_factory=list)
     candidates_recomputed: int = 0
     batch_id: int | None = None
+    encoding: str | None = None  # of the file read (« UTF-8 », « Windows-1252 », « XLSX »…)
 
     def lines(self) -> list[str]:
         lines = [f"Session créée : {code}" for code in self.sessions_created]
@@ -79,6 +80,8 @@ class ScoresReport:
             f"{self.unchanged} inchangée(s) ; {self.sheets_created} feuille(s) créée(s)"
         )
         lines.append(f"Résultats recalculés pour {self.candidates_recomputed} candidat(s)")
+        if self.encoding is not None:
+            lines.append(f"Fichier lu en {self.encoding}")
         return lines
 
 
@@ -463,16 +466,6 @@ def _existing(frame: pl.DataFrame) -> pl.DataFrame:
     return checks.attach(frame, scores, ["sheet_id", "criterion_id"])
 
 
-def check_scores(
-    path: str | Path, replace: bool = False, reporter: Reporter | None = None
-) -> pl.DataFrame:
-    """Read and check the whole file; return the resolved rows, or raise ``FileRejected``."""
-    report = reporter or Silent()
-    report.phase("Lecture du fichier")
-    frame = read_table(path, categorical=REPEATED)
-    return check_scores_frame(frame, replace=replace, reporter=report)
-
-
 def rows_frame(rows: Sequence[Mapping[str, str | None]]) -> pl.DataFrame:
     """Rows given as values (the API's) as ``read_table`` gives a file's: every column as text,
     stripped, repeated values as categories, each row numbered from 0 in ``__line``."""
@@ -492,6 +485,7 @@ def check_scores_frame(
     return the resolved rows, or raise ``FileRejected``."""
     report = reporter or Silent()
     checks.check_columns(frame, REQUIRED, OPTIONAL)
+    checks.refuse_forbidden_characters(frame, [c for c in frame.columns if c != LINE])
     frame = checks.with_optional_columns(frame, OPTIONAL).with_columns(
         pl.col("evaluateur").cast(pl.Categorical)
     )
@@ -788,14 +782,6 @@ def _replace_scores(changed: pl.DataFrame, batch_id: int, actor_id: int | None, 
     )
 
 
-def _sha256(file: Path) -> str:
-    digest = hashlib.sha256()
-    with file.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def import_scores(
     path: str | Path,
     *,
@@ -805,8 +791,14 @@ def import_scores(
 ) -> ScoresReport:
     report = reporter or Silent()
     file = Path(path)
-    frame = check_scores(file, replace=replace, reporter=report)
-    return _write_scores(frame, file.name, lambda: _sha256(file), actor, report)
+    sha256 = file_sha256(file)
+    with importing("scores", sha256):
+        report.phase("Lecture du fichier")
+        table = read_file(file, categorical=REPEATED)
+        frame = check_scores_frame(table.frame, replace=replace, reporter=report)
+        result = _write_scores(frame, file.name, lambda: sha256, actor, report)
+    result.encoding = table.encoding
+    return result
 
 
 def import_scores_frame(
@@ -822,8 +814,9 @@ def import_scores_frame(
     API): ``frame`` as ``rows_frame`` builds it; ``source_name`` and ``sha256`` (of the rows as
     received) stand for the file's name and digest in the import's record."""
     report = reporter or Silent()
-    checked = check_scores_frame(frame, replace=replace, reporter=report)
-    return _write_scores(checked, source_name, lambda: sha256, actor, report)
+    with importing("scores", sha256):
+        checked = check_scores_frame(frame, replace=replace, reporter=report)
+        return _write_scores(checked, source_name, lambda: sha256, actor, report)
 
 
 def _write_scores(

@@ -37,6 +37,10 @@ without keeping, and stops at the first limit a real Excel file could not exceed
   calculée ; ouvrez le fichier dans Excel et enregistrez-le »;
 - **shared strings**: at most ``shared_strings`` of them, each at most ``cell_chars``
   characters, ``shared_string_chars`` in all (openpyxl keeps them all in memory);
+- **the text of the first worksheet**: at most ``text_chars`` characters in all its values, a
+  shared string counted at each cell that shows it (a reader copies each cell's text into its
+  table: one long shared string repeated down a sheet of a few kilobytes would cost
+  gigabytes);
 - **held at once**: at most ``elements_held`` XML elements and ``held_bytes`` bytes of XML in
   one row, in one shared string, or outside the rows of a sheet: openpyxl builds a row or a
   shared string as a tree of objects, and keeps what lies outside the rows until the end.
@@ -57,6 +61,7 @@ import posixpath
 import struct
 import zipfile
 import zlib
+from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -64,7 +69,7 @@ from typing import IO, Any
 from xml.parsers import expat
 
 from certif.core.text import quoted
-from certif.imports.reading import FileRejected, Problem
+from certif.imports.problems import FileRejected, Problem
 
 KiB = 1 << 10
 MiB = 1 << 20
@@ -91,6 +96,10 @@ class XlsxLimits:
     held_bytes: int = 16 * MiB  # of XML: one row, one shared string, or outside the rows
     token_bytes: int = 1 * MiB  # one tag, attribute, comment or processing instruction
     formulas_reported: int = 20  # cells without cached value named; then a count
+    # All the values of the first sheet together, a shared string counted at each use: a
+    # reader copies each cell's text into its table, so one long shared string repeated down
+    # a sheet of a few kilobytes would otherwise cost gigabytes.
+    text_chars: int = 128 * MiB
 
 
 DEFAULT_LIMITS = XlsxLimits()
@@ -606,6 +615,9 @@ class _SharedStrings(_Records):
         self.count = 0
         self.chars = 0
         self.item_chars = 0
+        # Each string's length, for the sheet to count its text: 2 bytes a string (each is at
+        # most ``cell_chars``, 32,767), 4 MB for the most a workbook may hold.
+        self.lengths = array("H")
 
     def record_number(self) -> int:
         return self.count
@@ -639,6 +651,7 @@ class _SharedStrings(_Records):
             index = self.parser.CurrentByteIndex
             self.progress = index
             self._leave(index)
+            self.lengths.append(min(self.item_chars, 0xFFFF))
         self.depth -= 1
         self.run = 0
 
@@ -728,10 +741,19 @@ class _Sheet(_Records):
     record = ROW
     record_label = "ligne"
 
-    def __init__(self, part: str, limits: XlsxLimits, shared_strings: int, first: bool) -> None:
+    def __init__(
+        self,
+        part: str,
+        limits: XlsxLimits,
+        shared_strings: int,
+        first: bool,
+        lengths: array[int] | None = None,
+    ) -> None:
         super().__init__(part, limits)
         self.first = first
         self.shared_strings = shared_strings
+        self.lengths = lengths  # of the shared strings, when known
+        self.text = 0  # characters of the values so far
         self.columns = limits.columns
         self.formula_limit = limits.formula_chars
         self.row = 0  # openpyxl's row counter
@@ -972,6 +994,7 @@ class _Sheet(_Records):
         value = "".join(self.value_parts) if self.value_parts else ""
         if value or (self.kind == "inlineStr" and self.chars):
             self._check_value(value)
+            self._count_text(value)
             if self.width is not None and self.column > self.width:
                 raise self._cell_refusal(
                     f"hors de la dimension que la feuille déclare ({quoted(self.dimension, 30)})"
@@ -980,6 +1003,20 @@ class _Sheet(_Records):
             self.holds_value = True
         elif self.formula and self.kind != "str" and self.kind != "inlineStr":
             self._formula_without_value()
+
+    def _count_text(self, value: str) -> None:
+        if self.kind == "s":
+            self.text += self.lengths[int(value)] if self.lengths is not None else 0
+        elif self.kind == "inlineStr":
+            self.text += self.chars
+        else:
+            self.text += len(value)
+        if self.text > self.limits.text_chars:
+            raise _refuse(
+                f"le classeur contient plus de {_grouped(self.limits.text_chars)} caractères : "
+                "trop pour un import",
+                line=self.row,
+            )
 
     def _check_value(self, value: str) -> None:
         """Refuse what openpyxl's ``parse_cell`` would raise on, or read wrongly."""
@@ -1064,13 +1101,13 @@ def _check(handle: IO[bytes], limits: XlsxLimits) -> list[Problem] | None:
         with archive:
             budget = _Budget(limits)
             layout = _locate(archive, budget, limits)
-            count = 0
+            count, lengths = 0, None
             if layout.shared_strings is not None:
                 strings = _SharedStrings(layout.shared_strings, limits)
                 _scan(budget, archive, strings, limits.sheet_bytes)
-                count = strings.count
+                count, lengths = strings.count, strings.lengths
                 layout.read.add(layout.shared_strings)
-            sheet = _Sheet(layout.first_sheet, limits, count, first=True)
+            sheet = _Sheet(layout.first_sheet, limits, count, first=True, lengths=lengths)
             _scan(budget, archive, sheet, limits.sheet_bytes)
             layout.read.add(layout.first_sheet)
             _check_other_parts(archive, budget, layout, limits, count)

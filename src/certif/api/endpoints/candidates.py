@@ -31,6 +31,7 @@ from certif.api.schemas import InputSchema, Page
 from certif.candidates.models import Candidate, masked_nir
 from certif.candidates.queries import SCAN_WINDOW, page_by_numero
 from certif.candidates.services import create_candidate, reveal_nir, update_candidate
+from certif.core.http import location
 from certif.core.roles import Role
 from certif.core.validation import as_form_data
 from certif.domain.identity import ACCESS_PATHS, NAME_MAX
@@ -281,7 +282,7 @@ def post_candidate(
 ) -> Status[Any]:
     """Un nouveau candidat ; sa décision (tout « non évalué ») est stockée aussitôt."""
     candidate = create_candidate(as_form_data(payload.model_dump()), actor=user_of(request))
-    response["Location"] = f"{request.path.rstrip('/')}/{candidate.numero}"
+    response["Location"] = location(request.path, candidate.numero)
     return Status(201, candidate_out(candidate))
 
 

@@ -14,6 +14,7 @@ from ninja import Field, Query, Router, Schema, Status
 from certif.api.auth import access
 from certif.api.endpoints.common import or_404, responses, user_of
 from certif.api.schemas import InputSchema
+from certif.core.http import attachment
 from certif.core.roles import Role
 from certif.declarations import queries, services
 from certif.declarations.models import Flux
@@ -184,7 +185,7 @@ def flux_file(request: HttpRequest, flux_id: uuid.UUID) -> HttpResponse:
     flux = _flux(flux_id)
     content = Flux.objects.values_list("content", flat=True).get(pk=flux.pk)
     response = HttpResponse(bytes(content), content_type="application/xml")
-    response["Content-Disposition"] = f'attachment; filename="{flux.file_name}"'
+    response["Content-Disposition"] = attachment(flux.file_name)
     return response
 
 

@@ -23,6 +23,7 @@ from certif.api.endpoints.me import own_candidate
 from certif.api.pagination import PageQuery, by_key, page_out
 from certif.api.problems import Forbidden, Problem, Refused
 from certif.api.schemas import Page
+from certif.core.http import attachment
 from certif.core.roles import Role
 from certif.documents import services
 from certif.documents.archive import file_name
@@ -230,7 +231,7 @@ def download_document(request: HttpRequest, public_id: PublicId) -> HttpResponse
         raise Forbidden("Ce document n'est pas l'un de ceux que vous pouvez télécharger.")
     pdf = IssuedDocument.objects.get(pk=document.pk).pdf_bytes()
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{file_name(document)}"'
+    response["Content-Disposition"] = attachment(file_name(document))
     return response
 
 

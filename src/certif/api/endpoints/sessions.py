@@ -26,6 +26,7 @@ from certif.api.problems import Invalid, field_error
 from certif.api.schemas import InputSchema, Page
 from certif.candidates.models import Candidate
 from certif.core import errors
+from certif.core.http import location
 from certif.core.roles import Role
 from certif.core.validation import as_form_data
 from certif.domain.units import UnitRef, enrolment_units
@@ -190,7 +191,7 @@ def post_session(request: HttpRequest, response: HttpResponse, payload: SessionI
         current = current_version()
         values["referential_version"] = current.pk if current is not None else None
     session = create_session(as_form_data(values), actor=user_of(request))
-    response["Location"] = f"{request.path.rstrip('/')}/{session.code}"
+    response["Location"] = location(request.path, session.code)
     return Status(201, session_out(session))
 
 

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from certif.core.text import quoted
 from certif.declarations.policies import may_declare
 from certif.declarations.queries import deadlines
 from certif.web.dashboard import Item, Panel
@@ -25,7 +26,7 @@ def panels(request: HttpRequest) -> list[Panel]:
             Item(d.candidate.numero, url, _("déclaration en retard (échéance %(date)s)") % {"date": date_format(d.due_on, "SHORT_DATE_FORMAT")})
             for d in due.overdue
         ),
-        *(Item(d.candidate.numero, url, _("rejetée par la CDC : %(message)s") % {"message": d.message[:80]}) for d in due.rejected),
+        *(Item(d.candidate.numero, url, _("rejetée par la CDC : %(message)s") % {"message": quoted(d.message)}) for d in due.rejected),
         *(
             Item(d.candidate.numero, url, _("à déclarer avant le %(date)s") % {"date": date_format(d.due_on, "SHORT_DATE_FORMAT")})
             for d in due.due_soon

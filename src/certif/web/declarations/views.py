@@ -19,6 +19,7 @@ from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from certif.core.errors import Refused
+from certif.core.http import attachment
 from certif.core.roles import Role, role_required
 from certif.declarations import queries, services
 from certif.declarations.forms import CdcSettingsForm, CorrectionForm, ReportForm
@@ -104,7 +105,7 @@ def flux_file(request: HttpRequest, flux_id: Any) -> HttpResponse:
     """The file as generated: it was validated against its schema before it was kept."""
     flux = get_object_or_404(Flux, pk=flux_id)
     response = HttpResponse(bytes(flux.content), content_type="application/xml")
-    response["Content-Disposition"] = f'attachment; filename="{flux.file_name}"'
+    response["Content-Disposition"] = attachment(flux.file_name)
     return response
 
 

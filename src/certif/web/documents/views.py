@@ -22,6 +22,7 @@ from django.utils.translation import gettext_noop, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from certif.core.errors import Invalid, Stale
+from certif.core.http import attachment
 from certif.core.roles import JURY, Role, role_required
 from certif.deliberations.models import Deliberation
 from certif.documents import presenting, services
@@ -61,7 +62,7 @@ def _document(public_id: str) -> IssuedDocument:
 
 def _pdf_response(document: IssuedDocument) -> HttpResponse:
     response = HttpResponse(document.pdf_bytes(), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{file_name(document)}"'
+    response["Content-Disposition"] = attachment(file_name(document))
     return response
 
 

@@ -20,12 +20,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from certif.core.errors import Refused
 from certif.core.roles import Role, role_required
 from certif.imports import templates
 from certif.imports.candidates import import_candidates
 from certif.imports.exports import KINDS, write_frame
 from certif.imports.models import ImportBatch
-from certif.imports.reading import FileRejected
+from certif.imports.reading import FileRejected, Problem
 from certif.imports.scores import import_scores
 from certif.imports.tasks import export_job
 from certif.referential.services import current_version
@@ -101,6 +102,8 @@ def _run_import(run: Callable[[Path], Any], upload: Any) -> dict[str, Any]:
             report = run(path)
     except FileRejected as rejected:
         return problems_context(rejected)
+    except Refused as refused:  # the same file being imported, a concurrent write
+        return problems_context(FileRejected([Problem(None, None, None, str(refused))]))
     return {"report": report.lines()}
 
 

@@ -21,6 +21,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from certif.core.text import quoted
 from certif.declarations import queries, services
 from certif.declarations.models import Flux
 
@@ -114,7 +115,7 @@ class Command(BaseCommand):
         flux_id = _uuid(options["flux"])
         flux = Flux.objects.filter(pk=flux_id).first() if flux_id else None
         if flux is None:
-            raise CommandError(f"flux inconnu : {options['flux'][:80]}")
+            raise CommandError(f"flux inconnu : {quoted(options['flux'])}")
         services.mark_deposited(flux)
         self.stdout.write(f"Flux {flux.file_name} marqué déposé.")
 

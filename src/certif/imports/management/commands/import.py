@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
+from certif.core.errors import Refused
 from certif.core.progress import reporter_for
 from certif.imports.candidates import CandidatesReport, import_candidates
 from certif.imports.reading import FileRejected
@@ -43,6 +44,9 @@ class Command(BaseCommand):
                 f"Fichier refusé, rien n'a été enregistré ({rejected.total} erreur(s)) :"
             )
             self.stderr.write(rejected.describe())
+            raise SystemExit(1) from None
+        except Refused as refused:
+            self.stderr.write(f"Import refusé, rien n'a été enregistré : {refused}")
             raise SystemExit(1) from None
         for line in report.lines():
             self.stdout.write(line)
