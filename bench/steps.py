@@ -41,7 +41,11 @@ def step_import(kind: str, path: str) -> dict[str, Any]:
     from certif.imports.scores import import_scores
 
     started = time.perf_counter()
-    report = import_candidates(path) if kind == "candidates" else import_scores(path)
+    report = (
+        import_candidates(path)
+        if kind == "candidates"
+        else import_scores(path, create_sessions=True)
+    )
     return {
         "seconds": time.perf_counter() - started,
         "rows": report.rows,

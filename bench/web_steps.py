@@ -67,7 +67,7 @@ def step_prepare_cohort(candidates: str, scores: str) -> dict[str, Any]:
 
     call_command("init", stdout=io.StringIO())
     import_candidates(candidates)
-    report = import_scores(scores)
+    report = import_scores(scores, create_sessions=True)
     return {"rows": report.rows}
 
 

@@ -62,7 +62,7 @@ def import_people(folder: Path, people: Sequence[tuple[str, str, str, str]]) -> 
 
 
 def import_rows(folder: Path, rows: Rows, name: str = "notes.csv") -> None:
-    import_scores(write_csv(folder / name, SCORE_HEADER, rows))
+    import_scores(write_csv(folder / name, SCORE_HEADER, rows), create_sessions=True)
 
 
 def threshold(block: Block) -> Decimal:

@@ -25,5 +25,5 @@ def scored(ccab: Referential, candidates: list[Candidate], tmp_path: Path) -> li
     """C001 just below B1's threshold (not validated), C002 at it (validated), session 2026-06."""
     threshold = b1_threshold(ccab)
     rows = score_rows(ccab, "C001", "B1", threshold - 1) + score_rows(ccab, "C002", "B1", threshold)
-    import_scores(write_csv(tmp_path / "notes.csv", SCORE_HEADER, rows))
+    import_scores(write_csv(tmp_path / "notes.csv", SCORE_HEADER, rows), create_sessions=True)
     return candidates

@@ -21,7 +21,10 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def staff(client: Client, ccab: Referential, candidates: list[Candidate], tmp_path: Path) -> Client:
-    import_scores(write_csv(tmp_path / "n.csv", SCORE_HEADER, score_rows(ccab, "C001", "B1", "12")))
+    import_scores(
+        write_csv(tmp_path / "n.csv", SCORE_HEADER, score_rows(ccab, "C001", "B1", "12")),
+        create_sessions=True,
+    )
     client.force_login(User.objects.create_superuser("admin", "a@example.org", "pw"))
     return client
 

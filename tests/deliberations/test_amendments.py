@@ -93,6 +93,7 @@ def test_an_amendment_starts_from_the_last_closed_decisions_of_its_candidates(
             score_rows(ccab, "C002", "B1", threshold(ccab, "B1") + 1),
         ),
         replace=True,
+        create_sessions=True,
     )
     amendment = services.open_amendment(
         done.session, staff, REASON, candidates[1:], date=date(2026, 9, 15), place="Lyon"

@@ -138,6 +138,7 @@ def test_the_proposal_does_not_move_when_the_stored_result_changes_after_opening
     import_scores(
         write_csv(tmp_path / "corrige.csv", SCORE_HEADER, score_rows(ccab, "C002", "B1", passing)),
         replace=True,
+        create_sessions=True,
     )
     stored = CandidateResult.objects.get(candidate__numero="C002").decision
     assert stored.blocks["B1"].status.value == UnitStatus.VALIDATED

@@ -127,7 +127,7 @@ def _scores(tmp: Path, referential: Referential) -> None:
         + score_rows(referential, "C002", "B2", below, SESSION)
         + every_block_rows(referential, "C003", above, LATER)
     )
-    import_scores(write_csv(tmp / "notes.csv", SCORE_HEADER, rows))
+    import_scores(write_csv(tmp / "notes.csv", SCORE_HEADER, rows), create_sessions=True)
 
 
 def _jury(deliberation: Deliberation, president: AbstractUser, member: AbstractUser) -> None:

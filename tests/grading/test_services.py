@@ -45,7 +45,10 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def sheet(ccab: Referential, candidates: list[Candidate], tmp_path: Path) -> ScoreSheet:
-    import_scores(write_csv(tmp_path / "n.csv", SCORE_HEADER, score_rows(ccab, "C001", "B1", "12")))
+    import_scores(
+        write_csv(tmp_path / "n.csv", SCORE_HEADER, score_rows(ccab, "C001", "B1", "12")),
+        create_sessions=True,
+    )
     found = ScoreSheet.objects.get()
     ScoreSheet.objects.filter(pk=found.pk).update(status=SheetStatus.DRAFT)
     found.refresh_from_db()

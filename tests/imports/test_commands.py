@@ -33,7 +33,7 @@ def test_import_of_a_bad_file_exits_1_listing_errors(
     path = write_csv(
         tmp_path / "n.csv", SCORE_HEADER, [("C404", "2026-06", "B1", "", "B1Cr1", "3")]
     )
-    status, _out, err = run("import", "scores", str(path))
+    status, _out, err = run("import", "scores", str(path), "--create-sessions")
     assert status == 1
     assert "Fichier refusé, rien n'a été enregistré (1 erreur(s)) :" in err
     assert "ligne 2, colonne candidat, valeur « C404 » : candidat inconnu" in err
@@ -43,7 +43,7 @@ def test_import_says_when_it_creates_a_session(
     ccab: Referential, candidates: list[Candidate], tmp_path: Path
 ) -> None:
     path = write_csv(tmp_path / "n.csv", SCORE_HEADER, score_rows(ccab, "C001", "B1", "12"))
-    status, out, _ = run("import", "scores", str(path))
+    status, out, _ = run("import", "scores", str(path), "--create-sessions")
     assert status == 0
     assert "Session créée : 2026-06" in out
 
@@ -55,7 +55,7 @@ def test_import_prints_no_progress_bar_when_not_on_a_terminal(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     path = write_csv(tmp_path / "n.csv", SCORE_HEADER, score_rows(ccab, "C001", "B1", "12"))
-    run("import", "scores", str(path))
+    run("import", "scores", str(path), "--create-sessions")
     assert capsys.readouterr().err == ""
 
 
@@ -68,7 +68,7 @@ def test_results_as_json_follow_the_documented_form(
         score_rows(ccab, "C001", "B1", "14.5")
         + score_rows(ccab, "C001", "B3", "14", part="particulier"),
     )
-    run("import", "scores", str(path))
+    run("import", "scores", str(path), "--create-sessions")
     _, out, _ = run("results", "--format", "json", "--candidate", "C001")
     [item] = json.loads(out)
     assert item["candidate"] == "C001"
@@ -144,3 +144,16 @@ def test_a_windows_1252_file_is_imported_and_the_report_says_so(
     status, out, _err = run("import", "candidates", str(path))
     assert status == 0
     assert "Fichier lu en Windows-1252" in out
+
+
+@pytest.mark.django_db
+def test_a_scores_file_naming_an_unknown_session_is_refused_without_create_sessions(
+    candidates: list[Candidate], tmp_path: Path
+) -> None:
+    path = write_csv(
+        tmp_path / "n.csv", SCORE_HEADER, [("C001", "2027-21", "B1", "", "B1Cr1", "3")]
+    )
+    status, _out, err = run("import", "scores", str(path))
+    assert status == 1
+    assert "session inconnue" in err
+    assert "« 2027-21 »" in err

@@ -29,7 +29,7 @@ def graded(ccab: Referential, candidates: list[Candidate], tmp_path: Path) -> No
         + thesis_rows(ccab, "C001")
         + score_rows(ccab, "C002", "B3", "13.8", part="pme")
     )
-    import_scores(write_csv(tmp_path / "n.csv", SCORE_HEADER, rows))
+    import_scores(write_csv(tmp_path / "n.csv", SCORE_HEADER, rows), create_sessions=True)
 
 
 @pytest.mark.parametrize("suffix", ["csv", "xlsx"])
@@ -39,7 +39,7 @@ def test_exported_scores_import_again_without_any_change(
     path = tmp_path / f"scores.{suffix}"
     rows = export("scores", path)
     assert rows == Score.objects.count()
-    report = import_scores(path)
+    report = import_scores(path, create_sessions=True)
     assert (report.created, report.replaced, report.unchanged) == (0, 0, rows)
 
 
@@ -86,7 +86,7 @@ def test_filled_in_templates_import_as_they_are(
 
     write_templates(ccab, tmp_path)
     assert import_candidates(tmp_path / f"candidats.{suffix}").created == 2
-    report = import_scores(tmp_path / f"notes.{suffix}")
+    report = import_scores(tmp_path / f"notes.{suffix}", create_sessions=True)
     assert report.created > 0
 
 

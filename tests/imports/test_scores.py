@@ -30,7 +30,7 @@ pytestmark = pytest.mark.django_db
 
 def rejected(path: Path, **options: bool) -> list[str]:
     with pytest.raises(FileRejected) as caught:
-        import_scores(path, **options)
+        import_scores(path, **{"create_sessions": True, **options})
     return [problem.describe() for problem in caught.value.problems]
 
 
@@ -40,7 +40,9 @@ def test_a_valid_file_creates_the_session_sheets_scores_and_results(
     rows = score_rows(ccab, "C001", "B1", "14.5") + score_rows(
         ccab, "C001", "B3", "13.8", part="eti"
     )
-    report = import_scores(write_csv(tmp_path / "notes.csv", SCORE_HEADER, rows))
+    report = import_scores(
+        write_csv(tmp_path / "notes.csv", SCORE_HEADER, rows), create_sessions=True
+    )
     assert report.sessions_created == ["2026-06"]
     assert report.created == len(rows)
     assert ScoreSheet.objects.count() == 2
@@ -50,6 +52,19 @@ def test_a_valid_file_creates_the_session_sheets_scores_and_results(
     assert decision.blocks["B3"].parts["eti"].score == 12
 
 
+def test_a_session_the_file_names_is_not_created_unless_asked(
+    ccab: Referential, candidates: list[Candidate], tmp_path: Path
+) -> None:
+    rows = score_rows(ccab, "C001", "B1", "14.5", "2027-21")
+    problems = rejected(
+        write_csv(tmp_path / "faute.csv", SCORE_HEADER, rows), create_sessions=False
+    )
+    assert problems
+    assert all("session inconnue" in problem and "2027-21" in problem for problem in problems)
+    assert not ExamSession.objects.filter(code="2027-21").exists()
+    assert not ScoreSheet.objects.exists()
+
+
 def test_a_decimal_comma_and_a_decimal_point_mean_the_same(
     ccab: Referential, candidates: list[Candidate], tmp_path: Path
 ) -> None:
@@ -57,7 +72,7 @@ def test_a_decimal_comma_and_a_decimal_point_mean_the_same(
         ("C001", "2026-06", "B1", "", "B1Cr1", "2,5"),
         ("C002", "2026-06", "B1", "", "B1Cr1", "2.5"),
     ]
-    import_scores(write_csv(tmp_path / "notes.csv", SCORE_HEADER, rows))
+    import_scores(write_csv(tmp_path / "notes.csv", SCORE_HEADER, rows), create_sessions=True)
     assert set(Score.objects.values_list("value", flat=True)) == {250}
 
 
@@ -67,9 +82,9 @@ def test_importing_the_same_file_twice_changes_nothing(
     path = write_csv(
         tmp_path / "notes.csv", SCORE_HEADER, score_rows(ccab, "C001", "B2", threshold(ccab, "B2"))
     )
-    import_scores(path)
+    import_scores(path, create_sessions=True)
     before = list(Score.objects.order_by("id").values_list("id", "value"))
-    report = import_scores(path)
+    report = import_scores(path, create_sessions=True)
     assert report.created == report.replaced == 0
     assert report.unchanged == len(before)
     assert list(Score.objects.order_by("id").values_list("id", "value")) == before
@@ -79,7 +94,8 @@ def test_a_different_value_for_a_recorded_score_is_an_error(
     ccab: Referential, candidates: list[Candidate], tmp_path: Path
 ) -> None:
     import_scores(
-        write_csv(tmp_path / "a.csv", SCORE_HEADER, [("C001", "2026-06", "B1", "", "B1Cr1", "3")])
+        write_csv(tmp_path / "a.csv", SCORE_HEADER, [("C001", "2026-06", "B1", "", "B1Cr1", "3")]),
+        create_sessions=True,
     )
     problems = rejected(
         write_csv(tmp_path / "b.csv", SCORE_HEADER, [("C001", "2026-06", "B1", "", "B1Cr1", "2")])
@@ -94,13 +110,15 @@ def test_replace_keeps_the_history_of_the_change(
     ccab: Referential, candidates: list[Candidate], tmp_path: Path
 ) -> None:
     import_scores(
-        write_csv(tmp_path / "a.csv", SCORE_HEADER, [("C001", "2026-06", "B1", "", "B1Cr1", "3")])
+        write_csv(tmp_path / "a.csv", SCORE_HEADER, [("C001", "2026-06", "B1", "", "B1Cr1", "3")]),
+        create_sessions=True,
     )
     report = import_scores(
         write_csv(
             tmp_path / "b.csv", SCORE_HEADER, [("C001", "2026-06", "B1", "", "B1Cr1", "2,25")]
         ),
         replace=True,
+        create_sessions=True,
     )
     assert report.replaced == 1
     change = ScoreChange.objects.get()
@@ -193,7 +211,7 @@ def test_every_error_is_listed_up_to_100_then_counted(
 ) -> None:
     rows = [("C999", "2026-06", "B1", "", "B1Cr1", "3")] * 150
     with pytest.raises(FileRejected) as caught:
-        import_scores(write_csv(tmp_path / "notes.csv", SCORE_HEADER, rows))
+        import_scores(write_csv(tmp_path / "notes.csv", SCORE_HEADER, rows), create_sessions=True)
     assert caught.value.total >= 150
     assert caught.value.describe().splitlines()[-1].startswith("… et ")
     assert len(caught.value.describe().splitlines()) == 101
@@ -284,7 +302,7 @@ def test_an_xlsx_file_with_numbers_imports_like_a_csv(
         ("C001", "2026-06", "B1", None, "B1Cr1", 2.5),
         ("C001", "2026-06", "MEM", None, "MEMPages", 31),
     ]
-    import_scores(write_xlsx(tmp_path / "notes.xlsx", SCORE_HEADER, rows))
+    import_scores(write_xlsx(tmp_path / "notes.xlsx", SCORE_HEADER, rows), create_sessions=True)
     assert sorted(Score.objects.values_list("value", flat=True)) == [31, 250]
 
 
@@ -293,12 +311,12 @@ def test_a_retake_in_a_second_session_validates_the_block(
 ) -> None:
     first = score_rows(ccab, "C001", "B2", failing(ccab, "B2", "4"), session="2026-06")
     retake = score_rows(ccab, "C001", "B2", passing(ccab, "B2"), session="2026-12")
-    import_scores(write_csv(tmp_path / "a.csv", SCORE_HEADER, first))
+    import_scores(write_csv(tmp_path / "a.csv", SCORE_HEADER, first), create_sessions=True)
     assert (
         CandidateResult.objects.get(candidate__numero="C001").decision.blocks["B2"].status
         is Status.NOT_VALIDATED
     )
-    import_scores(write_csv(tmp_path / "b.csv", SCORE_HEADER, retake))
+    import_scores(write_csv(tmp_path / "b.csv", SCORE_HEADER, retake), create_sessions=True)
     assert (
         CandidateResult.objects.get(candidate__numero="C001").decision.blocks["B2"].status
         is Status.VALIDATED
@@ -309,7 +327,8 @@ def test_the_memoire_imports_yes_no_and_page_count(
     ccab: Referential, candidates: list[Candidate], tmp_path: Path
 ) -> None:
     import_scores(
-        write_csv(tmp_path / "m.csv", SCORE_HEADER, thesis_rows(ccab, "C002", MEMPages=29))
+        write_csv(tmp_path / "m.csv", SCORE_HEADER, thesis_rows(ccab, "C002", MEMPages=29)),
+        create_sessions=True,
     )
     decision = CandidateResult.objects.get(candidate__numero="C002").decision
     assert decision.blocks["MEM"].status is Status.NOT_VALIDATED
@@ -325,7 +344,7 @@ def test_a_large_import_decides_in_a_worker_process_with_the_same_results(
         *score_rows(ccab, "C001", "B1", "14.5"),
         *score_rows(ccab, "C002", "B3", "13.75", part="eti"),
     ]
-    import_scores(write_csv(tmp_path / "n.csv", SCORE_HEADER, rows))
+    import_scores(write_csv(tmp_path / "n.csv", SCORE_HEADER, rows), create_sessions=True)
     first = CandidateResult.objects.get(candidate__numero="C001").decision
     second = CandidateResult.objects.get(candidate__numero="C002").decision
     assert first.blocks["B1"].status is Status.VALIDATED
@@ -340,10 +359,13 @@ def test_a_large_reimport_decides_in_a_worker_with_the_stored_values_and_the_rep
     monkeypatch.setattr(scores, "WORKER_THRESHOLD", 1)
     b1 = threshold(ccab, "B1")
     import_scores(
-        write_csv(tmp_path / "a.csv", SCORE_HEADER, score_rows(ccab, "C001", "B1", str(b1)))
+        write_csv(tmp_path / "a.csv", SCORE_HEADER, score_rows(ccab, "C001", "B1", str(b1))),
+        create_sessions=True,
     )
     lower = score_rows(ccab, "C001", "B1", str(b1 - 1))
-    import_scores(write_csv(tmp_path / "b.csv", SCORE_HEADER, lower), replace=True)
+    import_scores(
+        write_csv(tmp_path / "b.csv", SCORE_HEADER, lower), replace=True, create_sessions=True
+    )
     decision = CandidateResult.objects.get(candidate__numero="C001").decision
     assert decision.blocks["B1"].status is Status.NOT_VALIDATED
     assert decision.blocks["B1"].score == Fraction(b1 - 1)

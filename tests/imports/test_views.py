@@ -200,7 +200,11 @@ def test_the_template_files_import_cleanly(
         assert f'filename="{kind}.{fmt}"' in response["Content-Disposition"]
         path = tmp_path / f"{kind}.{fmt}"
         path.write_bytes(body(response))
-        report = import_candidates(path) if kind == "candidats" else import_scores(path)
+        report = (
+            import_candidates(path)
+            if kind == "candidats"
+            else import_scores(path, create_sessions=True)
+        )
         assert report.rows > 0
 
 

@@ -34,7 +34,7 @@ OTHER_ROLES = [Role.EVALUATOR, Role.JURY_MEMBER, Role.JURY_PRESIDENT, Role.CANDI
 @pytest.fixture
 def sheets(ccab: Referential, candidates: list[Candidate], tmp_path: Path) -> list[ScoreSheet]:
     rows = score_rows(ccab, "C001", "B1", "12") + score_rows(ccab, "C002", "B2", "12", "2027-01")
-    import_scores(write_csv(tmp_path / "notes.csv", SCORE_HEADER, rows))
+    import_scores(write_csv(tmp_path / "notes.csv", SCORE_HEADER, rows), create_sessions=True)
     return list(ScoreSheet.objects.order_by("candidate__numero"))
 
 

@@ -30,7 +30,7 @@ def test_results_of_the_whole_population_are_read_in_one_query(
     rows = score_rows(ccab, "C001", "B1", passing(ccab, "B1")) + score_rows(
         ccab, "C002", "B1", failing(ccab, "B1", "3")
     )
-    import_scores(write_csv(tmp_path / "n.csv", SCORE_HEADER, rows))
+    import_scores(write_csv(tmp_path / "n.csv", SCORE_HEADER, rows), create_sessions=True)
     with CaptureQueriesContext(connection) as queries:
         results = list(iter_results())
     assert [numero for _id, numero, _result in results] == ["C001", "C002"]
@@ -43,7 +43,7 @@ def test_results_can_be_limited_to_a_session(
     rows = score_rows(ccab, "C001", "B1", passing(ccab, "B1"), session="2026-06") + score_rows(
         ccab, "C002", "B1", passing(ccab, "B1"), session="2026-12"
     )
-    import_scores(write_csv(tmp_path / "n.csv", SCORE_HEADER, rows))
+    import_scores(write_csv(tmp_path / "n.csv", SCORE_HEADER, rows), create_sessions=True)
     assert [numero for _id, numero, _result in iter_results(session="2026-12")] == ["C002"]
 
 
@@ -53,7 +53,8 @@ def test_results_name_the_referential_version_they_used(
     import_scores(
         write_csv(
             tmp_path / "n.csv", SCORE_HEADER, score_rows(ccab, "C001", "B1", passing(ccab, "B1"))
-        )
+        ),
+        create_sessions=True,
     )
     result = CandidateResult.objects.get(candidate__numero="C001")
     assert result.decision.referential == "CCAB 2026.1"
@@ -66,7 +67,8 @@ def test_recomputing_one_candidate_matches_the_stored_result(
     import_scores(
         write_csv(
             tmp_path / "n.csv", SCORE_HEADER, score_rows(ccab, "C001", "B3", "13.75", part="eti")
-        )
+        ),
+        create_sessions=True,
     )
     stored = CandidateResult.objects.get(candidate__numero="C001").decision
     assert recompute_candidate(candidates[0]) == stored
@@ -89,7 +91,7 @@ def test_a_stored_summary_holds_the_status_fragment_of_each_block_and_part(
     rows = score_rows(ccab, "C001", "B1", passing(ccab, "B1")) + score_rows(
         ccab, "C001", "B3", "13.75", part="eti"
     )
-    import_scores(write_csv(tmp_path / "n.csv", SCORE_HEADER, rows))
+    import_scores(write_csv(tmp_path / "n.csv", SCORE_HEADER, rows), create_sessions=True)
     text = (
         CandidateResult.objects.filter(candidate__numero="C001")
         .annotate(text=Cast("summary", TextField()))

@@ -49,7 +49,7 @@ Rows = list[tuple[str, str, str, str, str, str]]
 
 
 def import_rows(tmp_path: Path, rows: Rows, name: str = "notes.csv") -> None:
-    import_scores(write_csv(tmp_path / name, SCORE_HEADER, rows))
+    import_scores(write_csv(tmp_path / name, SCORE_HEADER, rows), create_sessions=True)
 
 
 def every_block_rows(

@@ -182,8 +182,18 @@ def _resolve_candidates(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame
     return frame, unknown
 
 
-def _resolve_sessions(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Each session's id, version and date; an unknown code will be created on the version in force."""
+UNKNOWN_SESSION = (
+    "session inconnue : créez-la d'abord (page « Sessions »), ou autorisez l'import à créer les "
+    "sessions qu'il nomme"
+)
+
+
+def _resolve_sessions(
+    frame: pl.DataFrame, create_sessions: bool
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Each session's id, version and date. An unknown code is refused — a typo (« 2027-21 »)
+    must not become a session without dates — unless the import is told to create the sessions
+    it names, on the version in force."""
     known = pl.DataFrame(
         list(ExamSession.objects.values_list("code", "id", "referential_version_id", "start_date")),
         schema={
@@ -200,7 +210,17 @@ def _resolve_sessions(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         .with_columns(pl.col("session").cast(pl.String).alias("code"))
     )
     sessions = sessions.join(known, on="code", how="left")
-    if sessions.filter(pl.col("session_id").is_null() & (pl.col("code") != "")).height:
+    unknown = sessions.filter(pl.col("session_id").is_null() & (pl.col("code") != ""))
+    if unknown.height and not create_sessions:
+        frame = checks.attach(frame, sessions.drop("code"), "session")
+        refused = checks.errors_where(
+            frame.join(unknown.select("session"), on="session", how="semi"),
+            pl.lit(True),
+            "session",
+            UNKNOWN_SESSION,
+        )
+        return frame, refused
+    if unknown.height:
         version = current_version()
         if version is None:
             raise FileRejected(
@@ -479,7 +499,11 @@ def rows_frame(rows: Sequence[Mapping[str, str | None]]) -> pl.DataFrame:
 
 
 def check_scores_frame(
-    frame: pl.DataFrame, replace: bool = False, reporter: Reporter | None = None
+    frame: pl.DataFrame,
+    replace: bool = False,
+    reporter: Reporter | None = None,
+    *,
+    create_sessions: bool = False,
 ) -> pl.DataFrame:
     """Check rows as ``read_table`` gives them (text cells, ``__line``), from a file or not;
     return the resolved rows, or raise ``FileRejected``."""
@@ -492,7 +516,7 @@ def check_scores_frame(
     report.phase("Vérification", frame.height)
     errors = checks.required_values(frame, ["candidat", "session", "bloc", "critere", "valeur"])
     frame, unknown_candidates = _resolve_candidates(frame)
-    frame, session_errors = _resolve_sessions(frame)
+    frame, session_errors = _resolve_sessions(frame, create_sessions)
     version_ids = [v for v in frame["version_id"].unique().to_list() if v is not None]
     catalog = _catalog(version_ids)
     frame, unit_errors = _resolve_units(frame, catalog)
@@ -786,6 +810,7 @@ def import_scores(
     path: str | Path,
     *,
     replace: bool = False,
+    create_sessions: bool = False,
     actor: Actor = None,
     reporter: Reporter | None = None,
 ) -> ScoresReport:
@@ -795,7 +820,9 @@ def import_scores(
     with importing("scores", sha256):
         report.phase("Lecture du fichier")
         table = read_file(file, categorical=REPEATED)
-        frame = check_scores_frame(table.frame, replace=replace, reporter=report)
+        frame = check_scores_frame(
+            table.frame, replace=replace, reporter=report, create_sessions=create_sessions
+        )
         result = _write_scores(frame, file.name, lambda: sha256, actor, report)
     result.encoding = table.encoding
     return result
@@ -807,6 +834,7 @@ def import_scores_frame(
     *,
     sha256: str,
     replace: bool = False,
+    create_sessions: bool = False,
     actor: Actor = None,
     reporter: Reporter | None = None,
 ) -> ScoresReport:
@@ -815,7 +843,9 @@ def import_scores_frame(
     received) stand for the file's name and digest in the import's record."""
     report = reporter or Silent()
     with importing("scores", sha256):
-        checked = check_scores_frame(frame, replace=replace, reporter=report)
+        checked = check_scores_frame(
+            frame, replace=replace, reporter=report, create_sessions=create_sessions
+        )
         return _write_scores(checked, source_name, lambda: sha256, actor, report)
 
 

@@ -239,6 +239,11 @@ class BulkScoresIn(InputSchema):
     replace: bool = Field(
         False, description="Remplacer une valeur déjà enregistrée (sinon : refusé)"
     )
+    create_sessions: bool = Field(
+        False,
+        description="Créer, sur la version en vigueur, les sessions inconnues que les lignes "
+        "nomment (sinon : chaque ligne d'une session inconnue est refusée)",
+    )
 
 
 class BulkReportOut(Schema):
@@ -840,7 +845,7 @@ def _as_text(value: str | int | bool) -> str:
 def bulk_scores(request: HttpRequest, payload: BulkScoresIn) -> dict[str, Any]:
     """Les lignes d'un fichier de notes (`certif import scores`), vérifiées comme lui, tout ou
     rien : à la moindre erreur rien n'est écrit, et chaque erreur nomme sa ligne (`rows[i]`, à
-    partir de 0) et son champ. Une session inconnue est créée sur la version en vigueur ; les
+    partir de 0) et son champ. Une session inconnue est refusée, sauf `create_sessions` ; les
     décisions des candidats concernés sont recalculées."""
     frame = rows_frame(
         [{**row.model_dump(), "valeur": _as_text(row.valeur)} for row in payload.rows]
@@ -851,6 +856,7 @@ def bulk_scores(request: HttpRequest, payload: BulkScoresIn) -> dict[str, Any]:
             "API v1 — scores:bulk",
             sha256=hashlib.sha256(request.body).hexdigest(),
             replace=payload.replace,
+            create_sessions=payload.create_sessions,
             actor=user_of(request),
         )
     except FileRejected as refused:

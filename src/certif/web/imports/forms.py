@@ -83,7 +83,15 @@ class CandidatesImportForm(forms.Form):
 class ScoresImportForm(forms.Form):
     fichier = file_field()
     remplacer = forms.BooleanField(
-        label=_("Remplacer les notes déjà enregistrées (« --replace »)"),
+        label=_("Remplacer les notes déjà enregistrées"),
         required=False,
         help_text=_("Sans cette case, une note différente de celle enregistrée refuse le fichier."),
+    )
+    creer_sessions = forms.BooleanField(
+        label=_("Créer les sessions inconnues que le fichier nomme"),
+        required=False,
+        help_text=_(
+            "Sans cette case, une ligne d'une session inconnue refuse le fichier : une faute de "
+            "frappe ne devient pas une session."
+        ),
     )

@@ -72,9 +72,12 @@ def home(request: HttpRequest) -> HttpResponse:
         )
     elif which == SCORES and scores_form.is_valid():
         replace = scores_form.cleaned_data["remplacer"]
+        create = scores_form.cleaned_data["creer_sessions"]
         context.update(
             _run_import(
-                lambda path: import_scores(path, replace=replace, actor=request.user),
+                lambda path: import_scores(
+                    path, replace=replace, create_sessions=create, actor=request.user
+                ),
                 scores_form.cleaned_data["fichier"],
             )
         )

@@ -28,6 +28,12 @@ class Command(BaseCommand):
             action="store_true",
             help="remplace une note déjà enregistrée par une valeur différente (l'historique la garde)",
         )
+        scores.add_argument(
+            "--create-sessions",
+            action="store_true",
+            help="crée les sessions inconnues que le fichier nomme (sinon : refusées, une faute "
+            "de frappe ne devient pas une session)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -37,7 +43,10 @@ class Command(BaseCommand):
                     report = import_candidates(options["file"], reporter=reporter)
                 else:
                     report = import_scores(
-                        options["file"], replace=options["replace"], reporter=reporter
+                        options["file"],
+                        replace=options["replace"],
+                        create_sessions=options["create_sessions"],
+                        reporter=reporter,
                     )
         except FileRejected as rejected:
             self.stderr.write(
