@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -52,3 +53,27 @@ def test_another_thread_is_refused_while_the_lock_is_held() -> None:
         thread.start()
         thread.join()
     assert seen == ["refused"]
+
+
+def test_a_database_file_is_locked_with_a_file_removed_once_released(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from certif.core import locks
+
+    monkeypatch.setattr(locks, "_ROOT", tmp_path)
+    with locks._file_lock("k", "occupé"):
+        (folder,) = tmp_path.iterdir()
+        assert len(list(folder.iterdir())) == 1
+        # As another process opening the same file would be:
+        with pytest.raises(Busy), locks._file_lock("k", "occupé"):
+            pass
+    assert list(folder.iterdir()) == []
+
+
+def test_an_in_memory_database_is_locked_within_its_process_only() -> None:
+    from django.db import connection
+
+    from certif.core import locks
+
+    if connection.vendor == "sqlite":
+        assert locks._in_memory()  # the tests' database: no lock file shared with others

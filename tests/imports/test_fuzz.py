@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from certif.candidates.models import Candidate
@@ -33,11 +33,12 @@ from certif.imports.reading import FileRejected
 from certif.imports.scores import OPTIONAL, REQUIRED, import_scores
 from certif.sessions.models import Enrolment, ExamSession
 from tests.support.builders import score_rows
+from tests.support.files import CANDIDATE_HEADER
 
 pytestmark = pytest.mark.django_db
 
 FUZZ = settings(
-    max_examples=15,
+    max_examples=40,
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
@@ -56,13 +57,16 @@ def _tables() -> tuple[int, ...]:
     )  # fmt: skip
 
 
-def _attempt(run: Callable[[Path], Any], path: Path) -> None:
+def _attempt(run: Callable[[Path], Any], path: Path, counted: bool = True) -> None:
+    """``counted``: inside a hypothesis test, whose statistics count the outcomes."""
     before = _tables()
     refusal: Exception | None = None
     try:
         report = run(path)
     except (FileRejected, Refused) as refused:
         refusal = refused
+    if counted:
+        event("imported" if refusal is None else f"refused ({type(refusal).__name__})")
     if refusal is None:
         assert report.lines()
         return
@@ -199,7 +203,7 @@ def test_plausible_score_rows_can_be_imported_by_the_same_harness(
     rows = score_rows(ccab, "C001", "B1", "12")
     path.write_text("\n".join(";".join(row) for row in [REQUIRED, *rows]) + "\n", encoding="utf-8")
     before = Score.objects.count()
-    _attempt(importers["scores"], path)
+    _attempt(importers["scores"], path, counted=False)
     assert Score.objects.count() == before + len(rows)
 
 
@@ -274,3 +278,72 @@ def test_damaged_xlsx_workbooks_are_refused_never_an_exception(
 def test_the_damaged_workbooks_base_is_a_valid_workbook() -> None:
     data = _xlsx(list(CANDIDATE_COLUMNS[:4]), [["C009", "Roux", "Zoé", "02/02/2000"]])
     assert zipfile.is_zipfile(io.BytesIO(data))
+
+
+# -- plausible files: most import, some are refused row by row -----------------------------------
+
+
+def _b1_criteria() -> list[str]:
+    from certif.domain.referential.loading import load_builtin_referential
+
+    block = load_builtin_referential().referential.block("B1")
+    return [criterion.code for criterion in block.criteria]
+
+
+@st.composite
+def plausible_scores(draw: Any) -> bytes:
+    criteria = _b1_criteria()
+    keys = draw(
+        st.lists(
+            st.tuples(st.sampled_from(["C001", "C002"]), st.sampled_from(criteria)),
+            min_size=1,
+            max_size=8,
+            unique=True,
+        )
+    )
+    value = st.one_of(st.sampled_from(["0", "1", "2", "2,5", "0.75", "oui", "", "-1"]), any_text)
+    rows = [(numero, "2026-06", "B1", "", code, draw(value)) for numero, code in keys]
+    encoding = draw(st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "cp1252"]))
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=";", lineterminator="\n").writerows([REQUIRED, *rows])
+    return buffer.getvalue().encode(
+        encoding, errors="replace" if encoding == "cp1252" else "surrogatepass"
+    )
+
+
+@FUZZ
+@given(data=plausible_scores(), replace=st.booleans())
+def test_plausible_score_files_import_or_are_refused_by_row_never_in_part(
+    importers: dict[str, Any], tmp_path: Path, data: bytes, replace: bool
+) -> None:
+    path = tmp_path / "n.csv"
+    path.write_bytes(data)
+    _attempt(lambda file: import_scores(file, replace=replace), path)
+
+
+@st.composite
+def plausible_candidates(draw: Any) -> bytes:
+    numeros = draw(
+        st.lists(
+            st.sampled_from(["C001", "C002", "C003", "C004"]), min_size=1, max_size=4, unique=True
+        )
+    )
+    name = st.one_of(st.sampled_from(["Dupont", "Lefèvre", "N'Diaye", "=1+1", "+33"]), any_text)
+    date = st.sampled_from(["12/03/1990", "1990-03-12", "31/02/1990", ""])
+    rows = [(numero, draw(name), draw(name), draw(date)) for numero in numeros]
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=";", lineterminator="\n").writerows([CANDIDATE_HEADER, *rows])
+    encoding = draw(st.sampled_from(["utf-8", "utf-16", "cp1252"]))
+    return buffer.getvalue().encode(
+        encoding, errors="replace" if encoding == "cp1252" else "surrogatepass"
+    )
+
+
+@FUZZ
+@given(data=plausible_candidates())
+def test_plausible_candidate_files_import_or_are_refused_by_row_never_in_part(
+    importers: dict[str, Any], tmp_path: Path, data: bytes
+) -> None:
+    path = tmp_path / "c.csv"
+    path.write_bytes(data)
+    _attempt(importers["candidates"], path)

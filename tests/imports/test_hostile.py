@@ -210,3 +210,23 @@ def test_a_missing_file_is_refused_by_name_by_both_importers(
 ) -> None:
     for run in (import_candidates, import_scores):
         assert "fichier introuvable" in _refused(run, tmp_path / "absent.csv").describe()
+
+
+def test_a_deadlock_with_another_writer_is_a_refusal_other_database_errors_are_not() -> None:
+    from django.db import OperationalError
+
+    from certif.imports.guard import conflicts_refused
+
+    class Deadlock(Exception):
+        sqlstate = "40P01"
+
+    def lost() -> None:
+        try:
+            raise Deadlock
+        except Deadlock as cause:
+            raise OperationalError("deadlock detected") from cause
+
+    with pytest.raises(Refused, match="relancez"), conflicts_refused():
+        lost()
+    with pytest.raises(OperationalError), conflicts_refused():
+        raise OperationalError("disk full")

@@ -328,3 +328,19 @@ def test_a_candidate_name_with_a_control_character_is_named_on_the_page(
     [problem] = response.context["problems"]
     assert (problem.line, problem.column, problem.value) == (2, "nom_naissance", "Ro\\u0013ux")
     assert not Candidate.objects.exists()
+
+
+def test_an_oversize_csv_cell_is_a_problem_on_the_page_not_a_server_error(
+    client_as: Callable[..., Client], version: ReferentialVersion
+) -> None:
+    upload = csv_upload(
+        "candidats.csv", CANDIDATE_HEADER, [("C010", "R" * 140_000, "Zoé", "02/02/2000")]
+    )
+    response = client_as(Role.STAFF).post(
+        reverse("imports:home"), {"import": "candidats", "candidats-fichier": upload}
+    )
+    assert response.status_code == 200
+    [problem] = response.context["problems"]
+    assert (problem.line, problem.column) == (2, "nom_naissance")
+    assert len(problem.value) < 120
+    assert "R" * 200 not in response.content.decode()

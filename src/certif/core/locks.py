@@ -8,9 +8,10 @@ being imported (``Refused``, 409).
 
 - PostgreSQL: a session-level advisory lock (``pg_try_advisory_lock``), shared by every
   worker on every machine, released by the server itself if the process dies;
-- SQLite (one machine): an ``flock`` on a file named after the key in the system's temporary
-  folder, released by the kernel if the process dies; it also tells two threads apart, since
-  each opens its own file description.
+- SQLite (one machine): an ``flock`` on a file named after the key and the database file in
+  the system's temporary folder, released by the kernel if the process dies; it also tells two
+  threads apart, since each opens its own file description. A database in memory (the tests')
+  belongs to one process: the process's own record of the keys it holds is enough.
 """
 
 from __future__ import annotations
@@ -31,6 +32,10 @@ from certif.core.errors import Refused
 
 class Busy(Refused):
     """What the lock protects is being done by someone else right now."""
+
+
+def _in_memory() -> bool:
+    return bool(getattr(connection, "is_in_memory_db", lambda: False)())
 
 
 def _digest(key: str) -> bytes:
@@ -55,6 +60,10 @@ def exclusive(key: str, message: str) -> Iterator[None]:
         if connection.vendor == "postgresql":
             with _advisory(key, message):
                 yield
+        elif _in_memory():
+            # A database in this process's memory (the tests'): no other process can write to
+            # it, and another process's database of the same name is another database.
+            yield
         else:
             with _file_lock(key, message):
                 yield
@@ -83,8 +92,8 @@ _ROOT = Path(tempfile.gettempdir())
 
 
 def _lock_folder() -> Path:
-    # One folder per database: two test databases, or two instances, never share a lock.
-    database = str(connection.settings_dict.get("NAME") or "")
+    # One folder per database file: two instances never share a lock.
+    database = str(Path(str(connection.settings_dict.get("NAME") or "")).resolve())
     folder = _ROOT / f"certif-locks-{os.getuid()}-{_digest(database).hex()[:12]}"
     folder.mkdir(mode=0o700, exist_ok=True)
     return folder

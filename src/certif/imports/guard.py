@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from django.db import IntegrityError
+from django.db import IntegrityError, OperationalError
 
 from certif.core.errors import Refused
 from certif.core.locks import exclusive
@@ -53,10 +53,19 @@ def importing(kind: str, sha256: str) -> Iterator[None]:
         yield
 
 
+# PostgreSQL's codes for a transaction that lost to another: deadlock, serialisation failure.
+_LOST = {"40P01", "40001"}
+
+
 @contextmanager
 def conflicts_refused() -> Iterator[None]:
-    """A unique constraint broken by a concurrent writer, as a refusal (409), not a 500."""
+    """A unique constraint broken by a concurrent writer, or a deadlock with one, as a refusal
+    (409), not a 500: the transaction was undone, the import can be run again."""
     try:
         yield
     except IntegrityError as error:
         raise Refused(CONFLICT) from error
+    except OperationalError as error:
+        if getattr(error.__cause__, "sqlstate", None) in _LOST:
+            raise Refused(CONFLICT) from error
+        raise
