@@ -61,7 +61,10 @@ def test_a_candidate_name_with_a_control_character_is_refused_by_row_and_field(
 
 
 def _body(rows: list[tuple[str, ...]]) -> dict[str, Any]:
-    return {"rows": [dict(zip(COLUMNS, row, strict=True)) for row in rows]}
+    return {
+        "rows": [dict(zip(COLUMNS, row, strict=True)) for row in rows],
+        "create_sessions": True,
+    }
 
 
 def test_the_same_scores_sent_while_being_imported_get_a_409_not_a_500(

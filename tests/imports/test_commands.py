@@ -87,6 +87,7 @@ def test_results_table_explains_each_decision(
         "import",
         "scores",
         str(write_csv(tmp_path / "n.csv", SCORE_HEADER, score_rows(ccab, "C002", "B2", "11.99"))),
+        "--create-sessions",
     )
     _, out, _ = run("results", "--candidate", "C002")
     assert "B2 non validé : 11,99/20 (meilleure note, session 2026-06), seuil 12/20." in out

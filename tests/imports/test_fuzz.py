@@ -14,6 +14,7 @@ import csv
 import io
 import zipfile
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -80,7 +81,7 @@ def _attempt(run: Callable[[Path], Any], path: Path, counted: bool = True) -> No
 
 @pytest.fixture
 def importers(candidates: list[Candidate], ccab: Referential) -> dict[str, Any]:
-    return {"candidates": import_candidates, "scores": import_scores}
+    return {"candidates": import_candidates, "scores": partial(import_scores, create_sessions=True)}
 
 
 # -- random bytes -------------------------------------------------------------------------------
@@ -318,7 +319,7 @@ def test_plausible_score_files_import_or_are_refused_by_row_never_in_part(
 ) -> None:
     path = tmp_path / "n.csv"
     path.write_bytes(data)
-    _attempt(lambda file: import_scores(file, replace=replace), path)
+    _attempt(lambda file: import_scores(file, replace=replace, create_sessions=True), path)
 
 
 @st.composite

@@ -151,10 +151,22 @@ def test_scores_are_replaced_only_when_asked(
     client = client_as(Role.STAFF)
     url = reverse("imports:home")
     first = score_rows(ccab, "C001", "B1", "12")
-    client.post(url, {"import": "notes", "notes-fichier": csv_upload("n.csv", SCORE_HEADER, first)})
+    client.post(
+        url,
+        {
+            "import": "notes",
+            "notes-creer_sessions": "on",
+            "notes-fichier": csv_upload("n.csv", SCORE_HEADER, first),
+        },
+    )
     changed = [(*row[:5], "0") if row[4] == "B1Cr1" else row for row in first]
     refused = client.post(
-        url, {"import": "notes", "notes-fichier": csv_upload("n.csv", SCORE_HEADER, changed)}
+        url,
+        {
+            "import": "notes",
+            "notes-creer_sessions": "on",
+            "notes-fichier": csv_upload("n.csv", SCORE_HEADER, changed),
+        },
     )
     assert "une autre valeur est déjà enregistrée" in refused.content.decode()
     client.post(
