@@ -76,7 +76,8 @@ def test_an_evaluator_lists_their_assignments_with_the_state_of_their_sheet(
     sheet = opened(grader, assignment)
     after = grader.get("/assignments/mine").json()["items"]
     assert [(a["id"], a["state"], a["sheet"]) for a in before] == [(assignment.pk, "todo", None)]
-    assert [(a["state"], a["sheet"]) for a in after] == [("draft", sheet["id"])]
+    # Opened and left empty, a sheet is still to do: it becomes a draft with its first value.
+    assert [(a["state"], a["sheet"]) for a in after] == [("todo", sheet["id"])]
 
 
 def test_opening_an_assignment_gives_the_sheet_with_its_revision_as_etag(

@@ -35,6 +35,9 @@ def environment(tmp_path: Path, **extra: str) -> dict[str, str]:
         HOME=str(tmp_path),
     )
     env.pop("XDG_RUNTIME_DIR", None)
+    # The browser tests' process allows Django's async-unsafe calls (Playwright beside the live
+    # server): a deployment never does, and check --deploy says so.
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     env.update(extra)
     return env
 
