@@ -67,6 +67,15 @@ class Message(Schema):
     detail: str
 
 
+def fields_of(obj: Any, schema: type[Schema], **computed: Any) -> dict[str, Any]:
+    """An answer of ``schema``: each of its fields read from ``obj`` under the same name, but
+    those ``computed``."""
+    return {
+        name: computed[name] if name in computed else getattr(obj, name)
+        for name in schema.model_fields
+    }
+
+
 def user_of(request: HttpRequest) -> Any:
     """The authenticated person (token or session): ``auth.access`` put them there."""
     return request.user

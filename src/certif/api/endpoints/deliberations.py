@@ -24,6 +24,7 @@ from certif.api.endpoints.common import (
     Numero,
     SessionCode,
     candidate_by_numero,
+    fields_of,
     form_data,
     invalid_form,
     listing,
@@ -222,20 +223,9 @@ def _deliberation(request: HttpRequest, deliberation_id: int) -> Deliberation:
 
 
 def deliberation_out(deliberation: Deliberation) -> dict[str, Any]:
-    return {
-        "id": deliberation.pk,
-        "session": deliberation.session.code,
-        "kind": deliberation.kind,
-        "number": deliberation.number,
-        "status": deliberation.status,
-        "date": deliberation.date,
-        "place": deliberation.place,
-        "reason": deliberation.reason,
-        "opened_at": deliberation.opened_at,
-        "closed_at": deliberation.closed_at,
-        "published_at": deliberation.published_at,
-        "digest": deliberation.digest,
-    }
+    return fields_of(
+        deliberation, DeliberationOut, id=deliberation.pk, session=deliberation.session.code
+    )
 
 
 def member_out(member: JuryMember) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from ninja import Query, Router, Schema
 from ninja.params import functions as param
 
 from certif.api.auth import access
-from certif.api.endpoints.common import ID_MAX, listing, or_404, responses
+from certif.api.endpoints.common import ID_MAX, fields_of, listing, or_404, responses
 from certif.api.pagination import PageQuery, by_key, page_out
 from certif.core.roles import JURY, Role
 from certif.domain.referential.render import referential_to_json
@@ -42,14 +42,7 @@ def _versions() -> Any:
 
 def _out(version: ReferentialVersion, current_id: int | None) -> VersionOut:
     return VersionOut(
-        id=version.pk,
-        code=version.code,
-        number=version.number,
-        label=version.label,
-        title=version.title,
-        sha256=version.sha256,
-        loaded_at=version.loaded_at,
-        current=version.pk == current_id,
+        **fields_of(version, VersionOut, id=version.pk, current=version.pk == current_id)
     )
 
 

@@ -15,6 +15,7 @@ from certif.api.endpoints.common import (
     Lang,
     SessionCode,
     etag,
+    fields_of,
     listing,
     responses,
     session_by_code,
@@ -155,15 +156,7 @@ class AssignmentOut(Schema):
 
 
 def session_out(session: ExamSession) -> dict[str, Any]:
-    return {
-        "code": session.code,
-        "title": session.title,
-        "start_date": session.start_date,
-        "end_date": session.end_date,
-        "place": session.place,
-        "referential_version": session.referential_version_id,
-        "created_at": session.created_at,
-    }
+    return fields_of(session, SessionOut, referential_version=session.referential_version_id)
 
 
 @listing(router, "/sessions", SessionOut, STAFF, "Les sessions")
