@@ -12,7 +12,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -114,16 +114,22 @@ def revoke_token(token: ApiToken, actor: Actor = None) -> ApiToken:
         current = ApiToken.objects.select_for_update().select_related("user").get(pk=token.pk)
         if current.revoked_at is not None:
             raise TokenError(f"Le jeton {current.prefix} est déjà révoqué.")
-        current.revoked_at = timezone.now()
-        current.save(update_fields=["revoked_at"])
-        audit.record(
-            actions.TOKEN_REVOKED,
-            current,
-            actor=actor,
-            before={"revoked_at": None},
-            after={"user": _username(current.user), "revoked_at": current.revoked_at.isoformat()},
-        )
+        _revoke(current, timezone.now(), actor)
     return current
+
+
+def _revoke(token: ApiToken, now: datetime, actor: Actor, reason: str = "") -> None:
+    """Revoke a token read under its lock, journalled."""
+    token.revoked_at = now
+    token.save(update_fields=["revoked_at"])
+    audit.record(
+        actions.TOKEN_REVOKED,
+        token,
+        actor=actor,
+        before={"revoked_at": None},
+        after={"user": _username(token.user), "revoked_at": now.isoformat()},
+        reason=reason,
+    )
 
 
 def revoke_all_tokens(user: Any, actor: Actor = None, reason: str = "") -> int:
@@ -139,16 +145,7 @@ def revoke_all_tokens(user: Any, actor: Actor = None, reason: str = "") -> int:
             .filter(user=user, revoked_at__isnull=True, expires_at__gt=now)
         )
         for token in live:
-            token.revoked_at = now
-            token.save(update_fields=["revoked_at"])
-            audit.record(
-                actions.TOKEN_REVOKED,
-                token,
-                actor=actor,
-                before={"revoked_at": None},
-                after={"user": _username(token.user), "revoked_at": now.isoformat()},
-                reason=reason,
-            )
+            _revoke(token, now, actor, reason)
     return len(live)
 
 

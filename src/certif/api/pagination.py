@@ -26,6 +26,7 @@ MAX_LIMIT = 500
 
 M = TypeVar("M", bound=Model)
 T = TypeVar("T")
+Q = TypeVar("Q", bound=QuerySet[Any])
 
 
 class PageQuery(Schema):
@@ -72,6 +73,12 @@ def next_link(request: HttpRequest, key: Any) -> str | None:
     query = request.GET.copy()
     query["cursor"] = encode(key)
     return f"{request.path}?{query.urlencode()}"
+
+
+def narrowed(rows: Q, **wanted: Any) -> Q:
+    """``rows`` as a list's filters narrow them: each lookup given a value (a filter left
+    empty asks for nothing)."""
+    return rows.filter(**{lookup: value for lookup, value in wanted.items() if value})
 
 
 def page_out(items: list[Any], next: str | None, page: PageQuery) -> dict[str, Any]:

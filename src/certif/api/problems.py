@@ -57,9 +57,23 @@ class Problem(Schema):
 
 
 class ApiProblem(Exception):
+    """A refusal of the API; each kind names its status, slug and title in its class line:
+    ``class Gone(ApiProblem, status=410, slug="efface", title="Contenu effacé")``."""
+
     status = 400
     slug = "requete-invalide"
     title = "Requête invalide"
+
+    def __init_subclass__(
+        cls, *, status: int | None = None, slug: str = "", title: str = "", **kwargs: Any
+    ) -> None:
+        super().__init_subclass__(**kwargs)
+        if status is not None:
+            cls.status = status
+        if slug:
+            cls.slug = slug
+        if title:
+            cls.title = title
 
     def __init__(
         self,
@@ -78,11 +92,9 @@ class ApiProblem(Exception):
         super().__init__(detail)
 
 
-class Unauthorized(ApiProblem):
-    status = 401
-    slug = "authentification-requise"
-    title = "Authentification requise"
-
+class Unauthorized(
+    ApiProblem, status=401, slug="authentification-requise", title="Authentification requise"
+):
     def __init__(self, detail: str = "") -> None:
         super().__init__(
             detail
@@ -91,13 +103,11 @@ class Unauthorized(ApiProblem):
         )
 
 
-class TooManyFailures(ApiProblem):
+class TooManyFailures(
+    ApiProblem, status=429, slug="trop-d-echecs", title="Trop d'échecs d'authentification"
+):
     """The caller's address failed to authenticate too often: refused for the cool-off, even
     with a valid token (HTTP 429, with Retry-After)."""
-
-    status = 429
-    slug = "trop-d-echecs"
-    title = "Trop d'échecs d'authentification"
 
     def __init__(self, minutes: int) -> None:
         super().__init__(
@@ -107,65 +117,50 @@ class TooManyFailures(ApiProblem):
         )
 
 
-class Forbidden(ApiProblem):
-    status = 403
-    slug = "acces-refuse"
-    title = "Accès refusé"
+class Forbidden(ApiProblem, status=403, slug="acces-refuse", title="Accès refusé"):
+    pass
 
 
-class NotFound(ApiProblem):
-    status = 404
-    slug = "introuvable"
-    title = "Ressource introuvable"
+class NotFound(ApiProblem, status=404, slug="introuvable", title="Ressource introuvable"):
+    pass
 
 
-class Gone(ApiProblem):
-    status = 410
-    slug = "efface"
-    title = "Contenu effacé"
+class Gone(ApiProblem, status=410, slug="efface", title="Contenu effacé"):
+    pass
 
 
-class Refused(ApiProblem):
+class Refused(ApiProblem, status=409, slug="refus", title="Demande refusée"):
     """A request that the rules refuse given the current state (HTTP 409)."""
 
-    status = 409
-    slug = "refus"
-    title = "Demande refusée"
+
+class StaleRevision(Refused, slug="revision-perimee", title="Révision périmée"):
+    pass
 
 
-class StaleRevision(Refused):
-    slug = "revision-perimee"
-    title = "Révision périmée"
+class PayloadTooLarge(
+    ApiProblem, status=413, slug="requete-trop-volumineuse", title="Requête trop volumineuse"
+):
+    pass
 
 
-class PayloadTooLarge(ApiProblem):
-    status = 413
-    slug = "requete-trop-volumineuse"
-    title = "Requête trop volumineuse"
+class PreconditionFailed(
+    ApiProblem, status=412, slug="precondition-echouee", title="La ressource a changé"
+):
+    pass
 
 
-class PreconditionFailed(ApiProblem):
-    status = 412
-    slug = "precondition-echouee"
-    title = "La ressource a changé"
+class Invalid(ApiProblem, status=422, slug="donnees-invalides", title="Données invalides"):
+    pass
 
 
-class Invalid(ApiProblem):
-    status = 422
-    slug = "donnees-invalides"
-    title = "Données invalides"
+class PreconditionRequired(
+    ApiProblem, status=428, slug="if-match-requis", title="En-tête If-Match requis"
+):
+    pass
 
 
-class PreconditionRequired(ApiProblem):
-    status = 428
-    slug = "if-match-requis"
-    title = "En-tête If-Match requis"
-
-
-class ServerError(ApiProblem):
-    status = 500
-    slug = "erreur-interne"
-    title = "Erreur interne"
+class ServerError(ApiProblem, status=500, slug="erreur-interne", title="Erreur interne"):
+    pass
 
 
 def field_error(

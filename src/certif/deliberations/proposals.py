@@ -64,7 +64,8 @@ def is_borderline(unit: UnitResult) -> bool:
     return abs(unit.score - unit.threshold) <= BORDERLINE_MARGIN
 
 
-def _score_text(unit: UnitResult) -> str:
+def score_text(unit: UnitResult) -> str:
+    """« 14,50/20 », « 14,50 » without a scale; nothing for a pass/fail unit or no score."""
     if unit.pass_fail or unit.score is None:
         return ""
     if unit.out_of is None:
@@ -77,10 +78,8 @@ def block_score_text(block: BlockResult) -> str:
     if block.parts:
         if all(part.score is None for part in block.parts.values()):
             return ""
-        return " · ".join(
-            f"{code} {_score_text(part) or '—'}" for code, part in block.parts.items()
-        )
-    return _score_text(block.unit) if block.unit is not None else ""
+        return " · ".join(f"{code} {score_text(part) or '—'}" for code, part in block.parts.items())
+    return score_text(block.unit) if block.unit is not None else ""
 
 
 def block_borderline(block: BlockResult) -> bool:

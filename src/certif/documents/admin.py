@@ -12,6 +12,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from certif.core.admin import ReadOnlyAdmin, StaffMayView
 from certif.core.roles import Role, has_role
 from certif.documents import services
 from certif.documents.forms import CertifierSettingsForm
@@ -53,7 +54,7 @@ class ReasonActionForm(ActionForm):
 
 
 @admin.register(IssuedDocument)
-class IssuedDocumentAdmin(admin.ModelAdmin[IssuedDocument]):
+class IssuedDocumentAdmin(StaffMayView, ReadOnlyAdmin, admin.ModelAdmin[IssuedDocument]):
     action_form = ReasonActionForm
     actions = ["revoke_documents", "reissue_documents"]
     list_display = ["public_id", "kind", "holder_name", "session", "issued_at", "status"]
@@ -70,18 +71,6 @@ class IssuedDocumentAdmin(admin.ModelAdmin[IssuedDocument]):
         return [
             field.name for field in IssuedDocument._meta.fields if field.name not in self.exclude
         ]
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return _is_staff(request) or super().has_view_permission(request, obj)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def has_life_cycle_permission(self, request: HttpRequest) -> bool:
         return _is_staff(request)

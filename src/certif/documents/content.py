@@ -36,12 +36,12 @@ from certif.deliberations.models import (
     State,
     UnitStatus,
 )
-from certif.deliberations.proposals import granting_text
+from certif.deliberations.proposals import granting_text, score_text
 from certif.documents import french
 from certif.documents.images import jpeg_size, png_size
 from certif.documents.models import CertifierSettings, ImageFormat, format_number
 from certif.domain import values
-from certif.domain.numbers import format_quantity, format_score
+from certif.domain.numbers import format_quantity
 from certif.domain.referential.schema import Block as BlockSpec
 from certif.domain.referential.schema import Modality, Referential
 from certif.domain.rules.explain import PART_STATUS_LABELS, STATUS_LABELS
@@ -439,14 +439,6 @@ def attestation_data(
 # -- relevé de notes ---------------------------------------------------------------------------
 
 
-def _score_text(unit: UnitResult) -> str:
-    if unit.pass_fail or unit.score is None:
-        return ""
-    if unit.out_of is None:
-        return format_score(unit.score)
-    return f"{format_score(unit.score)}/{format_quantity(unit.out_of)}"
-
-
 def _threshold_text(unit: UnitResult) -> str:
     if unit.pass_fail or unit.threshold is None or unit.out_of is None:
         return ""
@@ -526,7 +518,7 @@ def _unit_data(unit: UnitResult, lines: list[dict[str, str]], label: str = "") -
         # A unit without a label is the block itself: its session shows on the block's line.
         "session": (unit.session or "") if label else "",
         "status": (PART_STATUS_FR if label else STATUS_FR)[unit.status.value],
-        "score": _score_text(unit),
+        "score": score_text(unit),
         "threshold": _threshold_text(unit),
         "criteria": lines,
     }
@@ -580,7 +572,7 @@ def _block_data(
         "code": block.code,
         "title": spec.title if spec is not None else block.name,
         "status": STATUS_FR[block.status.value],
-        "score": _score_text(scored) if scored is not None else "",
+        "score": score_text(scored) if scored is not None else "",
         "threshold": _threshold_text(scored) if scored is not None else "",
         "explanation": block.explanation("fr"),
         "jury": _jury_unit(outcome, block.code),

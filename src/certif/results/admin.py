@@ -1,15 +1,13 @@
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 from django.utils.html import format_html_join
 
+from certif.core.admin import ReadOnlyAdmin
 from certif.results.models import CandidateResult
 from certif.results.presenting import explanation
 
 
 @admin.register(CandidateResult)
-class CandidateResultAdmin(admin.ModelAdmin[CandidateResult]):
+class CandidateResultAdmin(ReadOnlyAdmin, admin.ModelAdmin[CandidateResult]):
     list_display = ["candidate", "certified", "referential_version", "computed_at"]
     list_filter = ["certified", "referential_version"]
     search_fields = ["candidate__numero", "candidate__birth_name"]
@@ -25,12 +23,3 @@ class CandidateResultAdmin(admin.ModelAdmin[CandidateResult]):
             (block.explanation(),) for block in decision.blocks.values()
         ]
         return format_html_join("", "<p>{}</p>", lines)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

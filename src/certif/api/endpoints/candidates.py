@@ -20,6 +20,7 @@ from certif.api.endpoints.common import (
     Numero,
     candidate_by_numero,
     invalid_form,
+    listing,
     or_404,
     responses,
     user_of,
@@ -27,7 +28,7 @@ from certif.api.endpoints.common import (
 from certif.api.endpoints.results import ResultOut, results_out
 from certif.api.pagination import PageQuery, decode, next_link, page_out
 from certif.api.problems import rejected
-from certif.api.schemas import InputSchema, Page
+from certif.api.schemas import InputSchema
 from certif.candidates.models import Candidate, masked_nir
 from certif.candidates.queries import SCAN_WINDOW, page_by_numero
 from certif.candidates.services import create_candidate, reveal_nir, update_candidate
@@ -231,12 +232,7 @@ def candidate_out(candidate: Candidate) -> dict[str, Any]:
     return fields
 
 
-@router.get(
-    "/candidates",
-    response=responses({200: Page[CandidateRowOut]}),
-    auth=access(*STAFF),
-    summary="Chercher des candidats",
-)
+@listing(router, "/candidates", CandidateRowOut, STAFF, "Chercher des candidats")
 def list_candidates(
     request: HttpRequest, filters: Query[CandidateFilters], page: Query[PageQuery]
 ) -> dict[str, Any]:

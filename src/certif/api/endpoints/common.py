@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from typing import Annotated, Any, Literal, TypeVar
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import HttpRequest
-from ninja import Schema
+from ninja import Router, Schema
 from ninja.params import functions as param
 
+from certif.api.auth import access
 from certif.api.problems import (
     Invalid,
     NotFound,
@@ -20,7 +21,9 @@ from certif.api.problems import (
     ProblemError,
     field_error,
 )
+from certif.api.schemas import Page
 from certif.candidates.models import Candidate
+from certif.core.roles import Role
 from certif.sessions.models import ExamSession
 
 # Identifiers in paths: a candidate's numero, a session's code (as stored, at most 32 chars).
@@ -51,8 +54,26 @@ def responses(ok: Mapping[int, Any], *errors: int) -> dict[int, Any]:
     return documented
 
 
+def listing(
+    router: Router, path: str, item: Any, roles: Sequence[Role], summary: str, *errors: int
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """A list operation: ``GET path``, open to ``roles``, answering a ``Page`` of ``item``."""
+    return router.get(
+        path, response=responses({200: Page[item]}, *errors), auth=access(*roles), summary=summary
+    )
+
+
 class Message(Schema):
     detail: str
+
+
+def fields_of(obj: Any, schema: type[Schema], **computed: Any) -> dict[str, Any]:
+    """An answer of ``schema``: each of its fields read from ``obj`` under the same name, but
+    those ``computed``."""
+    return {
+        name: computed[name] if name in computed else getattr(obj, name)
+        for name in schema.model_fields
+    }
 
 
 def user_of(request: HttpRequest) -> Any:

@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
 from certif.api.auth import access
-from certif.api.endpoints.common import or_404, responses, user_of
+from certif.api.endpoints.common import fields_of, or_404, responses, user_of
 from certif.api.schemas import InputSchema
 from certif.core.http import attachment
 from certif.core.roles import Role
@@ -95,18 +95,7 @@ class StatusOut(Schema):
 
 
 def flux_out(flux: Flux) -> dict[str, Any]:
-    return {
-        "id": flux.pk,
-        "file_name": flux.file_name,
-        "action": flux.action,
-        "certification": flux.certification_code,
-        "passages": flux.passages,
-        "schema_name": flux.schema_name,
-        "sha256": flux.sha256,
-        "generated_at": flux.generated_at,
-        "deposited_at": flux.deposited_at,
-        "report_imported_at": flux.report_imported_at,
-    }
+    return fields_of(flux, FluxOut, id=flux.pk, certification=flux.certification_code)
 
 
 def _flux(flux_id: uuid.UUID) -> Flux:

@@ -24,16 +24,18 @@ from certif.api.endpoints.common import (
     Numero,
     SessionCode,
     candidate_by_numero,
+    fields_of,
     form_data,
     invalid_form,
+    listing,
     or_404,
     responses,
     session_by_code,
     user_of,
 )
-from certif.api.pagination import PageQuery, by_key, decode, next_link, page_out
+from certif.api.pagination import PageQuery, by_key, decode, narrowed, next_link, page_out
 from certif.api.problems import Invalid, field_error
-from certif.api.schemas import InputSchema, Page
+from certif.api.schemas import InputSchema
 from certif.core.policies import require
 from certif.core.roles import JURY, Role
 from certif.deliberations import policies, presenting, services
@@ -221,20 +223,9 @@ def _deliberation(request: HttpRequest, deliberation_id: int) -> Deliberation:
 
 
 def deliberation_out(deliberation: Deliberation) -> dict[str, Any]:
-    return {
-        "id": deliberation.pk,
-        "session": deliberation.session.code,
-        "kind": deliberation.kind,
-        "number": deliberation.number,
-        "status": deliberation.status,
-        "date": deliberation.date,
-        "place": deliberation.place,
-        "reason": deliberation.reason,
-        "opened_at": deliberation.opened_at,
-        "closed_at": deliberation.closed_at,
-        "published_at": deliberation.published_at,
-        "digest": deliberation.digest,
-    }
+    return fields_of(
+        deliberation, DeliberationOut, id=deliberation.pk, session=deliberation.session.code
+    )
 
 
 def member_out(member: JuryMember) -> dict[str, Any]:
@@ -273,18 +264,14 @@ class DeliberationsQuery(Schema):
     session: str = Field("", max_length=32, description="Code d'une session")
 
 
-@router.get(
-    "/deliberations",
-    response=responses({200: Page[DeliberationOut]}),
-    auth=access(*READERS),
-    summary="Les délibérations",
-)
+@listing(router, "/deliberations", DeliberationOut, READERS, "Les délibérations")
 def list_deliberations(
     request: HttpRequest, filters: Query[DeliberationsQuery], page: Query[PageQuery]
 ) -> dict[str, Any]:
-    rows = policies.readable(user_of(request)).select_related("session")
-    if filters.session:
-        rows = rows.filter(session__code=filters.session)
+    rows = narrowed(
+        policies.readable(user_of(request)).select_related("session"),
+        session__code=filters.session,
+    )
     found = by_key(request, rows, page, "id", int)
     return page_out([deliberation_out(d) for d in found.rows], found.next, page)
 
@@ -299,11 +286,14 @@ def get_deliberation(request: HttpRequest, deliberation_id: DeliberationId) -> d
     return detail_out(_deliberation(request, deliberation_id))
 
 
-@router.get(
+@listing(
+    router,
     "/deliberations/{deliberation_id}/decisions",
-    response=responses({200: Page[CandidateDecisionsOut]}, 403, 404),
-    auth=access(*READERS),
-    summary="Les propositions et les décisions, candidat par candidat",
+    CandidateDecisionsOut,
+    READERS,
+    "Les propositions et les décisions, candidat par candidat",
+    403,
+    404,
 )
 def list_decisions(
     request: HttpRequest,

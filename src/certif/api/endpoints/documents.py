@@ -18,11 +18,17 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.params import functions as param
 
 from certif.api.auth import access
-from certif.api.endpoints.common import SessionCode, or_404, responses, session_by_code, user_of
+from certif.api.endpoints.common import (
+    SessionCode,
+    listing,
+    or_404,
+    responses,
+    session_by_code,
+    user_of,
+)
 from certif.api.endpoints.me import own_candidate
-from certif.api.pagination import PageQuery, by_key, page_out
+from certif.api.pagination import PageQuery, by_key, narrowed, page_out
 from certif.api.problems import Forbidden, Problem, Refused
-from certif.api.schemas import Page
 from certif.core.http import attachment
 from certif.core.roles import Role
 from certif.documents import services
@@ -134,47 +140,47 @@ def _document(public_id: str) -> IssuedDocument:
     )
 
 
-def document_out(document: IssuedDocument) -> dict[str, Any]:
+def _public(document: IssuedDocument) -> dict[str, Any]:
+    """What anyone may learn of a document: what the public verification page says."""
     return {
         "number": document.number,
         "kind": document.kind,
         "status": document.status,
         "title": document.title,
         "holder_name": document.holder_name,
-        "candidate": document.candidate.numero if document.candidate is not None else None,
-        "session": document.session.code,
-        "block": document.block_code,
         "issued_at": document.issued_at,
-        "sha256": document.sha256,
-        "revoked_at": document.revoked_at,
-        "revocation_reason": document.revocation_reason,
         "superseded_by": (
             document.superseded_by.number if document.superseded_by is not None else None
         ),
+    }
+
+
+def document_out(document: IssuedDocument) -> dict[str, Any]:
+    return {
+        **_public(document),
+        "candidate": document.candidate.numero if document.candidate is not None else None,
+        "session": document.session.code,
+        "block": document.block_code,
+        "sha256": document.sha256,
+        "revoked_at": document.revoked_at,
+        "revocation_reason": document.revocation_reason,
         "download": reverse("api:v1:download_document", kwargs={"public_id": document.public_id}),
     }
 
 
-@router.get(
-    "/documents",
-    response=responses({200: Page[DocumentOut]}),
-    auth=access(Role.STAFF),
-    summary="Les documents délivrés",
-)
+@listing(router, "/documents", DocumentOut, (Role.STAFF,), "Les documents délivrés")
 def list_documents(
     request: HttpRequest, filters: Query[DocumentsQuery], page: Query[PageQuery]
 ) -> dict[str, Any]:
     """Tous les documents délivrés, du plus ancien au plus récent, filtrés par session,
     candidat, nature ou état."""
-    documents = _documents()
-    if filters.session:
-        documents = documents.filter(session__code=filters.session)
-    if filters.candidate:
-        documents = documents.filter(candidate__numero=filters.candidate)
-    if filters.kind:
-        documents = documents.filter(kind=filters.kind)
-    if filters.status:
-        documents = documents.filter(status=filters.status)
+    documents = narrowed(
+        _documents(),
+        session__code=filters.session,
+        candidate__numero=filters.candidate,
+        kind=filters.kind,
+        status=filters.status,
+    )
     found = by_key(request, documents, page, "id", int)
     return page_out([document_out(d) for d in found.rows], found.next, page)
 
@@ -249,15 +255,7 @@ def verify_document(
     document = _document(public_id)
     given = check.sha256.strip().lower()
     return {
-        "number": document.number,
-        "kind": document.kind,
-        "status": document.status,
-        "title": document.title,
-        "holder_name": document.holder_name,
-        "issued_at": document.issued_at,
-        "superseded_by": (
-            document.superseded_by.number if document.superseded_by is not None else None
-        ),
+        **_public(document),
         "matches": hmac.compare_digest(given, document.sha256) if given else None,
     }
 

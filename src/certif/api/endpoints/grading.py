@@ -31,13 +31,14 @@ from certif.api.endpoints.common import (
     SessionCode,
     candidate_by_numero,
     etag,
+    listing,
     or_404,
     responses,
     session_by_code,
     stated_version,
     user_of,
 )
-from certif.api.pagination import PageQuery, by_key, page_out
+from certif.api.pagination import PageQuery, by_key, narrowed, page_out
 from certif.api.problems import (
     Forbidden,
     Invalid,
@@ -45,7 +46,7 @@ from certif.api.problems import (
     field_error,
     rejected,
 )
-from certif.api.schemas import InputSchema, Page
+from certif.api.schemas import InputSchema
 from certif.candidates.models import Candidate
 from certif.core.roles import Role, has_role
 from certif.domain.numbers import format_quantity, score_to_string
@@ -437,20 +438,13 @@ def _with_etag(*statuses: int) -> dict[str, Any]:
 # -- an evaluator's assignments ---------------------------------------------------------------
 
 
-@router.get(
-    "/assignments/mine",
-    response=responses({200: Page[AssignmentMineOut]}),
-    auth=access(Role.EVALUATOR),
-    summary="Mes unités à évaluer",
-)
+@listing(router, "/assignments/mine", AssignmentMineOut, (Role.EVALUATOR,), "Mes unités à évaluer")
 def my_assignments(
     request: HttpRequest, filters: Query[MineQuery], page: Query[PageQuery]
 ) -> dict[str, Any]:
     """Les unités confiées à l'évaluateur, avec l'état de sa feuille (todo : pas encore
     ouverte) et son identifiant une fois ouverte."""
-    mine = assignments_of(user_of(request))
-    if filters.session:
-        mine = mine.filter(session__code=filters.session)
+    mine = narrowed(assignments_of(user_of(request)), session__code=filters.session)
     if filters.state:
         mine = in_state(mine, filters.state)
     found = by_key(request, mine, page, "id", int)
@@ -503,12 +497,7 @@ def open_my_sheet(
 # -- sheets -----------------------------------------------------------------------------------
 
 
-@router.get(
-    "/sheets",
-    response=responses({200: Page[SheetOut]}),
-    auth=access(Role.STAFF),
-    summary="Les feuilles d'évaluation",
-)
+@listing(router, "/sheets", SheetOut, (Role.STAFF,), "Les feuilles d'évaluation")
 def list_sheets(
     request: HttpRequest, filters: Query[SheetsQuery], page: Query[PageQuery]
 ) -> dict[str, Any]:
@@ -516,12 +505,12 @@ def list_sheets(
     sheets = ScoreSheet.objects.select_related(
         "session__referential_version", "candidate", "block", "evaluator"
     )
-    if filters.session:
-        sheets = sheets.filter(session__code=filters.session)
-    if filters.candidate:
-        sheets = sheets.filter(candidate__numero=filters.candidate)
-    if filters.status:
-        sheets = sheets.filter(status=filters.status)
+    sheets = narrowed(
+        sheets,
+        session__code=filters.session,
+        candidate__numero=filters.candidate,
+        status=filters.status,
+    )
     found = by_key(request, sheets, page, "id", int)
     contents = sheets_contents([sheet.pk for sheet in found.rows])
     items = [sheet_out(sheet, contents=contents[sheet.pk]) for sheet in found.rows]
@@ -728,11 +717,12 @@ def comparison_out(comparison: Comparison, session: ExamSession, numero: str) ->
     )
 
 
-@router.get(
+@listing(
+    router,
     "/reconciliations",
-    response=responses({200: Page[ReconciliationOut]}),
-    auth=access(Role.STAFF, Role.EVALUATOR),
-    summary="Les rapprochements en attente",
+    ReconciliationOut,
+    (Role.STAFF, Role.EVALUATOR),
+    "Les rapprochements en attente",
 )
 def list_reconciliations(
     request: HttpRequest, filters: Query[ReconciliationsQuery], page: Query[PageQuery]
@@ -742,9 +732,7 @@ def list_reconciliations(
     signalés et l'adresse de leur comparaison. Un évaluateur n'y voit que les unités dont il
     est l'un des deux correcteurs."""
     user = user_of(request)
-    pending = pending_first_sheets()
-    if filters.session:
-        pending = pending.filter(session__code=filters.session)
+    pending = narrowed(pending_first_sheets(), session__code=filters.session)
     if not has_role(user, Role.STAFF):
         pending = pending.filter(
             Exists(Assignment.objects.filter(**outer_unit(), evaluator_id=user.pk))

@@ -10,9 +10,8 @@ from ninja import Query, Router, Schema
 from ninja.params import functions as param
 
 from certif.api.auth import access
-from certif.api.endpoints.common import ID_MAX, or_404, responses
+from certif.api.endpoints.common import ID_MAX, fields_of, listing, or_404, responses
 from certif.api.pagination import PageQuery, by_key, page_out
-from certif.api.schemas import Page
 from certif.core.roles import JURY, Role
 from certif.domain.referential.render import referential_to_json
 from certif.referential.models import ReferentialVersion
@@ -43,14 +42,7 @@ def _versions() -> Any:
 
 def _out(version: ReferentialVersion, current_id: int | None) -> VersionOut:
     return VersionOut(
-        id=version.pk,
-        code=version.code,
-        number=version.number,
-        label=version.label,
-        title=version.title,
-        sha256=version.sha256,
-        loaded_at=version.loaded_at,
-        current=version.pk == current_id,
+        **fields_of(version, VersionOut, id=version.pk, current=version.pk == current_id)
     )
 
 
@@ -67,12 +59,7 @@ def _current_id() -> int | None:
     return current.pk if current is not None else None
 
 
-@router.get(
-    "/referential/versions",
-    response=responses({200: Page[VersionOut]}),
-    auth=access(*READERS),
-    summary="Versions du référentiel",
-)
+@listing(router, "/referential/versions", VersionOut, READERS, "Versions du référentiel")
 def list_versions(request: HttpRequest, page: Query[PageQuery]) -> dict[str, Any]:
     """Toutes les versions chargées, de la plus ancienne à la plus récente ; `current` marque
     celle qui est en vigueur."""

@@ -15,6 +15,8 @@ from certif.api.endpoints.common import (
     Lang,
     SessionCode,
     etag,
+    fields_of,
+    listing,
     responses,
     session_by_code,
     stated_version,
@@ -23,7 +25,7 @@ from certif.api.endpoints.common import (
 from certif.api.endpoints.results import ResultOut, results_out
 from certif.api.pagination import PageQuery, by_key, page_out
 from certif.api.problems import Invalid, field_error
-from certif.api.schemas import InputSchema, Page
+from certif.api.schemas import InputSchema
 from certif.candidates.models import Candidate
 from certif.core import errors
 from certif.core.http import location
@@ -154,23 +156,10 @@ class AssignmentOut(Schema):
 
 
 def session_out(session: ExamSession) -> dict[str, Any]:
-    return {
-        "code": session.code,
-        "title": session.title,
-        "start_date": session.start_date,
-        "end_date": session.end_date,
-        "place": session.place,
-        "referential_version": session.referential_version_id,
-        "created_at": session.created_at,
-    }
+    return fields_of(session, SessionOut, referential_version=session.referential_version_id)
 
 
-@router.get(
-    "/sessions",
-    response=responses({200: Page[SessionOut]}),
-    auth=access(*STAFF),
-    summary="Les sessions",
-)
+@listing(router, "/sessions", SessionOut, STAFF, "Les sessions")
 def list_sessions(request: HttpRequest, page: Query[PageQuery]) -> dict[str, Any]:
     """Les sessions par ordre de code."""
     found = by_key(request, ExamSession.objects.all(), page, "code", str)
@@ -239,11 +228,13 @@ def patch_session(request: HttpRequest, code: SessionCode, payload: SessionPatch
 # -- enrolments -------------------------------------------------------------------------------
 
 
-@router.get(
+@listing(
+    router,
     "/sessions/{code}/enrolments",
-    response=responses({200: Page[EnrolmentOut]}, 404),
-    auth=access(*STAFF),
-    summary="Les inscriptions d'une session",
+    EnrolmentOut,
+    STAFF,
+    "Les inscriptions d'une session",
+    404,
 )
 def list_enrolments(
     request: HttpRequest, code: SessionCode, page: Query[PageQuery]
@@ -326,11 +317,13 @@ def session_units(request: HttpRequest, code: SessionCode) -> list[dict[str, str
 # -- assignments ------------------------------------------------------------------------------
 
 
-@router.get(
+@listing(
+    router,
     "/sessions/{code}/assignments",
-    response=responses({200: Page[AssignmentOut]}, 404),
-    auth=access(*STAFF),
-    summary="Les correcteurs affectés dans une session",
+    AssignmentOut,
+    STAFF,
+    "Les correcteurs affectés dans une session",
+    404,
 )
 def list_assignments(
     request: HttpRequest, code: SessionCode, page: Query[PageQuery]
@@ -398,11 +391,13 @@ class SessionResultsQuery(Schema):
     lang: Lang = Field("fr", description="Langue des explications")
 
 
-@router.get(
+@listing(
+    router,
     "/sessions/{code}/results",
-    response=responses({200: Page[ResultOut]}, 404),
-    auth=access(*STAFF),
-    summary="Les décisions des candidats d'une session",
+    ResultOut,
+    STAFF,
+    "Les décisions des candidats d'une session",
+    404,
 )
 def session_results(
     request: HttpRequest,

@@ -31,6 +31,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from enum import StrEnum
+from functools import partialmethod
 
 from certif.domain.vocabulary import Label
 
@@ -516,46 +517,13 @@ class Habilitation:
             _refuse_conflicts(changed, others)
         return changed
 
-    def activate(
-        self,
-        effective_on: date,
-        author: str,
-        reason: str = "",
-        *,
-        others: Iterable[Habilitation] = (),
-        recorded_on: date | None = None,
-    ) -> Habilitation:
-        return self.apply(
-            Action.ACTIVATE, effective_on, author, reason, others=others, recorded_on=recorded_on
-        )
-
-    def suspend(
-        self, effective_on: date, author: str, reason: str, *, recorded_on: date | None = None
-    ) -> Habilitation:
-        return self.apply(Action.SUSPEND, effective_on, author, reason, recorded_on=recorded_on)
-
-    def reactivate(
-        self,
-        effective_on: date,
-        author: str,
-        reason: str,
-        *,
-        others: Iterable[Habilitation] = (),
-        recorded_on: date | None = None,
-    ) -> Habilitation:
-        return self.apply(
-            Action.REACTIVATE, effective_on, author, reason, others=others, recorded_on=recorded_on
-        )
-
-    def repeal(
-        self, effective_on: date, author: str, reason: str, *, recorded_on: date | None = None
-    ) -> Habilitation:
-        return self.apply(Action.REPEAL, effective_on, author, reason, recorded_on=recorded_on)
-
-    def terminate(
-        self, effective_on: date, author: str, reason: str, *, recorded_on: date | None = None
-    ) -> Habilitation:
-        return self.apply(Action.TERMINATE, effective_on, author, reason, recorded_on=recorded_on)
+    # The transitions by their names: ``activate(effective_on, author, reason="", *, others=(),
+    # recorded_on=None)``, the same for the others (each but activate needs a reason).
+    activate = partialmethod(apply, Action.ACTIVATE)
+    suspend = partialmethod(apply, Action.SUSPEND)
+    reactivate = partialmethod(apply, Action.REACTIVATE)
+    repeal = partialmethod(apply, Action.REPEAL)
+    terminate = partialmethod(apply, Action.TERMINATE)
 
     def amend(
         self,

@@ -26,7 +26,7 @@ from certif.core.errors import Forbidden, Refused
 from certif.core.policies import require
 from certif.core.roles import JURY, Role, role_required
 from certif.deliberations import policies, presenting, services
-from certif.deliberations.checks import composition_report, counts
+from certif.deliberations.checks import Counts, composition_report, counts
 from certif.deliberations.forms import (
     AmendmentForm,
     MemberForm,
@@ -564,40 +564,30 @@ def withdraw_recusal_view(request: HttpRequest, pk: int, recusal_id: int) -> Htt
 # -- closing and publishing -------------------------------------------------------------------
 
 
-@role_required(Role.JURY_PRESIDENT)
-@require_POST
-def close_view(request: HttpRequest, pk: int) -> HttpResponse:
+def _final_act(
+    request: HttpRequest,
+    pk: int,
+    title: str,
+    consequences: Callable[[Counts], list[str]],
+    act: Callable[[Deliberation, Any], object],
+    done: str,
+) -> HttpResponse:
+    """Closing or publishing: first a confirmation page saying, counted, what becomes final;
+    then the act, its refusal shown on the deliberation's page (each reason a closing is
+    refused for)."""
     deliberation = _readable(request, pk)
     if not is_confirmed(request):
-        tallied = counts(deliberation)
         return confirmation_page(
             request,
             Confirmation(
-                title=_("Clore la délibération"),
-                consequences=[
-                    _(
-                        "Les décisions sur %(candidates)d candidat(s) deviennent définitives : "
-                        "%(certified)d certifié(s), %(partial)d validation(s) partielle(s), "
-                        "%(refused)d non validé(s), %(without)d sans décision."
-                    )
-                    % {
-                        "candidates": tallied.candidates,
-                        "certified": tallied.certified,
-                        "partial": tallied.partial,
-                        "refused": tallied.refused,
-                        "without": tallied.without_decision,
-                    },
-                    _(
-                        "Le procès-verbal est scellé et archivé ; toute modification ultérieure "
-                        "passera par un acte modificatif motivé."
-                    ),
-                ],
-                button=_("Clore la délibération"),
+                title=title,
+                consequences=consequences(counts(deliberation)),
+                button=title,
                 cancel_url=_detail_url(deliberation, {}),
             ),
         )
     try:
-        services.close_deliberation(deliberation, request.user)
+        act(deliberation, request.user)
     except services.CompositionProblems as refused:
         messages.error(request, _("La délibération ne peut pas être close :"))
         for problem in refused.problems:
@@ -605,42 +595,57 @@ def close_view(request: HttpRequest, pk: int) -> HttpResponse:
     except Refused as refused:
         messages.error(request, str(refused))
     else:
-        messages.success(
-            request, _("Délibération close : ses décisions ne peuvent plus être modifiées.")
-        )
+        messages.success(request, done)
     return redirect("deliberations:detail", pk=deliberation.pk)
+
+
+@role_required(Role.JURY_PRESIDENT)
+@require_POST
+def close_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _final_act(
+        request,
+        pk,
+        _("Clore la délibération"),
+        lambda tallied: [
+            _(
+                "Les décisions sur %(candidates)d candidat(s) deviennent définitives : "
+                "%(certified)d certifié(s), %(partial)d validation(s) partielle(s), "
+                "%(refused)d non validé(s), %(without)d sans décision."
+            )
+            % {
+                "candidates": tallied.candidates,
+                "certified": tallied.certified,
+                "partial": tallied.partial,
+                "refused": tallied.refused,
+                "without": tallied.without_decision,
+            },
+            _(
+                "Le procès-verbal est scellé et archivé ; toute modification ultérieure "
+                "passera par un acte modificatif motivé."
+            ),
+        ],
+        services.close_deliberation,
+        _("Délibération close : ses décisions ne peuvent plus être modifiées."),
+    )
 
 
 @role_required(Role.STAFF)
 @require_POST
 def publish_view(request: HttpRequest, pk: int) -> HttpResponse:
-    deliberation = _readable(request, pk)
-    if not is_confirmed(request):
-        tallied = counts(deliberation)
-        return confirmation_page(
-            request,
-            Confirmation(
-                title=_("Publier les résultats"),
-                consequences=[
-                    _(
-                        "%(candidates)d candidat(s) verront leurs décisions dans leur espace "
-                        "(%(certified)d certifié(s)) ; les documents pourront leur être délivrés."
-                    )
-                    % {"candidates": tallied.candidates, "certified": tallied.certified},
-                ],
-                button=_("Publier les résultats"),
-                cancel_url=_detail_url(deliberation, {}),
-            ),
-        )
-    try:
-        services.publish_results(deliberation, request.user)
-    except Refused as refused:
-        messages.error(request, str(refused))
-    else:
-        messages.success(
-            request, _("Résultats publiés : chaque candidat voit désormais ses décisions.")
-        )
-    return redirect("deliberations:detail", pk=deliberation.pk)
+    return _final_act(
+        request,
+        pk,
+        _("Publier les résultats"),
+        lambda tallied: [
+            _(
+                "%(candidates)d candidat(s) verront leurs décisions dans leur espace "
+                "(%(certified)d certifié(s)) ; les documents pourront leur être délivrés."
+            )
+            % {"candidates": tallied.candidates, "certified": tallied.certified},
+        ],
+        services.publish_results,
+        _("Résultats publiés : chaque candidat voit désormais ses décisions."),
+    )
 
 
 EXPORT_FORMATS = ("csv", "xlsx")

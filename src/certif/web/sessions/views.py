@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -29,6 +29,7 @@ from certif.sessions.forms import AssignForm, BulkAssignForm, RemovalForm, Sessi
 from certif.sessions.models import Enrolment, ExamSession
 from certif.sessions.queries import enrolled_candidates
 from certif.sessions.services import (
+    AssignOutcome,
     Removal,
     SessionError,
     assign,
@@ -50,6 +51,9 @@ SESSIONS_PER_PAGE = 50
 CANDIDATES_PER_PAGE = 25
 PREVIEW_SIZE = 20
 SINGLE, BULK = "un", "lot"
+
+# One of the session page's two assignment forms.
+AssignPageForm = TypeVar("AssignPageForm", AssignForm, BulkAssignForm)
 
 
 @role_required(Role.STAFF)
@@ -227,15 +231,30 @@ def _unprefixed(data: Any, prefix: str) -> dict[str, Any]:
     return {key[len(start) :]: data.get(key) for key in data if key.startswith(start)}
 
 
+def _assigned(
+    request: HttpRequest,
+    session: ExamSession,
+    form: AssignPageForm,
+    verb: Callable[..., AssignOutcome],
+    prefix: str,
+) -> tuple[AssignPageForm, AssignOutcome | None]:
+    """``verb`` given the fields of one of the page's two forms: the form to show (validated,
+    or with the refusal) and the outcome (None when refused)."""
+    try:
+        outcome = verb(session, _unprefixed(request.POST, prefix), actor=request.user)
+    except Refused as error:
+        return with_refusal(form, _prefixed(error, prefix)), None
+    form.is_valid()
+    return form, outcome
+
+
 def _assign_one(
     request: HttpRequest, session: ExamSession, form: AssignForm
 ) -> tuple[AssignForm, str]:
     """The form to show and the outcome as a sentence ("" when refused: the form says why)."""
-    try:
-        outcome = assign(session, _unprefixed(request.POST, SINGLE), actor=request.user)
-    except Refused as error:
-        return with_refusal(form, _prefixed(error, SINGLE)), ""
-    form.is_valid()
+    form, outcome = _assigned(request, session, form, assign, SINGLE)
+    if outcome is None:
+        return form, ""
     candidate: Candidate = form.cleaned_data["candidat"]
     unit = form.unit()
     evaluator, marker = form.cleaned_data["evaluateur"], form.cleaned_data["correcteur"]
@@ -256,11 +275,9 @@ def _assign_one(
 def _assign_all(
     request: HttpRequest, session: ExamSession, form: BulkAssignForm
 ) -> tuple[BulkAssignForm, str]:
-    try:
-        outcome = assign_all(session, _unprefixed(request.POST, BULK), actor=request.user)
-    except Refused as error:
-        return with_refusal(form, _prefixed(error, BULK)), ""
-    form.is_valid()
+    form, outcome = _assigned(request, session, form, assign_all, BULK)
+    if outcome is None:
+        return form, ""
     unit = form.unit()
     return form, _(
         "%(unit)s, correcteur %(marker)s, %(evaluator)s : %(created)s affectation(s) créée(s), "
