@@ -335,13 +335,12 @@ def _removal_page(
 @require_http_methods(["GET", "POST"])
 def session_delete(request: HttpRequest, pk: int) -> HttpResponse:
     session = get_object_or_404(ExamSession, pk=pk)
-    counts = session_counts(session, unit_progress(session))
     confirmation = Confirmation(
         title=_("Supprimer la session %(code)s") % {"code": session.code},
         consequences=[
             _("La session %(code)s est supprimée.") % {"code": session.code},
             _("%(enrolments)s inscription(s) et %(assigned)s affectation(s) sont retirées.")
-            % {"enrolments": counts.enrolments, "assigned": counts.assigned},
+            % {"enrolments": session.enrolments.count(), "assigned": session.assignments.count()},
             _("Le journal garde ce qu'elle était, qui l'a supprimée et pourquoi."),
         ],
         button=_("Supprimer la session"),
