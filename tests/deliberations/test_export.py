@@ -60,12 +60,30 @@ def test_the_export_keeps_the_pages_search(
     assert list(frame["Numéro"]) == ["C002"]
 
 
-def test_a_jury_member_not_seated_cannot_export_the_table(
-    deliberation: Deliberation, make_user: Callable[..., AbstractUser]
+@pytest.mark.parametrize(
+    "role", [Role.JURY_MEMBER, Role.JURY_PRESIDENT, Role.EVALUATOR, Role.CANDIDATE]
+)
+def test_whoever_does_not_sit_on_the_jury_cannot_export_the_table(
+    role: Role, deliberation: Deliberation, client_for: Callable[[Role], Client]
 ) -> None:
-    outsider = make_user(Role.JURY_MEMBER)
-    client = Client()
-    client.force_login(outsider)
-    response = client.post(reverse("deliberations:export", args=[deliberation.pk, "csv"]))
+    response = client_for(role).post(reverse("deliberations:export", args=[deliberation.pk, "csv"]))
     assert response.status_code in (403, 404)
     assert not Job.objects.exists()
+
+
+def test_a_seated_member_exports_the_table(
+    deliberation: Deliberation,
+    jury: tuple[JuryMember, JuryMember],
+    member: AbstractUser,
+    run_jobs: Callable[[], int],  # noqa: F811
+) -> None:
+    client = Client()
+    client.force_login(member)
+    frame = exported(client, deliberation, run_jobs)
+    assert list(frame["Numéro"]) == ["C001", "C002"]
+
+
+def test_anonymous_visitors_are_sent_to_the_login_page(deliberation: Deliberation) -> None:
+    response = Client().post(reverse("deliberations:export", args=[deliberation.pk, "csv"]))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))

@@ -71,6 +71,7 @@ def staff_pages(
         ),
         ("post", reverse("documents:timetable", args=[session.pk]), {"B1-jour": "2026-06-15"}),
         ("post", reverse("documents:settings"), {"legal_name": "Autre", "issue_place": "Lyon"}),
+        ("post", reverse("documents:send_convocations", args=[session.pk]), {"confirmed": "1"}),
     ]
 
 

@@ -100,3 +100,9 @@ def test_other_roles_cannot_export_the_journal(
     client = client_as(role, candidate=candidates[1] if role is Role.CANDIDATE else None)
     assert client.post(reverse("journal:export", args=["csv"])).status_code == 403
     assert not Job.objects.exists()
+
+
+def test_anonymous_visitors_are_sent_to_the_login_page(db: None) -> None:
+    response = Client().post(reverse("journal:export", args=["csv"]))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
