@@ -151,7 +151,7 @@ def test_a_visitor_following_a_convocation_s_qr_code_sees_it_valid_and_little_el
 ) -> None:
     cohort = set_up_cohort(version)
     configure_demo_certifier()
-    convocation = generate(cohort.session, Kind.CONVOCATION, None).documents[0]
+    convocation = generate(cohort.session, Kind.CONVOCATION, None, acknowledged=True).documents[0]
     assert convocation.candidate is not None
 
     assert visit(page, verify_url(str(live_server), convocation.public_id)) == 200

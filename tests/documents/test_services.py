@@ -14,7 +14,8 @@ from certif.core.errors import Invalid
 from certif.core.roles import Role
 from certif.documents import services
 from certif.documents.forms import MAX_SIGNATURE
-from certif.documents.models import CertifierSettings
+from certif.documents.models import CertifierSettings, IssuedDocument, Kind
+from certif.sessions.models import ExamSession
 
 pytestmark = pytest.mark.django_db
 
@@ -65,3 +66,13 @@ def test_settings_saved_by_a_gestionnaire_are_journalled(
     assert CertifierSettings.load().issue_place == "Lyon"
     event = AuditEvent.objects.filter(action="certifier.settings").latest("pk")
     assert event.after["signatory_name"] == "Anne Morel"
+
+
+def test_convocations_for_a_session_already_held_wait_for_an_acknowledgement(
+    session: ExamSession, staff: AbstractUser
+) -> None:
+    with pytest.raises(services.NeedsAcknowledgement) as told:
+        services.generate(session, Kind.CONVOCATION, staff)
+    assert any("est terminée" in warning for warning in told.value.warnings)
+    assert not IssuedDocument.objects.filter(kind=Kind.CONVOCATION).exists()
+    assert services.generate(session, Kind.CONVOCATION, staff, acknowledged=True).issued

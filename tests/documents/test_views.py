@@ -326,7 +326,7 @@ def test_documents_that_follow_a_jury_are_refused_before_it_closes(
 def test_the_batch_downloads_as_a_zip_of_the_archived_files(
     session: ExamSession, staff: AbstractUser, client_for: ClientFor
 ) -> None:
-    outcome = services.generate(session, Kind.CONVOCATION, staff)
+    outcome = services.generate(session, Kind.CONVOCATION, staff, acknowledged=True)
     response = client_for(Role.STAFF).get(
         reverse("documents:batch", args=[session.pk]) + "?nature=convocation"
     )

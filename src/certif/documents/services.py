@@ -469,12 +469,15 @@ def generate(
     actor: Actor,
     progress: Progress | None = None,
     workers: int = WORKERS,
+    *,
+    acknowledged: bool = False,
 ) -> BatchOutcome:
     """Every document of ``kind`` the session calls for; those already issued are returned as
     they are. A document that cannot be issued (a missing mention) is reported, not fatal; a
-    mention missing for the whole session refuses the batch at once."""
+    mention missing for the whole session refuses the batch at once; what a person should know
+    first (``generation_warnings``) refuses it until ``acknowledged``."""
     session = _session(session)
-    refuse_before_a_decision(session, Kind(kind))
+    check_generation(session, kind, acknowledged=acknowledged)
     producer = Producer.for_session(session)
     wanted = subjects(session, kind, producer)
     valid, revoked = existing_documents([subject.key for subject in wanted])
@@ -510,7 +513,7 @@ def generate(
 DECIDED = (Kind.PARCHEMIN, Kind.ATTESTATION, Kind.PV)
 
 
-def refuse_before_a_decision(session: ExamSession, kind: Kind) -> None:
+def _refuse_before_a_decision(session: ExamSession, kind: Kind) -> None:
     if kind in DECIDED and not session.deliberations.filter(status=State.CLOSED).exists():
         raise DocumentRefused(
             f"Aucune délibération close pour la session {session.code} : les documents de "
@@ -782,6 +785,24 @@ def reissue(document: IssuedDocument, actor: Actor, reason: str) -> IssuedDocume
             label=_label(new),
         )
     return new
+
+
+class NeedsAcknowledgement(DocumentRefused):
+    """Documents that may be produced once the person acknowledged what they were told."""
+
+    def __init__(self, warnings: list[str]) -> None:
+        super().__init__(" ".join(warnings))
+        self.warnings = warnings
+
+
+def check_generation(session: ExamSession, kind: Kind | str, *, acknowledged: bool) -> None:
+    """Refuse ``kind`` for the session as ``generate`` would, before any work: documents that
+    follow a jury's decision without one (``DocumentRefused``), or warnings not yet
+    acknowledged (``NeedsAcknowledgement``). The pages ask it before queuing the work."""
+    _refuse_before_a_decision(session, Kind(kind))
+    warnings = generation_warnings(session, kind)
+    if warnings and not acknowledged:
+        raise NeedsAcknowledgement(warnings)
 
 
 def generation_warnings(session: ExamSession, kind: Kind | str) -> list[str]:

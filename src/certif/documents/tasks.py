@@ -21,7 +21,10 @@ NAMED = 10
 def generate_job(run: JobRun, session: int, kind: str) -> Outcome:
     found = ExamSession.objects.get(pk=session)
     run.reporter.phase(str(Kind(kind).label), len(services.subjects(found, kind)))
-    outcome = services.generate(found, kind, run.actor, progress=run.reporter.advance)
+    # Queued once the person confirmed what the page told them.
+    outcome = services.generate(
+        found, kind, run.actor, progress=run.reporter.advance, acknowledged=True
+    )
     summary = [
         ngettext(
             "%(issued)d document produit, %(existing)d déjà délivré.",

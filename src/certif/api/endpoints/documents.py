@@ -276,11 +276,15 @@ def generate_documents(
     tels quels (jamais de seconde copie). Une mention manquante pour toute la session refuse la
     demande (409) ; un document impossible pour un candidat est nommé dans `refused`. Compter
     environ une seconde par centaine de documents ; la liste : `GET /documents?session=&kind=`."""
-    session = session_by_code(code)
-    warnings = services.generation_warnings(session, payload.kind)
-    if warnings and not payload.acknowledge_warnings:
-        raise Refused(" ".join(warnings) + " Renvoyez la demande avec acknowledge_warnings: true.")
-    outcome = services.generate(session, payload.kind, user_of(request))
+    try:
+        outcome = services.generate(
+            session_by_code(code),
+            payload.kind,
+            user_of(request),
+            acknowledged=payload.acknowledge_warnings,
+        )
+    except services.NeedsAcknowledgement as told:
+        raise Refused(f"{told} Renvoyez la demande avec acknowledge_warnings: true.") from told
     return {
         "issued": len(outcome.issued),
         "existing": len(outcome.existing),

@@ -144,20 +144,19 @@ def generate(request: HttpRequest, session_id: int) -> HttpResponse:
         return redirect("documents:session", session_id=session.pk)
     kind = form.kind()
     url = f"{reverse('documents:session', args=[session.pk])}?nature={kind.value}"
-    warnings = services.generation_warnings(session, kind)
-    if warnings and not is_confirmed(request):
+    try:
+        services.check_generation(session, kind, acknowledged=is_confirmed(request))
+    except services.NeedsAcknowledgement as told:
         return confirmation_page(
             request,
             Confirmation(
                 title=_("Produire les documents : %(kind)s") % {"kind": kind.label},
-                consequences=warnings,
+                consequences=told.warnings,
                 button=_("Produire quand même"),
                 cancel_url=url,
                 irreversible=False,
             ),
         )
-    try:
-        services.refuse_before_a_decision(session, kind)
     except services.DocumentRefused as refused:
         messages.error(request, str(refused))
         return redirect(url)

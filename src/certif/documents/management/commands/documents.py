@@ -58,15 +58,22 @@ class Command(BaseCommand):
         if session is None:
             raise CommandError(f"session inconnue : {options['session']}")
         kind = Kind(options["kind"])
-        warnings = services.generation_warnings(session, kind)
-        for warning in warnings:
-            self.stderr.write(f"avertissement : {warning}")
-        if warnings and not options["acknowledge_warnings"]:
-            raise CommandError("rien n'a été produit : relancez avec --acknowledge-warnings")
         with reporter_for() as reporter:
             reporter.phase(f"Documents : {kind.label}", len(services.subjects(session, kind)))
             try:
-                outcome = services.generate(session, kind, None, progress=reporter.advance)
+                outcome = services.generate(
+                    session,
+                    kind,
+                    None,
+                    progress=reporter.advance,
+                    acknowledged=options["acknowledge_warnings"],
+                )
+            except services.NeedsAcknowledgement as told:
+                for warning in told.warnings:
+                    self.stderr.write(f"avertissement : {warning}")
+                raise CommandError(
+                    "rien n'a été produit : relancez avec --acknowledge-warnings"
+                ) from told
             except services.DocumentRefused as refused:
                 raise CommandError(str(refused)) from refused
         self.stdout.write(
