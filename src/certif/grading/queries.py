@@ -491,21 +491,24 @@ def describe_pending(firsts: Sequence[ScoreSheet]) -> list[PendingReconciliation
 def next_to_grade(evaluator: Any, after: Assignment) -> Assignment | None:
     """The evaluator's next sheet to grade after ``after`` in their list's order (the first
     one when ``after`` is the last), None when nothing is left."""
-    left = [a for a in to_grade(assignments_of(evaluator)) if a.pk != after.pk]
+    # The keys of the list's order only (one light row each), the next one found in Python.
+    left = [
+        (key, pk)
+        for pk, *key in to_grade(assignments_of(evaluator)).values_list("pk", *LIST_ORDER)
+        if pk != after.pk
+    ]
     if not left:
         return None
-    key = _order_key(after)
-    return next((a for a in left if _order_key(a) > key), left[0])
+    current = [
+        after.session.code, after.candidate.numero, after.block.position,
+        after.part, after.marker,
+    ]  # fmt: skip
+    chosen = next((pk for key, pk in left if key > current), left[0][1])
+    return Assignment.objects.select_related("candidate", "block").get(pk=chosen)
 
 
-def _order_key(assignment: Assignment) -> tuple[Any, ...]:
-    return (
-        assignment.session.code,
-        assignment.candidate.numero,
-        assignment.block.position,
-        assignment.part,
-        assignment.marker,
-    )
+# The order of an evaluator's list (and of « the next sheet »).
+LIST_ORDER = ("session__code", "candidate__numero", "block__position", "part", "marker")
 
 
 def assignments_of(evaluator: Any) -> QuerySet[Assignment]:
@@ -534,7 +537,7 @@ def assignments_of(evaluator: Any) -> QuerySet[Assignment]:
             markers=Subquery(markers[:1]),
         )
         .select_related("session", "candidate", "block")
-        .order_by("session__code", "candidate__numero", "block__position", "part", "marker")
+        .order_by(*LIST_ORDER)
     )
 
 
