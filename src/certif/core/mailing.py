@@ -7,7 +7,7 @@ apps say whom to write to, what, and how a send is journalled; this says how it 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
@@ -68,13 +68,12 @@ class Mailing(Generic[Recipient]):
 def send_each(
     mailing: Mailing[Recipient],
     recipients: Sequence[Recipient],
-    done_before: Collection[Recipient] | Callable[[Recipient], bool],
+    reached: Callable[[Recipient], bool],
     description: str,
     reporter: Reporter | None = None,
 ) -> MailOutcome:
-    """One message to each recipient not reached before, journalled once sent."""
+    """One message to each recipient not ``reached`` before, journalled once sent."""
     reporter = reporter or Silent()
-    reached = done_before if callable(done_before) else done_before.__contains__
     outcome = MailOutcome()
     reporter.phase(description, len(recipients))
     for recipient in recipients:
