@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "certif.deliberations",
     "certif.documents",
     "certif.declarations",
+    "certif.insertion",
     "certif.maintenance",
     "certif.privacy",
     "certif.journal",

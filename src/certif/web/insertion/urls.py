@@ -1,0 +1,9 @@
+from django.urls import path
+
+from certif.web.insertion import views
+
+app_name = "insertion"
+urlpatterns = [
+    path("", views.rates, name="rates"),
+    path("envoyer/", views.send, name="send"),
+]
