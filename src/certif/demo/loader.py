@@ -41,6 +41,7 @@ from certif.deliberations.services import (
     recuse,
 )
 from certif.demo.generator import DEMO_SESSIONS, DemoCohort, generate_cohort, write_csv
+from certif.demo.insertion import install_answers
 from certif.documents.models import CertifierSettings, Kind
 from certif.documents.services import SettingsValues, generate, update_certifier_settings
 from certif.domain.nir import with_key
@@ -386,8 +387,10 @@ def install_demo() -> list[str]:
         users = install_accounts()
         first, second = _demo_sessions()
         _hold_first_deliberation(first, users)
+        answers = install_answers(users["gestion"])
         _open_second_deliberation(second, users)
         _prepare_retake_session(version, users)
+    lines.append(f"Enquête d'insertion : {answers} réponse(s) des titulaires à 6 mois")
     lines.append("Documents de démonstration :")
     lines += _issue_documents(first, DELIBERATED, users["gestion"])
     retake = ExamSession.objects.get(code=RETAKE_SESSION)

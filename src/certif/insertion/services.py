@@ -50,7 +50,7 @@ class AlreadyAnswered(Refused):
 # -- opening and sending --------------------------------------------------------------------
 
 
-def _open(due: Due, actor: Actor) -> Survey | None:
+def open_survey(due: Due, actor: Actor) -> Survey | None:
     """The survey of ``due``, opened and journalled; None if another sender opened it."""
     try:
         with transaction.atomic():
@@ -210,7 +210,7 @@ def send_due(
             reminders=sum(1 for sending in pending if sending.round > 0),
             dry_run=True,
         )
-    opened = [survey for survey in (_open(found, actor) for found in due) if survey]
+    opened = [survey for survey in (open_survey(found, actor) for found in due) if survey]
     todo = sendings(today, now)
     sent_before = _sent_before(todo)
     journalled: list[Sending] = []
