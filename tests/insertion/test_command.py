@@ -37,7 +37,8 @@ def test_stats_as_a_table_write_the_rates_in_french(version: object) -> None:
     call_command("insertion", "stats", stdout=out)
     table = out.getvalue()
     assert "Taux d'emploi" in table
-    assert "2025" in table and "à 6 mois" in table
+    assert "2025" in table
+    assert "à 6 mois" in table
     assert "50,00\u00a0%" in table  # the response rate
     assert "0,00\u00a0%" in table  # the targeted-job rate
 

@@ -19,6 +19,7 @@ pytestmark = pytest.mark.django_db
 
 RATES = "/statistiques/insertion/"
 SEND = "/statistiques/insertion/envoyer/"
+CHART = "/statistiques/insertion/graphique.svg"
 
 
 def test_the_pages_are_at_their_addresses() -> None:
@@ -34,11 +35,12 @@ def test_only_gestionnaires_read_the_rates_and_send(
         client = client_for(role)
         expected = 200 if role == Role.STAFF else 403
         assert client.get(RATES).status_code == expected, role
+        assert client.get(CHART).status_code == expected, role
         assert client.post(SEND).status_code == expected, role  # the confirmation page
 
 
 def test_anonymous_visitors_are_sent_to_the_login_page(client: Client) -> None:
-    for response in (client.get(RATES), client.post(SEND)):
+    for response in (client.get(RATES), client.get(CHART), client.post(SEND)):
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("login"))
 
@@ -60,11 +62,24 @@ def test_the_rates_page_shows_the_chart_and_its_data_table(
     answered(survey("V1", cohort=2025), **employed())
     survey("V2", cohort=2025)
     page = client_for(Role.STAFF).get(RATES, {"annee": "2025"}).content.decode()
-    assert 'id="insertion-chart"' in page
+    assert f'id="insertion-chart" src="{CHART}?annee=2025"' in page
     assert 'id="insertion-table"' in page
     assert "2025 — à 6 mois" in page
     assert "100,00\u00a0%" in page  # the employment rate
     assert "50,00\u00a0%" in page  # the response rate
+
+
+def test_the_chart_is_an_svg_image_allowed_its_own_styles(
+    client_for: Callable[[Role], Client], version: object
+) -> None:
+    answered(survey("V1", cohort=2025), **employed())
+    response = client_for(Role.STAFF).get(CHART, {"annee": "2025"})
+    assert response["Content-Type"].startswith("image/svg+xml")
+    assert "'unsafe-inline'" in response["Content-Security-Policy"]
+    svg = response.content.decode()
+    assert 'role="img"' in svg
+    assert "2025 — à 6 mois — emploi" in svg
+    assert "100,00" in svg
 
 
 def test_sending_once_confirmed_starts_the_job(

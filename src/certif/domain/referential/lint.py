@@ -496,7 +496,6 @@ class _Linter:
                         f"{criterion.code} est imprimé « {printed} » sans erratum qui l'explique",
                     )
 
-
     def check_target_jobs(self) -> None:
         # A référentiel without target jobs still loads: the survey then asks no question
         # about them, and the targeted-job rate is undefined.

@@ -5,5 +5,6 @@ from certif.web.insertion import views
 app_name = "insertion"
 urlpatterns = [
     path("", views.rates, name="rates"),
+    path("graphique.svg", views.chart, name="chart"),
     path("envoyer/", views.send, name="send"),
 ]
