@@ -36,7 +36,7 @@ UNANSWERED_EVERY = 5
 def install_answers(actor: Any) -> int:
     """Open the 6-month survey of every holder and record the demo's answers; the number of
     answers."""
-    rows = []
+    rows: list[ImportedAnswer] = []
     for index, holder in enumerate(holders()):
         if index % UNANSWERED_EVERY == UNANSWERED_EVERY - 1:
             open_survey(Due(holder, Point.SIX_MONTHS), actor)

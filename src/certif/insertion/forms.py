@@ -75,7 +75,7 @@ class AnswerForm(forms.Form):
 
     def __init__(self, *args: Any, target_jobs: Sequence[TargetJob] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["targeted_job"].choices = [
+        self.fields["targeted_job"].choices = [  # type: ignore[attr-defined]
             ("", "—"),
             *((job.code, job.title) for job in target_jobs),
             (NONE_OF_THEM, _("Non, aucun de ces métiers")),

@@ -102,7 +102,8 @@ class YearForm(forms.Form):
 
     def __init__(self, *args: Any, years: list[int], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["annee"].choices = [("", _("Toutes")), *((y, str(y)) for y in years)]
+        choices = [("", _("Toutes")), *((y, str(y)) for y in years)]
+        self.fields["annee"].choices = choices  # type: ignore[attr-defined]
 
 
 REASON_LABELS = {
