@@ -1,7 +1,7 @@
 """When surveys are due, how long they stay open, and when holders are reminded.
 
-Each value can be set in the environment's settings (``CERTIF_INSERTION_*``); the defaults are
-the certifier's usual practice, documented in docs/statistics.md.
+Each value is set in the environment (``CERTIF_INSERTION_*``, read by ``certif.settings``); the
+defaults below are used where a setting is absent (docs/statistics.md).
 """
 
 from __future__ import annotations
@@ -21,15 +21,15 @@ REMINDERS = 2
 
 
 def open_days() -> int:
-    return int(getattr(settings, "CERTIF_INSERTION_OPEN_DAYS", OPEN_DAYS))
+    return int(getattr(settings, "INSERTION_OPEN_DAYS", OPEN_DAYS))
 
 
 def reminder_days() -> int:
-    return int(getattr(settings, "CERTIF_INSERTION_REMINDER_DAYS", REMINDER_DAYS))
+    return int(getattr(settings, "INSERTION_REMINDER_DAYS", REMINDER_DAYS))
 
 
 def reminders() -> int:
-    return int(getattr(settings, "CERTIF_INSERTION_REMINDERS", REMINDERS))
+    return int(getattr(settings, "INSERTION_REMINDERS", REMINDERS))
 
 
 def add_months(day: date, months: int) -> date:

@@ -7,10 +7,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from certif.core.errors import Refused
 from certif.core.progress import reporter_for
 from certif.imports.candidates import CandidatesReport, import_candidates
-from certif.imports.reading import FileRejected
+from certif.imports.commandline import refusals_reported
 from certif.imports.scores import ScoresReport, import_scores
 
 
@@ -36,26 +35,16 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        try:
-            report: CandidatesReport | ScoresReport
-            with reporter_for() as reporter:
-                if options["kind"] == "candidates":
-                    report = import_candidates(options["file"], reporter=reporter)
-                else:
-                    report = import_scores(
-                        options["file"],
-                        replace=options["replace"],
-                        create_sessions=options["create_sessions"],
-                        reporter=reporter,
-                    )
-        except FileRejected as rejected:
-            self.stderr.write(
-                f"Fichier refusé, rien n'a été enregistré ({rejected.total} erreur(s)) :"
-            )
-            self.stderr.write(rejected.describe())
-            raise SystemExit(1) from None
-        except Refused as refused:
-            self.stderr.write(f"Import refusé, rien n'a été enregistré : {refused}")
-            raise SystemExit(1) from None
+        report: CandidatesReport | ScoresReport
+        with refusals_reported(self.stderr), reporter_for() as reporter:
+            if options["kind"] == "candidates":
+                report = import_candidates(options["file"], reporter=reporter)
+            else:
+                report = import_scores(
+                    options["file"],
+                    replace=options["replace"],
+                    create_sessions=options["create_sessions"],
+                    reporter=reporter,
+                )
         for line in report.lines():
             self.stdout.write(line)

@@ -12,11 +12,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from certif.core.errors import Refused
 from certif.core.progress import reporter_for
 from certif.domain.statistics.rates import format_rate
+from certif.imports.commandline import refusals_reported
 from certif.imports.insertion import import_insertion
-from certif.imports.reading import FileRejected
 from certif.insertion.models import Point
 from certif.insertion.queries import insertion_rates, rates_json
 from certif.insertion.services import send_due
@@ -42,17 +41,8 @@ class Command(BaseCommand):
         stats.add_argument("--format", choices=["json", "table"], default="table")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        try:
+        with refusals_reported(self.stderr, "Refusé"):
             getattr(self, f"_{options['verb']}")(options)
-        except FileRejected as rejected:
-            self.stderr.write(
-                f"Fichier refusé, rien n'a été enregistré ({rejected.total} erreur(s)) :"
-            )
-            self.stderr.write(rejected.describe())
-            raise SystemExit(1) from None
-        except Refused as refused:
-            self.stderr.write(f"Refusé, rien n'a été enregistré : {refused}")
-            raise SystemExit(1) from None
 
     def _send(self, options: dict[str, Any]) -> None:
         with reporter_for() as reporter:
