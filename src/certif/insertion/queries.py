@@ -170,3 +170,31 @@ def rates_json(year: int | None, found: Sequence[InsertionFigures]) -> dict[str,
         "source": "France compétences, FAQ « Comment calculez-vous l'insertion ? »",
         "surveys": [figures_json(figures) for figures in found],
     }
+
+
+def personal_answers(candidate_id: int) -> list[dict[str, Any]]:
+    """A holder's surveys and answers, in words, for their export (right of access)."""
+    found = []
+    for survey in Survey.objects.filter(candidate_id=candidate_id).order_by("due_on", "pk"):
+        answer = Answer.objects.filter(survey=survey).first()
+        found.append(
+            {
+                "enquête": survey.get_point_display(),
+                "due le": survey.due_on.isoformat(),
+                "courriels envoyés": (1 if survey.first_sent_at else 0) + survey.reminders_sent,
+                "réponse": None
+                if answer is None
+                else {
+                    "répondu le": answer.answered_at.isoformat(),
+                    "situation": answer.get_situation_display(),
+                    "intitulé du poste": answer.job_title,
+                    "métier visé": answer.targeted_job,
+                    "contrat": answer.get_contract_display(),
+                    "temps de travail": answer.get_working_time_display(),
+                    "rémunération": answer.get_salary_band_display(),
+                    "secteur": answer.get_employer_sector_display(),
+                    "hors de France": answer.works_abroad,
+                },
+            }
+        )
+    return found

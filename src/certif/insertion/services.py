@@ -366,3 +366,13 @@ def _locked_survey(row: ImportedAnswer, actor: Actor) -> Survey:
 def holder_of(candidate_id: int) -> Holder | None:
     found = holders([candidate_id])
     return found[0] if found else None
+
+
+def erase_free_text(candidate_id: int) -> int:
+    """Within an anonymisation: the job titles a holder typed go (they may name an employer);
+    the coded answers stay for the rates. The number of answers changed."""
+    return (
+        Answer.objects.filter(survey__candidate_id=candidate_id)
+        .exclude(job_title="")
+        .update(job_title="")
+    )
