@@ -67,6 +67,8 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
             answer_survey(token, request.POST)
         except Invalid as refused:
             form = with_refusal(AnswerForm(request.POST, target_jobs=jobs), refused)
+        except NotFound:
+            return _closed(request, "invalid", 404)
         except AlreadyAnswered:
             return _closed(request, "answered", 409)
         except LinkExpired:
