@@ -91,3 +91,13 @@ def test_a_holder_in_employment_must_describe_the_job(client: Client, version: o
     assert response.status_code == 400
     assert "Indiquez votre type de contrat." in response.content.decode()
     assert not Answer.objects.exists()
+
+
+def test_the_form_speaks_english_to_whoever_chose_it(client: Client, version: object) -> None:
+    found = survey("L1")
+    client.cookies["django_language"] = "en"
+    page = client.get(url(token_for(found.pk))).content.decode()
+    assert "What is your situation today?" in page
+    assert "Send my answer" in page
+    expired = survey("L2", closes_on=date.today() - timedelta(days=1))
+    assert "This link has expired" in client.get(url(token_for(expired.pk))).content.decode()
