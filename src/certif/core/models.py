@@ -9,6 +9,17 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class DatedRecord(models.Model):
+    """A record of something done once (a purge, a backup…), dated when it was made, that the
+    journal's events point at; lists show the newest first."""
+
+    at = models.DateTimeField(_("date"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-at", "-id"]
+
+
 class AuditEvent(models.Model):
     at = models.DateTimeField(_("date"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
