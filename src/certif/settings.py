@@ -285,6 +285,9 @@ WORKER_CONCURRENCY = int(os.environ.get("CERTIF_WORKER_CONCURRENCY", "1"))
 WORKER_STALE_AFTER = int(os.environ.get("CERTIF_WORKER_STALE_AFTER", "300"))
 # Files that tasks produce (exports, batches of documents), served to the person who asked.
 TASK_FILES_DIR = DATA_DIR / "taches"
+# An import file uploaded from the browser above this size (kilobytes) is imported by the
+# worker, its progress on the job's page: about 40,000 score rows; smaller files at once.
+IMPORT_IN_BACKGROUND_ABOVE = env_int("CERTIF_IMPORT_BACKGROUND_KB", 2048) * 1024
 
 # Mail (password reset): CERTIF_EMAIL_URL (smtp://user:password@host:587) or CERTIF_EMAIL_HOST,
 # _PORT, _USER, _PASSWORD, _TLS, _SSL; without them the console, which writes each message —

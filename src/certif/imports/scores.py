@@ -39,7 +39,7 @@ from certif.grading.models import COUNTING, Marking, Score, ScoreChange, ScoreSh
 from certif.imports import actions, checks
 from certif.imports.columns import SCORE_COLUMNS, SCORE_OPTIONAL
 from certif.imports.guard import file_sha256, importing
-from certif.imports.models import ImportBatch
+from certif.imports.models import ImportBatch, ImportedCandidate
 from certif.imports.reading import LINE, FileRejected, Problem, read_file
 from certif.imports.stored import stored_as_text
 from certif.referential.models import Block, Criterion, Part, ReferentialVersion
@@ -48,6 +48,7 @@ from certif.results import batch
 from certif.results.models import CandidateResult
 from certif.results.services import engines, fetch_rows, store
 from certif.sessions.models import Enrolment, ExamSession
+from certif.sessions.services import acquired_blocks
 
 REQUIRED = SCORE_COLUMNS
 OPTIONAL = SCORE_OPTIONAL
@@ -71,6 +72,9 @@ class ScoresReport:
     sessions_created: list[str] = field(default_factory=list)
     candidates_recomputed: int = 0
     batch_id: int | None = None
+    # Candidates whose rows were left out: their block already validated, no new sheet.
+    left_out: list[str] = field(default_factory=list)
+    rows_left_out: int = 0
     encoding: str | None = None  # of the file read (« UTF-8 », « Windows-1252 », « XLSX »…)
 
     def lines(self) -> list[str]:
@@ -80,6 +84,12 @@ class ScoresReport:
             f"{self.unchanged} inchangée(s) ; {self.sheets_created} feuille(s) créée(s)"
         )
         lines.append(f"Résultats recalculés pour {self.candidates_recomputed} candidat(s)")
+        if self.left_out:
+            lines.append(
+                f"{self.rows_left_out} ligne(s) laissée(s) de côté, bloc déjà validé : "
+                + ", ".join(self.left_out[:20])
+                + (" …" if len(self.left_out) > 20 else "")
+            )
         if self.encoding is not None:
             lines.append(f"Fichier lu en {self.encoding}")
         return lines
@@ -678,14 +688,14 @@ class _Decisions:
 # -- writing -----------------------------------------------------------------------------------
 
 
-def _create_sessions(frame: pl.DataFrame) -> tuple[pl.DataFrame, list[str]]:
+def _create_sessions(frame: pl.DataFrame, batch_id: int) -> tuple[pl.DataFrame, list[str]]:
     missing = (
         frame.filter(pl.col("session_id").is_null())
         .select(pl.col("session").cast(pl.String), "version_id")
         .unique()
     )
     created = [
-        ExamSession.objects.create(code=code, referential_version_id=version_id)
+        ExamSession.objects.create(code=code, referential_version_id=version_id, batch_id=batch_id)
         for code, version_id in missing.sort("session").iter_rows()
     ]
     if not created:
@@ -701,7 +711,9 @@ def _create_sessions(frame: pl.DataFrame) -> tuple[pl.DataFrame, list[str]]:
     return frame.drop("new_session_id"), [s.code for s in created]
 
 
-def _create_sheets(frame: pl.DataFrame, now: str, report: Reporter) -> tuple[pl.DataFrame, int]:
+def _create_sheets(
+    frame: pl.DataFrame, now: str, report: Reporter, batch_id: int | None = None
+) -> tuple[pl.DataFrame, int]:
     new_sheets = (
         frame.filter(pl.col("sheet_id").is_null())
         .group_by(SHEET)
@@ -724,6 +736,7 @@ def _create_sheets(frame: pl.DataFrame, now: str, report: Reporter) -> tuple[pl.
             pl.lit(now).alias("created_at"),
             pl.lit(now).alias("updated_at"),
             pl.lit(now).alias("submitted_at"),
+            pl.lit(batch_id, dtype=pl.Int64).alias("batch_id"),  # what its revert removes
         ),
         progress=report.advance,
     )
@@ -746,11 +759,13 @@ def _create_sheets(frame: pl.DataFrame, now: str, report: Reporter) -> tuple[pl.
         .with_columns(pl.coalesce("sheet_id", "new_sheet_id").alias("sheet_id"))
         .drop("new_sheet_id")
     )
-    _create_enrolments(new_sheets, now, report)
+    _create_enrolments(new_sheets, now, report, batch_id)
     return frame, new_sheets.height
 
 
-def _create_enrolments(sheets: pl.DataFrame, now: str, report: Reporter) -> None:
+def _create_enrolments(
+    sheets: pl.DataFrame, now: str, report: Reporter, batch_id: int | None = None
+) -> None:
     session_ids = sheets["session_id"].unique().to_list()
     marks = ", ".join(["%s"] * len(session_ids))
     existing = fetch_frame(
@@ -772,6 +787,7 @@ def _create_enrolments(sheets: pl.DataFrame, now: str, report: Reporter) -> None
             "block_id",
             pl.col("part_code").cast(pl.String).alias("part"),
             pl.lit(now).alias("created_at"),
+            pl.lit(batch_id, dtype=pl.Int64).alias("batch_id"),  # what its revert removes
         ),
         progress=report.advance,
     )
@@ -811,6 +827,7 @@ def import_scores(
     *,
     replace: bool = False,
     create_sessions: bool = False,
+    include_validated: bool = False,
     actor: Actor = None,
     reporter: Reporter | None = None,
 ) -> ScoresReport:
@@ -823,8 +840,10 @@ def import_scores(
         frame = check_scores_frame(
             table.frame, replace=replace, reporter=report, create_sessions=create_sessions
         )
+        frame, left_out = _leave_out_validated(frame, include_validated)
         result = _write_scores(frame, file.name, lambda: sha256, actor, report)
     result.encoding = table.encoding
+    _tell_left_out(result, left_out)
     return result
 
 
@@ -835,6 +854,7 @@ def import_scores_frame(
     sha256: str,
     replace: bool = False,
     create_sessions: bool = False,
+    include_validated: bool = False,
     actor: Actor = None,
     reporter: Reporter | None = None,
 ) -> ScoresReport:
@@ -846,7 +866,94 @@ def import_scores_frame(
         checked = check_scores_frame(
             frame, replace=replace, reporter=report, create_sessions=create_sessions
         )
-        return _write_scores(checked, source_name, lambda: sha256, actor, report)
+        checked, left_out = _leave_out_validated(checked, include_validated)
+        result = _write_scores(checked, source_name, lambda: sha256, actor, report)
+    return _tell_left_out(result, left_out)
+
+
+def record_candidates(frame: pl.DataFrame, batch_id: int) -> None:
+    """What the import wrote for each candidate in each session (``ImportedCandidate``), from
+    the written rows and the sheets and enrolments stamped with the batch, set-wise."""
+    counts = {"candidate_id": pl.Int64, "session_id": pl.Int64, "count": pl.Int64}
+    stamped = [
+        fetch_frame(
+            f"SELECT candidate_id, session_id, COUNT(*) FROM {table} WHERE batch_id = %s "
+            "GROUP BY candidate_id, session_id",
+            [batch_id],
+            counts,
+        ).rename({"count": name})
+        for table, name in (
+            (ScoreSheet._meta.db_table, "sheets_created"),
+            (Enrolment._meta.db_table, "enrolments_created"),
+        )
+    ]
+    written = frame.group_by("candidate_id", "session_id").agg(
+        pl.col("session").first().cast(pl.String).alias("session_code"),
+        pl.col("score_id").is_null().sum().alias("scores_created"),
+        (pl.col("score_id").is_not_null() & (pl.col("existing") != pl.col("stored")))
+        .sum()
+        .alias("scores_replaced"),
+    )
+    for found in stamped:
+        written = written.join(found, on=["candidate_id", "session_id"], how="left")
+    key = ["scores_created", "scores_replaced", "sheets_created", "enrolments_created"]
+    written = written.with_columns(pl.col(key).fill_null(0)).filter(pl.sum_horizontal(key) > 0)
+    insert_frame(
+        ImportedCandidate._meta.db_table,
+        written.sort("candidate_id", "session_id").select(
+            pl.lit(batch_id, dtype=pl.Int64).alias("batch_id"),
+            "candidate_id",
+            "session_id",
+            "session_code",
+            *key,
+        ),
+    )
+
+
+def _leave_out_validated(
+    frame: pl.DataFrame, include_validated: bool
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The rows less those that would enrol a candidate in a unit of a block a jury already
+    validated for them (the enrolment service's rule: a block is acquired for life); and the
+    rows left out. A unit already graded in its session (its sheet exists) keeps its rows."""
+    none = frame.clear()
+    if include_validated:
+        return frame, none
+    new_units = frame.filter(pl.col("sheet_id").is_null()).select("candidate_id", "block_id")
+    if new_units.is_empty():
+        return frame, none
+    pairs = new_units.unique()
+    codes = dict(Block.objects.filter(pk__in=pairs["block_id"].unique().to_list()).values_list("pk", "code"))
+    acquired = acquired_blocks(pairs["candidate_id"].unique().to_list(), set(codes.values()))
+    if not acquired:
+        return frame, none
+    by_code: dict[str, list[int]] = {}
+    for pk, code in codes.items():
+        by_code.setdefault(code, []).append(pk)
+    validated = pl.DataFrame(
+        [(candidate, pk) for candidate, code in acquired for pk in by_code.get(code, [])],
+        schema={"candidate_id": pl.Int64, "block_id": pl.Int64},
+        orient="row",
+    ).with_columns(pl.lit(True).alias("_validated"))
+    marked = frame.join(validated, on=["candidate_id", "block_id"], how="left").with_columns(
+        (pl.col("_validated").fill_null(False) & pl.col("sheet_id").is_null()).alias("_validated")
+    )
+    return (
+        marked.filter(~pl.col("_validated")).drop("_validated"),
+        marked.filter(pl.col("_validated")).drop("_validated"),
+    )
+
+
+def _tell_left_out(result: ScoresReport, left_out: pl.DataFrame) -> ScoresReport:
+    if left_out.is_empty():
+        return result
+    ids = left_out["candidate_id"].unique().to_list()
+    result.left_out = list(
+        Candidate.objects.filter(pk__in=ids).order_by("numero").values_list("numero", flat=True)
+    )
+    result.rows_left_out = left_out.height
+    result.rows += left_out.height
+    return result
 
 
 def _write_scores(
@@ -883,8 +990,8 @@ def _write_scores(
                 rows=frame.height, created=result.created, updated=result.replaced, unchanged=result.unchanged,
             )  # fmt: skip
             result.batch_id = batch_row.pk
-            frame, result.sessions_created = _create_sessions(frame)
-            frame, result.sheets_created = _create_sheets(frame, now, report)
+            frame, result.sessions_created = _create_sessions(frame, batch_row.pk)
+            frame, result.sheets_created = _create_sheets(frame, now, report, batch_row.pk)
             insert_frame(
                 Score._meta.db_table,
                 (frame if result.created == frame.height else frame.filter(is_new))
@@ -902,6 +1009,7 @@ def _write_scores(
                 _replace_scores(
                     frame.filter(is_changed), batch_row.pk, getattr(user, "pk", None), now
                 )
+            record_candidates(frame, batch_row.pk)  # the journal's entries, per candidate
             audit.record(
                 actions.SCORES_IMPORTED,
                 batch_row,

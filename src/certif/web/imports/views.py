@@ -28,11 +28,17 @@ from certif.imports.exports import KINDS, write_frame
 from certif.imports.models import ImportBatch
 from certif.imports.reading import FileRejected, Problem
 from certif.imports.scores import import_scores
-from certif.imports.tasks import export_job
+from certif.imports.tasks import export_job, import_candidates_job, import_scores_job
 from certif.referential.services import current_version
 from certif.tasks.services import start
 from certif.web.helpers import problems_context
-from certif.web.imports.forms import CandidatesImportForm, ScoresImportForm, saved_upload
+from certif.web.imports.forms import (
+    CandidatesImportForm,
+    ScoresImportForm,
+    handed_over,
+    in_background,
+    saved_upload,
+)
 
 CANDIDATES, SCORES = "candidats", "notes"
 RECENT_IMPORTS = 20
@@ -64,6 +70,16 @@ def home(request: HttpRequest) -> HttpResponse:
     )
     context: dict[str, Any] = {"which": which}
     if which == CANDIDATES and candidates_form.is_valid():
+        upload = candidates_form.cleaned_data["fichier"]
+        if in_background(upload):
+            return redirect(
+                start(
+                    import_candidates_job,
+                    actor=request.user,
+                    shown={gettext_noop("Fichier"): upload.name},
+                    upload=handed_over(upload),
+                )
+            )
         context.update(
             _run_import(
                 lambda path: import_candidates(path, actor=request.user),
@@ -71,15 +87,24 @@ def home(request: HttpRequest) -> HttpResponse:
             )
         )
     elif which == SCORES and scores_form.is_valid():
-        replace = scores_form.cleaned_data["remplacer"]
-        create = scores_form.cleaned_data["creer_sessions"]
-        context.update(
-            _run_import(
-                lambda path: import_scores(
-                    path, replace=replace, create_sessions=create, actor=request.user
-                ),
-                scores_form.cleaned_data["fichier"],
+        options = {
+            "replace": scores_form.cleaned_data["remplacer"],
+            "create_sessions": scores_form.cleaned_data["creer_sessions"],
+            "include_validated": scores_form.cleaned_data["inclure_valides"],
+        }
+        upload = scores_form.cleaned_data["fichier"]
+        if in_background(upload):
+            return redirect(
+                start(
+                    import_scores_job,
+                    actor=request.user,
+                    shown=_shown_options(upload.name, options),
+                    upload=handed_over(upload),
+                    **options,
+                )
             )
+        context.update(
+            _run_import(lambda path: import_scores(path, **options, actor=request.user), upload)
         )
     if context.get("report"):
         for line in context["report"]:
@@ -96,6 +121,24 @@ def home(request: HttpRequest) -> HttpResponse:
         }
     )
     return render(request, "imports/home.html", context)
+
+
+# What a scores import's job page lists beside the file (French, translated on display).
+OPTION_LABELS = {
+    "replace": gettext_noop("Remplacer les notes déjà enregistrées"),
+    "create_sessions": gettext_noop("Créer les sessions inconnues"),
+    "include_validated": gettext_noop("Inscrire aussi les blocs déjà validés"),
+}
+
+
+YES, NO = gettext_noop("oui"), gettext_noop("non")
+
+
+def _shown_options(name: str | None, options: dict[str, bool]) -> dict[str, str]:
+    return {
+        gettext_noop("Fichier"): name or "",
+        **{OPTION_LABELS[key]: YES if value else NO for key, value in options.items()},
+    }
 
 
 def _run_import(run: Callable[[Path], Any], upload: Any) -> dict[str, Any]:
