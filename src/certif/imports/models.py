@@ -60,3 +60,6 @@ class ImportedCandidate(models.Model):
         verbose_name = _("candidat d'un import")
         verbose_name_plural = _("candidats d'un import")
         indexes = [models.Index(fields=["candidate", "batch"], name="imported_candidate")]
+
+    def __str__(self) -> str:
+        return f"import {self.batch_id} — {self.candidate_id} — {self.session_code}"

@@ -923,7 +923,9 @@ def _leave_out_validated(
     if new_units.is_empty():
         return frame, none
     pairs = new_units.unique()
-    codes = dict(Block.objects.filter(pk__in=pairs["block_id"].unique().to_list()).values_list("pk", "code"))
+    codes = dict(
+        Block.objects.filter(pk__in=pairs["block_id"].unique().to_list()).values_list("pk", "code")
+    )
     acquired = acquired_blocks(pairs["candidate_id"].unique().to_list(), set(codes.values()))
     if not acquired:
         return frame, none

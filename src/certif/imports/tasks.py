@@ -91,9 +91,7 @@ def import_scores_job(
 @job_task("imports.candidates", _("Import de candidats"))
 def import_candidates_job(run: JobRun, upload: str) -> Outcome:
     try:
-        report = import_candidates(
-            files.incoming(upload), actor=run.actor, reporter=run.reporter
-        )
+        report = import_candidates(files.incoming(upload), actor=run.actor, reporter=run.reporter)
     finally:
         files.discard_incoming(upload)
     return Outcome(summary=report.lines(), data={"rows": report.rows})

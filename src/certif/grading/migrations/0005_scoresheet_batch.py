@@ -5,16 +5,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('grading', '0004_text_refuses_control_characters'),
-        ('imports', '0003_importbatch_revert_reason_importbatch_reverted_at_and_more'),
+        ("grading", "0004_text_refuses_control_characters"),
+        ("imports", "0003_reverts_and_imported_candidates"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='scoresheet',
-            name='batch',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='imports.importbatch'),
+            model_name="scoresheet",
+            name="batch",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="imports.importbatch",
+            ),
         ),
     ]

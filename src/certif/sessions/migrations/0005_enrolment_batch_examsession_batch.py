@@ -5,21 +5,32 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('exam_sessions', '0004_text_refuses_control_characters'),
-        ('imports', '0002_text_refuses_control_characters'),
+        ("exam_sessions", "0004_text_refuses_control_characters"),
+        ("imports", "0002_text_refuses_control_characters"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='enrolment',
-            name='batch',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='imports.importbatch'),
+            model_name="enrolment",
+            name="batch",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="imports.importbatch",
+            ),
         ),
         migrations.AddField(
-            model_name='examsession',
-            name='batch',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='imports.importbatch'),
+            model_name="examsession",
+            name="batch",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="imports.importbatch",
+            ),
         ),
     ]
