@@ -15,7 +15,8 @@ from typing import Any, cast
 
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -25,12 +26,16 @@ from certif.core.roles import Role, role_required
 from certif.imports import templates
 from certif.imports.candidates import import_candidates
 from certif.imports.exports import KINDS, write_frame
+from certif.imports.forms import RevertForm
 from certif.imports.models import ImportBatch
+from certif.imports.queries import written_by
 from certif.imports.reading import FileRejected, Problem
+from certif.imports.reverting import revert_blockers, revert_import
 from certif.imports.scores import import_scores
 from certif.imports.tasks import export_job, import_candidates_job, import_scores_job
 from certif.referential.services import current_version
 from certif.tasks.services import start
+from certif.web.confirmation import Confirmation, confirmation_page, is_confirmed
 from certif.web.helpers import problems_context
 from certif.web.imports.forms import (
     CandidatesImportForm,
@@ -39,6 +44,7 @@ from certif.web.imports.forms import (
     in_background,
     saved_upload,
 )
+from certif.web.refusals import with_refusal
 
 CANDIDATES, SCORES = "candidats", "notes"
 RECENT_IMPORTS = 20
@@ -202,3 +208,59 @@ def export_file(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
         fmt=fmt,
     )
     return redirect(job)
+
+
+@role_required(Role.STAFF)
+@require_GET
+def report(request: HttpRequest, pk: int) -> HttpResponse:
+    """What one import brought: its file, its counts, per session what it wrote; its revert."""
+    batch = get_object_or_404(
+        ImportBatch.objects.select_related("imported_by", "reverted_by"), pk=pk
+    )
+    context = {
+        "batch": batch,
+        "sessions": written_by(batch),
+        "revertible": batch.kind == "scores" and batch.reverted_at is None,
+    }
+    return render(request, "imports/report.html", context)
+
+
+@role_required(Role.STAFF)
+@require_http_methods(["GET", "POST"])
+def revert(request: HttpRequest, pk: int) -> HttpResponse:
+    """Why the import cannot be reverted, or its reason asked, confirmed, then the revert."""
+    batch = get_object_or_404(ImportBatch, pk=pk)
+    blockers = revert_blockers(batch)
+    written = written_by(batch)
+    confirmation = Confirmation(
+        title=_("Annuler l'import n° %(id)d") % {"id": batch.pk},
+        consequences=[
+            _(
+                "Les notes que l'import a remplacées reprennent leur valeur d'avant ; celles qu'il a créées sont retirées."
+            ),
+            _(
+                "Les feuilles, inscriptions et sessions qu'il a créées sont retirées si rien d'autre n'y est attaché : %(sessions)s."
+            )
+            % {"sessions": ", ".join(row.code for row in written) or "—"},
+            _(
+                "Les résultats des candidats concernés sont recalculés ; le journal garde l'import, son annulation et le motif."
+            ),
+        ],
+        button=_("Annuler l'import"),
+        cancel_url=reverse("imports:report", args=[batch.pk]),
+    )
+    form = RevertForm(request.POST or None)
+    if request.method == "POST" and not blockers:
+        if form.is_valid() and not is_confirmed(request):
+            return confirmation_page(request, confirmation)
+        try:
+            outcome = revert_import(batch, request.POST, actor=request.user)
+        except Refused as error:
+            form = with_refusal(form, error)
+        else:
+            messages.success(request, _("Import n° %(id)d annulé.") % {"id": batch.pk})
+            for line in outcome.lines():
+                messages.info(request, line)
+            return redirect("imports:report", pk=batch.pk)
+    context = {"batch": batch, "confirmation": confirmation, "blockers": blockers, "form": form}
+    return render(request, "imports/revert.html", context)
