@@ -88,7 +88,7 @@ def test_the_revert_asks_a_reason_then_a_confirmation_then_undoes_the_import(
     client = client_as(Role.STAFF)
     url = reverse("imports:revert", args=[batch.pk])
     asked = client.post(url, {"motif": REASON})
-    assert [t.name for t in asked.templates][0] == "certif/confirm.html"
+    assert next(t.name for t in asked.templates) == "certif/confirm.html"
     assert ExamSession.objects.filter(code="2027-21").exists()
     done = client.post(url, {"motif": REASON, "confirmed": "1"}, follow=True)
     assert f"Import n° {batch.pk} annulé." in done.content.decode()
