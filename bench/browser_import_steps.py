@@ -97,7 +97,8 @@ def step_browser(scores: str) -> dict[str, Any]:
         worker.send_signal(signal.SIGTERM)
         worker.wait(timeout=60)
     assert job.status == "succeeded", (job.status, job.error)
-    assert job.started_at is not None and job.finished_at is not None
+    assert job.started_at is not None
+    assert job.finished_at is not None
     return {
         "request_ms": request_ms,
         "seconds": seconds,
