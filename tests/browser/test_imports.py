@@ -73,7 +73,7 @@ def test_a_typo_session_is_refused_then_reverted_leaving_nothing_wrong(
     # She sees the wrong session on the import's report, and reverts the import.
     page.get_by_role("link", name=f"Voir — import n° {batch.pk}").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Import n° {batch.pk}")
-    expect(page.get_by_role("table")).to_contain_text(TYPO)
+    expect(page.locator("#written")).to_contain_text(TYPO)
     page.get_by_role("link", name="Annuler l'import…").click()
     page.get_by_label("Motif").fill(REASON)
     page.get_by_role("button", name="Annuler l'import").click()
