@@ -11,7 +11,7 @@ from ninja import Field, Router, Schema
 from ninja.params import functions as param
 
 from certif.api.auth import access
-from certif.api.endpoints.common import ID_MAX, or_404, responses, user_of
+from certif.api.endpoints.common import ID_MAX, fields_of, or_404, responses, user_of
 from certif.api.schemas import InputSchema
 from certif.core.roles import Role
 from certif.imports.models import ImportBatch
@@ -68,30 +68,11 @@ def _batch(batch_id: int) -> ImportBatch:
 
 
 def _out(batch: ImportBatch) -> ImportOut:
-    return ImportOut(
-        id=batch.pk,
-        kind=batch.kind,
-        file_name=batch.file_name,
-        imported_at=batch.imported_at,
-        imported_by=batch.imported_by.get_username() if batch.imported_by else None,
-        rows=batch.rows,
-        created=batch.created,
-        updated=batch.updated,
-        unchanged=batch.unchanged,
-        reverted_at=batch.reverted_at,
-        revert_reason=batch.revert_reason,
-        written=[
-            WrittenOut(
-                session=row.code,
-                candidates=row.candidates,
-                scores_created=row.scores_created,
-                scores_replaced=row.scores_replaced,
-                sheets_created=row.sheets_created,
-                enrolments_created=row.enrolments_created,
-            )
-            for row in written_by(batch)
-        ],
-    )
+    written = [
+        WrittenOut(**fields_of(row, WrittenOut, session=row.code)) for row in written_by(batch)
+    ]
+    imported_by = batch.imported_by.get_username() if batch.imported_by else None
+    return ImportOut(**fields_of(batch, ImportOut, imported_by=imported_by, written=written))
 
 
 @router.get(
@@ -118,11 +99,4 @@ def revert(request: HttpRequest, batch_id: BatchId, payload: RevertIn) -> Revert
     sessions qu'il a créées si elles sont vides ; les décisions sont recalculées. Refusé (409)
     avec la raison sinon (note modifiée depuis, feuille soumise, délibération, document)."""
     outcome = revert_import(_batch(batch_id), {"motif": payload.reason}, actor=user_of(request))
-    return RevertOut(
-        scores_restored=outcome.scores_restored,
-        scores_removed=outcome.scores_removed,
-        sheets_removed=outcome.sheets_removed,
-        enrolments_removed=outcome.enrolments_removed,
-        sessions_removed=outcome.sessions_removed,
-        candidates=outcome.candidates,
-    )
+    return RevertOut(**fields_of(outcome, RevertOut))
