@@ -1,10 +1,11 @@
 """The typo-session story in a real browser: a scores file names « 2027-21 » for « 2027-12 »; the
 import refuses the unknown code; the box ticked by mistake makes the session; the gestionnaire
 sees it on the import's report, reverts the import, and nothing wrong is left — the candidate's
-journal telling the story. Screenshots at 390 px in English go to docs/screenshots/."""
+journal telling the story. Screenshots at 390 px in English for docs/screenshots/."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -20,13 +21,19 @@ from certif.imports.models import ImportBatch
 from certif.referential.models import ReferentialVersion
 from certif.sessions.models import Enrolment, ExamSession
 from certif.sessions.services import create_session
-from tests.browser.pages import log_in, screenshot
+from tests.browser.pages import ARTIFACTS, log_in, screenshot
 from tests.support.builders import score_rows
 from tests.support.files import SCORE_HEADER, write_csv
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-DOCS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+# The documentation's screenshots are written again only when asked (CERTIF_DOC_SCREENSHOTS=1):
+# a test run leaves the tree as it was; otherwise they go with the test artefacts.
+DOCS = (
+    Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+    if os.environ.get("CERTIF_DOC_SCREENSHOTS") == "1"
+    else ARTIFACTS
+)
 TYPO, MEANT = "2027-21", "2027-12"
 REASON = "Session mal saisie : 2027-21 au lieu de 2027-12"
 
