@@ -37,18 +37,19 @@ from certif.domain.referential.schema import CriterionKind
 from certif.domain.values import INTEGER_PATTERN, POINTS_PATTERN, YES_NO_WORDS
 from certif.grading.models import COUNTING, Marking, Score, ScoreChange, ScoreSheet, SheetStatus
 from certif.imports import actions, checks
+from certif.imports.acquired import leave_out_validated
 from certif.imports.columns import SCORE_COLUMNS, SCORE_OPTIONAL
 from certif.imports.guard import file_sha256, importing
-from certif.imports.models import ImportBatch, ImportedCandidate
+from certif.imports.models import ImportBatch
 from certif.imports.reading import LINE, FileRejected, Problem, read_file
 from certif.imports.stored import stored_as_text
+from certif.imports.written import record_candidates
 from certif.referential.models import Block, Criterion, Part, ReferentialVersion
 from certif.referential.services import current_version
 from certif.results import batch
 from certif.results.models import CandidateResult
 from certif.results.services import engines, fetch_rows, store
 from certif.sessions.models import Enrolment, ExamSession
-from certif.sessions.services import acquired_blocks
 
 REQUIRED = SCORE_COLUMNS
 OPTIONAL = SCORE_OPTIONAL
@@ -840,7 +841,7 @@ def import_scores(
         frame = check_scores_frame(
             table.frame, replace=replace, reporter=report, create_sessions=create_sessions
         )
-        frame, left_out = _leave_out_validated(frame, include_validated)
+        frame, left_out = leave_out_validated(frame, include_validated)
         result = _write_scores(frame, file.name, lambda: sha256, actor, report)
     result.encoding = table.encoding
     _tell_left_out(result, left_out)
@@ -866,84 +867,9 @@ def import_scores_frame(
         checked = check_scores_frame(
             frame, replace=replace, reporter=report, create_sessions=create_sessions
         )
-        checked, left_out = _leave_out_validated(checked, include_validated)
+        checked, left_out = leave_out_validated(checked, include_validated)
         result = _write_scores(checked, source_name, lambda: sha256, actor, report)
     return _tell_left_out(result, left_out)
-
-
-def record_candidates(frame: pl.DataFrame, batch_id: int) -> None:
-    """What the import wrote for each candidate in each session (``ImportedCandidate``), from
-    the written rows and the sheets and enrolments stamped with the batch, set-wise."""
-    counts = {"candidate_id": pl.Int64, "session_id": pl.Int64, "count": pl.Int64}
-    stamped = [
-        fetch_frame(
-            f"SELECT candidate_id, session_id, COUNT(*) FROM {table} WHERE batch_id = %s "
-            "GROUP BY candidate_id, session_id",
-            [batch_id],
-            counts,
-        ).rename({"count": name})
-        for table, name in (
-            (ScoreSheet._meta.db_table, "sheets_created"),
-            (Enrolment._meta.db_table, "enrolments_created"),
-        )
-    ]
-    written = frame.group_by("candidate_id", "session_id").agg(
-        pl.col("session").first().cast(pl.String).alias("session_code"),
-        pl.col("score_id").is_null().sum().alias("scores_created"),
-        (pl.col("score_id").is_not_null() & (pl.col("existing") != pl.col("stored")))
-        .sum()
-        .alias("scores_replaced"),
-    )
-    for found in stamped:
-        written = written.join(found, on=["candidate_id", "session_id"], how="left")
-    key = ["scores_created", "scores_replaced", "sheets_created", "enrolments_created"]
-    written = written.with_columns(pl.col(key).fill_null(0)).filter(pl.sum_horizontal(key) > 0)
-    insert_frame(
-        ImportedCandidate._meta.db_table,
-        written.sort("candidate_id", "session_id").select(
-            pl.lit(batch_id, dtype=pl.Int64).alias("batch_id"),
-            "candidate_id",
-            "session_id",
-            "session_code",
-            *key,
-        ),
-    )
-
-
-def _leave_out_validated(
-    frame: pl.DataFrame, include_validated: bool
-) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """The rows less those that would enrol a candidate in a unit of a block a jury already
-    validated for them (the enrolment service's rule: a block is acquired for life); and the
-    rows left out. A unit already graded in its session (its sheet exists) keeps its rows."""
-    none = frame.clear()
-    if include_validated:
-        return frame, none
-    new_units = frame.filter(pl.col("sheet_id").is_null()).select("candidate_id", "block_id")
-    if new_units.is_empty():
-        return frame, none
-    pairs = new_units.unique()
-    codes = dict(
-        Block.objects.filter(pk__in=pairs["block_id"].unique().to_list()).values_list("pk", "code")
-    )
-    acquired = acquired_blocks(pairs["candidate_id"].unique().to_list(), set(codes.values()))
-    if not acquired:
-        return frame, none
-    by_code: dict[str, list[int]] = {}
-    for pk, code in codes.items():
-        by_code.setdefault(code, []).append(pk)
-    validated = pl.DataFrame(
-        [(candidate, pk) for candidate, code in acquired for pk in by_code.get(code, [])],
-        schema={"candidate_id": pl.Int64, "block_id": pl.Int64},
-        orient="row",
-    ).with_columns(pl.lit(True).alias("_validated"))
-    marked = frame.join(validated, on=["candidate_id", "block_id"], how="left").with_columns(
-        (pl.col("_validated").fill_null(False) & pl.col("sheet_id").is_null()).alias("_validated")
-    )
-    return (
-        marked.filter(~pl.col("_validated")).drop("_validated"),
-        marked.filter(pl.col("_validated")).drop("_validated"),
-    )
 
 
 def _tell_left_out(result: ScoresReport, left_out: pl.DataFrame) -> ScoresReport:
