@@ -12,13 +12,9 @@ scores`` runs) imports the same file, the baseline of the same run.
 from __future__ import annotations
 
 import argparse
-import json
-import sys
-import time
-from datetime import datetime
 from typing import Any
 
-from bench.scale import RESULTS, cohort_files, fresh_database, postgresql_available, run_step
+from bench.scale import cohort_files, each_engine, fresh_database, run_step
 
 
 def step(env: dict[str, str], *args: str) -> dict[str, Any]:
@@ -57,19 +53,10 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--candidates", type=int, default=2_100)
     parser.add_argument("--databases", default="sqlite,postgresql")
     options = parser.parse_args(argv)
-    engines = options.databases.split(",")
-    if "postgresql" in engines and not postgresql_available():
-        print("PostgreSQL unreachable: skipped", file=sys.stderr)
-        engines.remove("postgresql")
-    print(f"Certif browser import benchmark — {datetime.now():%Y-%m-%d %H:%M}")
-    for engine in engines:
-        started = time.perf_counter()
-        figures = run_engine(engine, options.candidates)
-        RESULTS.mkdir(exist_ok=True)
-        (RESULTS / f"browser-import-{engine}-latest.json").write_text(
-            json.dumps(figures, indent=2), encoding="utf-8"
-        )
-        for line in report(engine, figures):
-            print(line)
-        print(f"  (suite took {time.perf_counter() - started:.0f} s)", flush=True)
-    return 0
+    return each_engine(
+        options.databases,
+        "Certif browser import benchmark",
+        "browser-import",
+        lambda engine: run_engine(engine, options.candidates),
+        report,
+    )

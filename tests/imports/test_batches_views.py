@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import AbstractUser
@@ -39,6 +40,14 @@ REASON = "Session mal saisie dans le fichier"
 def upload(rows: list[tuple[str, ...]], name: str = "notes.csv") -> SimpleUploadedFile:
     lines = [";".join(SCORE_HEADER), *(";".join(row) for row in rows)]
     return SimpleUploadedFile(name, ("\n".join(lines) + "\n").encode("utf-8"))
+
+
+def post_scores(client: Client, rows: list[tuple[str, ...]], *, create: bool = False) -> Any:
+    """The imports page's scores form, posted with a file of ``rows``."""
+    data = {"import": "notes", "notes-fichier": upload(rows)}
+    if create:
+        data["notes-creer_sessions"] = "on"
+    return client.post(reverse("imports:home"), data)
 
 
 @pytest.fixture
@@ -113,14 +122,7 @@ def test_a_big_file_is_imported_by_the_worker_its_progress_and_report_on_the_job
 ) -> None:
     settings.IMPORT_IN_BACKGROUND_ABOVE = 10  # type: ignore[attr-defined]
     client = client_as(Role.STAFF)
-    response = client.post(
-        reverse("imports:home"),
-        {
-            "import": "notes",
-            "notes-creer_sessions": "on",
-            "notes-fichier": upload(score_rows(ccab, "C001", "B1", "12", "2027-12")),
-        },
-    )
+    response = post_scores(client, score_rows(ccab, "C001", "B1", "12", "2027-12"), create=True)
     job = Job.objects.get(kind="imports.scores")
     assert response["Location"] == job.get_absolute_url()
     assert not Score.objects.exists()  # queued, not run in the request
@@ -143,13 +145,7 @@ def test_a_big_file_refused_by_the_worker_shows_its_problems_on_the_job_page(
 ) -> None:
     settings.IMPORT_IN_BACKGROUND_ABOVE = 10  # type: ignore[attr-defined]
     client = client_as(Role.STAFF)
-    client.post(
-        reverse("imports:home"),
-        {
-            "import": "notes",
-            "notes-fichier": upload(score_rows(ccab, "C001", "B1", "12", "2027-21")),
-        },
-    )
+    post_scores(client, score_rows(ccab, "C001", "B1", "12", "2027-21"))
     run_jobs()
     job = Job.objects.get(kind="imports.scores")
     page = client.get(job.get_absolute_url()).content.decode()
@@ -161,14 +157,7 @@ def test_a_big_file_refused_by_the_worker_shows_its_problems_on_the_job_page(
 def test_a_small_file_is_still_imported_at_once(
     client_as: Callable[..., Client], ccab: Referential, candidates: list[Candidate]
 ) -> None:
-    client_as(Role.STAFF).post(
-        reverse("imports:home"),
-        {
-            "import": "notes",
-            "notes-creer_sessions": "on",
-            "notes-fichier": upload(score_rows(ccab, "C001", "B1", "12", "2027-12")),
-        },
-    )
+    post_scores(client_as(Role.STAFF), score_rows(ccab, "C001", "B1", "12", "2027-12"), create=True)
     assert Score.objects.exists()
     assert not Job.objects.exists()
 

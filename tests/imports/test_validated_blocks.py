@@ -6,37 +6,20 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from django.contrib.auth.models import AbstractUser
 
 from certif.candidates.models import Candidate
-from certif.deliberations.models import Deliberation, JuryMember
 from certif.domain.referential.schema import Referential
 from certif.grading.models import ScoreSheet
 from certif.imports.scores import import_scores
 from certif.sessions.models import Enrolment, ExamSession
-from certif.sessions.services import create_session
 from tests.support.builders import score_rows
-from tests.support.deliberations import DECEMBER, closed_on_its_day, deliberation, jury, session
+from tests.support.deliberations import DECEMBER, december, deliberation, jury, session
 from tests.support.files import SCORE_HEADER, write_csv
 
 pytestmark = pytest.mark.django_db
 
-# June's session, closed by its jury (tests/support/deliberations.py).
-__all__ = ["deliberation", "jury", "session"]
-
-
-@pytest.fixture
-def december(
-    deliberation: Deliberation,
-    jury: tuple[JuryMember, JuryMember],
-    president: AbstractUser,
-    session: ExamSession,
-) -> ExamSession:
-    """June closed (C001 validated every block, C002 failed B1); December to come."""
-    closed_on_its_day(deliberation, president)
-    return create_session(
-        {"code": DECEMBER, "title": "Décembre", "referential_version": session.referential_version}
-    )
+# June closed by its jury, December to come (tests/support/deliberations.py).
+__all__ = ["december", "deliberation", "jury", "session"]
 
 
 def december_file(tmp_path: Path, ccab: Referential) -> Path:

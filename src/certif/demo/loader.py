@@ -422,9 +422,9 @@ def _revert_a_typo_import(version: ReferentialVersion, staff: Any) -> list[str]:
             encoding="utf-8",
         )
         report = import_scores(path, create_sessions=True, include_validated=True, actor=staff)
-    batch = ImportBatch.objects.filter(pk=report.batch_id).first()
-    if batch is None:  # nothing written: the value was already there
+    if report.batch_id is None:  # nothing written: the value was already there
         return []
+    batch = ImportBatch.objects.get(pk=report.batch_id)
     revert_import(
         batch, {"motif": f"Session mal saisie : {TYPO_SESSION} au lieu de 2027-12"}, staff
     )

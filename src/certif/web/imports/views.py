@@ -78,14 +78,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if which == CANDIDATES and candidates_form.is_valid():
         upload = candidates_form.cleaned_data["fichier"]
         if in_background(upload):
-            return redirect(
-                start(
-                    import_candidates_job,
-                    actor=request.user,
-                    shown={gettext_noop("Fichier"): upload.name},
-                    upload=handed_over(upload),
-                )
-            )
+            return _to_the_worker(request, import_candidates_job, upload, {})
         context.update(
             _run_import(
                 lambda path: import_candidates(path, actor=request.user),
@@ -100,15 +93,7 @@ def home(request: HttpRequest) -> HttpResponse:
         }
         upload = scores_form.cleaned_data["fichier"]
         if in_background(upload):
-            return redirect(
-                start(
-                    import_scores_job,
-                    actor=request.user,
-                    shown=_shown_options(upload.name, options),
-                    upload=handed_over(upload),
-                    **options,
-                )
-            )
+            return _to_the_worker(request, import_scores_job, upload, options)
         context.update(
             _run_import(lambda path: import_scores(path, **options, actor=request.user), upload)
         )
@@ -140,11 +125,17 @@ OPTION_LABELS = {
 YES, NO = gettext_noop("oui"), gettext_noop("non")
 
 
-def _shown_options(name: str | None, options: dict[str, bool]) -> dict[str, str]:
-    return {
-        gettext_noop("Fichier"): name or "",
+def _to_the_worker(
+    request: HttpRequest, task: Any, upload: Any, options: dict[str, bool]
+) -> HttpResponse:
+    """Hand the upload to a job (the same importer, run by the worker) and follow it on its
+    page; its page lists the file and the options."""
+    shown = {
+        gettext_noop("Fichier"): upload.name or "",
         **{OPTION_LABELS[key]: YES if value else NO for key, value in options.items()},
     }
+    job = start(task, actor=request.user, shown=shown, upload=handed_over(upload), **options)
+    return redirect(job)
 
 
 def _run_import(run: Callable[[Path], Any], upload: Any) -> dict[str, Any]:
