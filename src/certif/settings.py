@@ -291,6 +291,9 @@ INSERTION_REMINDER_DAYS = env_int("CERTIF_INSERTION_REMINDER_DAYS", 14, minimum=
 INSERTION_REMINDERS = env_int("CERTIF_INSERTION_REMINDERS", 2)
 # Files that tasks produce (exports, batches of documents), served to the person who asked.
 TASK_FILES_DIR = DATA_DIR / "taches"
+# An import file uploaded from the browser above this size (kilobytes) is imported by the
+# worker, its progress on the job's page: about 40,000 score rows; smaller files at once.
+IMPORT_IN_BACKGROUND_ABOVE = env_int("CERTIF_IMPORT_BACKGROUND_KB", 2048) * 1024
 
 # Mail (password reset): CERTIF_EMAIL_URL (smtp://user:password@host:587) or CERTIF_EMAIL_HOST,
 # _PORT, _USER, _PASSWORD, _TLS, _SSL; without them the console, which writes each message —
