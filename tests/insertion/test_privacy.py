@@ -8,6 +8,7 @@ import pytest
 from certif.insertion.models import Answer
 from certif.insertion.queries import insertion_rates, personal_answers
 from certif.insertion.services import erase_free_text
+from certif.privacy import services as privacy
 from tests.support.insertion import answered, employed, survey
 
 pytestmark = pytest.mark.django_db
@@ -29,3 +30,20 @@ def test_erasing_keeps_the_rates_but_not_the_job_title(version: object) -> None:
     assert erase_free_text(found.candidate_id) == 1
     assert Answer.objects.get().job_title == ""
     assert insertion_rates() == before
+
+
+def test_a_holders_export_of_personal_data_holds_their_survey_answers(version: object) -> None:
+    found = survey("P1")
+    answered(found, **employed())
+    exported = privacy.personal_data(found.candidate, with_nir=False)
+    assert exported["enquêtes d'insertion"] == personal_answers(found.candidate_id)
+
+
+def test_anonymising_a_holder_erases_the_job_title_they_typed(version: object) -> None:
+    found = survey("P1")
+    answered(found, **employed())
+    candidate = found.candidate
+    privacy.anonymise(
+        candidate, {"confirmation": candidate.numero, "reason": "Demande d'effacement reçue"}
+    )
+    assert Answer.objects.get().job_title == ""

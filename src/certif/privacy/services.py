@@ -46,6 +46,8 @@ from certif.deliberations.models import Decision, State
 from certif.documents.archive import file_name
 from certif.documents.models import IssuedDocument
 from certif.grading.models import ScoreSheet
+from certif.insertion.queries import personal_answers as insertion_answers
+from certif.insertion.services import erase_free_text as erase_survey_free_text
 from certif.privacy import actions, retention
 from certif.privacy.forms import AnonymiseForm
 from certif.privacy.models import Anonymisation, Purge
@@ -279,6 +281,7 @@ def personal_data(candidate: Candidate, *, with_nir: bool) -> dict[str, Any]:
         "décisions du jury": decisions,
         "documents délivrés": documents,
         "déclarations à la Caisse des Dépôts": declarations,
+        "enquêtes d'insertion": insertion_answers(candidate.pk),
         "journal": journal,
     }
 
@@ -409,6 +412,8 @@ def _anonymise(candidate: Candidate, actor: Actor, reason: str) -> Candidate:
         )
     ConflictOfInterest.objects.filter(candidate=candidate).update(note="")
     IssuedDocument.objects.filter(candidate=candidate).erase_personal_content()
+    # The coded survey answers stay for the insertion rates; what the holder typed goes.
+    erase_survey_free_text(candidate.pk)
     label = str(candidate)
     own = AuditEvent.objects.filter(
         object_type=Candidate._meta.label_lower, object_id=str(candidate.pk)
