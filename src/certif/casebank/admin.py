@@ -12,7 +12,7 @@ class CaseAdmin(ReadOnlyAdmin, StaffMayView, admin.ModelAdmin[Case]):
     list_display = ["reference", "title", "referential_code", "slot", "created_at", "retired_at"]
     list_filter = ["referential_code", "slot"]
     search_fields = ["reference", "title"]
-    fields = list_display + ["retired_reason"]
+    fields = [*list_display, "retired_reason"]
 
 
 @admin.register(Draw)
