@@ -240,8 +240,8 @@ class DrawOutcome:
     already: int
 
 
-def _pools(session: ExamSession, slots: Iterable[CaseSlot]) -> dict[str, _Pool]:
-    keys = [slot.key for slot in slots]
+def _pools(session: ExamSession, keys: Iterable[str]) -> dict[str, _Pool]:
+    keys = sorted(set(keys))
     latest: dict[int, CaseVersion] = {}
     versions = CaseVersion.objects.filter(
         case__referential_code=session.referential_version.code,
@@ -314,7 +314,7 @@ def _shortage(session: ExamSession, key: str, numeros: list[str], pool: _Pool) -
 def _assign(
     session: ExamSession, needs: list[_Need], limit: int
 ) -> list[tuple[_Need, CaseVersion]]:
-    pools = _pools(session, {need.slot for need in needs})
+    pools = _pools(session, (need.slot.key for need in needs))
     had = _history({need.candidate_id for need in needs})
     # The most constrained candidates first: a retaker with few cases left is served before
     # a newcomer who can take any.
