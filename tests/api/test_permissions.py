@@ -25,7 +25,9 @@ from certif.grading.services import open_sheet
 from certif.referential.models import Block, ReferentialVersion
 from certif.sessions import timetable
 from certif.sessions.models import Assignment, Enrolment, ExamSession
+from certif.casebank.models import Draw
 from tests.support.api import Api, problem
+from tests.support.casebank import opened_draw
 from tests.support.deliberations import seat
 from tests.support.grading import full_marks, submitted
 
@@ -121,6 +123,7 @@ def world(
         file_name="cdc.xml", content=b"<flux/>", sha256="0" * 64, size=7, passages=0,
         generated_at=timezone.now(),
     )  # fmt: skip
+    opened_draw(grading)  # a case drawn for the double-marked B2, its épreuve started
     return World(
         flux=flux,
         document=document,
@@ -274,6 +277,11 @@ def calls(world: World) -> list[Call]:
         Call("POST", "/cdc/flux/{flux_id}/deposited", STAFF),
         Call("POST", "/cdc/reports", STAFF, {"xml": "<rapport/>"}),
         Call("GET", "/cdc/status", STAFF),
+        Call("GET", "/cases", (Role.STAFF, Role.EVALUATOR)),
+        Call("GET", "/cases/{case_id}", (Role.STAFF, Role.EVALUATOR)),
+        Call("GET", "/cases/drawn", (Role.CANDIDATE,)),
+        Call("GET", "/cases/drawn/{draw_id}", (Role.STAFF, Role.EVALUATOR, Role.CANDIDATE)),
+        Call("POST", "/cases:draw", STAFF, {"session": "2026-09"}),
         Call("GET", "/me", tuple(Role)),
         Call("GET", "/me/result", (Role.CANDIDATE,)),
     ]
@@ -293,6 +301,9 @@ def concrete(template: str, world: World, **params: str) -> str:
         public_id=world.document.public_id,
         flux_id=str(world.flux.pk),
     )
+    if "{case_id}" in template or "{draw_id}" in template:
+        draw = Draw.objects.get(session__code="2026-09", candidate=world.candidate)
+        defaults |= {"case_id": draw.case_id, "draw_id": draw.pk}
     return template.format(**{**defaults, **params})
 
 

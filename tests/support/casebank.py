@@ -11,8 +11,8 @@ from django.utils import timezone
 from pypdf import PdfWriter
 
 from certif.candidates.models import Candidate
-from certif.casebank.models import Case
-from certif.casebank.services import create_case
+from certif.casebank.models import Case, Draw
+from certif.casebank.services import create_case, draw_cases
 from certif.domain.units import UnitRef
 from certif.referential.models import ReferentialVersion
 from certif.sessions.models import ExamSession
@@ -69,3 +69,13 @@ def set_start(session: ExamSession, unit: tuple[str, str], starts_at: datetime) 
     session.end_date = max(session.end_date or day, day)
     session.save(update_fields=["start_date", "end_date"])
     set_timetable(session, {UnitRef(*unit): Slot(starts_at, "Salle 1")}, None)
+
+
+def opened_draw(session: ExamSession, unit: tuple[str, str] = ("B2", "")) -> Draw:
+    """A case drawn in the session for its enrolled candidates, whose épreuve started an hour
+    ago: readable by its evaluators and its candidate."""
+    slot = unit[0] if not unit[1] else f"{unit[0]}:{unit[1]}"
+    bank_case(slot, f"{slot.replace(':', '-')}-OUVERT")
+    draw_cases(session, actor=None)
+    set_start(session, unit, timezone.now() - timedelta(hours=1))
+    return Draw.objects.filter(session=session, slot=slot).order_by("pk").first()  # type: ignore[return-value]
