@@ -115,7 +115,7 @@ def test_a_draw_the_bank_cannot_satisfy_is_refused_whole(
     first = case_session(version, "S1", candidates[:1], [("B2", "")])
     draw_cases(first, actor=None)
     retake = case_session(version, "S2", candidates[:1], [("B2", ""), ("B3", "pme")])
-    with pytest.raises(CaseRefused, match="B2 — Scénario de jeu de rôle : aucun cas possible pour 1"):
+    with pytest.raises(CaseRefused, match="B2 — Scénario de jeu de rôle : aucun cas possible pour C001"):
         draw_cases(retake, actor=None)
     assert not Draw.objects.filter(session=retake).exists()
 

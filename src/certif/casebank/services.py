@@ -300,15 +300,10 @@ def _choose(pool: _Pool, eligible: list[int]) -> int:
 
 def _shortage(session: ExamSession, key: str, numeros: list[str], pool: _Pool) -> str:
     label = slot_label(session.referential_version.referential, key)
-    named = ", ".join(numeros[:NAMED_IN_REFUSAL]) + (
-        " …" if len(numeros) > NAMED_IN_REFUSAL else ""
-    )
-    return (
-        f"{label} : aucun cas possible pour {len(numeros)} candidat(s) ({named}) — la banque "
-        f"compte {len(pool.cases)} cas en service, chacun tiré au plus "
-        f"{max_uses_per_session()} fois par session, et un candidat ne reçoit jamais deux fois "
-        "le même cas"
-    )
+    named = ", ".join(numeros[:NAMED_IN_REFUSAL])
+    if len(numeros) > NAMED_IN_REFUSAL:
+        named += f" et {len(numeros) - NAMED_IN_REFUSAL} autre(s)"
+    return f"{label} : aucun cas possible pour {named} ({len(pool.cases)} cas en service)"
 
 
 def _assign(
@@ -337,8 +332,9 @@ def _assign(
     if missing:
         problems = [_shortage(session, key, sorted(n), pools[key]) for key, n in missing.items()]
         raise CaseRefused(
-            "Tirage impossible, rien n'a été tiré : " + " ; ".join(problems) + ". Ajoutez des "
-            "cas à la banque ou relevez la limite d'usage par session."
+            "Tirage impossible, rien n'a été tiré : " + " ; ".join(problems) + f". Un cas est "
+            f"tiré au plus {limit} fois par session et jamais deux fois pour un même candidat : "
+            "ajoutez des cas à la banque ou relevez la limite d'usage par session."
         )
     return chosen
 

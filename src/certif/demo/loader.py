@@ -28,6 +28,7 @@ from django.utils import timezone
 from certif.accounts.models import ConflictKind
 from certif.accounts.services import create_user, declare_conflict
 from certif.candidates.models import Candidate
+from certif.demo.cases import draw_demo_cases, install_case_bank
 from certif.core.roles import Role
 from certif.declarations.models import CdcSettings
 from certif.declarations.services import update_settings as update_cdc_settings
@@ -388,9 +389,11 @@ def install_demo() -> list[str]:
         _hold_first_deliberation(first, users)
         _open_second_deliberation(second, users)
         _prepare_retake_session(version, users)
+        lines += install_case_bank(users["gestion"])
+        retake = ExamSession.objects.get(code=RETAKE_SESSION)
+        lines += draw_demo_cases([second, retake], users["gestion"])
     lines.append("Documents de démonstration :")
     lines += _issue_documents(first, DELIBERATED, users["gestion"])
-    retake = ExamSession.objects.get(code=RETAKE_SESSION)
     lines += _issue_documents(retake, (Kind.CONVOCATION,), users["gestion"])
     return lines + _logins(users)
 
