@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from certif.api.api import api
 from certif.candidates.models import Candidate
+from certif.casebank.models import Draw
 from certif.core.roles import JURY, Role
 from certif.declarations.models import Flux
 from certif.deliberations import services
@@ -25,7 +26,6 @@ from certif.grading.services import open_sheet
 from certif.referential.models import Block, ReferentialVersion
 from certif.sessions import timetable
 from certif.sessions.models import Assignment, Enrolment, ExamSession
-from certif.casebank.models import Draw
 from tests.support.api import Api, problem
 from tests.support.casebank import opened_draw
 from tests.support.deliberations import seat

@@ -32,7 +32,9 @@ pytestmark = pytest.mark.django_db
 REASON = "Le candidat a vu ce cas en formation."
 
 
-def test_a_case_is_created_with_its_first_version_and_a_checked_pdf(version: ReferentialVersion) -> None:
+def test_a_case_is_created_with_its_first_version_and_a_checked_pdf(
+    version: ReferentialVersion,
+) -> None:
     case = bank_case("B2", "B2-001", pdf=True)
     first = case.versions.get()
     assert (first.number, first.attachment_pages) == (1, 2)
@@ -42,16 +44,27 @@ def test_a_case_is_created_with_its_first_version_and_a_checked_pdf(version: Ref
 def test_a_case_without_text_nor_pdf_is_refused(version: ReferentialVersion) -> None:
     with pytest.raises(Invalid):
         bank_case("B2", "B2-001", text=" ")
-        add_version(Case.objects.get().pk, {"text": "", "client_script": "", "note": ""}, actor=None)
+        add_version(
+            Case.objects.get().pk, {"text": "", "client_script": "", "note": ""}, actor=None
+        )
 
 
-def test_a_file_that_is_not_a_pdf_is_refused_and_nothing_is_created(version: ReferentialVersion) -> None:
+def test_a_file_that_is_not_a_pdf_is_refused_and_nothing_is_created(
+    version: ReferentialVersion,
+) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from certif.casebank.services import create_case
 
     fake = SimpleUploadedFile("cas.pdf", b"MZ not a pdf at all")
-    data = {"slot": "B2", "reference": "B2-009", "title": "T", "text": "x", "client_script": "", "note": ""}
+    data = {
+        "slot": "B2",
+        "reference": "B2-009",
+        "title": "T",
+        "text": "x",
+        "client_script": "",
+        "note": "",
+    }
     with pytest.raises(CaseRefused, match="PDF refusé"):
         create_case(data, fake, actor=None)
     assert not Case.objects.exists()
@@ -68,7 +81,9 @@ def test_a_new_version_keeps_the_old_ones_and_the_draws_keep_theirs(
     case = bank_case("B2", "B2-001")
     session = case_session(version, "S1", candidates[:1], [("B2", "")])
     draw_cases(session, actor=None)
-    add_version(case.pk, {"text": "Texte revu", "client_script": "", "note": "coquille"}, actor=None)
+    add_version(
+        case.pk, {"text": "Texte revu", "client_script": "", "note": "coquille"}, actor=None
+    )
     assert list(case.versions.values_list("number", flat=True)) == [2, 1]
     assert Draw.objects.get().version.number == 1
 
@@ -115,7 +130,9 @@ def test_a_draw_the_bank_cannot_satisfy_is_refused_whole(
     first = case_session(version, "S1", candidates[:1], [("B2", "")])
     draw_cases(first, actor=None)
     retake = case_session(version, "S2", candidates[:1], [("B2", ""), ("B3", "pme")])
-    with pytest.raises(CaseRefused, match="B2 — Scénario de jeu de rôle : aucun cas possible pour C001"):
+    with pytest.raises(
+        CaseRefused, match="B2 — Scénario de jeu de rôle : aucun cas possible pour C001"
+    ):
         draw_cases(retake, actor=None)
     assert not Draw.objects.filter(session=retake).exists()
 
@@ -206,6 +223,8 @@ def test_another_candidate_never_opens_the_case(
 def test_versions_are_numbered_in_order(version: ReferentialVersion) -> None:
     case = bank_case("B2", "B2-001")
     add_version(case.pk, {"text": "v2", "client_script": "", "note": ""}, pdf_upload(), actor=None)
-    third = add_version(case.pk, {"text": "", "client_script": "", "note": "", "keep_pdf": "on"}, actor=None)
+    third = add_version(
+        case.pk, {"text": "", "client_script": "", "note": "", "keep_pdf": "on"}, actor=None
+    )
     assert third.number == 3 and third.has_attachment
     assert CaseVersion.objects.filter(case=case).count() == 3

@@ -86,7 +86,9 @@ def test_every_page_admits_its_roles_and_refuses_the_others(
     assert wrong == []
 
 
-def test_writes_are_for_gestionnaires_only(world: World, make_user: Callable[..., AbstractUser]) -> None:
+def test_writes_are_for_gestionnaires_only(
+    world: World, make_user: Callable[..., AbstractUser]
+) -> None:
     case, draw = world.draw.case, world.draw
     posts = [
         f"/cas/{case.pk}/retirer/",
@@ -131,7 +133,13 @@ def test_a_gestionnaire_creates_a_case_with_a_pdf_and_downloads_it(
     version: ReferentialVersion, client_as: Callable[..., Client]
 ) -> None:
     client = client_as(Role.STAFF)
-    data = {"slot": "B4Me1", "reference": "B4-N-01", "title": "Agence", "text": "", "client_script": ""}
+    data = {
+        "slot": "B4Me1",
+        "reference": "B4-N-01",
+        "title": "Agence",
+        "text": "",
+        "client_script": "",
+    }
     response = client.post("/cas/nouveau/", {**data, "note": "", "pdf": pdf_upload()})
     case = Case.objects.get(reference="B4-N-01")
     assert response.status_code == 302
@@ -152,7 +160,9 @@ def test_the_session_page_draws_and_refuses_in_french(
     assert Draw.objects.filter(session=session).count() == 2
 
 
-def test_the_grid_names_the_drawn_case(world: World, make_user: Callable[..., AbstractUser]) -> None:
+def test_the_grid_names_the_drawn_case(
+    world: World, make_user: Callable[..., AbstractUser]
+) -> None:
     assignment = Assignment.objects.get(session=world.session)
     page = _client(world, Role.EVALUATOR, make_user).get(f"/grilles/feuille/{assignment.pk}/")
     assert world.draw.case.reference in page.content.decode()

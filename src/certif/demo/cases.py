@@ -14,7 +14,10 @@ from certif.sessions.models import ExamSession
 
 # Invented situations; every name, figure and company is fictitious.
 CLIENTS = (
-    ("Mme Leroy", "infirmière de 34 ans, locataire à Villeurbanne, un enfant, 2 400 € nets par mois"),
+    (
+        "Mme Leroy",
+        "infirmière de 34 ans, locataire à Villeurbanne, un enfant, 2 400 € nets par mois",
+    ),
     ("M. Garnier", "artisan électricien de 47 ans, propriétaire, 45 000 € d'épargne sur livrets"),
     ("Mme et M. Diallo", "couple de 29 et 31 ans, premier achat immobilier envisagé à Lyon"),
     ("M. Perrin", "retraité de 66 ans, veuf, contrat d'assurance vie ouvert en 1998"),

@@ -28,7 +28,6 @@ from django.utils import timezone
 from certif.accounts.models import ConflictKind
 from certif.accounts.services import create_user, declare_conflict
 from certif.candidates.models import Candidate
-from certif.demo.cases import draw_demo_cases, install_case_bank
 from certif.core.roles import Role
 from certif.declarations.models import CdcSettings
 from certif.declarations.services import update_settings as update_cdc_settings
@@ -41,6 +40,7 @@ from certif.deliberations.services import (
     record_member,
     recuse,
 )
+from certif.demo.cases import draw_demo_cases, install_case_bank
 from certif.demo.generator import DEMO_SESSIONS, DemoCohort, generate_cohort, write_csv
 from certif.documents.models import CertifierSettings, Kind
 from certif.documents.services import SettingsValues, generate, update_certifier_settings
