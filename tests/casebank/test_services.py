@@ -44,9 +44,13 @@ def test_a_case_is_created_with_its_first_version_and_a_checked_pdf(
 def test_a_case_without_text_nor_pdf_is_refused(version: ReferentialVersion) -> None:
     with pytest.raises(Invalid):
         bank_case("B2", "B2-001", text=" ")
-        add_version(
-            Case.objects.get().pk, {"text": "", "client_script": "", "note": ""}, actor=None
-        )
+
+
+def test_a_version_without_text_nor_pdf_is_refused(version: ReferentialVersion) -> None:
+    case = bank_case("B2", "B2-001")
+    empty = {"text": "", "client_script": "", "note": ""}
+    with pytest.raises(Invalid):
+        add_version(case.pk, empty, actor=None)
 
 
 def test_a_file_that_is_not_a_pdf_is_refused_and_nothing_is_created(
@@ -226,5 +230,6 @@ def test_versions_are_numbered_in_order(version: ReferentialVersion) -> None:
     third = add_version(
         case.pk, {"text": "", "client_script": "", "note": "", "keep_pdf": "on"}, actor=None
     )
-    assert third.number == 3 and third.has_attachment
+    assert third.number == 3
+    assert third.has_attachment
     assert CaseVersion.objects.filter(case=case).count() == 3

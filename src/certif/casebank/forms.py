@@ -63,7 +63,9 @@ class CaseForm(ContentForm):
         self, *args: Any, slots: list[tuple[str, str]] | None = None, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["slot"].choices = slots or []
+        slot = self.fields["slot"]
+        assert isinstance(slot, forms.ChoiceField)
+        slot.choices = slots or []
 
     def clean_reference(self) -> str:
         reference: str = self.cleaned_data["reference"]

@@ -357,7 +357,7 @@ class Referential(_Frozen):
 
     def case_slots(self) -> list[CaseSlot]:
         """Every case a candidate is given, in file order (a block's parts in their order)."""
-        slots = []
+        slots: list[CaseSlot] = []
         for block in self.blocks:
             for modality in block.modalities:
                 if modality.drawn_case is None:

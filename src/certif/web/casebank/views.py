@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -139,7 +140,7 @@ def _pdf(version: CaseVersion) -> StreamingHttpResponse:
 
 @role_required(Role.STAFF, Role.EVALUATOR)
 @require_GET
-def version_pdf(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+def version_pdf(request: HttpRequest, pk: int, number: int) -> HttpResponseBase:
     return _pdf(_opened_version(request, pk, number))
 
 
@@ -210,5 +211,5 @@ def drawn_case(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(Role.STAFF, Role.EVALUATOR, Role.CANDIDATE)
 @require_GET
-def drawn_case_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+def drawn_case_pdf(request: HttpRequest, pk: int) -> HttpResponseBase:
     return _pdf(_opened_draw(request, pk).version)
