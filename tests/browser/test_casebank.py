@@ -45,6 +45,9 @@ def test_a_retake_candidate_gets_a_new_case_and_opens_it_when_her_epreuve_starts
     table = page.get_by_role("table", name="Cas tirés, par candidat")
     expect(table).to_contain_text(drawn.case.reference)
     screenshot(page, "casebank-session-draws")
+    _fits_390_px(
+        page, f"{base}/cas/sessions/{retake.pk}/", f"{base}/cas/{drawn.case_id}/", f"{base}/cas/"
+    )
     log_out(page)
 
     log_in(page, base, "marie", PASSWORD)
@@ -61,3 +64,15 @@ def test_a_retake_candidate_gets_a_new_case_and_opens_it_when_her_epreuve_starts
     expect(main).to_contain_text(drawn.version.text)
     expect(main).not_to_contain_text(drawn.version.client_script)
     screenshot(page, "casebank-candidate-case")
+    _fits_390_px(page, f"{base}/mon-espace/", page.url)
+
+
+def _fits_390_px(page: Page, *urls: str) -> None:
+    """The pages show without sideways scrolling on a 390 px wide phone."""
+    size = page.viewport_size
+    page.set_viewport_size({"width": 390, "height": 844})
+    for url in urls:
+        page.goto(url)
+        assert int(page.evaluate("document.documentElement.scrollWidth")) <= 390, url
+    if size is not None:
+        page.set_viewport_size(size)
