@@ -339,6 +339,19 @@ def _assign(
     return chosen
 
 
+def _new_draw(session: ExamSession, need: _Need, version: CaseVersion, person: Any) -> Draw:
+    return Draw(
+        session=session,
+        candidate_id=need.candidate_id,
+        slot=need.slot.key,
+        block_code=need.slot.block.code,
+        part=need.slot.part,
+        case_id=version.case_id,
+        version=version,
+        drawn_by=person,
+    )
+
+
 def draw_cases(session: ExamSession, *, actor: Actor) -> DrawOutcome:
     """Draw a case for every enrolled candidate and every épreuve taking one that has none yet
     in the session; all or nothing."""
@@ -354,17 +367,7 @@ def draw_cases(session: ExamSession, *, actor: Actor) -> DrawOutcome:
         chosen = _assign(session, needs, limit)
         person = audit.account_of(actor)
         Draw.objects.bulk_create(
-            Draw(
-                session=session,
-                candidate_id=need.candidate_id,
-                slot=need.slot.key,
-                block_code=need.slot.block.code,
-                part=need.slot.part,
-                case_id=version.case_id,
-                version=version,
-                drawn_by=person,
-            )
-            for need, version in chosen
+            _new_draw(session, need, version, person) for need, version in chosen
         )
         per_slot = Counter(need.slot.key for need, _ in chosen)
         audit.record(
@@ -407,16 +410,8 @@ def redraw(draw_id: int, data: Mapping[str, Any], *, actor: Actor) -> Draw:
         draw.replaced_reason = reason
         draw.save(update_fields=["current", "replaced_at", "replaced_reason"])
         [(_, version)] = _assign(session, [need], max_uses_per_session())
-        replacement = Draw.objects.create(
-            session=session,
-            candidate_id=draw.candidate_id,
-            slot=draw.slot,
-            block_code=draw.block_code,
-            part=draw.part,
-            case_id=version.case_id,
-            version=version,
-            drawn_by=audit.account_of(actor),
-        )
+        replacement = _new_draw(session, need, version, audit.account_of(actor))
+        replacement.save()
         audit.record(
             actions.CASE_REDRAWN,
             session,

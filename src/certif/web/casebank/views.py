@@ -174,7 +174,6 @@ def session_draws(request: HttpRequest, session_pk: int) -> HttpResponse:
         "session": session,
         "draws": draws,
         "slots": [queries.slot_label(referential, slot.key) for slot in referential.case_slots()],
-        "reason_form": ReasonForm(),
         "limit": services.max_uses_per_session(),
     }
     return render(request, "casebank/session.html", context)
