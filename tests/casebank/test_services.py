@@ -233,3 +233,31 @@ def test_versions_are_numbered_in_order(version: ReferentialVersion) -> None:
     assert third.number == 3
     assert third.has_attachment
     assert CaseVersion.objects.filter(case=case).count() == 3
+
+
+def test_each_b4_case_study_opens_at_its_own_sitting(
+    version: ReferentialVersion, candidates: list[Candidate], make_user: Any
+) -> None:
+    from certif.domain.units import SittingRef, UnitRef
+    from certif.sessions.timetable import Slot, set_timetable
+
+    bank_of("B4Me1", 1)
+    bank_of("B4Me2", 1)
+    session = case_session(version, "S1", candidates[:1], [("B4", "")], start=timezone.localdate())
+    now = timezone.now()
+    session.start_date = timezone.localdate() - timedelta(days=1)
+    session.end_date = timezone.localdate() + timedelta(days=2)
+    session.save()
+    set_timetable(
+        session,
+        {
+            SittingRef(UnitRef("B4"), "B4Me1"): Slot(now - timedelta(minutes=5)),
+            SittingRef(UnitRef("B4"), "B4Me2"): Slot(now + timedelta(days=1)),
+        },
+        None,
+    )
+    draw_cases(session, actor=None)
+    user = _candidate_user(make_user, candidates[0])
+    assert open_draw(Draw.objects.get(slot="B4Me1").pk, actor=user).slot == "B4Me1"
+    with pytest.raises(Forbidden):
+        open_draw(Draw.objects.get(slot="B4Me2").pk, actor=user)

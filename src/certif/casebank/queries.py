@@ -43,18 +43,14 @@ def slot_choices(version: ReferentialVersion | None) -> list[tuple[str, str]]:
 
 
 def _sitting_for(session: ExamSession, slot: CaseSlot) -> Sitting | None:
-    """The épreuve's sitting: one of its own when the timetable gives the modality one (a
-    sitting whose part is the modality's code, B4Me1), else the unit's. When several match,
-    the latest: a case never opens before its own épreuve."""
-    sittings = list(
-        Sitting.objects.filter(session=session, block__code=slot.block.code).order_by("starts_at")
-    )
-    code = slot.modality.code
-    for wanted in ([code] if code else []) + [slot.part]:
-        matching = [s for s in sittings if s.part == wanted]
-        if matching:
-            return matching[-1]
-    return None
+    """The épreuve's sitting: the modality's own when the timetable sits the block's modalities
+    apart (B4Me1, B4Me2), else the unit's (a B3 part, B2). When both exist, the modality's."""
+    sittings = Sitting.objects.filter(
+        session=session, block__code=slot.block.code, part=slot.part
+    ).order_by("starts_at")
+    by_modality = {sitting.modality: sitting for sitting in sittings}
+    code = slot.modality.code or ""
+    return by_modality.get(code) or by_modality.get("")
 
 
 def epreuve_start(session: ExamSession, key: str) -> datetime | None:
