@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "certif.imports",
     "certif.deliberations",
     "certif.documents",
+    "certif.casebank",
     "certif.declarations",
     "certif.insertion",
     "certif.maintenance",
@@ -332,3 +333,8 @@ LOGGING = {
 # How long each kind of personal data is kept (certif.config.Retention; docs/rgpd.md); applied
 # by `certif rgpd purge`.
 RETENTION = read_retention()
+
+# -- Bank of cases (docs/casebank.md) ------------------------------------------------------------
+# How many candidates of one session may be given the same case; the PDFs of the cases.
+CASE_MAX_USES_PER_SESSION = env_int("CERTIF_CASE_MAX_USES_PER_SESSION", 4, minimum=1)
+CASE_FILES_DIR = DATA_DIR / "cas"

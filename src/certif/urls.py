@@ -22,6 +22,7 @@ urlpatterns = [
     path("candidats/", include("certif.web.candidates.urls")),
     path("sessions/", include("certif.web.sessions.urls")),
     path("grilles/", include("certif.web.grading.urls")),
+    path("cas/", include("certif.web.casebank.urls")),
     path("deliberations/", include("certif.web.deliberations.urls")),
     path("referentiel/", include("certif.web.referential.urls")),
     path("journal/", include("certif.web.journal.urls")),

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from certif.api.api import api
 from certif.candidates.models import Candidate
+from certif.casebank.models import Draw
 from certif.core.roles import JURY, Role
 from certif.declarations.models import Flux
 from certif.deliberations import services
@@ -27,6 +28,7 @@ from certif.referential.models import Block, ReferentialVersion
 from certif.sessions import timetable
 from certif.sessions.models import Assignment, Enrolment, ExamSession
 from tests.support.api import Api, problem
+from tests.support.casebank import opened_draw
 from tests.support.deliberations import seat
 from tests.support.grading import full_marks, submitted
 
@@ -122,6 +124,7 @@ def world(
         file_name="cdc.xml", content=b"<flux/>", sha256="0" * 64, size=7, passages=0,
         generated_at=timezone.now(),
     )  # fmt: skip
+    opened_draw(grading)  # a case drawn for the double-marked B2, its épreuve started
     return World(
         flux=flux,
         document=document,
@@ -277,6 +280,11 @@ def calls(world: World) -> list[Call]:
         Call("POST", "/cdc/flux/{flux_id}/deposited", STAFF),
         Call("POST", "/cdc/reports", STAFF, {"xml": "<rapport/>"}),
         Call("GET", "/cdc/status", STAFF),
+        Call("GET", "/cases", (Role.STAFF, Role.EVALUATOR)),
+        Call("GET", "/cases/{case_id}", (Role.STAFF, Role.EVALUATOR)),
+        Call("GET", "/cases/drawn", (Role.CANDIDATE,)),
+        Call("GET", "/cases/drawn/{draw_id}", (Role.STAFF, Role.EVALUATOR, Role.CANDIDATE)),
+        Call("POST", "/cases:draw", STAFF, {"session": "2026-09"}),
         Call("GET", "/me", tuple(Role)),
         Call("GET", "/me/result", (Role.CANDIDATE,)),
     ]
@@ -298,6 +306,9 @@ def concrete(template: str, world: World, **params: str) -> str:
         # The candidates' file the fixtures imported: read by all allowed, its revert refused.
         batch_id=ImportBatch.objects.order_by("pk").values_list("pk", flat=True).first(),
     )
+    if "{case_id}" in template or "{draw_id}" in template:
+        draw = Draw.objects.get(session__code="2026-09", candidate=world.candidate)
+        defaults |= {"case_id": draw.case_id, "draw_id": draw.pk}
     return template.format(**{**defaults, **params})
 
 

@@ -120,6 +120,12 @@ def tour(cohort: Cohort) -> list[Stop]:
             reverse("documents:timetable", args=[session.pk]),
             f"Horaire des épreuves — session {code}",
         ),
+        Stop("casebank", reverse("casebank:list"), "Banque de cas"),
+        Stop(
+            "session-cases",
+            reverse("casebank:session", args=[session.pk]),
+            f"Cas de la session {code}",
+        ),
         Stop("reconciliations", reverse("grading:reconciliations"), "Rapprochements en attente"),
         Stop(
             "reconciliation",

@@ -15,6 +15,7 @@ from certif.api import problems
 from certif.api.docs import LocalSwagger
 from certif.api.endpoints import (
     candidates,
+    cases,
     declarations,
     deliberations,
     documents,
@@ -112,5 +113,6 @@ for group in (
     documents,
     declarations,
     me,
+    cases,
 ):
     api.add_router("/", group.router)

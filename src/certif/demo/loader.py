@@ -40,6 +40,7 @@ from certif.deliberations.services import (
     record_member,
     recuse,
 )
+from certif.demo.cases import draw_demo_cases, install_case_bank
 from certif.demo.generator import DEMO_SESSIONS, DemoCohort, generate_cohort, write_csv
 from certif.demo.insertion import install_answers
 from certif.documents.models import CertifierSettings, Kind
@@ -393,10 +394,12 @@ def install_demo() -> list[str]:
         answers = install_answers(users["gestion"])
         _open_second_deliberation(second, users)
         _prepare_retake_session(version, users)
+        lines += install_case_bank(users["gestion"])
+        retake = ExamSession.objects.get(code=RETAKE_SESSION)
+        lines += draw_demo_cases([second, retake], users["gestion"])
     lines.append(f"Enquête d'insertion : {answers} réponse(s) des titulaires à 6 mois")
     lines.append("Documents de démonstration :")
     lines += _issue_documents(first, DELIBERATED, users["gestion"])
-    retake = ExamSession.objects.get(code=RETAKE_SESSION)
     lines += _issue_documents(retake, (Kind.CONVOCATION,), users["gestion"])
     lines += _revert_a_typo_import(version, users["gestion"])
     return lines + _logins(users)

@@ -27,6 +27,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 
 from certif.candidates.models import Candidate
+from certif.casebank.queries import convocation_cases
 from certif.core import audit
 from certif.core.audit import MIN_REASON, Actor, account_of
 from certif.core.errors import Forbidden
@@ -173,13 +174,16 @@ class Producer:
             return content.pv_data(subject.deliberation, stamp)
         assert candidate is not None
         if subject.kind == Kind.CONVOCATION:
-            return content.convocation_data(
+            data = content.convocation_data(
                 self.context,
                 candidate,
                 self.enrolments().get(candidate.pk, []),
                 self.sittings(),
                 stamp,
             )
+            # The bank of cases' block: each drawn case by its reference, never its content.
+            data["cases"] = convocation_cases(self.session, candidate.pk)
+            return data
         if subject.kind == Kind.RELEVE:
             return self._releve(candidate, stamp)
         outcome = self.outcomes().get(candidate.pk)

@@ -24,6 +24,7 @@ ENTRIES = (
     Entry("home", _("Tableau de bord"), tuple(Role)),
     Entry("candidates:list", _("Candidats"), (Role.STAFF,)),
     Entry("sessions:list", _("Sessions"), (Role.STAFF,)),
+    Entry("casebank:list", _("Cas"), (Role.STAFF,)),
     Entry("grading:mine", _("Mes grilles"), (Role.EVALUATOR,)),
     Entry("grading:reconciliations", _("Rapprochements"), (Role.STAFF,)),
     Entry("deliberations:list", _("Délibérations"), (Role.STAFF, *JURY)),

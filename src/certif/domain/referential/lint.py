@@ -65,6 +65,7 @@ class FindingCode(StrEnum):
     DELIVERABLE_LIMIT = "DELIVERABLE_LIMIT"
     INVALID_DEADLINE = "INVALID_DEADLINE"
     RESERVED_CODE = "RESERVED_CODE"
+    AMBIGUOUS_CASE = "AMBIGUOUS_CASE"
 
 
 @dataclass(frozen=True)
@@ -114,6 +115,7 @@ class _Linter:
             self.check_references(block, where)
             for m, modality in enumerate(block.modalities):
                 self.check_deliverables(block, modality, (*where, "modalities", m))
+            self.check_drawn_cases(block, where)
         self.check_certification()
         self.check_printed_codes()
         self.check_target_jobs()
@@ -472,6 +474,31 @@ class _Linter:
                 f"{block.code} : aucun livrable ne vérifie le minimum de {modality.min_pages} "
                 "pages (checks_min_pages)",
             )
+
+    def check_drawn_cases(self, block: Block, where: Location) -> None:
+        """A drawn case per part needs parts; two cases in one block need the modalities' codes
+        to tell them apart (the bank files each case under its modality's code)."""
+        drawing = [
+            (m, modality) for m, modality in enumerate(block.modalities) if modality.drawn_case
+        ]
+        for m, modality in drawing:
+            location = (*where, "modalities", m, "drawn_case")
+            assert modality.drawn_case is not None
+            if modality.drawn_case.per_part and not block.parts:
+                self.add(
+                    Severity.ERROR,
+                    FindingCode.UNKNOWN_REFERENCE,
+                    (*location, "per_part"),
+                    f"{block.code} : un cas est tiré par partie mais le bloc n'a pas de parties",
+                )
+            if len(drawing) > 1 and not modality.code:
+                self.add(
+                    Severity.ERROR,
+                    FindingCode.AMBIGUOUS_CASE,
+                    location,
+                    f"{block.code} : plusieurs modalités tirent un cas ; chacune doit avoir un "
+                    "code pour que la banque de cas les distingue",
+                )
 
     def check_certification(self) -> None:
         blocks = {block.code for block in self.referential.blocks}

@@ -162,6 +162,28 @@ class Deliverable(_Frozen):
         return self.max_size_mb * BYTES_PER_MB
 
 
+class CaseKind(StrEnum):
+    """What a candidate is handed at an épreuve, drawn from the bank of cases."""
+
+    SCENARIO = "scenario"  # a role play's client scenario, with the script of the client's player
+    CLIENT_CASE = "client_case"  # « un cas donné » describing a client's situation
+    CASE_STUDY = "case_study"  # a timed case study
+
+
+class DrawnCase(_Frozen):
+    """The case a modality gives each candidate, drawn for them in each session.
+
+    ``per_part``: one case per part of the block (B3: particulier, PME, ETI); ``client_script``:
+    the case carries the script of whoever plays the client, which evaluators see and the
+    candidate never does.
+    """
+
+    kind: CaseKind
+    label: Text
+    per_part: bool = False
+    client_script: bool = False
+
+
 class Modality(_Frozen):
     """An evaluation modality (épreuve) with its timings as structured fields.
 
@@ -185,14 +207,18 @@ class Modality(_Frozen):
     # Word-for-word text: a string is a paragraph, a list of strings a bulleted list.
     description: list[Text | list[Text]] = []
     deliverables: list[Deliverable] = []
+    drawn_case: DrawnCase | None = None
 
     @model_serializer(mode="wrap")
     def _omit_no_deliverables(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
         # A version's identity is the hash of this dump: a file written before deliverables
-        # existed must dump exactly as it did, or reloading it would create a new version.
+        # (or drawn cases) existed must dump exactly as it did, or reloading it would create a
+        # new version.
         data: dict[str, Any] = handler(self)
         if not self.deliverables:
             data.pop("deliverables", None)
+        if self.drawn_case is None:
+            data.pop("drawn_case", None)
         return data
 
     def deliverable(self, kind: DeliverableKind) -> Deliverable | None:
@@ -342,11 +368,64 @@ class Referential(_Frozen):
             for deliverable in modality.deliverables
         ]
 
+    def case_slots(self) -> list[CaseSlot]:
+        """Every case a candidate is given, in file order (a block's parts in their order)."""
+        slots: list[CaseSlot] = []
+        for block in self.blocks:
+            for modality in block.modalities:
+                if modality.drawn_case is None:
+                    continue
+                parts = [p.code for p in block.parts] if modality.drawn_case.per_part else [""]
+                slots.extend(CaseSlot(block, modality, part) for part in parts)
+        return slots
+
+    def case_slot(self, key: str) -> CaseSlot:
+        for slot in self.case_slots():
+            if slot.key == key:
+                return slot
+        raise KeyError(key)
+
     def deliverable(self, code: str) -> PlacedDeliverable:
         for placed in self.placed_deliverables():
             if placed.deliverable.code == code:
                 return placed
         raise KeyError(code)
+
+
+class CaseSlot(NamedTuple):
+    """A case each enrolled candidate is given: a modality's drawn case, for one part of its
+    block when the case is drawn per part. ``key`` names it across the file: the modality's
+    code or else the block's, then « :part » (« B2 », « B3:pme », « B4Me1 »)."""
+
+    block: Block
+    modality: Modality
+    part: str
+
+    @property
+    def case(self) -> DrawnCase:
+        assert self.modality.drawn_case is not None  # only modalities with one make slots
+        return self.modality.drawn_case
+
+    @property
+    def key(self) -> str:
+        base = self.modality.code or self.block.code
+        return f"{base}:{self.part}" if self.part else base
+
+    @property
+    def unit(self) -> tuple[str, str]:
+        """The unit (block, part) a candidate is enrolled in to be given this case."""
+        return (self.block.code, self.part)
+
+    @property
+    def label(self) -> str:
+        """« B2 », « B3 — PME », « B4 — B4Me1 »: what the pages and the convocation print."""
+        label = self.block.code
+        if self.part:
+            labels = {part.code: part.label for part in self.block.parts}
+            label += f" — {labels.get(self.part, self.part)}"
+        if self.modality.code:
+            label += f" — {self.modality.code}"
+        return label
 
 
 class PlacedDeliverable(NamedTuple):

@@ -1,4 +1,4 @@
-"""``certif import candidates|scores FILE``: all or nothing, every error listed;
+"""``certif import candidates|scores|cases FILE``: all or nothing, every error listed;
 ``certif import revert BATCH_ID --reason …``: undo a scores import nothing depends on yet."""
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from certif.core.progress import reporter_for
 from certif.imports.candidates import CandidatesReport, import_candidates
+from certif.imports.cases import CasesReport, import_cases
 from certif.imports.commandline import refusals_reported
 from certif.imports.models import ImportBatch
 from certif.imports.reverting import revert_import
@@ -23,6 +24,8 @@ class Command(BaseCommand):
         kinds = parser.add_subparsers(dest="kind", required=True)
         candidates = kinds.add_parser("candidates", help="candidats (numéro connu : mise à jour)")
         candidates.add_argument("file", metavar="FILE")
+        cases = kinds.add_parser("cases", help="cas de la banque de cas (docs/casebank.md)")
+        cases.add_argument("file", metavar="FILE")
         scores = kinds.add_parser("scores", help="notes, une ligne par valeur")
         scores.add_argument("file", metavar="FILE")
         scores.add_argument(
@@ -52,9 +55,11 @@ class Command(BaseCommand):
         if options["kind"] == "revert":
             self._revert(options["batch"], options["reason"])
             return
-        report: CandidatesReport | ScoresReport
+        report: CandidatesReport | ScoresReport | CasesReport
         with refusals_reported(self.stderr), reporter_for() as reporter:
-            if options["kind"] == "candidates":
+            if options["kind"] == "cases":
+                report = import_cases(options["file"])
+            elif options["kind"] == "candidates":
                 report = import_candidates(options["file"], reporter=reporter)
             else:
                 report = import_scores(
