@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "certif.results",
     "certif.imports",
     "certif.deliberations",
+    "certif.submissions",
     "certif.documents",
     "certif.declarations",
     "certif.maintenance",
@@ -285,6 +286,8 @@ WORKER_CONCURRENCY = int(os.environ.get("CERTIF_WORKER_CONCURRENCY", "1"))
 WORKER_STALE_AFTER = int(os.environ.get("CERTIF_WORKER_STALE_AFTER", "300"))
 # Files that tasks produce (exports, batches of documents), served to the person who asked.
 TASK_FILES_DIR = DATA_DIR / "taches"
+# Deposited files (written supports, mémoires): a content-addressed store (certif.deposits).
+DEPOSITS_DIR = DATA_DIR / "depots"
 
 # Mail (password reset): CERTIF_EMAIL_URL (smtp://user:password@host:587) or CERTIF_EMAIL_HOST,
 # _PORT, _USER, _PASSWORD, _TLS, _SSL; without them the console, which writes each message —
