@@ -50,7 +50,8 @@ def test_the_due_date_counts_back_from_the_epreuve_as_the_referential_says(
 ) -> None:
     session = session_in(version, candidates[0], 30)
     item = owed_item(candidates[0], session, "B1Support")
-    assert item is not None and session.start_date is not None
+    assert item is not None
+    assert session.start_date is not None
     days = ccab.deliverable("B1Support").deliverable.due.days_before
     assert item.due_date == session.start_date - timedelta(days=days)
 
@@ -74,7 +75,10 @@ def test_a_deposit_after_the_due_date_is_refused(
 
 
 def test_an_extension_granted_with_a_reason_reopens_the_deposit(
-    version: ReferentialVersion, candidates: list[Candidate], owner: AbstractUser, staff: AbstractUser
+    version: ReferentialVersion,
+    candidates: list[Candidate],
+    owner: AbstractUser,
+    staff: AbstractUser,
 ) -> None:
     session = session_in(version, candidates[0], 3)
     until = timezone.localdate() + timedelta(days=2)

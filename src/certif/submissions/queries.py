@@ -17,7 +17,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from certif.candidates.models import Candidate
-from certif.domain.referential.schema import DeliverableKind, PlacedDeliverable
+from certif.domain.referential.schema import CriterionKind, DeliverableKind, PlacedDeliverable
 from certif.sessions.models import Enrolment, ExamSession
 from certif.sessions.timetable import timetable
 from certif.submissions.models import Deposit, Extension, Subject, SubjectStatus
@@ -235,3 +235,32 @@ def subjects_to_review() -> QuerySet[Subject]:
 
 def all_subjects() -> QuerySet[Subject]:
     return Subject.objects.select_related("candidate", "reviewed_by")
+
+
+def owed_for_block(candidate: Candidate, session: ExamSession, block: str) -> list[Owed]:
+    """What the candidate owes for one block of the session (the grid shows it)."""
+    return [item for item in owed(candidate, session) if item.block == block]
+
+
+def page_count_criterion(session: ExamSession, block: str) -> str | None:
+    """The criterion that records a page count on the block's grid (``MEMPages``): its only
+    whole-number criterion, when one of its deliverables checks a page minimum."""
+    referential = session.referential_version.referential
+    if not any(
+        p.deliverable.checks_min_pages
+        for p in referential.placed_deliverables()
+        if p.block.code == block
+    ):
+        return None
+    integers = [
+        c.code for c in referential.block(block).criteria if c.kind == CriterionKind.INTEGER
+    ]
+    return integers[0] if len(integers) == 1 else None
+
+
+def starting_values(candidate: Candidate, session: ExamSession, block: str) -> dict[str, int]:
+    """Values a grid may start from, read from the deposits: the mémoire's pages before its
+    annexes for the page-count criterion. The evaluator decides; nothing is recorded."""
+    code = page_count_criterion(session, block)
+    pages = counted_pages(candidate.pk, session.pk, block) if code else None
+    return {code: pages} if code and pages is not None else {}

@@ -45,6 +45,7 @@ FILE = "file"
 def shown_date(day: date) -> str:
     return day.strftime("%d/%m/%Y")
 
+
 SUBJECT_CHANGED = (
     "Le sujet a été modifié entre-temps (nouvelle version ou autre examen) : relisez-le avant "
     "de rendre votre décision."
@@ -267,7 +268,11 @@ def grant_extension(
     item = _owed(candidate, session, code)
     if item.due_date is not None and values["until"] <= item.due_date:
         raise Invalid(
-            {"until": [f"La prolongation doit dépasser la date limite ({shown_date(item.due_date)})."]}
+            {
+                "until": [
+                    f"La prolongation doit dépasser la date limite ({shown_date(item.due_date)})."
+                ]
+            }
         )
     with transaction.atomic():
         extension, _created = Extension.objects.update_or_create(
@@ -304,5 +309,7 @@ def open_deposit(deposit_id: int, *, actor: Actor) -> tuple[Deposit, StoredStrea
             message=policies.OPEN_REFUSED)  # fmt: skip
     stream = stream_stored(store_folder(), deposit.sha256)
     with transaction.atomic():
-        audit.record(actions.DEPOSIT_OPENED, deposit, actor=actor, after={"version": deposit.version})
+        audit.record(
+            actions.DEPOSIT_OPENED, deposit, actor=actor, after={"version": deposit.version}
+        )
     return deposit, stream
