@@ -16,6 +16,7 @@ from certif.deliberations.models import Deliberation, JuryMember
 from certif.referential.models import Block, ReferentialVersion
 from certif.sessions.models import Assignment, ExamSession
 from certif.submissions.models import Deposit, Subject
+from tests.support.deliberations import client_for  # noqa: F401
 from tests.support.submissions import approved_subject, deposited, session_in
 
 
@@ -83,4 +84,3 @@ def world(
     )
 
 
-from tests.support.deliberations import client_for  # noqa: F401
