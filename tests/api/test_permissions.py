@@ -18,6 +18,7 @@ from certif.core.roles import JURY, Role
 from certif.declarations.models import Flux
 from certif.deliberations import services
 from certif.deliberations.models import Deliberation, JuryMember, MemberRole, Recusal
+from certif.deposits.storage import store_stream
 from certif.documents.models import IssuedDocument, Kind
 from certif.domain.referential.schema import Referential
 from certif.grading.models import ScoreSheet
@@ -25,6 +26,9 @@ from certif.grading.services import open_sheet
 from certif.referential.models import Block, ReferentialVersion
 from certif.sessions import timetable
 from certif.sessions.models import Assignment, Enrolment, ExamSession
+from certif.submissions.models import Deposit, Subject
+from certif.submissions.queries import store_folder
+from tests.deposits.pdfs import pdf_bytes
 from tests.support.api import Api, problem
 from tests.support.deliberations import seat
 from tests.support.grading import full_marks, submitted
@@ -66,6 +70,8 @@ class World:
     candidate: Candidate
     document: IssuedDocument
     flux: Flux
+    deposit: Deposit
+    subject: Subject
 
 
 @pytest.fixture
@@ -121,7 +127,10 @@ def world(
         file_name="cdc.xml", content=b"<flux/>", sha256="0" * 64, size=7, passages=0,
         generated_at=timezone.now(),
     )  # fmt: skip
+    deposit, subject = deposit_and_subject(session, candidates[0], evaluator)
     return World(
+        deposit=deposit,
+        subject=subject,
         flux=flux,
         document=document,
         version=version,
@@ -135,6 +144,24 @@ def world(
         juror=juror,
         candidate=candidates[0],
     )
+
+
+def deposit_and_subject(
+    session: ExamSession, candidate: Candidate, evaluator: AbstractUser
+) -> tuple[Deposit, Subject]:
+    """C001's B1 support in 2026-06, which the evaluator grades; her proposed subject."""
+    b1 = Block.objects.get(version=session.referential_version, code="B1")
+    Assignment.objects.create(session=session, candidate=candidate, block=b1, evaluator=evaluator)
+    stored = store_stream([pdf_bytes(1)], store_folder(), max_bytes=2**20, shown_name="s.pdf")
+    deposit = Deposit.objects.create(
+        candidate=candidate, session=session, deliverable="B1Support", version=1,
+        original_name="s.pdf", sha256=stored.sha256, size=stored.size, page_count=1,
+        deposited_at=timezone.now(),
+    )  # fmt: skip
+    subject = Subject.objects.create(
+        candidate=candidate, title="T", problem="P", outline="O", proposed_at=timezone.now()
+    )
+    return deposit, subject
 
 
 REASON = "Une erreur dans le nom de naissance."
@@ -274,6 +301,36 @@ def calls(world: World) -> list[Call]:
         Call("POST", "/cdc/flux/{flux_id}/deposited", STAFF),
         Call("POST", "/cdc/reports", STAFF, {"xml": "<rapport/>"}),
         Call("GET", "/cdc/status", STAFF),
+        Call("GET", "/me/deliverables", (Role.CANDIDATE,)),
+        Call(
+            "POST",
+            "/me/sessions/{code}/deliverables/{deliverable}/deposits",
+            (Role.CANDIDATE,),
+        ),
+        Call(
+            "GET",
+            "/deposits/{deposit_id}/file",
+            (Role.CANDIDATE, Role.STAFF, Role.EVALUATOR, *JURY),
+        ),
+        Call("GET", "/me/subject", (Role.CANDIDATE,)),
+        Call(
+            "POST", "/me/subject", (Role.CANDIDATE,), {"title": "T", "problem": "P", "outline": "O"}
+        ),
+        Call("GET", "/subjects", (Role.PEDAGOGY, Role.STAFF)),
+        Call(
+            "POST",
+            "/subjects/{subject_id}/review",
+            (Role.PEDAGOGY,),
+            {"verdict": "approved", "comment": ""},
+            {"If-Match": '"0"'},
+        ),
+        Call("GET", "/sessions/{code}/missing-deposits", STAFF),
+        Call(
+            "PUT",
+            "/sessions/{code}/candidates/{numero}/extensions/{deliverable}",
+            STAFF,
+            {"until": "2030-01-01", "reason": "Hospitalisation."},
+        ),
         Call("GET", "/me", tuple(Role)),
         Call("GET", "/me/result", (Role.CANDIDATE,)),
     ]
@@ -292,6 +349,9 @@ def concrete(template: str, world: World, **params: str) -> str:
         unit="B1",
         public_id=world.document.public_id,
         flux_id=str(world.flux.pk),
+        deposit_id=world.deposit.pk,
+        subject_id=world.subject.pk,
+        deliverable="B1Support",
     )
     return template.format(**{**defaults, **params})
 

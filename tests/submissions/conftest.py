@@ -82,5 +82,3 @@ def world(
         assignment=assignments[0],
         mem_assignment=assignments[1],
     )
-
-

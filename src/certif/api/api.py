@@ -22,6 +22,7 @@ from certif.api.endpoints import (
     me,
     referential,
     sessions,
+    submissions,
 )
 
 DESCRIPTION = """\
@@ -109,6 +110,7 @@ for group in (
     deliberations,
     documents,
     declarations,
+    submissions,
     me,
 ):
     api.add_router("/", group.router)
