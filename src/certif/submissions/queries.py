@@ -8,6 +8,7 @@ neither, the due date is not known yet and deposits are accepted.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -96,6 +97,15 @@ def epreuve_dates(session: ExamSession) -> dict[str, date]:
     return days
 
 
+def dates_of(
+    placed: PlacedDeliverable, days: Mapping[str, date], session: ExamSession
+) -> tuple[date | None, date | None]:
+    """The épreuve date a deliverable's due rule counts back from (the block's first day in
+    ``days``, else the session's first day), and its due date; None when neither is known."""
+    epreuve = days.get(placed.block.code, session.start_date)
+    return epreuve, placed.deliverable.due.due_date(epreuve) if epreuve else None
+
+
 def owed(candidate: Candidate, session: ExamSession) -> list[Owed]:
     """The deliverables the candidate owes in the session, in the référentiel's order."""
     blocks = set(
@@ -119,14 +129,14 @@ def _owed_for(
     }
     result = []
     for item in placed:
-        epreuve = days.get(item.block.code, session.start_date)
+        epreuve, due = dates_of(item, days, session)
         code = item.deliverable.code
         result.append(
             Owed(
                 session=session,
                 placed=item,
                 epreuve_date=epreuve,
-                due_date=item.deliverable.due.due_date(epreuve) if epreuve else None,
+                due_date=due,
                 extension=extensions.get(code),
                 deposits=[d for d in deposits if d.deliverable == code],
             )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
@@ -29,7 +30,7 @@ def _attachment_name(deposit: Deposit, suffix: str = "") -> str:
 
 
 @role_required(*OPENERS)
-def deposit_file(request: HttpRequest, deposit_id: int) -> HttpResponse:
+def deposit_file(request: HttpRequest, deposit_id: int) -> HttpResponseBase:
     """The deposited PDF, streamed; each opening is journalled."""
     try:
         deposit, stream = services.open_deposit(deposit_id, actor=request.user)
