@@ -40,6 +40,7 @@ from certif.deliberations.services import (
     record_member,
     recuse,
 )
+from certif.demo.deposits import install_deposits
 from certif.demo.generator import DEMO_SESSIONS, DemoCohort, generate_cohort, write_csv
 from certif.documents.models import CertifierSettings, Kind
 from certif.documents.services import SettingsValues, generate, update_certifier_settings
@@ -95,6 +96,7 @@ ACCOUNTS = (
     DemoAccount("presidente", (Role.JURY_PRESIDENT,), "Paule", "Président"),
     DemoAccount("jury1", (Role.JURY_MEMBER,), "Jules", "Externe"),
     DemoAccount("jury2", (Role.JURY_MEMBER,), "Inès", "Interne"),
+    DemoAccount("pedagogie", (Role.PEDAGOGY,), "Pascale", "Pédagogie"),
     # The demo's certified candidate (see certif.demo.generator's borderline cases).
     DemoAccount("candidat", (Role.CANDIDATE,), "", "", candidate="C000008"),
 )
@@ -388,9 +390,10 @@ def install_demo() -> list[str]:
         _hold_first_deliberation(first, users)
         _open_second_deliberation(second, users)
         _prepare_retake_session(version, users)
+        retake = ExamSession.objects.get(code=RETAKE_SESSION)
+        lines += install_deposits(retake, users["pedagogie"], DEMO_PASSWORD)
     lines.append("Documents de démonstration :")
     lines += _issue_documents(first, DELIBERATED, users["gestion"])
-    retake = ExamSession.objects.get(code=RETAKE_SESSION)
     lines += _issue_documents(retake, (Kind.CONVOCATION,), users["gestion"])
     return lines + _logins(users)
 
