@@ -45,8 +45,15 @@ def _pdf(pages: int) -> bytes:
 
 
 def _candidates(session: ExamSession) -> list[Candidate]:
+    """The two candidates who owe the most files (the first one the mémoire, if anyone does)."""
     ids = Enrolment.objects.filter(session=session).values_list("candidate_id", flat=True)
-    return list(Candidate.objects.filter(pk__in=set(ids)).order_by("numero")[:2])
+    enrolled = Candidate.objects.filter(pk__in=set(ids)).order_by("numero")
+
+    def weight(candidate: Candidate) -> tuple[bool, int]:
+        items = owed(candidate, session)
+        return any(item.is_thesis for item in items), len(items)
+
+    return sorted(enrolled, key=weight, reverse=True)[:2]
 
 
 def _deposit_all(candidate: Candidate, session: ExamSession) -> int:
