@@ -18,7 +18,12 @@ from certif.domain.referential.schema import Referential
 from certif.referential.models import ReferentialVersion
 from certif.submissions import services
 from certif.submissions.models import SubjectStatus
-from certif.submissions.queries import missing_deposits, owed_item, store_folder
+from certif.submissions.queries import (
+    missing_by_candidate,
+    missing_deposits,
+    owed_item,
+    store_folder,
+)
 from tests.deposits.pdfs import encrypted, javascript_open_action, pdf_bytes
 from tests.support.submissions import SUBJECT, approved_subject, deposited, session_in
 
@@ -245,3 +250,15 @@ def test_opening_a_deposit_is_journalled_and_refused_to_an_unassigned_evaluator(
     assert AuditEvent.objects.filter(action="submissions.deposit_opened").count() == 1
     with pytest.raises(Forbidden):
         services.open_deposit(deposit.pk, actor=make_user(Role.EVALUATOR))
+
+
+def test_the_deliberation_flag_names_what_each_candidate_has_not_deposited(
+    version: ReferentialVersion, candidates: list[Candidate], owner: AbstractUser
+) -> None:
+    session = session_in(version, candidates[0], 30)
+    session_in(version, candidates[1], 30, blocks=("B3",))
+    deposited(candidates[0], session, "B1Support", owner)
+    assert missing_by_candidate(session) == {
+        candidates[0].pk: ["MEMDocument"],
+        candidates[1].pk: ["B3Support"],
+    }

@@ -8,6 +8,7 @@ neither, the due date is not known yet and deposits are accepted.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -113,22 +114,27 @@ def owed(candidate: Candidate, session: ExamSession) -> list[Owed]:
             "block__code", flat=True
         )
     )
-    return _owed_for(candidate, session, blocks, epreuve_dates(session))
+    deposits = list(
+        Deposit.objects.filter(candidate=candidate, session=session).order_by("-version")
+    )
+    extensions = list(Extension.objects.filter(candidate=candidate, session=session))
+    return _owed_for(session, blocks, epreuve_dates(session), deposits, extensions)
 
 
 def _owed_for(
-    candidate: Candidate, session: ExamSession, blocks: set[str], days: dict[str, date]
+    session: ExamSession,
+    blocks: set[str],
+    days: Mapping[str, date],
+    deposits: list[Deposit],
+    extensions: list[Extension],
 ) -> list[Owed]:
+    """What one candidate owes, from their blocks, deposits (newest first) and extensions."""
     referential = session.referential_version.referential
-    placed = [p for p in referential.placed_deliverables() if p.block.code in blocks]
-    if not placed:
-        return []
-    deposits = Deposit.objects.filter(candidate=candidate, session=session).order_by("-version")
-    extensions = {
-        e.deliverable: e for e in Extension.objects.filter(candidate=candidate, session=session)
-    }
+    by_code = {extension.deliverable: extension for extension in extensions}
     result = []
-    for item in placed:
+    for item in referential.placed_deliverables():
+        if item.block.code not in blocks:
+            continue
         epreuve, due = dates_of(item, days, session)
         code = item.deliverable.code
         result.append(
@@ -137,7 +143,7 @@ def _owed_for(
                 placed=item,
                 epreuve_date=epreuve,
                 due_date=due,
-                extension=extensions.get(code),
+                extension=by_code.get(code),
                 deposits=[d for d in deposits if d.deliverable == code],
             )
         )
@@ -172,27 +178,54 @@ class Missing:
 
 
 def missing_deposits(session: ExamSession) -> list[Missing]:
-    """Every deliverable owed in the session and not deposited, by candidate then deliverable."""
+    """Every deliverable owed in the session and not deposited, by candidate then deliverable;
+    a fixed number of queries, whatever the number of candidates (the deliberation shows it)."""
     days = epreuve_dates(session)
-    blocks_of: dict[int, set[str]] = {}
+    blocks_of: dict[int, set[str]] = defaultdict(set)
     for candidate_id, block in Enrolment.objects.filter(session=session).values_list(
         "candidate_id", "block__code"
     ):
-        blocks_of.setdefault(candidate_id, set()).add(block)
+        blocks_of[candidate_id].add(block)
+    deposited: dict[int, list[Deposit]] = defaultdict(list)
+    for deposit in Deposit.objects.filter(session=session).only(
+        "candidate_id", "deliverable", "version"
+    ):
+        deposited[deposit.candidate_id].append(deposit)
+    extended: dict[int, list[Extension]] = defaultdict(list)
+    for extension in Extension.objects.filter(session=session):
+        extended[extension.candidate_id].append(extension)
     candidates = Candidate.objects.filter(pk__in=list(blocks_of)).order_by("numero")
     return [
         Missing(candidate, item)
         for candidate in candidates
-        for item in _owed_for(candidate, session, blocks_of[candidate.pk], days)
+        for item in _owed_for(
+            session, blocks_of[candidate.pk], days, deposited[candidate.pk], extended[candidate.pk]
+        )
         if not item.deposits
     ]
 
 
 def missing_by_candidate(session: ExamSession) -> dict[int, list[str]]:
-    """The codes of the deliverables each candidate has not deposited (for the deliberation)."""
+    """The codes of the deliverables each candidate has not deposited (for the deliberation):
+    two queries, whatever the number of candidates."""
+    placed = session.referential_version.referential.placed_deliverables()
+    deposited = set(
+        Deposit.objects.filter(session=session).values_list("candidate_id", "deliverable")
+    )
+    blocks_of: dict[int, set[str]] = defaultdict(set)
+    for candidate_id, block in Enrolment.objects.filter(session=session).values_list(
+        "candidate_id", "block__code"
+    ):
+        blocks_of[candidate_id].add(block)
     found: dict[int, list[str]] = {}
-    for missing in missing_deposits(session):
-        found.setdefault(missing.candidate.pk, []).append(missing.owed.code)
+    for candidate_id, blocks in blocks_of.items():
+        codes = [
+            p.deliverable.code
+            for p in placed
+            if p.block.code in blocks and (candidate_id, p.deliverable.code) not in deposited
+        ]
+        if codes:
+            found[candidate_id] = codes
     return found
 
 
