@@ -903,8 +903,8 @@ def _deliverables(
     """What the candidate deposits before the épreuves, and until when (docs/deposits.md)."""
     blocks = {enrolment.block.code for enrolment in enrolments}
     days: dict[str, date] = {}
-    for (block, _part), sitting in sittings.items():
-        day = french.local_day(sitting.starts_at)
+    for key, sitting in sittings.items():
+        block, day = key[0], french.local_day(sitting.starts_at)  # key: block, part[, modality]
         days[block] = min(day, days.get(block, day))
     rows = []
     for placed in context.referential.placed_deliverables():
