@@ -224,8 +224,8 @@ def deposit(
         f"Le livrable « {deliverable} » n'est pas attendu de vous dans la session {code}.",
     )
     limit = item.placed.deliverable.max_size_bytes
-    length = int(request.META.get("CONTENT_LENGTH") or 0)
-    if length > limit:
+    length = str(request.META.get("CONTENT_LENGTH") or "0")
+    if length.isdigit() and int(length) > limit:
         raise PayloadTooLarge(
             f"le fichier dépasse la taille maximale de {item.max_size_mb} Mo : il n'a pas été lu",
             headers={"Connection": "close"},
