@@ -919,13 +919,13 @@ def _epreuves(
 def _deliverables(
     context: SessionContext,
     enrolments: Sequence[Enrolment],
-    sittings: Mapping[tuple[str, str], Any],
+    sittings: Mapping[SittingKey, Any],
 ) -> list[dict[str, str]]:
     """What the candidate deposits before the épreuves, and until when (docs/deposits.md)."""
     blocks = {enrolment.block.code for enrolment in enrolments}
     days: dict[str, date] = {}
     for key, sitting in sittings.items():
-        block, day = key[0], french.local_day(sitting.starts_at)  # key: block, part[, modality]
+        block, day = key[0], french.local_day(sitting.starts_at)  # block, part, modality
         days[block] = min(day, days.get(block, day))
     rows = []
     for placed in context.referential.placed_deliverables():
