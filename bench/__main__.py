@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from bench import browser_import, cdc, documents, hostile, scale, web
+from bench import browser_import, cdc, deposits, documents, hostile, scale, web
 
 SUITES = {
     "scale": scale.main,
@@ -13,6 +13,7 @@ SUITES = {
     "cdc": cdc.main,
     "hostile": hostile.main,
     "browser-import": browser_import.main,
+    "deposits": deposits.main,
 }
 
 

@@ -19,3 +19,6 @@ import tempfile  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 STATIC_ROOT = Path(tempfile.mkdtemp(prefix="certif-static-"))
+
+# Deposited files: a throwaway store.
+DEPOSITS_DIR = Path(tempfile.mkdtemp(prefix="certif-deposits-"))

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "certif.results",
     "certif.imports",
     "certif.deliberations",
+    "certif.submissions",
     "certif.documents",
     "certif.casebank",
     "certif.declarations",
@@ -292,6 +293,8 @@ INSERTION_REMINDER_DAYS = env_int("CERTIF_INSERTION_REMINDER_DAYS", 14, minimum=
 INSERTION_REMINDERS = env_int("CERTIF_INSERTION_REMINDERS", 2)
 # Files that tasks produce (exports, batches of documents), served to the person who asked.
 TASK_FILES_DIR = DATA_DIR / "taches"
+# Deposited files (written supports, mémoires): a content-addressed store (certif.deposits).
+DEPOSITS_DIR = DATA_DIR / "depots"
 # An import file uploaded from the browser above this size (kilobytes) is imported by the
 # worker, its progress on the job's page: about 40,000 score rows; smaller files at once.
 IMPORT_IN_BACKGROUND_ABOVE = env_int("CERTIF_IMPORT_BACKGROUND_KB", 2048) * 1024

@@ -29,6 +29,7 @@ urlpatterns = [
     path("mon-espace/", include("certif.web.myspace.urls")),
     path("imports/", include("certif.web.imports.urls")),
     path("documents/", include("certif.web.documents.urls")),
+    path("depots/", include("certif.web.submissions.urls")),
     path("declaration-cdc/", include("certif.web.declarations.urls")),
     path("api/jetons/", include("certif.web.tokens.urls")),
     path("taches/", include("certif.web.tasks.urls")),

@@ -19,6 +19,7 @@ from certif.core.roles import JURY, Role
 from certif.declarations.models import Flux
 from certif.deliberations import services
 from certif.deliberations.models import Deliberation, JuryMember, MemberRole, Recusal
+from certif.deposits.storage import store_stream
 from certif.documents.models import IssuedDocument, Kind
 from certif.domain.referential.schema import Referential
 from certif.grading.models import ScoreSheet
@@ -27,6 +28,9 @@ from certif.imports.models import ImportBatch
 from certif.referential.models import Block, ReferentialVersion
 from certif.sessions import timetable
 from certif.sessions.models import Assignment, Enrolment, ExamSession
+from certif.submissions.models import Deposit, Subject
+from certif.submissions.queries import store_folder
+from tests.deposits.pdfs import pdf_bytes
 from tests.support.api import Api, problem
 from tests.support.casebank import opened_draw
 from tests.support.deliberations import seat
@@ -69,6 +73,8 @@ class World:
     candidate: Candidate
     document: IssuedDocument
     flux: Flux
+    deposit: Deposit
+    subject: Subject
 
 
 @pytest.fixture
@@ -125,7 +131,10 @@ def world(
         generated_at=timezone.now(),
     )  # fmt: skip
     opened_draw(grading)  # a case drawn for the double-marked B2, its épreuve started
+    deposit, subject = deposit_and_subject(session, candidates[0], evaluator)
     return World(
+        deposit=deposit,
+        subject=subject,
         flux=flux,
         document=document,
         version=version,
@@ -139,6 +148,24 @@ def world(
         juror=juror,
         candidate=candidates[0],
     )
+
+
+def deposit_and_subject(
+    session: ExamSession, candidate: Candidate, evaluator: AbstractUser
+) -> tuple[Deposit, Subject]:
+    """C001's B1 support in 2026-06, which the evaluator grades; her proposed subject."""
+    b1 = Block.objects.get(version=session.referential_version, code="B1")
+    Assignment.objects.create(session=session, candidate=candidate, block=b1, evaluator=evaluator)
+    stored = store_stream([pdf_bytes(1)], store_folder(), max_bytes=2**20, shown_name="s.pdf")
+    deposit = Deposit.objects.create(
+        candidate=candidate, session=session, deliverable="B1Support", version=1,
+        original_name="s.pdf", sha256=stored.sha256, size=stored.size, page_count=1,
+        deposited_at=timezone.now(),
+    )  # fmt: skip
+    subject = Subject.objects.create(
+        candidate=candidate, title="T", problem="P", outline="O", proposed_at=timezone.now()
+    )
+    return deposit, subject
 
 
 REASON = "Une erreur dans le nom de naissance."
@@ -285,6 +312,36 @@ def calls(world: World) -> list[Call]:
         Call("GET", "/cases/drawn", (Role.CANDIDATE,)),
         Call("GET", "/cases/drawn/{draw_id}", (Role.STAFF, Role.EVALUATOR, Role.CANDIDATE)),
         Call("POST", "/cases:draw", STAFF, {"session": "2026-09"}),
+        Call("GET", "/me/deliverables", (Role.CANDIDATE,)),
+        Call(
+            "POST",
+            "/me/sessions/{code}/deliverables/{deliverable}/deposits",
+            (Role.CANDIDATE,),
+        ),
+        Call(
+            "GET",
+            "/deposits/{deposit_id}/file",
+            (Role.CANDIDATE, Role.STAFF, Role.EVALUATOR, *JURY),
+        ),
+        Call("GET", "/me/subject", (Role.CANDIDATE,)),
+        Call(
+            "POST", "/me/subject", (Role.CANDIDATE,), {"title": "T", "problem": "P", "outline": "O"}
+        ),
+        Call("GET", "/subjects", (Role.PEDAGOGY, Role.STAFF)),
+        Call(
+            "POST",
+            "/subjects/{subject_id}/review",
+            (Role.PEDAGOGY,),
+            {"verdict": "approved", "comment": ""},
+            {"If-Match": '"0"'},
+        ),
+        Call("GET", "/sessions/{code}/missing-deposits", STAFF),
+        Call(
+            "PUT",
+            "/sessions/{code}/candidates/{numero}/extensions/{deliverable}",
+            STAFF,
+            {"until": "2030-01-01", "reason": "Hospitalisation."},
+        ),
         Call("GET", "/me", tuple(Role)),
         Call("GET", "/me/result", (Role.CANDIDATE,)),
     ]
@@ -303,6 +360,9 @@ def concrete(template: str, world: World, **params: str) -> str:
         unit="B1",
         public_id=world.document.public_id,
         flux_id=str(world.flux.pk),
+        deposit_id=world.deposit.pk,
+        subject_id=world.subject.pk,
+        deliverable="B1Support",
         # The candidates' file the fixtures imported: read by all allowed, its revert refused.
         batch_id=ImportBatch.objects.order_by("pk").values_list("pk", flat=True).first(),
     )

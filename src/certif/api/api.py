@@ -24,6 +24,7 @@ from certif.api.endpoints import (
     me,
     referential,
     sessions,
+    submissions,
 )
 
 DESCRIPTION = """\
@@ -112,6 +113,7 @@ for group in (
     deliberations,
     documents,
     declarations,
+    submissions,
     me,
     cases,
 ):

@@ -23,6 +23,9 @@ from certif.api.problems import Forbidden, Invalid, TooManyFailures, Unauthorize
 from certif.core.roles import Role, has_role
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+# Bodies that are files, read by their operation as a stream (a deposit's PDF): reading them
+# here would hold them whole in memory, and they carry no JSON text.
+STREAMED_BODIES = frozenset({"application/pdf"})
 
 
 # A NUL character escaped in a JSON string (preceded by an even number of backslashes).
@@ -39,7 +42,11 @@ def refuse_nul_characters(request: HttpRequest) -> None:
         where = "query"
     elif any("\x00" in value for value in request.headers.values()):
         where = "header"
-    elif request.method not in SAFE_METHODS and _ESCAPED_NUL.search(request.body):
+    elif (
+        request.method not in SAFE_METHODS
+        and request.content_type not in STREAMED_BODIES
+        and _ESCAPED_NUL.search(request.body)
+    ):
         where = "body"
     if where:
         raise Invalid(

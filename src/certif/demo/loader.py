@@ -41,6 +41,7 @@ from certif.deliberations.services import (
     recuse,
 )
 from certif.demo.cases import draw_demo_cases, install_case_bank
+from certif.demo.deposits import install_deposits
 from certif.demo.generator import DEMO_SESSIONS, DemoCohort, generate_cohort, write_csv
 from certif.demo.insertion import install_answers
 from certif.documents.models import CertifierSettings, Kind
@@ -100,6 +101,7 @@ ACCOUNTS = (
     DemoAccount("presidente", (Role.JURY_PRESIDENT,), "Paule", "Président"),
     DemoAccount("jury1", (Role.JURY_MEMBER,), "Jules", "Externe"),
     DemoAccount("jury2", (Role.JURY_MEMBER,), "Inès", "Interne"),
+    DemoAccount("pedagogie", (Role.PEDAGOGY,), "Pascale", "Pédagogie"),
     # The demo's certified candidate (see certif.demo.generator's borderline cases).
     DemoAccount("candidat", (Role.CANDIDATE,), "", "", candidate="C000008"),
 )
@@ -397,6 +399,7 @@ def install_demo() -> list[str]:
         lines += install_case_bank(users["gestion"])
         retake = ExamSession.objects.get(code=RETAKE_SESSION)
         lines += draw_demo_cases([second, retake], users["gestion"])
+        lines += install_deposits(retake, users["pedagogie"], DEMO_PASSWORD)
     lines.append(f"Enquête d'insertion : {answers} réponse(s) des titulaires à 6 mois")
     lines.append("Documents de démonstration :")
     lines += _issue_documents(first, DELIBERATED, users["gestion"])

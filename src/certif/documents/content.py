@@ -14,7 +14,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -44,7 +44,7 @@ from certif.domain import values
 from certif.domain.identity import agreed
 from certif.domain.numbers import format_quantity
 from certif.domain.referential.schema import Block as BlockSpec
-from certif.domain.referential.schema import Modality, Referential
+from certif.domain.referential.schema import DeliverableKind, Modality, Referential
 from certif.domain.rules.explain import PART_STATUS_LABELS, STATUS_LABELS
 from certif.domain.rules.results import BlockResult, Status, UnitResult
 from certif.domain.rules.results import CandidateResult as EngineDecision
@@ -52,6 +52,7 @@ from certif.domain.units import SittingRef, UnitRef, separate_modalities
 from certif.grading.models import COUNTING, Score, ScoreSheet
 from certif.referential.models import Criterion, ReferentialVersion
 from certif.sessions.models import Enrolment, ExamSession
+from certif.submissions.queries import approved_subject, dates_of
 
 STATUS_FR = {status.value: label.fr for status, label in STATUS_LABELS.items()}
 PART_STATUS_FR = {status.value: label.fr for status, label in PART_STATUS_LABELS.items()}
@@ -622,6 +623,21 @@ def _certification_verdict(decision: EngineDecision, outcome: JuryOutcome | None
     }
 
 
+def _with_subject(
+    blocks: list[dict[str, Any]], referential: Referential, candidate: Candidate
+) -> list[dict[str, Any]]:
+    """The mémoire's block names the subject the Direction pédagogique approved."""
+    subject = approved_subject(candidate)
+    if subject is None:
+        return blocks
+    theses = {
+        p.block.code
+        for p in referential.placed_deliverables()
+        if p.deliverable.kind == DeliverableKind.THESIS
+    }
+    return [{**b, "subject": subject.title} if b["code"] in theses else b for b in blocks]
+
+
 def releve_data(
     context: SessionContext,
     candidate: Candidate,
@@ -640,10 +656,14 @@ def releve_data(
         "holder": holder_data(candidate),
         "session": context.session_data(),
         "sessions": _sessions_concerned(decision, context.session),
-        "blocks": [
-            _block_data(block, specs.get(code), sheets, outcome)
-            for code, block in decision.blocks.items()
-        ],
+        "blocks": _with_subject(
+            [
+                _block_data(block, specs.get(code), sheets, outcome)
+                for code, block in decision.blocks.items()
+            ],
+            referential,
+            candidate,
+        ),
         "certification_verdict": _certification_verdict(decision, outcome),
         "jury": jury_data(outcome.deliberation) if outcome is not None else None,
         "document": stamp_data(stamp, context.issuer.base_url),
@@ -896,6 +916,34 @@ def _epreuves(
     return epreuves
 
 
+def _deliverables(
+    context: SessionContext,
+    enrolments: Sequence[Enrolment],
+    sittings: Mapping[SittingKey, Any],
+) -> list[dict[str, str]]:
+    """What the candidate deposits before the épreuves, and until when (docs/deposits.md)."""
+    blocks = {enrolment.block.code for enrolment in enrolments}
+    days: dict[str, date] = {}
+    for key, sitting in sittings.items():
+        block, day = key[0], french.local_day(sitting.starts_at)  # block, part, modality
+        days[block] = min(day, days.get(block, day))
+    rows = []
+    for placed in context.referential.placed_deliverables():
+        if placed.block.code not in blocks:
+            continue
+        _epreuve, due = dates_of(placed, days, context.session)
+        pages = f", au moins {placed.min_pages} pages hors annexes" if placed.min_pages else ""
+        rows.append(
+            {
+                "block": placed.block.code,
+                "label": placed.deliverable.label,
+                "due": french.long_date(due) if due else "date communiquée ultérieurement",
+                "format": f"PDF, {placed.deliverable.max_size_mb} Mo au plus{pages}",
+            }
+        )
+    return rows
+
+
 def convocation_data(
     context: SessionContext,
     candidate: Candidate,
@@ -915,6 +963,7 @@ def convocation_data(
         "holder": holder_data(candidate),
         "session": context.session_data(),
         "epreuves": _epreuves(context, enrolments, sittings, percent),
+        "deliverables": _deliverables(context, enrolments, sittings),
         "accommodations": {
             "extra_time_percent": percent,
             "text": candidate.accommodations.strip(),

@@ -33,6 +33,7 @@ ENTRIES = (
     Entry("declarations:overview", _("Déclaration CDC"), (Role.STAFF,)),
     Entry("insertion:rates", _("Insertion"), (Role.STAFF,)),
     Entry("journal:list", _("Journal"), (Role.STAFF,)),
+    Entry("submissions:subjects", _("Sujets de mémoire"), (Role.PEDAGOGY,)),
     Entry("myspace:home", _("Mon espace"), (Role.CANDIDATE,)),
 )
 

@@ -49,6 +49,7 @@ from certif.deliberations.proposals import grading_left
 from certif.grading.models import ScoreSheet
 from certif.imports.tasks import export_deliberation_job
 from certif.sessions.models import ExamSession
+from certif.submissions.queries import missing_by_candidate
 from certif.tasks.services import start
 from certif.web.confirmation import Confirmation, confirmation_page, is_confirmed
 from certif.web.deliberations.forms import FilterForm
@@ -129,6 +130,7 @@ def _composition_context(
         "member_form": member_form or MemberForm(),
         "composition_error": error,
         "counts": counts(deliberation),
+        "missing_deposits": missing_by_candidate(deliberation.session),
         "kept": _kept(request.POST if request.method == "POST" else request.GET),
         **_permissions(request, deliberation),
     }

@@ -74,6 +74,7 @@ from certif.grading.services import (
 )
 from certif.referential.models import Block, Part
 from certif.sessions.models import Assignment, ExamSession
+from certif.submissions.queries import owed_for_block, starting_values
 from certif.web.confirmation import Confirmation, confirmation_page, is_confirmed
 from certif.web.grading.forms import MineFilterForm, SessionFilterForm
 
@@ -290,14 +291,25 @@ def _criterion_rows(
     ]
 
 
-def _initial(spec: BlockSpec, sheet: ScoreSheet | None) -> dict[str, Any]:
+def _starting(assignment: Assignment) -> dict[str, int]:
+    return starting_values(assignment.candidate, assignment.session, assignment.block.code)
+
+
+def _initial(
+    spec: BlockSpec, sheet: ScoreSheet | None, starting: dict[str, int] | None = None
+) -> dict[str, Any]:
+    """The grid as stored; a criterion never recorded starts from what the deposits say (the
+    mémoire's page count), which the evaluator keeps or changes."""
+    offered = {value_name(code): str(value) for code, value in (starting or {}).items()}
     if sheet is None:
-        return {"revision": 0}
+        return {"revision": 0, **offered}
     stored, comments = sheet_values(sheet), sheet_comments(sheet)
     initial: dict[str, Any] = {"revision": sheet.revision}
     for c in spec.criteria:
         initial[value_name(c.code)] = values.display(c.kind, stored.get(c.code))
         initial[comment_name(c.code)] = comments.get(c.code, "")
+        if stored.get(c.code) is None and value_name(c.code) in offered:
+            initial[value_name(c.code)] = offered[value_name(c.code)]
     return initial
 
 
@@ -355,7 +367,7 @@ def _sheet_page(
     )
     stored = sheet_values(sheet) if sheet is not None else {}
     if editable and form is None:
-        form = GridForm(spec.criteria, initial=_initial(spec, sheet))
+        form = GridForm(spec.criteria, initial=_initial(spec, sheet, _starting(assignment)))
     if not editable:
         form = None
     given = form.parsed_values() if form is not None and form.is_bound else stored
@@ -380,6 +392,7 @@ def _sheet_page(
         "history": _history(sheet),
         "reconcile_url": reconcile_url(unit) if double else "",
         "started": bool(stored),
+        "deliverables": owed_for_block(assignment.candidate, assignment.session, spec.code),
         # Once a sheet is done, its evaluator goes straight on to the next one.
         "next_sheet": (
             next_to_grade(request.user, assignment)

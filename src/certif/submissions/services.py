@@ -1,0 +1,315 @@
+"""Every write of deposits and mémoire subjects: one function per verb, atomic, journalled.
+
+A deposit's file is received as a stream into the store's folder (never whole in memory),
+inspected (``certif.deposits.pdf``), and only then moved to its content address; the row that
+describes it is written in the same transaction as its journal entry. Whatever refuses the
+deposit — its size, its content, its deadline, a missing subject — leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from certif.candidates.models import Candidate
+from certif.core import audit
+from certif.core.audit import Actor, account_of
+from certif.core.concurrency import check
+from certif.core.errors import Invalid, NotFound, Refused
+from certif.core.policies import require
+from certif.core.validation import validated
+from certif.deposits.errors import DepositRefused
+from certif.deposits.pdf import inspect_pdf, pages_before_annexes
+from certif.deposits.storage import StoredStream, receive, stream_stored
+from certif.sessions.models import ExamSession
+from certif.submissions import actions, policies
+from certif.submissions.forms import DepositForm, ExtensionForm, ReviewForm, SubjectForm
+from certif.submissions.models import Deposit, Extension, Subject, SubjectReview, SubjectStatus
+from certif.submissions.queries import (
+    Owed,
+    approved_subject,
+    block_of,
+    local_today,
+    owed_item,
+    store_folder,
+)
+
+FILE = "file"
+
+
+def shown_date(day: date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+SUBJECT_CHANGED = (
+    "Le sujet a été modifié entre-temps (nouvelle version ou autre examen) : relisez-le avant "
+    "de rendre votre décision."
+)
+
+
+class DepositRejected(Invalid):
+    """A file refused at deposit: the French message names the file; ``reason`` is stable."""
+
+    def __init__(self, refusal: DepositRefused) -> None:
+        super().__init__({FILE: [str(refusal)]}, str(refusal))
+        self.reason = refusal.reason.value
+
+
+class DeadlinePassed(Refused):
+    """The deliverable's last day has passed and no extension covers today."""
+
+
+class SubjectRequired(Refused):
+    """A mémoire is deposited only on a subject the Direction pédagogique approved."""
+
+
+# -- subjects -----------------------------------------------------------------------------------
+
+
+def propose_subject(candidate: Candidate, data: Mapping[str, Any], *, actor: Actor) -> Subject:
+    """A new subject, or the revision of one the Direction pédagogique sent back."""
+    require(actor, policies.may_propose_subject, candidate, message=policies.PROPOSE_REFUSED)
+    values = validated(SubjectForm, data)
+    with transaction.atomic():
+        Candidate.objects.select_for_update().get(pk=candidate.pk)
+        latest = Subject.objects.filter(candidate=candidate).order_by("-proposed_at", "-id").first()
+        if latest is not None and latest.status == SubjectStatus.APPROVED:
+            raise Refused("Votre sujet de mémoire est déjà validé : il ne se modifie plus ici.")
+        if latest is not None and latest.status == SubjectStatus.PROPOSED:
+            raise Refused(
+                "Votre sujet attend l'examen de la Direction pédagogique : attendez sa réponse "
+                "avant d'en proposer un autre."
+            )
+        now = timezone.now()
+        if latest is not None and latest.status == SubjectStatus.CHANGES_REQUESTED:
+            subject = latest
+            for name, value in values.items():
+                setattr(subject, name, value)
+            subject.status = SubjectStatus.PROPOSED
+            subject.proposed_at = now
+            subject.revision += 1
+            subject.save()
+        else:
+            subject = Subject.objects.create(candidate=candidate, proposed_at=now, **values)
+        audit.record(
+            actions.SUBJECT_PROPOSED, subject, actor=actor, after={**values, "status": "proposed"}
+        )
+    return subject
+
+
+def review_subject(subject_id: int, data: Mapping[str, Any], *, actor: Actor) -> Subject:
+    require(actor, policies.may_review_subjects, message=policies.REVIEW_REFUSED)
+    values = validated(ReviewForm, data)
+    with transaction.atomic():
+        subject = Subject.objects.select_for_update().filter(pk=subject_id).first()
+        if subject is None:
+            raise NotFound("Ce sujet de mémoire n'existe pas.")
+        check(str(values["revision"]), str(subject.revision), SUBJECT_CHANGED)
+        if subject.status != SubjectStatus.PROPOSED:
+            raise Refused("Ce sujet a déjà été examiné : il attend une nouvelle proposition.")
+        now = timezone.now()
+        SubjectReview.objects.create(
+            subject=subject,
+            verdict=values["verdict"],
+            comment=values["comment"],
+            reviewer=account_of(actor),
+            reviewed_at=now,
+        )
+        subject.status = values["verdict"]
+        subject.comment = values["comment"]
+        subject.reviewed_at = now
+        subject.reviewed_by = account_of(actor)
+        subject.revision += 1
+        subject.save()
+        audit.record(
+            actions.SUBJECT_REVIEWED,
+            subject,
+            actor=actor,
+            after={"verdict": values["verdict"], "comment": values["comment"]},
+        )
+    return subject
+
+
+# -- deposits -----------------------------------------------------------------------------------
+
+
+def _owed(candidate: Candidate, session: ExamSession, code: str) -> Owed:
+    item = owed_item(candidate, session, code)
+    if item is None:
+        raise NotFound(
+            f"Le livrable {code[:40]} n'est pas attendu de ce candidat dans la session "
+            f"{session.code}."
+        )
+    return item
+
+
+def _refuse_if_closed(item: Owed) -> None:
+    if item.is_open:
+        return
+    assert item.last_day is not None
+    raise DeadlinePassed(
+        f"La date limite de dépôt de « {item.label[:80]} » était le {shown_date(item.last_day)} : "
+        "le dépôt est fermé. Seul un gestionnaire peut accorder une prolongation, avec un motif."
+    )
+
+
+def deposit_limit(candidate: Candidate, session: ExamSession, code: str) -> int:
+    """The size limit of the deliverable, in bytes (for a page to check Content-Length)."""
+    return _owed(candidate, session, code).placed.deliverable.max_size_bytes
+
+
+def deposit_file(
+    candidate: Candidate,
+    session: ExamSession,
+    code: str,
+    chunks: Iterable[bytes],
+    *,
+    shown_name: str,
+    data: Mapping[str, Any] | None = None,
+    actor: Actor,
+) -> Deposit:
+    """Deposit a new version of a deliverable: streamed, checked, stored, receipted."""
+    require(actor, policies.may_deposit, candidate, message=policies.DEPOSIT_REFUSED)
+    item = _owed(candidate, session, code)
+    _refuse_if_closed(item)
+    annexes = validated(DepositForm, data or {}).get("annexes_start_page")
+    subject = approved_subject(candidate) if item.is_thesis else None
+    if item.is_thesis and subject is None:
+        raise SubjectRequired(
+            "Votre mémoire ne peut être déposé qu'une fois son sujet validé par la Direction "
+            "pédagogique."
+        )
+    deliverable = item.placed.deliverable
+    try:
+        with receive(
+            chunks, store_folder(), max_bytes=deliverable.max_size_bytes, shown_name=shown_name
+        ) as incoming:
+            pages = inspect_pdf(incoming.path, shown_name)
+            counted = pages_before_annexes(pages, annexes) if deliverable.checks_min_pages else None
+            with transaction.atomic():
+                Candidate.objects.select_for_update().get(pk=candidate.pk)
+                _refuse_if_closed(_owed(candidate, session, code))
+                stored = incoming.commit()
+                deposit = _create(item, candidate, shown_name, stored.sha256, stored.size, actor,
+                                  pages=pages, annexes=annexes, counted=counted, subject=subject)  # fmt: skip
+                audit.record(actions.DEPOSITED, deposit, actor=actor, after=_journalled(deposit))
+    except DepositRefused as refusal:
+        raise DepositRejected(refusal) from refusal
+    return deposit
+
+
+def _create(
+    item: Owed,
+    candidate: Candidate,
+    shown_name: str,
+    sha256: str,
+    size: int,
+    actor: Actor,
+    *,
+    pages: int,
+    annexes: int | None,
+    counted: int | None,
+    subject: Subject | None,
+) -> Deposit:
+    last = Deposit.objects.filter(
+        candidate=candidate, session=item.session, deliverable=item.code
+    ).aggregate(last=Max("version"))["last"]
+    today = local_today()
+    try:
+        with transaction.atomic():
+            return Deposit.objects.create(
+                candidate=candidate,
+                session=item.session,
+                deliverable=item.code,
+                version=(last or 0) + 1,
+                original_name=shown_name[:255],
+                sha256=sha256,
+                size=size,
+                page_count=pages,
+                annexes_start_page=annexes if item.placed.deliverable.checks_min_pages else None,
+                counted_pages=counted,
+                subject=subject,
+                due_date=item.due_date,
+                under_extension=item.due_date is not None and today > item.due_date,
+                deposited_at=timezone.now(),
+                deposited_by=account_of(actor),
+            )
+    except IntegrityError as error:
+        raise Refused("Un autre dépôt de ce fichier est en cours : réessayez.") from error
+
+
+def _journalled(deposit: Deposit) -> dict[str, Any]:
+    return {
+        "deliverable": deposit.deliverable,
+        "version": deposit.version,
+        "sha256": deposit.sha256,
+        "size": deposit.size,
+        "pages": deposit.page_count,
+        "counted_pages": deposit.counted_pages,
+        "file": deposit.original_name,
+    }
+
+
+def grant_extension(
+    candidate: Candidate,
+    session: ExamSession,
+    code: str,
+    data: Mapping[str, Any],
+    *,
+    actor: Actor,
+) -> Extension:
+    require(actor, policies.may_manage_deposits, message=policies.EXTENSION_REFUSED)
+    values = validated(ExtensionForm, data)
+    item = _owed(candidate, session, code)
+    if item.due_date is not None and values["until"] <= item.due_date:
+        raise Invalid(
+            {
+                "until": [
+                    f"La prolongation doit dépasser la date limite ({shown_date(item.due_date)})."
+                ]
+            }
+        )
+    with transaction.atomic():
+        extension, _created = Extension.objects.update_or_create(
+            candidate=candidate,
+            session=session,
+            deliverable=code,
+            defaults={
+                "until": values["until"],
+                "reason": values["reason"],
+                "granted_by": account_of(actor),
+                "granted_at": timezone.now(),
+            },
+        )
+        audit.record(
+            actions.EXTENSION_GRANTED,
+            extension,
+            actor=actor,
+            after={"until": values["until"].isoformat(), "deliverable": code},
+            reason=values["reason"],
+        )
+    return extension
+
+
+def open_deposit(deposit_id: int, *, actor: Actor) -> tuple[Deposit, StoredStream]:
+    """The deposit and its file as a stream, each opening journalled."""
+    deposit = (
+        Deposit.objects.select_related("candidate", "session__referential_version")
+        .filter(pk=deposit_id)
+        .first()
+    )
+    if deposit is None:
+        raise NotFound("Ce dépôt n'existe pas.")
+    require(actor, policies.may_open_deposit, deposit, block_of(deposit),
+            message=policies.OPEN_REFUSED)  # fmt: skip
+    stream = stream_stored(store_folder(), deposit.sha256)
+    with transaction.atomic():
+        audit.record(
+            actions.DEPOSIT_OPENED, deposit, actor=actor, after={"version": deposit.version}
+        )
+    return deposit, stream
