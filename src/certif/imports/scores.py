@@ -21,7 +21,7 @@ from pathlib import Path
 
 import polars as pl
 from django.contrib.auth import get_user_model
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from certif.accounts.models import ConflictOfInterest
@@ -36,7 +36,7 @@ from certif.domain.numbers import format_quantity
 from certif.domain.referential.schema import CriterionKind
 from certif.domain.values import INTEGER_PATTERN, POINTS_PATTERN, YES_NO_WORDS
 from certif.grading.models import COUNTING, Marking, Score, ScoreChange, ScoreSheet, SheetStatus
-from certif.imports import actions, checks
+from certif.imports import actions, checks, staging
 from certif.imports.columns import SCORE_COLUMNS, SCORE_OPTIONAL
 from certif.imports.guard import file_sha256, importing
 from certif.imports.models import ImportBatch
@@ -726,6 +726,7 @@ def _create_sheets(frame: pl.DataFrame, now: str, report: Reporter) -> tuple[pl.
             pl.lit(now).alias("submitted_at"),
         ),
         progress=report.advance,
+        defer=True,
     )
     session_ids = new_sheets["session_id"].unique().to_list()
     marks = ", ".join(["%s"] * len(session_ids))
@@ -774,19 +775,12 @@ def _create_enrolments(sheets: pl.DataFrame, now: str, report: Reporter) -> None
             pl.lit(now).alias("created_at"),
         ),
         progress=report.advance,
+        defer=True,
     )
 
 
 def _replace_scores(changed: pl.DataFrame, batch_id: int, actor_id: int | None, now: str) -> None:
-    table = connection.ops.quote_name(Score._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"UPDATE {table} SET value = %s, batch_id = %s WHERE id = %s",
-            [
-                (stored, batch_id, score_id)
-                for stored, score_id in changed.select("stored", "score_id").iter_rows()
-            ],
-        )
+    staging.update_scores(changed, batch_id)
     sheet_ids = changed["sheet_id"].unique().to_list()
     for start in range(0, len(sheet_ids), 5000):
         ScoreSheet.objects.filter(pk__in=sheet_ids[start : start + 5000]).bump_revision()
@@ -803,6 +797,7 @@ def _replace_scores(changed: pl.DataFrame, batch_id: int, actor_id: int | None, 
             pl.lit(batch_id).alias("batch_id"),
             pl.lit("").alias("reason"),
         ),
+        defer=True,
     )
 
 
@@ -897,6 +892,7 @@ def _write_scores(
                 )
                 .sort("sheet_id", "criterion_id"),
                 progress=report.advance,
+                defer=True,
             )
             if result.replaced:
                 _replace_scores(
