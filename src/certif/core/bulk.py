@@ -216,8 +216,8 @@ def _postgresql_foreign_keys(table: str, upkeep: _Upkeep) -> None:
 
 
 def _postgresql_indexes(table: str, upkeep: _Upkeep) -> None:
-    """Secondary indexes and the unique constraints they carry; not the primary key, nor an
-    index a foreign key leans on."""
+    """Secondary indexes and the unique constraints they carry; not the primary key, a partial
+    or expression index, nor an index a foreign key leans on."""
     quote = connection.ops.quote_name
     with connection.cursor() as cursor:
         cursor.execute(
@@ -226,6 +226,8 @@ def _postgresql_indexes(table: str, upkeep: _Upkeep) -> None:
             "LEFT JOIN pg_constraint c ON c.conindid = i.indexrelid AND c.conrelid = i.indrelid "
             "AND c.contype IN ('u', 'x') "
             "WHERE i.indrelid = %s::regclass AND NOT i.indisprimary "
+            # A partial or expression index's definition comes back reworded: left in place.
+            "AND i.indpred IS NULL AND i.indexprs IS NULL "
             "AND NOT EXISTS (SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' "
             "AND f.conindid = i.indexrelid) ORDER BY 1",
             [quote(table)],
