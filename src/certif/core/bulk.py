@@ -122,7 +122,19 @@ def refresh_statistics(*tables: str) -> None:
             cursor.execute(f"ANALYZE {quote(table)}")
 
 
+# Types a CSV from PostgreSQL gives back unchanged to polars (not booleans: « t »/« f »).
+_CSV_TYPES = (pl.Int64, pl.Int32, pl.String, pl.Date)
+
+
 def fetch_frame(sql: str, params: Sequence[Any], schema: Mapping[str, Any]) -> pl.DataFrame:
+    """The rows of a query as a frame of ``schema``; on PostgreSQL read as one CSV stream
+    (``COPY ... TO STDOUT``) parsed by polars, rather than as one Python tuple per row."""
+    if (
+        connection.vendor == "postgresql"
+        and STAGING
+        and all(kind in _CSV_TYPES for kind in schema.values())
+    ):
+        return _fetch_csv(sql, params, schema)
     with connection.cursor() as cursor:
         cursor.execute(sql, list(params))
         rows = cursor.fetchall()
@@ -259,3 +271,20 @@ def _sqlite_indexes(table: str, upkeep: _Upkeep) -> None:
         for name, sql in cursor.fetchall():
             upkeep.drop.append(f"DROP INDEX {connection.ops.quote_name(name)}")
             upkeep.create.append(sql)
+
+
+def _fetch_csv(sql: str, params: Sequence[Any], schema: Mapping[str, Any]) -> pl.DataFrame:
+    import psycopg
+
+    connection.ensure_connection()
+    # COPY takes no parameters: psycopg writes them into the query, quoted as literals.
+    cursor = psycopg.ClientCursor(connection.connection)
+    query = cursor.mogrify(sql, list(params))
+    data = bytearray()
+    # Every value quoted: an empty text ("") stays apart from a null (nothing).
+    with cursor.copy(f"COPY ({query}) TO STDOUT WITH (FORMAT csv, FORCE_QUOTE *)") as copy:
+        for chunk in copy:
+            data += chunk
+    if not data:
+        return pl.DataFrame(schema=dict(schema))
+    return pl.read_csv(bytes(data), has_header=False, schema=dict(schema))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
+from typing import Any
 
 import polars as pl
 from django.db import connection, transaction
@@ -112,7 +113,7 @@ def store(decisions: Sequence[Decided]) -> None:
             )
 
 
-def _store_staged(decisions: Sequence[Decided], now: object) -> None:
+def _store_staged(decisions: Sequence[Decided], now: Any) -> None:
     """PostgreSQL, many decisions: loaded by COPY into a staging table, then one statement."""
     table = connection.ops.quote_name(CandidateResult._meta.db_table)
     columns = {
