@@ -13,9 +13,7 @@ importing process (median), and the ratio of the previous path to the staged one
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import platform
 import shutil
 import statistics
 import sys
@@ -27,7 +25,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from bench.scale import POSTGRESQL, RESULTS, TARGETS, cohort_files, postgresql_available, run_step
+from bench.scale import (
+    POSTGRESQL,
+    TARGETS,
+    chosen_engines,
+    cohort_files,
+    machine_line,
+    run_step,
+    write_figures,
+)
 
 TARGET_SQLITE_S = 25.0
 
@@ -148,11 +154,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--paths", default="staged,previous")
     options = parser.parse_args(argv)
-    engines = options.databases.split(",")
-    if "postgresql" in engines and not postgresql_available():
-        print("PostgreSQL unreachable: skipped", file=sys.stderr)
-        engines.remove("postgresql")
-    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    engines = chosen_engines(options.databases)
+    machine = machine_line()
     print(f"Certif import benchmark — {datetime.now():%Y-%m-%d %H:%M} — {machine}", flush=True)
     all_figures = {}
     for engine in engines:
@@ -162,10 +165,5 @@ def main(argv: list[str]) -> int:
         for line in report(engine, options.candidates, figures):
             print(line)
         print(f"  (suite took {time.perf_counter() - started:.0f} s)", flush=True)
-    RESULTS.mkdir(exist_ok=True)
-    out = RESULTS / f"import-{datetime.now():%Y%m%d-%H%M%S}.json"
-    out.write_text(
-        json.dumps({"machine": machine, "figures": all_figures}, indent=2), encoding="utf-8"
-    )
-    print(f"figures written to {out}")
+    write_figures("import", machine, all_figures)
     return 0

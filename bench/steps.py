@@ -61,8 +61,7 @@ PHASE_FUNCTIONS = {
         "_create_enrolments", "insert_frame", "_replace_scores", "store", "refresh_statistics",
         "fetch_rows",
     ),
-    "certif.core.bulk": ("deferred_upkeep",),
-    "certif.imports.staging": ("copy_rows",),
+    "certif.core.bulk": ("_execute_upkeep",),
 }  # fmt: skip
 
 

@@ -176,14 +176,9 @@ def deferred_upkeep(table: str, incoming: int) -> Iterator[None]:
             # Index builds and the keys' joins: more memory than a query's default.
             cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
             cursor.execute("SET LOCAL work_mem = '64MB'")
-        _run_pending_checks(cursor)
-        for statement in upkeep.drop:
-            cursor.execute(statement)
+    _execute_upkeep(upkeep.drop)
     yield
-    with connection.cursor() as cursor:
-        _run_pending_checks(cursor)
-        for statement in upkeep.create:
-            cursor.execute(statement)
+    _execute_upkeep(upkeep.create)
     logger.info(
         "upkeep of %s deferred: %d statement(s), %.1f s",
         table,
@@ -192,12 +187,16 @@ def deferred_upkeep(table: str, incoming: int) -> Iterator[None]:
     )
 
 
-def _run_pending_checks(cursor: Any) -> None:
-    """PostgreSQL: the deferred checks pending (keys left in place) run now, for a table with
-    pending checks cannot be altered; later ones are deferred again, as Django declares them."""
-    if connection.vendor == "postgresql":
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+def _execute_upkeep(statements: list[str]) -> None:
+    """On PostgreSQL the deferred checks pending (keys left in place) run first, for a table
+    with pending checks cannot be altered; later ones are deferred again, as Django declares
+    them."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        for statement in statements:
+            cursor.execute(statement)
 
 
 def _rows_up_to(table: str, limit: int) -> int:
