@@ -237,3 +237,36 @@ def test_a_row_pointing_nowhere_is_refused_when_the_deferred_keys_come_back(
     with pytest.raises(IntegrityError), transaction.atomic():
         bulk.insert_frame(Score._meta.db_table, frame, defer=True)
     assert catalog() == before
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has no lock per table")
+def test_a_table_in_use_elsewhere_leaves_the_keys_in_place_and_checks_row_by_row(
+    ccab: Referential,
+    candidates: list[Candidate],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    import psycopg
+
+    monkeypatch.setattr(bulk, "LOCK_WAIT", "200ms")
+    before = catalog()
+    settings = connection.settings_dict
+    reader = psycopg.connect(
+        host=settings["HOST"] or None, port=settings["PORT"] or None,
+        user=settings["USER"], password=settings["PASSWORD"] or None,
+        dbname=settings["NAME"],
+    )  # fmt: skip
+    try:
+        # A long reader of the criteria (an export, say): dropping a key to them must not wait.
+        reader.execute("LOCK TABLE referential_criterion IN ACCESS SHARE MODE")
+        rows = score_rows(ccab, "C001", "B1", "14.5")
+        report = import_scores(
+            write_csv(tmp_path / "a.csv", SCORE_HEADER, rows), create_sessions=True
+        )
+    finally:
+        reader.close()
+    assert "upkeep not deferred" in caplog.text
+    assert report.created == len(rows)
+    assert Score.objects.count() == len(rows)
+    assert catalog() == before

@@ -25,7 +25,7 @@ from typing import Any
 
 import polars as pl
 from django.contrib.auth import get_user_model
-from django.db import connection
+from django.db import OperationalError, connection, transaction
 
 BATCH = 200_000
 # False: the write paths as they were before the deferred upkeep and the staging tables (the
@@ -35,6 +35,9 @@ STAGING = True
 STAGE_FROM = 5000
 # From this many rows an insert defers its table's per-row upkeep (keys, indexes).
 DEFER_FROM = 20_000
+# How long dropping a key or an index waits for its tables (PostgreSQL), and the error then.
+LOCK_WAIT = "2s"
+LOCK_NOT_AVAILABLE = "55P03"
 # Foreign keys are checked again over the whole table: worth it while the table holds at most
 # this many times the rows inserted (a join over the table against one lookup per new row).
 FOREIGN_KEY_RATIO = 10
@@ -171,12 +174,9 @@ def deferred_upkeep(table: str, incoming: int) -> Iterator[None]:
         yield
         return
     started = time.perf_counter()
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            # Index builds and the keys' joins: more memory than a query's default.
-            cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
-            cursor.execute("SET LOCAL work_mem = '64MB'")
-    _execute_upkeep(upkeep.drop)
+    if not _dropped(upkeep):
+        yield
+        return
     yield
     _execute_upkeep(upkeep.create)
     logger.info(
@@ -185,6 +185,34 @@ def deferred_upkeep(table: str, incoming: int) -> Iterator[None]:
         len(upkeep.drop),
         time.perf_counter() - started,
     )
+
+
+def _dropped(upkeep: _Upkeep) -> bool:
+    """Drop what ``upkeep`` defers. On PostgreSQL the drops wait for the tables' locks at most
+    LOCK_WAIT: a long reader of one of them (an export) would otherwise hold the import, and
+    every reader queued behind the import's lock; then nothing is dropped (False) and the rows
+    are checked one by one, as for a small insert."""
+    if connection.vendor != "postgresql":
+        _execute_upkeep(upkeep.drop)
+        return True
+    with connection.cursor() as cursor:
+        # Index builds and the keys' joins: more memory than a query's default.
+        cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+        cursor.execute("SET LOCAL work_mem = '64MB'")
+        cursor.execute("SELECT current_setting('lock_timeout')")
+        (waited,) = cursor.fetchone()
+        try:
+            with transaction.atomic():
+                cursor.execute("SELECT set_config('lock_timeout', %s, true)", [LOCK_WAIT])
+                _execute_upkeep(upkeep.drop)
+        except OperationalError as error:
+            if getattr(error.__cause__, "sqlstate", None) != LOCK_NOT_AVAILABLE:
+                raise
+            logger.warning("upkeep not deferred, a table is in use: %s", error)
+            return False
+        finally:
+            cursor.execute("SELECT set_config('lock_timeout', %s, true)", [waited])
+    return True
 
 
 def _execute_upkeep(statements: list[str]) -> None:
