@@ -156,13 +156,7 @@ def test_the_keys_and_indexes_are_back_after_a_staged_import(
     assert catalog() == before
 
 
-def test_a_failure_after_the_writes_leaves_nothing_and_the_keys_in_place(
-    ccab: Referential, candidates: list[Candidate], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    def failing_decisions(self: object) -> list[object]:
-        raise RuntimeError("le calcul des décisions a échoué")
-
-    monkeypatch.setattr(scores._Decisions, "result", failing_decisions)
+def assert_a_failed_import_leaves_everything_as_it_was(ccab: Referential, tmp_path: Path) -> None:
     before, results = catalog(), database_state()["results"]
     rows = [*score_rows(ccab, "C001", "B1", "14.5"), *score_rows(ccab, "C002", "B2", "12")]
     with pytest.raises(RuntimeError):
@@ -173,6 +167,16 @@ def test_a_failure_after_the_writes_leaves_nothing_and_the_keys_in_place(
     assert not Score.objects.exists()
     assert database_state()["results"] == results
     assert catalog() == before
+
+
+def test_a_failure_after_the_writes_leaves_nothing_and_the_keys_in_place(
+    ccab: Referential, candidates: list[Candidate], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def failing_decisions(self: object) -> list[object]:
+        raise RuntimeError("le calcul des décisions a échoué")
+
+    monkeypatch.setattr(scores._Decisions, "result", failing_decisions)
+    assert_a_failed_import_leaves_everything_as_it_was(ccab, tmp_path)
 
 
 def test_a_failure_midway_through_the_scores_leaves_nothing_and_the_keys_in_place(
@@ -188,15 +192,7 @@ def test_a_failure_midway_through_the_scores_leaves_nothing_and_the_keys_in_plac
 
     # Inside the deferred upkeep (keys and indexes dropped), after one score was written.
     monkeypatch.setattr(bulk, "insert_frame", failing_scores)
-    before = catalog()
-    rows = [*score_rows(ccab, "C001", "B1", "14.5"), *score_rows(ccab, "C002", "B2", "12")]
-    with pytest.raises(RuntimeError):
-        import_scores(write_csv(tmp_path / "a.csv", SCORE_HEADER, rows), create_sessions=True)
-    assert not ScoreSheet.objects.exists()
-    assert not Score.objects.exists()
-    assert not Enrolment.objects.exists()
-    assert not ExamSession.objects.exists()
-    assert catalog() == before
+    assert_a_failed_import_leaves_everything_as_it_was(ccab, tmp_path)
 
 
 def test_a_row_breaking_a_uniqueness_is_refused_by_a_deferred_insert(
