@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import sys
 
-from bench import browser_import, cdc, deposits, documents, hostile, scale, web
+from bench import browser_import, cdc, deposits, documents, hostile, imports, scale, web
 
 SUITES = {
     "scale": scale.main,
+    "import": imports.main,
     "web": web.main,
     "documents": documents.main,
     "cdc": cdc.main,

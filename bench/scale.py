@@ -190,11 +190,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--databases", default="sqlite,postgresql")
     parser.add_argument("--repeat", type=int, default=3)
     options = parser.parse_args(argv)
-    engines = options.databases.split(",")
-    if "postgresql" in engines and not postgresql_available():
-        print("PostgreSQL unreachable: skipped", file=sys.stderr)
-        engines.remove("postgresql")
-    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    engines = chosen_engines(options.databases)
+    machine = machine_line()
     print(f"Certif scale benchmark — {datetime.now():%Y-%m-%d %H:%M} — {machine}")
     all_figures = {}
     for engine in engines:
@@ -210,10 +207,25 @@ def main(argv: list[str]) -> int:
         for line in report(engine, options.candidates, figures):
             print(line)
         print(f"  (suite took {time.perf_counter() - started:.0f} s)", flush=True)
-    RESULTS.mkdir(exist_ok=True)
-    out = RESULTS / f"scale-{datetime.now():%Y%m%d-%H%M%S}.json"
-    out.write_text(
-        json.dumps({"machine": machine, "figures": all_figures}, indent=2), encoding="utf-8"
-    )
-    print(f"figures written to {out}")
+    write_figures("scale", machine, all_figures)
     return 0
+
+
+def chosen_engines(databases: str) -> list[str]:
+    """The engines named (``sqlite,postgresql``), PostgreSQL left out when unreachable."""
+    engines = databases.split(",")
+    if "postgresql" in engines and not postgresql_available():
+        print("PostgreSQL unreachable: skipped", file=sys.stderr)
+        engines.remove("postgresql")
+    return engines
+
+
+def machine_line() -> str:
+    return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+
+
+def write_figures(suite: str, machine: str, figures: dict[str, Any]) -> None:
+    RESULTS.mkdir(exist_ok=True)
+    out = RESULTS / f"{suite}-{datetime.now():%Y%m%d-%H%M%S}.json"
+    out.write_text(json.dumps({"machine": machine, "figures": figures}, indent=2), encoding="utf-8")
+    print(f"figures written to {out}")

@@ -53,6 +53,80 @@ def step_import(kind: str, path: str) -> dict[str, Any]:
     }
 
 
+# What the scores import's phases are made of: functions of these modules, timed when called
+# (exclusive of the timed functions they call), by name (an insert by its table).
+PHASE_FUNCTIONS = {
+    "certif.imports.scores": (
+        "read_file", "check_scores_frame", "_create_sessions", "_create_sheets",
+        "_create_enrolments", "insert_frame", "_replace_scores", "store", "refresh_statistics",
+        "fetch_rows",
+    ),
+    "certif.core.bulk": ("_execute_upkeep",),
+}  # fmt: skip
+
+
+def _timed_phases() -> dict[str, float]:
+    import functools
+    import importlib
+
+    phases: dict[str, float] = {}
+    stack: list[float] = []  # time spent in timed callees, per open call
+
+    def wrap(label: str, function: Any) -> Any:
+        @functools.wraps(function)
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            name = f"{label} {args[0]}" if label.endswith("insert_frame") else label
+            stack.append(0.0)
+            started = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                spent = time.perf_counter() - started
+                inner = stack.pop()
+                phases[name] = phases.get(name, 0.0) + spent - inner
+                if stack:
+                    stack[-1] += spent
+
+        return timed
+
+    for module_name, names in PHASE_FUNCTIONS.items():
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:
+            continue
+        short = module_name.rsplit(".", 1)[1]
+        for name in names:
+            if hasattr(module, name):
+                setattr(module, name, wrap(f"{short}.{name}", getattr(module, name)))
+    from certif.imports import scores
+
+    decisions = scores._Decisions
+    decisions.__init__ = wrap("decisions: start (rows to the worker)", decisions.__init__)  # type: ignore[method-assign]
+    decisions.result = wrap("decisions: wait for the worker", decisions.result)  # type: ignore[method-assign]
+    return phases
+
+
+def step_import_phases(path: str, write_path: str) -> dict[str, Any]:
+    """The scores import of ``path`` with the time of each of its phases; ``write_path``:
+    ``staged`` (PostgreSQL: staging tables) or ``previous`` (the write path before them)."""
+    from certif.core import bulk
+    from certif.imports import scores
+
+    bulk.STAGING = write_path == "staged"
+    phases = _timed_phases()
+    started = time.perf_counter()
+    report = scores.import_scores(path, create_sessions=True)
+    seconds = time.perf_counter() - started
+    phases["rest (commit, checks' glue, audit)"] = seconds - sum(phases.values())
+    return {
+        "seconds": seconds,
+        "rows": report.rows,
+        "peak_rss_mb": peak_rss_mb(),
+        "phases": phases,
+        "path": write_path,
+    }
+
+
 def step_results(repeat: str) -> dict[str, Any]:
     """The whole population's results as JSON (``certif results --format json``)."""
     from certif.results.presenting import json_chunks
@@ -179,6 +253,7 @@ STEPS = {
     "results-table": step_results_table,
     "recompute-one": step_recompute_one,
     "naive": step_naive,
+    "import-phases": step_import_phases,
 }
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import polars as pl
 from django.contrib.auth import get_user_model
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from certif.accounts.models import ConflictOfInterest
@@ -36,7 +36,7 @@ from certif.domain.numbers import format_quantity
 from certif.domain.referential.schema import CriterionKind
 from certif.domain.values import INTEGER_PATTERN, POINTS_PATTERN, YES_NO_WORDS
 from certif.grading.models import COUNTING, Marking, Score, ScoreChange, ScoreSheet, SheetStatus
-from certif.imports import actions, checks
+from certif.imports import actions, checks, staging
 from certif.imports.acquired import leave_out_validated
 from certif.imports.columns import SCORE_COLUMNS, SCORE_OPTIONAL
 from certif.imports.guard import file_sha256, importing
@@ -740,6 +740,7 @@ def _create_sheets(
             pl.lit(batch_id, dtype=pl.Int64).alias("batch_id"),  # what its revert removes
         ),
         progress=report.advance,
+        defer=True,
     )
     session_ids = new_sheets["session_id"].unique().to_list()
     marks = ", ".join(["%s"] * len(session_ids))
@@ -791,19 +792,12 @@ def _create_enrolments(
             pl.lit(batch_id, dtype=pl.Int64).alias("batch_id"),  # what its revert removes
         ),
         progress=report.advance,
+        defer=True,
     )
 
 
 def _replace_scores(changed: pl.DataFrame, batch_id: int, actor_id: int | None, now: str) -> None:
-    table = connection.ops.quote_name(Score._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.executemany(
-            f"UPDATE {table} SET value = %s, batch_id = %s WHERE id = %s",
-            [
-                (stored, batch_id, score_id)
-                for stored, score_id in changed.select("stored", "score_id").iter_rows()
-            ],
-        )
+    staging.update_scores(changed, batch_id)
     sheet_ids = changed["sheet_id"].unique().to_list()
     for start in range(0, len(sheet_ids), 5000):
         ScoreSheet.objects.filter(pk__in=sheet_ids[start : start + 5000]).bump_revision()
@@ -820,6 +814,7 @@ def _replace_scores(changed: pl.DataFrame, batch_id: int, actor_id: int | None, 
             pl.lit(batch_id).alias("batch_id"),
             pl.lit("").alias("reason"),
         ),
+        defer=True,
     )
 
 
@@ -932,6 +927,7 @@ def _write_scores(
                 )
                 .sort("sheet_id", "criterion_id"),
                 progress=report.advance,
+                defer=True,
             )
             if result.replaced:
                 _replace_scores(

@@ -14,12 +14,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
+from typing import Any
 
 import polars as pl
 from django.db import connection, transaction
 from django.utils import timezone
 
 from certif.candidates.models import Candidate
+from certif.core import bulk
 from certif.core.bulk import fetch_frame
 from certif.domain.rules.engine import Unfinished
 from certif.domain.rules.results import CandidateResult as Decision
@@ -97,6 +99,9 @@ def store(decisions: Sequence[Decided]) -> None:
         f"certified = excluded.certified, data = excluded.data, summary = excluded.summary, "
         f"computed_at = excluded.computed_at"
     )
+    if connection.vendor == "postgresql" and bulk.STAGING and len(decisions) >= bulk.STAGE_FROM:
+        _store_staged(decisions, now)
+        return
     with connection.cursor() as cursor:
         for start in range(0, len(decisions), CHUNK):
             cursor.executemany(
@@ -106,6 +111,28 @@ def store(decisions: Sequence[Decided]) -> None:
                     for d in decisions[start : start + CHUNK]
                 ],
             )
+
+
+def _store_staged(decisions: Sequence[Decided], now: Any) -> None:
+    """PostgreSQL, many decisions: loaded by COPY into a staging table, then one statement."""
+    table = connection.ops.quote_name(CandidateResult._meta.db_table)
+    columns = {
+        "candidate_id": "bigint", "referential_version_id": "bigint", "certified": "boolean",
+        "data": "jsonb", "summary": "jsonb",
+    }  # fmt: skip
+    rows = ((d.candidate_id, d.version_id, d.certified, d.data, d.summary) for d in decisions)
+    staged_rows = bulk.staging_table("certif_staged_results", columns, rows)
+    with transaction.atomic(), staged_rows as staged, connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (candidate_id, referential_version_id, certified, data, "
+            f"summary, computed_at) SELECT candidate_id, referential_version_id, certified, "
+            f"data, summary, %s FROM {staged} ORDER BY candidate_id "
+            f"ON CONFLICT (candidate_id) DO UPDATE SET "
+            f"referential_version_id = excluded.referential_version_id, "
+            f"certified = excluded.certified, data = excluded.data, "
+            f"summary = excluded.summary, computed_at = excluded.computed_at",
+            [now],
+        )
 
 
 def recompute(
