@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "certif.maintenance",
     "certif.privacy",
     "certif.journal",
+    "certif.stats",
     "certif.demo",
     "certif.web",
     "certif.api",

@@ -47,7 +47,7 @@ from matplotlib.ticker import MaxNLocator
 from matplotlib.typing import RcKeyType
 
 from certif.domain.numbers import format_quantity
-from certif.domain.statistics.distribution import score_bins
+from certif.domain.statistics.distribution import ScoreBin, score_bins
 from certif.domain.statistics.rates import format_rate
 
 Number = Fraction | Decimal | int
@@ -238,8 +238,12 @@ def score_histogram(
     empty_text: str = DEFAULT_EMPTY_TEXT,
     show_title: bool = False,
     chart_id: str | None = None,
+    bins: Sequence[ScoreBin] | None = None,
 ) -> str:
     """A histogram of one block's scores, with the threshold marked by a labelled line.
+
+    ``bins`` (from ``score_bins_from_counts``, when a database counted the scores) replace
+    ``scores``: a large population is drawn from its counts.
 
     The bins are ``score_bins``'s ([0, w), [w, 2w), …, the last one including ``maximum``),
     filled exactly, so the page's data table can show the very same counts. With whole-point
@@ -248,14 +252,15 @@ def score_histogram(
     ``threshold_label`` defaults to « Seuil : 12 ».
     """
     exact_maximum, exact_threshold = Fraction(maximum), Fraction(threshold)
-    bins = score_bins(scores, maximum=maximum, bin_width=bin_width)
+    if bins is None:
+        bins = score_bins(scores, maximum=maximum, bin_width=bin_width)
     if not 0 <= exact_threshold <= exact_maximum:
         raise ValueError(f"the threshold lies between 0 and {exact_maximum}")
     label = threshold_label or DEFAULT_THRESHOLD_LABEL.format(
         threshold=format_quantity(exact_threshold)
     )
     with _drawing():
-        if not scores:
+        if not any(b.count for b in bins):
             return _finish(_no_data_figure(empty_text), title, description, chart_id)
         figure = _new_figure(7.2, 4.0)
         axes = figure.add_subplot()
