@@ -317,6 +317,52 @@ def criterion_figures(scope: Scope, referential: Referential) -> list[CriterionF
     return found
 
 
+@dataclass(frozen=True)
+class CriteriaBySession:
+    """The heat map's data: criteria (rows) by session (columns), the mean share of each."""
+
+    sessions: list[str]
+    criteria: list[str]
+    shares: list[list[Fraction | None]]
+
+
+def criteria_by_session(
+    scope: Scope, referential: Referential, *, last: int = 6
+) -> CriteriaBySession:
+    """The mean share of each criterion's maximum per session of the scope (its ``last``
+    sessions, oldest first): one grouped query."""
+    sessions = list(
+        scope.sessions()
+        .filter(sheets__in=scope.sheets())
+        .distinct()
+        .order_by("-start_date", "-code")
+        .values_list("code", flat=True)[:last]
+    )[::-1]
+    sums = {
+        (session, code): (total or 0, sheets)
+        for session, code, total, sheets in Score.objects.filter(
+            Q(sheet__in=scope.sheets()),
+            sheet__session__code__in=sessions,
+            sheet__marking__in=COUNTING,
+            sheet__status=SheetStatus.SUBMITTED,
+        )
+        .values_list("sheet__session__code", "criterion__code")
+        .annotate(total=Sum("value"), sheets=Count("id"))
+        .order_by()
+    }
+    criteria = [
+        c for block in referential.blocks for c in block.criteria if c.kind != CriterionKind.INTEGER
+    ]
+    shares = [
+        [
+            _criterion_share(c.kind, c.max_points, *sums.get((session, c.code), (0, 0)))
+            for session in sessions
+        ]
+        for c in criteria
+    ]
+    return CriteriaBySession(sessions, [c.code for c in criteria], shares)
+
+
 def results_figures(scope: Scope) -> ResultsFigures:
     """The results statistics of the scope, every count from the whole population at once."""
     referential = referential_of(scope)
