@@ -23,7 +23,8 @@ def _once(call: Callable[[], Any]) -> float:
 
 def step_json(repeat: str) -> dict[str, Any]:
     """``certif stats --format json`` of everyone, in-process (no process start-up)."""
-    from certif.stats.presenting import as_json, statistics as figures
+    from certif.stats.presenting import as_json
+    from certif.stats.presenting import statistics as figures
     from certif.stats.scope import Scope
 
     def call() -> str:

@@ -90,7 +90,9 @@ def test_oui_non_criteria_are_compared_with_the_nominal_alpha(
     first, second = make_user(Role.EVALUATOR), make_user(Role.EVALUATOR)
     yes_no = [c.code for c in ccab.block("MEM").criteria if c.kind == CriterionKind.YES_NO]
     for numero in PASSED:
-        marked_sheet(cohort.session, numero, "MEM", first, Marking.FIRST, dict.fromkeys(yes_no, True))
+        marked_sheet(
+            cohort.session, numero, "MEM", first, Marking.FIRST, dict.fromkeys(yes_no, True)
+        )
         # The second marker says « non » to the first criterion of the first candidate only.
         answers = dict.fromkeys(yes_no, True)
         if numero == PASSED[0]:
@@ -107,4 +109,5 @@ def test_oui_non_criteria_are_compared_with_the_nominal_alpha(
 
 def test_without_double_marking_there_is_no_alpha(cohort: Cohort, ccab: Referential) -> None:
     figures = evaluators_figures(Scope(), ccab, draws=50)
-    assert figures.points is None and figures.yes_no is None
+    assert figures.points is None
+    assert figures.yes_no is None

@@ -21,7 +21,10 @@ def test_certified_through_vae_counts_the_vae_holders_only(cohort: Cohort) -> No
 
 
 def test_each_access_path_has_its_row(cohort: Cohort) -> None:
-    rows = {row.access_path: (row.presented, row.certified) for row in promotion_tables(2026).by_access_path}
+    rows = {
+        row.access_path: (row.presented, row.certified)
+        for row in promotion_tables(2026).by_access_path
+    }
     assert rows["VAE"] == (2, 1)
     assert rows[""] == (4, 2)
 

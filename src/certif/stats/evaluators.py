@@ -94,13 +94,12 @@ def _unit_key(candidate: int, session: int, block: str, part: str) -> str:
 def _double_marked(scope: Scope, kind: CriterionKind) -> list[tuple[str, int, str, int]]:
     """(unit, evaluator, block, summed value) of each double-marking sheet: for points, the
     sheet's points; for oui/non, one row per criterion (its unit names the criterion)."""
-    scores = Score.objects.filter(
-        sheet__in=scope.sheets(),
-        sheet__marking__in=DOUBLE,
-        sheet__status=SheetStatus.SUBMITTED,
-        sheet__evaluator__isnull=False,
-        criterion__kind=kind.value,
-    ).order_by()
+    # Few sheets are double-marked: they lead, their scores found by the sheet's index.
+    sheets = scope.sheets().filter(
+        marking__in=DOUBLE, status=SheetStatus.SUBMITTED, evaluator__isnull=False
+    )
+    scores = Score.objects.filter(sheet__in=sheets.values("pk"), criterion__kind=kind.value)
+    scores = scores.order_by()
     by = [
         "sheet__candidate_id",
         "sheet__session_id",

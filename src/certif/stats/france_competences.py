@@ -61,12 +61,12 @@ def promotion_tables(year: int, access_path: str = "") -> PromotionTables:
     scope = Scope(year=year, access_path=access_path)
     referential = referential_of(scope)
     standings = candidate_standings(scope)
-    frame = _access_paths(scope).join(standings, on="candidate_id", how="left").with_columns(
-        pl.col("certified").fill_null(False)
+    frame = (
+        _access_paths(scope)
+        .join(standings, on="candidate_id", how="left")
+        .with_columns(pl.col("certified").fill_null(False))
     )
-    blocks = (
-        [b.code for b in referential.blocks if b.kind == "block"] if referential else []
-    )
+    blocks = [b.code for b in referential.blocks if b.kind == "block"] if referential else []
     validated = [
         (pl.col(f"status:{code}") == Status.VALIDATED.value).fill_null(False).alias(code)
         for code in blocks

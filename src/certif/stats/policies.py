@@ -26,9 +26,9 @@ def presided_sessions(user: Any) -> QuerySet[ExamSession]:
     if getattr(user, "pk", None) is None or not has_role(user, Role.JURY_PRESIDENT):
         return ExamSession.objects.none()
     seats = JuryMember.objects.filter(user_id=user.pk, role=MemberRole.PRESIDENT)
-    return ExamSession.objects.filter(
-        pk__in=seats.values("deliberation__session_id")
-    ).order_by("-start_date", "code")
+    return ExamSession.objects.filter(pk__in=seats.values("deliberation__session_id")).order_by(
+        "-start_date", "code"
+    )
 
 
 def may_read_statistics(user: Any, scope: Scope) -> bool:

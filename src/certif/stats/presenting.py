@@ -17,7 +17,15 @@ from certif.domain.numbers import format_quantity, round_half_up
 from certif.domain.statistics.rates import format_rate, rate_to_string
 from certif.stats.evaluators import Agreement, EvaluatorsFigures, evaluators_figures
 from certif.stats.france_competences import PromotionTables, promotion_tables
-from certif.stats.results import Distribution, ResultsFigures, UnitFigures, results_figures
+from certif.stats.freshness import data_stamp, kept
+from certif.stats.results import (
+    CriteriaBySession,
+    Distribution,
+    ResultsFigures,
+    UnitFigures,
+    criteria_by_session,
+    results_figures,
+)
 from certif.stats.scope import Scope
 
 PLACES = 4
@@ -30,9 +38,16 @@ class Statistics:
     results: ResultsFigures
     evaluators: EvaluatorsFigures
     promotion: PromotionTables | None
+    by_session: CriteriaBySession | None = None
 
 
 def statistics(scope: Scope, *, draws: int | None = None) -> Statistics:
+    """The scope's statistics; computed again only once the data they come from changed
+    (``certif.stats.freshness``)."""
+    return kept(f"statistics|{scope!r}|{draws}", data_stamp(), lambda: _statistics(scope, draws))
+
+
+def _statistics(scope: Scope, draws: int | None) -> Statistics:
     results = results_figures(scope)
     extra = {} if draws is None else {"draws": draws}
     return Statistics(
@@ -40,6 +55,9 @@ def statistics(scope: Scope, *, draws: int | None = None) -> Statistics:
         evaluators=evaluators_figures(scope, results.referential, **extra),
         promotion=(
             promotion_tables(scope.year, scope.access_path) if scope.year is not None else None
+        ),
+        by_session=(
+            criteria_by_session(scope, results.referential) if results.referential else None
         ),
     )
 
@@ -55,9 +73,7 @@ def _units_json(results: ResultsFigures) -> dict[str, Any]:
     units: dict[str, Any] = {}
     for figures in results.units:
         if figures.unit.part:
-            units[figures.unit.block].setdefault("parts", {})[figures.unit.part] = (
-                figures.summary()
-            )
+            units[figures.unit.block].setdefault("parts", {})[figures.unit.part] = figures.summary()
         else:
             units[figures.unit.block] = figures.summary()
     return units
@@ -267,7 +283,13 @@ def write_xlsx(found: Statistics, path: Path) -> Path:
         _sheet(
             workbook,
             "France compétences",
-            ["Promotion", "Présentés", "Certifiés", "Certifiés par la VAE", "Validations partielles"],
+            [
+                "Promotion",
+                "Présentés",
+                "Certifiés",
+                "Certifiés par la VAE",
+                "Validations partielles",
+            ],
             [
                 [
                     str(tables.year),

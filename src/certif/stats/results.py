@@ -23,19 +23,22 @@ from fractions import Fraction
 from typing import Any
 
 import polars as pl
-from django.db.models import Count, Q, Sum, TextField
+from django.db.models import Count, QuerySet, Sum, TextField
 from django.db.models.functions import Cast
 
 from certif.deliberations.models import CERTIFICATION, Decision, State
 from certif.deliberations.standing import TAKEN
 from certif.domain.referential.schema import Block, CriterionKind, PointsScoring, Referential
 from certif.domain.rules.results import Status
+from certif.domain.statistics.distribution import Score as Score_
 from certif.domain.statistics.distribution import ScoreBin, score_bins_from_counts
 from certif.domain.statistics.rates import count_borderline, rate, rate_to_string
 from certif.domain.units import UnitRef, decided_units
 from certif.grading.models import COUNTING, Score, SheetStatus
-from certif.referential.models import ReferentialVersion
+from certif.referential.models import Criterion, ReferentialVersion
 from certif.results.models import CandidateResult
+from certif.sessions.models import ExamSession
+from certif.stats.freshness import kept, sheets_stamp
 from certif.stats.scope import Scope
 
 STATUSES = tuple(status.value for status in Status)
@@ -114,9 +117,7 @@ class ResultsFigures:
 def referential_of(scope: Scope) -> Referential | None:
     """The référentiel the figures are read with: the latest version the population's results
     were decided on (the latest loaded when nobody has a result yet)."""
-    used = CandidateResult.objects.filter(candidate__in=scope.candidates()).values(
-        "referential_version"
-    )
+    used = scope.limit(CandidateResult.objects.all()).values("referential_version")
     version = (
         ReferentialVersion.objects.filter(pk__in=used).order_by("-pk").first()
         or ReferentialVersion.objects.order_by("-pk").first()
@@ -154,7 +155,7 @@ def _unit_columns(referential: Referential) -> list[pl.Expr]:
 def _summaries(scope: Scope, referential: Referential) -> pl.DataFrame:
     """One row per candidate of the population: id, certified, each unit's status and score."""
     rows = (
-        CandidateResult.objects.filter(candidate__in=scope.candidates())
+        scope.limit(CandidateResult.objects.all())
         .annotate(text=Cast("summary", TextField()))
         .values_list("candidate_id", "certified", "text")
     )
@@ -173,10 +174,8 @@ def _jury_words(scope: Scope) -> pl.DataFrame:
     """Per (candidate, unit) a closed jury decided: its standing (validated when some
     session's jury validated it, else not validated), as ``standing_act`` reads it."""
     rows = (
-        Decision.objects.filter(
-            candidate__in=scope.candidates(),
-            deliberation__status=State.CLOSED,
-            resolution__in=TAKEN,
+        scope.limit(
+            Decision.objects.filter(deliberation__status=State.CLOSED, resolution__in=TAKEN)
         )
         .order_by()
         .values_list(
@@ -239,7 +238,9 @@ def _status_counts(frame: pl.DataFrame, key: str) -> dict[str, int]:
 def _distribution(frame: pl.DataFrame, key: str, scoring: PointsScoring) -> Distribution:
     column = f"score:{key}"
     grouped = frame.filter(pl.col(column).is_not_null()).group_by(column).len()
-    counts = {Fraction(score, HUNDREDTHS): count for score, count in grouped.iter_rows()}
+    counts: dict[Score_, int] = {
+        Fraction(score, HUNDREDTHS): count for score, count in grouped.iter_rows()
+    }
     return Distribution(
         threshold=scoring.threshold,
         maximum=scoring.out_of,
@@ -271,7 +272,9 @@ def _unit_figures(frame: pl.DataFrame, referential: Referential) -> list[UnitFig
     return found
 
 
-def _criterion_share(kind: str, maximum: Decimal | None, total: int, sheets: int) -> Fraction | None:
+def _criterion_share(
+    kind: str, maximum: Decimal | None, total: int, sheets: int
+) -> Fraction | None:
     """The mean share of the maximum: stored values are hundredths of a point, or 1/0."""
     if sheets == 0:
         return None
@@ -282,26 +285,72 @@ def _criterion_share(kind: str, maximum: Decimal | None, total: int, sheets: int
     return None
 
 
-def criterion_figures(scope: Scope, referential: Referential) -> list[CriterionFigures]:
-    """Per criterion with a maximum (points, or oui/non), the mean share of it over the
-    counting, submitted sheets of the scope: one grouped query."""
-    sums = {
-        (block, code): (total or 0, sheets)
-        for block, code, total, sheets in Score.objects.filter(
-            Q(sheet__in=scope.sheets()),
-            sheet__marking__in=COUNTING,
-            sheet__status=SheetStatus.SUBMITTED,
-        )
-        .values_list("criterion__block__code", "criterion__code")
+CriterionSums = dict[tuple[str, str, str], tuple[int, int]]
+"""(session code, block code, criterion code) → (sum of the stored values, sheets)."""
+
+
+def _counting_scores() -> QuerySet[Score]:
+    return Score.objects.filter(
+        sheet__marking__in=COUNTING, sheet__status=SheetStatus.SUBMITTED
+    ).order_by()
+
+
+def _totals_by_session() -> CriterionSums:
+    """Every session's criteria totals over the counting, submitted sheets. Summing millions
+    of scores is the costliest step of the statistics: the totals are kept in Django's cache
+    under the sheets' stamp (``certif.stats.freshness``), summed again once a sheet changed."""
+    return kept("criteria", sheets_stamp(), _sum_by_session)
+
+
+def _sum_by_session() -> CriterionSums:
+    rows = (
+        _counting_scores()
+        .values_list("sheet__session_id", "criterion_id")
         .annotate(total=Sum("value"), sheets=Count("id"))
-        .order_by()
+    )
+    sessions = dict(ExamSession.objects.values_list("pk", "code"))
+    criteria = {
+        pk: (block, code)
+        for pk, block, code in Criterion.objects.values_list("pk", "block__code", "code")
     }
+    found: CriterionSums = {}
+    for session, criterion, total, sheets in rows:
+        key = (sessions[session], *criteria[criterion])
+        before = found.get(key, (0, 0))
+        found[key] = (before[0] + (total or 0), before[1] + sheets)
+    return found
+
+
+def criterion_sums(scope: Scope) -> CriterionSums:
+    """The criteria totals of the scope, per session. A scope of sessions reads the kept
+    totals of its sessions; a scope that filters candidates sums their own sheets."""
+    if scope.filters_candidates:
+        rows = (
+            _counting_scores()
+            .filter(sheet__in=scope.sheets())
+            .values_list("sheet__session__code", "criterion__block__code", "criterion__code")
+            .annotate(total=Sum("value"), sheets=Count("id"))
+        )
+        return {(session, block, code): (total or 0, n) for session, block, code, total, n in rows}
+    sessions = set(scope.sessions().values_list("code", flat=True))
+    return {key: value for key, value in _totals_by_session().items() if key[0] in sessions}
+
+
+def criterion_figures(
+    scope: Scope, referential: Referential, sums: CriterionSums | None = None
+) -> list[CriterionFigures]:
+    """Per criterion with a maximum (points, or oui/non), the mean share of it over the
+    counting, submitted sheets of the scope."""
+    totals: dict[tuple[str, str], tuple[int, int]] = {}
+    for (_session, block, code), (total, sheets) in (sums or criterion_sums(scope)).items():
+        before = totals.get((block, code), (0, 0))
+        totals[(block, code)] = (before[0] + total, before[1] + sheets)
     found = []
     for block in referential.blocks:
         for criterion in block.criteria:
             if criterion.kind == CriterionKind.INTEGER:
                 continue  # a count (pages) has no maximum to share
-            total, sheets = sums.get((block.code, criterion.code), (0, 0))
+            total, sheets = totals.get((block.code, criterion.code), (0, 0))
             found.append(
                 CriterionFigures(
                     code=criterion.code,
@@ -330,37 +379,25 @@ def criteria_by_session(
     scope: Scope, referential: Referential, *, last: int = 6
 ) -> CriteriaBySession:
     """The mean share of each criterion's maximum per session of the scope (its ``last``
-    sessions, oldest first): one grouped query."""
-    sessions = list(
-        scope.sessions()
-        .filter(sheets__in=scope.sheets())
-        .distinct()
-        .order_by("-start_date", "-code")
-        .values_list("code", flat=True)[:last]
-    )[::-1]
-    sums = {
-        (session, code): (total or 0, sheets)
-        for session, code, total, sheets in Score.objects.filter(
-            Q(sheet__in=scope.sheets()),
-            sheet__session__code__in=sessions,
-            sheet__marking__in=COUNTING,
-            sheet__status=SheetStatus.SUBMITTED,
-        )
-        .values_list("sheet__session__code", "criterion__code")
-        .annotate(total=Sum("value"), sheets=Count("id"))
-        .order_by()
-    }
+    sessions with scores, oldest first)."""
+    sums = criterion_sums(scope)
+    graded = {session for session, _block, _code in sums}
+    ordered = scope.sessions().order_by("-start_date", "-code").values_list("code", flat=True)
+    sessions = [code for code in ordered if code in graded][:last][::-1]
     criteria = [
-        c for block in referential.blocks for c in block.criteria if c.kind != CriterionKind.INTEGER
+        (block.code, c)
+        for block in referential.blocks
+        for c in block.criteria
+        if c.kind != CriterionKind.INTEGER
     ]
     shares = [
         [
-            _criterion_share(c.kind, c.max_points, *sums.get((session, c.code), (0, 0)))
+            _criterion_share(c.kind, c.max_points, *sums.get((session, block, c.code), (0, 0)))
             for session in sessions
         ]
-        for c in criteria
+        for block, c in criteria
     ]
-    return CriteriaBySession(sessions, [c.code for c in criteria], shares)
+    return CriteriaBySession(sessions, [c.code for _block, c in criteria], shares)
 
 
 def results_figures(scope: Scope) -> ResultsFigures:

@@ -48,6 +48,11 @@ class Scope:
             "access_path": self.access_path or None,
         }
 
+    @property
+    def filters_candidates(self) -> bool:
+        """Whether candidates are chosen by more than the sessions they sat."""
+        return bool(self.access_path)
+
     def sessions(self) -> QuerySet[ExamSession]:
         """The sessions whose sheets count: the one asked, those begun in the year, or all."""
         found = ExamSession.objects.all()
@@ -73,9 +78,21 @@ class Scope:
             found = found.filter(self._sat())
         return found
 
+    @property
+    def is_everyone(self) -> bool:
+        return not (self.session or self.year is not None or self.filters_candidates)
+
+    def limit(self, rows: QuerySet[Any], field: str = "candidate") -> QuerySet[Any]:
+        """``rows`` of the population's candidates (``field`` names the candidate)."""
+        return rows if self.is_everyone else rows.filter(**{f"{field}__in": self.candidates()})
+
     def sheets(self) -> QuerySet[ScoreSheet]:
-        """The sheets of the population in the scope's sessions."""
-        found = ScoreSheet.objects.filter(candidate__in=self.candidates())
+        """The sheets of the population in the scope's sessions (anyone holding a sheet of a
+        session of the scope is in its population, so the sessions alone choose them unless
+        candidates are filtered otherwise)."""
+        found = ScoreSheet.objects.all()
+        if self.filters_candidates:
+            found = found.filter(candidate__in=self.candidates())
         if self.session or self.year is not None:
             found = found.filter(session__in=self.sessions())
         return found

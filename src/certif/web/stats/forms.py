@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from certif.core.roles import Role, has_role
@@ -33,8 +34,11 @@ class ScopeForm(forms.Form):
         every = [("", _("Toutes"))] if self.staff else []
         self.session_choices = every + [(s.code, s.code) for s in offered]
         self.fields["session"].widget.choices = self.session_choices
-        self.fields["voie"].choices = [("", _("Toutes"))] + [
-            (code, label.fr) for code, label in ACCESS_PATHS.items()
+        voie = self.fields["voie"]
+        assert isinstance(voie, forms.ChoiceField)
+        voie.choices = [("", _("Toutes"))] + [
+            (code, label.in_language(get_language() or "fr"))
+            for code, label in ACCESS_PATHS.items()
         ]
         if not self.staff:
             del self.fields["annee"]

@@ -65,8 +65,9 @@ def statistics_export(request: HttpRequest, kind: str) -> HttpResponseBase:
         return render(request, "stats/page.html", {"form": form}, status=422)
     if not may_read_statistics(request.user, scope):
         raise PermissionDenied
-    shown = {gettext_noop("Format"): kind.upper(), **{k: str(v) for k, v in scope.summary().items() if v}}
+    shown = {
+        gettext_noop("Format"): kind.upper(),
+        **{k: str(v) for k, v in scope.summary().items() if v},
+    }
     job = start(EXPORTS[kind], actor=request.user, shown=shown, **scope_arguments(scope))
     return redirect(job)
-
-

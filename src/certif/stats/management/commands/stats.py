@@ -23,7 +23,10 @@ class Command(BaseCommand):
         parser.add_argument("--session", metavar="CODE", default="", help="une session")
         parser.add_argument("--year", metavar="YYYY", type=int, help="les sessions de l'année")
         parser.add_argument(
-            "--access-path", metavar="VOIE", default="", choices=["", *ACCESS_PATHS],
+            "--access-path",
+            metavar="VOIE",
+            default="",
+            choices=["", *ACCESS_PATHS],
             help="une voie d'accès (VAE…)",
         )
         parser.add_argument("--format", choices=["table", "json", "xlsx"], default="table")
