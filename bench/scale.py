@@ -190,3 +190,12 @@ def main(argv: list[str]) -> int:
     )
     print(f"figures written to {out}")
     return 0
+
+
+def reachable_engines(databases: str) -> list[str]:
+    """The engines asked (« sqlite,postgresql »), PostgreSQL left out when unreachable."""
+    engines = databases.split(",")
+    if "postgresql" in engines and not postgresql_available():
+        print("PostgreSQL unreachable: skipped", file=sys.stderr)
+        engines.remove("postgresql")
+    return engines

@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import time
 from datetime import datetime
 from typing import Any
 
-from bench.scale import RESULTS, cohort_files, fresh_database, postgresql_available, run_step
+from bench.scale import RESULTS, cohort_files, fresh_database, reachable_engines, run_step
 from bench.web import step as web_step
 
 TARGETS = {"json_s": 1.0, "page_s": 3.0}
@@ -54,10 +53,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--databases", default="sqlite,postgresql")
     parser.add_argument("--repeat", type=int, default=3)
     options = parser.parse_args(argv)
-    engines = options.databases.split(",")
-    if "postgresql" in engines and not postgresql_available():
-        print("PostgreSQL unreachable: skipped", file=sys.stderr)
-        engines.remove("postgresql")
+    engines = reachable_engines(options.databases)
     print(f"Certif statistics benchmark — {datetime.now():%Y-%m-%d %H:%M}")
     for engine in engines:
         started = time.perf_counter()

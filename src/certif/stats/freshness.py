@@ -52,4 +52,4 @@ def kept(name: str, stamp: str, compute: Callable[[], T]) -> T:
     if found is None:
         found = compute()
         cache.set(key, found, timeout=KEEP_SECONDS)
-    return found  # type: ignore[no-any-return]
+    return found

@@ -342,9 +342,9 @@ def criterion_figures(
     """Per criterion with a maximum (points, or oui/non), the mean share of it over the
     counting, submitted sheets of the scope."""
     totals: dict[tuple[str, str], tuple[int, int]] = {}
-    for (_session, block, code), (total, sheets) in (sums or criterion_sums(scope)).items():
-        before = totals.get((block, code), (0, 0))
-        totals[(block, code)] = (before[0] + total, before[1] + sheets)
+    for (_session, block_code, code), (total, sheets) in (sums or criterion_sums(scope)).items():
+        before = totals.get((block_code, code), (0, 0))
+        totals[(block_code, code)] = (before[0] + total, before[1] + sheets)
     found = []
     for block in referential.blocks:
         for criterion in block.criteria:

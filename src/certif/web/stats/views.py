@@ -19,34 +19,33 @@ from certif.tasks.services import start
 from certif.web.stats.forms import ScopeForm
 
 
-def _scope(request: HttpRequest, data: dict[str, str] | None) -> tuple[ScopeForm, Scope | None]:
-    """The filter and the scope it asks for (None when the filter is not valid)."""
-    form = ScopeForm(data or None, user=request.user)
-    if not form.is_bound:
-        return form, form.default_scope()
-    if not form.is_valid():
-        return form, None
-    return form, form.scope()
-
-
-def _allowed(request: HttpRequest) -> HttpResponseBase | None:
+def _readable(
+    request: HttpRequest, data: dict[str, str]
+) -> tuple[ScopeForm, Scope] | HttpResponseBase:
+    """The filter and the scope it asks for, when the person may read it; else the answer:
+    the login page, 403, or the page with the filter's errors (422)."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     if not may_open_statistics(request.user):
         raise PermissionDenied
-    return None
+    form = ScopeForm(data or None, user=request.user)
+    if not form.is_bound:
+        scope = form.default_scope()
+    elif form.is_valid():
+        scope = form.scope()
+    else:
+        return render(request, "stats/page.html", {"form": form}, status=422)
+    if not may_read_statistics(request.user, scope):
+        raise PermissionDenied
+    return form, scope
 
 
 @require_GET
 def statistics_page(request: HttpRequest) -> HttpResponseBase:
-    refused = _allowed(request)
-    if refused is not None:
-        return refused
-    form, scope = _scope(request, request.GET.dict())
-    if scope is None:
-        return render(request, "stats/page.html", {"form": form}, status=422)
-    if not may_read_statistics(request.user, scope):
-        raise PermissionDenied
+    readable = _readable(request, request.GET.dict())
+    if isinstance(readable, HttpResponseBase):
+        return readable
+    form, scope = readable
     found = statistics(scope)
     context = {"form": form, "scope": scope, "found": found, "charts": charts_of(found)}
     return render(request, "stats/page.html", context)
@@ -57,17 +56,16 @@ def statistics_export(request: HttpRequest, kind: str) -> HttpResponseBase:
     """The workbook or the printed report of the scope, written by the worker."""
     if kind not in EXPORTS:
         raise Http404
-    refused = _allowed(request)
-    if refused is not None:
-        return refused
-    form, scope = _scope(request, request.POST.dict())
-    if scope is None:
-        return render(request, "stats/page.html", {"form": form}, status=422)
-    if not may_read_statistics(request.user, scope):
-        raise PermissionDenied
-    shown = {
-        gettext_noop("Format"): kind.upper(),
-        **{k: str(v) for k, v in scope.summary().items() if v},
+    readable = _readable(request, request.POST.dict())
+    if isinstance(readable, HttpResponseBase):
+        return readable
+    _form, scope = readable
+    labels = {
+        "session": gettext_noop("Session"),
+        "year": gettext_noop("Année"),
+        "access_path": gettext_noop("Voie d'accès"),
     }
+    shown = {gettext_noop("Format"): kind.upper()}
+    shown.update({labels[k]: str(v) for k, v in scope.summary().items() if v})
     job = start(EXPORTS[kind], actor=request.user, shown=shown, **scope_arguments(scope))
     return redirect(job)
