@@ -1,8 +1,8 @@
 """When statistics must be computed again: a stamp of what they are made of.
 
 - every write of Certif's services is journalled (``certif.core.audit``) in the transaction
-  that makes it — sheets, scores, imports, enrolments, candidates, juries' acts — so the
-  journal's last event moves with them (its primary key: read from the index, at once);
+  that makes it — sheets, scores, imports, enrolments, candidates, juries' acts — so the last
+  of those events (``RELEVANT``; read from the journal's index of actions) moves with them;
 - a score's change is in its history (``ScoreChange``), likewise;
 - the stored results are written by the rules engine, possibly by another process after the
   import that called for them: their count and latest ``computed_at`` (the upsert sets it)
@@ -21,6 +21,7 @@ from typing import TypeVar
 from django.core.cache import cache
 from django.db.models import Count, Max
 
+from certif.core.audit import every_action
 from certif.core.models import AuditEvent
 from certif.grading.models import ScoreChange
 from certif.results.models import CandidateResult
@@ -30,19 +31,46 @@ VERSION = "1"
 KEEP_SECONDS = 24 * 3600
 
 
-def data_stamp() -> str:
-    """What changes whenever a figure might."""
-    journal = AuditEvent.objects.aggregate(last=Max("pk"))["last"]
-    history = ScoreChange.objects.aggregate(last=Max("pk"))["last"]
-    results = CandidateResult.objects.aggregate(count=Count("pk"), last=Max("computed_at"))
-    return f"{journal}|{history}|{results['count']}|{results['last']}"
+# The journal's events that may change a figure: sheets, scores and their imports, candidates
+# and enrolments (who is in a population), juries' closings, erasure and restoration. Others
+# (documents issued, exports started, pages refused…) leave the figures as they were.
+RELEVANT = (
+    "grading.",
+    "scores.",
+    "candidates.",
+    "candidate.created",
+    "candidate.updated",
+    "session.",
+    "deliberation.closed",
+    "privacy.purged",
+    "privacy.anonymised",
+    "maintenance.restore",
+    "referential.",
+)
+
+
+def _relevant_actions() -> list[str]:
+    return [found.code for found in every_action() if found.code.startswith(RELEVANT)]
+
+
+def _last_event() -> int | None:
+    found: int | None = AuditEvent.objects.filter(action__in=_relevant_actions()).aggregate(
+        last=Max("pk")
+    )["last"]
+    return found
 
 
 def sheets_stamp() -> str:
-    """The sheets' part of the stamp: the journal and the scores' history."""
-    journal = AuditEvent.objects.aggregate(last=Max("pk"))["last"]
+    """What moves whenever a score or a sheet may have: the relevant journal's last event and
+    the scores' history."""
     history = ScoreChange.objects.aggregate(last=Max("pk"))["last"]
-    return f"{journal}|{history}"
+    return f"{_last_event()}|{history}"
+
+
+def data_stamp() -> str:
+    """What moves whenever a figure might: the sheets' stamp, and the stored results."""
+    results = CandidateResult.objects.aggregate(count=Count("pk"), last=Max("computed_at"))
+    return f"{sheets_stamp()}|{results['count']}|{results['last']}"
 
 
 def kept(name: str, stamp: str, compute: Callable[[], T]) -> T:
