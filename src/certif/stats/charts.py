@@ -112,9 +112,35 @@ def _svg_text(figure: Figure) -> str:
     return buffer.getvalue()
 
 
+_STYLE_ATTRIBUTE = re.compile(r'\sstyle="([^"]*)"')
+_STYLE_ELEMENT = re.compile(r"<style\b[^>]*>\s*\*\s*\{([^}]*)\}\s*</style>\s*")
+
+
+def _attributes(declarations: str) -> str:
+    """CSS declarations (« fill: #fff; stroke-width: 0.8 ») as SVG presentation attributes."""
+    pairs = (d.split(":", 1) for d in declarations.split(";") if ":" in d)
+    return "".join(f" {name.strip()}={quoteattr(value.strip())}" for name, value in pairs)
+
+
+def _without_css(svg: str) -> str:
+    """The same drawing with presentation attributes instead of CSS: a page's Content Security
+    Policy (no inline style) would leave every ``style`` attribute and ``<style>`` element of
+    an inline SVG unapplied, and draw it black. matplotlib's one style rule (``* {…}``, the
+    line joins and caps) goes on the root, where every element inherits it."""
+    inherited = ""
+    found = _STYLE_ELEMENT.search(svg)
+    if found is not None:
+        inherited = _attributes(found.group(1))
+        svg = svg[: found.start()] + svg[found.end() :]
+    svg = _STYLE_ATTRIBUTE.sub(lambda match: _attributes(match.group(1)), svg)
+    return _ROOT.sub(lambda root: root.group(0)[:-1] + inherited + ">", svg, count=1)
+
+
 def _accessible(svg: str, title: str, description: str, chart_id: str | None) -> str:
-    """Keep the ``<svg>`` element alone, scalable, named by its ``<title>`` and ``<desc>``."""
+    """Keep the ``<svg>`` element alone, scalable, named by its ``<title>`` and ``<desc>``,
+    drawn without CSS."""
     svg = _PROLOG.sub("", svg, count=1)  # no XML declaration nor DOCTYPE: valid inline in HTML
+    svg = _without_css(svg)
     root = _ROOT.search(svg)
     if root is None:  # pragma: no cover - matplotlib always writes an <svg> root
         raise RuntimeError("matplotlib wrote no <svg> element")
