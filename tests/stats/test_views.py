@@ -25,18 +25,13 @@ from tests.support.deliberations import (
     import_rows,
     seat_jury,
 )
+from tests.support.grading import signed_in
 from tests.support.stats import ABSENT, Cohort
 from tests.tasks.fixtures import run_jobs, task_files  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
 PAGE = "stats:page"
-
-
-def signed_in(user: AbstractUser) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture
