@@ -200,3 +200,15 @@ def test_sessions_are_listed_for_gestionnaires(
         "",
         *ExamSession.objects.values_list("code", flat=True),
     ]
+
+
+def test_the_page_reads_in_english_with_its_charts(
+    cohort: Cohort, client_as: Callable[..., Client]
+) -> None:
+    client = client_as(Role.STAFF)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    page = client.get(reverse(PAGE), {"annee": "2026"}).content.decode()
+    assert "Pass rate by unit" in page
+    assert "Threshold: 12" in page
+    assert "France compétences: 2026 cohort" in page
+    assert "Réussite par unité" not in page
