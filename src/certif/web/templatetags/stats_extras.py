@@ -70,3 +70,9 @@ def agreements(figures: EvaluatorsFigures) -> list[tuple[str, Agreement | None]]
 def quantity(value: Any) -> str:
     """A threshold as the référentiel prints it: « 12 », « 13,8 »."""
     return format_quantity(value, _separator())
+
+
+@register.filter
+def bin_rows(bins: Sequence[ScoreBin]) -> list[tuple[str, int]]:
+    """A histogram's bins as rows of its data table: « 12 à < 13 » and its count."""
+    return [(bin_label(found), found.count) for found in bins]
