@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from certif.candidates.models import Candidate
-from certif.core.fields import RowIdField
+from certif.core.fields import ActorField, RowIdField
 from certif.domain import values
 from certif.referential.models import Block, Criterion
 from certif.sessions.models import Assignment, ExamSession
@@ -80,6 +80,10 @@ class ScoreSheet(models.Model):
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
     submitted_at = models.DateTimeField(_("soumise le"), null=True, blank=True)
+    # The import that created the sheet, if one did: its revert removes the sheet.
+    batch = models.ForeignKey(
+        "imports.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     objects = ScoreSheetQuerySet.as_manager()
 
@@ -159,9 +163,7 @@ class ScoreChange(models.Model):
     criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
     before = models.IntegerField(_("avant"), null=True, blank=True)
     after = models.IntegerField(_("après"), null=True, blank=True)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    changed_by = ActorField()
     changed_at = models.DateTimeField(_("modifiée le"), auto_now_add=True)
     source = models.CharField(_("origine"), max_length=32)
     batch = models.ForeignKey(

@@ -6,3 +6,4 @@ from certif.core.audit import action
 
 CANDIDATES_IMPORTED = action("candidates.imported", _("Import de candidats"))
 SCORES_IMPORTED = action("scores.imported", _("Import de notes"))
+IMPORT_REVERTED = action("import.reverted", _("Import annulé"))

@@ -32,6 +32,10 @@ class ExamSession(models.Model):
         related_name="sessions",
     )
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+    # The scores import that created the session, if one did: its revert removes it, if empty.
+    batch = models.ForeignKey(
+        "imports.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("session")
@@ -63,6 +67,10 @@ class Enrolment(models.Model):
     )
     part = models.CharField(_("partie"), max_length=32, blank=True)
     created_at = models.DateTimeField(_("inscrit le"), auto_now_add=True)
+    # The scores import that created the enrolment, if one did: its revert removes it.
+    batch = models.ForeignKey(
+        "imports.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("inscription")
@@ -138,6 +146,9 @@ class Sitting(models.Model):
         Block, verbose_name=_("bloc"), on_delete=models.PROTECT, related_name="+"
     )
     part = models.CharField(_("partie"), max_length=32, blank=True)
+    # The modality's code where the block sits its modalities apart (B4Me1, B4Me2); empty for
+    # the unit's only épreuve.
+    modality = models.CharField(_("modalité"), max_length=32, blank=True)
     starts_at = models.DateTimeField(_("date et heure de début"))
     room = models.CharField(_("salle ou adresse"), max_length=255, blank=True)
 
@@ -147,13 +158,15 @@ class Sitting(models.Model):
         ordering = ["session", "starts_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["session", "block", "part"], name="one_sitting_per_unit"
+                fields=["session", "block", "part", "modality"], name="one_sitting_per_epreuve"
             )
         ]
 
     def __str__(self) -> str:
-        unit = self.block.unit_label(self.part)
-        return f"{self.session.code} — {unit} — {self.starts_at:%Y-%m-%d %H:%M}"
+        epreuve = self.block.unit_label(self.part)
+        if self.modality:
+            epreuve = f"{epreuve} — {self.modality}"
+        return f"{self.session.code} — {epreuve} — {self.starts_at:%Y-%m-%d %H:%M}"
 
 
 SESSION_FIELDS = ("code", "title", "start_date", "end_date", "place", "referential_version")

@@ -30,6 +30,7 @@ ENTRIES = (
     Entry("referential:overview", _("Référentiel"), (Role.STAFF, Role.EVALUATOR, *JURY)),
     Entry("imports:home", _("Imports"), (Role.STAFF,)),
     Entry("declarations:overview", _("Déclaration CDC"), (Role.STAFF,)),
+    Entry("insertion:rates", _("Insertion"), (Role.STAFF,)),
     Entry("journal:list", _("Journal"), (Role.STAFF,)),
     Entry("stats:page", _("Statistiques"), (Role.STAFF, Role.JURY_PRESIDENT)),
     Entry("myspace:home", _("Mon espace"), (Role.CANDIDATE,)),
