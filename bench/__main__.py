@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from bench import browser_import, cdc, deposits, documents, hostile, imports, scale, web
+from bench import browser_import, cdc, deposits, documents, hostile, imports, scale, stats, web
 
 SUITES = {
     "scale": scale.main,
@@ -15,6 +15,7 @@ SUITES = {
     "hostile": hostile.main,
     "browser-import": browser_import.main,
     "deposits": deposits.main,
+    "stats": stats.main,
 }
 
 

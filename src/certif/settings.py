@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "certif.maintenance",
     "certif.privacy",
     "certif.journal",
+    "certif.stats",
     "certif.demo",
     "certif.web",
     "certif.api",

@@ -26,6 +26,7 @@ urlpatterns = [
     path("deliberations/", include("certif.web.deliberations.urls")),
     path("referentiel/", include("certif.web.referential.urls")),
     path("journal/", include("certif.web.journal.urls")),
+    path("statistiques/", include("certif.web.stats.urls")),
     path("mon-espace/", include("certif.web.myspace.urls")),
     path("imports/", include("certif.web.imports.urls")),
     path("documents/", include("certif.web.documents.urls")),

@@ -215,3 +215,17 @@ def test_a_second_demo_run_starts_after_a_session_without_dates_was_added() -> N
     assert "Démonstration déjà installée" in out.getvalue()
     assert "gestion" in out.getvalue()
     assert ExamSession.objects.count() == sessions
+
+
+@pytest.mark.django_db
+def test_the_demo_gives_the_statistics_page_every_section() -> None:
+    from certif.stats.presenting import statistics
+    from certif.stats.scope import Scope
+
+    call_command("init", "--demo", stdout=StringIO())
+    found = statistics(Scope(), draws=20)
+    assert found.results.candidates > 0
+    assert all(unit.assessed for unit in found.results.units)
+    assert len(found.evaluators.evaluators) == 2
+    assert found.evaluators.points is not None
+    assert found.evaluators.points.found.alpha is not None

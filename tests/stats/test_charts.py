@@ -197,3 +197,25 @@ def test_a_score_above_the_maximum_is_refused() -> None:
 def test_a_heat_map_with_a_missing_cell_is_refused() -> None:
     with pytest.raises(ValueError, match="one value per group"):
         criteria_heat_map(["C1"], ["S1", "S2"], [[Fraction(1)]], title="T", description="D")
+
+
+@pytest.mark.parametrize("draw", CHARTS)
+def test_each_chart_is_drawn_without_css_so_a_strict_content_policy_keeps_its_colours(
+    draw: Callable[[], str],
+) -> None:
+    svg = draw()
+    assert " style=" not in svg
+    assert "<style" not in svg
+    root = ET.fromstring(svg)
+    assert root.get("stroke-linecap") == "butt"
+    assert any(element.get("fill") for element in root.iter())
+
+
+def test_histogram_bins_counted_elsewhere_draw_the_same_chart() -> None:
+    from certif.domain.statistics.distribution import score_bins
+
+    drawn = score_histogram(SCORES, threshold=12, title="Notes B1", description="Sur 20.")
+    from_bins = score_histogram(
+        [], bins=score_bins(SCORES), threshold=12, title="Notes B1", description="Sur 20."
+    )
+    assert from_bins == drawn

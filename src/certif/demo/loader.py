@@ -14,9 +14,12 @@ ones (« RNCP00000 » exists nowhere) and an invented certifier.
 from __future__ import annotations
 
 import hashlib
+import math
 import tempfile
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +53,8 @@ from certif.domain.nir import with_key
 from certif.domain.referential.loading import load_builtin_referential, parse_referential
 from certif.domain.referential.schema import CriterionKind
 from certif.domain.units import sittings
+from certif.grading.forms import grid_data
+from certif.grading.services import open_sheet, submit_sheet
 from certif.imports.candidates import import_candidates
 from certif.imports.models import ImportBatch
 from certif.imports.reverting import revert_import
@@ -57,7 +62,7 @@ from certif.imports.scores import import_scores
 from certif.referential.models import Criterion, ReferentialVersion
 from certif.referential.services import load_referential
 from certif.results.models import CandidateResult
-from certif.sessions.models import ExamSession
+from certif.sessions.models import Assignment, ExamSession
 from certif.sessions.services import assign_evaluator, enrol
 from certif.sessions.timetable import Slot, set_timetable
 
@@ -374,6 +379,54 @@ def _prepare_retake_session(version: ReferentialVersion, users: dict[str, Any]) 
             2,
             actor=users["gestion"],
         )
+    _double_mark(session, retakes[1:], users)
+
+
+# Shares of each criterion's maximum the two evaluators give on the double-marked units: the
+# first a little more lenient, so the statistics page shows a severity and an alpha.
+DOUBLE_MARKS = (
+    (Fraction(7, 10), Fraction(6, 10)),
+    (Fraction(1, 2), Fraction(1, 2)),
+    (Fraction(8, 10), Fraction(65, 100)),
+    (Fraction(6, 10), Fraction(55, 100)),
+)
+
+
+def _double_mark(
+    session: ExamSession,
+    retakes: list[tuple[Candidate, list[tuple[str, str]]]],
+    users: dict[str, Any],
+) -> None:
+    """A few units of the retake double-marked and both sheets submitted: a reconciliation
+    awaits, and the statistics compare the two evaluators."""
+    evaluators = (users["evaluateur"], users["evaluatrice"])
+    units = [(candidate, unit) for candidate, found in retakes for unit in found[:1]]
+    for (candidate, (block_code, part_code)), shares in zip(units, DOUBLE_MARKS, strict=False):
+        block = session.referential_version.referential.block(block_code)
+        assign_evaluator(
+            session, candidate, block_code, part_code, evaluators[1], 2, actor=users["gestion"]
+        )
+        for marker, (evaluator, share) in enumerate(zip(evaluators, shares, strict=True), 1):
+            assignment = Assignment.objects.get(
+                session=session,
+                candidate=candidate,
+                block__code=block_code,
+                part=part_code,
+                marker=marker,
+            )
+            sheet = open_sheet(assignment, actor=evaluator)
+            values = {c.code: _share_of(c, share) for c in block.criteria}
+            submit_sheet(sheet.pk, grid_data(values, revision=sheet.revision), actor=evaluator)
+
+
+def _share_of(criterion: Any, share: Fraction) -> Any:
+    """``share`` of a points criterion's maximum, to the quarter point below; « oui » for an
+    oui/non criterion unless the share is under one half; the thesis' pages above its minimum."""
+    if criterion.kind == CriterionKind.POINTS:
+        return Decimal(math.floor(Fraction(criterion.max_points) * share * 4)) / 4
+    if criterion.kind == CriterionKind.YES_NO:
+        return share >= Fraction(1, 2)
+    return 40
 
 
 def install_demo() -> list[str]:

@@ -47,7 +47,7 @@ from matplotlib.ticker import MaxNLocator
 from matplotlib.typing import RcKeyType
 
 from certif.domain.numbers import format_quantity
-from certif.domain.statistics.distribution import score_bins
+from certif.domain.statistics.distribution import ScoreBin, score_bins
 from certif.domain.statistics.rates import format_rate
 
 Number = Fraction | Decimal | int
@@ -112,9 +112,35 @@ def _svg_text(figure: Figure) -> str:
     return buffer.getvalue()
 
 
+_STYLE_ATTRIBUTE = re.compile(r'\sstyle="([^"]*)"')
+_STYLE_ELEMENT = re.compile(r"<style\b[^>]*>\s*\*\s*\{([^}]*)\}\s*</style>\s*")
+
+
+def _attributes(declarations: str) -> str:
+    """CSS declarations (« fill: #fff; stroke-width: 0.8 ») as SVG presentation attributes."""
+    pairs = (d.split(":", 1) for d in declarations.split(";") if ":" in d)
+    return "".join(f" {name.strip()}={quoteattr(value.strip())}" for name, value in pairs)
+
+
+def _without_css(svg: str) -> str:
+    """The same drawing with presentation attributes instead of CSS: a page's Content Security
+    Policy (no inline style) would leave every ``style`` attribute and ``<style>`` element of
+    an inline SVG unapplied, and draw it black. matplotlib's one style rule (``* {…}``, the
+    line joins and caps) goes on the root, where every element inherits it."""
+    inherited = ""
+    found = _STYLE_ELEMENT.search(svg)
+    if found is not None:
+        inherited = _attributes(found.group(1))
+        svg = svg[: found.start()] + svg[found.end() :]
+    svg = _STYLE_ATTRIBUTE.sub(lambda match: _attributes(match.group(1)), svg)
+    return _ROOT.sub(lambda root: root.group(0)[:-1] + inherited + ">", svg, count=1)
+
+
 def _accessible(svg: str, title: str, description: str, chart_id: str | None) -> str:
-    """Keep the ``<svg>`` element alone, scalable, named by its ``<title>`` and ``<desc>``."""
+    """Keep the ``<svg>`` element alone, scalable, named by its ``<title>`` and ``<desc>``,
+    drawn without CSS."""
     svg = _PROLOG.sub("", svg, count=1)  # no XML declaration nor DOCTYPE: valid inline in HTML
+    svg = _without_css(svg)
     root = _ROOT.search(svg)
     if root is None:  # pragma: no cover - matplotlib always writes an <svg> root
         raise RuntimeError("matplotlib wrote no <svg> element")
@@ -238,8 +264,12 @@ def score_histogram(
     empty_text: str = DEFAULT_EMPTY_TEXT,
     show_title: bool = False,
     chart_id: str | None = None,
+    bins: Sequence[ScoreBin] | None = None,
 ) -> str:
     """A histogram of one block's scores, with the threshold marked by a labelled line.
+
+    ``bins`` (from ``score_bins_from_counts``, when a database counted the scores) replace
+    ``scores``: a large population is drawn from its counts.
 
     The bins are ``score_bins``'s ([0, w), [w, 2w), …, the last one including ``maximum``),
     filled exactly, so the page's data table can show the very same counts. With whole-point
@@ -248,14 +278,15 @@ def score_histogram(
     ``threshold_label`` defaults to « Seuil : 12 ».
     """
     exact_maximum, exact_threshold = Fraction(maximum), Fraction(threshold)
-    bins = score_bins(scores, maximum=maximum, bin_width=bin_width)
+    if bins is None:
+        bins = score_bins(scores, maximum=maximum, bin_width=bin_width)
     if not 0 <= exact_threshold <= exact_maximum:
         raise ValueError(f"the threshold lies between 0 and {exact_maximum}")
     label = threshold_label or DEFAULT_THRESHOLD_LABEL.format(
         threshold=format_quantity(exact_threshold)
     )
     with _drawing():
-        if not scores:
+        if not any(b.count for b in bins):
             return _finish(_no_data_figure(empty_text), title, description, chart_id)
         figure = _new_figure(7.2, 4.0)
         axes = figure.add_subplot()

@@ -34,6 +34,7 @@ ENTRIES = (
     Entry("insertion:rates", _("Insertion"), (Role.STAFF,)),
     Entry("journal:list", _("Journal"), (Role.STAFF,)),
     Entry("submissions:subjects", _("Sujets de mémoire"), (Role.PEDAGOGY,)),
+    Entry("stats:page", _("Statistiques"), (Role.STAFF, Role.JURY_PRESIDENT)),
     Entry("myspace:home", _("Mon espace"), (Role.CANDIDATE,)),
 )
 

@@ -36,3 +36,13 @@ def test_a_score_out_of_range_is_refused() -> None:
 @given(st.lists(st.fractions(0, 20, max_denominator=100)))
 def test_every_score_is_counted_once(scores: list[Fraction]) -> None:
     assert sum(b.count for b in score_bins(scores)) == len(scores)
+
+
+def test_bins_from_counts_are_the_bins_of_the_scores_they_count() -> None:
+    from certif.domain.statistics.distribution import score_bins_from_counts
+
+    scores = [Fraction(23, 2), Fraction(12), Decimal("12.5"), 8, 15, Fraction(20), 8]
+    counts: dict[Fraction | Decimal | int, int] = {}
+    for score in scores:
+        counts[Fraction(score)] = counts.get(Fraction(score), 0) + 1
+    assert score_bins_from_counts(counts) == score_bins(scores)

@@ -97,3 +97,15 @@ def test_the_percentage_and_the_machine_form_round_at_the_same_digit(
     assert machine is not None
     percent = Decimal(machine) * 100
     assert format_rate(value) == f"{percent:.2f}".replace(".", ",") + "\u00a0%"
+
+
+def test_borderline_counts_from_distinct_scores_include_both_bounds() -> None:
+    from certif.domain.statistics.rates import count_borderline
+
+    counts: dict[Fraction | Decimal | int, int] = {
+        Fraction(11): 2,
+        Fraction(13): 1,
+        Fraction(1099, 100): 5,
+        Fraction(20): 3,
+    }
+    assert count_borderline(counts, 12) == 3

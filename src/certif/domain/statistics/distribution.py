@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from fractions import Fraction
 
@@ -50,3 +50,24 @@ def score_bins(
         )
         for k, count in enumerate(counts)
     ]
+
+
+def score_bins_from_counts(
+    counts: Mapping[Score, int], *, maximum: Score = 20, bin_width: Score = 1
+) -> list[ScoreBin]:
+    """``score_bins`` of a population given as how many candidates got each distinct score.
+
+    A database counts a block's 100,000 scores in a few hundred distinct values: binning those
+    gives the same bins, exactly, without handling each score.
+    """
+    empty = score_bins((), maximum=maximum, bin_width=bin_width)
+    width, top = Fraction(bin_width), Fraction(maximum)
+    totals = [0] * len(empty)
+    for score, count in counts.items():
+        if count < 0:
+            raise ValueError(f"a count is not negative, not {count}")
+        exact = Fraction(score)
+        if not 0 <= exact <= top:
+            raise ValueError(f"a score lies between 0 and {top}, not {exact}")
+        totals[min(math.floor(exact / width), len(empty) - 1)] += count
+    return [replace(each, count=total) for each, total in zip(empty, totals, strict=True)]

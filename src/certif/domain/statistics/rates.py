@@ -6,7 +6,7 @@ nobody » would be a lie, so a rate over an empty population is *undefined*, nev
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -101,3 +101,10 @@ def summarise_scores(
         if is_borderline(score, exact_threshold, margin):
             borderline += 1
     return PassSummary(assessed=assessed, passed=passed, borderline=borderline)
+
+
+def count_borderline(
+    counts: Mapping[Score, int], threshold: Score, margin: Score = BORDERLINE_MARGIN
+) -> int:
+    """How many of a population, given as how many got each distinct score, are borderline."""
+    return sum(count for score, count in counts.items() if is_borderline(score, threshold, margin))

@@ -1,0 +1,68 @@
+"""Statistics at scale (issue 15): the JSON and the page of 100,000 candidates, against the
+same counts computed per candidate in Python, in the same run.
+
+``python -m bench stats [--candidates 100000] [--databases sqlite,postgresql] [--repeat 3]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from datetime import datetime
+from typing import Any
+
+from bench.scale import RESULTS, cohort_files, fresh_database, chosen_engines, run_step
+from bench.web import step as web_step
+
+TARGETS = {"json_s": 1.0, "page_s": 3.0}
+
+
+def step(env: dict[str, str], *args: str) -> dict[str, Any]:
+    return run_step("bench.stats_steps", {**env, "CERTIF_ALLOWED_HOSTS": "testserver"}, *args)
+
+
+def run_engine(engine: str, size: int, repeat: int) -> dict[str, Any]:
+    candidates, scores, _ = cohort_files(size)
+    with fresh_database(engine) as env:
+        web_step(env, "prepare", str(candidates), str(scores))
+        return {
+            "json": step(env, "json", str(repeat)),
+            "page": step(env, "page", str(repeat)),
+            "baseline": step(env, "baseline"),
+        }
+
+
+def report(engine: str, figures: dict[str, Any]) -> list[str]:
+    found, page, baseline = figures["json"], figures["page"], figures["baseline"]
+    json_s, page_s = found["median_ms"] / 1000, page["median_ms"] / 1000
+    return [
+        f"== {engine}: {found['candidates']:,} candidates, {found['certified']:,} certified",
+        f"statistics as JSON      {json_s:6.2f} s   target ≤ {TARGETS['json_s']:.0f} s"
+        f"   (first, computing everything: {found['cold_s']:.2f} s)",
+        f"page with its charts    {page_s:6.2f} s   target ≤ {TARGETS['page_s']:.0f} s"
+        f"   (first: {page['cold_s']:.2f} s)",
+        f"baseline, per candidate {baseline['seconds']:6.2f} s"
+        f"   (×{baseline['seconds'] / json_s:.0f} the JSON)",
+    ]
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench stats")
+    parser.add_argument("--candidates", type=int, default=100_000)
+    parser.add_argument("--databases", default="sqlite,postgresql")
+    parser.add_argument("--repeat", type=int, default=3)
+    options = parser.parse_args(argv)
+    engines = chosen_engines(options.databases)
+    print(f"Certif statistics benchmark — {datetime.now():%Y-%m-%d %H:%M}")
+    for engine in engines:
+        started = time.perf_counter()
+        figures = run_engine(engine, options.candidates, options.repeat)
+        RESULTS.mkdir(exist_ok=True)
+        (RESULTS / f"stats-{engine}-latest.json").write_text(
+            json.dumps(figures, indent=2), encoding="utf-8"
+        )
+        for line in report(engine, figures):
+            print(line)
+        print(f"  (suite took {time.perf_counter() - started:.0f} s)", flush=True)
+    return 0

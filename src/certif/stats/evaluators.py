@@ -1,0 +1,177 @@
+"""Evaluators: sheets graded, severity on double-marked units, inter-rater reliability.
+
+A double-marked unit is a candidate's block (or part) in a session marked by two evaluators
+on their own sheets (``Marking.FIRST`` and ``SECOND``, submitted). A sheet's score is its
+points over the block's maximum, on the block's scale (out of 20: B3's 23 raw points are
+brought to 20 as its normalisation does), so every block weighs alike. The database sums
+each sheet's points in one grouped query; the exact figures are
+``certif.domain.statistics.reliability``'s: severity, Krippendorff's alpha (interval metric
+on the scores, nominal on the oui/non criteria) and its bootstrap interval.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Sum
+
+from certif.domain.referential.schema import CriterionKind, PointsScoring, Referential
+from certif.domain.statistics.reliability import (
+    Mark,
+    Metric,
+    Reliability,
+    bootstrap_alpha_interval,
+    evaluator_severity,
+    reliability,
+    reliability_matrix,
+)
+from certif.grading.models import Marking, Score, SheetStatus
+from certif.stats.scope import Scope
+
+DOUBLE = (Marking.FIRST.value, Marking.SECOND.value)
+HUNDREDTHS = 100
+DRAWS = 1000
+SEED = 2026
+
+
+@dataclass(frozen=True)
+class EvaluatorFigures:
+    username: str
+    name: str
+    sheets: int
+    double_marked: int = 0
+    mean_deviation: Fraction | None = None
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """alpha of one kind of mark, its interval and how many units it rests on."""
+
+    metric: Metric
+    found: Reliability
+    interval: tuple[Fraction, Fraction] | None
+
+    @property
+    def units(self) -> int:
+        return self.found.pairable_units
+
+
+@dataclass(frozen=True)
+class EvaluatorsFigures:
+    evaluators: list[EvaluatorFigures] = field(default_factory=list)
+    points: Agreement | None = None
+    yes_no: Agreement | None = None
+
+
+def _names() -> dict[int, tuple[str, str]]:
+    users = get_user_model().objects.filter(sheets__isnull=False).distinct()
+    return {
+        user.pk: (user.get_username(), user.get_full_name() or user.get_username())
+        for user in users
+    }
+
+
+def _scales(referential: Referential) -> dict[str, Fraction]:
+    """Per points block, what one raw hundredth of a point is worth on the block's scale."""
+    found = {}
+    for block in referential.blocks:
+        if not isinstance(block.scoring, PointsScoring):
+            continue
+        maximum = sum(
+            (c.max_points or 0 for c in block.criteria if c.kind == CriterionKind.POINTS), 0
+        )
+        if maximum:
+            found[block.code] = Fraction(block.scoring.out_of) / Fraction(maximum) / HUNDREDTHS
+    return found
+
+
+def _unit_key(candidate: int, session: int, block: str, part: str) -> str:
+    return f"{candidate}/{session}/{block}/{part}"
+
+
+def _double_marked(scope: Scope, kind: CriterionKind) -> list[tuple[str, int, str, int]]:
+    """(unit, evaluator, block, summed value) of each double-marking sheet: for points, the
+    sheet's points; for oui/non, one row per criterion (its unit names the criterion)."""
+    # Few sheets are double-marked: they lead, their scores found by the sheet's index.
+    sheets = scope.sheets().filter(
+        marking__in=DOUBLE, status=SheetStatus.SUBMITTED, evaluator__isnull=False
+    )
+    scores = Score.objects.filter(sheet__in=sheets.values("pk"), criterion__kind=kind.value)
+    scores = scores.order_by()
+    by = [
+        "sheet__candidate_id",
+        "sheet__session_id",
+        "sheet__block__code",
+        "sheet__part",
+        "sheet__evaluator_id",
+    ]
+    if kind == CriterionKind.YES_NO:
+        by.append("criterion__code")
+    rows = scores.values_list(*by).annotate(total=Sum("value"))
+    found = []
+    for candidate, session, block, part, evaluator, *rest in rows:
+        *criterion, total = rest
+        unit = _unit_key(candidate, session, block, part) + "".join(f"/{c}" for c in criterion)
+        found.append((unit, evaluator, block, total))
+    return found
+
+
+def _agreement(marks: list[Mark], metric: Metric, draws: int) -> Agreement | None:
+    if not marks:
+        return None
+    matrix = reliability_matrix(marks).values
+    found = reliability(matrix, metric)
+    interval = (
+        bootstrap_alpha_interval(matrix, metric, draws=draws, seed=SEED)
+        if found.alpha is not None
+        else None
+    )
+    return Agreement(metric, found, interval)
+
+
+def evaluators_figures(
+    scope: Scope, referential: Referential | None, *, draws: int = DRAWS
+) -> EvaluatorsFigures:
+    """Every evaluator who submitted a sheet in the scope, with their severity on the units
+    they double-marked; alpha on the sheets' scores and on the oui/non criteria."""
+    if referential is None:
+        return EvaluatorsFigures()
+    graded = dict(
+        scope.sheets()
+        .filter(status=SheetStatus.SUBMITTED, evaluator__isnull=False)
+        .order_by()
+        .values_list("evaluator_id")
+        .annotate(count=Count("id"))
+    )
+    scales = _scales(referential)
+    names = _names()
+    points = [
+        Mark(unit, names[evaluator][0], Fraction(total) * scales[block])
+        for unit, evaluator, block, total in _double_marked(scope, CriterionKind.POINTS)
+        if block in scales
+    ]
+    yes_no = [
+        Mark(unit, names[evaluator][0], total)
+        for unit, evaluator, _block, total in _double_marked(scope, CriterionKind.YES_NO)
+    ]
+    severity = {found.evaluator: found for found in evaluator_severity(points)}
+    evaluators = []
+    for evaluator, sheets in sorted(graded.items(), key=lambda item: names[item[0]][1]):
+        username, name = names[evaluator]
+        found = severity.get(username)
+        evaluators.append(
+            EvaluatorFigures(
+                username=username,
+                name=name,
+                sheets=sheets,
+                double_marked=found.sheets if found else 0,
+                mean_deviation=found.mean_deviation if found else None,
+            )
+        )
+    return EvaluatorsFigures(
+        evaluators=evaluators,
+        points=_agreement(points, Metric.INTERVAL, draws),
+        yes_no=_agreement(yes_no, Metric.NOMINAL, draws),
+    )
