@@ -49,3 +49,15 @@ def test_send_with_dry_run_writes_nothing(certified: Candidate) -> None:
         call_command("insertion", "send", "--dry-run", stdout=out)
     assert "1 enquête(s) ouverte(s)" in out.getvalue()
     assert not Survey.objects.exists()
+
+
+def test_certif_stats_insertion_gives_what_certif_insertion_stats_gives(version: object) -> None:
+    answered(survey("S1"), **employed())
+    answered(survey("S2"), situation="further_studies")
+    through_stats, through_insertion = StringIO(), StringIO()
+    call_command("stats", "insertion", "--year", "2025", "--format", "json", stdout=through_stats)
+    call_command(
+        "insertion", "stats", "--year", "2025", "--format", "json", stdout=through_insertion
+    )
+    assert json.loads(through_stats.getvalue()) == json.loads(through_insertion.getvalue())
+    assert json.loads(through_stats.getvalue())["surveys"][0]["respondents"] == 2

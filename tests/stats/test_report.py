@@ -19,3 +19,16 @@ def test_the_report_of_a_year_holds_its_tables_and_france_competences(cohort: Co
     assert "Taux de réussite par unité" in text
     assert "promotion 2026" in text
     assert "Certifiés par la VAE" in text
+
+
+def test_the_report_of_a_year_gives_its_holders_insertion_beside_the_cohort(
+    cohort: Cohort,
+) -> None:
+    text = pdf_text(render_report(statistics(Scope(year=2026), draws=20)))
+    assert "Insertion des titulaires" in text
+    assert "Aucune enquête pour cette promotion." in text  # the cohort has no survey yet
+
+
+def test_the_report_of_all_years_has_no_insertion_section(cohort: Cohort) -> None:
+    text = pdf_text(render_report(statistics(Scope(), draws=20)))
+    assert "Insertion des titulaires" not in text

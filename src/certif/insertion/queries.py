@@ -20,7 +20,7 @@ from certif.domain.statistics.insertion import (
     WorkingTime,
     insertion_figures_by_cohort,
 )
-from certif.domain.statistics.rates import rate_to_string
+from certif.domain.statistics.rates import format_rate, rate_to_string
 from certif.insertion.models import Answer, Point, Survey
 from certif.insertion.timing import due_on
 from certif.referential.services import current_version
@@ -161,6 +161,22 @@ def figures_json(figures: InsertionFigures) -> dict[str, Any]:
         "working_times": {key.value: n for key, n in sorted(figures.working_times.items())},
         "salary_bands": dict(sorted(figures.salary_bands.items())),
     }
+
+
+RATES_HEADER = ("Promotion", "Enquête", "Interrogés", "Répondants", "Taux de réponse",
+                "Neutralisés", "Taux d'emploi", "Taux métier visé")  # fmt: skip
+
+
+def rates_rows(found: Sequence[InsertionFigures]) -> list[tuple[str, ...]]:
+    """The figures as the command's table and the yearly report print them, one row per
+    (cohort, point), under ``RATES_HEADER``."""
+    words = dict(Point.choices)
+    return [
+        (str(f.cohort), str(words[Point(f.point.value)]), str(f.surveyed),
+         str(f.respondents), format_rate(f.response_rate), str(f.neutralised),
+         format_rate(f.employment_rate), format_rate(f.targeted_job_rate))
+        for f in found
+    ]  # fmt: skip
 
 
 def rates_json(year: int | None, found: Sequence[InsertionFigures]) -> dict[str, Any]:

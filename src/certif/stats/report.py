@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from certif.documents.rendering import FONTS, RenderingFailed
 from certif.domain.statistics.rates import format_rate
+from certif.insertion.queries import RATES_HEADER, insertion_rates, rates_rows
 from certif.stats.drawing import Charts, charts_of
 from certif.stats.presenting import Statistics, decimal_string
 
@@ -71,6 +72,7 @@ def report_data(found: Statistics, drawn: Charts, moment: datetime) -> dict[str,
             for e in found.evaluators.evaluators
         ],
         "promotion": None,
+        "insertion": None,
     }
     if found.promotion is not None:
         tables = found.promotion
@@ -82,6 +84,11 @@ def report_data(found: Statistics, drawn: Charts, moment: datetime) -> dict[str,
             "partial": tables.partial,
             "paths": [[r.label, str(r.presented), str(r.certified)] for r in tables.by_access_path],
             "blocks": [[code, str(n)] for code, n in tables.partial_by_block.items()],
+        }
+        # The holders' insertion, as France compétences' renewal file asks beside the cohorts.
+        data["insertion"] = {
+            "header": list(RATES_HEADER),
+            "rows": [list(row) for row in rates_rows(insertion_rates(tables.year))],
         }
     return data
 

@@ -13,14 +13,10 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from certif.core.progress import reporter_for
-from certif.domain.statistics.rates import format_rate
 from certif.imports.commandline import refusals_reported
 from certif.imports.insertion import import_insertion
-from certif.insertion.models import Point
-from certif.insertion.queries import insertion_rates, rates_json
+from certif.insertion.queries import RATES_HEADER, insertion_rates, rates_json, rates_rows
 from certif.insertion.services import send_due
-
-POINT_WORDS = dict(Point.choices)
 
 
 class Command(BaseCommand):
@@ -62,14 +58,7 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(rates_json(options["year"], found), ensure_ascii=False,
                                          indent=2))  # fmt: skip
             return
-        header = ("Promotion", "Enquête", "Interrogés", "Répondants", "Taux de réponse",
-                  "Neutralisés", "Taux d'emploi", "Taux métier visé")  # fmt: skip
-        rows = [
-            (str(f.cohort), str(POINT_WORDS[Point(f.point.value)]), str(f.surveyed),
-             str(f.respondents), format_rate(f.response_rate), str(f.neutralised),
-             format_rate(f.employment_rate), format_rate(f.targeted_job_rate))
-            for f in found
-        ]  # fmt: skip
+        header, rows = RATES_HEADER, rates_rows(found)
         widths = [max(len(row[i]) for row in (header, *rows)) for i in range(len(header))]
         for row in (header, *rows):
             self.stdout.write(

@@ -1,5 +1,6 @@
 """``certif stats``: the results statistics of a scope (a session, a year, an access path, or
-everyone), as a table, JSON (issue 15's contract) or an XLSX workbook."""
+everyone), as a table, JSON (issue 15's contract) or an XLSX workbook; ``certif stats
+insertion``: the insertion rates, as ``certif insertion stats`` gives them."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from argparse import ArgumentParser
 from pathlib import Path
 from typing import Any
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from certif.core.errors import Refused
@@ -20,6 +22,12 @@ class Command(BaseCommand):
     help = "Statistiques des résultats, des évaluateurs et tableaux France compétences."
 
     def add_arguments(self, parser: ArgumentParser) -> None:
+        parser.add_argument(
+            "part",
+            nargs="?",
+            choices=["insertion"],
+            help="insertion : les taux d'insertion des titulaires (certif insertion stats)",
+        )
         parser.add_argument("--session", metavar="CODE", default="", help="une session")
         parser.add_argument("--year", metavar="YYYY", type=int, help="les sessions de l'année")
         parser.add_argument(
@@ -36,6 +44,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["part"] == "insertion":
+            self._insertion(options)
+            return
         try:
             scope = Scope(
                 session=options["session"],
@@ -60,3 +71,14 @@ class Command(BaseCommand):
             Path(out).write_text(text, encoding="utf-8")
         else:
             self.stdout.write(text, ending="")
+
+    def _insertion(self, options: dict[str, Any]) -> None:
+        """One command computes the insertion rates; this one only passes it the question."""
+        if options["format"] == "xlsx" or options["session"] or options["access_path"]:
+            raise CommandError(
+                "certif stats insertion prend --year et --format json|table, rien d'autre."
+            )
+        named = {"format": options["format"], "stdout": self.stdout, "stderr": self.stderr}
+        if options["year"] is not None:
+            named["year"] = options["year"]
+        call_command("insertion", "stats", **named)
