@@ -49,7 +49,13 @@ Rows = list[tuple[str, str, str, str, str, str]]
 
 
 def import_rows(tmp_path: Path, rows: Rows, name: str = "notes.csv") -> None:
-    import_scores(write_csv(tmp_path / name, SCORE_HEADER, rows), create_sessions=True)
+    """Every row written, a block a jury already validated included: the scenarios put later
+    scores beside a jury's act on purpose, to show the act holds."""
+    import_scores(
+        write_csv(tmp_path / name, SCORE_HEADER, rows),
+        create_sessions=True,
+        include_validated=True,
+    )
 
 
 def every_block_rows(
