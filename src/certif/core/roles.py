@@ -25,6 +25,7 @@ class Role(StrEnum):
     JURY_MEMBER = "jury_membre"
     JURY_PRESIDENT = "jury_president"
     CANDIDATE = "candidat"
+    PARTNER = "partenaire"
 
     @property
     def label(self) -> str:
@@ -37,6 +38,7 @@ ROLE_LABELS = {
     Role.JURY_MEMBER: _("Membre de jury"),
     Role.JURY_PRESIDENT: _("Président ou présidente de jury"),
     Role.CANDIDATE: _("Candidat ou candidate"),
+    Role.PARTNER: _("Organisme partenaire"),
 }
 JURY = (Role.JURY_MEMBER, Role.JURY_PRESIDENT)
 

@@ -31,6 +31,15 @@ class ExamSession(models.Model):
         on_delete=models.PROTECT,
         related_name="sessions",
     )
+    # A session delegated to a partner habilitated to evaluate: its evaluators grade it.
+    partner = models.ForeignKey(
+        "partners.Partner",
+        verbose_name=_("déléguée à"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sessions",
+    )
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
 
     class Meta:
