@@ -100,7 +100,8 @@ def test_a_suspension_needs_a_reason_and_is_journalled(version) -> None:  # type
     )
     assert habilitation.state_on(date(2026, 1, 5)).value == "suspended"
     event = AuditEvent.objects.filter(action="partner.habilitation_changed").order_by("id").last()
-    assert event is not None and event.reason == "Contrôle défavorable"
+    assert event is not None
+    assert event.reason == "Contrôle défavorable"
 
 
 def test_a_change_the_life_cycle_lacks_is_refused_in_french(version) -> None:  # type: ignore[no-untyped-def]
@@ -130,5 +131,5 @@ def test_the_signed_act_is_kept_with_its_sha256(version, settings, tmp_path) -> 
 def test_a_signed_act_that_is_not_a_pdf_is_refused(version, settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
     settings.DATA_DIR = tmp_path
     habilitation = make_habilitation(make_partner(), active=False)
-    with pytest.raises(Invalid, match="acte.pdf"):
+    with pytest.raises(Invalid, match=r"acte\.pdf"):
         attach_document(habilitation, [b"hello"], "acte.pdf")

@@ -183,6 +183,9 @@ class HabilitationChange(models.Model):
         verbose_name_plural = _("changements d'habilitation")
         ordering = ["habilitation", "effective_on", "id"]
 
+    def __str__(self) -> str:
+        return f"{self.habilitation_id} {self.action or 'avenant'} {self.effective_on}"
+
 
 class DeclarationExport(models.Model):
     """An export of the list for France compétences; once sent, marked « transmise » on the
@@ -206,6 +209,9 @@ class DeclarationExport(models.Model):
         verbose_name_plural = _("exports de la liste des habilitations")
         ordering = ["-created_at", "-id"]
 
+    def __str__(self) -> str:
+        return f"{self.listed_on} ({self.rows})"
+
 
 class PartnerMember(models.Model):
     """A person working for a partner: a partner account (role ``partenaire``) sees that
@@ -219,6 +225,9 @@ class PartnerMember(models.Model):
     class Meta:
         verbose_name = _("membre d'un organisme")
         verbose_name_plural = _("membres d'un organisme")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.partner_id}"
 
 
 class AuditStatus(models.TextChoices):
@@ -245,6 +254,9 @@ class PartnerAudit(models.Model):
         verbose_name_plural = _("contrôles")
         ordering = ["-planned_on", "-id"]
 
+    def __str__(self) -> str:
+        return f"{self.partner_id} {self.planned_on}"
+
 
 class AuditAction(models.Model):
     """An action a control requires of the partner, with its due date and its follow-up."""
@@ -259,3 +271,6 @@ class AuditAction(models.Model):
         verbose_name = _("action requise")
         verbose_name_plural = _("actions requises")
         ordering = ["due_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.description[:40]} ({self.due_on})"
