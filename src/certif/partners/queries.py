@@ -163,3 +163,37 @@ def qualiopi_alerts(today: date | None = None) -> QuerySet[Partner]:
 
 def partners_by_siret(sirets: Iterable[str]) -> dict[str, Partner]:
     return Partner.objects.in_bulk(list(sirets), field_name="siret")
+
+
+def habilitation_summary(record: Habilitation, today: date) -> dict[str, object]:
+    """A habilitation as the API and ``certif partners list --format json`` give it."""
+    domain = record.to_domain()
+    terms = domain.terms_on(today) if domain.state_on(today) is not State.DRAFT else domain.terms
+    return {
+        "reference": record.reference,
+        "certification": record.certification,
+        "nature": terms.nature.value,
+        "blocks": list(terms.scope.sorted_blocks),
+        "starts_on": terms.starts_on.isoformat(),
+        "ends_on": terms.ends_on.isoformat(),
+        "state": domain.state_on(today).value,
+    }
+
+
+def partner_summary(partner: Partner, today: date | None = None) -> dict[str, object]:
+    day = today or date.today()
+    return {
+        "siret": partner.siret,
+        "legal_name": partner.legal_name,
+        "nda": partner.nda,
+        "qualiopi_number": partner.qualiopi_number,
+        "qualiopi_expires_on": partner.qualiopi_expires_on.isoformat()
+        if partner.qualiopi_expires_on
+        else None,
+        "email": partner.email,
+        "habilitations": [habilitation_summary(h, day) for h in habilitations(partner)],
+    }
+
+
+def partner_summaries(today: date | None = None) -> list[dict[str, object]]:
+    return [partner_summary(partner, today) for partner in Partner.objects.order_by("legal_name")]

@@ -1,0 +1,114 @@
+"""Importing partners and habilitations, and exporting the list for France compétences: all or
+nothing, every error naming its line, column and value."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from certif.imports.partners import export_habilitations, import_habilitations, import_partners
+from certif.imports.reading import FileRejected
+from certif.partners.models import DeclarationExport, Habilitation, Partner
+from tests.support.files import write_csv, write_xlsx
+from tests.support.partners import OTHER_SIRET, SIRET, WRONG_KEY_SIRET, make_partner
+
+pytestmark = pytest.mark.django_db
+
+PARTNER_HEADER = ("siret", "raison_sociale", "nda", "qualiopi_echeance")
+HABILITATION_HEADER = ("siret", "nature", "certification", "blocs", "debut", "fin")
+
+
+def test_partners_are_imported_from_a_csv(tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "organismes.csv",
+        PARTNER_HEADER,
+        [(SIRET, "Institut A", "11 75 39666 75", "31/12/2026"), (OTHER_SIRET, "École B", "", "")],
+    )
+    report = import_partners(path)
+    assert report.created == 2
+    assert Partner.objects.get(siret=SIRET).qualiopi_expires_on == date(2026, 12, 31)
+
+
+def test_a_siret_with_a_wrong_check_digit_is_refused_with_its_line(tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "organismes.csv",
+        PARTNER_HEADER,
+        [(SIRET, "Institut A", "", ""), (WRONG_KEY_SIRET, "École B", "", "")],
+    )
+    with pytest.raises(FileRejected) as rejected:
+        import_partners(path)
+    problem = rejected.value.problems[0]
+    assert (problem.line, problem.column, problem.value) == (3, "siret", WRONG_KEY_SIRET)
+    assert "Luhn" in problem.message
+    assert not Partner.objects.exists()
+
+
+def test_a_known_siret_updates_the_partner_and_keeps_the_columns_left_out(tmp_path: Path) -> None:
+    partner = make_partner()
+    Partner.objects.filter(pk=partner.pk).update(nda="11753966675")
+    path = write_csv(tmp_path / "o.csv", ("siret", "raison_sociale"), [(SIRET, "Nouveau nom")])
+    assert import_partners(path).updated == 1
+    partner.refresh_from_db()
+    assert (partner.legal_name, partner.nda) == ("Nouveau nom", "11753966675")
+
+
+def test_habilitations_are_imported_from_an_xlsx_and_activated(tmp_path: Path, version) -> None:  # type: ignore[no-untyped-def]
+    make_partner()
+    path = write_xlsx(
+        tmp_path / "habilitations.xlsx",
+        HABILITATION_HEADER,
+        [(SIRET, "preparer", "CCAB", "B1 B2", "01/09/2025", "31/08/2027")],
+    )
+    import_habilitations(path)
+    habilitation = Habilitation.objects.get()
+    assert habilitation.state_on(date(2026, 1, 1)).value == "active"
+
+
+def test_overlapping_habilitations_in_one_file_write_nothing(tmp_path: Path, version) -> None:  # type: ignore[no-untyped-def]
+    make_partner()
+    path = write_csv(
+        tmp_path / "h.csv",
+        HABILITATION_HEADER,
+        [
+            (SIRET, "preparer", "CCAB", "B1", "01/09/2025", "31/08/2027"),
+            (SIRET, "preparer_evaluer", "CCAB", "", "01/01/2026", "31/12/2026"),
+        ],
+    )
+    with pytest.raises(FileRejected) as rejected:
+        import_habilitations(path)
+    assert rejected.value.problems[0].line == 3
+    assert "chevauchement" in rejected.value.problems[0].message
+    assert not Habilitation.objects.exists()
+
+
+def test_an_inverted_habilitation_is_refused_with_its_line(tmp_path: Path, version) -> None:  # type: ignore[no-untyped-def]
+    make_partner()
+    path = write_csv(
+        tmp_path / "h.csv",
+        HABILITATION_HEADER,
+        [(SIRET, "evaluer", "CCAB", "", "01/09/2026", "30/06/2026")],
+    )
+    with pytest.raises(FileRejected) as rejected:
+        import_habilitations(path)
+    assert "précède sa date de début" in rejected.value.describe()
+    assert "ligne 2" in rejected.value.describe()
+
+
+def test_the_list_is_exported_as_xlsx_and_recorded(tmp_path: Path, version) -> None:  # type: ignore[no-untyped-def]
+    make_partner()
+    path = write_csv(
+        tmp_path / "h.csv",
+        HABILITATION_HEADER,
+        [(SIRET, "evaluer", "CCAB", "", "01/09/2025", "30/06/2027")],
+    )
+    import_habilitations(path)
+    exported = export_habilitations(tmp_path / "liste.xlsx", on=date(2026, 1, 1))
+    sheet = load_workbook(tmp_path / "liste.xlsx").active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[1][0] == SIRET
+    assert rows[1][5] == "HABILITATION_ORGANISER"
+    assert exported.rows == 1
+    assert DeclarationExport.objects.get().transmitted_on is None
