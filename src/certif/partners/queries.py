@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.functional import Promise
 
+from certif.core.vocabulary import lazy_label
 from certif.domain.partners.declaration import (
     ChangeDeclaration,
     DeclarationRow,
@@ -19,13 +21,15 @@ from certif.domain.partners.declaration import (
     outstanding,
 )
 from certif.domain.partners.habilitations import (
-    Habilitation as DomainHabilitation,
-)
-from certif.domain.partners.habilitations import (
+    LIVE_STATES,
+    Action,
     Need,
     State,
     allowed_actions,
     covers,
+)
+from certif.domain.partners.habilitations import (
+    Habilitation as DomainHabilitation,
 )
 from certif.domain.partners.partner import Partner as DomainPartner
 from certif.domain.partners.siret import Siret
@@ -57,8 +61,20 @@ class HabilitationView:
         return [action.value for action in allowed_actions(self.domain.recorded_state)]
 
     @property
-    def scope_label(self) -> str:
-        return self.domain.latest_terms.scope.label.fr
+    def scope_label(self) -> Promise:
+        return lazy_label(self.domain.latest_terms.scope.label)
+
+    @property
+    def state_label(self) -> Promise:
+        return lazy_label(self.state.label)
+
+    @property
+    def action_choices(self) -> list[tuple[str, Promise]]:
+        return [(action, lazy_label(Action(action).label)) for action in self.actions]
+
+    @property
+    def is_live(self) -> bool:
+        return self.state in LIVE_STATES
 
 
 def habilitation_views(partner: Partner, today: date | None = None) -> list[HabilitationView]:
@@ -120,6 +136,18 @@ def transmitted_days() -> list[date]:
 class ChangeRow:
     declaration: ChangeDeclaration
     habilitation: Habilitation
+
+    @property
+    def kind_label(self) -> Promise:
+        return lazy_label(self.declaration.change.kind.label)
+
+    @property
+    def status_label(self) -> Promise:
+        return lazy_label(self.declaration.status.label)
+
+    @property
+    def status(self) -> str:
+        return self.declaration.status.value
 
 
 def declaration_status(today: date | None = None) -> list[ChangeRow]:

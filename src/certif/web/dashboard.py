@@ -31,6 +31,7 @@ class Panel:
 # The areas whose panels the dashboard shows, in this order.
 AREAS = (
     "candidates",
+    "partners",
     "sessions",
     "grading",
     "deliberations",

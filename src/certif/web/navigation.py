@@ -23,6 +23,7 @@ class Entry:
 ENTRIES = (
     Entry("home", _("Tableau de bord"), tuple(Role)),
     Entry("candidates:list", _("Candidats"), (Role.STAFF,)),
+    Entry("partners:list", _("Partenaires"), (Role.STAFF,)),
     Entry("sessions:list", _("Sessions"), (Role.STAFF,)),
     Entry("grading:mine", _("Mes grilles"), (Role.EVALUATOR,)),
     Entry("grading:reconciliations", _("Rapprochements"), (Role.STAFF,)),

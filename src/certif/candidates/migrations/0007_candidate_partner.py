@@ -5,16 +5,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('candidates', '0006_text_rule_on_later_fields'),
-        ('partners', '0001_initial'),
+        ("candidates", "0006_text_rule_on_later_fields"),
+        ("partners", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='candidate',
-            name='partner',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='candidates', to='partners.partner', verbose_name='organisme partenaire'),
+            model_name="candidate",
+            name="partner",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="candidates",
+                to="partners.partner",
+                verbose_name="organisme partenaire",
+            ),
         ),
     ]

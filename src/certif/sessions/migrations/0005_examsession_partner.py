@@ -5,16 +5,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('exam_sessions', '0004_text_refuses_control_characters'),
-        ('partners', '0001_initial'),
+        ("exam_sessions", "0004_text_refuses_control_characters"),
+        ("partners", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='examsession',
-            name='partner',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='sessions', to='partners.partner', verbose_name='déléguée à'),
+            model_name="examsession",
+            name="partner",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="sessions",
+                to="partners.partner",
+                verbose_name="déléguée à",
+            ),
         ),
     ]

@@ -18,7 +18,9 @@ from certif.partners.queries import partner_summaries
 
 
 class Command(BaseCommand):
-    help = "Organismes partenaires : import, import des habilitations, liste pour France compétences."
+    help = (
+        "Organismes partenaires : import, import des habilitations, liste pour France compétences."
+    )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         kinds = parser.add_subparsers(dest="kind", required=True)
