@@ -112,3 +112,37 @@ def test_the_list_is_exported_as_xlsx_and_recorded(tmp_path: Path, version) -> N
     assert rows[1][5] == "HABILITATION_ORGANISER"
     assert exported.rows == 1
     assert DeclarationExport.objects.get().transmitted_on is None
+
+
+def test_a_candidate_is_linked_to_the_partner_its_siret_names(tmp_path: Path, version) -> None:  # type: ignore[no-untyped-def]
+    from certif.candidates.models import Candidate
+    from certif.imports.candidates import import_candidates
+
+    partner = make_partner()
+    header = ("numero", "nom_naissance", "prenoms", "date_naissance", "partenaire")
+    path = write_csv(
+        tmp_path / "c.csv", header, [("C001", "Dupont", "Marie", "12/03/1990", "732 829 320 00074")]
+    )
+    import_candidates(path)
+    assert Candidate.objects.get().partner == partner
+
+
+def test_a_candidate_of_an_unknown_partner_is_refused_with_its_line(
+    tmp_path: Path, version
+) -> None:  # type: ignore[no-untyped-def]
+    from certif.imports.candidates import import_candidates
+
+    header = ("numero", "nom_naissance", "prenoms", "date_naissance", "partenaire")
+    path = write_csv(tmp_path / "c.csv", header, [("C001", "Dupont", "Marie", "12/03/1990", SIRET)])
+    with pytest.raises(FileRejected) as rejected:
+        import_candidates(path)
+    assert (rejected.value.problems[0].line, rejected.value.problems[0].column) == (2, "partenaire")
+
+
+def test_the_templates_import_as_they_are(tmp_path: Path, ccab, version) -> None:  # type: ignore[no-untyped-def]
+    from certif.imports.templates import write_templates
+
+    write_templates(ccab, tmp_path)
+    import_partners(tmp_path / "organismes.xlsx")
+    import_habilitations(tmp_path / "habilitations.csv")
+    assert Habilitation.objects.count() == 2

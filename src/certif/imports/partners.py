@@ -255,6 +255,28 @@ def _batch(
     )
 
 
+# -- candidates' partners -------------------------------------------------------------------
+
+
+def with_partners(frame: pl.DataFrame, column: str = "partenaire") -> pl.DataFrame:
+    """``_partner_id``: the partner whose SIRET (spaces and dots allowed) the column names."""
+    sirets = frame.get_column(column).str.replace_all(r"[\s.]", "")
+    known = Partner.objects.filter(siret__in=sirets.unique().to_list()).values_list("siret", "pk")
+    ids = dict(known)
+    return frame.with_columns(
+        sirets.replace_strict(ids, default=None, return_dtype=pl.Int64).alias("_partner_id")
+    )
+
+
+def unknown_partners(frame: pl.DataFrame, column: str = "partenaire") -> pl.DataFrame:
+    return checks.errors_where(
+        frame,
+        (pl.col(column) != "") & pl.col("_partner_id").is_null(),
+        column,
+        "organisme partenaire inconnu (SIRET) : créez-le ou importez-le d'abord",
+    )
+
+
 # -- habilitations ---------------------------------------------------------------------------
 
 
