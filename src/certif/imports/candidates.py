@@ -33,8 +33,8 @@ from certif.imports import actions, checks
 from certif.imports.columns import CANDIDATE_COLUMNS, CANDIDATE_IMPORT_ONLY, CANDIDATE_REQUIRED
 from certif.imports.guard import file_sha256, importing
 from certif.imports.models import ImportBatch
-from certif.imports.reading import LINE, read_file
 from certif.imports.partners import unknown_partners, with_partners
+from certif.imports.reading import LINE, read_file
 from certif.results.services import recompute
 
 COLUMNS = (*CANDIDATE_COLUMNS, *CANDIDATE_IMPORT_ONLY)

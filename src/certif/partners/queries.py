@@ -225,3 +225,30 @@ def partner_summary(partner: Partner, today: date | None = None) -> dict[str, ob
 
 def partner_summaries(today: date | None = None) -> list[dict[str, object]]:
     return [partner_summary(partner, today) for partner in Partner.objects.order_by("legal_name")]
+
+
+def uncovered_blocks(
+    partner: Partner, certification: str, blocks: Iterable[str], day: date, need: Need
+) -> list[str]:
+    """The blocks among ``blocks`` that no habilitation of ``partner`` in force on ``day``
+    lets it prepare for (or evaluate)."""
+    found = [record.to_domain() for record in habilitations(partner)]
+    return [
+        block
+        for block in blocks
+        if covers(found, partner.siret, certification, block, day, need) is None
+    ]
+
+
+def evaluates_on(partner: Partner, certification: str, day: date) -> bool:
+    """Whether a habilitation of ``partner`` in force on ``day`` lets it evaluate some part of
+    ``certification`` (the whole, or some blocks): what delegating a session needs."""
+    for record in habilitations(partner):
+        domain = record.to_domain()
+        if (
+            domain.in_force_on(day)
+            and domain.certification == certification
+            and domain.terms_on(day).nature.covers_evaluation
+        ):
+            return True
+    return False

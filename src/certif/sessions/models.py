@@ -165,4 +165,6 @@ class Sitting(models.Model):
         return f"{self.session.code} — {unit} — {self.starts_at:%Y-%m-%d %H:%M}"
 
 
-SESSION_FIELDS = ("code", "title", "start_date", "end_date", "place", "referential_version")
+SESSION_FIELDS = (
+    "code", "title", "start_date", "end_date", "place", "referential_version", "partner",
+)  # fmt: skip
