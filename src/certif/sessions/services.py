@@ -40,7 +40,13 @@ from certif.referential.models import Block, ReferentialVersion
 from certif.sessions import actions, signals
 from certif.sessions.forms import AssignForm, BulkAssignForm, RemovalForm, SessionForm
 from certif.sessions.models import SESSION_FIELDS, Assignment, Enrolment, ExamSession
-from certif.sessions.policies import MANAGE_REFUSED, may_manage_sessions
+from certif.sessions.policies import (
+    ENROL_REFUSED,
+    MANAGE_REFUSED,
+    may_enrol,
+    may_manage_sessions,
+    may_override_habilitation,
+)
 
 MARKERS = (1, 2)
 # How many names a refusal quotes before « et N autres ».
@@ -49,6 +55,7 @@ NAMED_IN_REFUSAL = 10
 CHUNK = 5000
 
 
+OVERRIDE_REFUSED = "Seul un gestionnaire inscrit au-delà de l'habilitation d'un organisme."
 # How many candidates a refusal names per partner.
 PARTNER_NAMED = 5
 
@@ -205,8 +212,10 @@ def enrol(
     Rows go in through ``insert_frame`` (COPY on PostgreSQL): 100,000 candidates in two
     units are a few seconds, not the minute that one model instance per row would take.
     """
-    require(actor, may_manage_sessions, message=MANAGE_REFUSED)
     ids = sorted(set(candidate_ids))
+    require(actor, may_enrol, session, ids, message=ENROL_REFUSED)
+    if override_reason.strip():
+        require(actor, may_override_habilitation, message=OVERRIDE_REFUSED)
     if not ids:
         raise SessionError("aucun candidat à inscrire")
     if not units:

@@ -33,6 +33,7 @@ ENTRIES = (
     Entry("declarations:overview", _("Déclaration CDC"), (Role.STAFF,)),
     Entry("journal:list", _("Journal"), (Role.STAFF,)),
     Entry("myspace:home", _("Mon espace"), (Role.CANDIDATE,)),
+    Entry("portal:home", _("Mon organisme"), (Role.PARTNER,)),
 )
 
 

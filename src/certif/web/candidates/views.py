@@ -134,7 +134,7 @@ def candidate_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "le remplacer, ou « supprimer » pour l'effacer."
         ) % {"masked": masked_nir(candidate.nir)}
     if request.method == "POST":
-        data = _identity_posted(request.POST)
+        data = identity_posted(request.POST)
         try:
             update_candidate(candidate, data, actor=request.user)
         except Refused as error:
@@ -148,7 +148,7 @@ def candidate_edit(request: HttpRequest, pk: int) -> HttpResponse:
 CLEAR_NIR = "supprimer"
 
 
-def _identity_posted(posted: QueryDict) -> dict[str, Any]:
+def identity_posted(posted: QueryDict) -> dict[str, Any]:
     """What the identity page sends: an empty NIR field keeps the NIR recorded; the word
     « supprimer » clears it."""
     data = {key: posted.get(key) for key in posted}
