@@ -28,6 +28,7 @@ from certif.sessions.models import Assignment, Enrolment, ExamSession
 from tests.support.api import Api, problem
 from tests.support.deliberations import seat
 from tests.support.grading import full_marks, submitted
+from tests.support.partners import default_partner
 
 pytestmark = pytest.mark.django_db
 
@@ -37,6 +38,8 @@ JURY_READERS = (Role.STAFF, *JURY)
 OPENERS = (Role.STAFF,)
 # Gestionnaires, and the president seated on that jury (``world.president``).
 GOVERNORS = (Role.STAFF, Role.JURY_PRESIDENT)
+# Gestionnaires, and the partner's own accounts (``world.partner``, whose candidate is C001).
+PARTNER_READERS = (Role.STAFF, Role.PARTNER)
 
 
 @dataclass(frozen=True)
@@ -104,6 +107,8 @@ def world(
     seat(deliberation, juror)
     other = seat(deliberation, None, name="Sans Compte")
     recusal = services.recuse(other, candidates[1], None, "lien")
+    # C001 was prepared by the partner that partner accounts are bound to.
+    Candidate.objects.filter(pk=candidates[0].pk).update(partner=default_partner())
     # A convocation: shown to its candidate with no deliberation published.
     document = IssuedDocument.objects.create(
         kind=Kind.CONVOCATION,
@@ -275,6 +280,11 @@ def calls(world: World) -> list[Call]:
         Call("POST", "/cdc/reports", STAFF, {"xml": "<rapport/>"}),
         Call("GET", "/cdc/status", STAFF),
         Call("GET", "/me", tuple(Role)),
+        Call("GET", "/partners", STAFF),
+        Call("GET", "/partners/{siret}", PARTNER_READERS),
+        Call("GET", "/partners/{siret}/habilitations", PARTNER_READERS),
+        Call("GET", "/partners/{siret}/candidates", PARTNER_READERS),
+        Call("GET", "/partners/{siret}/candidates/{numero}", PARTNER_READERS),
         Call("GET", "/me/result", (Role.CANDIDATE,)),
     ]
 
@@ -292,6 +302,7 @@ def concrete(template: str, world: World, **params: str) -> str:
         unit="B1",
         public_id=world.document.public_id,
         flux_id=str(world.flux.pk),
+        siret=default_partner().siret,
     )
     return template.format(**{**defaults, **params})
 

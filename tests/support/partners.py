@@ -47,3 +47,11 @@ def make_habilitation(
             habilitation, {"action": "activate", "effective_on": starts_on.isoformat()}
         )
     return habilitation
+
+
+def default_partner() -> Partner:
+    """The partner of partner accounts made without one (permission matrices walk every role)."""
+    partner, _created = Partner.objects.get_or_create(
+        siret=THIRD_SIRET, defaults={"legal_name": "Organisme des tests"}
+    )
+    return partner

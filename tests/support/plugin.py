@@ -104,6 +104,11 @@ def make_user(db: None) -> Callable[..., AbstractUser]:
         partner: Any = None,
     ) -> AbstractUser:
         name = username or f"{'-'.join(r.value for r in roles) or 'sans-role'}-{next(counter)}"
+        if Role.PARTNER in roles and partner is None:
+            # A partner account belongs to a partner: one of its own unless given.
+            from tests.support.partners import default_partner
+
+            partner = default_partner()
         return create_user(
             name,
             password="pw-for-tests",

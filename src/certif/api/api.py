@@ -20,6 +20,7 @@ from certif.api.endpoints import (
     documents,
     grading,
     me,
+    partners,
     referential,
     sessions,
 )
@@ -104,6 +105,7 @@ problems.register(api)
 for group in (
     referential,
     candidates,
+    partners,
     sessions,
     grading,
     deliberations,
