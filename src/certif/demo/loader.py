@@ -41,6 +41,7 @@ from certif.deliberations.services import (
     recuse,
 )
 from certif.demo.generator import DEMO_SESSIONS, DemoCohort, generate_cohort, write_csv
+from certif.demo.partners import PARTNER_ACCOUNT_SIRET, install_partners
 from certif.documents.models import CertifierSettings, Kind
 from certif.documents.services import SettingsValues, generate, update_certifier_settings
 from certif.domain.nir import with_key
@@ -48,6 +49,7 @@ from certif.domain.referential.loading import load_builtin_referential, parse_re
 from certif.domain.units import enrolment_units
 from certif.imports.candidates import import_candidates
 from certif.imports.scores import import_scores
+from certif.partners.models import Partner
 from certif.referential.models import ReferentialVersion
 from certif.referential.services import load_referential
 from certif.results.models import CandidateResult
@@ -86,6 +88,7 @@ class DemoAccount:
     first_name: str
     last_name: str
     candidate: str | None = None
+    partner: str | None = None
 
 
 ACCOUNTS = (
@@ -97,6 +100,8 @@ ACCOUNTS = (
     DemoAccount("jury2", (Role.JURY_MEMBER,), "Inès", "Interne"),
     # The demo's certified candidate (see certif.demo.generator's borderline cases).
     DemoAccount("candidat", (Role.CANDIDATE,), "", "", candidate="C000008"),
+    # The staff of the demo's first partner (certif.demo.partners).
+    DemoAccount("partenaire", (Role.PARTNER,), "Claire", "Martin", partner=PARTNER_ACCOUNT_SIRET),
 )
 
 
@@ -188,6 +193,11 @@ def install_accounts() -> dict[str, Any]:
             )
             if account.candidate and candidate is None:
                 continue
+            partner = (
+                Partner.objects.filter(siret=account.partner).first() if account.partner else None
+            )
+            if account.partner and partner is None:
+                continue
             user = create_user(
                 account.username,
                 password=DEMO_PASSWORD,
@@ -196,6 +206,7 @@ def install_accounts() -> dict[str, Any]:
                 first_name=account.first_name,
                 last_name=account.last_name,
                 candidate=candidate,
+                partner=partner,
             )
         users[account.username] = user
     return users
@@ -388,6 +399,8 @@ def install_demo() -> list[str]:
         _hold_first_deliberation(first, users)
         _open_second_deliberation(second, users)
         _prepare_retake_session(version, users)
+        lines += install_partners(users["gestion"])
+        users = install_accounts()
     lines.append("Documents de démonstration :")
     lines += _issue_documents(first, DELIBERATED, users["gestion"])
     retake = ExamSession.objects.get(code=RETAKE_SESSION)
@@ -401,6 +414,10 @@ def _logins(users: dict[str, Any]) -> list[str]:
     for account in ACCOUNTS:
         if account.username in users:
             roles = ", ".join(role.label for role in account.roles)
-            detail = f" ({account.candidate})" if account.candidate else ""
+            detail = (
+                f" ({account.candidate or account.partner})"
+                if account.candidate or account.partner
+                else ""
+            )
             lines.append(f"  {account.username} — {roles}{detail}")
     return lines
