@@ -35,9 +35,9 @@ from certif.domain.partners.partner import LEGAL_NAME_MAX
 from certif.domain.partners.registrations import QUALIOPI_MAX
 from certif.domain.partners.siret import SIRET_LENGTH
 
-NATURE_CHOICES = choices(NATURE_LABELS)
-ACTION_CHOICES = choices(ACTION_LABELS)
-STATE_CHOICES = choices(STATE_LABELS)
+NATURE_CHOICES = choices((code.value, label) for code, label in NATURE_LABELS.items())
+ACTION_CHOICES = choices((code.value, label) for code, label in ACTION_LABELS.items())
+STATE_CHOICES = choices((code.value, label) for code, label in STATE_LABELS.items())
 # Days before a Qualiopi certificate's expiry from which the dashboard warns.
 QUALIOPI_WARNING_DAYS = 90
 

@@ -125,11 +125,8 @@ def list_rows(on: date) -> list[DeclarationRow]:
 
 
 def transmitted_days() -> list[date]:
-    return list(
-        DeclarationExport.objects.filter(transmitted_on__isnull=False).values_list(
-            "transmitted_on", flat=True
-        )
-    )
+    exports = DeclarationExport.objects.filter(transmitted_on__isnull=False)
+    return [day for day in exports.values_list("transmitted_on", flat=True) if day is not None]
 
 
 @dataclass(frozen=True)

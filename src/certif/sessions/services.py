@@ -168,7 +168,7 @@ def update_session(
 def _fields(session: ExamSession) -> dict[str, Any]:
     values = {name: getattr(session, name) for name in SESSION_FIELDS}
     values["referential_version"] = session.referential_version_id
-    values["partner"] = session.partner.siret if session.partner_id else ""
+    values["partner"] = session.partner.siret if session.partner is not None else ""
     return values
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -161,7 +161,7 @@ def habilitation_change(request: HttpRequest, reference: str) -> HttpResponse:
 
 @role_required(Role.STAFF)
 @require_http_methods(["GET", "POST"])
-def habilitation_document(request: HttpRequest, reference: str) -> HttpResponse:
+def habilitation_document(request: HttpRequest, reference: str) -> HttpResponseBase:
     """GET: the signed act as it was deposited; POST: deposit it (a PDF)."""
     habilitation = get_object_or_404(
         Habilitation.objects.select_related("partner"), reference=reference

@@ -63,7 +63,7 @@ class Command(BaseCommand):
                 for partner in summaries:
                     self.stdout.write(
                         f"{partner['siret']}  {partner['legal_name']}  "
-                        f"({len(partner['habilitations'])} habilitation(s))"
+                        f"({len(partner['habilitations'])} habilitation(s))"  # type: ignore[arg-type]
                     )
             return
         if kind == "habilitations-export":
