@@ -36,23 +36,33 @@ class PartnerFigures:
         return round(100 * self.certified / self.candidates) if self.candidates else None
 
 
-def partner_figures(partner: Any) -> PartnerFigures:
-    """The figures of the candidates linked to ``partner``."""
-    summaries = CandidateResult.objects.filter(candidate__partner=partner).values_list(
-        "summary", flat=True
-    )
-    total = 0
-    certified = 0
+def figures_of(statuses: list[tuple[bool, dict[str, str]]]) -> PartnerFigures:
+    """Figures from (certified, status of each block) per candidate."""
     evaluated: dict[str, int] = {}
     validated: dict[str, int] = {}
-    for summary in summaries:
-        total += 1
-        certified += bool(summary.get("certified"))
-        for code, block in summary.get("blocks", {}).items():
-            status = block.get("status")
+    for _certified, unit_statuses in statuses:
+        for code, status in unit_statuses.items():
             if status in EVALUATED:
                 evaluated[code] = evaluated.get(code, 0) + 1
                 validated[code] = validated.get(code, 0) + (status == Status.VALIDATED.value)
-    count = partner.candidates.count()
     blocks = [BlockFigure(code, evaluated[code], validated[code]) for code in sorted(evaluated)]
-    return PartnerFigures(max(count, total), certified, blocks)
+    certified = sum(1 for done, _blocks in statuses if done)
+    return PartnerFigures(len(statuses), certified, blocks)
+
+
+def partner_figures(partner: Any) -> PartnerFigures:
+    """The figures of the candidates linked to ``partner``, from the stored decisions (for
+    the certifier's staff: the partner reads its published results only)."""
+    summaries = CandidateResult.objects.filter(candidate__partner=partner).values_list(
+        "summary", flat=True
+    )
+    statuses = [
+        (
+            bool(summary.get("certified")),
+            {code: block.get("status", "") for code, block in summary.get("blocks", {}).items()},
+        )
+        for summary in summaries
+    ]
+    found = figures_of(statuses)
+    count = partner.candidates.count()
+    return PartnerFigures(max(count, found.candidates), found.certified, found.blocks)

@@ -26,6 +26,7 @@ from certif.candidates.services import create_candidate, update_candidate
 from certif.core.errors import Refused
 from certif.core.http import attachment
 from certif.core.roles import Role, role_required
+from certif.deliberations.models import UnitStatus
 from certif.deliberations.reading import PublishedResult, published_result
 from certif.documents.archive import file_name
 from certif.documents.models import IssuedDocument, Kind, Status
@@ -33,7 +34,7 @@ from certif.grading.models import ScoreSheet, SheetStatus
 from certif.partners.models import Partner
 from certif.partners.policies import partner_of
 from certif.partners.queries import habilitation_views
-from certif.results.partner_figures import partner_figures
+from certif.results.partner_figures import PartnerFigures, figures_of
 from certif.sessions.models import ExamSession
 from certif.sessions.queries import enrolments_of
 from certif.sessions.services import enrol
@@ -79,9 +80,37 @@ def home(request: HttpRequest) -> HttpResponse:
             "partner": partner,
             "habilitations": [h for h in habilitation_views(partner) if h.state.value != "draft"],
             "candidates": candidates,
-            "figures": partner_figures(partner),
+            "figures": published_figures(partner),
+            "published_only": True,
         },
     )
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    candidate: Candidate
+    result: PublishedResult | None
+
+
+def published_results(partner: Partner) -> list[ResultRow]:
+    lang = get_language() or "fr"
+    candidates = Candidate.objects.filter(partner=partner).order_by("birth_name", "numero")
+    return [ResultRow(candidate, published_result(candidate, lang)) for candidate in candidates]
+
+
+def published_figures(partner: Partner) -> PartnerFigures:
+    """The partner's figures from its candidates' published results only: the rules' proposals
+    and unpublished decisions are never shown to a partner."""
+    statuses = [
+        (
+            row.result.certification is not None
+            and row.result.certification.status == UnitStatus.VALIDATED,
+            {unit.unit: unit.status for unit in row.result.blocks},
+        )
+        for row in published_results(partner)
+        if row.result is not None
+    ]
+    return figures_of(statuses)
 
 
 @role_required(Role.PARTNER)
@@ -217,23 +246,13 @@ def enrol_page(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/enrol.html", {"form": form, "partner": partner})
 
 
-@dataclass(frozen=True)
-class ResultRow:
-    candidate: Candidate
-    result: PublishedResult | None
-
-
 @role_required(Role.PARTNER)
 @require_GET
 def results(request: HttpRequest) -> HttpResponse:
     """The published results of the partner's candidates as a table: what the jury decided,
     once published, never the proposals nor the deliberation itself."""
     partner = own_partner(request)
-    lang = get_language() or "fr"
-    rows = [
-        ResultRow(candidate, published_result(candidate, lang))
-        for candidate in Candidate.objects.filter(partner=partner).order_by("birth_name", "numero")
-    ]
+    rows = published_results(partner)
     published = [row for row in rows if row.result is not None]
     codes = [unit.unit for unit in published[0].result.blocks] if published else []  # type: ignore[union-attr]
     return render(
