@@ -20,7 +20,7 @@ from tests.support.partners import OTHER_SIRET, make_habilitation, make_partner
 
 pytestmark = pytest.mark.django_db
 
-NIR = "2 90 03 75 056 123 45"
+NIR = "2 90 03 75 056 123 52"
 OTHER_ROLES = [Role.STAFF, Role.EVALUATOR, Role.JURY_MEMBER, Role.JURY_PRESIDENT, Role.CANDIDATE]
 
 
