@@ -35,6 +35,7 @@ def pages(partner: Partner) -> list[str]:
         reverse("partners:edit", args=[partner.siret]),
         reverse("partners:habilitation_create", args=[partner.siret]),
         reverse("partners:declaration"),
+        reverse("partners:habilitation_print", args=[partner.habilitations.get().reference]),
     ]
 
 

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from certif.core.errors import Refused
 from certif.core.http import attachment
 from certif.core.roles import Role, role_required
+from certif.documents.habilitations import habilitation_pdf
 from certif.imports.partners import export_habilitations
 from certif.partners.forms import (
     AuditActionForm,
@@ -187,6 +188,19 @@ def habilitation_document(request: HttpRequest, reference: str) -> HttpResponseB
         else:
             messages.success(request, _("Acte signé enregistré."))
     return redirect("partners:detail", siret=habilitation.partner.siret)
+
+
+@role_required(Role.STAFF)
+@require_GET
+def habilitation_print(request: HttpRequest, reference: str) -> HttpResponse:
+    """The habilitation as a PDF to have signed (Typst, as the other documents)."""
+    habilitation = get_object_or_404(
+        Habilitation.objects.select_related("partner").prefetch_related("changes"),
+        reference=reference,
+    )
+    response = HttpResponse(habilitation_pdf(habilitation), content_type="application/pdf")
+    response["Content-Disposition"] = attachment(f"habilitation-{habilitation.reference}.pdf")
+    return response
 
 
 @role_required(Role.STAFF)
