@@ -12,6 +12,7 @@ from pypdf import PdfWriter
 from certif.core.errors import Forbidden, Invalid, Stale
 from certif.core.models import AuditEvent
 from certif.core.roles import Role
+from certif.domain.partners.habilitations import Need
 from certif.partners.models import Habilitation, Partner
 from certif.partners.services import (
     PartnerError,
@@ -133,3 +134,34 @@ def test_a_signed_act_that_is_not_a_pdf_is_refused(version, settings, tmp_path) 
     habilitation = make_habilitation(make_partner(), active=False)
     with pytest.raises(Invalid, match=r"acte\.pdf"):
         attach_document(habilitation, [b"hello"], "acte.pdf")
+
+
+def test_an_amendment_adds_a_block_from_its_date_and_is_a_change_to_declare(version) -> None:  # type: ignore[no-untyped-def]
+    from certif.domain.partners.declaration import ChangeKind, changes_of
+    from certif.partners.services import amend_habilitation
+
+    habilitation = make_habilitation(make_partner(), nature="preparer", blocks="B1")
+    amend_habilitation(
+        habilitation,
+        {"certification": "CCAB", "nature": "preparer", "blocks": "B1 B2",
+         "starts_on": START.isoformat(), "ends_on": END.isoformat(),
+         "effective_on": "2026-03-01", "reason": "Avenant n° 1 signé le 20 février"},
+    )  # fmt: skip
+    domain = Habilitation.objects.get().to_domain()
+    assert domain.covers("CCAB", "B2", date(2026, 3, 1), Need.PREPARATION)
+    assert not domain.covers("CCAB", "B2", date(2026, 2, 28), Need.PREPARATION)
+    kinds = [change.kind for change in changes_of(domain, date(2026, 3, 2))]
+    assert ChangeKind.AMENDMENT in kinds
+
+
+def test_an_amendment_ending_before_its_date_is_refused(version) -> None:  # type: ignore[no-untyped-def]
+    from certif.partners.services import amend_habilitation
+
+    habilitation = make_habilitation(make_partner(), nature="preparer", blocks="B1")
+    with pytest.raises(PartnerError, match="résiliez-la"):
+        amend_habilitation(
+            habilitation,
+            {"certification": "CCAB", "nature": "preparer", "blocks": "B1",
+             "starts_on": START.isoformat(), "ends_on": "2026-01-31",
+             "effective_on": "2026-03-01", "reason": "Fin anticipée"},
+        )  # fmt: skip

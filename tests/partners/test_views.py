@@ -36,6 +36,7 @@ def pages(partner: Partner) -> list[str]:
         reverse("partners:habilitation_create", args=[partner.siret]),
         reverse("partners:declaration"),
         reverse("partners:habilitation_print", args=[partner.habilitations.get().reference]),
+        reverse("partners:habilitation_amend", args=[partner.habilitations.get().reference]),
     ]
 
 

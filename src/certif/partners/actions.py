@@ -15,6 +15,9 @@ HABILITATION_CREATED = action(
 HABILITATION_CHANGED = action(
     "partner.habilitation_changed", _("Habilitation : changement d'état"), **_HABILITATION
 )
+HABILITATION_AMENDED = action(
+    "partner.habilitation_amended", _("Habilitation : avenant"), **_HABILITATION
+)
 HABILITATION_DOCUMENT = action(
     "partner.habilitation_document", _("Habilitation : acte signé déposé")
 )

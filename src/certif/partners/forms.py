@@ -171,6 +171,14 @@ class HabilitationChangeForm(forms.Form):
         return cleaned
 
 
+class AmendmentForm(HabilitationForm):
+    """An avenant: the new terms (the certification stays), from an effective date, with its
+    reason. A draft is simply rewritten."""
+
+    effective_on = forms.DateField(label=_("Date d'effet"), widget=_DATE)
+    reason = forms.CharField(label=_("Motif"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
 class TransmissionForm(forms.Form):
     """The day an export was sent to France compétences."""
 

@@ -26,6 +26,7 @@ from certif.domain.partners.habilitations import Action, HabilitationRefused
 from certif.partners import actions
 from certif.partners.forms import (
     PARTNER_FIELDS,
+    AmendmentForm,
     AuditActionForm,
     AuditForm,
     HabilitationChangeForm,
@@ -239,6 +240,55 @@ def change_habilitation(
             reason=values["reason"],
         )
     return change
+
+
+def amend_habilitation(
+    habilitation: Habilitation, data: Mapping[str, Any], actor: Actor = None
+) -> Habilitation:
+    """New terms (nature, blocks, dates) from an effective date on: an avenant, checked by the
+    domain (no change of certification, no end before its effective date, no overlap) and
+    recorded as a change to declare. A draft is rewritten in place."""
+    require(actor, may_manage_partners, message=MANAGE_REFUSED)
+    values = validated(AmendmentForm, data, known_blocks=known_blocks)
+    terms = values["terms"]
+    with transaction.atomic():
+        Partner.objects.select_for_update().get(pk=habilitation.partner_id)
+        current = (
+            Habilitation.objects.select_related("partner")
+            .prefetch_related("changes")
+            .get(pk=habilitation.pk)
+        )
+        domain = current.to_domain()
+        try:
+            amended = domain.amend(
+                terms, values["effective_on"], author_name(actor), values["reason"],
+                others=_others(current), recorded_on=date.today(),
+            )  # fmt: skip
+        except HabilitationRefused as refused:
+            raise PartnerError(str(refused)) from None
+        blocks = " ".join(terms.scope.sorted_blocks)
+        if not amended.amendments:
+            # Still a draft: its terms are rewritten.
+            current.nature, current.blocks = terms.nature.value, blocks
+            current.starts_on, current.ends_on = terms.starts_on, terms.ends_on
+            current.save(update_fields=["nature", "blocks", "starts_on", "ends_on"])
+        else:
+            HabilitationChange.objects.create(
+                habilitation=current, effective_on=values["effective_on"],
+                recorded_on=date.today(), reason=values["reason"], author=account_of(actor),
+                author_name=author_name(actor), nature=terms.nature.value, blocks=blocks,
+                starts_on=terms.starts_on, ends_on=terms.ends_on,
+            )  # fmt: skip
+        audit.record(
+            actions.HABILITATION_AMENDED,
+            current,
+            actor=actor,
+            after=_jsonable({"nature": terms.nature.value, "blocks": blocks,
+                             "starts_on": terms.starts_on, "ends_on": terms.ends_on,
+                             "effective_on": values["effective_on"]}),
+            reason=values["reason"],
+        )  # fmt: skip
+    return current
 
 
 def attach_document(

@@ -12,6 +12,7 @@ partner_urls = [
 
 habilitation_urls = [
     path("changer/", views.habilitation_change, name="habilitation_change"),
+    path("avenant/", views.habilitation_amend, name="habilitation_amend"),
     path("acte/", views.habilitation_document, name="habilitation_document"),
     path("habilitation.pdf", views.habilitation_print, name="habilitation_print"),
 ]

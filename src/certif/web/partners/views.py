@@ -20,6 +20,7 @@ from certif.core.roles import Role, role_required
 from certif.documents.habilitations import habilitation_pdf
 from certif.imports.partners import export_habilitations
 from certif.partners.forms import (
+    AmendmentForm,
     AuditActionForm,
     AuditForm,
     HabilitationChangeForm,
@@ -39,6 +40,7 @@ from certif.partners.queries import (
 )
 from certif.partners.services import (
     add_audit_action,
+    amend_habilitation,
     attach_document,
     change_habilitation,
     create_habilitation,
@@ -141,6 +143,40 @@ def habilitation_create(request: HttpRequest, siret: str) -> HttpResponse:
             )
             return redirect("partners:detail", siret=partner.siret)
     return render(request, "partners/habilitation_form.html", {"form": form, "partner": partner})
+
+
+@role_required(Role.STAFF)
+@require_http_methods(["GET", "POST"])
+def habilitation_amend(request: HttpRequest, reference: str) -> HttpResponse:
+    """An avenant: new terms from a date on (a draft is simply rewritten)."""
+    habilitation = get_object_or_404(
+        Habilitation.objects.select_related("partner").prefetch_related("changes"),
+        reference=reference,
+    )
+    terms = habilitation.to_domain().latest_terms
+    form = AmendmentForm(
+        request.POST or None,
+        initial={
+            "certification": habilitation.certification,
+            "nature": terms.nature.value,
+            "blocks": " ".join(terms.scope.sorted_blocks),
+            "starts_on": terms.starts_on,
+            "ends_on": terms.ends_on,
+            "effective_on": date.today(),
+        },
+    )
+    if request.method == "POST":
+        try:
+            amend_habilitation(habilitation, request.POST, actor=request.user)
+        except Refused as error:
+            form = with_refusal(form, error)
+        else:
+            messages.success(
+                request, _("Habilitation %(ref)s : avenant enregistré.") % {"ref": reference}
+            )
+            return redirect("partners:detail", siret=habilitation.partner.siret)
+    context = {"form": form, "partner": habilitation.partner, "habilitation": habilitation}
+    return render(request, "partners/habilitation_form.html", context)
 
 
 @role_required(Role.STAFF)
