@@ -146,3 +146,25 @@ def test_the_templates_import_as_they_are(tmp_path: Path, ccab, version) -> None
     import_partners(tmp_path / "organismes.xlsx")
     import_habilitations(tmp_path / "habilitations.csv")
     assert Habilitation.objects.count() == 2
+
+
+def test_the_command_imports_then_lists_partners_as_json(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from django.core.management import call_command
+
+    path = write_csv(tmp_path / "o.csv", ("siret", "raison_sociale"), [(SIRET, "Institut A")])
+    call_command("partners", "import", str(path))
+    capsys.readouterr()
+    call_command("partners", "list", "--format", "json")
+    listed = json.loads(capsys.readouterr().out)
+    assert listed[0]["siret"] == SIRET
+
+
+def test_the_command_refuses_a_wrong_siret_naming_its_line(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    from django.core.management import call_command
+
+    path = write_csv(tmp_path / "o.csv", ("siret", "raison_sociale"), [(WRONG_KEY_SIRET, "A")])
+    with pytest.raises(SystemExit):
+        call_command("partners", "import", str(path))
+    assert "ligne 2, colonne siret, valeur « 73282932000075 »" in capsys.readouterr().err
