@@ -46,6 +46,7 @@ def pages() -> list[str]:
     return [
         reverse("portal:home"),
         reverse("portal:candidate_create"),
+        reverse("portal:candidates_import"),
         reverse("portal:candidate", args=["C001"]),
         reverse("portal:candidate_edit", args=["C001"]),
         reverse("portal:enrol"),
@@ -124,3 +125,31 @@ def test_a_partner_enrols_its_own_candidate_within_its_habilitation(
     done = client.post(url, {"session": "2099-01", "unites": ["B1"], "candidats": ["C001"]})
     assert done.status_code == 302
     assert Enrolment.objects.get().candidate.numero == "C001"
+
+
+def test_a_partner_imports_its_candidates_linked_to_it(
+    client_as: Callable[..., Client], partner: Partner, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    from tests.support.files import CANDIDATE_HEADER, write_csv
+
+    path = write_csv(
+        tmp_path / "c.csv", CANDIDATE_HEADER, [("P010", "Martin", "Julie", "12/03/1990")]
+    )
+    client = client_as(Role.PARTNER, partner=partner)
+    with path.open("rb") as upload:
+        response = client.post(reverse("portal:candidates_import"), {"fichier": upload})
+    assert response.status_code == 302
+    assert Candidate.objects.get(numero="P010").partner == partner
+
+
+def test_a_partner_cannot_import_over_another_partners_candidate(
+    client_as: Callable[..., Client], partner: Partner, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    from tests.support.files import CANDIDATE_HEADER, write_csv
+
+    path = write_csv(tmp_path / "c.csv", CANDIDATE_HEADER, [("C002", "Autre", "Nom", "12/03/1990")])
+    client = client_as(Role.PARTNER, partner=partner)
+    with path.open("rb") as upload:
+        response = client.post(reverse("portal:candidates_import"), {"fichier": upload})
+    assert "numéro déjà utilisé" in response.content.decode()
+    assert Candidate.objects.get(numero="C002").birth_name != "Autre"

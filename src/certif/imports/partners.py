@@ -277,6 +277,42 @@ def unknown_partners(frame: pl.DataFrame, column: str = "partenaire") -> pl.Data
     )
 
 
+def import_partner_candidates(
+    path: str | Path, partner: Partner, *, actor: Actor = None, reporter: Reporter | None = None
+) -> Any:
+    """A partner's staff importing their candidates' identities: the candidates' importer, every
+    row linked to ``partner``; a numero already used by someone else's candidate is refused
+    (without saying whose)."""
+    from certif.candidates.models import Candidate
+    from certif.imports.candidates import import_candidates_frame
+
+    file = Path(path)
+    sha256 = file_sha256(file)
+    frame = read_file(file).frame
+    if "partenaire" in frame.columns:
+        frame = frame.drop("partenaire")
+    if "numero" in frame.columns:
+        numeros = frame.get_column("numero").to_list()
+        taken = set(
+            Candidate.objects.filter(numero__in=numeros)
+            .exclude(partner=partner)
+            .values_list("numero", flat=True)
+        )
+        problems = [
+            Problem(
+                line,
+                "numero",
+                quoted(numero).strip("« »"),
+                "numéro déjà utilisé : choisissez-en un autre",
+            )
+            for line, numero in frame.select(LINE, "numero").iter_rows()
+            if numero in taken
+        ]
+        _raise(problems)
+    frame = frame.with_columns(pl.lit(partner.siret).alias("partenaire"))
+    return import_candidates_frame(frame, file.name, sha256=sha256, actor=actor, reporter=reporter)
+
+
 # -- habilitations ---------------------------------------------------------------------------
 
 

@@ -12,6 +12,7 @@ app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
     path("candidats/nouveau/", views.candidate_create, name="candidate_create"),
+    path("candidats/import/", views.candidates_import, name="candidates_import"),
     path("candidats/<str:numero>/", include(candidate_urls)),
     path("inscriptions/", views.enrol_page, name="enrol"),
     path("resultats/", views.results, name="results"),

@@ -31,6 +31,8 @@ from certif.deliberations.reading import PublishedResult, published_result
 from certif.documents.archive import file_name
 from certif.documents.models import IssuedDocument, Kind, Status
 from certif.grading.models import ScoreSheet, SheetStatus
+from certif.imports.partners import import_partner_candidates
+from certif.imports.reading import FileRejected
 from certif.partners.models import Partner
 from certif.partners.policies import partner_of
 from certif.partners.queries import habilitation_views
@@ -39,6 +41,8 @@ from certif.sessions.models import ExamSession
 from certif.sessions.queries import enrolments_of
 from certif.sessions.services import enrol
 from certif.web.candidates.views import identity_posted
+from certif.web.helpers import problems_context
+from certif.web.imports.forms import CandidatesImportForm, saved_upload
 from certif.web.portal.forms import PortalEnrolForm
 from certif.web.refusals import with_refusal
 
@@ -127,6 +131,29 @@ def candidate_create(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Candidat %(numero)s créé.") % {"numero": candidate.numero})
             return redirect("portal:candidate", numero=candidate.numero)
     return render(request, "portal/candidate_form.html", {"form": form, "candidate": None})
+
+
+@role_required(Role.PARTNER)
+@require_http_methods(["GET", "POST"])
+def candidates_import(request: HttpRequest) -> HttpResponse:
+    """The partner's candidates' identities from a file (the candidates' columns), all or
+    nothing: a partner's file is a few dozen rows, imported while the page waits."""
+    partner = own_partner(request)
+    form = CandidatesImportForm(request.POST or None, request.FILES or None)
+    context: dict[str, Any] = {"form": form}
+    if request.method == "POST" and form.is_valid():
+        try:
+            with saved_upload(form.cleaned_data["fichier"]) as path:
+                report = import_partner_candidates(path, partner, actor=request.user)
+        except FileRejected as rejected:
+            context.update(problems_context(rejected))
+        except Refused as error:
+            form.add_error(None, str(error))
+        else:
+            for line in report.lines():
+                messages.success(request, line)
+            return redirect("portal:home")
+    return render(request, "portal/import.html", context)
 
 
 @dataclass(frozen=True)
