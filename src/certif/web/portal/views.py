@@ -66,7 +66,10 @@ def own_candidate(request: HttpRequest, numero: str) -> Candidate:
 @role_required(Role.PARTNER)
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    partner = own_partner(request)
+    partner = partner_of(request.user)
+    if partner is None:
+        # An administrator holds every role without working for a partner.
+        return render(request, "portal/home.html", {"partner": None})
     candidates = (
         Candidate.objects.filter(partner=partner)
         .annotate(
