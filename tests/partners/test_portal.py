@@ -153,3 +153,11 @@ def test_a_partner_cannot_import_over_another_partners_candidate(
         response = client.post(reverse("portal:candidates_import"), {"fichier": upload})
     assert "numéro déjà utilisé" in response.content.decode()
     assert Candidate.objects.get(numero="C002").birth_name != "Autre"
+
+
+def test_a_partner_account_finds_its_candidates_from_the_dashboard(
+    client_as: Callable[..., Client], partner: Partner
+) -> None:
+    page = client_as(Role.PARTNER, partner=partner).get(reverse("home")).content.decode()
+    assert partner.legal_name in page
+    assert reverse("portal:enrol") in page

@@ -37,6 +37,7 @@ AREAS = (
     "deliberations",
     "declarations",
     "myspace",
+    "portal",
     "documents",
     "accounts",
 )
