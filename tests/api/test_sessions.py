@@ -198,10 +198,39 @@ def test_an_epreuve_outside_the_sessions_dates_is_refused_with_its_name(
     staff_api: Api, session: ExamSession
 ) -> None:
     staff_api.patch("/sessions/2026-06", {"start_date": "2026-06-15", "end_date": "2026-06-19"})
-    body = {"epreuves": [{"block": "B4", "starts_at": "2026-06-22T09:00"}]}
+    body = {"epreuves": [{"block": "B2", "starts_at": "2026-06-22T09:00"}]}
     response = staff_api.put(TIMETABLE, body, read_tag(staff_api))
     assert response.status_code == 422
-    assert "Épreuve B4 : le 22/06/2026 est hors des dates" in fields(response)["epreuves"]
+    assert "Épreuve B2 : le 22/06/2026 est hors des dates" in fields(response)["epreuves"]
+
+
+def test_each_case_study_of_b4_is_set_by_its_modality(staff_api: Api, session: ExamSession) -> None:
+    body = {
+        "epreuves": [
+            {"block": "B4", "modality": "B4Me1", "starts_at": "2026-06-17T09:00"},
+            {"block": "B4", "modality": "B4Me2", "starts_at": "2026-06-17T14:00"},
+        ]
+    }
+    response = staff_api.put(TIMETABLE, body, read_tag(staff_api))
+    assert response.status_code == 200, response.content
+    b4 = [
+        (e["modality"], e["label"], e["starts_at"])
+        for e in response.json()["epreuves"]
+        if e["block"] == "B4"
+    ]
+    assert b4 == [
+        ("B4Me1", "B4 — B4Me1", "2026-06-17T09:00:00+02:00"),
+        ("B4Me2", "B4 — B4Me2", "2026-06-17T14:00:00+02:00"),
+    ]
+
+
+def test_a_slot_for_the_whole_of_b4_is_refused_naming_its_modalities(
+    staff_api: Api, session: ExamSession
+) -> None:
+    body = {"epreuves": [{"block": "B4", "starts_at": "2026-06-17T09:00"}]}
+    response = staff_api.put(TIMETABLE, body, read_tag(staff_api))
+    assert response.status_code == 422
+    assert "(B4Me1, B4Me2)" in fields(response)["epreuves"]
 
 
 def test_an_epreuve_given_twice_is_refused_by_its_index(

@@ -14,8 +14,10 @@ from certif.core.errors import Stale
 from certif.documents import services
 from certif.documents.models import Kind
 from certif.documents.presenting import valid_convocations
-from certif.domain.units import UnitRef
+from certif.domain.units import SittingRef, UnitRef
+from certif.referential.models import Block
 from certif.sessions.models import ExamSession, Sitting
+from certif.sessions.services import enrol
 from certif.sessions.timetable import (
     Slot,
     TimetableRefused,
@@ -36,16 +38,60 @@ def test_a_timetable_lists_every_epreuve_of_the_referential_with_no_slot_at_firs
     session: ExamSession,
 ) -> None:
     rows = timetable(session).rows
-    assert [row.unit for row in rows] == [
-        ("B1", ""),
-        ("B2", ""),
-        ("B3", "particulier"),
-        ("B3", "pme"),
-        ("B3", "eti"),
-        ("B4", ""),
-        ("MEM", ""),
+    assert [row.sitting.key for row in rows] == [
+        "B1",
+        "B2",
+        "B3:particulier",
+        "B3:pme",
+        "B3:eti",
+        "B4/B4Me1",
+        "B4/B4Me2",
+        "MEM",
     ]
     assert all(row.slot is None for row in rows)
+
+
+def test_each_case_study_of_b4_takes_a_slot_of_its_own(
+    session: ExamSession, staff: AbstractUser
+) -> None:
+    first, second = SittingRef(UnitRef("B4"), "B4Me1"), SittingRef(UnitRef("B4"), "B4Me2")
+    set_timetable(session, {first: Slot(at(17, 9)), second: Slot(at(17, 14))}, staff)
+    slots = {row.sitting: row.slot for row in timetable(session).rows if row.slot is not None}
+    assert slots == {first: Slot(at(17, 9)), second: Slot(at(17, 14))}
+
+
+def test_a_slot_for_the_whole_of_b4_is_refused_naming_its_two_case_studies(
+    session: ExamSession, staff: AbstractUser
+) -> None:
+    with pytest.raises(TimetableRefused) as refused:
+        set_timetable(session, {UnitRef("B4"): Slot(at(17, 9))}, staff)
+    assert refused.value.problems == [
+        "Épreuve B4 : ce bloc a une épreuve par modalité (B4Me1, B4Me2) ; "
+        "donnez l'horaire de chacune."
+    ]
+    assert not Sitting.objects.filter(session=session).exists()
+
+
+def test_a_slot_saved_for_the_whole_of_b4_stands_for_each_case_study_until_saved_again(
+    session: ExamSession,
+) -> None:
+    block = Block.objects.get(version=session.referential_version, code="B4")
+    Sitting.objects.create(session=session, block=block, starts_at=at(17, 9), room="Salle 2")
+    rows = {row.sitting.key: row.slot for row in timetable(session).rows}
+    assert rows["B4/B4Me1"] == rows["B4/B4Me2"] == Slot(at(17, 9), "Salle 2")
+
+
+def test_the_convocation_prints_each_case_study_of_b4_at_its_own_time(
+    session: ExamSession, staff: AbstractUser
+) -> None:
+    b4 = UnitRef("B4")
+    slots = {SittingRef(b4, "B4Me1"): Slot(at(17, 9)), SittingRef(b4, "B4Me2"): Slot(at(18, 14))}
+    set_timetable(session, slots, staff)
+    enrol(session, [candidate("C002").pk], [b4])
+    subject = services.Subject(Kind.CONVOCATION, session, candidate("C002"))
+    text = pdf_text(bytes(services.issue(subject, staff).pdf))
+    assert "B4Me1 mercredi 17 juin 2026 9 h 00" in text
+    assert "B4Me2 jeudi 18 juin 2026 14 h 00" in text
 
 
 def test_a_saved_timetable_is_read_back_with_its_rooms(
@@ -142,3 +188,15 @@ def test_the_convocation_prints_the_day_time_and_room_of_the_timetable(
     subject = services.Subject(Kind.CONVOCATION, session, candidate("C002"))
     text = pdf_text(bytes(services.issue(subject, staff).pdf))
     assert "mardi 16 juin 2026 14 h 30 Salle Curie" in text
+
+
+def test_the_convocation_agrees_with_the_candidates_recorded_sex(
+    session: ExamSession, staff: AbstractUser
+) -> None:
+    woman = candidate("C002")
+    assert woman.sex == "F"
+    subject = services.Subject(Kind.CONVOCATION, session, woman)
+    text = pdf_text(bytes(services.issue(subject, staff).pdf))
+    assert "Candidate MARTIN" in text
+    assert "Née le 1er juillet 1988" in text
+    assert "Vous êtes convoquée aux épreuves" in text

@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.conf import settings
 from django.db import models
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from certif.core.text import MultilineText, SingleLineText
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
+
+    # The type Django's stubs give a nullable foreign key to the account model.
+    _AccountKey = models.ForeignKey[User | None, User | None]
+else:
+    _AccountKey = models.ForeignKey
 
 
 class RowIdField(models.BigAutoField):
@@ -24,6 +33,25 @@ class RowIdField(models.BigAutoField):
         if connection.vendor == "sqlite":
             return None
         return connection.data_types_suffix.get(self.get_internal_type())
+
+
+class ActorField(_AccountKey):
+    """The account that did an act (opened, closed, issued, revoked, changed…): empty when the
+    system did it (a command, the importer, the worker), protected so that the person an act
+    names stays, and with no way back from the account."""
+
+    def __init__(self, verbose_name: Any = None, **kwargs: Any) -> None:
+        kwargs.setdefault("to", settings.AUTH_USER_MODEL)
+        kwargs.setdefault("on_delete", models.PROTECT)
+        kwargs.setdefault("related_name", "+")
+        kwargs.setdefault("null", True)
+        kwargs.setdefault("blank", True)
+        super().__init__(verbose_name=verbose_name, **kwargs)
+
+    def deconstruct(self) -> Any:
+        # Migrations see the plain foreign key it is: no migration for the models that use it.
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.ForeignKey", args, kwargs
 
 
 # -- text that cannot break anything -------------------------------------------------------------

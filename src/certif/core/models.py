@@ -4,21 +4,26 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from certif.core.fields import ActorField
+
+
+class DatedRecord(models.Model):
+    """A record of something done once (a purge, a backup…), dated when it was made, that the
+    journal's events point at; lists show the newest first."""
+
+    at = models.DateTimeField(_("date"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-at", "-id"]
 
 
 class AuditEvent(models.Model):
     at = models.DateTimeField(_("date"), auto_now_add=True, db_index=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("auteur"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    actor = ActorField(_("auteur"))
     actor_label = models.CharField(_("auteur (libellé)"), max_length=150, blank=True)
     action = models.CharField(_("action"), max_length=64, db_index=True)
     object_type = models.CharField(_("type d'objet"), max_length=64)

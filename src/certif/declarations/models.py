@@ -19,12 +19,12 @@ import uuid
 from datetime import date
 from typing import Any
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from certif.candidates.models import Candidate
+from certif.core.fields import ActorField
 from certif.deliberations.models import Decision
 
 # The CDC's identifiers: 8 characters for a client, 1 to 20 for a contract (the XSD's lengths).
@@ -169,15 +169,9 @@ class Flux(models.Model):
     sha256 = models.CharField(_("empreinte SHA-256"), max_length=64)
     size = models.PositiveBigIntegerField(_("taille (octets)"))
     passages = models.PositiveIntegerField(_("passages"))
-    generated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("généré par"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
-    )  # fmt: skip
+    generated_by = ActorField(_("généré par"))
     generated_at = models.DateTimeField(_("généré le"))
-    deposited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("déposé par"), null=True, blank=True,
-        on_delete=models.PROTECT, related_name="+",
-    )  # fmt: skip
+    deposited_by = ActorField(_("déposé par"))
     deposited_at = models.DateTimeField(_("déposé le"), null=True, blank=True)
     report_id = models.CharField(_("identifiant du traitement"), max_length=255, blank=True)
     report_imported_at = models.DateTimeField(_("rapport importé le"), null=True, blank=True)
@@ -228,9 +222,7 @@ class CorrectionRequest(models.Model):
     due_on = models.DateField(_("réponse avant le"))
     subject = models.TextField(_("objet"))
     answered_on = models.DateField(_("répondue le"), null=True, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    recorded_by = ActorField()
     recorded_at = models.DateTimeField(_("enregistrée le"), auto_now_add=True)
 
     class Meta:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from certif.candidates.models import Candidate
 from certif.core.errors import Forbidden, Refused
+from certif.core.fields import ActorField
 from certif.core.vocabulary import lazy_label
 from certif.domain.rules.explain import STATUS_LABELS
 from certif.domain.rules.results import Status
@@ -131,32 +132,11 @@ class Deliberation(models.Model):
     date = models.DateField(_("date de la délibération"))
     place = models.CharField(_("lieu"), max_length=255, blank=True)
     reason = models.TextField(_("motif de l'acte modificatif"), blank=True)
-    opened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("ouverte par"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    opened_by = ActorField(_("ouverte par"))
     opened_at = models.DateTimeField(_("ouverte le"))
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("close par"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    closed_by = ActorField(_("close par"))
     closed_at = models.DateTimeField(_("close le"), null=True, blank=True)
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("résultats publiés par"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    published_by = ActorField(_("résultats publiés par"))
     published_at = models.DateTimeField(_("résultats publiés le"), null=True, blank=True)
     digest = models.CharField(
         _("empreinte SHA-256 du procès-verbal"),
@@ -422,14 +402,7 @@ class Decision(_Part):
         _("décision du jury"), max_length=16, choices=UnitStatus.choices, blank=True
     )
     justification = models.TextField(_("justification"), blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("décidée par"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    decided_by = ActorField(_("décidée par"))
     decided_at = models.DateTimeField(_("décidée le"), null=True, blank=True)
 
     objects = DecisionQuerySet.as_manager()

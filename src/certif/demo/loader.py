@@ -46,7 +46,7 @@ from certif.documents.models import CertifierSettings, Kind
 from certif.documents.services import SettingsValues, generate, update_certifier_settings
 from certif.domain.nir import with_key
 from certif.domain.referential.loading import load_builtin_referential, parse_referential
-from certif.domain.units import enrolment_units
+from certif.domain.units import sittings
 from certif.imports.candidates import import_candidates
 from certif.imports.scores import import_scores
 from certif.partners.models import Partner
@@ -318,12 +318,12 @@ def _plan_retake_timetable(session: ExamSession, actor: Any) -> None:
     convocations print a time and a room."""
     if session.start_date is None:
         return
-    units = enrolment_units(session.referential_version.referential)
+    epreuves = sittings(session.referential_version.referential)
     slots = {}
-    for index, unit in enumerate(units):
+    for index, epreuve in enumerate(epreuves):
         day = session.start_date + timedelta(days=index // 2)
         starts = datetime.combine(day, time(9 if index % 2 == 0 else 14))
-        slots[unit] = Slot(timezone.make_aware(starts), f"Salle {index % 3 + 1}")
+        slots[epreuve] = Slot(timezone.make_aware(starts), f"Salle {index % 3 + 1}")
     set_timetable(session, slots, actor)
 
 

@@ -41,13 +41,14 @@ from certif.documents import french
 from certif.documents.images import jpeg_size, png_size
 from certif.documents.models import CertifierSettings, ImageFormat, format_number
 from certif.domain import values
+from certif.domain.identity import agreed
 from certif.domain.numbers import format_quantity
 from certif.domain.referential.schema import Block as BlockSpec
 from certif.domain.referential.schema import Modality, Referential
 from certif.domain.rules.explain import PART_STATUS_LABELS, STATUS_LABELS
 from certif.domain.rules.results import BlockResult, Status, UnitResult
 from certif.domain.rules.results import CandidateResult as EngineDecision
-from certif.domain.units import UnitRef
+from certif.domain.units import SittingRef, UnitRef, separate_modalities
 from certif.grading.models import COUNTING, Score, ScoreSheet
 from certif.referential.models import Criterion, ReferentialVersion
 from certif.sessions.models import Enrolment, ExamSession
@@ -272,6 +273,10 @@ def holder_data(candidate: Candidate) -> dict[str, Any]:
         "usage_name": usage.upper() if usage and usage != candidate.birth_name else "",
         "first_names": " ".join(candidate.first_names),
         "born": french.born(candidate.sex),
+        # The words that name the holder, agreeing with the recorded sex.
+        "title": agreed(candidate.sex, "Candidat", "Candidate", "Candidat(e)"),
+        "born_on": agreed(candidate.sex, "Né le", "Née le", "Né(e) le"),
+        "summoned": agreed(candidate.sex, "convoqué", "convoquée", "convoqué(e)"),
         "birth_date": french.long_date(candidate.birth_date),
         "birth_place": place,
     }
@@ -813,15 +818,23 @@ def _modality_data(modality: Modality, percent: int) -> dict[str, Any]:
     }
 
 
+SittingKey = tuple[str, str, str]
+
+
 def _slot(
     context: SessionContext,
-    sittings: Mapping[tuple[str, str], Any],
-    block: str,
-    part: str,
+    sittings: Mapping[SittingKey, Any],
+    ref: SittingRef,
     part_label: str,
 ) -> dict[str, str]:
-    """When and where: the épreuve's own sitting if set, else the session's dates and place."""
-    sitting = sittings.get((block, part)) or sittings.get((block, ""))
+    """When and where: the épreuve's own sitting if set (a modality's, else its unit's, else
+    its block's), else the session's dates and place."""
+    block, part = ref.unit
+    sitting = (
+        sittings.get((block, part, ref.modality))
+        or sittings.get((block, part, ""))
+        or sittings.get((block, "", ""))
+    )
     session = context.session
     if sitting is not None:
         day = french.weekday_date(french.local_day(sitting.starts_at))
@@ -834,9 +847,9 @@ def _slot(
         )
     if not day or not place:
         what = "la date" if not day else "le lieu"
-        unit = UnitRef(block, part).label(context.referential)
+        epreuve = ref.label(context.referential)
         raise DocumentRefused(
-            f"Convocation impossible : {what} de l'épreuve {unit} de la session "
+            f"Convocation impossible : {what} de l'épreuve {epreuve} de la session "
             f"{session.code} n'est pas connu(e) ; renseignez les dates et le lieu de la "
             "session, ou l'horaire de l'épreuve."
         )
@@ -846,10 +859,11 @@ def _slot(
 def _epreuves(
     context: SessionContext,
     enrolments: Sequence[Enrolment],
-    sittings: Mapping[tuple[str, str], Any],
+    sittings: Mapping[SittingKey, Any],
     percent: int,
 ) -> list[dict[str, Any]]:
-    """One épreuve per enrolled block, in the référentiel's order, with a slot per part."""
+    """One épreuve per enrolled block, in the référentiel's order, with a slot per part, or
+    per modality where the block sits its modalities apart (B4's two case studies)."""
     parts: dict[str, set[str]] = defaultdict(set)
     for enrolment in enrolments:
         parts[enrolment.block.code].add(enrolment.part)
@@ -860,14 +874,21 @@ def _epreuves(
         enrolled = parts[spec.code]
         ordered = [(p.code, p.label) for p in spec.parts if p.code in enrolled]
         ordered += [(code, code) for code in sorted(enrolled - {p.code for p in spec.parts})]
-        slots = [
-            _slot(context, sittings, spec.code, code, label if code else "")
-            for code, label in ordered
-        ]
+        apart = separate_modalities(context.referential, spec.code)
+        if apart:
+            slots = [_slot(context, sittings, SittingRef(UnitRef(spec.code), m), m) for m in apart]
+        else:
+            slots = [
+                _slot(
+                    context, sittings, SittingRef(UnitRef(spec.code, code)), label if code else ""
+                )
+                for code, label in ordered
+            ]
         epreuves.append(
             {
                 "code": spec.code,
                 "title": spec.title,
+                "slot_heading": "Modalité" if apart else "Partie",
                 "slots": slots,
                 "modalities": [_modality_data(m, percent) for m in spec.modalities],
             }
@@ -879,7 +900,7 @@ def convocation_data(
     context: SessionContext,
     candidate: Candidate,
     enrolments: Sequence[Enrolment],
-    sittings: Mapping[tuple[str, str], Any],
+    sittings: Mapping[SittingKey, Any],
     stamp: Stamp,
 ) -> dict[str, Any]:
     if not enrolments:

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from certif.candidates.models import Candidate
 from certif.core.errors import Gone, Refused
+from certif.core.fields import ActorField
 from certif.core.roles import JURY, Role, has_role
 from certif.deliberations.models import Deliberation
 from certif.sessions.models import ExamSession
@@ -207,14 +208,7 @@ class IssuedDocument(models.Model):
     title = models.CharField(_("intitulé"), max_length=500)
     holder_name = models.CharField(_("titulaire"), max_length=255, blank=True)
     issued_at = models.DateTimeField(_("délivré le"))
-    issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("délivré par"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    issued_by = ActorField(_("délivré par"))
     sha256 = models.CharField(_("empreinte SHA-256"), max_length=64)
     pdf = models.BinaryField(_("fichier PDF"))
     data: models.JSONField[Any, Any] = models.JSONField(_("données imprimées"))
@@ -222,14 +216,7 @@ class IssuedDocument(models.Model):
         _("état"), max_length=16, choices=Status.choices, default=Status.VALID
     )
     revoked_at = models.DateTimeField(_("révoqué le"), null=True, blank=True)
-    revoked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("révoqué par"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    revoked_by = ActorField(_("révoqué par"))
     revocation_reason = models.TextField(_("motif de la révocation"), blank=True)
     replaces = models.ForeignKey(
         "self",

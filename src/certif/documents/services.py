@@ -130,7 +130,7 @@ class Producer:
     context: SessionContext
     _outcomes: dict[int, JuryOutcome] | None = None
     _enrolments: dict[int, list[Enrolment]] | None = None
-    _sittings: dict[tuple[str, str], Sitting] | None = None
+    _sittings: dict[tuple[str, str, str], Sitting] | None = None
 
     @classmethod
     def for_session(cls, session: ExamSession) -> Producer:
@@ -158,10 +158,10 @@ class Producer:
             self._enrolments = grouped
         return self._enrolments
 
-    def sittings(self) -> dict[tuple[str, str], Sitting]:
+    def sittings(self) -> dict[tuple[str, str, str], Sitting]:
         if self._sittings is None:
             self._sittings = {
-                (sitting.block.code, sitting.part): sitting
+                (sitting.block.code, sitting.part, sitting.modality): sitting
                 for sitting in Sitting.objects.filter(session=self.session).select_related("block")
             }
         return self._sittings

@@ -45,6 +45,12 @@ COUNTRY_CODE_PATTERN = r"^\d{3}$"
 PHONE_PATTERN = r"^[0-9+ ().-]{6,32}$"
 
 
+def agreed(sex: str, masculine: str, feminine: str, unknown: str) -> str:
+    """A word agreeing with a person's recorded sex (« M », « F »), or its inclusive form
+    (« né(e) ») when the sex is not recorded."""
+    return {"M": masculine, "F": feminine}.get(sex, unknown)
+
+
 def born_participle(sex: str) -> str:
     """« né », « née », or « né(e) » when the sex is not recorded."""
-    return {"M": "né", "F": "née"}.get(sex, "né(e)")
+    return agreed(sex, "né", "née", "né(e)")

@@ -71,6 +71,51 @@ def enrolment_units(referential: Referential) -> list[UnitRef]:
     return units
 
 
+# What separates a unit from one of its block's modalities in a sitting's key (« B4/B4Me1 »).
+MODALITY_SEPARATOR = "/"
+
+
+class SittingRef(NamedTuple):
+    """An épreuve that takes a slot of its own on the timetable and the convocation: a unit,
+    or one modality of a unit whose block sits its modalities apart (B4's two case studies)."""
+
+    unit: UnitRef
+    modality: str = ""
+
+    @property
+    def key(self) -> str:
+        """« B1 », « B3:pme », « B4/B4Me1 »."""
+        if not self.modality:
+            return self.unit.key
+        return f"{self.unit.key}{MODALITY_SEPARATOR}{self.modality}"
+
+    def label(self, referential: Referential | None = None) -> str:
+        """« B1 », « B3 — PME », « B4 — B4Me1 »."""
+        unit = self.unit.label(referential)
+        return f"{unit} — {self.modality}" if self.modality else unit
+
+
+def separate_modalities(referential: Referential, block_code: str) -> list[str]:
+    """The codes of a block's modalities when each sits apart: a block without parts that has
+    several modalities, each with a code (B4Me1 and B4Me2, two case studies of two hours).
+    A block with parts sits by part; a block with one modality sits once."""
+    block = referential.block(block_code)
+    codes = [m.code for m in block.modalities if m.code]
+    if block.parts or len(block.modalities) < 2 or len(codes) != len(block.modalities):
+        return []
+    return codes
+
+
+def sittings(referential: Referential) -> list[SittingRef]:
+    """Every épreuve with a slot of its own, in the référentiel's order: each unit one enrols
+    in, or each modality of a unit whose modalities sit apart."""
+    refs: list[SittingRef] = []
+    for unit in enrolment_units(referential):
+        apart = [] if unit.part else separate_modalities(referential, unit.block)
+        refs += [SittingRef(unit, code) for code in apart] or [SittingRef(unit)]
+    return refs
+
+
 def decided_units(referential: Referential) -> list[UnitRef]:
     """Every unit with a decision of its own: each block, and each part of a block with parts."""
     units: list[UnitRef] = []

@@ -113,3 +113,8 @@ def display(kind: CriterionKind | str, value: Value | None) -> str:
     if kind == CriterionKind.YES_NO:
         return "oui" if value else "non"
     return str(value)
+
+
+def display_stored(kind: CriterionKind | str, stored: int | None, empty: str = "") -> str:
+    """A value in its stored form as a French reader expects it, ``empty`` when none is stored."""
+    return display(kind, decode(kind, stored)) if stored is not None else empty

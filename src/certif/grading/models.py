@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from certif.candidates.models import Candidate
-from certif.core.fields import RowIdField
+from certif.core.fields import ActorField, RowIdField
 from certif.domain import values
 from certif.referential.models import Block, Criterion
 from certif.sessions.models import Assignment, ExamSession
@@ -159,9 +159,7 @@ class ScoreChange(models.Model):
     criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
     before = models.IntegerField(_("avant"), null=True, blank=True)
     after = models.IntegerField(_("après"), null=True, blank=True)
-    changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    changed_by = ActorField()
     changed_at = models.DateTimeField(_("modifiée le"), auto_now_add=True)
     source = models.CharField(_("origine"), max_length=32)
     batch = models.ForeignKey(

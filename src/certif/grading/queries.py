@@ -67,10 +67,8 @@ def sheets_of(candidate: Candidate) -> list[SheetView]:
         lines = []
         for criterion in criteria[sheet.block_id]:
             score = scores.get(criterion.pk)
-            value = (
-                values.display(criterion.kind, values.decode(criterion.kind, score.value))
-                if score is not None
-                else ""
+            value = values.display_stored(
+                criterion.kind, score.value if score is not None else None
             )
             maximum = (
                 values.display(criterion.kind, criterion.max_points)

@@ -239,10 +239,6 @@ def _score_entries(query: JournalQuery, cursor: Cursor | None, limit: int) -> li
     return [_score_entry(change) for change in changes[:limit]]
 
 
-def _score_value(kind: str, stored: int | None) -> str:
-    return values.display(kind, values.decode(kind, stored)) if stored is not None else ""
-
-
 def _score_entry(change: ScoreChange) -> Entry:
     sheet, kind = change.sheet, change.criterion.kind
     unit = sheet.block.unit_label(sheet.part)
@@ -260,8 +256,8 @@ def _score_entry(change: ScoreChange) -> Entry:
         changes=[
             Change(
                 change.criterion.code,
-                _score_value(kind, change.before),
-                _score_value(kind, change.after),
+                values.display_stored(kind, change.before),
+                values.display_stored(kind, change.after),
             )
         ],
         source=str(SOURCE_LABELS.get(change.source, change.source)),

@@ -5,13 +5,15 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from certif.core.models import DatedRecord
+
 
 class OperationKind(models.TextChoices):
     BACKUP = "backup", _("sauvegarde")
     RESTORE = "restore", _("restauration")
 
 
-class Operation(models.Model):
+class Operation(DatedRecord):
     kind = models.CharField(_("nature"), max_length=16, choices=OperationKind.choices)
     file_name = models.CharField(_("fichier"), max_length=255)
     # The manifest's own SHA-256: it names the backup whatever its file is called now.
@@ -21,12 +23,10 @@ class Operation(models.Model):
     tables = models.PositiveIntegerField(_("tables"))
     rows = models.PositiveBigIntegerField(_("lignes"))
     documents = models.PositiveIntegerField(_("documents"))
-    at = models.DateTimeField(_("date"), auto_now_add=True)
 
-    class Meta:
+    class Meta(DatedRecord.Meta):
         verbose_name = _("sauvegarde ou restauration")
         verbose_name_plural = _("sauvegardes et restaurations")
-        ordering = ["-at", "-id"]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.file_name}"

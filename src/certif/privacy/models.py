@@ -7,23 +7,23 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from certif.core.models import DatedRecord
 
-class Purge(models.Model):
-    at = models.DateTimeField(_("date"), auto_now_add=True)
+
+class Purge(DatedRecord):
     # What was deleted or anonymised, kind by kind (« nir »: 12…), and the periods applied.
     counts: models.JSONField[Any, Any] = models.JSONField(_("nombres"))
     retention: models.JSONField[Any, Any] = models.JSONField(_("durées de conservation"))
 
-    class Meta:
+    class Meta(DatedRecord.Meta):
         verbose_name = _("purge des données personnelles")
         verbose_name_plural = _("purges des données personnelles")
-        ordering = ["-at", "-id"]
 
     def __str__(self) -> str:
         return f"Purge du {self.at:%Y-%m-%d %H:%M}"
 
 
-class Anonymisation(models.Model):
+class Anonymisation(DatedRecord):
     """A candidate whose identity was removed: the row stays (statistics, the bare
     verification of their documents), this says it is no longer a person's."""
 
@@ -33,13 +33,11 @@ class Anonymisation(models.Model):
         on_delete=models.PROTECT,
         related_name="anonymisation",
     )
-    at = models.DateTimeField(_("date"), auto_now_add=True)
     reason = models.TextField(_("motif"))
 
-    class Meta:
+    class Meta(DatedRecord.Meta):
         verbose_name = _("anonymisation")
         verbose_name_plural = _("anonymisations")
-        ordering = ["-at", "-id"]
 
     def __str__(self) -> str:
         return f"Anonymisation du candidat {self.candidate_id}"

@@ -65,6 +65,20 @@ __all__ = [
 ERASED = "[anonymisé]"
 ANONYMOUS_NAME = "ANONYME"
 ANONYMOUS_FIRST_NAME = "Anonyme"
+# What anonymisation keeps of an identity for the statistics (sex, access path, registration
+# date) or replaces (the names, the birth date reduced to its year, the extra time); every
+# other identity field is erased, one added to IDENTITY_FIELDS later included.
+_KEPT_OR_REDUCED = frozenset(
+    {
+        "sex",
+        "access_path",
+        "registration_date",
+        "birth_name",
+        "first_name",
+        "birth_date",
+        "extra_time_percent",
+    }
+)
 README = """Données personnelles détenues par le certificateur
 ===================================================
 
@@ -375,20 +389,9 @@ def _anonymise(candidate: Candidate, actor: Actor, reason: str) -> Candidate:
     candidate.numero = _new_numero(candidate)
     candidate.birth_name = ANONYMOUS_NAME
     candidate.first_name = ANONYMOUS_FIRST_NAME
-    for name in (
-        "usage_name",
-        "second_first_name",
-        "third_first_name",
-        "birth_place_code",
-        "birth_place",
-        "birth_country_code",
-        "birth_country",
-        "nir",
-        "email",
-        "phone",
-        "accommodations",
-    ):
-        setattr(candidate, name, "")
+    for name in IDENTITY_FIELDS:
+        if name not in _KEPT_OR_REDUCED:
+            setattr(candidate, name, "")
     # The year of birth stays for the statistics by age; the day and month go.
     candidate.birth_date = date(candidate.birth_date.year, 1, 1)
     candidate.extra_time_percent = 0

@@ -19,7 +19,14 @@ from certif.candidates.models import Candidate
 from certif.core.audit import MIN_REASON
 from certif.core.roles import Role
 from certif.domain.referential.schema import Referential
-from certif.domain.units import UnitRef, enrolment_units, labelled
+from certif.domain.units import (
+    KEY_SEPARATOR,
+    MODALITY_SEPARATOR,
+    SittingRef,
+    UnitRef,
+    enrolment_units,
+    labelled,
+)
 from certif.partners.models import Partner
 from certif.partners.queries import evaluates_on
 from certif.referential.models import ReferentialVersion
@@ -174,7 +181,7 @@ class TimetableForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.rows = list(rows)
         for row in self.rows:
-            prefix = _field_prefix(row.unit)
+            prefix = _field_prefix(row.sitting)
             starts = timezone.localtime(row.slot.starts_at) if row.slot is not None else None
             self.fields[f"{prefix}-jour"] = forms.DateField(
                 label=format_lazy(_("Jour de l'épreuve {unit}"), unit=row.label),
@@ -200,7 +207,10 @@ class TimetableForm(forms.Form):
         return [
             (
                 row,
-                [self[f"{_field_prefix(row.unit)}-{name}"] for name in ("jour", "heure", "salle")],
+                [
+                    self[f"{_field_prefix(row.sitting)}-{name}"]
+                    for name in ("jour", "heure", "salle")
+                ],
             )
             for row in self.rows
         ]
@@ -208,7 +218,7 @@ class TimetableForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         for row in self.rows:
-            prefix = _field_prefix(row.unit)
+            prefix = _field_prefix(row.sitting)
             day, time = cleaned.get(f"{prefix}-jour"), cleaned.get(f"{prefix}-heure")
             room = (cleaned.get(f"{prefix}-salle") or "").strip()
             if day is None and (time is not None or room):
@@ -219,21 +229,21 @@ class TimetableForm(forms.Form):
                 self.add_error(f"{prefix}-heure", _("Indiquez l'heure de début de l'épreuve."))
         return cleaned
 
-    def slots(self) -> dict[UnitRef, Slot]:
+    def slots(self) -> dict[SittingRef, Slot]:
         slots = {}
         for row in self.rows:
-            prefix = _field_prefix(row.unit)
+            prefix = _field_prefix(row.sitting)
             day = self.cleaned_data.get(f"{prefix}-jour")
             time = self.cleaned_data.get(f"{prefix}-heure")
             if day is None or time is None:
                 continue
             starts = timezone.make_aware(datetime.combine(day, time))
-            slots[row.unit] = Slot(starts, self.cleaned_data.get(f"{prefix}-salle") or "")
+            slots[row.sitting] = Slot(starts, self.cleaned_data.get(f"{prefix}-salle") or "")
         return slots
 
 
-def _field_prefix(unit: UnitRef) -> str:
-    return unit.key.replace(":", "-")
+def _field_prefix(sitting: SittingRef) -> str:
+    return sitting.key.replace(KEY_SEPARATOR, "-").replace(MODALITY_SEPARATOR, "-")
 
 
 class RemovalForm(forms.Form):

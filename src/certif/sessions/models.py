@@ -147,6 +147,9 @@ class Sitting(models.Model):
         Block, verbose_name=_("bloc"), on_delete=models.PROTECT, related_name="+"
     )
     part = models.CharField(_("partie"), max_length=32, blank=True)
+    # The modality's code where the block sits its modalities apart (B4Me1, B4Me2); empty for
+    # the unit's only épreuve.
+    modality = models.CharField(_("modalité"), max_length=32, blank=True)
     starts_at = models.DateTimeField(_("date et heure de début"))
     room = models.CharField(_("salle ou adresse"), max_length=255, blank=True)
 
@@ -156,13 +159,15 @@ class Sitting(models.Model):
         ordering = ["session", "starts_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["session", "block", "part"], name="one_sitting_per_unit"
+                fields=["session", "block", "part", "modality"], name="one_sitting_per_epreuve"
             )
         ]
 
     def __str__(self) -> str:
-        unit = self.block.unit_label(self.part)
-        return f"{self.session.code} — {unit} — {self.starts_at:%Y-%m-%d %H:%M}"
+        epreuve = self.block.unit_label(self.part)
+        if self.modality:
+            epreuve = f"{epreuve} — {self.modality}"
+        return f"{self.session.code} — {epreuve} — {self.starts_at:%Y-%m-%d %H:%M}"
 
 
 SESSION_FIELDS = (

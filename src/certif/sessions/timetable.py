@@ -22,7 +22,8 @@ from certif.core.audit import Actor
 from certif.core.concurrency import check
 from certif.core.errors import Invalid
 from certif.core.policies import require
-from certif.domain.units import UnitRef, enrolment_units
+from certif.domain.referential.schema import Referential
+from certif.domain.units import SittingRef, UnitRef, separate_modalities, sittings
 from certif.referential.models import Block
 from certif.sessions import actions
 from certif.sessions.models import ExamSession, Sitting
@@ -59,9 +60,17 @@ class Slot:
 
 @dataclass(frozen=True)
 class TimetableRow:
-    unit: UnitRef
+    sitting: SittingRef
     label: str
     slot: Slot | None
+
+    @property
+    def unit(self) -> UnitRef:
+        return self.sitting.unit
+
+    @property
+    def modality(self) -> str:
+        return self.sitting.modality
 
 
 @dataclass(frozen=True)
@@ -77,36 +86,76 @@ class TimetableSaved:
     changed: bool
 
 
-def _slots(session: ExamSession) -> dict[UnitRef, Slot]:
-    sittings = Sitting.objects.filter(session=session).select_related("block")
-    return {
-        UnitRef(s.block.code, s.part): Slot(timezone.localtime(s.starts_at), s.room)
-        for s in sittings
+Slots = Mapping[SittingRef, Slot]
+
+
+def _slots(session: ExamSession) -> dict[SittingRef, Slot]:
+    stored = Sitting.objects.filter(session=session).select_related("block")
+    slots = {
+        SittingRef(UnitRef(s.block.code, s.part), s.modality): Slot(
+            timezone.localtime(s.starts_at), s.room
+        )
+        for s in stored
     }
+    return _spread_whole_block_slots(session, slots)
 
 
-def _state(slots: Mapping[UnitRef, Slot]) -> dict[str, str]:
-    """The timetable as the journal keeps it: « B3:pme » → « 2026-06-16 14:30 — Salle Curie »."""
+def _spread_whole_block_slots(
+    session: ExamSession, slots: dict[SittingRef, Slot]
+) -> dict[SittingRef, Slot]:
+    """A slot set for a whole block before its modalities sat apart (B4 once, not B4Me1 and
+    B4Me2) stands for each of them until the timetable is saved again."""
+    referential = session.referential_version.referential
+    spread: dict[SittingRef, Slot] = {}
+    for ref, slot in slots.items():
+        apart = [] if ref.modality or ref.unit.part else _apart(referential, ref.unit.block)
+        for code in apart:
+            spread.setdefault(SittingRef(ref.unit, code), slot)
+        if not apart:
+            spread[ref] = slot
+    return spread
+
+
+def _apart(referential: Referential, block: str) -> list[str]:
+    try:
+        return separate_modalities(referential, block)
+    except KeyError:
+        return []
+
+
+def _state(slots: Slots) -> dict[str, str]:
+    """The timetable as the journal keeps it: « B3:pme » → « 2026-06-16 14:30 — Salle Curie »,
+    « B4/B4Me1 » → « 2026-06-17 09:00 »."""
     state = {}
-    for unit, slot in sorted(slots.items()):
+    for ref, slot in sorted(slots.items()):
         starts = timezone.localtime(slot.starts_at).strftime("%Y-%m-%d %H:%M")
-        state[unit.key] = f"{starts} — {slot.room}" if slot.room else starts
+        state[ref.key] = f"{starts} — {slot.room}" if slot.room else starts
     return state
 
 
-def _fingerprint(slots: Mapping[UnitRef, Slot]) -> str:
+def _fingerprint(slots: Slots) -> str:
     encoded = json.dumps(_state(slots), sort_keys=True).encode("utf-8")
     return hashlib.sha256(encoded).hexdigest()[:16]
 
 
-def _timetable(session: ExamSession, slots: Mapping[UnitRef, Slot]) -> Timetable:
+def _timetable(session: ExamSession, slots: Slots) -> Timetable:
     referential = session.referential_version.referential
-    units = [(unit, unit.label(referential)) for unit in enrolment_units(referential)]
     return Timetable(
         session=session,
-        rows=[TimetableRow(unit, label, slots.get(unit)) for unit, label in units],
+        rows=[
+            TimetableRow(ref, ref.label(referential), slots.get(ref))
+            for ref in sittings(referential)
+        ],
         fingerprint=_fingerprint(slots),
     )
+
+
+def as_sitting(key: SittingRef | UnitRef | tuple[str, str]) -> SittingRef:
+    """A sitting from its reference or from a unit (a unit whose block sits its modalities
+    apart is then refused by the checks, which name the modalities)."""
+    if isinstance(key, SittingRef):
+        return key
+    return SittingRef(UnitRef(*key))
 
 
 def timetable(session: ExamSession) -> Timetable:
@@ -119,17 +168,26 @@ def _outside_session(session: ExamSession, day: date) -> bool:
     return (starts is not None and day < starts) or (ends is not None and day > ends)
 
 
-def _problems(session: ExamSession, slots: Mapping[UnitRef, Slot]) -> list[str]:
+def _unknown(session: ExamSession, ref: SittingRef) -> str:
     referential = session.referential_version.referential
-    known = set(enrolment_units(referential))
+    name = ref.label(referential)
+    apart = [] if ref.modality or ref.unit.part else _apart(referential, ref.unit.block)
+    if apart:
+        return (
+            f"Épreuve {name} : ce bloc a une épreuve par modalité ({', '.join(apart)}) ; "
+            "donnez l'horaire de chacune."
+        )
+    return f"Épreuve {name} : le référentiel de la session {session.code} n'a pas cette épreuve."
+
+
+def _problems(session: ExamSession, slots: Slots) -> list[str]:
+    referential = session.referential_version.referential
+    known = set(sittings(referential))
     problems = []
-    for unit, slot in slots.items():
-        name = unit.label(referential)
-        if unit not in known:
-            problems.append(
-                f"Épreuve {name} : le référentiel de la session {session.code} n'a pas "
-                "cette épreuve."
-            )
+    for ref, slot in slots.items():
+        name = ref.label(referential)
+        if ref not in known:
+            problems.append(_unknown(session, ref))
             continue
         if timezone.is_naive(slot.starts_at):
             raise ValueError("A sitting's start must be aware of its time zone.")
@@ -156,24 +214,25 @@ def _session_dates(session: ExamSession) -> str:
     return f"du {starts} au {ends}"
 
 
-def _write(session: ExamSession, slots: Mapping[UnitRef, Slot]) -> None:
+def _write(session: ExamSession, slots: Slots) -> None:
     Sitting.objects.filter(session=session).delete()
     blocks = {b.code: b for b in Block.objects.filter(version_id=session.referential_version_id)}
     Sitting.objects.bulk_create(
         Sitting(
             session=session,
-            block=blocks[block],
-            part=part,
+            block=blocks[ref.unit.block],
+            part=ref.unit.part,
+            modality=ref.modality,
             starts_at=slot.starts_at,
             room=slot.room.strip(),
         )
-        for (block, part), slot in slots.items()
+        for ref, slot in slots.items()
     )
 
 
 def set_timetable(
     session: ExamSession,
-    slots: Mapping[UnitRef, Slot],
+    slots: Mapping[SittingRef, Slot] | Mapping[UnitRef, Slot],
     actor: Actor,
     *,
     expected: str | None = None,
@@ -182,7 +241,7 @@ def set_timetable(
     (its convocation gives the session's dates and place). ``expected`` is the fingerprint the
     caller read; a timetable changed since is refused, nothing written."""
     require(actor, may_manage_sessions, message=MANAGE_REFUSED)
-    slots = {UnitRef(*unit): slot for unit, slot in slots.items()}
+    slots = {as_sitting(key): slot for key, slot in slots.items()}
     problems = _problems(session, slots)
     if problems:
         raise TimetableRefused(problems)

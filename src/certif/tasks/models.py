@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from certif.core.fields import ActorField
 from certif.tasks.registry import label_of
 
 
@@ -35,14 +36,7 @@ def stale_after() -> timedelta:
 class Job(models.Model):
     kind = models.CharField(_("nature"), max_length=64)
     task_id = models.CharField(_("identifiant dans la file"), max_length=64, blank=True)
-    started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("demandée par"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
+    started_by = ActorField(_("demandée par"))
     created_at = models.DateTimeField(_("demandée le"), default=timezone.now)
     # What the person asked for, as shown to people: French labels (translated on display)
     # and values. The task's own arguments are in the backend's row.

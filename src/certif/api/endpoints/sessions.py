@@ -31,7 +31,7 @@ from certif.core import errors
 from certif.core.http import location
 from certif.core.roles import Role
 from certif.core.validation import as_form_data
-from certif.domain.units import UnitRef, enrolment_units
+from certif.domain.units import SittingRef, UnitRef, enrolment_units
 from certif.grading.queries import unit_progress
 from certif.referential.services import current_version
 from certif.results.models import CandidateResult
@@ -431,7 +431,13 @@ def session_results(
 class SittingOut(Schema):
     block: str
     part: str
-    label: str = Field(description="« B1 », ou « B3 — PME » pour une partie")
+    modality: str = Field(
+        description="Code de la modalité quand le bloc passe ses modalités à part (B4Me1) ; "
+        "vide sinon"
+    )
+    label: str = Field(
+        description="« B1 », « B3 — PME » pour une partie, « B4 — B4Me1 » pour une modalité"
+    )
     starts_at: datetime | None = Field(description="Début de l'épreuve ; null : aucun horaire")
     room: str = Field(description="Salle ou adresse ; vide : le lieu de la session")
 
@@ -444,6 +450,11 @@ class TimetableOut(Schema):
 class SittingIn(InputSchema):
     block: str = Field(min_length=1, max_length=32, description="Code du bloc")
     part: str = Field("", max_length=32, description="Code de la partie, pour un bloc qui en a")
+    modality: str = Field(
+        "",
+        max_length=32,
+        description="Code de la modalité, pour un bloc dont chaque modalité a son horaire (B4Me1)",
+    )
     starts_at: datetime = Field(
         description="Début de l'épreuve ; sans décalage horaire, l'heure locale du certificateur"
     )
@@ -473,8 +484,9 @@ def _timetable_out(response: HttpResponse, current: timetable.Timetable) -> dict
         "session": current.session.code,
         "epreuves": [
             {
-                "block": row.unit[0],
-                "part": row.unit[1],
+                "block": row.unit.block,
+                "part": row.unit.part,
+                "modality": row.modality,
                 "label": row.label,
                 "starts_at": row.slot.starts_at if row.slot is not None else None,
                 "room": row.slot.room if row.slot is not None else "",
@@ -484,19 +496,19 @@ def _timetable_out(response: HttpResponse, current: timetable.Timetable) -> dict
     }
 
 
-def _slots(epreuves: list[SittingIn]) -> dict[UnitRef, timetable.Slot]:
-    slots: dict[UnitRef, timetable.Slot] = {}
+def _slots(epreuves: list[SittingIn]) -> dict[SittingRef, timetable.Slot]:
+    slots: dict[SittingRef, timetable.Slot] = {}
     duplicated = []
     for index, epreuve in enumerate(epreuves):
-        unit = UnitRef(epreuve.block, epreuve.part)
-        if unit in slots:
+        sitting = SittingRef(UnitRef(epreuve.block, epreuve.part), epreuve.modality)
+        if sitting in slots:
             duplicated.append(
-                field_error(f"epreuves[{index}]", "épreuve en double", value=unit.key)
+                field_error(f"epreuves[{index}]", "épreuve en double", value=sitting.key)
             )
         starts = epreuve.starts_at
         if timezone.is_naive(starts):
             starts = timezone.make_aware(starts)
-        slots[unit] = timetable.Slot(starts, epreuve.room)
+        slots[sitting] = timetable.Slot(starts, epreuve.room)
     if duplicated:
         raise Invalid("Rien n'a été enregistré : une épreuve figure deux fois.", duplicated)
     return slots

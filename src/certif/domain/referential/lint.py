@@ -21,6 +21,7 @@ from certif.domain.referential.loading import (
     Location,
     ReferentialFileError,
     format_location,
+    format_place,
 )
 from certif.domain.referential.schema import (
     AssessmentMode,
@@ -75,7 +76,7 @@ class Finding:
     message: str
 
     def describe(self, source: str) -> str:
-        where = f"{source}:{self.line}" if self.line else source
+        where = format_place(source, self.line)
         return f"{self.severity.value} {self.code.value} {where} {format_location(self.location)} : {self.message}"
 
 

@@ -34,6 +34,11 @@ def format_location(location: Location) -> str:
     return text or "(racine)"
 
 
+def format_place(source: str, line: int | None) -> str:
+    """The file, and the line when it is known: « ref.yaml:12 »."""
+    return f"{source}:{line}" if line else source
+
+
 @dataclass(frozen=True)
 class Problem:
     location: Location
@@ -41,8 +46,9 @@ class Problem:
     message: str
 
     def describe(self, source: str) -> str:
-        where = f"{source}:{self.line}" if self.line else source
-        return f"{where}: {format_location(self.location)} : {self.message}"
+        return (
+            f"{format_place(source, self.line)}: {format_location(self.location)} : {self.message}"
+        )
 
 
 class ReferentialFileError(Exception):

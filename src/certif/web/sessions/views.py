@@ -19,6 +19,7 @@ from certif.candidates.models import Candidate
 from certif.candidates.queries import page_by_numero
 from certif.core.errors import Invalid, Refused
 from certif.core.roles import Role, role_required
+from certif.domain.identity import agreed
 from certif.domain.units import UnitRef, enrolment_units, labelled
 from certif.grading.queries import enrolment_rows, session_counts, unit_progress
 from certif.imports.numeros import candidates_from_file
@@ -369,7 +370,12 @@ def enrolment_remove(request: HttpRequest, pk: int, enrolment: int) -> HttpRespo
     confirmation = Confirmation(
         title=_("Retirer %(numero)s de %(unit)s") % {"numero": row.candidate.numero, "unit": unit},
         consequences=[
-            _("%(candidate)s n'est plus inscrit(e) en %(unit)s dans la session %(code)s.")
+            agreed(
+                row.candidate.sex,
+                _("%(candidate)s n'est plus inscrit en %(unit)s dans la session %(code)s."),
+                _("%(candidate)s n'est plus inscrite en %(unit)s dans la session %(code)s."),
+                _("%(candidate)s n'est plus inscrit(e) en %(unit)s dans la session %(code)s."),
+            )
             % {"candidate": row.candidate, "unit": unit, "code": session.code},
             _("Ses affectations pour cette épreuve sont retirées avec l'inscription."),
         ],

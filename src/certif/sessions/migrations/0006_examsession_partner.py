@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("exam_sessions", "0004_text_refuses_control_characters"),
+        ("exam_sessions", "0005_sitting_per_modality"),
         ("partners", "0001_initial"),
     ]
 
