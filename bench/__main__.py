@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from bench import cdc, documents, hostile, scale, web
+from bench import browser_import, cdc, documents, hostile, scale, web
 
 SUITES = {
     "scale": scale.main,
@@ -12,6 +12,7 @@ SUITES = {
     "documents": documents.main,
     "cdc": cdc.main,
     "hostile": hostile.main,
+    "browser-import": browser_import.main,
 }
 
 

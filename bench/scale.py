@@ -19,7 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -106,6 +106,33 @@ def run_step(module: str, env: dict[str, str], *args: str) -> dict[str, Any]:
 
 def step(env: dict[str, str], *args: str) -> dict[str, Any]:
     return run_step("bench.steps", env, *args)
+
+
+def each_engine(
+    databases: str,
+    title: str,
+    name: str,
+    run: Callable[[str], dict[str, Any]],
+    report: Callable[[str, dict[str, Any]], list[str]],
+) -> int:
+    """Run a suite on each database engine named (PostgreSQL skipped when unreachable): its
+    figures printed and written to bench/results/NAME-ENGINE-latest.json."""
+    engines = databases.split(",")
+    if "postgresql" in engines and not postgresql_available():
+        print("PostgreSQL unreachable: skipped", file=sys.stderr)
+        engines.remove("postgresql")
+    print(f"{title} — {datetime.now():%Y-%m-%d %H:%M}")
+    for engine in engines:
+        started = time.perf_counter()
+        figures = run(engine)
+        RESULTS.mkdir(exist_ok=True)
+        (RESULTS / f"{name}-{engine}-latest.json").write_text(
+            json.dumps(figures, indent=2), encoding="utf-8"
+        )
+        for line in report(engine, figures):
+            print(line)
+        print(f"  (suite took {time.perf_counter() - started:.0f} s)", flush=True)
+    return 0
 
 
 def run_engine(engine: str, size: int, baseline: int, repeat: int) -> dict[str, Any]:

@@ -7,13 +7,9 @@
 from __future__ import annotations
 
 import argparse
-import json
-import sys
-import time
-from datetime import datetime
 from typing import Any
 
-from bench.scale import RESULTS, cohort_files, fresh_database, postgresql_available, run_step
+from bench.scale import cohort_files, each_engine, fresh_database, run_step
 
 TARGETS = {"deliberation_ms": 300.0, "sheet_save_ms": 50.0, "candidate_list_ms": 200.0}
 
@@ -70,21 +66,12 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--databases", default="sqlite,postgresql")
     parser.add_argument("--repeat", type=int, default=20)
     options = parser.parse_args(argv)
-    engines = options.databases.split(",")
-    if "postgresql" in engines and not postgresql_available():
-        print("PostgreSQL unreachable: skipped", file=sys.stderr)
-        engines.remove("postgresql")
-    print(f"Certif web benchmark — {datetime.now():%Y-%m-%d %H:%M}")
-    for engine in engines:
-        started = time.perf_counter()
-        figures = run_engine(
+    return each_engine(
+        options.databases,
+        "Certif web benchmark",
+        "web",
+        lambda engine: run_engine(
             engine, options.deliberation_candidates, options.list_candidates, options.repeat
-        )
-        RESULTS.mkdir(exist_ok=True)
-        (RESULTS / f"web-{engine}-latest.json").write_text(
-            json.dumps(figures, indent=2), encoding="utf-8"
-        )
-        for line in report(engine, figures):
-            print(line)
-        print(f"  (suite took {time.perf_counter() - started:.0f} s)", flush=True)
-    return 0
+        ),
+        report,
+    )

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "certif.deliberations",
     "certif.documents",
     "certif.declarations",
+    "certif.insertion",
     "certif.maintenance",
     "certif.privacy",
     "certif.journal",
@@ -284,8 +285,16 @@ WORKER_CONCURRENCY = int(os.environ.get("CERTIF_WORKER_CONCURRENCY", "1"))
 # failed: its worker died. Long enough for SQLite, where a service's write transaction holds
 # the one write lock (and so the heartbeat) for up to about a minute on the largest imports.
 WORKER_STALE_AFTER = int(os.environ.get("CERTIF_WORKER_STALE_AFTER", "300"))
+# The insertion survey (docs/statistics.md): days a survey stays open from its due date, days
+# between an e-mail and the next reminder, and how many reminders at most.
+INSERTION_OPEN_DAYS = env_int("CERTIF_INSERTION_OPEN_DAYS", 90, minimum=1)
+INSERTION_REMINDER_DAYS = env_int("CERTIF_INSERTION_REMINDER_DAYS", 14, minimum=1)
+INSERTION_REMINDERS = env_int("CERTIF_INSERTION_REMINDERS", 2)
 # Files that tasks produce (exports, batches of documents), served to the person who asked.
 TASK_FILES_DIR = DATA_DIR / "taches"
+# An import file uploaded from the browser above this size (kilobytes) is imported by the
+# worker, its progress on the job's page: about 40,000 score rows; smaller files at once.
+IMPORT_IN_BACKGROUND_ABOVE = env_int("CERTIF_IMPORT_BACKGROUND_KB", 2048) * 1024
 
 # Mail (password reset): CERTIF_EMAIL_URL (smtp://user:password@host:587) or CERTIF_EMAIL_HOST,
 # _PORT, _USER, _PASSWORD, _TLS, _SSL; without them the console, which writes each message —

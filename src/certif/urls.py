@@ -33,6 +33,9 @@ urlpatterns = [
     path("declaration-cdc/", include("certif.web.declarations.urls")),
     path("api/jetons/", include("certif.web.tokens.urls")),
     path("taches/", include("certif.web.tasks.urls")),
+    path("statistiques/insertion/", include("certif.web.insertion.urls")),
+    # The holders' personal links (e-mailed): short, public.
+    path("enquete/", include("certif.web.insertion.public_urls")),
     # Printed under every QR code: short, public, outside any namespace.
     path("verifier/", verify_number, name="verify_number"),
     path("verifier/<str:public_id>/", verify, name="verify"),

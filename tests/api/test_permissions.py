@@ -22,6 +22,7 @@ from certif.documents.models import IssuedDocument, Kind
 from certif.domain.referential.schema import Referential
 from certif.grading.models import ScoreSheet
 from certif.grading.services import open_sheet
+from certif.imports.models import ImportBatch
 from certif.referential.models import Block, ReferentialVersion
 from certif.sessions import timetable
 from certif.sessions.models import Assignment, Enrolment, ExamSession
@@ -232,6 +233,8 @@ def calls(world: World) -> list[Call]:
                 ]
             },
         ),
+        Call("GET", "/imports/{batch_id}", STAFF),
+        Call("POST", "/imports/{batch_id}/revert", STAFF, {"reason": "Fichier importé par erreur"}),
         Call("GET", "/deliberations", JURY_READERS),
         Call("GET", d, JURY_READERS),
         Call("GET", d + "/decisions", JURY_READERS),
@@ -303,6 +306,8 @@ def concrete(template: str, world: World, **params: str) -> str:
         public_id=world.document.public_id,
         flux_id=str(world.flux.pk),
         siret=default_partner().siret,
+        # The candidates' file the fixtures imported: read by all allowed, its revert refused.
+        batch_id=ImportBatch.objects.order_by("pk").values_list("pk", flat=True).first(),
     )
     return template.format(**{**defaults, **params})
 

@@ -3,6 +3,7 @@ fixtures live in ``tests.support.deliberations``, shared with the candidate's sp
 
 from tests.support.deliberations import (  # noqa: F401
     client_for,
+    december,
     deliberation,
     jury,
     session,

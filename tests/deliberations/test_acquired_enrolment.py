@@ -11,27 +11,11 @@ from django.urls import reverse
 from certif.accounts.tokens import issue_token
 from certif.candidates.models import Candidate
 from certif.core.roles import Role
-from certif.deliberations.models import Deliberation, JuryMember
 from certif.sessions.models import Enrolment, ExamSession
-from certif.sessions.services import create_session, enrol
+from certif.sessions.services import enrol
 from tests.support.api import Api
-from tests.support.deliberations import DECEMBER, closed_on_its_day
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def december(
-    deliberation: Deliberation,
-    jury: tuple[JuryMember, JuryMember],
-    president: AbstractUser,
-    session: ExamSession,
-) -> ExamSession:
-    """June closed (C001 validated every block, C002 failed B1); December to come."""
-    closed_on_its_day(deliberation, president)
-    return create_session(
-        {"code": DECEMBER, "title": "Décembre", "referential_version": session.referential_version}
-    )
 
 
 def enrolled_in_b1(session: ExamSession) -> list[str]:

@@ -11,6 +11,8 @@ from django.core.management import call_command
 
 from certif.candidates.models import Candidate
 from certif.domain.referential.schema import Referential
+from certif.imports.models import ImportBatch
+from certif.sessions.models import ExamSession
 from tests.support.builders import score_rows
 from tests.support.files import SCORE_HEADER, write_csv
 
@@ -46,6 +48,29 @@ def test_import_says_when_it_creates_a_session(
     status, out, _ = run("import", "scores", str(path), "--create-sessions")
     assert status == 0
     assert "Session créée : 2026-06" in out
+
+
+def test_import_revert_undoes_a_scores_import_and_says_what_it_did(
+    ccab: Referential, candidates: list[Candidate], tmp_path: Path
+) -> None:
+    path = write_csv(
+        tmp_path / "n.csv", SCORE_HEADER, score_rows(ccab, "C001", "B1", "12", "2027-21")
+    )
+    run("import", "scores", str(path), "--create-sessions")
+    batch = ImportBatch.objects.get(kind="scores")
+    status, out, _ = run("import", "revert", str(batch.pk), "--reason", "Session mal saisie")
+    assert status == 0
+    assert "Session supprimée : 2027-21" in out
+    assert not ExamSession.objects.filter(code="2027-21").exists()
+
+
+def test_import_revert_refused_exits_1_with_the_reason(
+    candidates: list[Candidate], tmp_path: Path
+) -> None:
+    batch = ImportBatch.objects.get(kind="candidates")
+    status, _out, err = run("import", "revert", str(batch.pk), "--reason", "Erreur de fichier")
+    assert status == 1
+    assert "seul un import de notes peut être annulé" in err
 
 
 def test_import_prints_no_progress_bar_when_not_on_a_terminal(

@@ -33,7 +33,7 @@ from certif.imports.scores import import_scores
 from certif.referential.models import ReferentialVersion
 from certif.referential.services import load_referential
 from certif.sessions.models import ExamSession
-from certif.sessions.services import update_session
+from certif.sessions.services import create_session, update_session
 from tests.support.builders import score_rows, thesis_rows, threshold
 from tests.support.files import CANDIDATE_HEADER, SCORE_HEADER, write_csv
 
@@ -213,3 +213,17 @@ def many_candidates(tmp_path: Path, count: int, ccab: Referential) -> list[str]:
         rows += score_rows(ccab, numero, "B1", total)
     import_rows(tmp_path, rows, "nombreux-notes.csv")
     return numeros
+
+
+@pytest.fixture
+def december(
+    deliberation: Deliberation,
+    jury: tuple[JuryMember, JuryMember],
+    president: AbstractUser,
+    session: ExamSession,
+) -> ExamSession:
+    """June closed (C001 validated every block, C002 failed B1); December to come."""
+    closed_on_its_day(deliberation, president)
+    return create_session(
+        {"code": DECEMBER, "title": "Décembre", "referential_version": session.referential_version}
+    )

@@ -41,16 +41,20 @@ from certif.deliberations.services import (
     recuse,
 )
 from certif.demo.generator import DEMO_SESSIONS, DemoCohort, generate_cohort, write_csv
+from certif.demo.insertion import install_answers
 from certif.demo.partners import PARTNER_ACCOUNT_SIRET, install_partners
 from certif.documents.models import CertifierSettings, Kind
 from certif.documents.services import SettingsValues, generate, update_certifier_settings
 from certif.domain.nir import with_key
 from certif.domain.referential.loading import load_builtin_referential, parse_referential
+from certif.domain.referential.schema import CriterionKind
 from certif.domain.units import sittings
 from certif.imports.candidates import import_candidates
+from certif.imports.models import ImportBatch
+from certif.imports.reverting import revert_import
 from certif.imports.scores import import_scores
 from certif.partners.models import Partner
-from certif.referential.models import ReferentialVersion
+from certif.referential.models import Criterion, ReferentialVersion
 from certif.referential.services import load_referential
 from certif.results.models import CandidateResult
 from certif.sessions.models import ExamSession
@@ -397,15 +401,50 @@ def install_demo() -> list[str]:
         users = install_accounts()
         first, second = _demo_sessions()
         _hold_first_deliberation(first, users)
+        answers = install_answers(users["gestion"])
         _open_second_deliberation(second, users)
         _prepare_retake_session(version, users)
         lines += install_partners(users["gestion"])
         users = install_accounts()
+    lines.append(f"Enquête d'insertion : {answers} réponse(s) des titulaires à 6 mois")
     lines.append("Documents de démonstration :")
     lines += _issue_documents(first, DELIBERATED, users["gestion"])
     retake = ExamSession.objects.get(code=RETAKE_SESSION)
     lines += _issue_documents(retake, (Kind.CONVOCATION,), users["gestion"])
+    lines += _revert_a_typo_import(version, users["gestion"])
     return lines + _logins(users)
+
+
+TYPO_SESSION = "2027-21"
+
+
+def _revert_a_typo_import(version: ReferentialVersion, staff: Any) -> list[str]:
+    """A scores file whose session was mistyped, imported with the box ticked, then reverted:
+    the imports page lists it as reverted, and its candidate's journal tells the story."""
+    criterion = (
+        Criterion.objects.filter(block__version=version, kind=CriterionKind.POINTS)
+        .select_related("block")
+        .order_by("block__code", "code")
+        .first()
+    )
+    candidate = Candidate.objects.order_by("numero").first()
+    if criterion is None or candidate is None:
+        return []
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "notes-decembre.csv"
+        path.write_text(
+            "candidat;session;bloc;partie;critere;valeur\n"
+            f"{candidate.numero};{TYPO_SESSION};{criterion.block.code};;{criterion.code};1\n",
+            encoding="utf-8",
+        )
+        report = import_scores(path, create_sessions=True, include_validated=True, actor=staff)
+    if report.batch_id is None:  # nothing written: the value was already there
+        return []
+    batch = ImportBatch.objects.get(pk=report.batch_id)
+    revert_import(
+        batch, {"motif": f"Session mal saisie : {TYPO_SESSION} au lieu de 2027-12"}, staff
+    )
+    return [f"Import n° {batch.pk} dans une session mal saisie ({TYPO_SESSION}), annulé"]
 
 
 def _logins(users: dict[str, Any]) -> list[str]:

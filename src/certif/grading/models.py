@@ -80,6 +80,10 @@ class ScoreSheet(models.Model):
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
     submitted_at = models.DateTimeField(_("soumise le"), null=True, blank=True)
+    # The import that created the sheet, if one did: its revert removes the sheet.
+    batch = models.ForeignKey(
+        "imports.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     objects = ScoreSheetQuerySet.as_manager()
 

@@ -37,11 +37,13 @@ from certif.domain.referential.schema import CriterionKind
 from certif.domain.values import INTEGER_PATTERN, POINTS_PATTERN, YES_NO_WORDS
 from certif.grading.models import COUNTING, Marking, Score, ScoreChange, ScoreSheet, SheetStatus
 from certif.imports import actions, checks
+from certif.imports.acquired import leave_out_validated
 from certif.imports.columns import SCORE_COLUMNS, SCORE_OPTIONAL
 from certif.imports.guard import file_sha256, importing
 from certif.imports.models import ImportBatch
 from certif.imports.reading import LINE, FileRejected, Problem, read_file
 from certif.imports.stored import stored_as_text
+from certif.imports.written import record_candidates
 from certif.referential.models import Block, Criterion, Part, ReferentialVersion
 from certif.referential.services import current_version
 from certif.results import batch
@@ -71,6 +73,9 @@ class ScoresReport:
     sessions_created: list[str] = field(default_factory=list)
     candidates_recomputed: int = 0
     batch_id: int | None = None
+    # Candidates whose rows were left out: their block already validated, no new sheet.
+    left_out: list[str] = field(default_factory=list)
+    rows_left_out: int = 0
     encoding: str | None = None  # of the file read (« UTF-8 », « Windows-1252 », « XLSX »…)
 
     def lines(self) -> list[str]:
@@ -80,6 +85,12 @@ class ScoresReport:
             f"{self.unchanged} inchangée(s) ; {self.sheets_created} feuille(s) créée(s)"
         )
         lines.append(f"Résultats recalculés pour {self.candidates_recomputed} candidat(s)")
+        if self.left_out:
+            lines.append(
+                f"{self.rows_left_out} ligne(s) laissée(s) de côté, bloc déjà validé : "
+                + ", ".join(self.left_out[:20])
+                + (" …" if len(self.left_out) > 20 else "")
+            )
         if self.encoding is not None:
             lines.append(f"Fichier lu en {self.encoding}")
         return lines
@@ -678,14 +689,14 @@ class _Decisions:
 # -- writing -----------------------------------------------------------------------------------
 
 
-def _create_sessions(frame: pl.DataFrame) -> tuple[pl.DataFrame, list[str]]:
+def _create_sessions(frame: pl.DataFrame, batch_id: int) -> tuple[pl.DataFrame, list[str]]:
     missing = (
         frame.filter(pl.col("session_id").is_null())
         .select(pl.col("session").cast(pl.String), "version_id")
         .unique()
     )
     created = [
-        ExamSession.objects.create(code=code, referential_version_id=version_id)
+        ExamSession.objects.create(code=code, referential_version_id=version_id, batch_id=batch_id)
         for code, version_id in missing.sort("session").iter_rows()
     ]
     if not created:
@@ -701,7 +712,9 @@ def _create_sessions(frame: pl.DataFrame) -> tuple[pl.DataFrame, list[str]]:
     return frame.drop("new_session_id"), [s.code for s in created]
 
 
-def _create_sheets(frame: pl.DataFrame, now: str, report: Reporter) -> tuple[pl.DataFrame, int]:
+def _create_sheets(
+    frame: pl.DataFrame, now: str, report: Reporter, batch_id: int | None = None
+) -> tuple[pl.DataFrame, int]:
     new_sheets = (
         frame.filter(pl.col("sheet_id").is_null())
         .group_by(SHEET)
@@ -724,6 +737,7 @@ def _create_sheets(frame: pl.DataFrame, now: str, report: Reporter) -> tuple[pl.
             pl.lit(now).alias("created_at"),
             pl.lit(now).alias("updated_at"),
             pl.lit(now).alias("submitted_at"),
+            pl.lit(batch_id, dtype=pl.Int64).alias("batch_id"),  # what its revert removes
         ),
         progress=report.advance,
     )
@@ -746,11 +760,13 @@ def _create_sheets(frame: pl.DataFrame, now: str, report: Reporter) -> tuple[pl.
         .with_columns(pl.coalesce("sheet_id", "new_sheet_id").alias("sheet_id"))
         .drop("new_sheet_id")
     )
-    _create_enrolments(new_sheets, now, report)
+    _create_enrolments(new_sheets, now, report, batch_id)
     return frame, new_sheets.height
 
 
-def _create_enrolments(sheets: pl.DataFrame, now: str, report: Reporter) -> None:
+def _create_enrolments(
+    sheets: pl.DataFrame, now: str, report: Reporter, batch_id: int | None = None
+) -> None:
     session_ids = sheets["session_id"].unique().to_list()
     marks = ", ".join(["%s"] * len(session_ids))
     existing = fetch_frame(
@@ -772,6 +788,7 @@ def _create_enrolments(sheets: pl.DataFrame, now: str, report: Reporter) -> None
             "block_id",
             pl.col("part_code").cast(pl.String).alias("part"),
             pl.lit(now).alias("created_at"),
+            pl.lit(batch_id, dtype=pl.Int64).alias("batch_id"),  # what its revert removes
         ),
         progress=report.advance,
     )
@@ -811,6 +828,7 @@ def import_scores(
     *,
     replace: bool = False,
     create_sessions: bool = False,
+    include_validated: bool = False,
     actor: Actor = None,
     reporter: Reporter | None = None,
 ) -> ScoresReport:
@@ -823,8 +841,10 @@ def import_scores(
         frame = check_scores_frame(
             table.frame, replace=replace, reporter=report, create_sessions=create_sessions
         )
+        frame, left_out = leave_out_validated(frame, include_validated)
         result = _write_scores(frame, file.name, lambda: sha256, actor, report)
     result.encoding = table.encoding
+    _tell_left_out(result, left_out)
     return result
 
 
@@ -835,6 +855,7 @@ def import_scores_frame(
     sha256: str,
     replace: bool = False,
     create_sessions: bool = False,
+    include_validated: bool = False,
     actor: Actor = None,
     reporter: Reporter | None = None,
 ) -> ScoresReport:
@@ -846,7 +867,21 @@ def import_scores_frame(
         checked = check_scores_frame(
             frame, replace=replace, reporter=report, create_sessions=create_sessions
         )
-        return _write_scores(checked, source_name, lambda: sha256, actor, report)
+        checked, left_out = leave_out_validated(checked, include_validated)
+        result = _write_scores(checked, source_name, lambda: sha256, actor, report)
+    return _tell_left_out(result, left_out)
+
+
+def _tell_left_out(result: ScoresReport, left_out: pl.DataFrame) -> ScoresReport:
+    if left_out.is_empty():
+        return result
+    ids = left_out["candidate_id"].unique().to_list()
+    result.left_out = list(
+        Candidate.objects.filter(pk__in=ids).order_by("numero").values_list("numero", flat=True)
+    )
+    result.rows_left_out = left_out.height
+    result.rows += left_out.height
+    return result
 
 
 def _write_scores(
@@ -883,8 +918,8 @@ def _write_scores(
                 rows=frame.height, created=result.created, updated=result.replaced, unchanged=result.unchanged,
             )  # fmt: skip
             result.batch_id = batch_row.pk
-            frame, result.sessions_created = _create_sessions(frame)
-            frame, result.sheets_created = _create_sheets(frame, now, report)
+            frame, result.sessions_created = _create_sessions(frame, batch_row.pk)
+            frame, result.sheets_created = _create_sheets(frame, now, report, batch_row.pk)
             insert_frame(
                 Score._meta.db_table,
                 (frame if result.created == frame.height else frame.filter(is_new))
@@ -902,6 +937,7 @@ def _write_scores(
                 _replace_scores(
                     frame.filter(is_changed), batch_row.pk, getattr(user, "pk", None), now
                 )
+            record_candidates(frame, batch_row.pk)  # the journal's entries, per candidate
             audit.record(
                 actions.SCORES_IMPORTED,
                 batch_row,

@@ -8,7 +8,10 @@ from django.utils.translation import ngettext
 
 from certif.deliberations.models import Deliberation
 from certif.deliberations.presenting import ALL, table_frame
+from certif.imports.candidates import import_candidates
 from certif.imports.exports import export, write_frame
+from certif.imports.scores import import_scores
+from certif.tasks import files
 from certif.tasks.jobs import JobRun, job_task
 from certif.tasks.services import Outcome
 
@@ -56,3 +59,39 @@ def export_deliberation_job(
         data={"format": fmt, "rows": frame.height},
         file=path,
     )
+
+
+# -- imports of files uploaded from the browser, too big to import within the request ----------
+
+
+@job_task("imports.scores", _("Import de notes"))
+def import_scores_job(
+    run: JobRun,
+    upload: str,
+    replace: bool = False,
+    create_sessions: bool = False,
+    include_validated: bool = False,
+) -> Outcome:
+    """The file the page handed over (``files.incoming_path``), imported as ``certif import
+    scores`` would; the handed file goes once the import is over, written or refused."""
+    try:
+        report = import_scores(
+            files.incoming(upload),
+            replace=replace,
+            create_sessions=create_sessions,
+            include_validated=include_validated,
+            actor=run.actor,
+            reporter=run.reporter,
+        )
+    finally:
+        files.discard_incoming(upload)
+    return Outcome(summary=report.lines(), data={"batch": report.batch_id})
+
+
+@job_task("imports.candidates", _("Import de candidats"))
+def import_candidates_job(run: JobRun, upload: str) -> Outcome:
+    try:
+        report = import_candidates(files.incoming(upload), actor=run.actor, reporter=run.reporter)
+    finally:
+        files.discard_incoming(upload)
+    return Outcome(summary=report.lines(), data={"rows": report.rows})

@@ -1,7 +1,8 @@
 """The journal as people read it: score changes and audit events, merged, newest first.
 
 Two tables feed it: ``ScoreChange`` (one row per changed score) and ``AuditEvent`` (one
-row per write of any service). A page takes the next rows of each, older than a cursor,
+row per write of any service); a candidate's or a session's journal reads a third,
+``ImportedCandidate``: one entry per scores import saying what it wrote for them. A page takes the next rows of each, older than a cursor,
 and merges them; the cursor (time, source, id) of its last entry starts the next page.
 No page counts anything, so the hundredth page costs what the first does.
 """
@@ -14,8 +15,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import CharField, Model, Q, QuerySet
+from django.db.models import CharField, Count, Model, Q, QuerySet, Sum
 from django.db.models.functions import Cast
 from django.urls import reverse
 from django.utils import timezone
@@ -28,19 +30,23 @@ from certif.core import audit
 from certif.core.models import AuditEvent
 from certif.domain import values
 from certif.grading.models import ScoreChange, ScoreSheet
+from certif.imports.actions import SCORES_IMPORTED
+from certif.imports.models import ImportBatch, ImportedCandidate
+from certif.imports.reverting import REVERT_SOURCE
 from certif.results.models import CandidateResult
 from certif.sessions.models import Assignment, ExamSession
 
 PAGE_SIZE = 50
 SCORE_CHANGED = "score.changed"
-# Order of the two sources among entries of the same instant (newest first: events, then scores).
-SCORE_RANK, EVENT_RANK = 0, 1
+# Order of the sources among entries of the same instant (newest first: imports, events, scores).
+SCORE_RANK, EVENT_RANK, IMPORT_RANK = 0, 1, 2
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 SOURCE_LABELS: dict[str, str | Promise] = {
     "web": _("saisie"),
     "correction": _("correction"),
     "import": _("import"),
+    REVERT_SOURCE: _("annulation d'import"),
 }
 
 # Keys of the services' audit payloads that are not model fields.
@@ -65,6 +71,10 @@ KEY_LABELS: dict[str, str | Promise] = {
     "roles": _("rôles"),
     "rows": _("lignes"),
     "sessions_created": _("sessions créées"),
+    "restored": _("notes remises à leur valeur d'avant"),
+    "removed": _("notes retirées"),
+    "sheets": _("feuilles retirées"),
+    "sessions": _("sessions supprimées"),
     "signature_sha256": _("empreinte SHA-256 de la signature"),
     "skipped": _("laissés"),
     "unchanged": _("inchangés"),
@@ -146,7 +156,7 @@ class Cursor:
             microseconds, rank, pk = (int(part) for part in text.split("-"))
         except ValueError:
             return None
-        if rank not in (SCORE_RANK, EVENT_RANK):
+        if rank not in (SCORE_RANK, EVENT_RANK, IMPORT_RANK):
             return None
         try:
             at = EPOCH + timedelta(microseconds=microseconds)
@@ -154,13 +164,13 @@ class Cursor:
             return None
         return cls(at, rank, pk)
 
-    def before(self, rank: int, at: str = "at") -> Q:
+    def before(self, rank: int, at: str = "at", pk: str = "pk") -> Q:
         """Rows of the source ``rank`` that come after this cursor in newest-first order."""
         older = Q(**{f"{at}__lt": self.at})
         if rank < self.rank:
             return older | Q(**{at: self.at})
         if rank == self.rank:
-            return older | Q(**{at: self.at, "pk__lt": self.pk})
+            return older | Q(**{at: self.at, f"{pk}__lt": self.pk})
         return older
 
 
@@ -202,6 +212,8 @@ def journal_page(
         sources += _score_entries(query, cursor, size + 1)
     if query.action != SCORE_CHANGED:
         sources += _event_entries(query, cursor, size + 1)
+    if query.action in ("", SCORES_IMPORTED.code):
+        sources += _import_entries(query, cursor, size + 1)
     entries = sorted(sources, key=lambda entry: entry.key, reverse=True)
     page = entries[:size]
     more = len(entries) > size
@@ -265,6 +277,88 @@ def _score_entry(change: ScoreChange) -> Entry:
     )
 
 
+# -- what each import wrote for a candidate or a session -------------------------------------
+
+IMPORT_COUNTS: dict[str, str | Promise] = {
+    "scores_created": _("notes créées"),
+    "scores_replaced": _("notes remplacées"),
+    "sheets_created": _("feuilles créées"),
+    "enrolments_created": _("inscriptions créées"),
+}
+
+
+def _import_entries(query: JournalQuery, cursor: Cursor | None, limit: int) -> list[Entry]:
+    """One entry per import that wrote for the candidate (or in the session), its counts summed
+    over the rows of ``ImportedCandidate``: a few rows per import, never its scores."""
+    if query.candidate is None and query.session is None:
+        return []  # the whole journal has each import's own event
+    rows = ImportedCandidate.objects.filter(query.period("batch__imported_at"))
+    if query.candidate is not None:
+        rows = rows.filter(candidate=query.candidate)
+    if query.session is not None:
+        rows = rows.filter(session=query.session)
+    if cursor is not None:
+        rows = rows.filter(cursor.before(IMPORT_RANK, at="batch__imported_at", pk="batch_id"))
+    grouped = (
+        rows.values("batch_id", "batch__imported_at", "batch__file_name", "batch__imported_by")
+        .annotate(
+            candidates=Count("candidate_id", distinct=True),
+            **{name: Sum(name) for name in IMPORT_COUNTS},
+        )
+        .order_by("-batch__imported_at", "-batch_id")[:limit]
+    )
+    found = list(grouped)
+    codes: dict[int, set[str]] = {}
+    for batch_id, code in rows.filter(batch_id__in=[r["batch_id"] for r in found]).values_list(
+        "batch_id", "session_code"
+    ):
+        codes.setdefault(batch_id, set()).add(code)
+    people = dict(
+        get_user_model()
+        .objects.filter(pk__in={r["batch__imported_by"] for r in found} - {None})
+        .values_list("pk", "username")
+    )
+    return [
+        _import_entry(row, sorted(codes.get(row["batch_id"], ())), people, query) for row in found
+    ]
+
+
+def _import_entry(
+    row: Mapping[str, Any], codes: list[str], people: Mapping[int, str], query: JournalQuery
+) -> Entry:
+    batch_id = row["batch_id"]
+    changes = [
+        Change(str(label), None, str(row[name]))
+        for name, label in IMPORT_COUNTS.items()
+        if row[name]
+    ]
+    if query.candidate is None:
+        changes.insert(0, Change(str(_("candidats")), None, str(row["candidates"])))
+    return Entry(
+        at=row["batch__imported_at"],
+        rank=IMPORT_RANK,
+        pk=batch_id,
+        actor=people.get(row["batch__imported_by"], str(_("système"))),
+        action=SCORES_IMPORTED.code,
+        subject=Link(
+            str(_("Import n° %(id)d — %(file)s — session %(codes)s"))
+            % {"id": batch_id, "file": row["batch__file_name"], "codes": ", ".join(codes)},
+            reverse("imports:report", args=[batch_id]),
+        ),
+        changes=changes,
+        source=str(SOURCE_LABELS["import"]),
+    )
+
+
+def _import_events(rows: QuerySet[ImportedCandidate]) -> Q:
+    """The events about the imports these rows come from, but their own « imported » event (the
+    import's entry above says what it wrote here): its revert, mostly."""
+    return Q(
+        object_type=_label(ImportBatch),
+        object_id__in=rows.annotate(_key=Cast("batch_id", output_field=CharField())).values("_key"),
+    ) & ~Q(action=SCORES_IMPORTED.code)
+
+
 # -- audit events ----------------------------------------------------------------------------
 
 
@@ -293,6 +387,7 @@ def _about_candidate(candidate: Candidate) -> Q:
         | _rows_of(ScoreSheet, candidate=candidate)
         | _rows_of(Assignment, candidate=candidate)
         | _rows_of(ConflictOfInterest, candidate=candidate)
+        | _import_events(ImportedCandidate.objects.filter(candidate=candidate))
     )
 
 
@@ -301,6 +396,7 @@ def _about_session(session: ExamSession) -> Q:
         Q(object_type=_label(ExamSession), object_id=str(session.pk))
         | _rows_of(ScoreSheet, session=session)
         | _rows_of(Assignment, session=session)
+        | _import_events(ImportedCandidate.objects.filter(session=session))
     )
 
 
@@ -326,6 +422,7 @@ def _event_entries(query: JournalQuery, cursor: Cursor | None, limit: int) -> li
 _OBJECT_PAGES = {
     _label(Candidate): "candidates:detail",
     _label(ExamSession): "sessions:detail",
+    _label(ImportBatch): "imports:report",
 }
 
 

@@ -41,6 +41,10 @@ class ExamSession(models.Model):
         related_name="sessions",
     )
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
+    # The scores import that created the session, if one did: its revert removes it, if empty.
+    batch = models.ForeignKey(
+        "imports.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("session")
@@ -72,6 +76,10 @@ class Enrolment(models.Model):
     )
     part = models.CharField(_("partie"), max_length=32, blank=True)
     created_at = models.DateTimeField(_("inscrit le"), auto_now_add=True)
+    # The scores import that created the enrolment, if one did: its revert removes it.
+    batch = models.ForeignKey(
+        "imports.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("inscription")

@@ -7,6 +7,7 @@ people allowed to see the job.
 from __future__ import annotations
 
 import mimetypes
+import secrets
 import shutil
 from pathlib import Path
 
@@ -59,3 +60,28 @@ def content_type(name: str) -> str:
 
 def discard(job_id: int) -> None:
     shutil.rmtree(root() / str(job_id), ignore_errors=True)
+
+
+# Files people hand to a task (an upload to import): one folder each, named at random, kept
+# until the task is over. Under the same root, so that workers on other machines find them.
+INCOMING = "entrees"
+
+
+def incoming_path(name: str) -> Path:
+    """A new path for a file to hand to a task, named ``name`` (cleaned), in its own folder."""
+    folder = root() / INCOMING / secrets.token_hex(16)
+    folder.mkdir(parents=True)
+    return folder / get_valid_filename(Path(name).name)
+
+
+def incoming(relative_path: str) -> Path:
+    """The handed file a task was given (as ``relative`` wrote it), wherever the root now is."""
+    path = (root() / relative_path).resolve()
+    if not path.is_relative_to((root() / INCOMING).resolve()):
+        raise ValueError(f"not a file handed to a task: {relative_path}")
+    return path
+
+
+def discard_incoming(relative_path: str) -> None:
+    """Remove a handed file and its folder, once its task is over."""
+    shutil.rmtree(incoming(relative_path).parent, ignore_errors=True)

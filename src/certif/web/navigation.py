@@ -31,6 +31,7 @@ ENTRIES = (
     Entry("referential:overview", _("Référentiel"), (Role.STAFF, Role.EVALUATOR, *JURY)),
     Entry("imports:home", _("Imports"), (Role.STAFF,)),
     Entry("declarations:overview", _("Déclaration CDC"), (Role.STAFF,)),
+    Entry("insertion:rates", _("Insertion"), (Role.STAFF,)),
     Entry("journal:list", _("Journal"), (Role.STAFF,)),
     Entry("myspace:home", _("Mon espace"), (Role.CANDIDATE,)),
     Entry("portal:home", _("Mon organisme"), (Role.PARTNER,)),

@@ -245,6 +245,11 @@ class BulkScoresIn(InputSchema):
         description="Créer, sur la version en vigueur, les sessions inconnues que les lignes "
         "nomment (sinon : chaque ligne d'une session inconnue est refusée)",
     )
+    include_validated: bool = Field(
+        False,
+        description="Inscrire aussi un candidat à un bloc qu'un jury lui a déjà validé (sinon : "
+        "ses lignes qui l'y inscriraient sont laissées de côté, nommées dans `left_out`)",
+    )
 
 
 class BulkReportOut(Schema):
@@ -256,6 +261,7 @@ class BulkReportOut(Schema):
     sessions_created: list[str]
     candidates_recomputed: int
     batch: int | None
+    left_out: list[str] = Field(description="Candidats laissés de côté : bloc déjà validé")
 
 
 class ReconciliationsQuery(Schema):
@@ -845,6 +851,7 @@ def bulk_scores(request: HttpRequest, payload: BulkScoresIn) -> dict[str, Any]:
             sha256=hashlib.sha256(request.body).hexdigest(),
             replace=payload.replace,
             create_sessions=payload.create_sessions,
+            include_validated=payload.include_validated,
             actor=user_of(request),
         )
     except FileRejected as refused:
@@ -864,4 +871,5 @@ def bulk_scores(request: HttpRequest, payload: BulkScoresIn) -> dict[str, Any]:
         "sessions_created": report.sessions_created,
         "candidates_recomputed": report.candidates_recomputed,
         "batch": report.batch_id,
+        "left_out": report.left_out,
     }

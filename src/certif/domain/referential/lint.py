@@ -116,6 +116,7 @@ class _Linter:
                 self.check_deliverables(block, modality, (*where, "modalities", m))
         self.check_certification()
         self.check_printed_codes()
+        self.check_target_jobs()
         return sorted(self.findings, key=lambda f: (f.line or 0, f.code.value))
 
     # -- codes -------------------------------------------------------------------------------
@@ -495,6 +496,21 @@ class _Linter:
                         ("blocks", b, "criteria", i, "printed_code"),
                         f"{criterion.code} est imprimé « {printed} » sans erratum qui l'explique",
                     )
+
+    def check_target_jobs(self) -> None:
+        # A référentiel without target jobs still loads: the survey then asks no question
+        # about them, and the targeted-job rate is undefined.
+        jobs = self.referential.target_jobs
+        seen: set[str] = set()
+        for i, job in enumerate(jobs):
+            if job.code in seen:
+                self.add(
+                    Severity.ERROR,
+                    FindingCode.DUPLICATE_CODE,
+                    ("target_jobs", i, "code"),
+                    f"le métier visé « {job.code} » est déclaré deux fois",
+                )
+            seen.add(job.code)
 
 
 def lint(loaded: LoadedReferential) -> list[Finding]:

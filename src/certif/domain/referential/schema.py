@@ -289,6 +289,15 @@ class CertificationRule(_Frozen):
     rule_text: str | None = None
 
 
+class TargetJob(_Frozen):
+    """A job the certification leads to (the fiche RNCP's « métiers visés »): what the
+    insertion survey asks a holder in employment to compare their job with."""
+
+    code: Code
+    title: Text
+    source: str | None = None  # where the référentiel names it
+
+
 class Erratum(_Frozen):
     code: Code
     subject: str
@@ -309,6 +318,10 @@ class Referential(_Frozen):
     competency_mapping_note: str | None = None
     blocks: list[Block] = Field(min_length=1)
     certification: CertificationRule
+    target_jobs: list[TargetJob] = []
+    # France compétences' exception to neutralising holders working abroad: the targeted job
+    # substantially involves working internationally (docs/statistics.md).
+    target_jobs_international: bool = False
     errata: list[Erratum] = []
     transcription_notes: list[Text] = []
     source_anomalies: list[Text] = []

@@ -14,10 +14,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from django import forms
+from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext_lazy as _
+
+from certif.tasks import files
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrPromise
@@ -65,6 +68,20 @@ def _safe_name(name: str) -> str:
     return cleaned if Path(cleaned).suffix.lower() == suffix and cleaned else f"fichier{suffix}"
 
 
+def handed_over(upload: UploadedFile) -> str:
+    """The upload copied where a task finds it (``certif.tasks.files``): its relative path."""
+    path = files.incoming_path(_safe_name(upload.name or ""))
+    with path.open("wb") as target:
+        for chunk in upload.chunks():
+            target.write(chunk)
+    return files.relative(path)
+
+
+def in_background(upload: UploadedFile) -> bool:
+    """Whether the upload is big enough to be imported by the worker, its progress shown."""
+    return (upload.size or 0) > settings.IMPORT_IN_BACKGROUND_ABOVE
+
+
 @contextmanager
 def saved_upload(upload: UploadedFile) -> Iterator[Path]:
     """The upload as a file on disk, removed with its folder when the block ends."""
@@ -93,5 +110,13 @@ class ScoresImportForm(forms.Form):
         help_text=_(
             "Sans cette case, une ligne d'une session inconnue refuse le fichier : une faute de "
             "frappe ne devient pas une session."
+        ),
+    )
+    inclure_valides = forms.BooleanField(
+        label=_("Inscrire aussi les candidats dont le bloc est déjà validé"),
+        required=False,
+        help_text=_(
+            "Sans cette case, les lignes qui inscriraient un candidat à un bloc qu'un jury lui a "
+            "déjà validé sont laissées de côté, comme à l'inscription."
         ),
     )

@@ -5,6 +5,8 @@ from certif.web.imports import views
 app_name = "imports"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("<int:pk>/", views.report, name="report"),
+    path("<int:pk>/annuler/", views.revert, name="revert"),
     re_path(
         r"^modeles/(?P<kind>candidats|notes)\.(?P<fmt>csv|xlsx)$", views.template, name="template"
     ),

@@ -15,7 +15,8 @@ from typing import Any, cast
 
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -25,14 +26,25 @@ from certif.core.roles import Role, role_required
 from certif.imports import templates
 from certif.imports.candidates import import_candidates
 from certif.imports.exports import KINDS, write_frame
+from certif.imports.forms import RevertForm
 from certif.imports.models import ImportBatch
+from certif.imports.queries import written_by
 from certif.imports.reading import FileRejected, Problem
+from certif.imports.reverting import revert_blockers, revert_import
 from certif.imports.scores import import_scores
-from certif.imports.tasks import export_job
+from certif.imports.tasks import export_job, import_candidates_job, import_scores_job
 from certif.referential.services import current_version
 from certif.tasks.services import start
+from certif.web.confirmation import Confirmation, confirmation_page, is_confirmed
 from certif.web.helpers import problems_context
-from certif.web.imports.forms import CandidatesImportForm, ScoresImportForm, saved_upload
+from certif.web.imports.forms import (
+    CandidatesImportForm,
+    ScoresImportForm,
+    handed_over,
+    in_background,
+    saved_upload,
+)
+from certif.web.refusals import with_refusal
 
 CANDIDATES, SCORES = "candidats", "notes"
 RECENT_IMPORTS = 20
@@ -64,6 +76,9 @@ def home(request: HttpRequest) -> HttpResponse:
     )
     context: dict[str, Any] = {"which": which}
     if which == CANDIDATES and candidates_form.is_valid():
+        upload = candidates_form.cleaned_data["fichier"]
+        if in_background(upload):
+            return _to_the_worker(request, import_candidates_job, upload, {})
         context.update(
             _run_import(
                 lambda path: import_candidates(path, actor=request.user),
@@ -71,15 +86,16 @@ def home(request: HttpRequest) -> HttpResponse:
             )
         )
     elif which == SCORES and scores_form.is_valid():
-        replace = scores_form.cleaned_data["remplacer"]
-        create = scores_form.cleaned_data["creer_sessions"]
+        options = {
+            "replace": scores_form.cleaned_data["remplacer"],
+            "create_sessions": scores_form.cleaned_data["creer_sessions"],
+            "include_validated": scores_form.cleaned_data["inclure_valides"],
+        }
+        upload = scores_form.cleaned_data["fichier"]
+        if in_background(upload):
+            return _to_the_worker(request, import_scores_job, upload, options)
         context.update(
-            _run_import(
-                lambda path: import_scores(
-                    path, replace=replace, create_sessions=create, actor=request.user
-                ),
-                scores_form.cleaned_data["fichier"],
-            )
+            _run_import(lambda path: import_scores(path, **options, actor=request.user), upload)
         )
     if context.get("report"):
         for line in context["report"]:
@@ -96,6 +112,30 @@ def home(request: HttpRequest) -> HttpResponse:
         }
     )
     return render(request, "imports/home.html", context)
+
+
+# What a scores import's job page lists beside the file (French, translated on display).
+OPTION_LABELS = {
+    "replace": gettext_noop("Remplacer les notes déjà enregistrées"),
+    "create_sessions": gettext_noop("Créer les sessions inconnues"),
+    "include_validated": gettext_noop("Inscrire aussi les blocs déjà validés"),
+}
+
+
+YES, NO = gettext_noop("oui"), gettext_noop("non")
+
+
+def _to_the_worker(
+    request: HttpRequest, task: Any, upload: Any, options: dict[str, bool]
+) -> HttpResponse:
+    """Hand the upload to a job (the same importer, run by the worker) and follow it on its
+    page; its page lists the file and the options."""
+    shown = {
+        gettext_noop("Fichier"): upload.name or "",
+        **{OPTION_LABELS[key]: YES if value else NO for key, value in options.items()},
+    }
+    job = start(task, actor=request.user, shown=shown, upload=handed_over(upload), **options)
+    return redirect(job)
 
 
 def _run_import(run: Callable[[Path], Any], upload: Any) -> dict[str, Any]:
@@ -159,3 +199,59 @@ def export_file(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
         fmt=fmt,
     )
     return redirect(job)
+
+
+@role_required(Role.STAFF)
+@require_GET
+def report(request: HttpRequest, pk: int) -> HttpResponse:
+    """What one import brought: its file, its counts, per session what it wrote; its revert."""
+    batch = get_object_or_404(
+        ImportBatch.objects.select_related("imported_by", "reverted_by"), pk=pk
+    )
+    context = {
+        "batch": batch,
+        "sessions": written_by(batch),
+        "revertible": batch.kind == "scores" and batch.reverted_at is None,
+    }
+    return render(request, "imports/report.html", context)
+
+
+@role_required(Role.STAFF)
+@require_http_methods(["GET", "POST"])
+def revert(request: HttpRequest, pk: int) -> HttpResponse:
+    """Why the import cannot be reverted, or its reason asked, confirmed, then the revert."""
+    batch = get_object_or_404(ImportBatch, pk=pk)
+    blockers = revert_blockers(batch)
+    written = written_by(batch)
+    confirmation = Confirmation(
+        title=_("Annuler l'import n° %(id)d") % {"id": batch.pk},
+        consequences=[
+            _(
+                "Les notes que l'import a remplacées reprennent leur valeur d'avant ; celles qu'il a créées sont retirées."
+            ),
+            _(
+                "Les feuilles, inscriptions et sessions qu'il a créées sont retirées si rien d'autre n'y est attaché : %(sessions)s."
+            )
+            % {"sessions": ", ".join(row.code for row in written) or "—"},
+            _(
+                "Les résultats des candidats concernés sont recalculés ; le journal garde l'import, son annulation et le motif."
+            ),
+        ],
+        button=_("Annuler l'import"),
+        cancel_url=reverse("imports:report", args=[batch.pk]),
+    )
+    form = RevertForm(request.POST or None)
+    if request.method == "POST" and not blockers:
+        if form.is_valid() and not is_confirmed(request):
+            return confirmation_page(request, confirmation)
+        try:
+            outcome = revert_import(batch, request.POST, actor=request.user)
+        except Refused as error:
+            form = with_refusal(form, error)
+        else:
+            messages.success(request, _("Import n° %(id)d annulé.") % {"id": batch.pk})
+            for line in outcome.lines():
+                messages.info(request, line)
+            return redirect("imports:report", pk=batch.pk)
+    context = {"batch": batch, "confirmation": confirmation, "blockers": blockers, "form": form}
+    return render(request, "imports/revert.html", context)

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("exam_sessions", "0005_sitting_per_modality"),
+        ("exam_sessions", "0006_enrolment_batch_examsession_batch"),
         ("partners", "0001_initial"),
     ]
 
