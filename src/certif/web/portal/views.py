@@ -20,9 +20,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from certif.candidates.forms import CandidateEditForm, CandidateForm
+from certif.candidates.forms import CandidateEditForm
 from certif.candidates.models import Candidate
-from certif.candidates.services import create_candidate, update_candidate
+from certif.candidates.services import update_candidate
 from certif.core.errors import Refused
 from certif.core.http import attachment
 from certif.core.roles import Role, role_required
@@ -40,7 +40,7 @@ from certif.results.partner_figures import PartnerFigures, figures_of
 from certif.sessions.models import ExamSession
 from certif.sessions.queries import enrolments_of
 from certif.sessions.services import enrol
-from certif.web.candidates.views import identity_posted
+from certif.web.candidates.views import creation_page, identity_posted
 from certif.web.helpers import problems_context
 from certif.web.imports.forms import CandidatesImportForm, saved_upload
 from certif.web.portal.forms import PortalEnrolForm
@@ -124,16 +124,11 @@ def published_figures(partner: Partner) -> PartnerFigures:
 @require_http_methods(["GET", "POST"])
 def candidate_create(request: HttpRequest) -> HttpResponse:
     own_partner(request)
-    form = CandidateForm(request.POST or None)
-    if request.method == "POST":
-        try:
-            candidate = create_candidate(request.POST, actor=request.user)
-        except Refused as error:
-            form = with_refusal(form, error)
-        else:
-            messages.success(request, _("Candidat %(numero)s créé.") % {"numero": candidate.numero})
-            return redirect("portal:candidate", numero=candidate.numero)
-    return render(request, "portal/candidate_form.html", {"form": form, "candidate": None})
+    return creation_page(
+        request,
+        "portal/candidate_form.html",
+        lambda made: redirect("portal:candidate", numero=made.numero),
+    )
 
 
 @role_required(Role.PARTNER)
