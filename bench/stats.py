@@ -12,7 +12,7 @@ import time
 from datetime import datetime
 from typing import Any
 
-from bench.scale import RESULTS, cohort_files, fresh_database, chosen_engines, run_step
+from bench.scale import RESULTS, chosen_engines, cohort_files, fresh_database, run_step
 from bench.web import step as web_step
 
 TARGETS = {"json_s": 1.0, "page_s": 3.0}
