@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "certif.tasks",
     "certif.accounts",
     "certif.referential",
+    "certif.partners",
     "certif.candidates",
     "certif.sessions",
     "certif.grading",

@@ -20,6 +20,8 @@ urlpatterns = [
     path("comptes/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("candidats/", include("certif.web.candidates.urls")),
+    path("partenaires/", include("certif.web.partners.urls")),
+    path("organisme/", include("certif.web.portal.urls")),
     path("sessions/", include("certif.web.sessions.urls")),
     path("grilles/", include("certif.web.grading.urls")),
     path("cas/", include("certif.web.casebank.urls")),

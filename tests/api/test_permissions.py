@@ -35,6 +35,7 @@ from tests.support.api import Api, problem
 from tests.support.casebank import opened_draw
 from tests.support.deliberations import seat
 from tests.support.grading import full_marks, submitted
+from tests.support.partners import default_partner
 
 pytestmark = pytest.mark.django_db
 
@@ -44,6 +45,8 @@ JURY_READERS = (Role.STAFF, *JURY)
 OPENERS = (Role.STAFF,)
 # Gestionnaires, and the president seated on that jury (``world.president``).
 GOVERNORS = (Role.STAFF, Role.JURY_PRESIDENT)
+# Gestionnaires, and the partner's own accounts (``world.partner``, whose candidate is C001).
+PARTNER_READERS = (Role.STAFF, Role.PARTNER)
 
 
 @dataclass(frozen=True)
@@ -113,6 +116,8 @@ def world(
     seat(deliberation, juror)
     other = seat(deliberation, None, name="Sans Compte")
     recusal = services.recuse(other, candidates[1], None, "lien")
+    # C001 was prepared by the partner that partner accounts are bound to.
+    Candidate.objects.filter(pk=candidates[0].pk).update(partner=default_partner())
     # A convocation: shown to its candidate with no deliberation published.
     document = IssuedDocument.objects.create(
         kind=Kind.CONVOCATION,
@@ -343,6 +348,11 @@ def calls(world: World) -> list[Call]:
             {"until": "2030-01-01", "reason": "Hospitalisation."},
         ),
         Call("GET", "/me", tuple(Role)),
+        Call("GET", "/partners", STAFF),
+        Call("GET", "/partners/{siret}", PARTNER_READERS),
+        Call("GET", "/partners/{siret}/habilitations", PARTNER_READERS),
+        Call("GET", "/partners/{siret}/candidates", PARTNER_READERS),
+        Call("GET", "/partners/{siret}/candidates/{numero}", PARTNER_READERS),
         Call("GET", "/me/result", (Role.CANDIDATE,)),
     ]
 
@@ -363,6 +373,7 @@ def concrete(template: str, world: World, **params: str) -> str:
         deposit_id=world.deposit.pk,
         subject_id=world.subject.pk,
         deliverable="B1Support",
+        siret=default_partner().siret,
         # The candidates' file the fixtures imported: read by all allowed, its revert refused.
         batch_id=ImportBatch.objects.order_by("pk").values_list("pk", flat=True).first(),
     )

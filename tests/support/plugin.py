@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -97,14 +98,23 @@ def make_user(db: None) -> Callable[..., AbstractUser]:
     counter = iter(range(1, 10_000))
 
     def make(
-        *roles: Role, candidate: Candidate | None = None, username: str | None = None
+        *roles: Role,
+        candidate: Candidate | None = None,
+        username: str | None = None,
+        partner: Any = None,
     ) -> AbstractUser:
         name = username or f"{'-'.join(r.value for r in roles) or 'sans-role'}-{next(counter)}"
+        if Role.PARTNER in roles and partner is None:
+            # A partner account belongs to a partner: one of its own unless given.
+            from tests.support.partners import default_partner
+
+            partner = default_partner()
         return create_user(
             name,
             password="pw-for-tests",
             roles=roles,
             candidate=candidate,
+            partner=partner,
             email=f"{name}@example.org",
         )
 
@@ -130,9 +140,9 @@ def member(make_user: Callable[..., AbstractUser]) -> AbstractUser:
 def client_as(make_user: Callable[..., AbstractUser]) -> Callable[..., Client]:
     """A test client signed in as a new user with the given roles."""
 
-    def signed_in(*roles: Role, candidate: Candidate | None = None) -> Client:
+    def signed_in(*roles: Role, candidate: Candidate | None = None, partner: Any = None) -> Client:
         client = Client()
-        client.force_login(make_user(*roles, candidate=candidate))
+        client.force_login(make_user(*roles, candidate=candidate, partner=partner))
         return client
 
     return signed_in

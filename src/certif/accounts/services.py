@@ -17,6 +17,8 @@ from certif.core import audit
 from certif.core.audit import Actor
 from certif.core.errors import Refused
 from certif.core.roles import Role, ensure_groups
+from certif.partners.models import Partner
+from certif.partners.services import bind_member
 
 
 class AccountError(Refused):
@@ -32,15 +34,19 @@ def create_user(
     first_name: str = "",
     last_name: str = "",
     candidate: Candidate | None = None,
+    partner: Partner | None = None,
     actor: Actor = None,
 ) -> AbstractUser:
-    """A new account with its roles; a candidate account is linked to its candidate record."""
+    """A new account with its roles; a candidate account is linked to its candidate record, a
+    partner account (or an evaluator working for a partner) to its partner."""
     roles = list(roles)
     User = get_user_model()
     if User.objects.filter(username=username).exists():
         raise AccountError(f"l'identifiant « {username} » est déjà pris")
     if Role.CANDIDATE in roles and candidate is None:
         raise AccountError("un compte candidat doit être relié à un candidat (numéro)")
+    if Role.PARTNER in roles and partner is None:
+        raise AccountError("un compte partenaire doit être relié à un organisme (SIRET)")
     if candidate is not None and candidate.user_id is not None:
         raise AccountError(f"le candidat {candidate.numero} a déjà un compte")
     with transaction.atomic():
@@ -55,11 +61,17 @@ def create_user(
         if candidate is not None:
             candidate.user = user
             candidate.save(update_fields=["user", "updated_at"])
+        if partner is not None:
+            bind_member(user, partner)
         audit.record(
             actions.USER_CREATED,
             user,
             actor=actor,
-            after={"username": username, "roles": [r.value for r in roles]},
+            after={
+                "username": username,
+                "roles": [r.value for r in roles],
+                **({"partner": partner.siret} if partner is not None else {}),
+            },
         )
     return user
 

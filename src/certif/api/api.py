@@ -22,6 +22,7 @@ from certif.api.endpoints import (
     grading,
     imports,
     me,
+    partners,
     referential,
     sessions,
     submissions,
@@ -107,6 +108,7 @@ problems.register(api)
 for group in (
     referential,
     candidates,
+    partners,
     sessions,
     grading,
     imports,

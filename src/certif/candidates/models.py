@@ -90,6 +90,16 @@ class Candidate(models.Model):
         on_delete=models.SET_NULL,
         related_name="candidate",
     )
+    # The partner (organisme de formation habilité) that prepared the candidate, if any: its
+    # habilitation to prepare governs the candidate's enrolments, its staff see the candidate.
+    partner = models.ForeignKey(
+        "partners.Partner",
+        verbose_name=_("organisme partenaire"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="candidates",
+    )
     search = SearchKeyField(max_length=512, editable=False, default="")
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)

@@ -5,11 +5,26 @@ from __future__ import annotations
 from typing import Any
 
 from certif.core.roles import Role, has_role
+from certif.partners.policies import partner_of
 
 
 def may_manage_candidates(user: Any) -> bool:
-    """Gestionnaires create candidates and edit their identity."""
-    return has_role(user, Role.STAFF)
+    """Gestionnaires create candidates and edit their identity; a partner account creates its
+    own candidates (they are linked to its partner)."""
+    return has_role(user, Role.STAFF) or partner_of(user) is not None
+
+
+def may_read_candidate(user: Any, candidate: Any) -> bool:
+    """Gestionnaires read every candidate; a partner account its own candidates only."""
+    if has_role(user, Role.STAFF):
+        return True
+    partner = partner_of(user)
+    return partner is not None and candidate.partner_id == partner.pk
+
+
+# The same words as for a candidate that does not exist: a partner learns nothing of the
+# candidates of others.
+UNKNOWN_CANDIDATE = "Candidat inconnu."
 
 
 MANAGE_REFUSED = "Seul un gestionnaire crée un candidat ou modifie son identité."

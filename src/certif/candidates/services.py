@@ -22,15 +22,19 @@ from certif.candidates.models import IDENTITY_FIELDS, Candidate, masked_nir
 from certif.candidates.policies import (
     MANAGE_REFUSED,
     READ_NIR_REFUSED,
+    UNKNOWN_CANDIDATE,
     may_manage_candidates,
+    may_read_candidate,
     may_read_nir,
 )
 from certif.core import audit
 from certif.core.audit import Actor
-from certif.core.errors import Invalid, Refused
-from certif.core.policies import require
+from certif.core.errors import Invalid, NotFound, Refused
+from certif.core.policies import person_of, require
+from certif.core.roles import Role, has_role
 from certif.core.validation import as_form_data, validated
 from certif.domain.nir import Nir
+from certif.partners.policies import partner_of
 
 
 class CandidateError(Refused):
@@ -56,7 +60,9 @@ def create_candidate(data: Mapping[str, Any], actor: Actor = None) -> Candidate:
         values = validated(CandidateForm, data)
         numero = values["numero"]
         fields = {name: values[name] for name in IDENTITY_FIELDS}
-        candidate = Candidate.objects.create(numero=numero, **fields)
+        # A partner's staff create the candidates they prepared: linked to their partner.
+        partner = partner_of(actor) if not has_role(actor, Role.STAFF) else None
+        candidate = Candidate.objects.create(numero=numero, partner=partner, **fields)
         audit.record(
             actions.CANDIDATE_CREATED,
             candidate,
@@ -74,6 +80,7 @@ def update_candidate(
     checked with the others as ``CandidateEditForm`` checks a whole identity; the journal keeps
     each changed field before and after. The numero never changes: files refer to it."""
     require(actor, may_manage_candidates, message=MANAGE_REFUSED)
+    refuse_unreadable(actor, candidate)
     if "numero" in data and data["numero"] != candidate.numero:
         raise Invalid.on(
             "numero", "le numéro ne change pas : chaque fichier y renvoie", data["numero"]
@@ -99,6 +106,14 @@ def update_candidate(
             after={name: _stored(name, value) for name, value in changed.items()},
         )
     return current
+
+
+def refuse_unreadable(actor: Actor, candidate: Candidate) -> None:
+    """``NotFound``, as for a candidate that does not exist, when a person may not read this
+    one (another partner's candidate): the refusal tells nothing of its existence."""
+    person = person_of(actor)
+    if person is not None and not may_read_candidate(person, candidate):
+        raise NotFound(UNKNOWN_CANDIDATE)
 
 
 def _identity(candidate: Candidate) -> dict[str, Any]:

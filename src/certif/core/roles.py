@@ -26,6 +26,7 @@ class Role(StrEnum):
     JURY_PRESIDENT = "jury_president"
     CANDIDATE = "candidat"
     PEDAGOGY = "pedagogie"
+    PARTNER = "partenaire"
 
     @property
     def label(self) -> str:
@@ -39,6 +40,7 @@ ROLE_LABELS = {
     Role.JURY_PRESIDENT: _("Président ou présidente de jury"),
     Role.CANDIDATE: _("Candidat ou candidate"),
     Role.PEDAGOGY: _("Direction pédagogique"),
+    Role.PARTNER: _("Organisme partenaire"),
 }
 JURY = (Role.JURY_MEMBER, Role.JURY_PRESIDENT)
 

@@ -47,6 +47,7 @@ from certif.demo.cases import draw_demo_cases, install_case_bank
 from certif.demo.deposits import install_deposits
 from certif.demo.generator import DEMO_SESSIONS, DemoCohort, generate_cohort, write_csv
 from certif.demo.insertion import install_answers
+from certif.demo.partners import PARTNER_ACCOUNT_SIRET, install_partners
 from certif.documents.models import CertifierSettings, Kind
 from certif.documents.services import SettingsValues, generate, update_certifier_settings
 from certif.domain.nir import with_key
@@ -59,6 +60,7 @@ from certif.imports.candidates import import_candidates
 from certif.imports.models import ImportBatch
 from certif.imports.reverting import revert_import
 from certif.imports.scores import import_scores
+from certif.partners.models import Partner
 from certif.referential.models import Criterion, ReferentialVersion
 from certif.referential.services import load_referential
 from certif.results.models import CandidateResult
@@ -97,6 +99,7 @@ class DemoAccount:
     first_name: str
     last_name: str
     candidate: str | None = None
+    partner: str | None = None
 
 
 ACCOUNTS = (
@@ -109,6 +112,8 @@ ACCOUNTS = (
     DemoAccount("pedagogie", (Role.PEDAGOGY,), "Pascale", "Pédagogie"),
     # The demo's certified candidate (see certif.demo.generator's borderline cases).
     DemoAccount("candidat", (Role.CANDIDATE,), "", "", candidate="C000008"),
+    # The staff of the demo's first partner (certif.demo.partners).
+    DemoAccount("partenaire", (Role.PARTNER,), "Claire", "Martin", partner=PARTNER_ACCOUNT_SIRET),
 )
 
 
@@ -200,6 +205,11 @@ def install_accounts() -> dict[str, Any]:
             )
             if account.candidate and candidate is None:
                 continue
+            partner = (
+                Partner.objects.filter(siret=account.partner).first() if account.partner else None
+            )
+            if account.partner and partner is None:
+                continue
             user = create_user(
                 account.username,
                 password=DEMO_PASSWORD,
@@ -208,6 +218,7 @@ def install_accounts() -> dict[str, Any]:
                 first_name=account.first_name,
                 last_name=account.last_name,
                 candidate=candidate,
+                partner=partner,
             )
         users[account.username] = user
     return users
@@ -453,6 +464,8 @@ def install_demo() -> list[str]:
         retake = ExamSession.objects.get(code=RETAKE_SESSION)
         lines += draw_demo_cases([second, retake], users["gestion"])
         lines += install_deposits(retake, users["pedagogie"], DEMO_PASSWORD)
+        lines += install_partners(users["gestion"])
+        users = install_accounts()
     lines.append(f"Enquête d'insertion : {answers} réponse(s) des titulaires à 6 mois")
     lines.append("Documents de démonstration :")
     lines += _issue_documents(first, DELIBERATED, users["gestion"])
@@ -499,6 +512,10 @@ def _logins(users: dict[str, Any]) -> list[str]:
     for account in ACCOUNTS:
         if account.username in users:
             roles = ", ".join(role.label for role in account.roles)
-            detail = f" ({account.candidate})" if account.candidate else ""
+            detail = (
+                f" ({account.candidate or account.partner})"
+                if account.candidate or account.partner
+                else ""
+            )
             lines.append(f"  {account.username} — {roles}{detail}")
     return lines

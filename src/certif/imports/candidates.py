@@ -33,6 +33,7 @@ from certif.imports import actions, checks
 from certif.imports.columns import CANDIDATE_COLUMNS, CANDIDATE_IMPORT_ONLY, CANDIDATE_REQUIRED
 from certif.imports.guard import file_sha256, importing
 from certif.imports.models import ImportBatch
+from certif.imports.partners import unknown_partners, with_partners
 from certif.imports.reading import LINE, read_file
 from certif.results.services import recompute
 
@@ -57,6 +58,7 @@ COLUMN_FIELDS: dict[str, tuple[str, ...]] = {
     "temps_majore": ("extra_time_percent",),
     "amenagements": ("accommodations",),
     "nir": ("nir",),
+    "partenaire": ("partner_id",),
 }
 ALWAYS = ("birth_name", "first_name", "second_first_name", "third_first_name", "birth_date")
 
@@ -248,6 +250,7 @@ def _records(frame: pl.DataFrame, present: set[str]) -> Iterator[tuple[str, dict
             "extra_time_percent": row["_extra_time"] or 0,
             "accommodations": row["amenagements"],
             "nir": parse_nir(row["nir"]).value if row["nir"] else "",
+            "partner_id": row["_partner_id"],
         }
         for column, fields in COLUMN_FIELDS.items():
             if column in present:
@@ -318,9 +321,9 @@ def _import(
     checks.refuse_forbidden_characters(
         frame, [c for c in present if c not in MULTILINE], [c for c in present if c in MULTILINE]
     )
-    frame = _parsed(checks.with_optional_columns(frame, OPTIONAL))
+    frame = with_partners(_parsed(checks.with_optional_columns(frame, OPTIONAL)))
     report.phase("Vérification", frame.height)
-    checks.raise_if_any(_checks(frame))
+    checks.raise_if_any([*_checks(frame), unknown_partners(frame)])
     report.advance(frame.height)
     records = dict(_records(frame, present))
     existing = Candidate.objects.in_bulk(list(records), field_name="numero")

@@ -26,7 +26,8 @@ CANDIDATE_COLUMNS: tuple[str, ...] = (
 CANDIDATE_REQUIRED: tuple[str, ...] = ("numero", "nom_naissance", "prenoms", "date_naissance")
 # Read by the import, never written by an export: the NIR leaves Certif only in the declaration
 # to the Caisse des Dépôts.
-CANDIDATE_IMPORT_ONLY: tuple[str, ...] = ("nir",)
+# « partenaire » is the SIRET of the partner that prepared the candidate.
+CANDIDATE_IMPORT_ONLY: tuple[str, ...] = ("nir", "partenaire")
 
 SCORE_COLUMNS: tuple[str, ...] = ("candidat", "session", "bloc", "partie", "critere", "valeur")
 SCORE_OPTIONAL: tuple[str, ...] = ("evaluateur",)

@@ -13,7 +13,7 @@ import polars as pl
 
 from certif.domain.numbers import format_quantity
 from certif.domain.referential.schema import Criterion, CriterionKind, Referential
-from certif.imports import candidates
+from certif.imports import candidates, partners
 from certif.imports.exports import write_frame
 from certif.imports.scores import OPTIONAL, REQUIRED
 
@@ -70,12 +70,39 @@ def candidates_template() -> pl.DataFrame:
     return pl.DataFrame(EXAMPLE_CANDIDATES, schema={c: pl.String for c in candidates.COLUMNS})
 
 
+EXAMPLE_PARTNERS = [
+    {
+        "siret": "73282932000074", "raison_sociale": "Institut Formation Banque", "nda": "11 75 39666 75",
+        "adresse": "12 rue de la Paix, 75002 Paris", "qualiopi_numero": "25FOR02027.1",
+        "qualiopi_echeance": "31/12/2027", "courriel": "contact@example.org",
+    },
+]  # fmt: skip
+
+
+def partners_template() -> pl.DataFrame:
+    columns = (*partners.PARTNER_REQUIRED, *partners.PARTNER_OPTIONAL)
+    return pl.DataFrame(EXAMPLE_PARTNERS, schema={c: pl.String for c in columns})
+
+
+def habilitations_template(referential: Referential) -> pl.DataFrame:
+    """A whole-certification habilitation to prepare, and one to evaluate two blocks."""
+    blocks = " ".join(block.code for block in referential.blocks[:2])
+    rows = [
+        ("73282932000074", "preparer", referential.code, "", "01/09/2026", "31/08/2029"),
+        ("73282932000074", "evaluer", referential.code, blocks, "01/09/2026", "31/08/2028"),
+    ]
+    columns = ("siret", "nature", "certification", "blocs", "debut", "fin")
+    return pl.DataFrame(rows, schema={c: pl.String for c in columns}, orient="row")
+
+
 def write_templates(referential: Referential, folder: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for name, frame in (
         ("candidats", candidates_template()),
         ("notes", scores_template(referential)),
+        ("organismes", partners_template()),
+        ("habilitations", habilitations_template(referential)),
     ):
         for suffix in ("csv", "xlsx"):
             path = folder / f"{name}.{suffix}"

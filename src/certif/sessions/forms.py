@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django import forms
@@ -27,6 +27,8 @@ from certif.domain.units import (
     enrolment_units,
     labelled,
 )
+from certif.partners.models import Partner
+from certif.partners.queries import evaluates_on
 from certif.referential.models import ReferentialVersion
 from certif.referential.services import current_version
 from certif.sessions.models import SESSION_FIELDS, ExamSession
@@ -67,6 +69,14 @@ class SessionForm(forms.ModelForm[ExamSession]):
         empty_label=None,
     )
 
+    partner = forms.ModelChoiceField(
+        label=_("Déléguée à l'organisme"),
+        queryset=Partner.objects.order_by("legal_name"),
+        to_field_name="siret",
+        required=False,
+        help_text=_("Un organisme habilité à évaluer à la date de début ; ses évaluateurs notent."),
+    )
+
     class Meta:
         model = ExamSession
         fields = list(SESSION_FIELDS)
@@ -82,6 +92,15 @@ class SessionForm(forms.ModelForm[ExamSession]):
         start, end = cleaned.get("start_date"), cleaned.get("end_date")
         if start and end and end < start:
             self.add_error("end_date", _("La date de fin précède la date de début."))
+        partner, version = cleaned.get("partner"), cleaned.get("referential_version")
+        if partner is not None and version is not None:
+            day = start or date.today()
+            if not evaluates_on(partner, version.code, day):
+                self.add_error(
+                    "partner",
+                    _("%(name)s n'a pas d'habilitation à évaluer %(code)s en vigueur le %(day)s.")
+                    % {"name": partner.legal_name, "code": version.code, "day": f"{day:%d/%m/%Y}"},
+                )
         return cleaned
 
     def values(self) -> dict[str, Any]:

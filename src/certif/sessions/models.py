@@ -31,6 +31,15 @@ class ExamSession(models.Model):
         on_delete=models.PROTECT,
         related_name="sessions",
     )
+    # A session delegated to a partner habilitated to evaluate: its evaluators grade it.
+    partner = models.ForeignKey(
+        "partners.Partner",
+        verbose_name=_("déléguée à"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sessions",
+    )
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
     # The scores import that created the session, if one did: its revert removes it, if empty.
     batch = models.ForeignKey(
@@ -169,4 +178,6 @@ class Sitting(models.Model):
         return f"{self.session.code} — {epreuve} — {self.starts_at:%Y-%m-%d %H:%M}"
 
 
-SESSION_FIELDS = ("code", "title", "start_date", "end_date", "place", "referential_version")
+SESSION_FIELDS = (
+    "code", "title", "start_date", "end_date", "place", "referential_version", "partner",
+)  # fmt: skip

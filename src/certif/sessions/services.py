@@ -26,24 +26,38 @@ from certif.accounts.people import person
 from certif.accounts.services import conflicted_pairs
 from certif.candidates.models import Candidate
 from certif.core import audit
-from certif.core.audit import Actor, account_of
+from certif.core.audit import MIN_REASON, Actor, account_of
 from certif.core.bulk import fetch_frame, insert_frame, stored_datetime
 from certif.core.errors import Invalid, Refused
 from certif.core.policies import require
 from certif.core.roles import Role, has_role
 from certif.core.validation import as_form_data, bound, validated
+from certif.domain.partners.habilitations import Need
 from certif.domain.units import UnitRef
+from certif.partners.models import Partner, PartnerMember
+from certif.partners.queries import uncovered_blocks
 from certif.referential.models import Block, ReferentialVersion
 from certif.sessions import actions, signals
 from certif.sessions.forms import AssignForm, BulkAssignForm, RemovalForm, SessionForm
 from certif.sessions.models import SESSION_FIELDS, Assignment, Enrolment, ExamSession
-from certif.sessions.policies import MANAGE_REFUSED, may_manage_sessions
+from certif.sessions.policies import (
+    ENROL_REFUSED,
+    MANAGE_REFUSED,
+    may_enrol,
+    may_manage_sessions,
+    may_override_habilitation,
+)
 
 MARKERS = (1, 2)
 # How many names a refusal quotes before « et N autres ».
 NAMED_IN_REFUSAL = 10
 # Rows per query when a list of ids goes into an IN (…): below every backend's parameter limit.
 CHUNK = 5000
+
+
+OVERRIDE_REFUSED = "Seul un gestionnaire inscrit au-delà de l'habilitation d'un organisme."
+# How many candidates a refusal names per partner.
+PARTNER_NAMED = 5
 
 
 class SessionError(Refused):
@@ -93,6 +107,8 @@ def _stored(value: Any) -> Any:
         return value.isoformat()
     if isinstance(value, ReferentialVersion):
         return str(value)
+    if isinstance(value, Partner):
+        return value.siret
     return value
 
 
@@ -152,6 +168,7 @@ def update_session(
 def _fields(session: ExamSession) -> dict[str, Any]:
     values = {name: getattr(session, name) for name in SESSION_FIELDS}
     values["referential_version"] = session.referential_version_id
+    values["partner"] = session.partner.siret if session.partner is not None else ""
     return values
 
 
@@ -186,6 +203,7 @@ def enrol(
     actor: Actor = None,
     *,
     include_acquired: bool = False,
+    override_reason: str = "",
 ) -> EnrolOutcome:
     """Enrol every candidate in every unit; an enrolment already there is left as it is, and a
     candidate whose block a jury already validated is left out of its units unless
@@ -194,14 +212,18 @@ def enrol(
     Rows go in through ``insert_frame`` (COPY on PostgreSQL): 100,000 candidates in two
     units are a few seconds, not the minute that one model instance per row would take.
     """
-    require(actor, may_manage_sessions, message=MANAGE_REFUSED)
     ids = sorted(set(candidate_ids))
+    require(actor, may_enrol, session, ids, message=ENROL_REFUSED)
+    if override_reason.strip():
+        require(actor, may_override_habilitation, message=OVERRIDE_REFUSED)
     if not ids:
         raise SessionError("aucun candidat à inscrire")
     if not units:
         raise SessionError("choisissez au moins un bloc ou une partie")
     catalogue = _units(session.referential_version)
     resolved = [catalogue.resolve(UnitRef(*unit)) for unit in dict.fromkeys(units)]
+    uncovered = _uncovered(session, ids, [block.code for block, _part in resolved])
+    override = _override(uncovered, override_reason)
     wanted = pl.DataFrame({"candidate_id": ids}, schema={"candidate_id": pl.Int64}).join(
         pl.DataFrame(
             [(block.pk, part) for block, part in resolved],
@@ -247,9 +269,47 @@ def enrol(
                 "existing": requested - created,
                 # Named only when someone was left out, as the journal shows every key.
                 **({"acquired": list(left_out)} if left_out else {}),
+                **({"uncovered": uncovered} if uncovered else {}),
             },
+            reason=override,
         )
     return EnrolOutcome(len(ids), created, requested - created, left_out)
+
+
+def _uncovered(session: ExamSession, ids: Sequence[int], blocks: Sequence[str]) -> list[str]:
+    """What the partners' habilitations to prepare do not cover among these enrolments, one
+    sentence per partner: a candidate prepared by a partner sits a block only if the partner
+    is habilitated to prepare for it on the session's first day (today without one)."""
+    day = session.start_date or date.today()
+    certification = session.referential_version.code
+    numeros: dict[int, list[str]] = {}
+    linked = Candidate.objects.filter(pk__in=ids, partner__isnull=False).order_by("numero")
+    for numero, partner_id in linked.values_list("numero", "partner_id"):
+        numeros.setdefault(partner_id, []).append(numero)
+    found = []
+    for partner in Partner.objects.filter(pk__in=numeros).order_by("legal_name"):
+        missing = uncovered_blocks(partner, certification, blocks, day, Need.PREPARATION)
+        if missing:
+            named = numeros[partner.pk]
+            shown = ", ".join(named[:PARTNER_NAMED]) + ("…" if len(named) > PARTNER_NAMED else "")
+            found.append(
+                f"{partner.legal_name} ({partner.siret}) n'est pas habilité à préparer "
+                f"{', '.join(missing)} au {day:%d/%m/%Y} (candidat(s) {shown})"
+            )
+    return found
+
+
+def _override(uncovered: Sequence[str], reason: str) -> str:
+    """Enrolments outside the partners' habilitations are refused, unless the gestionnaire
+    overrides with a reason (kept in the journal)."""
+    if not uncovered:
+        return ""
+    if len(reason.strip()) < MIN_REASON:
+        raise SessionError(
+            "Rien n'a été inscrit : " + " ; ".join(uncovered) + ". Pour passer outre, "
+            f"donnez un motif de dérogation ({MIN_REASON} caractères au moins)."
+        )
+    return reason.strip()
 
 
 def _without_acquired(
@@ -290,6 +350,28 @@ def _check_assignment(evaluator: User, marker: int) -> None:
         raise AssignmentRefused("correcteur 1, ou 2 pour une double correction")
     if not has_role(evaluator, Role.EVALUATOR):
         raise AssignmentRefused(f"{person(evaluator)} n'a pas le rôle évaluateur")
+
+
+def _check_delegation(session: ExamSession, evaluator: User, block: str) -> None:
+    """A session delegated to a partner is graded by that partner's evaluators, for the blocks
+    its habilitation to evaluate covers on the session's first day."""
+    if session.partner_id is None:
+        return
+    partner = session.partner
+    assert partner is not None
+    member = PartnerMember.objects.filter(user=evaluator).first()
+    if member is None or member.partner_id != partner.pk:
+        raise AssignmentRefused(
+            f"affectation refusée : la session {session} est déléguée à {partner.legal_name}, "
+            f"dont {person(evaluator)} n'est pas évaluateur ou évaluatrice"
+        )
+    day = session.start_date or date.today()
+    certification = session.referential_version.code
+    if uncovered_blocks(partner, certification, [block], day, Need.EVALUATION):
+        raise AssignmentRefused(
+            f"affectation refusée : {partner.legal_name} n'est pas habilité à évaluer {block} "
+            f"au {day:%d/%m/%Y}"
+        )
 
 
 def _assigned_unit(session: ExamSession, block: str, part: str) -> tuple[Block, str, str]:
@@ -354,6 +436,7 @@ def assign_evaluator(
     require(actor, may_manage_sessions, message=MANAGE_REFUSED)
     _check_assignment(evaluator, marker)
     block_row, part, unit = _assigned_unit(session, block, part)
+    _check_delegation(session, evaluator, block_row.code)
     with transaction.atomic():
         enrolled = Enrolment.objects.filter(
             session=session, candidate=candidate, block=block_row, part=part
@@ -432,6 +515,7 @@ def assign_evaluator_bulk(
     """
     _check_assignment(evaluator, marker)
     block_row, part, unit = _assigned_unit(session, block, part)
+    _check_delegation(session, evaluator, block_row.code)
     with transaction.atomic():
         enrolled = list(
             Enrolment.objects.filter(session=session, block=block_row, part=part).values_list(

@@ -31,11 +31,13 @@ class Panel:
 # The areas whose panels the dashboard shows, in this order.
 AREAS = (
     "candidates",
+    "partners",
     "sessions",
     "grading",
     "deliberations",
     "declarations",
     "myspace",
+    "portal",
     "documents",
     "accounts",
 )

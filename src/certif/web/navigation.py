@@ -23,6 +23,7 @@ class Entry:
 ENTRIES = (
     Entry("home", _("Tableau de bord"), tuple(Role)),
     Entry("candidates:list", _("Candidats"), (Role.STAFF,)),
+    Entry("partners:list", _("Partenaires"), (Role.STAFF,)),
     Entry("sessions:list", _("Sessions"), (Role.STAFF,)),
     Entry("casebank:list", _("Cas"), (Role.STAFF,)),
     Entry("grading:mine", _("Mes grilles"), (Role.EVALUATOR,)),
@@ -36,6 +37,7 @@ ENTRIES = (
     Entry("submissions:subjects", _("Sujets de mémoire"), (Role.PEDAGOGY,)),
     Entry("stats:page", _("Statistiques"), (Role.STAFF, Role.JURY_PRESIDENT)),
     Entry("myspace:home", _("Mon espace"), (Role.CANDIDATE,)),
+    Entry("portal:home", _("Mon organisme"), (Role.PARTNER,)),
 )
 
 

@@ -113,6 +113,12 @@ class EnrolIn(InputSchema):
         description="Inscrire aussi les candidats dont un jury a déjà validé le bloc (acquis à "
         "vie) ; sinon ils sont laissés de côté et nommés dans la réponse",
     )
+    override_reason: str = Field(
+        "",
+        max_length=2000,
+        description="Motif de dérogation, pour inscrire des candidats d'un organisme dont "
+        "l'habilitation à préparer ne couvre pas le bloc à la date de la session",
+    )
 
 
 class EnrolOut(Schema):
@@ -289,7 +295,12 @@ def enrol_candidates(request: HttpRequest, code: SessionCode, payload: EnrolIn) 
     ids = _candidate_ids(payload.candidates)
     units = [(unit.block, unit.part) for unit in payload.units]
     outcome = enrol(
-        session, ids, units, actor=user_of(request), include_acquired=payload.include_acquired
+        session,
+        ids,
+        units,
+        actor=user_of(request),
+        include_acquired=payload.include_acquired,
+        override_reason=payload.override_reason,
     )
     return {
         "candidates": outcome.candidates,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -107,6 +108,16 @@ def _conflicts_context(candidate: Candidate, form: ConflictForm) -> dict[str, An
 @role_required(Role.STAFF)
 @require_http_methods(["GET", "POST"])
 def candidate_create(request: HttpRequest) -> HttpResponse:
+    return creation_page(
+        request, "candidates/form.html", lambda made: redirect("candidates:detail", pk=made.pk)
+    )
+
+
+def creation_page(
+    request: HttpRequest, template: str, created: Callable[[Candidate], HttpResponse]
+) -> HttpResponse:
+    """The new candidate's form, saved through the service (which links a partner's candidate
+    to its partner); ``created`` answers once it is saved. Shared by the portal."""
     form = CandidateForm(request.POST or None)
     if request.method == "POST":
         try:
@@ -115,8 +126,8 @@ def candidate_create(request: HttpRequest) -> HttpResponse:
             form = with_refusal(form, error)
         else:
             messages.success(request, _("Candidat %(numero)s créé.") % {"numero": candidate.numero})
-            return redirect("candidates:detail", pk=candidate.pk)
-    return render(request, "candidates/form.html", {"form": form, "candidate": None})
+            return created(candidate)
+    return render(request, template, {"form": form, "candidate": None})
 
 
 @role_required(Role.STAFF)
@@ -134,7 +145,7 @@ def candidate_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "le remplacer, ou « supprimer » pour l'effacer."
         ) % {"masked": masked_nir(candidate.nir)}
     if request.method == "POST":
-        data = _identity_posted(request.POST)
+        data = identity_posted(request.POST)
         try:
             update_candidate(candidate, data, actor=request.user)
         except Refused as error:
@@ -148,7 +159,7 @@ def candidate_edit(request: HttpRequest, pk: int) -> HttpResponse:
 CLEAR_NIR = "supprimer"
 
 
-def _identity_posted(posted: QueryDict) -> dict[str, Any]:
+def identity_posted(posted: QueryDict) -> dict[str, Any]:
     """What the identity page sends: an empty NIR field keeps the NIR recorded; the word
     « supprimer » clears it."""
     data = {key: posted.get(key) for key in posted}

@@ -39,6 +39,13 @@ class EnrolForm(CandidateSearchForm):
                     "laissés de côté et nommés."),
         required=False,
     )  # fmt: skip
+    motif_derogation = forms.CharField(
+        label=_("Motif de dérogation"),
+        help_text=_("Seulement pour inscrire des candidats d'un organisme dont l'habilitation à "
+                    "préparer ne couvre pas le bloc à la date de la session."),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )  # fmt: skip
 
     def __init__(
         self, *args: Any, session: ExamSession, referential: Referential | None, **kwargs: Any

@@ -153,6 +153,7 @@ def session_enrol(request: HttpRequest, pk: int) -> HttpResponse:
                 form.units(),
                 actor=request.user,
                 include_acquired=form.cleaned_data["y_compris_acquis"],
+                override_reason=form.cleaned_data["motif_derogation"],
             )
         except SessionError as error:
             form.add_error(None, str(error))

@@ -12,10 +12,11 @@ from django.core.management.base import BaseCommand, CommandError
 from certif.accounts.services import AccountError, create_user
 from certif.candidates.models import Candidate
 from certif.core.roles import Role
+from certif.partners.models import Partner
 
 
 class Command(BaseCommand):
-    help = "Crée un compte avec ses rôles (gestionnaire, evaluateur, jury_membre, jury_president, candidat)."
+    help = "Crée un compte avec ses rôles (gestionnaire, evaluateur, jury_membre, jury_president, candidat, partenaire)."
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("username")
@@ -26,6 +27,9 @@ class Command(BaseCommand):
         parser.add_argument("--first-name", default="")
         parser.add_argument("--last-name", default="")
         parser.add_argument("--candidate", metavar="NUMERO", help="pour un compte candidat")
+        parser.add_argument(
+            "--partner", metavar="SIRET", help="pour un compte partenaire : son organisme"
+        )
         parser.add_argument(
             "--password-stdin",
             action="store_true",
@@ -38,6 +42,12 @@ class Command(BaseCommand):
             candidate = Candidate.objects.filter(numero=options["candidate"]).first()
             if candidate is None:
                 raise CommandError(f"candidat inconnu : {options['candidate']}")
+        partner = None
+        if options["partner"]:
+            siret = "".join(ch for ch in options["partner"] if ch.isdigit())
+            partner = Partner.objects.filter(siret=siret).first()
+            if partner is None:
+                raise CommandError(f"organisme inconnu : {options['partner'][:80]}")
         if options["password_stdin"]:
             password = sys.stdin.readline().rstrip("\n")
         else:
@@ -51,6 +61,7 @@ class Command(BaseCommand):
                 first_name=options["first_name"],
                 last_name=options["last_name"],
                 candidate=candidate,
+                partner=partner,
             )
         except AccountError as error:
             raise CommandError(str(error)) from error

@@ -1,0 +1,35 @@
+"""Who may do what to partners and their habilitations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from certif.core.roles import Role, has_role
+
+
+def may_manage_partners(user: Any) -> bool:
+    """Gestionnaires create and edit partners, their habilitations and controls, and declare
+    the list to France compétences."""
+    return has_role(user, Role.STAFF)
+
+
+MANAGE_REFUSED = "Seul un gestionnaire gère les organismes partenaires et leurs habilitations."
+
+
+def partner_of(user: Any) -> Any:
+    """The partner a partner account works for, or None."""
+    if not has_role(user, Role.PARTNER):
+        return None
+    member = getattr(user, "partner_member", None) if user.pk else None
+    return member.partner if member is not None else None
+
+
+def may_read_partner(user: Any, partner: Any) -> bool:
+    """Gestionnaires read every partner; a partner account reads its own only."""
+    if has_role(user, Role.STAFF):
+        return True
+    own = partner_of(user)
+    return own is not None and own.pk == partner.pk
+
+
+READ_REFUSED = "Organisme inconnu."

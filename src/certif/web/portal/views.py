@@ -1,0 +1,292 @@
+"""The partner portal: a partner's staff see their partner, its habilitations and figures, and
+their own candidates only — their identity (filled, never the NIR once saved), enrolments,
+grading progress, convocations and published results; never another partner's candidates
+(the same « not found » as for an unknown one), never a deliberation.
+
+The partner is always the one the signed-in account is bound to: no page takes a partner's
+SIRET, so changing an address cannot reach another partner."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.contrib import messages
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from certif.candidates.forms import CandidateEditForm
+from certif.candidates.models import Candidate
+from certif.candidates.services import update_candidate
+from certif.core.errors import Refused
+from certif.core.http import attachment
+from certif.core.roles import Role, role_required
+from certif.deliberations.models import UnitStatus
+from certif.deliberations.reading import PublishedResult, published_result
+from certif.documents.archive import file_name
+from certif.documents.models import IssuedDocument, Kind, Status
+from certif.grading.models import ScoreSheet, SheetStatus
+from certif.imports.partners import import_partner_candidates
+from certif.imports.reading import FileRejected
+from certif.partners.models import Partner
+from certif.partners.policies import partner_of
+from certif.partners.queries import habilitation_views
+from certif.results.partner_figures import PartnerFigures, figures_of
+from certif.sessions.models import ExamSession
+from certif.sessions.queries import enrolments_of
+from certif.sessions.services import enrol
+from certif.web.candidates.views import creation_page, identity_posted
+from certif.web.helpers import problems_context
+from certif.web.imports.forms import CandidatesImportForm, saved_upload
+from certif.web.portal.forms import PortalEnrolForm
+from certif.web.refusals import with_refusal
+
+
+def own_partner(request: HttpRequest) -> Partner:
+    partner = partner_of(request.user)
+    if partner is None:
+        # A partner account not (or no longer) bound to a partner sees nothing.
+        raise Http404
+    return partner
+
+
+def own_candidate(request: HttpRequest, numero: str) -> Candidate:
+    """The partner's candidate, or 404 exactly as for a numero that does not exist."""
+    candidate = Candidate.objects.filter(numero=numero, partner=own_partner(request)).first()
+    if candidate is None:
+        raise Http404(_("Candidat inconnu."))
+    return candidate
+
+
+@role_required(Role.PARTNER)
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    partner = partner_of(request.user)
+    if partner is None:
+        # An administrator holds every role without working for a partner.
+        return render(request, "portal/home.html", {"partner": None})
+    candidates = (
+        Candidate.objects.filter(partner=partner)
+        .annotate(
+            enrolled=Count("enrolments", distinct=True),
+            sheets_done=Count(
+                "sheets", filter=Q(sheets__status=SheetStatus.SUBMITTED), distinct=True
+            ),
+        )
+        .order_by("birth_name", "first_name", "numero")
+    )
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "partner": partner,
+            "habilitations": [h for h in habilitation_views(partner) if h.state.value != "draft"],
+            "candidates": candidates,
+            "figures": published_figures(partner),
+            "published_only": True,
+        },
+    )
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    candidate: Candidate
+    result: PublishedResult | None
+
+
+def published_results(partner: Partner) -> list[ResultRow]:
+    lang = get_language() or "fr"
+    candidates = Candidate.objects.filter(partner=partner).order_by("birth_name", "numero")
+    return [ResultRow(candidate, published_result(candidate, lang)) for candidate in candidates]
+
+
+def published_figures(partner: Partner) -> PartnerFigures:
+    """The partner's figures from its candidates' published results only: the rules' proposals
+    and unpublished decisions are never shown to a partner."""
+    statuses = [
+        (
+            row.result.certification is not None
+            and row.result.certification.status == UnitStatus.VALIDATED,
+            {unit.unit: unit.status for unit in row.result.blocks},
+        )
+        for row in published_results(partner)
+        if row.result is not None
+    ]
+    return figures_of(statuses)
+
+
+@role_required(Role.PARTNER)
+@require_http_methods(["GET", "POST"])
+def candidate_create(request: HttpRequest) -> HttpResponse:
+    own_partner(request)
+    return creation_page(
+        request,
+        "portal/candidate_form.html",
+        lambda made: redirect("portal:candidate", numero=made.numero),
+    )
+
+
+@role_required(Role.PARTNER)
+@require_http_methods(["GET", "POST"])
+def candidates_import(request: HttpRequest) -> HttpResponse:
+    """The partner's candidates' identities from a file (the candidates' columns), all or
+    nothing: a partner's file is a few dozen rows, imported while the page waits."""
+    partner = own_partner(request)
+    form = CandidatesImportForm(request.POST or None, request.FILES or None)
+    context: dict[str, Any] = {"form": form}
+    if request.method == "POST" and form.is_valid():
+        try:
+            with saved_upload(form.cleaned_data["fichier"]) as path:
+                report = import_partner_candidates(path, partner, actor=request.user)
+        except FileRejected as rejected:
+            context.update(problems_context(rejected))
+        except Refused as error:
+            form.add_error(None, str(error))
+        else:
+            for line in report.lines():
+                messages.success(request, line)
+            return redirect("portal:home")
+    return render(request, "portal/import.html", context)
+
+
+@dataclass(frozen=True)
+class Progress:
+    session: ExamSession
+    units: list[str]
+    submitted: int
+    sheets: int
+
+
+def _progress(candidate: Candidate) -> list[Progress]:
+    counts = {
+        row["session_id"]: row
+        for row in ScoreSheet.objects.filter(candidate=candidate)
+        .values("session_id")
+        .annotate(total=Count("id"), submitted=Count("id", filter=Q(status=SheetStatus.SUBMITTED)))
+    }
+    found = []
+    for entry in enrolments_of(candidate):
+        row = counts.get(entry.session.pk, {})
+        found.append(
+            Progress(entry.session, entry.units, row.get("submitted", 0), row.get("total", 0))
+        )
+    return found
+
+
+@role_required(Role.PARTNER)
+@require_GET
+def candidate_detail(request: HttpRequest, numero: str) -> HttpResponse:
+    candidate = own_candidate(request, numero)
+    convocations = IssuedDocument.objects.filter(
+        candidate=candidate, kind=Kind.CONVOCATION, status=Status.VALID
+    ).select_related("session")
+    return render(
+        request,
+        "portal/candidate.html",
+        {
+            "candidate": candidate,
+            "progress": _progress(candidate),
+            "result": published_result(candidate, get_language() or "fr"),
+            "convocations": convocations,
+        },
+    )
+
+
+@role_required(Role.PARTNER)
+@require_http_methods(["GET", "POST"])
+def candidate_edit(request: HttpRequest, numero: str) -> HttpResponse:
+    candidate = own_candidate(request, numero)
+    form = CandidateEditForm(request.POST or None, instance=Candidate.objects.get(pk=candidate.pk))
+    # The NIR is never shown once saved, not even masked: the field comes empty and, left
+    # empty, keeps the one recorded.
+    form.initial["nir"] = ""
+    if candidate.nir:
+        form.fields["nir"].help_text = _(
+            "Un NIR est enregistré. Laissez vide pour le garder ; saisissez-en un autre pour le "
+            "remplacer."
+        )
+    if request.method == "POST":
+        try:
+            update_candidate(candidate, identity_posted(request.POST), actor=request.user)
+        except Refused as error:
+            form = with_refusal(form, error)
+        else:
+            messages.success(request, _("Identité enregistrée."))
+            return redirect("portal:candidate", numero=candidate.numero)
+    return render(request, "portal/candidate_form.html", {"form": form, "candidate": candidate})
+
+
+@role_required(Role.PARTNER)
+@require_GET
+def convocation(request: HttpRequest, numero: str, public_id: str) -> HttpResponse:
+    candidate = own_candidate(request, numero)
+    document = IssuedDocument.objects.filter(
+        public_id=public_id, candidate=candidate, kind=Kind.CONVOCATION, status=Status.VALID
+    ).first()
+    if document is None:
+        raise Http404
+    response = HttpResponse(document.pdf_bytes(), content_type="application/pdf")
+    response["Content-Disposition"] = attachment(file_name(document))
+    return response
+
+
+def open_sessions() -> Any:
+    """Sessions a partner may enrol its candidates in: not started yet (or undated)."""
+    today = date.today()
+    return ExamSession.objects.filter(Q(start_date__isnull=True) | Q(start_date__gte=today))
+
+
+@role_required(Role.PARTNER)
+@require_http_methods(["GET", "POST"])
+def enrol_page(request: HttpRequest) -> HttpResponse:
+    partner = own_partner(request)
+    form = PortalEnrolForm(
+        request.POST or None,
+        sessions=open_sessions().select_related("referential_version"),
+        candidates=Candidate.objects.filter(partner=partner),
+    )
+    if request.method == "POST" and form.is_valid():
+        session = form.cleaned_data["session"]
+        try:
+            outcome = enrol(
+                session,
+                [candidate.pk for candidate in form.cleaned_data["candidats"]],
+                form.units(),
+                actor=request.user,
+            )
+        except Refused as error:
+            form = with_refusal(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(created)s inscription(s) créée(s), %(existing)s déjà présente(s).")
+                % {"created": outcome.created, "existing": outcome.existing},
+            )
+            return redirect("portal:home")
+    return render(request, "portal/enrol.html", {"form": form, "partner": partner})
+
+
+@role_required(Role.PARTNER)
+@require_GET
+def results(request: HttpRequest) -> HttpResponse:
+    """The published results of the partner's candidates as a table: what the jury decided,
+    once published, never the proposals nor the deliberation itself."""
+    partner = own_partner(request)
+    rows = published_results(partner)
+    published = [row for row in rows if row.result is not None]
+    codes = [unit.unit for unit in published[0].result.blocks] if published else []  # type: ignore[union-attr]
+    return render(
+        request,
+        "portal/results.html",
+        {
+            "partner": partner,
+            "rows": published,
+            "codes": codes,
+            "waiting": len(rows) - len(published),
+        },
+    )
