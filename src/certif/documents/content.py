@@ -485,10 +485,8 @@ class SheetLines:
         lines = []
         for criterion in self.criteria.get(sheet.block_id, []):
             score = recorded.get(criterion.pk)
-            value = (
-                values.display(criterion.kind, values.decode(criterion.kind, score.value))
-                if score is not None
-                else "—"
+            value = values.display_stored(
+                criterion.kind, score.value if score is not None else None, "—"
             )
             maximum = (
                 format_quantity(Decimal(criterion.max_points))

@@ -337,15 +337,11 @@ def _history(sheet: ScoreSheet | None) -> list[dict[str, Any]]:
     return [
         {
             "change": change,
-            "before": _shown(change.criterion.kind, change.before),
-            "after": _shown(change.criterion.kind, change.after),
+            "before": values.display_stored(change.criterion.kind, change.before, "—"),
+            "after": values.display_stored(change.criterion.kind, change.after, "—"),
         }
         for change in changes[:100]
     ]
-
-
-def _shown(kind: str, stored: int | None) -> str:
-    return values.display(kind, values.decode(kind, stored)) if stored is not None else "—"
 
 
 def _sheet_page(
