@@ -54,6 +54,8 @@ from certif.privacy.models import Anonymisation, Purge
 from certif.privacy.policies import MANAGE_REFUSED, may_manage_personal_data
 from certif.results.models import CandidateResult
 from certif.sessions.models import Enrolment
+from certif.submissions.queries import personal_submissions
+from certif.submissions.services import erase_candidate_files
 
 __all__ = [
     "AnonymisationRefused",
@@ -282,6 +284,7 @@ def personal_data(candidate: Candidate, *, with_nir: bool) -> dict[str, Any]:
         "documents délivrés": documents,
         "déclarations à la Caisse des Dépôts": declarations,
         "enquêtes d'insertion": insertion_answers(candidate.pk),
+        **personal_submissions(candidate.pk),
         "journal": journal,
     }
 
@@ -414,6 +417,8 @@ def _anonymise(candidate: Candidate, actor: Actor, reason: str) -> Candidate:
     IssuedDocument.objects.filter(candidate=candidate).erase_personal_content()
     # The coded survey answers stay for the insertion rates; what the holder typed goes.
     erase_survey_free_text(candidate.pk)
+    # A deposited mémoire names its author on every page: the files go, their records stay.
+    erase_candidate_files(candidate.pk)
     label = str(candidate)
     own = AuditEvent.objects.filter(
         object_type=Candidate._meta.label_lower, object_id=str(candidate.pk)

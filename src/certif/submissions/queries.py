@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.db.models import QuerySet
@@ -307,3 +308,34 @@ def starting_values(candidate: Candidate, session: ExamSession, block: str) -> d
     code = page_count_criterion(session, block)
     pages = counted_pages(candidate.pk, session.pk, block) if code else None
     return {code: pages} if code and pages is not None else {}
+
+
+def personal_submissions(candidate_id: int) -> dict[str, Any]:
+    """A candidate's mémoire subjects and deposited files, in words, for their export of
+    personal data (right of access): what was proposed and decided, what was deposited when."""
+    subjects = [
+        {
+            "titre": subject.title,
+            "problématique": subject.problem,
+            "plan sommaire": subject.outline,
+            "état": subject.get_status_display(),
+            "proposé le": subject.proposed_at.isoformat(),
+            "commentaire": subject.comment,
+        }
+        for subject in Subject.objects.filter(candidate_id=candidate_id).order_by("proposed_at")
+    ]
+    deposits = [
+        {
+            "session": deposit.session.code,
+            "livrable": deposit.deliverable,
+            "version": deposit.version,
+            "fichier": deposit.original_name,
+            "déposé le": deposit.deposited_at.isoformat(),
+            "pages": deposit.page_count,
+            "empreinte SHA-256": deposit.sha256,
+        }
+        for deposit in Deposit.objects.filter(candidate_id=candidate_id)
+        .select_related("session")
+        .order_by("deposited_at", "pk")
+    ]
+    return {"sujets de mémoire": subjects, "dépôts": deposits}

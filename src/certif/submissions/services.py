@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -25,7 +26,7 @@ from certif.core.policies import require
 from certif.core.validation import validated
 from certif.deposits.errors import DepositRefused
 from certif.deposits.pdf import inspect_pdf, pages_before_annexes
-from certif.deposits.storage import StoredStream, receive, stream_stored
+from certif.deposits.storage import StoredStream, receive, stored_path, stream_stored
 from certif.sessions.models import ExamSession
 from certif.submissions import actions, policies
 from certif.submissions.forms import DepositForm, ExtensionForm, ReviewForm, SubjectForm
@@ -313,3 +314,28 @@ def open_deposit(deposit_id: int, *, actor: Actor) -> tuple[Deposit, StoredStrea
             actions.DEPOSIT_OPENED, deposit, actor=actor, after={"version": deposit.version}
         )
     return deposit, stream
+
+
+def erase_candidate_files(candidate_id: int) -> int:
+    """Within an anonymisation: the files a candidate deposited go (a mémoire names its author
+    on every page); their records stay — hash, size, pages, dates — as the trace of what was
+    graded. A file another candidate's deposit shares (same content) stays for them. The files
+    are removed once the caller's transaction commits, so a refused anonymisation keeps them.
+    The number of deposits whose file goes."""
+    own = Deposit.objects.filter(candidate_id=candidate_id)
+    hashes = set(own.values_list("sha256", flat=True))
+    shared = set(
+        Deposit.objects.filter(sha256__in=hashes)
+        .exclude(candidate_id=candidate_id)
+        .values_list("sha256", flat=True)
+    )
+    folder = store_folder()
+    doomed = [stored_path(folder, sha256) for sha256 in hashes - shared]
+    erased = own.update(original_name="")
+    transaction.on_commit(lambda: _unlink(doomed))
+    return erased
+
+
+def _unlink(paths: Iterable[Path]) -> None:
+    for path in paths:
+        path.unlink(missing_ok=True)

@@ -1,0 +1,37 @@
+"""A candidate's subjects and deposits in her export of personal data; her files erased when she
+is anonymised, their records kept."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from certif.privacy import services as privacy
+from certif.submissions.models import Deposit
+from certif.submissions.queries import store_folder
+from tests.submissions.conftest import World
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_export_of_personal_data_holds_her_subject_and_her_deposits(world: World) -> None:
+    exported = privacy.personal_data(world.candidate, with_nir=False)
+    assert [s["titre"] for s in exported["sujets de mémoire"]] == [world.subject.title]
+    assert {d["livrable"] for d in exported["dépôts"]} == {"B1Support", "MEMDocument"}
+
+
+def test_anonymising_a_candidate_erases_her_files_and_keeps_their_records(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    stored = list(store_folder().rglob("*.pdf"))
+    assert len(stored) == 2
+    candidate = world.candidate
+    with django_capture_on_commit_callbacks(execute=True):
+        privacy.anonymise(
+            candidate, {"confirmation": candidate.numero, "reason": "Demande d'effacement reçue"}
+        )
+    assert not any(path.exists() for path in stored)
+    kept = Deposit.objects.filter(candidate=candidate)
+    assert kept.count() == 2
+    assert set(kept.values_list("original_name", flat=True)) == {""}
