@@ -308,3 +308,54 @@ def test_a_restore_puts_the_archived_key_where_certif_reads_it_or_says_the_nirs_
     assert readable.key_written == data / "field_key"
     assert readable.key_written.stat().st_mode & 0o077 == 0
     assert readable.warnings == []
+
+
+def stored(folder: Path, content: bytes) -> Path:
+    """A file in a store, under its digest, as the deposits and the case bank keep them."""
+    digest = hashlib.sha256(content).hexdigest()
+    path = folder / digest[:2] / f"{digest}.pdf"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(content)
+    return path
+
+
+def test_the_deposited_files_and_the_cases_pdfs_are_backed_up_and_put_back(
+    installation: Deliberation, tmp_path: Path, settings: Any
+) -> None:
+    settings.DEPOSITS_DIR, settings.CASE_FILES_DIR = tmp_path / "depots", tmp_path / "cas"
+    memoire = stored(settings.DEPOSITS_DIR, b"%PDF-1.7 a memoire")
+    case = stored(settings.CASE_FILES_DIR, b"%PDF-1.7 a case study")
+    (settings.DEPOSITS_DIR / ".incoming-half-received").write_bytes(b"%PDF")
+    outcome = services.backup(tmp_path / "certif.tar.gz")
+    assert sorted(n for n in outcome.manifest.members if n.startswith("files/")) == sorted(
+        [
+            f"files/depots/{memoire.parent.name}/{memoire.name}",
+            f"files/cas/{case.parent.name}/{case.name}",
+        ]
+    )
+    emptied()
+    memoire.unlink()
+    case.unlink()
+
+    services.restore(tmp_path / "certif.tar.gz")
+
+    assert memoire.read_bytes() == b"%PDF-1.7 a memoire"
+    assert case.read_bytes() == b"%PDF-1.7 a case study"
+
+
+def test_a_backup_member_naming_a_path_outside_the_stores_is_refused(
+    installation: Deliberation, tmp_path: Path
+) -> None:
+    services.backup(tmp_path / "certif.tar.gz")
+    with tarfile.open(tmp_path / "certif.tar.gz") as archive:
+        manifest = archive.extractfile(MANIFEST).read()  # type: ignore[union-attr]
+    hostile = tmp_path / "hostile.tar.gz"
+    with tarfile.open(hostile, "w:gz") as archive:
+        for name, data in ((MANIFEST, manifest), ("files/depots/../../evil.pdf", b"%PDF")):
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+    emptied()
+    with pytest.raises(BackupRefused, match="élément inattendu"):
+        services.restore(hostile)
+    assert not (tmp_path.parent / "evil.pdf").exists()

@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import re
 import tarfile
 import time
 import zlib
@@ -36,6 +37,17 @@ SQLITE_FILE = "database.sqlite3"
 POSTGRESQL_FILE = "database.dump"
 KEY_FILE = "field_key"
 MEMBERS = (MANIFEST, SQLITE_FILE, POSTGRESQL_FILE, KEY_FILE)
+# The files kept on disk beside the database, each under the name of its store: deposited
+# mémoires and written supports (« depots »), the case bank's PDFs (« cas »). Both stores keep
+# a file under its SHA-256, so a member's name is checked whole before anything is written.
+FILE_STORES = ("depots", "cas")
+STORED_FILE = re.compile(r"^files/(?:depots|cas)/[0-9a-f]{2}/[0-9a-f]{64}\.pdf$")
+
+
+def is_member(name: str) -> bool:
+    return name in MEMBERS or STORED_FILE.match(name) is not None
+
+
 DOCUMENTS_TABLE = "documents_issueddocument"
 # Documents hashed per query: their PDFs are read a few at a time, never all at once.
 CHUNK = 200
@@ -225,7 +237,7 @@ def _unpack(
     manifest: Manifest | None = None
     seen: set[str] = set()
     for member in archive:
-        if member.name not in MEMBERS or not member.isfile() or member.name in seen:
+        if not is_member(member.name) or not member.isfile() or member.name in seen:
             raise BackupRefused(
                 f"La sauvegarde contient un élément inattendu ({member.name}) : elle n'a pas "
                 "été produite par « certif backup », ou elle a été modifiée."
@@ -242,6 +254,7 @@ def _unpack(
         if expected is None:
             raise BackupRefused(f"Le manifeste ne mentionne pas {member.name}.")
         target = into / member.name
+        target.parent.mkdir(parents=True, exist_ok=True)
         digest = hashlib.sha256()
         with target.open("wb") as out:
             while chunk := stream.read(BUFFER):

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -34,6 +35,7 @@ from certif.core.progress import Reporter, Silent
 from certif.maintenance import actions, engines
 from certif.maintenance.archive import (
     KEY_FILE,
+    STORED_FILE,
     BackupRefused,
     Inventory,
     Manifest,
@@ -114,6 +116,7 @@ def backup(
             key_file = folder / KEY_FILE
             key_file.write_text("\n".join(keys) + "\n", encoding="utf-8")
             files[KEY_FILE] = key_file
+        files.update(stored_files())
         report.phase("Empreintes des fichiers", len(files))
         for name, file in files.items():
             manifest.members[name] = describe_member(file)
@@ -196,6 +199,39 @@ def _refuse_other_engine(manifest: Manifest) -> None:
         )
 
 
+def store_folders() -> dict[str, Path]:
+    """Where each file store lives in this installation (``archive.FILE_STORES``)."""
+    return {
+        "depots": Path(settings.DEPOSITS_DIR),
+        "cas": Path(settings.CASE_FILES_DIR),
+    }
+
+
+def stored_files() -> dict[str, Path]:
+    """Every file of the stores, by its name in a backup; a half-received upload (not named by
+    its digest) is not one."""
+    found = {}
+    for store, folder in store_folders().items():
+        for path in sorted(folder.glob("*/*.pdf")) if folder.is_dir() else []:
+            name = f"files/{store}/{path.relative_to(folder).as_posix()}"
+            if STORED_FILE.match(name):
+                found[name] = path
+    return found
+
+
+def put_back_stored_files(folder: Path, manifest: Manifest) -> None:
+    """The backup's files into this installation's stores (checked against the manifest when
+    read; a file already there has the same content, its name being its digest)."""
+    stores = store_folders()
+    for name in manifest.members:
+        if not STORED_FILE.match(name):
+            continue
+        _, store, relative = name.split("/", 2)
+        target = stores[store] / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(folder / name, target)
+
+
 def _refuse_occupied() -> None:
     occupied = engines.occupied_tables()
     if occupied:
@@ -240,6 +276,7 @@ def restore(path: Path, *, actor: Actor = None, reporter: Reporter | None = None
             )
         _refuse_occupied()
         engines.put_back(database, report)
+        put_back_stored_files(folder, manifest)
         _refuse_differences(
             manifest.inventory, engines.live_inventory(report), "Après restauration"
         )
