@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from certif.deposits.storage import stored_path
 from certif.privacy import services as privacy
 from certif.submissions.models import Deposit
 from certif.submissions.queries import store_folder
@@ -24,8 +25,8 @@ def test_an_export_of_personal_data_holds_her_subject_and_her_deposits(world: Wo
 def test_anonymising_a_candidate_erases_her_files_and_keeps_their_records(
     world: World, django_capture_on_commit_callbacks: Any
 ) -> None:
-    stored = list(store_folder().rglob("*.pdf"))
-    assert len(stored) == 2
+    stored = [stored_path(store_folder(), d.sha256) for d in (world.support, world.memoire)]
+    assert all(path.exists() for path in stored)
     candidate = world.candidate
     with django_capture_on_commit_callbacks(execute=True):
         privacy.anonymise(
