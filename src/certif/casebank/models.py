@@ -10,11 +10,11 @@ is never deleted, only retired (no longer drawn).
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from certif.candidates.models import Candidate
+from certif.core.fields import ActorField
 from certif.sessions.models import ExamSession
 
 REFERENCE_MAX = 40
@@ -27,9 +27,7 @@ class Case(models.Model):
     reference = models.CharField(_("référence"), max_length=REFERENCE_MAX, unique=True)
     title = models.CharField(_("titre"), max_length=200)
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = ActorField(on_delete=models.SET_NULL)
     retired_at = models.DateTimeField(_("retiré le"), null=True, blank=True)
     retired_reason = models.TextField(_("motif du retrait"), blank=True)
 
@@ -62,9 +60,7 @@ class CaseVersion(models.Model):
     attachment_pages = models.PositiveIntegerField(_("pages du PDF"), null=True, blank=True)
     note = models.CharField(_("ce qui change"), max_length=255, blank=True)
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = ActorField(on_delete=models.SET_NULL)
 
     class Meta:
         verbose_name = _("version de cas")
@@ -103,9 +99,7 @@ class Draw(models.Model):
     )
     current = models.BooleanField(_("en vigueur"), default=True)
     drawn_at = models.DateTimeField(_("tiré le"), auto_now_add=True)
-    drawn_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    drawn_by = ActorField(on_delete=models.SET_NULL)
     replaced_at = models.DateTimeField(_("remplacé le"), null=True, blank=True)
     replaced_reason = models.TextField(_("motif du nouveau tirage"), blank=True)
 

@@ -11,13 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from certif.candidates.models import Candidate
-from certif.core.fields import ActorField, RowIdField
+from certif.core.fields import ActorField, RowIdField, optional_account, optional_link
 from certif.domain import values
 from certif.referential.models import Block, Criterion
 from certif.sessions.models import Assignment, ExamSession
@@ -60,14 +59,7 @@ class ScoreSheet(models.Model):
         Block, verbose_name=_("bloc"), on_delete=models.PROTECT, related_name="+"
     )
     part = models.CharField(_("partie"), max_length=32, blank=True)
-    evaluator = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("évaluateur"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="sheets",
-    )
+    evaluator = optional_account(_("évaluateur"), related_name="sheets")
     status = models.CharField(
         _("état"), max_length=16, choices=SheetStatus.choices, default=SheetStatus.DRAFT
     )
@@ -81,9 +73,7 @@ class ScoreSheet(models.Model):
     updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
     submitted_at = models.DateTimeField(_("soumise le"), null=True, blank=True)
     # The import that created the sheet, if one did: its revert removes the sheet.
-    batch = models.ForeignKey(
-        "imports.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    batch = optional_link("imports.ImportBatch", on_delete=models.SET_NULL)
 
     objects = ScoreSheetQuerySet.as_manager()
 
@@ -128,14 +118,7 @@ class Score(models.Model):
     )
     value = models.IntegerField(_("valeur (forme stockée)"))
     comment = models.TextField(_("commentaire"), blank=True)
-    batch = models.ForeignKey(
-        "imports.ImportBatch",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="scores",
-        db_index=False,
-    )
+    batch = optional_link("imports.ImportBatch", related_name="scores", db_index=False)
 
     class Meta:
         verbose_name = _("note")
@@ -166,9 +149,7 @@ class ScoreChange(models.Model):
     changed_by = ActorField()
     changed_at = models.DateTimeField(_("modifiée le"), auto_now_add=True)
     source = models.CharField(_("origine"), max_length=32)
-    batch = models.ForeignKey(
-        "imports.ImportBatch", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    batch = optional_link("imports.ImportBatch")
     reason = models.TextField(_("motif"), blank=True)
 
     class Meta:

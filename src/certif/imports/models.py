@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from certif.core.fields import ActorField
 
 
 class ImportBatch(models.Model):
@@ -13,9 +14,7 @@ class ImportBatch(models.Model):
     kind = models.CharField(_("nature"), max_length=32)
     file_name = models.CharField(_("fichier"), max_length=255)
     sha256 = models.CharField(_("empreinte SHA-256"), max_length=64)
-    imported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    imported_by = ActorField()
     imported_at = models.DateTimeField(_("importé le"), auto_now_add=True)
     rows = models.PositiveIntegerField(_("lignes"), default=0)
     created = models.PositiveIntegerField(_("créés"), default=0)
@@ -23,9 +22,7 @@ class ImportBatch(models.Model):
     unchanged = models.PositiveIntegerField(_("inchangés"), default=0)
     # An import undone (``certif.imports.reverting``): when, by whom, why.
     reverted_at = models.DateTimeField(_("annulé le"), null=True, blank=True)
-    reverted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    reverted_by = ActorField()
     revert_reason = models.TextField(_("motif de l'annulation"), blank=True)
 
     class Meta:

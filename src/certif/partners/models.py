@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from certif.core.fields import ActorField
 from certif.core.vocabulary import choices
 from certif.domain.partners.habilitations import (
     ACTION_LABELS,
@@ -98,9 +99,7 @@ class Habilitation(models.Model):
     document_name = models.CharField(_("acte signé"), max_length=200, blank=True)
     document_sha256 = models.CharField(_("empreinte SHA-256"), max_length=64, blank=True)
     document_size = models.PositiveIntegerField(_("taille"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = ActorField(on_delete=models.SET_NULL)
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
 
     class Meta:
@@ -169,9 +168,7 @@ class HabilitationChange(models.Model):
     effective_on = models.DateField(_("date d'effet"))
     recorded_on = models.DateField(_("saisi le"))
     reason = models.TextField(_("motif"), blank=True)
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    author = ActorField(on_delete=models.SET_NULL)
     author_name = models.CharField(_("auteur"), max_length=150)
     nature = models.CharField(_("nature"), max_length=20, choices=NATURE_CHOICES, blank=True)
     blocks = models.CharField(_("blocs"), max_length=200, blank=True)
@@ -192,17 +189,13 @@ class DeclarationExport(models.Model):
     day it was sent, which declares the changes it could show."""
 
     created_at = models.DateTimeField(_("exportée le"), auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    created_by = ActorField(on_delete=models.SET_NULL)
     listed_on = models.DateField(_("liste au"))
     rows = models.PositiveIntegerField(_("lignes"))
     file_format = models.CharField(_("format"), max_length=8)
     sha256 = models.CharField(_("empreinte SHA-256"), max_length=64)
     transmitted_on = models.DateField(_("transmise le"), null=True, blank=True)
-    transmitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    transmitted_by = ActorField(on_delete=models.SET_NULL)
 
     class Meta:
         verbose_name = _("export de la liste des habilitations")

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from certif.candidates.models import Candidate
 from certif.core.codes import addressable_code
-from certif.core.fields import RowIdField
+from certif.core.fields import ActorField, RowIdField, optional_link
 from certif.domain.codes import CODE_MAX
 from certif.referential.models import Block, ReferentialVersion
 
@@ -32,19 +32,10 @@ class ExamSession(models.Model):
         related_name="sessions",
     )
     # A session delegated to a partner habilitated to evaluate: its evaluators grade it.
-    partner = models.ForeignKey(
-        "partners.Partner",
-        verbose_name=_("déléguée à"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="sessions",
-    )
+    partner = optional_link("partners.Partner", _("déléguée à"), related_name="sessions")
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
     # The scores import that created the session, if one did: its revert removes it, if empty.
-    batch = models.ForeignKey(
-        "imports.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    batch = optional_link("imports.ImportBatch", on_delete=models.SET_NULL)
 
     class Meta:
         verbose_name = _("session")
@@ -77,9 +68,7 @@ class Enrolment(models.Model):
     part = models.CharField(_("partie"), max_length=32, blank=True)
     created_at = models.DateTimeField(_("inscrit le"), auto_now_add=True)
     # The scores import that created the enrolment, if one did: its revert removes it.
-    batch = models.ForeignKey(
-        "imports.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    batch = optional_link("imports.ImportBatch", on_delete=models.SET_NULL)
 
     class Meta:
         verbose_name = _("inscription")
@@ -121,9 +110,7 @@ class Assignment(models.Model):
     marker = models.PositiveSmallIntegerField(
         _("correcteur"), default=1, help_text=_("1, ou 2 pour une double correction")
     )
-    assigned_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    assigned_by = ActorField(on_delete=models.SET_NULL)
     assigned_at = models.DateTimeField(_("affecté le"), auto_now_add=True)
 
     class Meta:
