@@ -89,48 +89,46 @@ def _deconstructed(field: models.Field) -> tuple[str, dict[str, object]]:  # typ
 
 
 def test_an_optional_link_is_the_plain_foreign_key_it_replaces() -> None:
-    from certif.core.fields import optional_link
-
-    path, kwargs = _deconstructed(optional_link("self", "remplace"))
-    assert path == "django.db.models.ForeignKey"
-    assert kwargs == {
-        "to": "self",
-        "verbose_name": "remplace",
-        "null": True,
-        "blank": True,
-        "on_delete": models.PROTECT,
-        "related_name": "+",
-    }
-
-
-def test_an_optional_link_takes_its_deletion_rule_back_name_and_other_options() -> None:
-    from certif.core.fields import optional_link
-
-    field = optional_link(
-        "imports.ImportBatch", on_delete=models.SET_NULL, related_name="scores", db_index=False
-    )
-    _path, kwargs = _deconstructed(field)
-    assert "verbose_name" not in kwargs
-    assert kwargs["on_delete"] is models.SET_NULL
-    assert kwargs["related_name"] == "scores"
-    assert kwargs["db_index"] is False
-
-
-def test_an_optional_account_is_the_plain_foreign_key_to_the_account_model() -> None:
-    from django.conf import settings
-
-    from certif.core.fields import optional_account
+    from certif.core.fields import OptionalLink
 
     plain = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="compte",
+        "self",
+        verbose_name="remplace",
         null=True,
         blank=True,
         on_delete=models.PROTECT,
-        related_name="jury_seats",
+        related_name="+",
     )
-    field = optional_account("compte", related_name="jury_seats")
+    assert _deconstructed(OptionalLink("self", "remplace")) == _deconstructed(plain)
+    assert _deconstructed(plain)[0] == "django.db.models.ForeignKey"
+
+
+def test_an_optional_link_takes_its_deletion_rule_back_name_and_other_options() -> None:
+    from django.conf import settings
+
+    from certif.core.fields import OptionalLink
+
+    plain = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="sheets",
+        db_index=False,
+    )
+    field = OptionalLink(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, related_name="sheets", db_index=False
+    )
     assert _deconstructed(field) == _deconstructed(plain)
+
+
+def test_an_optional_link_of_a_model_is_empty_when_nothing_is_linked() -> None:
+    from certif.documents.models import IssuedDocument
+
+    field = IssuedDocument._meta.get_field("replaces")
+    assert field.null
+    assert field.blank
+    assert field.related_model is IssuedDocument
 
 
 def test_an_actor_whose_act_outlives_the_account_is_set_null_and_still_a_plain_key() -> None:

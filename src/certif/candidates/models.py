@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from certif.core.codes import addressable_code
 from certif.core.crypto import EncryptedTextField
-from certif.core.fields import optional_link
+from certif.core.fields import OptionalLink
 from certif.core.vocabulary import choices, lazy_label
 from certif.domain.codes import CODE_MAX
 from certif.domain.identity import ACCESS_PATHS, NAME_MAX, SEXES, born_participle
@@ -93,9 +93,7 @@ class Candidate(models.Model):
     )
     # The partner (organisme de formation habilité) that prepared the candidate, if any: its
     # habilitation to prepare governs the candidate's enrolments, its staff see the candidate.
-    partner = optional_link(
-        "partners.Partner", _("organisme partenaire"), related_name="candidates"
-    )
+    partner = OptionalLink("partners.Partner", _("organisme partenaire"), related_name="candidates")
     search = SearchKeyField(max_length=512, editable=False, default="")
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)

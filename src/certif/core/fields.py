@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypeVar, overload
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django import forms
 from django.conf import settings
@@ -13,12 +13,8 @@ from certif.core.text import MultilineText, SingleLineText
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
+    from django.db.models.expressions import Combinable
     from django.utils.functional import _StrOrPromise
-
-    # The type Django's stubs give a nullable foreign key to the account model.
-    _AccountKey = models.ForeignKey[User | None, User | None]
-else:
-    _AccountKey = models.ForeignKey
 
 
 class RowIdField(models.BigAutoField):
@@ -36,21 +32,37 @@ class RowIdField(models.BigAutoField):
         return connection.data_types_suffix.get(self.get_internal_type())
 
 
-class ActorField(_AccountKey):
-    """The account that did an act (opened, closed, issued, revoked, changed…): empty when the
-    system did it (a command, the importer, the worker), protected so that the person an act
-    names stays, and with no way back from the account.
+# The types a related field is written and read as (the plugin puts the target model in them).
+_ST = TypeVar("_ST")
+_GT = TypeVar("_GT")
 
-    Where the act outlives the account (who drew a case, who exported a list), the caller
-    passes ``on_delete=models.SET_NULL``: the act stays, unsigned."""
 
-    def __init__(self, verbose_name: Any = None, **kwargs: Any) -> None:
-        kwargs.setdefault("to", settings.AUTH_USER_MODEL)
-        kwargs.setdefault("on_delete", models.PROTECT)
-        kwargs.setdefault("related_name", "+")
-        kwargs.setdefault("null", True)
-        kwargs.setdefault("blank", True)
-        super().__init__(verbose_name=verbose_name, **kwargs)
+class OptionalLink(models.ForeignKey[_ST, _GT]):
+    """A reference a row may lack (the document a reissue replaces, the partner that prepared a
+    candidate, the import that created a row…): empty in forms and the database, protected by
+    default so that what a row points at stays, and with no way back unless ``related_name``
+    names one."""
+
+    if TYPE_CHECKING:
+        # Always nullable: read as the target model or None (mypy's Django plugin, which sets
+        # the target, reads nullability from a ``null=`` argument this field does not need).
+        _pyi_private_set_type: Any | Combinable | None
+        _pyi_private_get_type: Any | None
+
+    def __init__(
+        self,
+        to: type[models.Model] | str,
+        verbose_name: _StrOrPromise | None = None,
+        *,
+        related_name: str = "+",
+        on_delete: Any = models.PROTECT,
+        **options: Any,
+    ) -> None:
+        options.setdefault("null", True)
+        options.setdefault("blank", True)
+        super().__init__(
+            to, verbose_name=verbose_name, on_delete=on_delete, related_name=related_name, **options
+        )
 
     def deconstruct(self) -> Any:
         # Migrations see the plain foreign key it is: no migration for the models that use it.
@@ -58,75 +70,24 @@ class ActorField(_AccountKey):
         return name, "django.db.models.ForeignKey", args, kwargs
 
 
-_Target = TypeVar("_Target", bound=models.Model)
+if TYPE_CHECKING:
+    # The type Django's stubs give a nullable foreign key to the account model.
+    _AccountLink = OptionalLink[User | None, User | None]
+else:
+    _AccountLink = OptionalLink
 
 
-@overload
-def optional_link(
-    to: type[_Target],
-    verbose_name: _StrOrPromise | None = None,
-    *,
-    related_name: str = "+",
-    on_delete: Any = models.PROTECT,
-    **options: Any,
-) -> models.ForeignKey[_Target | None, _Target | None]: ...
+class ActorField(_AccountLink):
+    """The account that did an act (opened, closed, issued, revoked, changed…): empty when the
+    system did it (a command, the importer, the worker), protected so that the person an act
+    names stays, and with no way back from the account.
 
+    Where the act outlives the account (who drew a case, who exported a list), the caller
+    passes ``on_delete=models.SET_NULL``: the act stays, unsigned."""
 
-@overload
-def optional_link(
-    to: str,
-    verbose_name: _StrOrPromise | None = None,
-    *,
-    related_name: str = "+",
-    on_delete: Any = models.PROTECT,
-    **options: Any,
-) -> models.ForeignKey[Any, Any]: ...
-
-
-def optional_link(
-    to: type[models.Model] | str,
-    verbose_name: _StrOrPromise | None = None,
-    *,
-    related_name: str = "+",
-    on_delete: Any = models.PROTECT,
-    **options: Any,
-) -> models.ForeignKey[Any, Any]:
-    """A reference a row may lack (the document a reissue replaces, the partner that prepared a
-    candidate, the import that created a row…): empty in forms and the database, protected by
-    default so that what a row points at stays, and with no way back unless ``related_name``
-    names one.
-
-    A plain ``ForeignKey`` with these options: migrations see no difference. A model given by
-    its label (``"self"``, ``"imports.ImportBatch"``) is typed ``Any``; by its class, exactly.
-    """
-    return models.ForeignKey(
-        to,
-        verbose_name=verbose_name,
-        null=True,
-        blank=True,
-        on_delete=on_delete,
-        related_name=related_name,
-        **options,
-    )
-
-
-def optional_account(
-    verbose_name: _StrOrPromise | None = None,
-    *,
-    related_name: str = "+",
-    on_delete: Any = models.PROTECT,
-    **options: Any,
-) -> _AccountKey:
-    """The account of a person a row may name (a jury member's, a sheet's evaluator): an
-    ``optional_link`` to the account model, typed as the account."""
-    link: _AccountKey = optional_link(
-        settings.AUTH_USER_MODEL,
-        verbose_name,
-        related_name=related_name,
-        on_delete=on_delete,
-        **options,
-    )
-    return link
+    def __init__(self, verbose_name: _StrOrPromise | None = None, **kwargs: Any) -> None:
+        kwargs.setdefault("to", settings.AUTH_USER_MODEL)
+        super().__init__(verbose_name=verbose_name, **kwargs)
 
 
 # -- text that cannot break anything -------------------------------------------------------------

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from certif.candidates.models import Candidate
 from certif.core.errors import Forbidden, Refused
-from certif.core.fields import ActorField, optional_account, optional_link
+from certif.core.fields import ActorField, OptionalLink
 from certif.core.vocabulary import lazy_label
 from certif.domain.rules.explain import STATUS_LABELS
 from certif.domain.rules.results import Status
@@ -269,7 +270,7 @@ class JuryMember(_Part):
         on_delete=models.CASCADE,
         related_name="members",
     )
-    user = optional_account(_("compte"), related_name="jury_seats")
+    user = OptionalLink(settings.AUTH_USER_MODEL, _("compte"), related_name="jury_seats")
     full_name = models.CharField(_("nom et prénom"), max_length=150)
     role = models.CharField(
         _("rôle dans le jury"), max_length=16, choices=MemberRole.choices, default=MemberRole.MEMBER
@@ -370,8 +371,8 @@ class Decision(_Part):
         _("décision du moteur à l'ouverture"), default=dict
     )
     borderline = models.BooleanField(_("note limite"), default=False)
-    previous = optional_link("self", _("décision antérieure"))
-    acquired_from = optional_link(
+    previous = OptionalLink("self", _("décision antérieure"))
+    acquired_from = OptionalLink(
         "self",
         _("acquis par la décision"),
         help_text=_("La décision d'un jury antérieur qui a validé cette unité, acquise à vie"),

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from certif.candidates.models import Candidate
 from certif.core.errors import Gone, Refused
-from certif.core.fields import ActorField, optional_link
+from certif.core.fields import ActorField, OptionalLink
 from certif.core.roles import JURY, Role, has_role
 from certif.deliberations.models import Deliberation
 from certif.sessions.models import ExamSession
@@ -185,11 +185,11 @@ class IssuedDocument(models.Model):
     kind = models.CharField(_("nature"), max_length=16, choices=Kind.choices)
     # The subject the document is about: one valid document per subject at a time.
     subject = models.CharField(_("objet"), max_length=128)
-    candidate = optional_link(Candidate, _("candidat"), related_name="documents")
+    candidate = OptionalLink(Candidate, _("candidat"), related_name="documents")
     session = models.ForeignKey(
         ExamSession, verbose_name=_("session"), on_delete=models.PROTECT, related_name="documents"
     )
-    deliberation = optional_link(Deliberation, _("délibération"), related_name="documents")
+    deliberation = OptionalLink(Deliberation, _("délibération"), related_name="documents")
     block_code = models.CharField(_("bloc"), max_length=32, blank=True)
     title = models.CharField(_("intitulé"), max_length=500)
     holder_name = models.CharField(_("titulaire"), max_length=255, blank=True)
@@ -204,8 +204,8 @@ class IssuedDocument(models.Model):
     revoked_at = models.DateTimeField(_("révoqué le"), null=True, blank=True)
     revoked_by = ActorField(_("révoqué par"))
     revocation_reason = models.TextField(_("motif de la révocation"), blank=True)
-    replaces = optional_link("self", _("remplace"))
-    superseded_by = optional_link("self", _("remplacé par"))
+    replaces = OptionalLink("self", _("remplace"))
+    superseded_by = OptionalLink("self", _("remplacé par"))
 
     objects = IssuedDocumentQuerySet.as_manager()
 

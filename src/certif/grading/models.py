@@ -11,12 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from certif.candidates.models import Candidate
-from certif.core.fields import ActorField, RowIdField, optional_account, optional_link
+from certif.core.fields import ActorField, OptionalLink, RowIdField
 from certif.domain import values
 from certif.referential.models import Block, Criterion
 from certif.sessions.models import Assignment, ExamSession
@@ -59,7 +60,7 @@ class ScoreSheet(models.Model):
         Block, verbose_name=_("bloc"), on_delete=models.PROTECT, related_name="+"
     )
     part = models.CharField(_("partie"), max_length=32, blank=True)
-    evaluator = optional_account(_("évaluateur"), related_name="sheets")
+    evaluator = OptionalLink(settings.AUTH_USER_MODEL, _("évaluateur"), related_name="sheets")
     status = models.CharField(
         _("état"), max_length=16, choices=SheetStatus.choices, default=SheetStatus.DRAFT
     )
@@ -73,7 +74,7 @@ class ScoreSheet(models.Model):
     updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
     submitted_at = models.DateTimeField(_("soumise le"), null=True, blank=True)
     # The import that created the sheet, if one did: its revert removes the sheet.
-    batch = optional_link("imports.ImportBatch", on_delete=models.SET_NULL)
+    batch = OptionalLink("imports.ImportBatch", on_delete=models.SET_NULL)
 
     objects = ScoreSheetQuerySet.as_manager()
 
@@ -118,7 +119,7 @@ class Score(models.Model):
     )
     value = models.IntegerField(_("valeur (forme stockée)"))
     comment = models.TextField(_("commentaire"), blank=True)
-    batch = optional_link("imports.ImportBatch", related_name="scores", db_index=False)
+    batch = OptionalLink("imports.ImportBatch", related_name="scores", db_index=False)
 
     class Meta:
         verbose_name = _("note")
@@ -149,7 +150,7 @@ class ScoreChange(models.Model):
     changed_by = ActorField()
     changed_at = models.DateTimeField(_("modifiée le"), auto_now_add=True)
     source = models.CharField(_("origine"), max_length=32)
-    batch = optional_link("imports.ImportBatch")
+    batch = OptionalLink("imports.ImportBatch")
     reason = models.TextField(_("motif"), blank=True)
 
     class Meta:

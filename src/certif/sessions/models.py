@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from certif.candidates.models import Candidate
 from certif.core.codes import addressable_code
-from certif.core.fields import ActorField, RowIdField, optional_link
+from certif.core.fields import ActorField, OptionalLink, RowIdField
 from certif.domain.codes import CODE_MAX
 from certif.referential.models import Block, ReferentialVersion
 
@@ -32,10 +32,10 @@ class ExamSession(models.Model):
         related_name="sessions",
     )
     # A session delegated to a partner habilitated to evaluate: its evaluators grade it.
-    partner = optional_link("partners.Partner", _("déléguée à"), related_name="sessions")
+    partner = OptionalLink("partners.Partner", _("déléguée à"), related_name="sessions")
     created_at = models.DateTimeField(_("créée le"), auto_now_add=True)
     # The scores import that created the session, if one did: its revert removes it, if empty.
-    batch = optional_link("imports.ImportBatch", on_delete=models.SET_NULL)
+    batch = OptionalLink("imports.ImportBatch", on_delete=models.SET_NULL)
 
     class Meta:
         verbose_name = _("session")
@@ -68,7 +68,7 @@ class Enrolment(models.Model):
     part = models.CharField(_("partie"), max_length=32, blank=True)
     created_at = models.DateTimeField(_("inscrit le"), auto_now_add=True)
     # The scores import that created the enrolment, if one did: its revert removes it.
-    batch = optional_link("imports.ImportBatch", on_delete=models.SET_NULL)
+    batch = OptionalLink("imports.ImportBatch", on_delete=models.SET_NULL)
 
     class Meta:
         verbose_name = _("inscription")
