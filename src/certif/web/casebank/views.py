@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -21,7 +22,8 @@ from certif.core.errors import Forbidden, NotFound, Refused
 from certif.core.http import attachment
 from certif.core.roles import Role, role_required
 from certif.sessions.models import ExamSession
-from certif.web.refusals import refusal_text, with_refusal
+from certif.web.refusals import refusal_text
+from certif.web.shared_forms import Saved, service_form_page
 
 CASES_PER_PAGE = 50
 
@@ -41,16 +43,14 @@ def case_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def case_create(request: HttpRequest) -> HttpResponse:
     slots = queries.slot_choices(queries.bank_referential())
+
+    def save() -> Saved:
+        case = services.create_case(request.POST, request.FILES.get("pdf"), actor=request.user)
+        message = _("Cas %(reference)s créé.") % {"reference": case.reference}
+        return Saved(message, reverse("casebank:detail", args=[case.pk]))
+
     form = CaseForm(request.POST or None, slots=slots)
-    if request.method == "POST":
-        try:
-            case = services.create_case(request.POST, request.FILES.get("pdf"), actor=request.user)
-        except Refused as error:
-            form = with_refusal(form, error)
-        else:
-            messages.success(request, _("Cas %(reference)s créé.") % {"reference": case.reference})
-            return redirect("casebank:detail", pk=case.pk)
-    return render(request, "casebank/form.html", {"form": form, "case": None})
+    return service_form_page(request, form, save, "casebank/form.html", {"case": None})
 
 
 @role_required(Role.STAFF)
@@ -80,20 +80,16 @@ def case_new_version(request: HttpRequest, pk: int) -> HttpResponse:
     latest = queries.latest_version(case)
     initial = {"text": latest.text, "client_script": latest.client_script} if latest else {}
     form = ContentForm(request.POST or None, initial=initial)
-    if request.method == "POST":
-        try:
-            version = services.add_version(
-                case.pk, request.POST, request.FILES.get("pdf"), actor=request.user
-            )
-        except Refused as error:
-            form = with_refusal(form, error)
-        else:
-            messages.success(
-                request, _("Version %(number)s enregistrée.") % {"number": version.number}
-            )
-            return redirect("casebank:detail", pk=case.pk)
-    context = {"form": form, "case": case, "latest": latest}
-    return render(request, "casebank/form.html", context)
+
+    def save() -> Saved:
+        version = services.add_version(
+            case.pk, request.POST, request.FILES.get("pdf"), actor=request.user
+        )
+        message = _("Version %(number)s enregistrée.") % {"number": version.number}
+        return Saved(message, reverse("casebank:detail", args=[case.pk]))
+
+    context = {"case": case, "latest": latest}
+    return service_form_page(request, form, save, "casebank/form.html", context)
 
 
 @role_required(Role.STAFF)
