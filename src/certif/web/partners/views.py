@@ -53,7 +53,7 @@ from certif.partners.services import (
 )
 from certif.results.partner_figures import partner_figures
 from certif.web.refusals import refusal_text, with_refusal
-from certif.web.shared_forms import Saved, service_form_page
+from certif.web.shared_forms import Saved, act_and_redirect, service_form_page
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -209,15 +209,15 @@ def habilitation_document(request: HttpRequest, reference: str) -> HttpResponseB
     if upload is None:
         messages.error(request, _("Choisissez le fichier PDF de l'acte signé."))
     else:
-        try:
+
+        def act() -> str:
             attach_document(
                 habilitation, upload.chunks(), upload.name or "acte.pdf", actor=request.user
             )
-        except Refused as error:
-            messages.error(request, refusal_text(error))
-        else:
-            messages.success(request, _("Acte signé enregistré."))
-    return redirect("partners:detail", siret=habilitation.partner.siret)
+            return _("Acte signé enregistré.")
+
+        return act_and_redirect(request, act, _partner_url(habilitation.partner))
+    return redirect(_partner_url(habilitation.partner))
 
 
 @role_required(Role.STAFF)
@@ -254,13 +254,12 @@ def audit_action_create(request: HttpRequest, siret: str, audit_id: int) -> Http
     control = get_object_or_404(
         PartnerAudit.objects.select_related("partner"), pk=audit_id, partner__siret=siret
     )
-    try:
+
+    def act() -> str:
         add_audit_action(control, request.POST, actor=request.user)
-    except Refused as error:
-        messages.error(request, refusal_text(error))
-    else:
-        messages.success(request, _("Action requise enregistrée."))
-    return redirect("partners:detail", siret=siret)
+        return _("Action requise enregistrée.")
+
+    return act_and_redirect(request, act, _partner_url(control.partner))
 
 
 @role_required(Role.STAFF)
@@ -300,12 +299,9 @@ def declaration(request: HttpRequest) -> HttpResponse:
 @require_POST
 def transmit(request: HttpRequest, pk: int) -> HttpResponse:
     export = get_object_or_404(DeclarationExport, pk=pk)
-    try:
+
+    def act() -> str:
         mark_transmitted(export, request.POST, actor=request.user)
-    except Refused as error:
-        messages.error(request, refusal_text(error))
-    else:
-        messages.success(
-            request, _("Export marqué « transmise » : les changements qu'il montre sont déclarés.")
-        )
-    return redirect("partners:declaration")
+        return _("Export marqué « transmise » : les changements qu'il montre sont déclarés.")
+
+    return act_and_redirect(request, act, reverse("partners:declaration"))
