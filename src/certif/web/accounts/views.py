@@ -5,20 +5,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.contrib.auth import views as auth
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import redirect, render
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from certif.accounts.forms import JournalledPasswordChangeForm, JournalledSetPasswordForm
 from certif.accounts.lockouts import cool_off_minutes, current_lockouts, lift_lockout
 from certif.accounts.policies import may_reset_by_mail
-from certif.core.errors import Refused
 from certif.core.roles import Role, role_required
-from certif.web.refusals import refusal_text
+from certif.web.shared_forms import act_and_redirect
 
 # -- the lockout page ------------------------------------------------------------------------
 
@@ -74,14 +73,12 @@ def lockouts(request: HttpRequest) -> HttpResponse:
 @require_POST
 @role_required(Role.STAFF)
 def lift(request: HttpRequest) -> HttpResponse:
-    try:
+
+    def act() -> str:
         lifted = lift_lockout(request.POST, actor=request.user)
-    except Refused as error:
-        messages.error(request, refusal_text(error))
-    else:
-        messages.success(
-            request,
-            _("Blocage levé : %(kind)s « %(value)s ».")
-            % {"kind": lifted.kind_label, "value": lifted.value},
-        )
-    return redirect("accounts:lockouts")
+        return _("Blocage levé : %(kind)s « %(value)s ».") % {
+            "kind": lifted.kind_label,
+            "value": lifted.value,
+        }
+
+    return act_and_redirect(request, act, reverse("accounts:lockouts"))

@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -18,7 +19,6 @@ from certif.candidates.forms import CandidateEditForm, CandidateForm
 from certif.candidates.models import Candidate, masked_nir
 from certif.candidates.queries import SCAN_WINDOW, NumeroPage, page_by_numero
 from certif.candidates.services import create_candidate, reveal_nir, update_candidate
-from certif.core.errors import Refused
 from certif.core.roles import Role, role_required
 from certif.deliberations.standing import official_decision, official_rows
 from certif.grading.queries import sheets_of
@@ -28,7 +28,7 @@ from certif.results.forms import CandidateSearchForm
 from certif.results.queries import CandidateQuery, list_rows, matching_candidates
 from certif.sessions.queries import enrolments_of
 from certif.web.helpers import filters_only, is_htmx, language
-from certif.web.refusals import with_refusal
+from certif.web.shared_forms import Saved, service_form_page
 
 HISTORY_SIZE = 30
 
@@ -109,25 +109,24 @@ def _conflicts_context(candidate: Candidate, form: ConflictForm) -> dict[str, An
 @require_http_methods(["GET", "POST"])
 def candidate_create(request: HttpRequest) -> HttpResponse:
     return creation_page(
-        request, "candidates/form.html", lambda made: redirect("candidates:detail", pk=made.pk)
+        request, "candidates/form.html", lambda made: reverse("candidates:detail", args=[made.pk])
     )
 
 
 def creation_page(
-    request: HttpRequest, template: str, created: Callable[[Candidate], HttpResponse]
+    request: HttpRequest, template: str, created: Callable[[Candidate], str]
 ) -> HttpResponse:
     """The new candidate's form, saved through the service (which links a partner's candidate
-    to its partner); ``created`` answers once it is saved. Shared by the portal."""
+    to its partner); ``created`` gives the address to go to once it is saved. Shared by the
+    portal."""
+
+    def save() -> Saved:
+        candidate = create_candidate(request.POST, actor=request.user)
+        message = _("Candidat %(numero)s créé.") % {"numero": candidate.numero}
+        return Saved(message, created(candidate))
+
     form = CandidateForm(request.POST or None)
-    if request.method == "POST":
-        try:
-            candidate = create_candidate(request.POST, actor=request.user)
-        except Refused as error:
-            form = with_refusal(form, error)
-        else:
-            messages.success(request, _("Candidat %(numero)s créé.") % {"numero": candidate.numero})
-            return created(candidate)
-    return render(request, template, {"form": form, "candidate": None})
+    return service_form_page(request, form, save, template, {"candidate": None})
 
 
 @role_required(Role.STAFF)
@@ -144,16 +143,13 @@ def candidate_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "Enregistré : %(masked)s. Laissez vide pour le garder ; saisissez-en un autre pour "
             "le remplacer, ou « supprimer » pour l'effacer."
         ) % {"masked": masked_nir(candidate.nir)}
-    if request.method == "POST":
-        data = identity_posted(request.POST)
-        try:
-            update_candidate(candidate, data, actor=request.user)
-        except Refused as error:
-            form = with_refusal(form, error)
-        else:
-            messages.success(request, _("Identité enregistrée."))
-            return redirect("candidates:detail", pk=candidate.pk)
-    return render(request, "candidates/form.html", {"form": form, "candidate": candidate})
+
+    def save() -> Saved:
+        update_candidate(candidate, identity_posted(request.POST), actor=request.user)
+        return Saved(_("Identité enregistrée."), reverse("candidates:detail", args=[candidate.pk]))
+
+    context = {"candidate": candidate}
+    return service_form_page(request, form, save, "candidates/form.html", context)
 
 
 CLEAR_NIR = "supprimer"

@@ -5,23 +5,23 @@ journalled there."""
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from certif.casebank import queries, services
 from certif.casebank.forms import CaseForm, ContentForm, ReasonForm
 from certif.casebank.models import Case, CaseVersion, Draw
-from certif.core.errors import Forbidden, NotFound, Refused
+from certif.core.errors import Forbidden, NotFound
 from certif.core.http import attachment
 from certif.core.roles import Role, role_required
 from certif.sessions.models import ExamSession
-from certif.web.refusals import refusal_text, with_refusal
+from certif.web.shared_forms import Saved, act_and_redirect, service_form_page
 
 CASES_PER_PAGE = 50
 
@@ -41,16 +41,14 @@ def case_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def case_create(request: HttpRequest) -> HttpResponse:
     slots = queries.slot_choices(queries.bank_referential())
+
+    def save() -> Saved:
+        case = services.create_case(request.POST, request.FILES.get("pdf"), actor=request.user)
+        message = _("Cas %(reference)s créé.") % {"reference": case.reference}
+        return Saved(message, reverse("casebank:detail", args=[case.pk]))
+
     form = CaseForm(request.POST or None, slots=slots)
-    if request.method == "POST":
-        try:
-            case = services.create_case(request.POST, request.FILES.get("pdf"), actor=request.user)
-        except Refused as error:
-            form = with_refusal(form, error)
-        else:
-            messages.success(request, _("Cas %(reference)s créé.") % {"reference": case.reference})
-            return redirect("casebank:detail", pk=case.pk)
-    return render(request, "casebank/form.html", {"form": form, "case": None})
+    return service_form_page(request, form, save, "casebank/form.html", {"case": None})
 
 
 @role_required(Role.STAFF)
@@ -80,33 +78,28 @@ def case_new_version(request: HttpRequest, pk: int) -> HttpResponse:
     latest = queries.latest_version(case)
     initial = {"text": latest.text, "client_script": latest.client_script} if latest else {}
     form = ContentForm(request.POST or None, initial=initial)
-    if request.method == "POST":
-        try:
-            version = services.add_version(
-                case.pk, request.POST, request.FILES.get("pdf"), actor=request.user
-            )
-        except Refused as error:
-            form = with_refusal(form, error)
-        else:
-            messages.success(
-                request, _("Version %(number)s enregistrée.") % {"number": version.number}
-            )
-            return redirect("casebank:detail", pk=case.pk)
-    context = {"form": form, "case": case, "latest": latest}
-    return render(request, "casebank/form.html", context)
+
+    def save() -> Saved:
+        version = services.add_version(
+            case.pk, request.POST, request.FILES.get("pdf"), actor=request.user
+        )
+        message = _("Version %(number)s enregistrée.") % {"number": version.number}
+        return Saved(message, reverse("casebank:detail", args=[case.pk]))
+
+    context = {"case": case, "latest": latest}
+    return service_form_page(request, form, save, "casebank/form.html", context)
 
 
 @role_required(Role.STAFF)
 @require_POST
 def case_retire(request: HttpRequest, pk: int) -> HttpResponse:
     case = get_object_or_404(Case, pk=pk)
-    try:
+
+    def act() -> str:
         services.retire_case(case.pk, request.POST, actor=request.user)
-    except Refused as error:
-        messages.error(request, refusal_text(error))
-    else:
-        messages.success(request, _("Cas %(reference)s retiré.") % {"reference": case.reference})
-    return redirect("casebank:detail", pk=case.pk)
+        return _("Cas %(reference)s retiré.") % {"reference": case.reference}
+
+    return act_and_redirect(request, act, reverse("casebank:detail", args=[case.pk]))
 
 
 def _opened_draw(request: HttpRequest, pk: int) -> Draw:
@@ -154,13 +147,12 @@ def session_draws(request: HttpRequest, session_pk: int) -> HttpResponse:
         ExamSession.objects.select_related("referential_version"), pk=session_pk
     )
     if request.method == "POST":
-        try:
+
+        def act() -> str:
             outcome = services.draw_cases(session, actor=request.user)
-        except Refused as error:
-            messages.error(request, refusal_text(error))
-        else:
-            messages.success(request, _("%(count)s cas tiré(s).") % {"count": outcome.drawn})
-        return redirect("casebank:session", session_pk=session.pk)
+            return _("%(count)s cas tiré(s).") % {"count": outcome.drawn}
+
+        return act_and_redirect(request, act, reverse("casebank:session", args=[session.pk]))
     referential = session.referential_version.referential
     draws = [
         (
@@ -183,16 +175,12 @@ def session_draws(request: HttpRequest, session_pk: int) -> HttpResponse:
 @require_POST
 def draw_again(request: HttpRequest, pk: int) -> HttpResponse:
     draw = get_object_or_404(Draw, pk=pk)
-    try:
+
+    def act() -> str:
         replacement = services.redraw(draw.pk, request.POST, actor=request.user)
-    except Refused as error:
-        messages.error(request, refusal_text(error))
-    else:
-        messages.success(
-            request,
-            _("Nouveau cas tiré : %(reference)s.") % {"reference": replacement.case.reference},
-        )
-    return redirect("casebank:session", session_pk=draw.session_id)
+        return _("Nouveau cas tiré : %(reference)s.") % {"reference": replacement.case.reference}
+
+    return act_and_redirect(request, act, reverse("casebank:session", args=[draw.session_id]))
 
 
 @role_required(Role.STAFF, Role.EVALUATOR, Role.CANDIDATE)

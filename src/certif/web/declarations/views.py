@@ -28,6 +28,7 @@ from certif.declarations.tasks import flux_job
 from certif.tasks.services import start
 from certif.web.confirmation import Confirmation, confirmation_page, is_confirmed
 from certif.web.refusals import refusal_text, with_refusal
+from certif.web.shared_forms import act_and_redirect
 
 # A report is a few megabytes for 100,000 passages.
 MAX_REPORT_BYTES = 64 * 1024 * 1024
@@ -131,13 +132,12 @@ def deposited(request: HttpRequest, flux_id: Any) -> HttpResponse:
                 irreversible=False,
             ),
         )
-    try:
+
+    def act() -> str:
         services.mark_deposited(flux, request.user)
-    except Refused as refused:
-        messages.error(request, refusal_text(refused))
-    else:
-        messages.success(request, _("Flux %(file)s marqué déposé.") % {"file": flux.file_name})
-    return redirect("declarations:overview")
+        return _("Flux %(file)s marqué déposé.") % {"file": flux.file_name}
+
+    return act_and_redirect(request, act, reverse("declarations:overview"))
 
 
 @role_required(Role.STAFF)

@@ -53,7 +53,8 @@ from certif.submissions.queries import missing_by_candidate
 from certif.tasks.services import start
 from certif.web.confirmation import Confirmation, confirmation_page, is_confirmed
 from certif.web.deliberations.forms import FilterForm
-from certif.web.refusals import refusal_text, with_refusal
+from certif.web.refusals import refusal_text
+from certif.web.shared_forms import Saved, service_form_page
 
 READERS = (Role.STAFF, *JURY)
 OPENERS = (Role.STAFF,)
@@ -210,16 +211,13 @@ def _opening_page(
     (``opens`` given the form's cleaned data), or the refusal beside the fields."""
     session = get_object_or_404(ExamSession, pk=session_id)
     form = form_class(request.POST or None, session=session)
-    if request.method == "POST" and form.is_valid():
-        try:
-            deliberation = opens(session, request.user, form.cleaned_data)
-        except Refused as error:
-            form = with_refusal(form, error)
-        else:
-            messages.success(request, opened)
-            return redirect("deliberations:detail", pk=deliberation.pk)
-    context = {"session": session, "form": form, "grading_left": grading_left(session)}
-    return render(request, template, context)
+
+    def save() -> Saved:
+        deliberation = opens(session, request.user, form.cleaned_data)
+        return Saved(opened, reverse("deliberations:detail", args=[deliberation.pk]))
+
+    context = {"session": session, "grading_left": grading_left(session)}
+    return service_form_page(request, form, save, template, context, cleaned_first=True)
 
 
 @role_required(*OPENERS)

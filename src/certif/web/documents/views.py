@@ -8,6 +8,7 @@ document, a candidate their own valid documents, jury members the minutes of del
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -331,14 +332,21 @@ def minutes(request: HttpRequest, deliberation_id: int) -> HttpResponse:
     return _pdf_response(document)
 
 
+# The acts on a document that take a reason: their form's prefix, and its name on the page.
+REASON_FORMS = {"revocation": "revoke_form", "reedition": "reissue_form"}
+
+
 def _detail(
     request: HttpRequest,
     document: IssuedDocument,
-    revoke_form: ReasonForm | None = None,
-    reissue_form: ReasonForm | None = None,
+    posted: ReasonForm | None = None,
     error: str = "",
     status: int = 200,
 ) -> HttpResponse:
+    """The document's page; ``posted``, a reason's form shown again in place of an empty one."""
+    reason_forms = {name: ReasonForm(prefix=prefix) for prefix, name in REASON_FORMS.items()}
+    if posted is not None:
+        reason_forms[REASON_FORMS[posted.prefix or ""]] = posted
     return render(
         request,
         "documents/detail.html",
@@ -346,8 +354,7 @@ def _detail(
             "document": document,
             "history": presenting.history(document),
             "status_class": presenting.STATUS_CLASSES[document.status],
-            "revoke_form": revoke_form or ReasonForm(prefix="revocation"),
-            "reissue_form": reissue_form or ReasonForm(prefix="reedition"),
+            **reason_forms,
             "can_revoke": document.status == Status.VALID and document.kind != Kind.PV,
             "can_reissue": document.superseded_by_id is None and document.kind != Kind.PV,
             "error": error,
@@ -365,57 +372,70 @@ def detail(request: HttpRequest, public_id: str) -> HttpResponse:
 @require_POST
 def revoke(request: HttpRequest, public_id: str) -> HttpResponse:
     document = _document(public_id)
-    form = ReasonForm(request.POST, prefix="revocation")
-    if not form.is_valid():
-        return _detail(request, document, revoke_form=form, status=400)
-    if not is_confirmed(request):
-        return confirmation_page(
-            request,
-            Confirmation(
-                title=_("Révoquer le document n° %(number)s") % {"number": document.number},
-                consequences=[
-                    _(
-                        "« %(title)s » de %(holder)s ne sera plus valide : sa vérification en "
-                        "ligne le dira révoqué, avec la date, et le candidat ne pourra plus le "
-                        "télécharger."
-                    )
-                    % {
-                        "title": document.title,
-                        "holder": document.candidate.display_name if document.candidate else "—",
-                    },
-                    _("Motif enregistré : %(reason)s") % {"reason": form.cleaned_data["motif"]},
-                ],
-                button=_("Révoquer"),
-                cancel_url=reverse("documents:detail", args=[document.public_id]),
-            ),
+
+    def act(reason: str) -> HttpResponse:
+        if not is_confirmed(request):
+            return confirmation_page(request, _revocation(document, reason))
+        services.revoke(document, request.user, reason)
+        messages.success(
+            request, _("Le document n° %(number)s est révoqué.") % {"number": document.number}
         )
-    try:
-        services.revoke(document, request.user, form.cleaned_data["motif"])
-    except services.DocumentRefused as refused:
-        return _detail(request, document, revoke_form=form, error=str(refused), status=400)
-    messages.success(
-        request, _("Le document n° %(number)s est révoqué.") % {"number": document.number}
+        return redirect("documents:detail", public_id=document.public_id)
+
+    return _with_reason(request, document, "revocation", act)
+
+
+def _revocation(document: IssuedDocument, reason: str) -> Confirmation:
+    holder = document.candidate.display_name if document.candidate else "—"
+    return Confirmation(
+        title=_("Révoquer le document n° %(number)s") % {"number": document.number},
+        consequences=[
+            _(
+                "« %(title)s » de %(holder)s ne sera plus valide : sa vérification en "
+                "ligne le dira révoqué, avec la date, et le candidat ne pourra plus le "
+                "télécharger."
+            )
+            % {"title": document.title, "holder": holder},
+            _("Motif enregistré : %(reason)s") % {"reason": reason},
+        ],
+        button=_("Révoquer"),
+        cancel_url=reverse("documents:detail", args=[document.public_id]),
     )
-    return redirect("documents:detail", public_id=document.public_id)
 
 
 @role_required(Role.STAFF)
 @require_POST
 def reissue(request: HttpRequest, public_id: str) -> HttpResponse:
     document = _document(public_id)
-    form = ReasonForm(request.POST, prefix="reedition")
+
+    def act(reason: str) -> HttpResponse:
+        new = services.reissue(document, request.user, reason)
+        messages.success(
+            request,
+            _("Le document n° %(new)s remplace le document n° %(old)s.")
+            % {"new": new.number, "old": document.number},
+        )
+        return redirect("documents:detail", public_id=new.public_id)
+
+    return _with_reason(request, document, "reedition", act)
+
+
+def _with_reason(
+    request: HttpRequest,
+    document: IssuedDocument,
+    prefix: str,
+    act: Callable[[str], HttpResponse],
+) -> HttpResponse:
+    """An act on the document that takes a reason (revocation, re-edition): its form (fields
+    prefixed ``prefix``) shown again on the document's page when invalid or when the service
+    refuses, else ``act`` given the reason."""
+    form = ReasonForm(request.POST, prefix=prefix)
     if not form.is_valid():
-        return _detail(request, document, reissue_form=form, status=400)
+        return _detail(request, document, posted=form, status=400)
     try:
-        new = services.reissue(document, request.user, form.cleaned_data["motif"])
+        return act(form.cleaned_data["motif"])
     except services.DocumentRefused as refused:
-        return _detail(request, document, reissue_form=form, error=str(refused), status=400)
-    messages.success(
-        request,
-        _("Le document n° %(new)s remplace le document n° %(old)s.")
-        % {"new": new.number, "old": document.number},
-    )
-    return redirect("documents:detail", public_id=new.public_id)
+        return _detail(request, document, posted=form, error=str(refused), status=400)
 
 
 # -- the certifier's settings ------------------------------------------------------------------

@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -52,6 +53,7 @@ from certif.partners.services import (
 )
 from certif.results.partner_figures import partner_figures
 from certif.web.refusals import refusal_text, with_refusal
+from certif.web.shared_forms import Saved, act_and_redirect, service_form_page
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -74,16 +76,14 @@ def partner_list(request: HttpRequest) -> HttpResponse:
 @role_required(Role.STAFF)
 @require_http_methods(["GET", "POST"])
 def partner_create(request: HttpRequest) -> HttpResponse:
+
+    def save() -> Saved:
+        partner = create_partner(request.POST, actor=request.user)
+        message = _("Organisme %(name)s créé.") % {"name": partner.legal_name}
+        return Saved(message, _partner_url(partner))
+
     form = PartnerForm(request.POST or None)
-    if request.method == "POST":
-        try:
-            partner = create_partner(request.POST, actor=request.user)
-        except Refused as error:
-            form = with_refusal(form, error)
-        else:
-            messages.success(request, _("Organisme %(name)s créé.") % {"name": partner.legal_name})
-            return redirect("partners:detail", siret=partner.siret)
-    return render(request, "partners/form.html", {"form": form, "partner": None})
+    return service_form_page(request, form, save, "partners/form.html", {"partner": None})
 
 
 @role_required(Role.STAFF)
@@ -94,15 +94,16 @@ def partner_edit(request: HttpRequest, siret: str) -> HttpResponse:
         request.POST or None, instance=Partner.objects.get(pk=partner.pk),
         initial={"revision": partner.revision},
     )  # fmt: skip
-    if request.method == "POST":
-        try:
-            update_partner(partner, request.POST, actor=request.user)
-        except Refused as error:
-            form = with_refusal(form, error)
-        else:
-            messages.success(request, _("Organisme enregistré."))
-            return redirect("partners:detail", siret=partner.siret)
-    return render(request, "partners/form.html", {"form": form, "partner": partner})
+
+    def save() -> Saved:
+        update_partner(partner, request.POST, actor=request.user)
+        return Saved(_("Organisme enregistré."), _partner_url(partner))
+
+    return service_form_page(request, form, save, "partners/form.html", {"partner": partner})
+
+
+def _partner_url(partner: Partner) -> str:
+    return reverse("partners:detail", kwargs={"siret": partner.siret})
 
 
 def _detail(partner: Partner, **forms: Any) -> dict[str, Any]:
@@ -130,19 +131,16 @@ def partner_detail(request: HttpRequest, siret: str) -> HttpResponse:
 def habilitation_create(request: HttpRequest, siret: str) -> HttpResponse:
     partner = get_object_or_404(Partner, siret=siret)
     form = HabilitationForm(request.POST or None, initial={"certification": "CCAB"})
-    if request.method == "POST":
-        try:
-            habilitation = create_habilitation(partner, request.POST, actor=request.user)
-        except Refused as error:
-            form = with_refusal(form, error)
-        else:
-            messages.success(
-                request,
-                _("Habilitation %(ref)s créée en brouillon : activez-la une fois l'acte signé.")
-                % {"ref": habilitation.reference},
-            )
-            return redirect("partners:detail", siret=partner.siret)
-    return render(request, "partners/habilitation_form.html", {"form": form, "partner": partner})
+
+    def save() -> Saved:
+        habilitation = create_habilitation(partner, request.POST, actor=request.user)
+        message = _(
+            "Habilitation %(ref)s créée en brouillon : activez-la une fois l'acte signé."
+        ) % {"ref": habilitation.reference}
+        return Saved(message, _partner_url(partner))
+
+    context = {"partner": partner}
+    return service_form_page(request, form, save, "partners/habilitation_form.html", context)
 
 
 @role_required(Role.STAFF)
@@ -165,18 +163,14 @@ def habilitation_amend(request: HttpRequest, reference: str) -> HttpResponse:
             "effective_on": date.today(),
         },
     )
-    if request.method == "POST":
-        try:
-            amend_habilitation(habilitation, request.POST, actor=request.user)
-        except Refused as error:
-            form = with_refusal(form, error)
-        else:
-            messages.success(
-                request, _("Habilitation %(ref)s : avenant enregistré.") % {"ref": reference}
-            )
-            return redirect("partners:detail", siret=habilitation.partner.siret)
-    context = {"form": form, "partner": habilitation.partner, "habilitation": habilitation}
-    return render(request, "partners/habilitation_form.html", context)
+
+    def save() -> Saved:
+        amend_habilitation(habilitation, request.POST, actor=request.user)
+        message = _("Habilitation %(ref)s : avenant enregistré.") % {"ref": reference}
+        return Saved(message, _partner_url(habilitation.partner))
+
+    context = {"partner": habilitation.partner, "habilitation": habilitation}
+    return service_form_page(request, form, save, "partners/habilitation_form.html", context)
 
 
 @role_required(Role.STAFF)
@@ -215,15 +209,15 @@ def habilitation_document(request: HttpRequest, reference: str) -> HttpResponseB
     if upload is None:
         messages.error(request, _("Choisissez le fichier PDF de l'acte signé."))
     else:
-        try:
+
+        def act() -> str:
             attach_document(
                 habilitation, upload.chunks(), upload.name or "acte.pdf", actor=request.user
             )
-        except Refused as error:
-            messages.error(request, refusal_text(error))
-        else:
-            messages.success(request, _("Acte signé enregistré."))
-    return redirect("partners:detail", siret=habilitation.partner.siret)
+            return _("Acte signé enregistré.")
+
+        return act_and_redirect(request, act, _partner_url(habilitation.partner))
+    return redirect(_partner_url(habilitation.partner))
 
 
 @role_required(Role.STAFF)
@@ -260,13 +254,12 @@ def audit_action_create(request: HttpRequest, siret: str, audit_id: int) -> Http
     control = get_object_or_404(
         PartnerAudit.objects.select_related("partner"), pk=audit_id, partner__siret=siret
     )
-    try:
+
+    def act() -> str:
         add_audit_action(control, request.POST, actor=request.user)
-    except Refused as error:
-        messages.error(request, refusal_text(error))
-    else:
-        messages.success(request, _("Action requise enregistrée."))
-    return redirect("partners:detail", siret=siret)
+        return _("Action requise enregistrée.")
+
+    return act_and_redirect(request, act, _partner_url(control.partner))
 
 
 @role_required(Role.STAFF)
@@ -306,12 +299,9 @@ def declaration(request: HttpRequest) -> HttpResponse:
 @require_POST
 def transmit(request: HttpRequest, pk: int) -> HttpResponse:
     export = get_object_or_404(DeclarationExport, pk=pk)
-    try:
+
+    def act() -> str:
         mark_transmitted(export, request.POST, actor=request.user)
-    except Refused as error:
-        messages.error(request, refusal_text(error))
-    else:
-        messages.success(
-            request, _("Export marqué « transmise » : les changements qu'il montre sont déclarés.")
-        )
-    return redirect("partners:declaration")
+        return _("Export marqué « transmise » : les changements qu'il montre sont déclarés.")
+
+    return act_and_redirect(request, act, reverse("partners:declaration"))

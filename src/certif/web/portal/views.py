@@ -16,6 +16,7 @@ from django.contrib import messages
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -44,7 +45,7 @@ from certif.web.candidates.views import creation_page, identity_posted
 from certif.web.helpers import problems_context
 from certif.web.imports.forms import CandidatesImportForm, saved_upload
 from certif.web.portal.forms import PortalEnrolForm
-from certif.web.refusals import with_refusal
+from certif.web.shared_forms import Saved, service_form_page
 
 
 def own_partner(request: HttpRequest) -> Partner:
@@ -127,7 +128,7 @@ def candidate_create(request: HttpRequest) -> HttpResponse:
     return creation_page(
         request,
         "portal/candidate_form.html",
-        lambda made: redirect("portal:candidate", numero=made.numero),
+        lambda made: reverse("portal:candidate", kwargs={"numero": made.numero}),
     )
 
 
@@ -210,15 +211,14 @@ def candidate_edit(request: HttpRequest, numero: str) -> HttpResponse:
             "Un NIR est enregistré. Laissez vide pour le garder ; saisissez-en un autre pour le "
             "remplacer."
         )
-    if request.method == "POST":
-        try:
-            update_candidate(candidate, identity_posted(request.POST), actor=request.user)
-        except Refused as error:
-            form = with_refusal(form, error)
-        else:
-            messages.success(request, _("Identité enregistrée."))
-            return redirect("portal:candidate", numero=candidate.numero)
-    return render(request, "portal/candidate_form.html", {"form": form, "candidate": candidate})
+
+    def save() -> Saved:
+        update_candidate(candidate, identity_posted(request.POST), actor=request.user)
+        url = reverse("portal:candidate", kwargs={"numero": candidate.numero})
+        return Saved(_("Identité enregistrée."), url)
+
+    context = {"candidate": candidate}
+    return service_form_page(request, form, save, "portal/candidate_form.html", context)
 
 
 @role_required(Role.PARTNER)
@@ -250,25 +250,22 @@ def enrol_page(request: HttpRequest) -> HttpResponse:
         sessions=open_sessions().select_related("referential_version"),
         candidates=Candidate.objects.filter(partner=partner),
     )
-    if request.method == "POST" and form.is_valid():
-        session = form.cleaned_data["session"]
-        try:
-            outcome = enrol(
-                session,
-                [candidate.pk for candidate in form.cleaned_data["candidats"]],
-                form.units(),
-                actor=request.user,
-            )
-        except Refused as error:
-            form = with_refusal(form, error)
-        else:
-            messages.success(
-                request,
-                _("%(created)s inscription(s) créée(s), %(existing)s déjà présente(s).")
-                % {"created": outcome.created, "existing": outcome.existing},
-            )
-            return redirect("portal:home")
-    return render(request, "portal/enrol.html", {"form": form, "partner": partner})
+
+    def save() -> Saved:
+        outcome = enrol(
+            form.cleaned_data["session"],
+            [candidate.pk for candidate in form.cleaned_data["candidats"]],
+            form.units(),
+            actor=request.user,
+        )
+        message = _("%(created)s inscription(s) créée(s), %(existing)s déjà présente(s).") % {
+            "created": outcome.created,
+            "existing": outcome.existing,
+        }
+        return Saved(message, reverse("portal:home"))
+
+    context = {"partner": partner}
+    return service_form_page(request, form, save, "portal/enrol.html", context, cleaned_first=True)
 
 
 @role_required(Role.PARTNER)

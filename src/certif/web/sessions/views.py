@@ -47,6 +47,7 @@ from certif.web.helpers import filters_only, is_htmx, problems_context
 from certif.web.imports.forms import saved_upload
 from certif.web.refusals import with_refusal
 from certif.web.sessions.forms import FROM_FILE, EnrolForm
+from certif.web.shared_forms import Saved, service_form_page
 
 SESSIONS_PER_PAGE = 50
 CANDIDATES_PER_PAGE = 25
@@ -70,16 +71,14 @@ def session_list(request: HttpRequest) -> HttpResponse:
 @role_required(Role.STAFF)
 @require_http_methods(["GET", "POST"])
 def session_create(request: HttpRequest) -> HttpResponse:
+
+    def save() -> Saved:
+        session = create_session(request.POST, actor=request.user)
+        message = _("Session %(code)s créée.") % {"code": session.code}
+        return Saved(message, reverse("sessions:detail", args=[session.pk]))
+
     form = SessionForm(request.POST or None)
-    if request.method == "POST":
-        try:
-            session = create_session(request.POST, actor=request.user)
-        except Refused as error:
-            form = with_refusal(form, error)
-        else:
-            messages.success(request, _("Session %(code)s créée.") % {"code": session.code})
-            return redirect("sessions:detail", pk=session.pk)
-    return render(request, "sessions/form.html", {"form": form, "session": None})
+    return service_form_page(request, form, save, "sessions/form.html", {"session": None})
 
 
 @role_required(Role.STAFF)
@@ -88,15 +87,12 @@ def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
     session = get_object_or_404(ExamSession, pk=pk)
     # The form works on its own copy: cleaning writes the typed values into its instance.
     form = SessionForm(request.POST or None, instance=ExamSession.objects.get(pk=pk))
-    if request.method == "POST":
-        try:
-            update_session(session, request.POST, actor=request.user)
-        except Refused as error:
-            form = with_refusal(form, error)
-        else:
-            messages.success(request, _("Session enregistrée."))
-            return redirect("sessions:detail", pk=session.pk)
-    return render(request, "sessions/form.html", {"form": form, "session": session})
+
+    def save() -> Saved:
+        update_session(session, request.POST, actor=request.user)
+        return Saved(_("Session enregistrée."), reverse("sessions:detail", args=[session.pk]))
+
+    return service_form_page(request, form, save, "sessions/form.html", {"session": session})
 
 
 @role_required(Role.STAFF)
