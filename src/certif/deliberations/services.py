@@ -287,6 +287,22 @@ def _acquired(
     return decision
 
 
+@dataclass(frozen=True)
+class _Rules:
+    """What deciding a candidate's units needs of the session's référentiel: its blocks as
+    (code, name) in order, their names by code, and the blocks the certification requires."""
+
+    units: list[tuple[str, str]]
+    names: dict[str, str]
+    required: Sequence[str]
+
+
+def _rules(session: ExamSession) -> _Rules:
+    units = _units(session)
+    required = engine_for(session.referential_version).referential.certification.requires
+    return _Rules(units, dict(units), required)
+
+
 def _snapshot(
     deliberation: Deliberation,
     candidate_ids: Sequence[int],
@@ -295,9 +311,7 @@ def _snapshot(
     """Copy what the rules decide from the sheets the session knew, unit by unit, with what
     earlier juries granted for life; return how many candidates."""
     session = deliberation.session
-    units = _units(session)
-    names = dict(units)
-    required = engine_for(session.referential_version).referential.certification.requires
+    rules = _rules(session)
     earlier = previous or {}
     for chunk in _chunks(candidate_ids):
         unfinished = unfinished_units(session, chunk)
@@ -307,7 +321,7 @@ def _snapshot(
         for candidate_id in chunk:
             decision = decided[candidate_id]
             row: list[Decision] = []
-            for position, (code, name) in enumerate([*units, (CERTIFICATION, "")]):
+            for position, (code, name) in enumerate([*rules.units, (CERTIFICATION, "")]):
                 act = granted.get((candidate_id, code))
                 before = earlier.get((candidate_id, code))
                 if act is not None:
@@ -330,7 +344,7 @@ def _snapshot(
                     certification = _decision(
                         deliberation, candidate_id, code, position, NO_PROPOSAL, before
                     )
-                    _follow(certification, row, names, required, decision.referential)
+                    _follow(certification, row, rules.names, rules.required, decision.referential)
                     row.append(certification)
             rows.extend(row)
         Decision.objects.bulk_create(rows, batch_size=1000)
@@ -358,6 +372,23 @@ def _open_scope(session: ExamSession, date: date, acknowledge_unfinished: bool) 
     _check_dates(session, date)
     _refuse_if_open(session)
     return _check_grading(session, acknowledge_unfinished)
+
+
+def _journal_opening(
+    action: audit.Action,
+    deliberation: Deliberation,
+    actor: Actor,
+    facts: dict[str, Any],
+    reason: str = "",
+) -> None:
+    """Journal a new act of the jury: every opening names its session and its number first."""
+    audit.record(
+        action,
+        deliberation,
+        actor=actor,
+        after={"session": deliberation.session.code, "number": deliberation.number, **facts},
+        reason=reason,
+    )
 
 
 def open_deliberation(
@@ -390,13 +421,11 @@ def open_deliberation(
             )
         deliberation = _new_act(session, Kind.INITIAL, date, place, actor)
         count = _snapshot(deliberation, candidate_ids)
-        audit.record(
+        _journal_opening(
             actions.OPENED,
             deliberation,
-            actor=actor,
-            after={
-                "session": session.code,
-                "number": deliberation.number,
+            actor,
+            {
                 "date": date.isoformat(),
                 "place": deliberation.place,
                 "candidates": count,
@@ -472,13 +501,11 @@ def open_amendment(
             )
         deliberation = _new_act(session, Kind.AMENDMENT, on, place, actor, reason=reason)
         _snapshot(deliberation, candidate_ids, previous)
-        audit.record(
+        _journal_opening(
             actions.AMENDMENT_OPENED,
             deliberation,
-            actor=actor,
-            after={
-                "session": session.code,
-                "number": deliberation.number,
+            actor,
+            {
                 "candidates": [candidate.numero for _pk, candidate in chosen],
                 "grading_unfinished": left,
             },
@@ -538,9 +565,7 @@ def _follow_blocks(deliberation: Deliberation, candidate_ids: Iterable[int], act
     """Bring the certification lines of these candidates in line with their blocks; a
     certification decision taken back is journalled. Return how many lines changed."""
     session = deliberation.session
-    units = _units(session)
-    names = dict(units)
-    required = engine_for(session.referential_version).referential.certification.requires
+    rules = _rules(session)
     label = engine_for(session.referential_version).label
     ids = sorted(set(candidate_ids))
     changed: list[Decision] = []
@@ -560,7 +585,7 @@ def _follow_blocks(deliberation: Deliberation, candidate_ids: Iterable[int], act
                 rows[decision.candidate_id].append(decision)
         for candidate_id, certification in certifications.items():
             taken = certification.resolution in TAKEN
-            if _follow(certification, rows[candidate_id], names, required, label):
+            if _follow(certification, rows[candidate_id], rules.names, rules.required, label):
                 changed.append(certification)
                 if taken and certification.resolution == Resolution.PENDING:
                     audit.record(
@@ -661,18 +686,26 @@ def record_member(
             member,
             actor=actor,
             after=_member_state(member),
-            label=f"{deliberation} — {member.full_name}",
+            label=_member_label(deliberation, member),
         )
     return member
+
+
+def _member_label(deliberation: Deliberation, member: JuryMember) -> str:
+    return f"{deliberation} — {member.full_name}"
+
+
+def _locked_member(member: JuryMember) -> tuple[Deliberation, JuryMember]:
+    """The member re-read under the lock of their deliberation, refused once it is closed."""
+    deliberation = _locked_open(member.deliberation)
+    fresh = JuryMember.objects.select_related("user").get(pk=member.pk, deliberation=deliberation)
+    return deliberation, fresh
 
 
 def remove_member(member: JuryMember, actor: Actor) -> None:
     _govern(actor, member.deliberation)
     with transaction.atomic():
-        deliberation = _locked_open(member.deliberation)
-        member = JuryMember.objects.select_related("user").get(
-            pk=member.pk, deliberation=deliberation
-        )
+        deliberation, member = _locked_member(member)
         if (
             member.user_id is not None
             and Decision.objects.filter(
@@ -684,7 +717,7 @@ def remove_member(member: JuryMember, actor: Actor) -> None:
                 "enregistrez son absence plutôt que de le retirer du jury."
             )
         before = _member_state(member)
-        label = f"{deliberation} — {member.full_name}"
+        label = _member_label(deliberation, member)
         audit.record(actions.MEMBER_REMOVED, member, actor=actor, before=before, label=label)
         member.delete()
 
@@ -692,10 +725,7 @@ def remove_member(member: JuryMember, actor: Actor) -> None:
 def set_presence(member: JuryMember, present: bool, actor: Actor) -> JuryMember:
     _govern(actor, member.deliberation)
     with transaction.atomic():
-        deliberation = _locked_open(member.deliberation)
-        member = JuryMember.objects.select_related("user").get(
-            pk=member.pk, deliberation=deliberation
-        )
+        deliberation, member = _locked_member(member)
         if member.present == present:
             return member
         member.present = present
@@ -706,7 +736,7 @@ def set_presence(member: JuryMember, present: bool, actor: Actor) -> JuryMember:
             actor=actor,
             before={"present": not present},
             after={"present": present},
-            label=f"{deliberation} — {member.full_name}",
+            label=_member_label(deliberation, member),
         )
     return member
 
@@ -848,17 +878,38 @@ def _set_decision(
     )
 
 
-def _confirm_locked(decision: Decision, seat: JuryMember, actor: Actor) -> Decision:
+# The event each word of the jury is journalled as.
+_DECIDED = {
+    Resolution.CONFIRMED: actions.DECISION_CONFIRMED,
+    Resolution.OVERRIDDEN: actions.DECISION_OVERRIDDEN,
+}
+
+
+def _decide_locked(
+    decision: Decision,
+    resolution: Resolution,
+    status: str,
+    justification: str,
+    seat: JuryMember,
+    actor: Actor,
+) -> None:
+    """Write the jury's word on a locked decision and journal it (confirmed or overridden),
+    the justification as the event's reason."""
     before = _decision_state(decision)
-    _set_decision(decision, Resolution.CONFIRMED, decision.proposed_status, "", seat)
+    _set_decision(decision, resolution, status, justification, seat)
     audit.record(
-        actions.DECISION_CONFIRMED,
+        _DECIDED[resolution],
         decision,
         actor=actor,
         before=before,
         after=_decision_state(decision),
+        reason=justification,
         label=_label(decision),
     )
+
+
+def _confirm_locked(decision: Decision, seat: JuryMember, actor: Actor) -> Decision:
+    _decide_locked(decision, Resolution.CONFIRMED, decision.proposed_status, "", seat, actor)
     return decision
 
 
@@ -1009,17 +1060,7 @@ def override(decision: Decision, status: str, justification: str, actor: Actor) 
                 f"La proposition est déjà « {UnitStatus(status).label} » : confirmez-la plutôt "
                 "que de la modifier."
             )
-        before = _decision_state(decision)
-        _set_decision(decision, Resolution.OVERRIDDEN, status, justification, seat)
-        audit.record(
-            actions.DECISION_OVERRIDDEN,
-            decision,
-            actor=actor,
-            before=before,
-            after=_decision_state(decision),
-            reason=justification,
-            label=_label(decision),
-        )
+        _decide_locked(decision, Resolution.OVERRIDDEN, status, justification, seat, actor)
         _follow_blocks(deliberation, [decision.candidate_id], actor)
     return decision
 
