@@ -27,6 +27,7 @@ from certif.core.audit import MIN_REASON, Actor, account_of
 from certif.core.errors import NON_FIELD, Invalid
 from certif.core.policies import person_of, require
 from certif.core.roles import JURY, Role, has_role
+from certif.core.service_writes import save_fields
 from certif.deliberations import actions, signals
 from certif.deliberations.checks import (
     NAMED,
@@ -159,6 +160,15 @@ def _locked_open(deliberation: Deliberation) -> Deliberation:
     if not fresh.is_open:
         raise DeliberationClosed(fresh)
     return fresh
+
+
+def _motivated(field: str, text: str, minimum: int, asked: str) -> str:
+    """``text`` stripped, refused on ``field`` when shorter than ``minimum``: ``asked`` says
+    what the act needs written, before the count of characters."""
+    text = text.strip()
+    if len(text) < minimum:
+        raise Invalid.on(field, f"{asked} (au moins {minimum} caractères).", text)
+    return text
 
 
 def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
@@ -472,14 +482,12 @@ def open_amendment(
     session's jury granted stays acquired.
     """
     require(actor, may_open, message=OPEN_REFUSED, error=DeliberationForbidden)
-    reason = reason.strip()
-    if len(reason) < MIN_REASON:
-        raise Invalid.on(
-            "reason",
-            "Un acte modificatif doit être motivé : indiquez pourquoi les décisions sont "
-            f"revues (au moins {MIN_REASON} caractères).",
-            reason,
-        )
+    reason = _motivated(
+        "reason",
+        reason,
+        MIN_REASON,
+        "Un acte modificatif doit être motivé : indiquez pourquoi les décisions sont revues",
+    )
     chosen = sorted({candidate.pk: candidate for candidate in candidates}.items())
     if not chosen:
         raise Invalid.on(
@@ -728,8 +736,7 @@ def set_presence(member: JuryMember, present: bool, actor: Actor) -> JuryMember:
         deliberation, member = _locked_member(member)
         if member.present == present:
             return member
-        member.present = present
-        member.save(update_fields=["present"])
+        save_fields(member, present=present)
         audit.record(
             actions.MEMBER_PRESENCE,
             member,
@@ -868,13 +875,13 @@ def _refuse_if_blocks_pending(decision: Decision) -> None:
 def _set_decision(
     decision: Decision, resolution: Resolution, status: str, justification: str, seat: JuryMember
 ) -> None:
-    decision.resolution = resolution
-    decision.status = status
-    decision.justification = justification
-    decision.decided_by = seat.user
-    decision.decided_at = _now()
-    decision.save(
-        update_fields=["resolution", "status", "justification", "decided_by", "decided_at"]
+    save_fields(
+        decision,
+        resolution=resolution,
+        status=status,
+        justification=justification,
+        decided_by=seat.user,
+        decided_at=_now(),
     )
 
 
@@ -1038,14 +1045,12 @@ def override(decision: Decision, status: str, justification: str, actor: Actor) 
     on a unit without decision, and on the certification itself (it follows its blocks)."""
     if status not in JURY_STATUSES:
         raise Invalid.on("status", "Le jury décide « validé » ou « non validé ».", status)
-    justification = justification.strip()
-    if len(justification) < MIN_JUSTIFICATION:
-        raise Invalid.on(
-            "justification",
-            "Une décision qui s'écarte de la proposition doit être justifiée par écrit "
-            f"(au moins {MIN_JUSTIFICATION} caractères).",
-            justification,
-        )
+    justification = _motivated(
+        "justification",
+        justification,
+        MIN_JUSTIFICATION,
+        "Une décision qui s'écarte de la proposition doit être justifiée par écrit",
+    )
     seat = _decider(decision.deliberation, decision.candidate, actor)
     with transaction.atomic():
         deliberation, decision = _lock_decision(decision)
@@ -1083,12 +1088,13 @@ def close_deliberation(deliberation: Deliberation, actor: Actor) -> Deliberation
         problems = composition_report(deliberation).problems
         if problems:
             raise CompositionProblems(problems)
-        user = account_of(actor)
-        deliberation.digest = minutes_digest(deliberation)
-        deliberation.status = State.CLOSED
-        deliberation.closed_at = _now()
-        deliberation.closed_by = user
-        deliberation.save(update_fields=["digest", "status", "closed_at", "closed_by"])
+        save_fields(
+            deliberation,
+            digest=minutes_digest(deliberation),
+            status=State.CLOSED,
+            closed_at=_now(),
+            closed_by=account_of(actor),
+        )
         signals.closed.send(Deliberation, deliberation=deliberation, actor=actor)
         tallied = counts(deliberation)
         audit.record(
@@ -1118,9 +1124,7 @@ def publish_results(deliberation: Deliberation, actor: Actor) -> Deliberation:
             )
         if deliberation.is_published:
             raise DeliberationError("Les résultats de cette délibération sont déjà publiés.")
-        deliberation.published_at = _now()
-        deliberation.published_by = account_of(actor)
-        deliberation.save(update_fields=["published_at", "published_by"])
+        save_fields(deliberation, published_at=_now(), published_by=account_of(actor))
         audit.record(
             actions.PUBLISHED,
             deliberation,
