@@ -1124,12 +1124,13 @@ def publish_results(deliberation: Deliberation, actor: Actor) -> Deliberation:
             )
         if deliberation.is_published:
             raise DeliberationError("Les résultats de cette délibération sont déjà publiés.")
-        save_fields(deliberation, published_at=_now(), published_by=account_of(actor))
+        published_at = _now()
+        save_fields(deliberation, published_at=published_at, published_by=account_of(actor))
         audit.record(
             actions.PUBLISHED,
             deliberation,
             actor=actor,
-            after={"published_at": deliberation.published_at.isoformat()},
+            after={"published_at": published_at.isoformat()},
         )
         # Its candidates are told by e-mail, by the worker (queued in this transaction).
         start(

@@ -371,14 +371,13 @@ def mark_transmitted(
                 "transmitted_on",
                 "un export ne peut être transmis avant le jour de la liste qu'il contient",
             )
-        save_fields(
-            current, transmitted_on=values["transmitted_on"], transmitted_by=account_of(actor)
-        )
+        transmitted_on: date = values["transmitted_on"]
+        save_fields(current, transmitted_on=transmitted_on, transmitted_by=account_of(actor))
         audit.record(
             actions.DECLARATION_TRANSMITTED,
             current,
             actor=actor,
-            after={"transmitted_on": current.transmitted_on.isoformat()},
+            after={"transmitted_on": transmitted_on.isoformat()},
         )
     return current
 
