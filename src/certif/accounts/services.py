@@ -17,6 +17,7 @@ from certif.core import audit
 from certif.core.audit import Actor
 from certif.core.errors import Refused
 from certif.core.roles import Role, ensure_groups
+from certif.core.service_writes import save_fields
 from certif.partners.models import Partner
 from certif.partners.services import bind_member
 
@@ -172,9 +173,7 @@ def update_account(
         if not changed:
             return current
         before = {name: getattr(current, name) for name in changed}
-        for name, value in changed.items():
-            setattr(current, name, value)
-        current.save(update_fields=list(changed))
+        save_fields(current, **changed)
         audit.record(actions.USER_UPDATED, current, actor=actor, before=before, after=changed)
     return current
 

@@ -24,6 +24,7 @@ from certif.accounts.models import ApiToken
 from certif.core import audit
 from certif.core.audit import Actor
 from certif.core.errors import Refused
+from certif.core.service_writes import save_fields
 
 SCHEME = "certif"
 DEFAULT_DAYS = 90
@@ -120,8 +121,7 @@ def revoke_token(token: ApiToken, actor: Actor = None) -> ApiToken:
 
 def _revoke(token: ApiToken, now: datetime, actor: Actor, reason: str = "") -> None:
     """Revoke a token read under its lock, journalled."""
-    token.revoked_at = now
-    token.save(update_fields=["revoked_at"])
+    save_fields(token, revoked_at=now)
     audit.record(
         actions.TOKEN_REVOKED,
         token,

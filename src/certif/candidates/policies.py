@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from certif.core.roles import Role, has_role
-from certif.partners.policies import partner_of
+from certif.partners.policies import partner_of, staff_or_own
 
 
 def may_manage_candidates(user: Any) -> bool:
@@ -16,10 +16,7 @@ def may_manage_candidates(user: Any) -> bool:
 
 def may_read_candidate(user: Any, candidate: Any) -> bool:
     """Gestionnaires read every candidate; a partner account its own candidates only."""
-    if has_role(user, Role.STAFF):
-        return True
-    partner = partner_of(user)
-    return partner is not None and candidate.partner_id == partner.pk
+    return staff_or_own(user, candidate.partner_id)
 
 
 # The same words as for a candidate that does not exist: a partner learns nothing of the

@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from certif.casebank.models import REFERENCE_MAX, Case
-from certif.core.audit import MIN_REASON
+from certif.core.service_forms import optional_text, reason_field
 
 TEXT_MAX = 100_000
 NEEDS_CONTENT = _("Donnez le contenu du cas : un texte, un PDF, ou les deux.")
@@ -19,17 +18,11 @@ class ContentForm(forms.Form):
     """A version's content: the text the candidate is given and/or a PDF (checked apart), the
     client's script for a role play's scenario, and what changed."""
 
-    text = forms.CharField(
-        label=_("Texte remis au candidat"),
-        required=False,
+    text = optional_text(_("Texte remis au candidat"), rows=10, max_length=TEXT_MAX)
+    client_script = optional_text(
+        _("Script de la personne qui joue le client"),
+        rows=6,
         max_length=TEXT_MAX,
-        widget=forms.Textarea(attrs={"rows": 10}),
-    )
-    client_script = forms.CharField(
-        label=_("Script de la personne qui joue le client"),
-        required=False,
-        max_length=TEXT_MAX,
-        widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Pour un jeu de rôle : jamais montré au candidat."),
     )
     note = forms.CharField(label=_("Ce qui change"), required=False, max_length=255)
@@ -75,13 +68,8 @@ class CaseForm(ContentForm):
 
 
 class ReasonForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Motif"),
-        min_length=MIN_REASON,
+    reason = reason_field(
+        _("Conservé dans l'historique du cas (au moins {count} caractères)."),
+        rows=3,
         max_length=1000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=format_lazy(
-            _("Conservé dans l'historique du cas (au moins {count} caractères)."),
-            count=MIN_REASON,
-        ),
     )

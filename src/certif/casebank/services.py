@@ -35,6 +35,7 @@ from certif.core import audit
 from certif.core.audit import Actor
 from certif.core.errors import NotFound, Refused
 from certif.core.policies import require
+from certif.core.service_writes import save_fields
 from certif.core.text import quoted
 from certif.core.validation import bound
 from certif.deposits.errors import DepositRefused
@@ -194,9 +195,7 @@ def retire_case(case_id: int, data: Mapping[str, Any], *, actor: Actor) -> Case:
             raise NotFound("Ce cas n'existe pas.")
         if case.retired:
             raise CaseRefused(f"Le cas {case.reference} est déjà retiré.")
-        case.retired_at = timezone.now()
-        case.retired_reason = reason
-        case.save(update_fields=["retired_at", "retired_reason"])
+        save_fields(case, retired_at=timezone.now(), retired_reason=reason)
         audit.record(actions.CASE_RETIRED, case, actor=actor, reason=reason)
     return case
 
@@ -405,10 +404,7 @@ def redraw(draw_id: int, data: Mapping[str, Any], *, actor: Actor) -> Draw:
             )
         slot = session.referential_version.referential.case_slot(draw.slot)
         need = _Need(draw.candidate_id, draw.candidate.numero, slot)
-        draw.current = False
-        draw.replaced_at = timezone.now()
-        draw.replaced_reason = reason
-        draw.save(update_fields=["current", "replaced_at", "replaced_reason"])
+        save_fields(draw, current=False, replaced_at=timezone.now(), replaced_reason=reason)
         [(_, version)] = _assign(session, [need], max_uses_per_session())
         replacement = _new_draw(session, need, version, audit.account_of(actor))
         replacement.save()

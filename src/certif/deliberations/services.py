@@ -27,6 +27,7 @@ from certif.core.audit import MIN_REASON, Actor, account_of
 from certif.core.errors import NON_FIELD, Invalid
 from certif.core.policies import person_of, require
 from certif.core.roles import JURY, Role, has_role
+from certif.core.service_writes import save_fields
 from certif.deliberations import actions, signals
 from certif.deliberations.checks import (
     NAMED,
@@ -161,6 +162,15 @@ def _locked_open(deliberation: Deliberation) -> Deliberation:
     return fresh
 
 
+def _motivated(field: str, text: str, minimum: int, asked: str) -> str:
+    """``text`` stripped, refused on ``field`` when shorter than ``minimum``: ``asked`` says
+    what the act needs written, before the count of characters."""
+    text = text.strip()
+    if len(text) < minimum:
+        raise Invalid.on(field, f"{asked} (au moins {minimum} caractères).", text)
+    return text
+
+
 def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
     return (ids[start : start + CHUNK] for start in range(0, len(ids), CHUNK))
 
@@ -287,6 +297,22 @@ def _acquired(
     return decision
 
 
+@dataclass(frozen=True)
+class _Rules:
+    """What deciding a candidate's units needs of the session's référentiel: its blocks as
+    (code, name) in order, their names by code, and the blocks the certification requires."""
+
+    units: list[tuple[str, str]]
+    names: dict[str, str]
+    required: Sequence[str]
+
+
+def _rules(session: ExamSession) -> _Rules:
+    units = _units(session)
+    required = engine_for(session.referential_version).referential.certification.requires
+    return _Rules(units, dict(units), required)
+
+
 def _snapshot(
     deliberation: Deliberation,
     candidate_ids: Sequence[int],
@@ -295,9 +321,7 @@ def _snapshot(
     """Copy what the rules decide from the sheets the session knew, unit by unit, with what
     earlier juries granted for life; return how many candidates."""
     session = deliberation.session
-    units = _units(session)
-    names = dict(units)
-    required = engine_for(session.referential_version).referential.certification.requires
+    rules = _rules(session)
     earlier = previous or {}
     for chunk in _chunks(candidate_ids):
         unfinished = unfinished_units(session, chunk)
@@ -307,7 +331,7 @@ def _snapshot(
         for candidate_id in chunk:
             decision = decided[candidate_id]
             row: list[Decision] = []
-            for position, (code, name) in enumerate([*units, (CERTIFICATION, "")]):
+            for position, (code, name) in enumerate([*rules.units, (CERTIFICATION, "")]):
                 act = granted.get((candidate_id, code))
                 before = earlier.get((candidate_id, code))
                 if act is not None:
@@ -330,7 +354,7 @@ def _snapshot(
                     certification = _decision(
                         deliberation, candidate_id, code, position, NO_PROPOSAL, before
                     )
-                    _follow(certification, row, names, required, decision.referential)
+                    _follow(certification, row, rules.names, rules.required, decision.referential)
                     row.append(certification)
             rows.extend(row)
         Decision.objects.bulk_create(rows, batch_size=1000)
@@ -358,6 +382,23 @@ def _open_scope(session: ExamSession, date: date, acknowledge_unfinished: bool) 
     _check_dates(session, date)
     _refuse_if_open(session)
     return _check_grading(session, acknowledge_unfinished)
+
+
+def _journal_opening(
+    action: audit.Action,
+    deliberation: Deliberation,
+    actor: Actor,
+    facts: dict[str, Any],
+    reason: str = "",
+) -> None:
+    """Journal a new act of the jury: every opening names its session and its number first."""
+    audit.record(
+        action,
+        deliberation,
+        actor=actor,
+        after={"session": deliberation.session.code, "number": deliberation.number, **facts},
+        reason=reason,
+    )
 
 
 def open_deliberation(
@@ -390,13 +431,11 @@ def open_deliberation(
             )
         deliberation = _new_act(session, Kind.INITIAL, date, place, actor)
         count = _snapshot(deliberation, candidate_ids)
-        audit.record(
+        _journal_opening(
             actions.OPENED,
             deliberation,
-            actor=actor,
-            after={
-                "session": session.code,
-                "number": deliberation.number,
+            actor,
+            {
                 "date": date.isoformat(),
                 "place": deliberation.place,
                 "candidates": count,
@@ -443,14 +482,12 @@ def open_amendment(
     session's jury granted stays acquired.
     """
     require(actor, may_open, message=OPEN_REFUSED, error=DeliberationForbidden)
-    reason = reason.strip()
-    if len(reason) < MIN_REASON:
-        raise Invalid.on(
-            "reason",
-            "Un acte modificatif doit être motivé : indiquez pourquoi les décisions sont "
-            f"revues (au moins {MIN_REASON} caractères).",
-            reason,
-        )
+    reason = _motivated(
+        "reason",
+        reason,
+        MIN_REASON,
+        "Un acte modificatif doit être motivé : indiquez pourquoi les décisions sont revues",
+    )
     chosen = sorted({candidate.pk: candidate for candidate in candidates}.items())
     if not chosen:
         raise Invalid.on(
@@ -472,13 +509,11 @@ def open_amendment(
             )
         deliberation = _new_act(session, Kind.AMENDMENT, on, place, actor, reason=reason)
         _snapshot(deliberation, candidate_ids, previous)
-        audit.record(
+        _journal_opening(
             actions.AMENDMENT_OPENED,
             deliberation,
-            actor=actor,
-            after={
-                "session": session.code,
-                "number": deliberation.number,
+            actor,
+            {
                 "candidates": [candidate.numero for _pk, candidate in chosen],
                 "grading_unfinished": left,
             },
@@ -538,9 +573,7 @@ def _follow_blocks(deliberation: Deliberation, candidate_ids: Iterable[int], act
     """Bring the certification lines of these candidates in line with their blocks; a
     certification decision taken back is journalled. Return how many lines changed."""
     session = deliberation.session
-    units = _units(session)
-    names = dict(units)
-    required = engine_for(session.referential_version).referential.certification.requires
+    rules = _rules(session)
     label = engine_for(session.referential_version).label
     ids = sorted(set(candidate_ids))
     changed: list[Decision] = []
@@ -560,7 +593,7 @@ def _follow_blocks(deliberation: Deliberation, candidate_ids: Iterable[int], act
                 rows[decision.candidate_id].append(decision)
         for candidate_id, certification in certifications.items():
             taken = certification.resolution in TAKEN
-            if _follow(certification, rows[candidate_id], names, required, label):
+            if _follow(certification, rows[candidate_id], rules.names, rules.required, label):
                 changed.append(certification)
                 if taken and certification.resolution == Resolution.PENDING:
                     audit.record(
@@ -661,18 +694,26 @@ def record_member(
             member,
             actor=actor,
             after=_member_state(member),
-            label=f"{deliberation} — {member.full_name}",
+            label=_member_label(deliberation, member),
         )
     return member
+
+
+def _member_label(deliberation: Deliberation, member: JuryMember) -> str:
+    return f"{deliberation} — {member.full_name}"
+
+
+def _locked_member(member: JuryMember) -> tuple[Deliberation, JuryMember]:
+    """The member re-read under the lock of their deliberation, refused once it is closed."""
+    deliberation = _locked_open(member.deliberation)
+    fresh = JuryMember.objects.select_related("user").get(pk=member.pk, deliberation=deliberation)
+    return deliberation, fresh
 
 
 def remove_member(member: JuryMember, actor: Actor) -> None:
     _govern(actor, member.deliberation)
     with transaction.atomic():
-        deliberation = _locked_open(member.deliberation)
-        member = JuryMember.objects.select_related("user").get(
-            pk=member.pk, deliberation=deliberation
-        )
+        deliberation, member = _locked_member(member)
         if (
             member.user_id is not None
             and Decision.objects.filter(
@@ -684,7 +725,7 @@ def remove_member(member: JuryMember, actor: Actor) -> None:
                 "enregistrez son absence plutôt que de le retirer du jury."
             )
         before = _member_state(member)
-        label = f"{deliberation} — {member.full_name}"
+        label = _member_label(deliberation, member)
         audit.record(actions.MEMBER_REMOVED, member, actor=actor, before=before, label=label)
         member.delete()
 
@@ -692,21 +733,17 @@ def remove_member(member: JuryMember, actor: Actor) -> None:
 def set_presence(member: JuryMember, present: bool, actor: Actor) -> JuryMember:
     _govern(actor, member.deliberation)
     with transaction.atomic():
-        deliberation = _locked_open(member.deliberation)
-        member = JuryMember.objects.select_related("user").get(
-            pk=member.pk, deliberation=deliberation
-        )
+        deliberation, member = _locked_member(member)
         if member.present == present:
             return member
-        member.present = present
-        member.save(update_fields=["present"])
+        save_fields(member, present=present)
         audit.record(
             actions.MEMBER_PRESENCE,
             member,
             actor=actor,
             before={"present": not present},
             after={"present": present},
-            label=f"{deliberation} — {member.full_name}",
+            label=_member_label(deliberation, member),
         )
     return member
 
@@ -838,27 +875,48 @@ def _refuse_if_blocks_pending(decision: Decision) -> None:
 def _set_decision(
     decision: Decision, resolution: Resolution, status: str, justification: str, seat: JuryMember
 ) -> None:
-    decision.resolution = resolution
-    decision.status = status
-    decision.justification = justification
-    decision.decided_by = seat.user
-    decision.decided_at = _now()
-    decision.save(
-        update_fields=["resolution", "status", "justification", "decided_by", "decided_at"]
+    save_fields(
+        decision,
+        resolution=resolution,
+        status=status,
+        justification=justification,
+        decided_by=seat.user,
+        decided_at=_now(),
     )
 
 
-def _confirm_locked(decision: Decision, seat: JuryMember, actor: Actor) -> Decision:
+# The event each word of the jury is journalled as.
+_DECIDED = {
+    Resolution.CONFIRMED: actions.DECISION_CONFIRMED,
+    Resolution.OVERRIDDEN: actions.DECISION_OVERRIDDEN,
+}
+
+
+def _decide_locked(
+    decision: Decision,
+    resolution: Resolution,
+    status: str,
+    justification: str,
+    seat: JuryMember,
+    actor: Actor,
+) -> None:
+    """Write the jury's word on a locked decision and journal it (confirmed or overridden),
+    the justification as the event's reason."""
     before = _decision_state(decision)
-    _set_decision(decision, Resolution.CONFIRMED, decision.proposed_status, "", seat)
+    _set_decision(decision, resolution, status, justification, seat)
     audit.record(
-        actions.DECISION_CONFIRMED,
+        _DECIDED[resolution],
         decision,
         actor=actor,
         before=before,
         after=_decision_state(decision),
+        reason=justification,
         label=_label(decision),
     )
+
+
+def _confirm_locked(decision: Decision, seat: JuryMember, actor: Actor) -> Decision:
+    _decide_locked(decision, Resolution.CONFIRMED, decision.proposed_status, "", seat, actor)
     return decision
 
 
@@ -987,14 +1045,12 @@ def override(decision: Decision, status: str, justification: str, actor: Actor) 
     on a unit without decision, and on the certification itself (it follows its blocks)."""
     if status not in JURY_STATUSES:
         raise Invalid.on("status", "Le jury décide « validé » ou « non validé ».", status)
-    justification = justification.strip()
-    if len(justification) < MIN_JUSTIFICATION:
-        raise Invalid.on(
-            "justification",
-            "Une décision qui s'écarte de la proposition doit être justifiée par écrit "
-            f"(au moins {MIN_JUSTIFICATION} caractères).",
-            justification,
-        )
+    justification = _motivated(
+        "justification",
+        justification,
+        MIN_JUSTIFICATION,
+        "Une décision qui s'écarte de la proposition doit être justifiée par écrit",
+    )
     seat = _decider(decision.deliberation, decision.candidate, actor)
     with transaction.atomic():
         deliberation, decision = _lock_decision(decision)
@@ -1009,17 +1065,7 @@ def override(decision: Decision, status: str, justification: str, actor: Actor) 
                 f"La proposition est déjà « {UnitStatus(status).label} » : confirmez-la plutôt "
                 "que de la modifier."
             )
-        before = _decision_state(decision)
-        _set_decision(decision, Resolution.OVERRIDDEN, status, justification, seat)
-        audit.record(
-            actions.DECISION_OVERRIDDEN,
-            decision,
-            actor=actor,
-            before=before,
-            after=_decision_state(decision),
-            reason=justification,
-            label=_label(decision),
-        )
+        _decide_locked(decision, Resolution.OVERRIDDEN, status, justification, seat, actor)
         _follow_blocks(deliberation, [decision.candidate_id], actor)
     return decision
 
@@ -1042,12 +1088,13 @@ def close_deliberation(deliberation: Deliberation, actor: Actor) -> Deliberation
         problems = composition_report(deliberation).problems
         if problems:
             raise CompositionProblems(problems)
-        user = account_of(actor)
-        deliberation.digest = minutes_digest(deliberation)
-        deliberation.status = State.CLOSED
-        deliberation.closed_at = _now()
-        deliberation.closed_by = user
-        deliberation.save(update_fields=["digest", "status", "closed_at", "closed_by"])
+        save_fields(
+            deliberation,
+            digest=minutes_digest(deliberation),
+            status=State.CLOSED,
+            closed_at=_now(),
+            closed_by=account_of(actor),
+        )
         signals.closed.send(Deliberation, deliberation=deliberation, actor=actor)
         tallied = counts(deliberation)
         audit.record(
@@ -1077,14 +1124,13 @@ def publish_results(deliberation: Deliberation, actor: Actor) -> Deliberation:
             )
         if deliberation.is_published:
             raise DeliberationError("Les résultats de cette délibération sont déjà publiés.")
-        deliberation.published_at = _now()
-        deliberation.published_by = account_of(actor)
-        deliberation.save(update_fields=["published_at", "published_by"])
+        published_at = _now()
+        save_fields(deliberation, published_at=published_at, published_by=account_of(actor))
         audit.record(
             actions.PUBLISHED,
             deliberation,
             actor=actor,
-            after={"published_at": deliberation.published_at.isoformat()},
+            after={"published_at": published_at.isoformat()},
         )
         # Its candidates are told by e-mail, by the worker (queued in this transaction).
         start(

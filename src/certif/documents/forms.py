@@ -7,10 +7,9 @@ from typing import Any
 from xml.etree import ElementTree
 
 from django import forms
-from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from certif.core.audit import MIN_REASON
+from certif.core.service_forms import reason_field
 from certif.documents.images import JPEG_MAGIC, PNG_MAGIC, UnreadableImage, jpeg_size, png_size
 from certif.documents.models import CertifierSettings, ImageFormat
 
@@ -38,14 +37,8 @@ class SettingsValues:
 
 
 class ReasonForm(forms.Form):
-    motif = forms.CharField(
-        label=_("Motif"),
-        min_length=MIN_REASON,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=format_lazy(
-            _("Conservé dans l'historique du document (au moins {count} caractères)."),
-            count=MIN_REASON,
-        ),
+    motif = reason_field(
+        _("Conservé dans l'historique du document (au moins {count} caractères)."), rows=3
     )
 
 

@@ -32,6 +32,7 @@ from certif.core import audit
 from certif.core.audit import MIN_REASON, Actor, account_of
 from certif.core.errors import Forbidden
 from certif.core.policies import require
+from certif.core.service_writes import save_fields
 from certif.core.validation import bound
 from certif.deliberations.models import CERTIFICATION, Deliberation, State
 from certif.deliberations.proposals import granting_text
@@ -719,11 +720,13 @@ def revoke(document: IssuedDocument, actor: Actor, reason: str) -> IssuedDocumen
                 f"Le document n° {document.number} n'est plus valide "
                 f"({document.get_status_display()}) : il ne peut pas être révoqué."
             )
-        document.status = Status.REVOKED
-        document.revoked_at = timezone.now()
-        document.revoked_by = account_of(actor)
-        document.revocation_reason = reason
-        document.save(update_fields=["status", "revoked_at", "revoked_by", "revocation_reason"])
+        save_fields(
+            document,
+            status=Status.REVOKED,
+            revoked_at=timezone.now(),
+            revoked_by=account_of(actor),
+            revocation_reason=reason,
+        )
         audit.record(
             actions.REVOKED,
             document,
@@ -766,11 +769,9 @@ def reissue(document: IssuedDocument, actor: Actor, reason: str) -> IssuedDocume
         if was == Status.VALID:
             # The old document leaves the subject's single valid place before the new one
             # takes it, in the same transaction.
-            document.status = Status.SUPERSEDED
-            document.save(update_fields=["status"])
+            save_fields(document, status=Status.SUPERSEDED)
         new = _store(prepared, pdf, actor, replaces=document)
-        document.superseded_by = new
-        document.save(update_fields=["superseded_by"])
+        save_fields(document, superseded_by=new)
         audit.record(
             actions.SUPERSEDED,
             document,

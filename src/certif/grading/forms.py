@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from certif.core.service_forms import optional_text
 from certif.core.text import quoted
 from certif.domain.numbers import format_quantity
 from certif.domain.referential.schema import Criterion as CriterionSpec
@@ -226,11 +227,10 @@ def public_name(name: str) -> str:
 class AgreedForm(GridForm):
     """The agreed values of a double-marked unit, with what the markers noted."""
 
-    reason = forms.CharField(
-        label=_("Observations du rapprochement"),
-        required=False,
+    reason = optional_text(
+        _("Observations du rapprochement"),
+        rows=3,
         max_length=COMMENT_MAX,
-        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Facultatif : gardées dans l'historique de chaque valeur modifiée."),
     )
 

@@ -29,6 +29,7 @@ from certif.core.audit import Actor, account_of
 from certif.core.concurrency import check
 from certif.core.errors import Forbidden, Invalid, Refused
 from certif.core.policies import require
+from certif.core.service_writes import save_fields
 from certif.core.validation import bound, validated
 from certif.domain import values
 from certif.domain.referential.schema import Block as BlockSpec
@@ -369,9 +370,7 @@ def _lock(sheet_id: int, expected_revision: int | str | None) -> ScoreSheet:
 
 
 def _mark_submitted(sheet: ScoreSheet) -> None:
-    sheet.status = SheetStatus.SUBMITTED
-    sheet.submitted_at = timezone.now()
-    sheet.save(update_fields=["status", "submitted_at"])
+    save_fields(sheet, status=SheetStatus.SUBMITTED, submitted_at=timezone.now())
     sheet.bump_revision()
 
 
@@ -470,9 +469,7 @@ def reopen_sheet(sheet_id: int, actor: Actor, reason: str) -> ScoreSheet:
         if not sheet.is_locked:
             raise GradingError("Cette feuille n'est pas soumise : elle est déjà modifiable.")
         submitted_at = sheet.submitted_at
-        sheet.status = SheetStatus.DRAFT
-        sheet.submitted_at = None
-        sheet.save(update_fields=["status", "submitted_at"])
+        save_fields(sheet, status=SheetStatus.DRAFT, submitted_at=None)
         sheet.bump_revision()
         audit.record(
             actions.SHEET_REOPENED,

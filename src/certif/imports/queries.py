@@ -22,16 +22,17 @@ class WrittenInSession:
     enrolments_created: int
 
 
+# The counters each candidate's record keeps, summed per session under the same names.
+_SUMMED = ("scores_created", "scores_replaced", "sheets_created", "enrolments_created")
+
+
 def written_by(batch: ImportBatch) -> list[WrittenInSession]:
     rows = (
         ImportedCandidate.objects.filter(batch=batch)
         .values("session_code", "session_id")
         .annotate(
             candidates=Count("candidate_id", distinct=True),
-            scores_created=Sum("scores_created"),
-            scores_replaced=Sum("scores_replaced"),
-            sheets_created=Sum("sheets_created"),
-            enrolments_created=Sum("enrolments_created"),
+            **{counter: Sum(counter) for counter in _SUMMED},
         )
         .order_by("session_code")
     )
@@ -40,10 +41,7 @@ def written_by(batch: ImportBatch) -> list[WrittenInSession]:
             code=row["session_code"],
             session_id=row["session_id"],
             candidates=row["candidates"],
-            scores_created=row["scores_created"],
-            scores_replaced=row["scores_replaced"],
-            sheets_created=row["sheets_created"],
-            enrolments_created=row["enrolments_created"],
+            **{counter: row[counter] for counter in _SUMMED},
         )
         for row in rows
     ]

@@ -30,6 +30,7 @@ from certif.core.audit import Actor, account_of
 from certif.core.bulk import fetch_frame, insert_frame, stored_datetime
 from certif.core.errors import Refused
 from certif.core.policies import require
+from certif.core.service_writes import save_fields
 from certif.core.validation import validated
 from certif.deliberations.models import Deliberation
 from certif.documents.models import IssuedDocument
@@ -189,9 +190,12 @@ def revert_import(
                 )
             ),
         )
-        current.reverted_at, current.reverted_by = timezone.now(), account_of(actor)
-        current.revert_reason = reason
-        current.save(update_fields=["reverted_at", "reverted_by", "revert_reason"])
+        save_fields(
+            current,
+            reverted_at=timezone.now(),
+            reverted_by=account_of(actor),
+            revert_reason=reason,
+        )
         audit.record(
             actions.IMPORT_REVERTED,
             current,

@@ -24,12 +24,18 @@ def partner_of(user: Any) -> Any:
     return member.partner if member is not None else None
 
 
-def may_read_partner(user: Any, partner: Any) -> bool:
-    """Gestionnaires read every partner; a partner account reads its own only."""
+def staff_or_own(user: Any, partner_id: int | None) -> bool:
+    """Gestionnaires read every record; a partner account only those of its own partner
+    (``partner_id``: the record's partner, None when it has none)."""
     if has_role(user, Role.STAFF):
         return True
     own = partner_of(user)
-    return own is not None and own.pk == partner.pk
+    return own is not None and own.pk == partner_id
+
+
+def may_read_partner(user: Any, partner: Any) -> bool:
+    """Gestionnaires read every partner; a partner account reads its own only."""
+    return staff_or_own(user, partner.pk)
 
 
 READ_REFUSED = "Organisme inconnu."

@@ -18,6 +18,7 @@ from certif.core.audit import Actor, account_of
 from certif.core.concurrency import check
 from certif.core.errors import Invalid, Refused
 from certif.core.policies import require
+from certif.core.service_writes import save_fields
 from certif.core.validation import as_form_data, validated
 from certif.deposits.errors import DepositError
 from certif.deposits.pdf import inspect_pdf
@@ -189,6 +190,18 @@ def _others(habilitation: Habilitation) -> list[Any]:
     return [other.to_domain() for other in siblings]
 
 
+def _locked_habilitation(habilitation: Habilitation) -> Habilitation:
+    """The habilitation re-read under its partner's lock: the partner's row serialises the
+    changes of its habilitations, so that two activations at once cannot both pass the
+    overlap check."""
+    Partner.objects.select_for_update().get(pk=habilitation.partner_id)
+    return (
+        Habilitation.objects.select_related("partner")
+        .prefetch_related("changes")
+        .get(pk=habilitation.pk)
+    )
+
+
 def change_habilitation(
     habilitation: Habilitation,
     data: Mapping[str, Any],
@@ -203,14 +216,7 @@ def change_habilitation(
     values = validated(HabilitationChangeForm, data)
     action = Action(values["action"])
     with transaction.atomic():
-        # The partner's row serialises the changes of its habilitations: two activations at
-        # once cannot both pass the overlap check.
-        Partner.objects.select_for_update().get(pk=habilitation.partner_id)
-        current = (
-            Habilitation.objects.select_related("partner")
-            .prefetch_related("changes")
-            .get(pk=habilitation.pk)
-        )
+        current = _locked_habilitation(habilitation)
         recorded_on = today or date.today()
         try:
             current.to_domain().apply(
@@ -252,12 +258,7 @@ def amend_habilitation(
     values = validated(AmendmentForm, data, known_blocks=known_blocks)
     terms = values["terms"]
     with transaction.atomic():
-        Partner.objects.select_for_update().get(pk=habilitation.partner_id)
-        current = (
-            Habilitation.objects.select_related("partner")
-            .prefetch_related("changes")
-            .get(pk=habilitation.pk)
-        )
+        current = _locked_habilitation(habilitation)
         domain = current.to_domain()
         try:
             amended = domain.amend(
@@ -269,9 +270,13 @@ def amend_habilitation(
         blocks = " ".join(terms.scope.sorted_blocks)
         if not amended.amendments:
             # Still a draft: its terms are rewritten.
-            current.nature, current.blocks = terms.nature.value, blocks
-            current.starts_on, current.ends_on = terms.starts_on, terms.ends_on
-            current.save(update_fields=["nature", "blocks", "starts_on", "ends_on"])
+            save_fields(
+                current,
+                nature=terms.nature.value,
+                blocks=blocks,
+                starts_on=terms.starts_on,
+                ends_on=terms.ends_on,
+            )
         else:
             HabilitationChange.objects.create(
                 habilitation=current, effective_on=values["effective_on"],
@@ -307,10 +312,12 @@ def attach_document(
         raise Invalid.on("document", str(refused)) from None
     with transaction.atomic():
         current = Habilitation.objects.select_for_update().get(pk=habilitation.pk)
-        current.document_name = name[:200]
-        current.document_sha256 = stored.sha256
-        current.document_size = stored.size
-        current.save(update_fields=["document_name", "document_sha256", "document_size"])
+        save_fields(
+            current,
+            document_name=name[:200],
+            document_sha256=stored.sha256,
+            document_size=stored.size,
+        )
         audit.record(
             actions.HABILITATION_DOCUMENT,
             current,
@@ -364,14 +371,13 @@ def mark_transmitted(
                 "transmitted_on",
                 "un export ne peut être transmis avant le jour de la liste qu'il contient",
             )
-        current.transmitted_on = values["transmitted_on"]
-        current.transmitted_by = account_of(actor)
-        current.save(update_fields=["transmitted_on", "transmitted_by"])
+        transmitted_on: date = values["transmitted_on"]
+        save_fields(current, transmitted_on=transmitted_on, transmitted_by=account_of(actor))
         audit.record(
             actions.DECLARATION_TRANSMITTED,
             current,
             actor=actor,
-            after={"transmitted_on": current.transmitted_on.isoformat()},
+            after={"transmitted_on": transmitted_on.isoformat()},
         )
     return current
 

@@ -40,6 +40,7 @@ from certif.core.errors import NotFound, Refused
 from certif.core.models import AuditEvent
 from certif.core.policies import require
 from certif.core.progress import Reporter, Silent
+from certif.core.service_writes import save_fields
 from certif.core.validation import validated
 from certif.declarations.models import Flux
 from certif.deliberations.models import Decision, State
@@ -424,9 +425,9 @@ def _anonymise(candidate: Candidate, actor: Actor, reason: str) -> Candidate:
         object_type=Candidate._meta.label_lower, object_id=str(candidate.pk)
     )
     for event in own:
-        event.before, event.after = _scrubbed(event.before), _scrubbed(event.after)
-        event.object_label = label
-        event.save(update_fields=["before", "after", "object_label"])
+        save_fields(
+            event, before=_scrubbed(event.before), after=_scrubbed(event.after), object_label=label
+        )
     replacements = {
         old: (f"{candidate.numero} — " if old.endswith(" — ") else label) for old in old_labels
     }

@@ -16,8 +16,8 @@ from django.utils.translation import gettext_lazy as _
 
 from certif.accounts.forms import PersonChoiceField
 from certif.candidates.models import Candidate
-from certif.core.audit import MIN_REASON
 from certif.core.roles import Role
+from certif.core.service_forms import reason_field
 from certif.domain.referential.schema import Referential
 from certif.domain.units import (
     KEY_SEPARATOR,
@@ -249,12 +249,6 @@ def _field_prefix(sitting: SittingRef) -> str:
 class RemovalForm(forms.Form):
     """Why a session or an enrolment is removed: kept in the journal, which outlives them."""
 
-    motif = forms.CharField(
-        label=_("Motif"),
-        min_length=MIN_REASON,
-        max_length=500,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=format_lazy(
-            _("Conservé dans le journal (au moins {count} caractères)."), count=MIN_REASON
-        ),
+    motif = reason_field(
+        _("Conservé dans le journal (au moins {count} caractères)."), rows=2, max_length=500
     )

@@ -31,6 +31,7 @@ from certif.core.bulk import fetch_frame, insert_frame, stored_datetime
 from certif.core.errors import Invalid, Refused
 from certif.core.policies import require
 from certif.core.roles import Role, has_role
+from certif.core.service_writes import save_fields
 from certif.core.validation import as_form_data, bound, validated
 from certif.domain.partners.habilitations import Need
 from certif.domain.units import UnitRef
@@ -380,6 +381,38 @@ def _assigned_unit(session: ExamSession, block: str, part: str) -> tuple[Block, 
     return block_row, part, UnitRef(block, part).label(session.referential_version.referential)
 
 
+def _assignable_unit(
+    session: ExamSession, evaluator: User, marker: int, block: str, part: str
+) -> tuple[Block, str, str]:
+    """The unit to assign, once the evaluator may take it as this marker in this session (the
+    checks one assignment and a whole unit's share)."""
+    _check_assignment(evaluator, marker)
+    block_row, part, unit = _assigned_unit(session, block, part)
+    _check_delegation(session, evaluator, block_row.code)
+    return block_row, part, unit
+
+
+def _new_assignment(
+    session: ExamSession,
+    candidate_id: int,
+    unit: tuple[Block, str],
+    evaluator: User,
+    marker: int,
+    assigned_by: Any,
+) -> Assignment:
+    """An assignment not saved yet: the candidate's unit (block row, part) to the evaluator."""
+    block_row, part = unit
+    return Assignment(
+        session=session,
+        candidate_id=candidate_id,
+        block=block_row,
+        part=part,
+        evaluator=evaluator,
+        marker=marker,
+        assigned_by=assigned_by,
+    )
+
+
 def _named(candidates: Sequence[Candidate]) -> str:
     names = ", ".join(str(c) for c in candidates[:NAMED_IN_REFUSAL])
     more = len(candidates) - NAMED_IN_REFUSAL
@@ -434,9 +467,7 @@ def assign_evaluator(
     unit. Assigning the same person again changes nothing; another person replaces them.
     """
     require(actor, may_manage_sessions, message=MANAGE_REFUSED)
-    _check_assignment(evaluator, marker)
-    block_row, part, unit = _assigned_unit(session, block, part)
-    _check_delegation(session, evaluator, block_row.code)
+    block_row, part, unit = _assignable_unit(session, evaluator, marker, block, part)
     with transaction.atomic():
         enrolled = Enrolment.objects.filter(
             session=session, candidate=candidate, block=block_row, part=part
@@ -466,15 +497,10 @@ def assign_evaluator(
             return AssignOutcome(unchanged=1)
         label = f"{candidate.numero} — {session.code} — {unit} — correcteur {marker}"
         if current is None:
-            current = Assignment.objects.create(
-                session=session,
-                candidate=candidate,
-                block=block_row,
-                part=part,
-                evaluator=evaluator,
-                marker=marker,
-                assigned_by=account_of(actor),
+            current = _new_assignment(
+                session, candidate.pk, (block_row, part), evaluator, marker, account_of(actor)
             )
+            current.save(force_insert=True)
             audit.record(
                 actions.ASSIGNMENT_CREATED,
                 current,
@@ -484,9 +510,7 @@ def assign_evaluator(
             )
             return AssignOutcome(created=1)
         before = current.evaluator.get_username()
-        current.evaluator = evaluator
-        current.assigned_by = account_of(actor)
-        current.save(update_fields=["evaluator", "assigned_by"])
+        save_fields(current, evaluator=evaluator, assigned_by=account_of(actor))
         audit.record(
             actions.ASSIGNMENT_CHANGED,
             current,
@@ -513,9 +537,7 @@ def assign_evaluator_bulk(
     With ``only_unassigned``, candidates who already have an evaluator for this marker keep
     theirs: assign the few linked to this evaluator to someone else first, then the rest.
     """
-    _check_assignment(evaluator, marker)
-    block_row, part, unit = _assigned_unit(session, block, part)
-    _check_delegation(session, evaluator, block_row.code)
+    block_row, part, unit = _assignable_unit(session, evaluator, marker, block, part)
     with transaction.atomic():
         enrolled = list(
             Enrolment.objects.filter(session=session, block=block_row, part=part).values_list(
@@ -539,15 +561,7 @@ def assign_evaluator_bulk(
             )
         user = account_of(actor)
         created = [
-            Assignment(
-                session=session,
-                candidate_id=pk,
-                block=block_row,
-                part=part,
-                evaluator=evaluator,
-                marker=marker,
-                assigned_by=user,
-            )
+            _new_assignment(session, pk, (block_row, part), evaluator, marker, user)
             for pk in targets
             if pk not in current
         ]
