@@ -85,3 +85,18 @@ def test_a_deposit_through_the_api_keeps_its_receipt_at_once(
     assert downloaded.status_code == 200
     body = b"".join(downloaded.streaming_content)  # type: ignore[attr-defined]
     assert hashlib.sha256(body).hexdigest() == digest
+
+
+def test_a_receipt_that_cannot_be_drawn_at_the_deposit_does_not_cost_the_deposit(
+    world: World,
+) -> None:
+    def broken(deposit: Deposit) -> bytes:
+        raise RuntimeError("Typst is not there")
+
+    deposit = services.deposit_file(
+        world.candidate, world.session, "B1Support", [pdf_bytes(2)], shown_name="plan.pdf",
+        actor=world.owner, receipt=broken,
+    )  # fmt: skip
+    deposit.refresh_from_db()
+    assert (deposit.version, deposit.receipt_sha256) == (2, "")
+    assert receipt(world.owner, deposit).startswith(b"%PDF-")  # drawn at its first download

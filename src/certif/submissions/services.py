@@ -9,6 +9,7 @@ deposit — its size, its content, its deadline, a missing subject — leaves no
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from typing import Any
@@ -49,6 +50,7 @@ def deposit_store() -> FileStore:
 
 
 FILE = "file"
+logger = logging.getLogger(__name__)
 
 
 def shown_date(day: date) -> str:
@@ -213,7 +215,7 @@ def deposit_file(
                                   pages=pages, annexes=annexes, counted=counted, subject=subject)  # fmt: skip
                 audit.record(actions.DEPOSITED, deposit, actor=actor, after=_journalled(deposit))
                 if receipt is not None:
-                    _keep_receipt(deposit, receipt)
+                    _try_keeping_receipt(deposit, receipt)
     except DepositRefused as refusal:
         raise DepositRejected(refusal) from refusal
     return deposit
@@ -339,6 +341,18 @@ def _keep_receipt(deposit: Deposit, render: Render) -> None:
     stored = deposit_store().put_bytes(render(deposit), shown_name="accusé de dépôt")
     deposit.receipt_sha256 = stored.sha256
     deposit.save(update_fields=["receipt_sha256"])
+
+
+def _try_keeping_receipt(deposit: Deposit, render: Render) -> None:
+    """Keep the receipt with the deposit; a receipt that cannot be drawn now (Typst, the store)
+    does not cost the candidate her deposit: it is drawn at its first download instead."""
+    try:
+        with transaction.atomic():
+            _keep_receipt(deposit, render)
+    except Exception:
+        deposit.receipt_sha256 = ""
+        logger.exception("Accusé du dépôt %s non conservé au dépôt : il le sera au premier "
+                         "téléchargement", deposit.pk)  # fmt: skip
 
 
 def open_receipt(deposit_id: int, *, actor: Actor, render: Render) -> tuple[Deposit, StoredStream]:
