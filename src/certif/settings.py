@@ -20,6 +20,7 @@ from certif.config import (
     read_retention,
     read_secret_key,
 )
+from certif.core.storage_backends import s3_options
 
 # Lets the admin and querysets be subscripted (ModelAdmin[Model]) at run time, as typed.
 django_stubs_ext.monkeypatch()
@@ -343,3 +344,9 @@ RETENTION = read_retention()
 # How many candidates of one session may be given the same case; the PDFs of the cases.
 CASE_MAX_USES_PER_SESSION = env_int("CERTIF_CASE_MAX_USES_PER_SESSION", 4, minimum=1)
 CASE_FILES_DIR = DATA_DIR / "cas"
+
+# -- Files in an S3-compatible bucket (docs/deposits.md, « Stockage S3 ») ----------------------
+# With CERTIF_STORAGE_S3_BUCKET, deposited files, their receipts and the cases' PDFs are kept in
+# that bucket through django-storages (certif.core.storage_backends), the folders above holding
+# only uploads being checked; without it (None), in those folders.
+FILES_S3 = s3_options()

@@ -328,6 +328,7 @@ def calls(world: World) -> list[Call]:
             "/deposits/{deposit_id}/file",
             (Role.CANDIDATE, Role.STAFF, Role.EVALUATOR, *JURY),
         ),
+        Call("GET", "/deposits/{deposit_id}/receipt", (Role.CANDIDATE, Role.STAFF)),
         Call("GET", "/me/subject", (Role.CANDIDATE,)),
         Call(
             "POST", "/me/subject", (Role.CANDIDATE,), {"title": "T", "problem": "P", "outline": "O"}

@@ -8,6 +8,14 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import (
+    DecodedStreamObject,
+    DictionaryObject,
+    NameObject,
+    NumberObject,
+    StreamObject,
+)
 
 from certif.deposits import pdf
 from certif.deposits.errors import DepositRefused, RefusalReason
@@ -242,3 +250,41 @@ def test_an_annexes_page_outside_the_file_is_always_refused(
     outside = st.integers(max_value=0) | st.integers(min_value=page_count + 1)
     with pytest.raises(DepositRefused):
         pages_before_annexes(page_count, data.draw(outside))
+
+
+def _with_images(count: int, side: int) -> Change:
+    """Each page draws its own image, as a mémoire's photographs do."""
+
+    def change(writer: PdfWriter) -> None:
+        for page in writer.pages[:count]:
+            image = DecodedStreamObject()
+            image.set_data(bytes(side * side * 3))
+            image.update({
+                NameObject("/Type"): NameObject("/XObject"),
+                NameObject("/Subtype"): NameObject("/Image"),
+                NameObject("/Width"): NumberObject(side),
+                NameObject("/Height"): NumberObject(side),
+                NameObject("/ColorSpace"): NameObject("/DeviceRGB"),
+                NameObject("/BitsPerComponent"): NumberObject(8),
+            })  # fmt: skip
+            xobjects = DictionaryObject({NameObject("/Im0"): writer._add_object(image)})
+            page[NameObject("/Resources")] = DictionaryObject({NameObject("/XObject"): xobjects})
+
+    return change
+
+
+def test_the_inspection_keeps_no_examined_stream_in_memory(tmp_path: Path) -> None:
+    """pypdf keeps every object it resolved; the inspection drops each stream once examined, so
+    that a mémoire full of photographs is never held whole (bench/README.md, deposits)."""
+    path = write(tmp_path, "photos.pdf", pdf_bytes(6, _with_images(6, 64)))
+    with path.open("rb") as raw:
+        reader = PdfReader(raw)
+        assert pdf.active_features(reader) == set()
+        kept = [o for o in reader.resolved_objects.values() if isinstance(o, StreamObject)]
+    assert kept == []
+    assert inspect_pdf(path) == 6
+
+
+def test_javascript_in_a_page_after_images_is_still_found(tmp_path: Path) -> None:
+    path = write(tmp_path, "photos.pdf", pdf_bytes(4, _with_images(4, 32), page_additional_action))
+    assert refusal(path).reason == RefusalReason.ACTIVE_CONTENT

@@ -16,6 +16,7 @@ from certif.deliberations.models import Deliberation, JuryMember
 from certif.referential.models import Block, ReferentialVersion
 from certif.sessions.models import Assignment, ExamSession
 from certif.submissions.models import Deposit, Subject
+from tests.support.buckets import bucket  # noqa: F401
 from tests.support.deliberations import client_for  # noqa: F401
 from tests.support.submissions import approved_subject, deposited, session_in
 

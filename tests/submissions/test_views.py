@@ -87,7 +87,7 @@ def test_every_opening_is_journalled(world: World) -> None:
 def test_the_owner_gets_her_receipt_with_the_hash(world: World) -> None:
     response = signed_in(world.owner).get(f"/depots/fichiers/{world.support.pk}/accuse.pdf")
     assert response.status_code == 200
-    assert response.content.startswith(b"%PDF-")
+    assert b"".join(response.streaming_content).startswith(b"%PDF-")
 
 
 def test_the_candidate_deposits_a_new_version_from_her_space(world: World) -> None:

@@ -36,17 +36,20 @@ from certif.core.audit import Actor
 from certif.core.errors import NotFound, Refused
 from certif.core.policies import require
 from certif.core.service_writes import save_fields
+from certif.core.storage_backends import FileStore, file_store
 from certif.core.text import quoted
 from certif.core.validation import bound
 from certif.deposits.errors import DepositRefused
 from certif.deposits.pdf import inspect_pdf
-from certif.deposits.storage import StoredStream, receive, stream_stored
+from certif.deposits.storage import StoredStream
 from certif.domain.referential.schema import CaseSlot
 from certif.sessions.models import Enrolment, ExamSession
 
 # A case's PDF: a few pages of a client's situation; the limit stops a mistaken upload.
 MAX_ATTACHMENT_MB = 20
 MAX_ATTACHMENT_BYTES = MAX_ATTACHMENT_MB * 1024 * 1024
+# The store of the cases' PDFs (the data folder's « cas », or a bucket's prefix).
+STORE = "cas"
 # How many candidates a refusal names per épreuve before « … ».
 NAMED_IN_REFUSAL = 5
 
@@ -74,6 +77,10 @@ class _Attachment:
     pages: int
 
 
+def case_store() -> FileStore:
+    return file_store(STORE)
+
+
 def _stored_attachment(upload: Upload | None) -> _Attachment | None:
     """Receive the PDF as a stream, inspect it (a PDF, unlocked, without active content), then
     store it under its SHA-256; nothing is kept of a refused file."""
@@ -81,11 +88,8 @@ def _stored_attachment(upload: Upload | None) -> _Attachment | None:
         return None
     name = upload.name or "cas.pdf"
     try:
-        with receive(
-            upload.chunks(),
-            settings.CASE_FILES_DIR,
-            max_bytes=MAX_ATTACHMENT_BYTES,
-            shown_name=name,
+        with case_store().receive(
+            upload.chunks(), max_bytes=MAX_ATTACHMENT_BYTES, shown_name=name
         ) as incoming:
             pages = inspect_pdf(incoming.path, name)
             stored = incoming.commit()
@@ -460,4 +464,4 @@ def _journal_opening(case: Case, version: CaseVersion, actor: Actor, session: st
 def attachment_stream(version: CaseVersion) -> StoredStream:
     if not version.has_attachment:
         raise NotFound("Cette version du cas n'a pas de PDF.")
-    return stream_stored(settings.CASE_FILES_DIR, version.attachment_sha256)
+    return case_store().stream(version.attachment_sha256)

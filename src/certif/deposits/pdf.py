@@ -37,7 +37,13 @@ from pathlib import Path
 from typing import BinaryIO, TypeVar
 
 from pypdf import PdfReader
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, PdfObject
+from pypdf.generic import (
+    ArrayObject,
+    DictionaryObject,
+    IndirectObject,
+    PdfObject,
+    StreamObject,
+)
 
 from certif.deposits.errors import DepositRefused, RefusalReason, quoted
 
@@ -139,7 +145,7 @@ def pages_before_annexes(page_count: int, annexes_start_page: int | None) -> int
 def active_features(reader: PdfReader) -> set[ActiveFeature]:
     """Every refused feature found in the objects reachable from the trailer."""
     found: set[ActiveFeature] = set()
-    for dictionary in _reachable_dictionaries(reader.trailer):
+    for dictionary in _reachable_dictionaries(reader.trailer, reader):
         found |= _features_of(dictionary)
     catalog = _resolved(reader.trailer.raw_get("/Root"))
     if isinstance(catalog, DictionaryObject) and _acts_on_open(catalog):
@@ -179,14 +185,22 @@ def _resolved(value: object) -> object:
     return value.get_object() if isinstance(value, IndirectObject) else value
 
 
-def _reachable_dictionaries(start: PdfObject) -> Iterator[DictionaryObject]:
+def _reachable_dictionaries(
+    start: PdfObject, reader: PdfReader | None = None
+) -> Iterator[DictionaryObject]:
     """Each dictionary (streams included) reachable from ``start``, once; iterative, so that a
-    deep structure cannot exhaust the stack, and bounded by MAX_OBJECTS."""
+    deep structure cannot exhaust the stack, and bounded by MAX_OBJECTS.
+
+    A stream, once examined, is dropped from ``reader``'s cache of resolved objects: pypdf
+    keeps every object it resolved, the stream's data included, so walking a mémoire's
+    images would otherwise hold the whole file in memory; each is visited once here, so
+    it is never read again."""
     seen: set[tuple[int, int]] = set()
     stack: list[object] = [start]
     visited = 0
     while stack:
         item = stack.pop()
+        reference: tuple[int, int] | None = None
         if isinstance(item, IndirectObject):
             reference = (item.idnum, item.generation)
             if reference in seen:
@@ -199,8 +213,18 @@ def _reachable_dictionaries(start: PdfObject) -> Iterator[DictionaryObject]:
         if isinstance(item, DictionaryObject):
             yield item
             stack.extend(item.values())  # raw values: references are followed above, once
+            if reader is not None and reference is not None and _droppable(item):
+                reader.resolved_objects.pop((reference[1], reference[0]), None)
         elif isinstance(item, ArrayObject):
             stack.extend(item)
+
+
+def _droppable(item: DictionaryObject) -> bool:
+    """A stream whose data pypdf need not keep: not an object stream, from which pypdf reads
+    other objects (dropping it would have it decoded again for each of them)."""
+    if not isinstance(item, StreamObject):
+        return False
+    return "/Type" not in item or _resolved(item.raw_get("/Type")) != "/ObjStm"
 
 
 def _features_of(dictionary: DictionaryObject) -> set[ActiveFeature]:

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -32,6 +31,7 @@ from certif.core import audit
 from certif.core.audit import Actor
 from certif.core.policies import require
 from certif.core.progress import Reporter, Silent
+from certif.core.storage_backends import file_store
 from certif.maintenance import actions, engines
 from certif.maintenance.archive import (
     KEY_FILE,
@@ -116,7 +116,7 @@ def backup(
             key_file = folder / KEY_FILE
             key_file.write_text("\n".join(keys) + "\n", encoding="utf-8")
             files[KEY_FILE] = key_file
-        files.update(stored_files())
+        files.update(stored_files(folder))
         report.phase("Empreintes des fichiers", len(files))
         for name, file in files.items():
             manifest.members[name] = describe_member(file)
@@ -207,29 +207,28 @@ def store_folders() -> dict[str, Path]:
     }
 
 
-def stored_files() -> dict[str, Path]:
+def stored_files(into: Path) -> dict[str, Path]:
     """Every file of the stores, by its name in a backup; a half-received upload (not named by
-    its digest) is not one."""
+    its digest) is not one. A store in a bucket (``certif.core.storage_backends``) is copied
+    into the folder ``into`` first, by chunks."""
     found = {}
-    for store, folder in store_folders().items():
-        for path in sorted(folder.glob("*/*.pdf")) if folder.is_dir() else []:
-            name = f"files/{store}/{path.relative_to(folder).as_posix()}"
+    for store in store_folders():
+        files = file_store(store)
+        for relative in files.names():
+            name = f"files/{store}/{relative}"
             if STORED_FILE.match(name):
-                found[name] = path
+                found[name] = files.local_copy(relative, into / "stores")
     return found
 
 
 def put_back_stored_files(folder: Path, manifest: Manifest) -> None:
     """The backup's files into this installation's stores (checked against the manifest when
     read; a file already there has the same content, its name being its digest)."""
-    stores = store_folders()
     for name in manifest.members:
         if not STORED_FILE.match(name):
             continue
         _, store, relative = name.split("/", 2)
-        target = stores[store] / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(folder / name, target)
+        file_store(store).put_back(folder / name, relative)
 
 
 def _refuse_occupied() -> None:

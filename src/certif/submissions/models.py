@@ -2,7 +2,8 @@
 
 A deposit row describes one version of one deliverable (a référentiel ``Deliverable`` code) of
 a candidate in a session; the file itself lives in the content-addressed store of
-``certif.deposits.storage`` under the data folder, named by its SHA-256.
+``certif.deposits.storage`` under the data folder (or an S3-compatible bucket), named by its
+SHA-256, and so does its receipt, kept as it was first issued.
 """
 
 from __future__ import annotations
@@ -118,6 +119,9 @@ class Deposit(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="deposits",
+    )
+    receipt_sha256 = models.CharField(
+        _("empreinte SHA-256 de l'accusé de dépôt"), max_length=64, blank=True
     )
     due_date = models.DateField(_("date limite"), null=True, blank=True)
     under_extension = models.BooleanField(_("déposé sous prolongation"), default=False)

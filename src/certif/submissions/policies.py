@@ -25,6 +25,7 @@ READ_SUBJECT_REFUSED = (
     "Seuls le candidat, la Direction pédagogique et les gestionnaires voient ce sujet."
 )
 EXTENSION_REFUSED = "Seul un gestionnaire accorde une prolongation de dépôt."
+RECEIPT_REFUSED = "Seuls le candidat ou la candidate et les gestionnaires lisent l'accusé de dépôt."
 OPEN_REFUSED = (
     "Seuls le candidat, les évaluateurs affectés à cette épreuve, le jury de la session et les "
     "gestionnaires ouvrent ce fichier."
@@ -89,3 +90,8 @@ def may_open_deposit(user: Any, deposit: Deposit, block: str) -> bool:
         or is_assigned_to_block(user, deposit.candidate_id, deposit.session_id, block)
         or sits_on_jury_of(user, deposit.session_id)
     )
+
+
+def may_read_receipt(user: Any, deposit: Deposit) -> bool:
+    """The candidate who deposited, and gestionnaires."""
+    return may_manage_deposits(user) or is_own(user, deposit.candidate)

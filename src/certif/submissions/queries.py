@@ -27,7 +27,8 @@ from certif.submissions.models import Deposit, Extension, Subject, SubjectStatus
 
 
 def store_folder() -> Path:
-    """Where deposited files are kept (a content-addressed store under the data folder)."""
+    """Where deposited files are kept (a content-addressed store under the data folder), or,
+    with an S3 bucket, where uploads wait while inspected (``certif.core.storage_backends``)."""
     return Path(settings.DEPOSITS_DIR)
 
 

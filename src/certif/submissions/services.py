@@ -1,16 +1,17 @@
 """Every write of deposits and mémoire subjects: one function per verb, atomic, journalled.
 
 A deposit's file is received as a stream into the store's folder (never whole in memory),
-inspected (``certif.deposits.pdf``), and only then moved to its content address; the row that
+inspected (``certif.deposits.pdf``), and only then moved to its content address (in the data
+folder, or an S3-compatible bucket: ``certif.core.storage_backends``); the row that
 describes it is written in the same transaction as its journal entry. Whatever refuses the
 deposit — its size, its content, its deadline, a missing subject — leaves nothing behind.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import logging
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -23,10 +24,11 @@ from certif.core.audit import Actor, account_of
 from certif.core.concurrency import check
 from certif.core.errors import Invalid, NotFound, Refused
 from certif.core.policies import require
+from certif.core.storage_backends import FileStore, file_store
 from certif.core.validation import validated
 from certif.deposits.errors import DepositRefused
 from certif.deposits.pdf import inspect_pdf, pages_before_annexes
-from certif.deposits.storage import StoredStream, receive, stored_path, stream_stored
+from certif.deposits.storage import StoredStream
 from certif.sessions.models import ExamSession
 from certif.submissions import actions, policies
 from certif.submissions.forms import DepositForm, ExtensionForm, ReviewForm, SubjectForm
@@ -37,10 +39,18 @@ from certif.submissions.queries import (
     block_of,
     local_today,
     owed_item,
-    store_folder,
 )
 
+STORE = "depots"
+
+
+def deposit_store() -> FileStore:
+    """Where deposited files and their receipts are kept."""
+    return file_store(STORE)
+
+
 FILE = "file"
+logger = logging.getLogger(__name__)
 
 
 def shown_date(day: date) -> str:
@@ -173,8 +183,13 @@ def deposit_file(
     shown_name: str,
     data: Mapping[str, Any] | None = None,
     actor: Actor,
+    receipt: Render | None = None,
 ) -> Deposit:
-    """Deposit a new version of a deliverable: streamed, checked, stored, receipted."""
+    """Deposit a new version of a deliverable: streamed, checked, stored, receipted.
+
+    ``receipt`` draws the deposit's receipt (``certif.documents.receipts.receipt_pdf``, which
+    this app cannot import): given, the receipt is made and kept with the deposit, in the same
+    transaction; otherwise it is made and kept when first asked (``open_receipt``)."""
     require(actor, policies.may_deposit, candidate, message=policies.DEPOSIT_REFUSED)
     item = _owed(candidate, session, code)
     _refuse_if_closed(item)
@@ -187,8 +202,8 @@ def deposit_file(
         )
     deliverable = item.placed.deliverable
     try:
-        with receive(
-            chunks, store_folder(), max_bytes=deliverable.max_size_bytes, shown_name=shown_name
+        with deposit_store().receive(
+            chunks, max_bytes=deliverable.max_size_bytes, shown_name=shown_name
         ) as incoming:
             pages = inspect_pdf(incoming.path, shown_name)
             counted = pages_before_annexes(pages, annexes) if deliverable.checks_min_pages else None
@@ -199,6 +214,8 @@ def deposit_file(
                 deposit = _create(item, candidate, shown_name, stored.sha256, stored.size, actor,
                                   pages=pages, annexes=annexes, counted=counted, subject=subject)  # fmt: skip
                 audit.record(actions.DEPOSITED, deposit, actor=actor, after=_journalled(deposit))
+                if receipt is not None:
+                    _try_keeping_receipt(deposit, receipt)
     except DepositRefused as refusal:
         raise DepositRejected(refusal) from refusal
     return deposit
@@ -308,12 +325,57 @@ def open_deposit(deposit_id: int, *, actor: Actor) -> tuple[Deposit, StoredStrea
         raise NotFound("Ce dépôt n'existe pas.")
     require(actor, policies.may_open_deposit, deposit, block_of(deposit),
             message=policies.OPEN_REFUSED)  # fmt: skip
-    stream = stream_stored(store_folder(), deposit.sha256)
+    stream = deposit_store().stream(deposit.sha256)
     with transaction.atomic():
         audit.record(
             actions.DEPOSIT_OPENED, deposit, actor=actor, after={"version": deposit.version}
         )
     return deposit, stream
+
+
+Render = Callable[[Deposit], bytes]
+
+
+def _keep_receipt(deposit: Deposit, render: Render) -> None:
+    """Draw the receipt once and keep it (content-addressed, like the files)."""
+    stored = deposit_store().put_bytes(render(deposit), shown_name="accusé de dépôt")
+    deposit.receipt_sha256 = stored.sha256
+    deposit.save(update_fields=["receipt_sha256"])
+
+
+def _try_keeping_receipt(deposit: Deposit, render: Render) -> None:
+    """Keep the receipt with the deposit; a receipt that cannot be drawn now (Typst, the store)
+    does not cost the candidate her deposit: it is drawn at its first download instead."""
+    try:
+        with transaction.atomic():
+            _keep_receipt(deposit, render)
+    except Exception:
+        deposit.receipt_sha256 = ""
+        logger.exception("Accusé du dépôt %s non conservé au dépôt : il le sera au premier "
+                         "téléchargement", deposit.pk)  # fmt: skip
+
+
+def open_receipt(deposit_id: int, *, actor: Actor, render: Render) -> tuple[Deposit, StoredStream]:
+    """The deposit's receipt as it was issued: the same bytes at every download. A deposit made
+    without its receipt (or whose receipt went with an anonymisation) has it drawn by ``render``
+    now, and kept from then on."""
+    deposit = (
+        Deposit.objects.select_related("candidate", "session__referential_version", "subject")
+        .filter(pk=deposit_id)
+        .first()
+    )
+    if deposit is None:
+        raise NotFound("Ce dépôt n'existe pas.")
+    require(actor, policies.may_read_receipt, deposit, message=policies.RECEIPT_REFUSED)
+    store = deposit_store()
+    if not deposit.receipt_sha256 or not store.exists(deposit.receipt_sha256):
+        with transaction.atomic():
+            locked = Deposit.objects.select_for_update().get(pk=deposit.pk)
+            if locked.receipt_sha256 != deposit.receipt_sha256:
+                deposit.receipt_sha256 = locked.receipt_sha256  # kept meanwhile by another
+            else:
+                _keep_receipt(deposit, render)
+    return deposit, store.stream(deposit.receipt_sha256)
 
 
 def erase_candidate_files(candidate_id: int) -> int:
@@ -329,13 +391,15 @@ def erase_candidate_files(candidate_id: int) -> int:
         .exclude(candidate_id=candidate_id)
         .values_list("sha256", flat=True)
     )
-    folder = store_folder()
-    doomed = [stored_path(folder, sha256) for sha256 in hashes - shared]
-    erased = own.update(original_name="")
-    transaction.on_commit(lambda: _unlink(doomed))
+    # Receipts name the candidate: they go too (drawn again, anonymised, if asked later).
+    receipts = set(own.exclude(receipt_sha256="").values_list("receipt_sha256", flat=True))
+    doomed = sorted((hashes - shared) | receipts)
+    erased = own.update(original_name="", receipt_sha256="")
+    transaction.on_commit(lambda: _delete(doomed))
     return erased
 
 
-def _unlink(paths: Iterable[Path]) -> None:
-    for path in paths:
-        path.unlink(missing_ok=True)
+def _delete(hashes: Iterable[str]) -> None:
+    store = deposit_store()
+    for sha256 in hashes:
+        store.delete(sha256)

@@ -34,6 +34,7 @@ from certif.api.problems import PayloadTooLarge
 from certif.core.http import attachment
 from certif.core.roles import JURY, Role
 from certif.deposits.storage import CHUNK_SIZE
+from certif.documents.receipts import receipt_pdf
 from certif.submissions import services
 from certif.submissions.models import Deposit, Subject
 from certif.submissions.queries import (
@@ -81,6 +82,9 @@ class DepositOut(Schema):
     page_count: int
     annexes_start_page: int | None
     counted_pages: int | None = Field(description="Pages avant les annexes (mémoire)")
+    receipt_sha256: str = Field(
+        description="Empreinte SHA-256 de l'accusé conservé (vide : pas encore émis)"
+    )
     deposited_at: datetime
     under_extension: bool
 
@@ -152,6 +156,7 @@ def _deposit(deposit: Deposit) -> dict[str, Any]:
         "page_count": deposit.page_count,
         "annexes_start_page": deposit.annexes_start_page,
         "counted_pages": deposit.counted_pages,
+        "receipt_sha256": deposit.receipt_sha256,
         "deposited_at": deposit.deposited_at,
         "under_extension": deposit.under_extension,
     }
@@ -234,7 +239,7 @@ def deposit(
     data = form_data({"annexes_start_page": annexes_start_page})
     created = services.deposit_file(
         candidate, session, deliverable, chunks, shown_name=file_name, data=data,
-        actor=user_of(request),
+        actor=user_of(request), receipt=receipt_pdf,
     )  # fmt: skip
     return 201, _deposit(created)
 
@@ -254,6 +259,33 @@ def deposit_file(request: HttpRequest, deposit_id: Id) -> StreamingHttpResponse:
     response["Content-Length"] = str(stream.size)
     response["Content-Disposition"] = attachment(
         f"{found.candidate.numero}-{found.session.code}-{found.deliverable}-v{found.version}.pdf"
+    )
+    return response
+
+
+@router.get(
+    "/deposits/{deposit_id}/receipt",
+    response=responses({200: None}, 404),
+    auth=access(Role.CANDIDATE, Role.STAFF),
+    summary="Accusé de dépôt",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "L'accusé de dépôt tel qu'il a été délivré, octet pour octet",
+                "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+)
+def deposit_receipt(request: HttpRequest, deposit_id: Id) -> StreamingHttpResponse:
+    """Au candidat et aux gestionnaires : le PDF daté, avec l'empreinte SHA-256 du fichier,
+    conservé depuis son émission (le même à chaque téléchargement)."""
+    found, stream = services.open_receipt(deposit_id, actor=user_of(request), render=receipt_pdf)
+    response = StreamingHttpResponse(stream, content_type="application/pdf")
+    response["Content-Length"] = str(stream.size)
+    response["Content-Disposition"] = attachment(
+        f"accuse-{found.candidate.numero}-{found.session.code}-{found.deliverable}"
+        f"-v{found.version}.pdf"
     )
     return response
 

@@ -48,18 +48,20 @@ def deposit_file(request: HttpRequest, deposit_id: int) -> HttpResponseBase:
 
 
 @role_required(Role.CANDIDATE, Role.STAFF)
-def receipt(request: HttpRequest, deposit_id: int) -> HttpResponse:
-    deposit = get_object_or_404(
-        Deposit.objects.select_related("candidate", "session__referential_version", "subject"),
-        pk=deposit_id,
-    )
-    if not (
-        policies.may_manage_deposits(request.user)
-        or policies.is_own(request.user, deposit.candidate)
-    ):
-        raise PermissionDenied
-    response = HttpResponse(receipt_pdf(deposit), content_type="application/pdf")
+def receipt(request: HttpRequest, deposit_id: int) -> HttpResponseBase:
+    """The receipt as it was issued (kept with the deposit), streamed."""
+    try:
+        deposit, stream = services.open_receipt(deposit_id, actor=request.user, render=receipt_pdf)
+    except NotFound as error:
+        raise Http404 from error
+    except Forbidden as error:
+        raise PermissionDenied from error
+    except StoredFileMissing as error:
+        raise Http404 from error
+    response = StreamingHttpResponse(stream, content_type="application/pdf")
+    response["Content-Length"] = str(stream.size)
     response["Content-Disposition"] = f'attachment; filename="accuse-{_attachment_name(deposit)}"'
+    response["X-Content-Type-Options"] = "nosniff"
     return response
 
 
