@@ -1,6 +1,7 @@
 """The receipt of a deposit (« accusé de dépôt »): a Typst PDF dated at the deposit, quoting
-the file's SHA-256. It is drawn from the deposit's row whenever asked: the same deposit always
-gives the same receipt, so it needs no archive of its own."""
+the file's SHA-256. Drawn once, at the deposit (or at its first download if drawing failed then),
+and kept by `certif.submissions` under its own digest (`Deposit.receipt_sha256`): every later
+download gives the same bytes, whatever changed in the certifier's or the candidate's record."""
 
 from __future__ import annotations
 

@@ -8,11 +8,11 @@ SHA-256, and so does its receipt, kept as it was first issued.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from certif.candidates.models import Candidate
+from certif.core.fields import ActorField, OptionalLink
 from certif.domain.codes import CODE_MAX
 from certif.sessions.models import ExamSession
 
@@ -46,14 +46,7 @@ class Subject(models.Model):
     )
     proposed_at = models.DateTimeField(_("proposé le"))
     reviewed_at = models.DateTimeField(_("examiné le"), null=True, blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("examiné par"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    reviewed_by = ActorField(_("examiné par"), on_delete=models.SET_NULL)
     comment = models.TextField(_("commentaire de la Direction pédagogique"), blank=True)
     revision = models.PositiveIntegerField(_("révision"), default=0)
 
@@ -74,14 +67,7 @@ class SubjectReview(models.Model):
     )
     verdict = models.CharField(_("décision"), max_length=24, choices=Verdict.choices)
     comment = models.TextField(_("commentaire"), blank=True)
-    reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("examinateur"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    reviewer = ActorField(_("examinateur"), on_delete=models.SET_NULL)
     reviewed_at = models.DateTimeField(_("examiné le"))
 
     class Meta:
@@ -112,28 +98,14 @@ class Deposit(models.Model):
         _("page où commencent les annexes"), null=True, blank=True
     )
     counted_pages = models.PositiveIntegerField(_("pages hors annexes"), null=True, blank=True)
-    subject = models.ForeignKey(
-        Subject,
-        verbose_name=_("sujet"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="deposits",
-    )
+    subject = OptionalLink(Subject, _("sujet"), related_name="deposits")
     receipt_sha256 = models.CharField(
         _("empreinte SHA-256 de l'accusé de dépôt"), max_length=64, blank=True
     )
     due_date = models.DateField(_("date limite"), null=True, blank=True)
     under_extension = models.BooleanField(_("déposé sous prolongation"), default=False)
     deposited_at = models.DateTimeField(_("déposé le"))
-    deposited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("déposé par"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    deposited_by = ActorField(_("déposé par"), on_delete=models.SET_NULL)
 
     class Meta:
         verbose_name = _("dépôt")
@@ -161,14 +133,7 @@ class Extension(models.Model):
     deliverable = models.CharField(_("livrable"), max_length=CODE_MAX)
     until = models.DateField(_("jusqu'au"))
     reason = models.TextField(_("motif"))
-    granted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("accordée par"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    granted_by = ActorField(_("accordée par"), on_delete=models.SET_NULL)
     granted_at = models.DateTimeField(_("accordée le"))
 
     class Meta:

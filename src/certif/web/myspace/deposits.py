@@ -16,6 +16,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from certif.candidates.models import Candidate
 from certif.core.errors import Refused
 from certif.core.roles import Role, role_required
+from certif.documents.receipts import receipt_pdf
 from certif.sessions.models import ExamSession
 from certif.submissions import services
 from certif.submissions.forms import DepositForm, SubjectForm, subject_initial
@@ -104,7 +105,7 @@ def _deposit(
     try:
         deposited = services.deposit_file(
             candidate, session, code, upload.chunks(), shown_name=upload.name or "",
-            data=request.POST, actor=request.user,
+            data=request.POST, actor=request.user, receipt=receipt_pdf,
         )  # fmt: skip
     except Refused as error:
         return _deposits_page(request, candidate, {key: refusal_text(error)})
