@@ -186,6 +186,9 @@ class Retention:
     # Score sheets, their scores and history: years after their last change, once no
     # deliberation of their session is open.
     sheets_years: int = 5
+    # Deposited files (mémoires, written supports): years after the later of their deposit and
+    # the last closure of a deliberation of their session, once none of them is open.
+    deposits_years: int = 5
     # Contents of documents that are not proofs for life (convocations): years after issue.
     documents_years: int = 1
     # Journal entries: years after they were written.
@@ -196,6 +199,7 @@ RETENTION_VARIABLES = {
     "nir_days": "CERTIF_RETENTION_NIR_DAYS",
     "identity_years": "CERTIF_RETENTION_IDENTITY_YEARS",
     "sheets_years": "CERTIF_RETENTION_SHEETS_YEARS",
+    "deposits_years": "CERTIF_RETENTION_DEPOSITS_YEARS",
     "documents_years": "CERTIF_RETENTION_DOCUMENTS_YEARS",
     "journal_years": "CERTIF_RETENTION_JOURNAL_YEARS",
 }
