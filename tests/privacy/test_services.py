@@ -217,6 +217,7 @@ def test_the_purge_applies_each_retention_period_keeps_what_is_for_life_and_is_j
         "flux": 1,
         "identity": 1,
         "sheets": outcome.counts["sheets"],
+        "deposits": 0,
         "documents": 1,
         "journal": outcome.counts["journal"],
     }

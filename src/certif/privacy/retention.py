@@ -11,6 +11,10 @@ Each kind is a query, so that a dry run and the purge itself count the same rows
   declared), inactive for ``identity_years``: anonymised;
 - ``sheets``: score sheets unchanged for ``sheets_years``, once no deliberation of their
   session is open (the jury's decisions keep the scores they decided on);
+- ``deposits``: files candidates deposited (mémoires, written supports), ``deposits_years``
+  after the later of their deposit and the last closure of a deliberation of their session,
+  once none is open (the file is the evidence of what the jury judged); the records stay, as on
+  anonymisation (``certif.privacy.deposit_files``);
 - ``documents``: contents of convocations issued ``documents_years`` ago (the proofs of a
   certification — parchemins, attestations, relevés, minutes — are kept for life);
 - ``journal``: journal entries older than ``journal_years``.
@@ -31,17 +35,19 @@ from certif.config import Retention
 from certif.core.models import AuditEvent
 from certif.declarations.models import Flux, FluxEntry, Outcome
 from certif.declarations.models import Status as DeclarationStatus
-from certif.deliberations.models import State, UnitStatus
+from certif.deliberations.models import Deliberation, State, UnitStatus
 from certif.documents.models import IssuedDocument, Kind
 from certif.grading.models import ScoreSheet
 from certif.sessions.models import Enrolment
+from certif.submissions.models import Deposit
 
-KINDS = ("nir", "flux", "identity", "sheets", "documents", "journal")
+KINDS = ("nir", "flux", "identity", "sheets", "deposits", "documents", "journal")
 KIND_LABELS = {
     "nir": "NIR effacés",
     "flux": "fichiers de déclaration à la CDC vidés",
     "identity": "candidats anonymisés",
     "sheets": "grilles d'évaluation supprimées (avec leurs notes et leur historique)",
+    "deposits": "fichiers déposés effacés (mémoires, supports écrits ; leur trace gardée)",
     "documents": "convocations vidées de leur contenu (numéro et empreinte gardés)",
     "journal": "entrées du journal supprimées",
 }
@@ -141,6 +147,32 @@ def sheets(retention: Retention, now: datetime) -> QuerySet[ScoreSheet]:
     ).exclude(session__deliberations__status=State.OPEN)
 
 
+def _judged_at() -> Greatest:
+    """When a deposit was last judged: the latest closure of a deliberation of its session
+    (an amendment closed later counts), or its deposit if later or if no jury closed yet."""
+    closed = (
+        Deliberation.objects.filter(session=OuterRef("session"), status=State.CLOSED)
+        .order_by("-closed_at")
+        .values("closed_at")[:1]
+    )
+    return Greatest(
+        "deposited_at",
+        Coalesce(Subquery(closed), "deposited_at"),
+        output_field=DateTimeField(),
+    )
+
+
+def deposits(retention: Retention, now: datetime) -> QuerySet[Deposit]:
+    """Deposits whose file is still held (anonymisation and the purge clear the file's name
+    with the file) and whose period is over, no deliberation of their session being open."""
+    return (
+        Deposit.objects.exclude(original_name="")
+        .exclude(session__deliberations__status=State.OPEN)
+        .annotate(judged_at=_judged_at())
+        .filter(judged_at__lte=years_before(now, retention.deposits_years))
+    )
+
+
 def documents(retention: Retention, now: datetime) -> QuerySet[IssuedDocument]:
     return IssuedDocument.objects.filter(
         kind=Kind.CONVOCATION,
@@ -154,13 +186,15 @@ def journal(retention: Retention, now: datetime) -> QuerySet[AuditEvent]:
 
 def counts(retention: Retention, now: datetime) -> dict[str, int]:
     """How many rows of each kind a purge would delete or anonymise at ``now``; a candidate
-    anonymised loses their NIR with the rest, and is counted once, as an identity."""
+    anonymised loses their NIR and deposited files with the rest, and is counted once, as an
+    identity."""
     anonymised = set(inactive(retention, now).values_list("pk", flat=True))
     return {
         "nir": nirs(retention, now).exclude(pk__in=anonymised).count(),
         "flux": fluxes(retention, now).count(),
         "identity": len(anonymised),
         "sheets": sheets(retention, now).count(),
+        "deposits": deposits(retention, now).exclude(candidate_id__in=anonymised).count(),
         "documents": documents(retention, now).count(),
         "journal": journal(retention, now).count(),
     }

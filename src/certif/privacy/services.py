@@ -49,7 +49,7 @@ from certif.documents.models import IssuedDocument
 from certif.grading.models import ScoreSheet
 from certif.insertion.queries import personal_answers as insertion_answers
 from certif.insertion.services import erase_free_text as erase_survey_free_text
-from certif.privacy import actions, retention
+from certif.privacy import actions, deposit_files, retention
 from certif.privacy.forms import AnonymiseForm
 from certif.privacy.models import Anonymisation, Purge
 from certif.privacy.policies import MANAGE_REFUSED, may_manage_personal_data
@@ -127,7 +127,8 @@ def purge(
     reporter: Reporter | None = None,
 ) -> PurgeOutcome:
     """Delete or anonymise what the retention periods designate (``certif.privacy.retention``);
-    with ``dry_run``, only say how many of each kind. One transaction: all of it, or nothing."""
+    with ``dry_run``, only say how many of each kind. One transaction: all of it, or nothing
+    (deposited files are removed from the disk once it commits)."""
     require(actor, may_manage_personal_data, message=MANAGE_REFUSED)
     periods: Retention = settings.RETENTION
     moment = now or timezone.now()
@@ -150,6 +151,8 @@ def purge(
         ScoreSheet.objects.filter(
             pk__in=list(retention.sheets(periods, moment).values_list("pk", flat=True))
         ).delete()
+        # After the anonymisations, which erase their candidates' files themselves.
+        deposit_files.erase_files(retention.deposits(periods, moment))
         IssuedDocument.objects.filter(
             pk__in=list(retention.documents(periods, moment).values_list("pk", flat=True))
         ).erase_personal_content()
