@@ -7,6 +7,7 @@ import pytest
 
 from certif.candidates.models import Candidate
 from certif.documents.models import IssuedDocument, Kind
+from tests.support.buckets import bucket  # noqa: F401
 from tests.support.declarations import (  # noqa: F401
     cdc_settings,
     certified,

@@ -32,7 +32,9 @@ from certif.referential.models import ReferentialVersion
 from certif.sessions.models import ExamSession
 from certif.submissions.models import Deposit
 from certif.submissions.queries import store_folder
+from certif.submissions.services import open_receipt
 from tests.deposits.pdfs import pdf_bytes
+from tests.support.buckets import keys
 from tests.support.submissions import deposited, session_in
 
 pytestmark = pytest.mark.django_db
@@ -64,7 +66,10 @@ class Deposits:
     staff: AbstractUser
 
     def path(self, deposit: Deposit) -> Path:
-        return stored_path(store_folder(), deposit.sha256)
+        return self.path_of(deposit.sha256)
+
+    def path_of(self, sha256: str) -> Path:
+        return stored_path(store_folder(), sha256)
 
 
 def _session(version: ReferentialVersion, candidates: list[Candidate], code: str) -> ExamSession:
@@ -209,6 +214,25 @@ def test_the_purge_erases_the_expired_files_keeps_their_records_and_is_journalle
     assert counted_at(CLOSED + PERIOD) == 0, "a second purge has nothing left to erase"
 
 
+def test_the_purge_erases_the_kept_receipt_which_names_the_candidate(
+    world: Deposits, django_capture_on_commit_callbacks: Any
+) -> None:
+    def render(deposit: Deposit) -> bytes:
+        return f"%PDF-1.7 accusé de dépôt de {deposit.candidate.numero}".encode()
+
+    with time_machine.travel(DEPOSITED, tick=False):
+        kept, stream = open_receipt(world.support.pk, actor=world.owner, render=render)
+        stream.close()
+    receipt = world.path_of(kept.receipt_sha256)
+    assert receipt.exists()
+    close_jury(world, CLOSED)
+
+    purge_at(CLOSED + PERIOD, django_capture_on_commit_callbacks)
+
+    assert not receipt.exists()
+    assert Deposit.objects.get(pk=world.support.pk).receipt_sha256 == ""
+
+
 def test_a_content_a_deposit_not_expired_shares_is_kept_for_it(
     world: Deposits,
     version: ReferentialVersion,
@@ -305,3 +329,16 @@ def test_the_case_banks_pdfs_are_the_certifiers_own_and_stay(
 
     assert not world.path(world.support).exists()
     assert stored_path(settings.CASE_FILES_DIR, attached.attachment_sha256).exists()
+
+
+def test_with_a_bucket_the_purge_erases_the_expired_files_there(
+    bucket: Any, world: Deposits, django_capture_on_commit_callbacks: Any
+) -> None:
+    object_key = f"certif/depots/{world.support.sha256[:2]}/{world.support.sha256}.pdf"
+    assert object_key in keys(bucket)
+    close_jury(world, CLOSED)
+
+    outcome = purge_at(CLOSED + PERIOD, django_capture_on_commit_callbacks)
+
+    assert outcome.counts["deposits"] == 1
+    assert object_key not in keys(bucket)
