@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from certif.candidates.models import Candidate
 from certif.deposits.storage import stored_path
 from certif.privacy import services as privacy
 from certif.submissions.models import Deposit
@@ -36,3 +37,32 @@ def test_anonymising_a_candidate_erases_her_files_and_keeps_their_records(
     kept = Deposit.objects.filter(candidate=candidate)
     assert kept.count() == 2
     assert set(kept.values_list("original_name", flat=True)) == {""}
+
+
+def _copy_for(deposit: Deposit, other: Candidate, *, erased: bool) -> Deposit:
+    """Another candidate's deposit of the very same content (same digest)."""
+    copy = Deposit.objects.get(pk=deposit.pk)
+    copy.pk = None
+    copy.candidate = other
+    copy.receipt_sha256 = ""
+    copy.original_name = "" if erased else "copie.pdf"
+    copy.save()
+    return copy
+
+
+@pytest.mark.parametrize(("erased", "kept"), [(False, True), (True, False)])
+def test_a_file_another_candidate_still_holds_stays_one_already_erased_goes(
+    world: World,
+    candidates: list[Candidate],
+    django_capture_on_commit_callbacks: Any,
+    erased: bool,
+    kept: bool,
+) -> None:
+    _copy_for(world.support, candidates[1], erased=erased)
+    path = stored_path(store_folder(), world.support.sha256)
+    candidate = world.candidate
+    with django_capture_on_commit_callbacks(execute=True):
+        privacy.anonymise(
+            candidate, {"confirmation": candidate.numero, "reason": "Demande d'effacement reçue"}
+        )
+    assert path.exists() is kept

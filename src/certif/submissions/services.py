@@ -381,14 +381,15 @@ def open_receipt(deposit_id: int, *, actor: Actor, render: Render) -> tuple[Depo
 def erase_candidate_files(candidate_id: int) -> int:
     """Within an anonymisation: the files a candidate deposited go (a mémoire names its author
     on every page); their records stay — hash, size, pages, dates — as the trace of what was
-    graded. A file another candidate's deposit shares (same content) stays for them. The files
-    are removed once the caller's transaction commits, so a refused anonymisation keeps them.
-    The number of deposits whose file goes."""
+    graded. A file another candidate's deposit still holds (same content, not itself erased)
+    stays for them — the purge's rule too. The files are removed once the caller's transaction
+    commits, so a refused anonymisation keeps them. The number of deposits whose file goes."""
     own = Deposit.objects.filter(candidate_id=candidate_id)
     hashes = set(own.values_list("sha256", flat=True))
     shared = set(
         Deposit.objects.filter(sha256__in=hashes)
         .exclude(candidate_id=candidate_id)
+        .exclude(original_name="")
         .values_list("sha256", flat=True)
     )
     # Receipts name the candidate: they go too (drawn again, anonymised, if asked later).
