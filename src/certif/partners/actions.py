@@ -18,6 +18,9 @@ HABILITATION_CHANGED = action(
 HABILITATION_AMENDED = action(
     "partner.habilitation_amended", _("Habilitation : avenant"), **_HABILITATION
 )
+HABILITATION_DISCARDED = action(
+    "partner.habilitation_discarded", _("Habilitation : brouillon abandonné"), **_HABILITATION
+)
 HABILITATION_DOCUMENT = action(
     "partner.habilitation_document", _("Habilitation : acte signé déposé")
 )

@@ -13,6 +13,12 @@ def may_manage_partners(user: Any) -> bool:
     return has_role(user, Role.STAFF)
 
 
+def may_discard_habilitation(user: Any, habilitation: Any) -> bool:
+    """Gestionnaires discard a habilitation written by mistake; whether it may be discarded at
+    all (a draft never activated nor signed) is the service's rule, said in French."""
+    return may_manage_partners(user)
+
+
 MANAGE_REFUSED = "Seul un gestionnaire gère les organismes partenaires et leurs habilitations."
 
 
