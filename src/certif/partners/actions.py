@@ -28,6 +28,9 @@ DECLARATION_EXPORTED = action("partner.declaration_exported", _("Liste des habil
 DECLARATION_TRANSMITTED = action(
     "partner.declaration_transmitted", _("Liste des habilitations transmise à France compétences")
 )
+RESULTS_EXPORTED = action(
+    "partner.results_exported", _("Résultats publiés téléchargés depuis le portail")
+)
 MEMBER_BOUND = action("partner.member_bound", _("Compte rattaché à un organisme"))
 AUDIT_RECORDED = action(
     "partner.audit_recorded",

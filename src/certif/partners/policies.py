@@ -45,3 +45,10 @@ def may_read_partner(user: Any, partner: Any) -> bool:
 
 
 READ_REFUSED = "Organisme inconnu."
+
+
+def may_export_results(user: Any, partner: Any) -> bool:
+    """A partner's staff take away their own candidates' published results; nobody else's
+    (gestionnaires have the staff's exports)."""
+    own = partner_of(user)
+    return own is not None and own.pk == partner.pk

@@ -50,7 +50,9 @@ from certif.partners.models import (
 )
 from certif.partners.policies import (
     MANAGE_REFUSED,
+    READ_REFUSED,
     may_discard_habilitation,
+    may_export_results,
     may_manage_partners,
 )
 
@@ -449,6 +451,21 @@ def mark_transmitted(
             after={"transmitted_on": transmitted_on.isoformat()},
         )
     return current
+
+
+def record_results_export(
+    partner: Partner, rows: int, file_format: str, sha256: str, actor: Actor = None
+) -> None:
+    """Journal a download of the partner's published results from the portal (what was taken
+    away, by whom), refused to anyone but that partner's staff."""
+    require(actor, may_export_results, partner, message=READ_REFUSED)
+    with transaction.atomic():
+        audit.record(
+            actions.RESULTS_EXPORTED,
+            partner,
+            actor=actor,
+            after={"rows": rows, "format": file_format, "sha256": sha256},
+        )
 
 
 # -- partner accounts ------------------------------------------------------------------------
