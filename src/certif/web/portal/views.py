@@ -21,7 +21,7 @@ from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -47,10 +47,17 @@ from certif.results.partner_figures import PartnerFigures, figures_of
 from certif.sessions.models import ExamSession
 from certif.sessions.queries import enrolments_of
 from certif.sessions.services import enrol
+from certif.tasks.services import start
 from certif.web.candidates.views import creation_page, identity_posted
 from certif.web.helpers import problems_context
-from certif.web.imports.forms import CandidatesImportForm, saved_upload
+from certif.web.imports.forms import (
+    CandidatesImportForm,
+    handed_over,
+    in_background,
+    saved_upload,
+)
 from certif.web.portal.forms import PortalEnrolForm
+from certif.web.portal.tasks import import_portal_candidates_job
 from certif.web.shared_forms import Saved, service_form_page
 
 RESULT_FORMATS = {
@@ -147,13 +154,25 @@ def candidate_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def candidates_import(request: HttpRequest) -> HttpResponse:
     """The partner's candidates' identities from a file (the candidates' columns), all or
-    nothing: a partner's file is a few dozen rows, imported while the page waits."""
+    nothing: imported while the page waits, or, above the staff's imports' size
+    (``CERTIF_IMPORT_BACKGROUND_KB``), by the worker, followed on the job's page (which only
+    the person who started it, and gestionnaires, may open)."""
     partner = own_partner(request)
     form = CandidatesImportForm(request.POST or None, request.FILES or None)
     context: dict[str, Any] = {"form": form}
     if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["fichier"]
+        if in_background(upload):
+            job = start(
+                import_portal_candidates_job,
+                actor=request.user,
+                shown={gettext_noop("Fichier"): upload.name or ""},
+                upload=handed_over(upload),
+                partner=partner.pk,
+            )
+            return redirect(job)
         try:
-            with saved_upload(form.cleaned_data["fichier"]) as path:
+            with saved_upload(upload) as path:
                 report = import_partner_candidates(path, partner, actor=request.user)
         except FileRejected as rejected:
             context.update(problems_context(rejected))
