@@ -67,6 +67,7 @@ def test_a_big_file_is_imported_by_the_worker_and_followed_on_its_job_page(
     page = client.get(job.get_absolute_url()).content.decode()
     assert "Import des candidats d&#x27;un organisme" in page
     assert all(line in page for line in job.summary)
+    assert reverse("imports:home") not in page  # no link to the staff's pages
     assert not list((files.root() / files.INCOMING).iterdir())  # the handed file is gone
 
 
