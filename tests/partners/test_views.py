@@ -37,6 +37,7 @@ def pages(partner: Partner) -> list[str]:
         reverse("partners:declaration"),
         reverse("partners:habilitation_print", args=[partner.habilitations.get().reference]),
         reverse("partners:habilitation_amend", args=[partner.habilitations.get().reference]),
+        reverse("partners:habilitation_discard", args=[partner.habilitations.get().reference]),
     ]
 
 
@@ -45,6 +46,7 @@ def posts(partner: Partner) -> list[str]:
     return [
         reverse("partners:habilitation_change", args=[reference]),
         reverse("partners:habilitation_document", args=[reference]),
+        reverse("partners:habilitation_discard", args=[reference]),
         reverse("partners:audit_create", args=[partner.siret]),
         reverse("partners:transmit", args=[1]),
     ]

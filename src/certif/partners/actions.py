@@ -18,12 +18,18 @@ HABILITATION_CHANGED = action(
 HABILITATION_AMENDED = action(
     "partner.habilitation_amended", _("Habilitation : avenant"), **_HABILITATION
 )
+HABILITATION_DISCARDED = action(
+    "partner.habilitation_discarded", _("Habilitation : brouillon abandonné"), **_HABILITATION
+)
 HABILITATION_DOCUMENT = action(
     "partner.habilitation_document", _("Habilitation : acte signé déposé")
 )
 DECLARATION_EXPORTED = action("partner.declaration_exported", _("Liste des habilitations exportée"))
 DECLARATION_TRANSMITTED = action(
     "partner.declaration_transmitted", _("Liste des habilitations transmise à France compétences")
+)
+RESULTS_EXPORTED = action(
+    "partner.results_exported", _("Résultats publiés téléchargés depuis le portail")
 )
 MEMBER_BOUND = action("partner.member_bound", _("Compte rattaché à un organisme"))
 AUDIT_RECORDED = action(

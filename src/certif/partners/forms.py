@@ -11,6 +11,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from certif.core.service_forms import reason_field
 from certif.domain.partners.habilitations import (
     REASON_REQUIRED,
     Action,
@@ -177,6 +178,14 @@ class AmendmentForm(HabilitationForm):
 
     effective_on = forms.DateField(label=_("Date d'effet"), widget=_DATE)
     reason = forms.CharField(label=_("Motif"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DiscardForm(forms.Form):
+    """Why a draft habilitation is discarded: kept in the journal, which outlives it."""
+
+    motif = reason_field(
+        _("Conservé dans le journal (au moins {count} caractères)."), rows=2, max_length=500
+    )
 
 
 class TransmissionForm(forms.Form):

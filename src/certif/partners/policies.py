@@ -13,6 +13,12 @@ def may_manage_partners(user: Any) -> bool:
     return has_role(user, Role.STAFF)
 
 
+def may_discard_habilitation(user: Any, habilitation: Any) -> bool:
+    """Gestionnaires discard a habilitation written by mistake; whether it may be discarded at
+    all (a draft never activated nor signed) is the service's rule, said in French."""
+    return may_manage_partners(user)
+
+
 MANAGE_REFUSED = "Seul un gestionnaire gère les organismes partenaires et leurs habilitations."
 
 
@@ -39,3 +45,10 @@ def may_read_partner(user: Any, partner: Any) -> bool:
 
 
 READ_REFUSED = "Organisme inconnu."
+
+
+def may_export_results(user: Any, partner: Any) -> bool:
+    """A partner's staff take away their own candidates' published results; nobody else's
+    (gestionnaires have the staff's exports)."""
+    own = partner_of(user)
+    return own is not None and own.pk == partner.pk

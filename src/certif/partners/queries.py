@@ -73,6 +73,12 @@ class HabilitationView:
         return [(action, lazy_label(Action(action).label)) for action in self.actions]
 
     @property
+    def may_discard(self) -> bool:
+        """A draft never activated and without its signed act (the service's rule, shown)."""
+        recorded = not self.domain.transitions and not self.domain.amendments
+        return recorded and not self.record.document_sha256
+
+    @property
     def is_live(self) -> bool:
         return self.state in LIVE_STATES
 

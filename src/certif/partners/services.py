@@ -12,11 +12,13 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext
 
 from certif.core import audit
 from certif.core.audit import Actor, account_of
 from certif.core.concurrency import check
 from certif.core.errors import Invalid, Refused
+from certif.core.models import AuditEvent
 from certif.core.policies import require
 from certif.core.service_writes import save_fields
 from certif.core.validation import as_form_data, validated
@@ -30,6 +32,7 @@ from certif.partners.forms import (
     AmendmentForm,
     AuditActionForm,
     AuditForm,
+    DiscardForm,
     HabilitationChangeForm,
     HabilitationForm,
     PartnerEditForm,
@@ -45,7 +48,13 @@ from certif.partners.models import (
     PartnerAudit,
     PartnerMember,
 )
-from certif.partners.policies import MANAGE_REFUSED, may_manage_partners
+from certif.partners.policies import (
+    MANAGE_REFUSED,
+    READ_REFUSED,
+    may_discard_habilitation,
+    may_export_results,
+    may_manage_partners,
+)
 
 # A signed act is a few pages; a scan of many pages stays well under this.
 DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
@@ -130,14 +139,27 @@ def update_partner(partner: Partner, data: Mapping[str, Any], actor: Actor = Non
 
 
 def _next_reference() -> str:
-    last = (
-        Habilitation.objects.filter(reference__startswith=REFERENCE_PREFIX)
-        .order_by("-id")
-        .values_list("reference", flat=True)
-        .first()
+    """The next free reference, never one a discarded draft had: its act may have been printed,
+    and the journal names it."""
+    discarded = set(
+        AuditEvent.objects.filter(action=actions.HABILITATION_DISCARDED.code).values_list(
+            "object_label", flat=True
+        )
     )
-    number = int(last.removeprefix(REFERENCE_PREFIX)) + 1 if last and last[4:].isdigit() else 1
-    while Habilitation.objects.filter(reference=f"{REFERENCE_PREFIX}{number:04d}").exists():
+    used = [
+        *Habilitation.objects.filter(reference__startswith=REFERENCE_PREFIX).values_list(
+            "reference", flat=True
+        ),
+        *discarded,
+    ]
+    numbers = [
+        int(ref[4:]) for ref in used if ref.startswith(REFERENCE_PREFIX) and ref[4:].isdigit()
+    ]
+    number = max(numbers, default=0) + 1
+    while (
+        Habilitation.objects.filter(reference=f"{REFERENCE_PREFIX}{number:04d}").exists()
+        or f"{REFERENCE_PREFIX}{number:04d}" in discarded
+    ):
         number += 1
     return f"{REFERENCE_PREFIX}{number:04d}"
 
@@ -178,6 +200,55 @@ def create_habilitation(
             ),
         )
     return habilitation
+
+
+def discard_blockers(habilitation: Habilitation) -> list[str]:
+    """Why a habilitation cannot be discarded, in French (empty: it may be). Only a draft may:
+    never activated nor amended (any change is a fact France compétences may have to know; a
+    draft has none, so no export ever listed it) and without a signed act deposited."""
+    blockers = []
+    if habilitation.changes.exists():
+        blockers.append(
+            gettext("elle a déjà été activée : elle se suspend, s'abroge ou se résilie")
+        )
+    if habilitation.document_sha256:
+        blockers.append(gettext("son acte signé a été déposé"))
+    return blockers
+
+
+def discard_habilitation(
+    habilitation: Habilitation, data: Mapping[str, Any], actor: Actor = None
+) -> None:
+    """Remove a draft written by mistake, with the reason; the journal keeps its terms and who
+    discarded it, and its reference is never given again. Anything but a draft is refused."""
+    require(actor, may_discard_habilitation, habilitation, message=MANAGE_REFUSED)
+    reason = validated(DiscardForm, data)["motif"]
+    with transaction.atomic():
+        current = _locked_habilitation(habilitation)
+        blockers = discard_blockers(current)
+        if blockers:
+            raise PartnerError(
+                gettext("L'habilitation %(ref)s n'est pas un brouillon : %(reasons)s.")
+                % {"ref": current.reference, "reasons": " ; ".join(blockers)}
+            )
+        audit.record(
+            actions.HABILITATION_DISCARDED,
+            current,
+            actor=actor,
+            before=_jsonable(
+                {
+                    "partner": current.partner.siret,
+                    "certification": current.certification,
+                    "nature": current.nature,
+                    "blocks": current.blocks,
+                    "starts_on": current.starts_on,
+                    "ends_on": current.ends_on,
+                    "obligations": current.obligations,
+                }
+            ),
+            reason=reason,
+        )
+        current.delete()
 
 
 def _others(habilitation: Habilitation) -> list[Any]:
@@ -380,6 +451,21 @@ def mark_transmitted(
             after={"transmitted_on": transmitted_on.isoformat()},
         )
     return current
+
+
+def record_results_export(
+    partner: Partner, rows: int, file_format: str, sha256: str, actor: Actor = None
+) -> None:
+    """Journal a download of the partner's published results from the portal (what was taken
+    away, by whom), refused to anyone but that partner's staff."""
+    require(actor, may_export_results, partner, message=READ_REFUSED)
+    with transaction.atomic():
+        audit.record(
+            actions.RESULTS_EXPORTED,
+            partner,
+            actor=actor,
+            after={"rows": rows, "format": file_format, "sha256": sha256},
+        )
 
 
 # -- partner accounts ------------------------------------------------------------------------

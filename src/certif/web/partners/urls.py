@@ -14,6 +14,7 @@ habilitation_urls = [
     path("changer/", views.habilitation_change, name="habilitation_change"),
     path("avenant/", views.habilitation_amend, name="habilitation_amend"),
     path("acte/", views.habilitation_document, name="habilitation_document"),
+    path("abandonner/", views.habilitation_discard, name="habilitation_discard"),
     path("habilitation.pdf", views.habilitation_print, name="habilitation_print"),
 ]
 

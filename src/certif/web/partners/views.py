@@ -24,6 +24,7 @@ from certif.partners.forms import (
     AmendmentForm,
     AuditActionForm,
     AuditForm,
+    DiscardForm,
     HabilitationChangeForm,
     HabilitationForm,
     PartnerEditForm,
@@ -46,12 +47,15 @@ from certif.partners.services import (
     change_habilitation,
     create_habilitation,
     create_partner,
+    discard_blockers,
+    discard_habilitation,
     mark_transmitted,
     open_document,
     record_audit,
     update_partner,
 )
 from certif.results.partner_figures import partner_figures
+from certif.web.confirmation import Confirmation, confirmation_page, is_confirmed
 from certif.web.refusals import refusal_text, with_refusal
 from certif.web.shared_forms import Saved, act_and_redirect, service_form_page
 
@@ -188,6 +192,46 @@ def habilitation_change(request: HttpRequest, reference: str) -> HttpResponse:
             request, _("Habilitation %(ref)s : changement enregistré.") % {"ref": reference}
         )
     return redirect("partners:detail", siret=habilitation.partner.siret)
+
+
+@role_required(Role.STAFF)
+@require_http_methods(["GET", "POST"])
+def habilitation_discard(request: HttpRequest, reference: str) -> HttpResponse:
+    """A draft written by mistake: why it cannot be discarded, or its reason asked, confirmed,
+    then the draft discarded."""
+    habilitation = get_object_or_404(
+        Habilitation.objects.select_related("partner"), reference=reference
+    )
+    back = _partner_url(habilitation.partner)
+    confirmation = Confirmation(
+        title=_("Abandonner le brouillon %(ref)s") % {"ref": reference},
+        consequences=[
+            _("Le brouillon %(ref)s est supprimé ; sa référence ne sera pas réattribuée.")
+            % {"ref": reference},
+            _("Le journal garde ses termes, qui l'a abandonné et pourquoi."),
+        ],
+        button=_("Abandonner le brouillon"),
+        cancel_url=back,
+    )
+    blockers = discard_blockers(habilitation)
+    form = DiscardForm(request.POST or None)
+    if request.method == "POST" and not blockers:
+        if form.is_valid() and not is_confirmed(request):
+            return confirmation_page(request, confirmation)
+        try:
+            discard_habilitation(habilitation, request.POST, actor=request.user)
+        except Refused as error:
+            form = with_refusal(form, error)
+        else:
+            messages.success(request, _("Brouillon %(ref)s abandonné.") % {"ref": reference})
+            return redirect(back)
+    context = {
+        "habilitation": habilitation,
+        "confirmation": confirmation,
+        "blockers": blockers,
+        "form": form,
+    }
+    return render(request, "partners/discard.html", context)
 
 
 @role_required(Role.STAFF)

@@ -16,4 +16,5 @@ urlpatterns = [
     path("candidats/<str:numero>/", include(candidate_urls)),
     path("inscriptions/", views.enrol_page, name="enrol"),
     path("resultats/", views.results, name="results"),
+    path("resultats/telecharger/", views.results_download, name="results_download"),
 ]

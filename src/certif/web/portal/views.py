@@ -8,18 +8,22 @@ SIRET, so changing an address cannot reach another partner."""
 
 from __future__ import annotations
 
+import hashlib
+import tempfile
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
+import polars as pl
 from django.contrib import messages
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from certif.candidates.forms import CandidateEditForm
 from certif.candidates.models import Candidate
@@ -32,20 +36,34 @@ from certif.deliberations.reading import PublishedResult, published_result
 from certif.documents.archive import file_name
 from certif.documents.models import IssuedDocument, Kind, Status
 from certif.grading.models import ScoreSheet, SheetStatus
+from certif.imports.exports import write_frame
 from certif.imports.partners import import_partner_candidates
 from certif.imports.reading import FileRejected
 from certif.partners.models import Partner
 from certif.partners.policies import partner_of
 from certif.partners.queries import habilitation_views
+from certif.partners.services import record_results_export
 from certif.results.partner_figures import PartnerFigures, figures_of
 from certif.sessions.models import ExamSession
 from certif.sessions.queries import enrolments_of
 from certif.sessions.services import enrol
+from certif.tasks.services import start
 from certif.web.candidates.views import creation_page, identity_posted
 from certif.web.helpers import problems_context
-from certif.web.imports.forms import CandidatesImportForm, saved_upload
+from certif.web.imports.forms import (
+    CandidatesImportForm,
+    handed_over,
+    in_background,
+    saved_upload,
+)
 from certif.web.portal.forms import PortalEnrolForm
+from certif.web.portal.tasks import import_portal_candidates_job
 from certif.web.shared_forms import Saved, service_form_page
+
+RESULT_FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
 def own_partner(request: HttpRequest) -> Partner:
@@ -136,13 +154,25 @@ def candidate_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def candidates_import(request: HttpRequest) -> HttpResponse:
     """The partner's candidates' identities from a file (the candidates' columns), all or
-    nothing: a partner's file is a few dozen rows, imported while the page waits."""
+    nothing: imported while the page waits, or, above the staff's imports' size
+    (``CERTIF_IMPORT_BACKGROUND_KB``), by the worker, followed on the job's page (which only
+    the person who started it, and gestionnaires, may open)."""
     partner = own_partner(request)
     form = CandidatesImportForm(request.POST or None, request.FILES or None)
     context: dict[str, Any] = {"form": form}
     if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["fichier"]
+        if in_background(upload):
+            job = start(
+                import_portal_candidates_job,
+                actor=request.user,
+                shown={gettext_noop("Fichier"): upload.name or ""},
+                upload=handed_over(upload),
+                partner=partner.pk,
+            )
+            return redirect(job)
         try:
-            with saved_upload(form.cleaned_data["fichier"]) as path:
+            with saved_upload(upload) as path:
                 report = import_partner_candidates(path, partner, actor=request.user)
         except FileRejected as rejected:
             context.update(problems_context(rejected))
@@ -268,22 +298,85 @@ def enrol_page(request: HttpRequest) -> HttpResponse:
     return service_form_page(request, form, save, "portal/enrol.html", context, cleaned_first=True)
 
 
+@dataclass(frozen=True)
+class ShownResults:
+    """What the results page shows: the published rows, their block codes, and how many of
+    the partner's candidates have no published result yet."""
+
+    rows: list[ResultRow]
+    codes: list[str]
+    waiting: int
+
+
+def shown_results(partner: Partner) -> ShownResults:
+    rows = published_results(partner)
+    published = [row for row in rows if row.result is not None]
+    codes = [unit.unit for unit in published[0].result.blocks] if published else []  # type: ignore[union-attr]
+    return ShownResults(published, codes, len(rows) - len(published))
+
+
 @role_required(Role.PARTNER)
 @require_GET
 def results(request: HttpRequest) -> HttpResponse:
     """The published results of the partner's candidates as a table: what the jury decided,
     once published, never the proposals nor the deliberation itself."""
     partner = own_partner(request)
-    rows = published_results(partner)
-    published = [row for row in rows if row.result is not None]
-    codes = [unit.unit for unit in published[0].result.blocks] if published else []  # type: ignore[union-attr]
+    shown = shown_results(partner)
     return render(
         request,
         "portal/results.html",
         {
             "partner": partner,
-            "rows": published,
-            "codes": codes,
-            "waiting": len(rows) - len(published),
+            "rows": shown.rows,
+            "codes": shown.codes,
+            "waiting": shown.waiting,
+            "formats": RESULT_FORMATS,
         },
     )
+
+
+def results_frame(shown: ShownResults) -> pl.DataFrame:
+    """The results table as the page shows it: numero, name, each block's decision, the
+    certification's, in the reader's language."""
+    header = ["numero", "candidat", *shown.codes, "certification"]
+    lines = []
+    for row in shown.rows:
+        result = row.result
+        assert result is not None  # shown rows are the published ones
+        blocks = {unit.unit: unit.status_label for unit in result.blocks}
+        certification = result.certification.status_label if result.certification else ""
+        lines.append(
+            [
+                row.candidate.numero,
+                row.candidate.display_name,
+                *(blocks.get(code, "") for code in shown.codes),
+                certification,
+            ]
+        )
+    return pl.DataFrame(lines, schema={name: pl.String for name in header}, orient="row")
+
+
+@role_required(Role.PARTNER)
+@require_POST
+def results_download(request: HttpRequest) -> HttpResponse:
+    """The results page's table as a CSV or XLSX file (texts a spreadsheet would take for a
+    formula neutralised, as every export), journalled."""
+    partner = own_partner(request)
+    fmt = request.POST.get("format", "csv")
+    if fmt not in RESULT_FORMATS:
+        fmt = "csv"
+    frame = results_frame(shown_results(partner))
+    name = f"resultats-{partner.siret}-{date.today():%Y-%m-%d}.{fmt}"
+    with tempfile.TemporaryDirectory(prefix="certif-resultats-") as folder:
+        path = Path(folder) / name
+        try:
+            write_frame(frame, path)
+        except FileRejected as rejected:
+            messages.error(request, rejected.describe(limit=5))
+            return redirect("portal:results")
+        content = path.read_bytes()
+    digest = hashlib.sha256(content).hexdigest()
+    record_results_export(partner, frame.height, fmt, digest, actor=request.user)
+    response = HttpResponse(content, content_type=RESULT_FORMATS[fmt])
+    response["Content-Disposition"] = attachment(name)
+    return response
