@@ -10,7 +10,9 @@ from certif.deliberations.models import Deliberation
 from certif.deliberations.presenting import ALL, table_frame
 from certif.imports.candidates import import_candidates
 from certif.imports.exports import export, write_frame
+from certif.imports.partners import import_partner_candidates
 from certif.imports.scores import import_scores
+from certif.partners.models import Partner
 from certif.tasks import files
 from certif.tasks.jobs import JobRun, job_task
 from certif.tasks.services import Outcome
@@ -92,6 +94,24 @@ def import_scores_job(
 def import_candidates_job(run: JobRun, upload: str) -> Outcome:
     try:
         report = import_candidates(files.incoming(upload), actor=run.actor, reporter=run.reporter)
+    finally:
+        files.discard_incoming(upload)
+    return Outcome(summary=report.lines(), data={"rows": report.rows})
+
+
+@job_task("portal.candidates", _("Import des candidats d'un organisme"))
+def import_portal_candidates_job(run: JobRun, upload: str, partner: int) -> Outcome:
+    """The file the partners' portal handed over (``files.incoming_path``), every row linked to
+    ``partner`` (the one the account that started it works for): the same service as within
+    the request, ``import_partner_candidates``. The handed file goes once the import is over,
+    written or refused."""
+    try:
+        report = import_partner_candidates(
+            files.incoming(upload),
+            Partner.objects.get(pk=partner),
+            actor=run.actor,
+            reporter=run.reporter,
+        )
     finally:
         files.discard_incoming(upload)
     return Outcome(summary=report.lines(), data={"rows": report.rows})

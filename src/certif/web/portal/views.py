@@ -39,6 +39,7 @@ from certif.grading.models import ScoreSheet, SheetStatus
 from certif.imports.exports import write_frame
 from certif.imports.partners import import_partner_candidates
 from certif.imports.reading import FileRejected
+from certif.imports.tasks import import_portal_candidates_job
 from certif.partners.models import Partner
 from certif.partners.policies import partner_of
 from certif.partners.queries import habilitation_views
@@ -57,7 +58,6 @@ from certif.web.imports.forms import (
     saved_upload,
 )
 from certif.web.portal.forms import PortalEnrolForm
-from certif.web.portal.tasks import import_portal_candidates_job
 from certif.web.shared_forms import Saved, service_form_page
 
 RESULT_FORMATS = {
