@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any, Literal, TypeVar
 
@@ -44,6 +45,8 @@ ID_MAX = 2**63 - 1
 ALWAYS = (400, 401, 403, 422)
 
 T = TypeVar("T")
+F = TypeVar("F", bound=forms.BaseForm)
+Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
 
 
 def responses(ok: Mapping[int, Any], *errors: int) -> dict[int, Any]:
@@ -56,11 +59,39 @@ def responses(ok: Mapping[int, Any], *errors: int) -> dict[int, Any]:
 
 def listing(
     router: Router, path: str, item: Any, roles: Sequence[Role], summary: str, *errors: int
-) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+) -> Decorator:
     """A list operation: ``GET path``, open to ``roles``, answering a ``Page`` of ``item``."""
     return router.get(
         path, response=responses({200: Page[item]}, *errors), auth=access(*roles), summary=summary
     )
+
+
+@dataclass(frozen=True)
+class Operations:
+    """The operations on one kind of object, below its path (``/deliberations/{deliberation_id}``).
+
+    Each of them finds the object (404) and asks its policy (403) before anything else, and each
+    write may be refused by the object's rules (409): they document the same ``errors``, and
+    the writes ``refusals`` too. A decorator then says only what is its own: the method and the
+    rest of the path (« POST /members »), the answer, the roles and the summary."""
+
+    router: Router
+    prefix: str
+    errors: tuple[int, ...] = (403, 404)
+    refusals: tuple[int, ...] = (409,)
+
+    def __call__(
+        self, operation: str, ok: Mapping[int, Any], roles: Sequence[Role], summary: str
+    ) -> Decorator:
+        method, _, path = operation.partition(" ")
+        refusals = () if method == "GET" else self.refusals
+        return self.router.api_operation(
+            [method],
+            self.prefix + path,
+            response=responses(ok, *self.errors, *refusals),
+            auth=access(*roles),
+            summary=summary,
+        )
 
 
 class Message(Schema):
@@ -126,6 +157,13 @@ def form_errors(form: forms.BaseForm, location: str = "body") -> list[ProblemErr
         for message in messages:
             found.append(field_error(field, str(message), location, value or None))
     return found
+
+
+def valid(form: F) -> F:
+    """The form, once valid: its errors answer a 422 problem otherwise."""
+    if not form.is_valid():
+        raise invalid_form(form)
+    return form
 
 
 def invalid_form(form: forms.BaseForm) -> Invalid:

@@ -54,6 +54,7 @@ from certif.domain.referential.schema import Block as BlockSpec
 from certif.domain.referential.schema import Criterion as CriterionSpec
 from certif.domain.rules.engine import SheetPreview
 from certif.domain.values import Value
+from certif.grading import services
 from certif.grading.forms import grid_data
 from certif.grading.models import Marking, ScoreSheet, SheetStatus
 from certif.grading.policies import may_read_sheet, may_write_sheet
@@ -69,20 +70,6 @@ from certif.grading.queries import (
     sheet_state,
     sheets_contents,
     unit_sheets,
-)
-from certif.grading.services import (
-    RECONCILE_REFUSED,
-    WRITE_REFUSED,
-    GradedUnit,
-    block_spec,
-    may_reconcile,
-    open_sheet,
-    preview,
-    record_agreed_sheet,
-    reopen_sheet,
-    save_sheet,
-    sheet_values,
-    submit_sheet,
 )
 from certif.imports.reading import FileRejected
 from certif.imports.scores import import_scores_frame, rows_frame
@@ -357,7 +344,7 @@ def _writable(request: HttpRequest, sheet_id: int) -> ScoreSheet:
     """The sheet, refused before anything else is read when the caller may not write it."""
     sheet = _sheet(sheet_id)
     if not may_write_sheet(user_of(request), sheet):
-        raise Forbidden(WRITE_REFUSED)
+        raise Forbidden(services.WRITE_REFUSED)
     return sheet
 
 
@@ -367,10 +354,10 @@ def sheet_out(
     contents: SheetContents | None = None,
 ) -> SheetOut:
     """The sheet as the API gives it; ``contents`` when a list has read them all at once."""
-    spec = block_spec(sheet.session, sheet.block.code)
+    spec = services.block_spec(sheet.session, sheet.block.code)
     contents = contents or sheets_contents([sheet.pk])[sheet.pk]
     given = contents.values
-    result = preview(sheet.session, spec.code, sheet.part, given)
+    result = services.preview(sheet.session, spec.code, sheet.part, given)
     if response is not None:
         response["ETag"] = etag(sheet.revision)
     return SheetOut(
@@ -496,7 +483,7 @@ def open_my_sheet(
         Assignment.objects.filter(pk=assignment_id).first(),
         f"Aucune affectation n'a l'identifiant {assignment_id}.",
     )
-    sheet = open_sheet(assignment, actor=user_of(request))
+    sheet = services.open_sheet(assignment, actor=user_of(request))
     return sheet_out(_sheet(sheet.pk), response)
 
 
@@ -554,7 +541,7 @@ def put_sheet(
     en ligne : brouillon seulement, par son évaluateur, avec `If-Match`."""
     sheet = _writable(request, sheet_id)
     revision = stated_version(if_match, "GET /sheets/{id}")
-    save_sheet(
+    services.save_sheet(
         sheet.pk,
         grid_data(payload.values, payload.comments, revision=revision),
         actor=user_of(request),
@@ -576,7 +563,7 @@ def submit(
     critère est sans valeur. Une feuille soumise est verrouillée."""
     sheet = _writable(request, sheet_id)
     revision = stated_version(if_match, "GET /sheets/{id}")
-    submit_sheet(sheet.pk, actor=user_of(request), expected_revision=revision)
+    services.submit_sheet(sheet.pk, actor=user_of(request), expected_revision=revision)
     return sheet_out(_sheet(sheet.pk), response)
 
 
@@ -592,7 +579,7 @@ def reopen(
 ) -> SheetOut:
     """Un gestionnaire rouvre une feuille soumise ; le motif est gardé au journal."""
     sheet = _sheet(sheet_id)
-    reopen_sheet(sheet.pk, user_of(request), payload.reason)
+    services.reopen_sheet(sheet.pk, user_of(request), payload.reason)
     return sheet_out(_sheet(sheet.pk), response)
 
 
@@ -633,7 +620,7 @@ def _usernames(ids: set[int | None]) -> dict[int | None, str]:
 
 def _reconcilable(
     request: HttpRequest, code: str, numero: str, block: str, part: str
-) -> tuple[GradedUnit, ExamSession, BlockSpec]:
+) -> tuple[services.GradedUnit, ExamSession, BlockSpec]:
     """The unit the path names (404 for an unknown session, candidate or block, 422 for a part
     the block does not have), once the caller may see both its markings (403 otherwise). An
     evaluator gets 403 for an unknown candidate too: the answer must not tell them which
@@ -641,13 +628,13 @@ def _reconcilable(
     session = session_by_code(code)
     user = user_of(request)
     if not has_role(user, Role.STAFF) and not Candidate.objects.filter(numero=numero).exists():
-        raise Forbidden(RECONCILE_REFUSED)
+        raise Forbidden(services.RECONCILE_REFUSED)
     candidate = candidate_by_numero(numero)
     row = or_404(
         Block.objects.filter(version_id=session.referential_version_id, code=block).first(),
         f"La version du référentiel de la session {session.code} n'a pas de bloc « {block} ».",
     )
-    spec = block_spec(session, row.code)
+    spec = services.block_spec(session, row.code)
     parts = [p.code for p in spec.parts]
     if (part not in parts) if parts else part:
         message = (
@@ -656,13 +643,13 @@ def _reconcilable(
             else f"le bloc {spec.code} n'a pas de parties"
         )
         raise Invalid(f"part : {message}", [field_error("part", message, "query", part)])
-    unit = GradedUnit(session.pk, candidate.pk, row.pk, part)
-    if not may_reconcile(user, unit):
-        raise Forbidden(RECONCILE_REFUSED)
+    unit = services.GradedUnit(session.pk, candidate.pk, row.pk, part)
+    if not services.may_reconcile(user, unit):
+        raise Forbidden(services.RECONCILE_REFUSED)
     return unit, session, spec
 
 
-def _waiting(unit: GradedUnit) -> Refused:
+def _waiting(unit: services.GradedUnit) -> Refused:
     sheets = unit_sheets(unit)
     double = Marking.FIRST in sheets or Marking.SECOND in sheets
     if not double and Assignment.objects.filter(**unit.lookup()).count() < 2:
@@ -688,7 +675,7 @@ def _marking_out(sheet: ScoreSheet, result: SheetPreview) -> MarkingOut:
 
 def comparison_out(comparison: Comparison, session: ExamSession, numero: str) -> ComparisonOut:
     agreed = comparison.agreed
-    agreed_values = sheet_values(agreed) if agreed is not None else {}
+    agreed_values = services.sheet_values(agreed) if agreed is not None else {}
     return ComparisonOut(
         session=session.code,
         candidate=numero,
@@ -714,7 +701,9 @@ def comparison_out(comparison: Comparison, session: ExamSession, numero: str) ->
                 revision=agreed.revision,
                 values={code: output_value(value) for code, value in agreed_values.items()},
                 preview=preview_out(
-                    preview(session, comparison.spec.code, comparison.unit.part, agreed_values)
+                    services.preview(
+                        session, comparison.spec.code, comparison.unit.part, agreed_values
+                    )
                 ),
             )
             if agreed is not None
@@ -817,7 +806,7 @@ def put_agreed_sheet(
     unit, _session, _spec = _reconcilable(request, code, numero, block, where.part)
     revision = stated_version(if_match, "GET …/comparison")
     data = {**grid_data(payload.values, revision=revision), "reason": payload.reason}
-    agreed = record_agreed_sheet(unit, data, actor=user_of(request))
+    agreed = services.record_agreed_sheet(unit, data, actor=user_of(request))
     return sheet_out(_sheet(agreed.pk), response)
 
 
