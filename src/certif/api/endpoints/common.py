@@ -68,29 +68,35 @@ def listing(
 
 @dataclass(frozen=True)
 class Operations:
-    """The operations on one kind of object, below its path (``/deliberations/{deliberation_id}``).
+    """Operations alike, below one path (``/deliberations/{deliberation_id}``).
 
-    Each of them finds the object (404) and asks its policy (403) before anything else, and each
-    write may be refused by the object's rules (409): they document the same ``errors``, and
-    the writes ``refusals`` too. A decorator then says only what is its own: the method and the
-    rest of the path (« POST /members »), the answer, the roles and the summary."""
+    Each of them finds its object (404) and asks its policy (403) before anything else, and
+    each write may be refused by the object's rules (409): alike operations document the same
+    ``errors`` and the same ``openapi_extra`` (an ``ETag`` header), so that a decorator says only what
+    is its own: the method and the rest of the path (« POST /members »), the answer, the roles,
+    the summary, and any further error."""
 
     router: Router
     prefix: str
     errors: tuple[int, ...] = (403, 404)
-    refusals: tuple[int, ...] = (409,)
+    openapi_extra: dict[str, Any] | None = None
 
     def __call__(
-        self, operation: str, ok: Mapping[int, Any], roles: Sequence[Role], summary: str
+        self,
+        operation: str,
+        ok: Mapping[int, Any],
+        roles: Sequence[Role],
+        summary: str,
+        *errors: int,
     ) -> Decorator:
         method, _, path = operation.partition(" ")
-        refusals = () if method == "GET" else self.refusals
         return self.router.api_operation(
             [method],
             self.prefix + path,
-            response=responses(ok, *self.errors, *refusals),
+            response=responses(ok, *self.errors, *errors),
             auth=access(*roles),
             summary=summary,
+            openapi_extra=self.openapi_extra,
         )
 
 

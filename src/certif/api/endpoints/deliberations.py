@@ -67,9 +67,10 @@ UnitCode = Annotated[
 ]
 
 
-# An act on a deliberation (or opening one in a session) may be refused by the jury's rules: 409.
-on_deliberation = Operations(router, "/deliberations/{deliberation_id}")
-on_session = Operations(router, "/sessions/{code}")
+reading_deliberation = Operations(router, "/deliberations/{deliberation_id}")
+# An act on a deliberation (or opening one in a session) may be refused by the jury's rules.
+on_deliberation = Operations(router, "/deliberations/{deliberation_id}", (403, 404, 409))
+on_session = Operations(router, "/sessions/{code}", (403, 404, 409))
 
 
 class CountsOut(Schema):
@@ -281,7 +282,7 @@ def list_deliberations(
     return page_out([deliberation_out(d) for d in found.rows], found.next, page)
 
 
-@on_deliberation(
+@reading_deliberation(
     "GET",
     {200: DeliberationDetailOut},
     READERS,
@@ -336,7 +337,7 @@ def list_decisions(
     return page_out(items, next_link(request, last), page)
 
 
-@on_deliberation("GET /minutes", {200: dict[str, Any]}, READERS, "Le contenu du procès-verbal")
+@reading_deliberation("GET /minutes", {200: dict[str, Any]}, READERS, "Le contenu du procès-verbal")
 def minutes(request: HttpRequest, deliberation_id: DeliberationId) -> dict[str, Any]:
     """Le contenu que scelle l'empreinte de clôture (`digest`), dans son ordre canonique."""
     return minutes_data(_deliberation(request, deliberation_id))

@@ -28,6 +28,7 @@ from certif.api.auth import access
 from certif.api.endpoints.common import (
     ID_MAX,
     Numero,
+    Operations,
     SessionCode,
     candidate_by_numero,
     etag,
@@ -428,6 +429,19 @@ def _with_etag(*statuses: int) -> dict[str, Any]:
     return {"responses": {status: ETAG_HEADER for status in statuses}}
 
 
+EVALUATORS = (Role.EVALUATOR,)
+STAFF = (Role.STAFF,)
+READERS = (Role.STAFF, Role.EVALUATOR)
+UNIT = "/sessions/{code}/candidates/{numero}/blocks/{block}"
+# Every answer about a sheet carries its revision as ETag, to send back in If-Match to write it.
+on_sheet = Operations(router, "/sheets/{sheet_id}", (404,), _with_etag(200))
+on_unit = Operations(router, UNIT, (404, 409), _with_etag(200))
+# A write stating the revision it read: 428 without If-Match, 412 (with the current ETag) when
+# someone else wrote since.
+writing_sheet = Operations(router, "/sheets/{sheet_id}", (404, 409, 412, 428), _with_etag(200, 412))
+writing_unit = Operations(router, UNIT, (404, 409, 412, 428), _with_etag(200, 412))
+
+
 # -- an evaluator's assignments ---------------------------------------------------------------
 
 
@@ -468,7 +482,7 @@ def my_assignments(
 @router.post(
     "/assignments/{assignment_id}/sheet",
     response=responses({200: SheetOut}, 404, 409),
-    auth=access(Role.EVALUATOR),
+    auth=access(*EVALUATORS),
     summary="Ouvrir ma feuille",
     openapi_extra=_with_etag(200),
 )
@@ -510,26 +524,14 @@ def list_sheets(
     return page_out(items, found.next, page)
 
 
-@router.get(
-    "/sheets/{sheet_id}",
-    response=responses({200: SheetOut}, 404),
-    auth=access(Role.STAFF, Role.EVALUATOR),
-    summary="Une feuille d'évaluation",
-    openapi_extra=_with_etag(200),
-)
+@on_sheet("GET", {200: SheetOut}, READERS, "Une feuille d'évaluation")
 def get_sheet(request: HttpRequest, response: HttpResponse, sheet_id: SheetId) -> SheetOut:
     """Valeurs, état et révision ; l'en-tête `ETag` est la révision, à renvoyer dans
     `If-Match` pour écrire. Un évaluateur ne lit que ses feuilles."""
     return sheet_out(_readable(request, sheet_id), response)
 
 
-@router.put(
-    "/sheets/{sheet_id}",
-    response=responses({200: SheetOut}, 404, 409, 412, 428),
-    auth=access(Role.EVALUATOR),
-    summary="Enregistrer les valeurs de ma feuille",
-    openapi_extra=_with_etag(200, 412),
-)
+@writing_sheet("PUT", {200: SheetOut}, EVALUATORS, "Enregistrer les valeurs de ma feuille")
 def put_sheet(
     request: HttpRequest,
     response: HttpResponse,
@@ -549,13 +551,7 @@ def put_sheet(
     return sheet_out(_sheet(sheet.pk), response)
 
 
-@router.post(
-    "/sheets/{sheet_id}/submit",
-    response=responses({200: SheetOut}, 404, 409, 412, 428),
-    auth=access(Role.EVALUATOR),
-    summary="Soumettre ma feuille",
-    openapi_extra=_with_etag(200, 412),
-)
+@writing_sheet("POST /submit", {200: SheetOut}, EVALUATORS, "Soumettre ma feuille")
 def submit(
     request: HttpRequest, response: HttpResponse, sheet_id: SheetId, if_match: IfMatch = None
 ) -> SheetOut:
@@ -567,13 +563,7 @@ def submit(
     return sheet_out(_sheet(sheet.pk), response)
 
 
-@router.post(
-    "/sheets/{sheet_id}/reopen",
-    response=responses({200: SheetOut}, 404, 409),
-    auth=access(Role.STAFF),
-    summary="Rouvrir une feuille soumise",
-    openapi_extra=_with_etag(200),
-)
+@on_sheet("POST /reopen", {200: SheetOut}, STAFF, "Rouvrir une feuille soumise", 409)
 def reopen(
     request: HttpRequest, response: HttpResponse, sheet_id: SheetId, payload: ReopenIn
 ) -> SheetOut:
@@ -752,12 +742,8 @@ def list_reconciliations(
     return page_out(items, found.next, page)
 
 
-@router.get(
-    "/sessions/{code}/candidates/{numero}/blocks/{block}/comparison",
-    response=responses({200: ComparisonOut}, 404, 409),
-    auth=access(Role.STAFF, Role.EVALUATOR),
-    summary="Comparer les deux corrections d'une unité",
-    openapi_extra=_with_etag(200),
+@on_unit(
+    "GET /comparison", {200: ComparisonOut}, READERS, "Comparer les deux corrections d'une unité"
 )
 def get_comparison(
     request: HttpRequest,
@@ -781,13 +767,7 @@ def get_comparison(
     return comparison_out(comparison, session, numero)
 
 
-@router.put(
-    "/sessions/{code}/candidates/{numero}/blocks/{block}/agreed",
-    response=responses({200: SheetOut}, 404, 409, 412, 428),
-    auth=access(Role.STAFF, Role.EVALUATOR),
-    summary="Enregistrer la correction concertée",
-    openapi_extra=_with_etag(200, 412),
-)
+@writing_unit("PUT /agreed", {200: SheetOut}, READERS, "Enregistrer la correction concertée")
 def put_agreed_sheet(
     request: HttpRequest,
     response: HttpResponse,
