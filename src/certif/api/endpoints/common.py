@@ -43,6 +43,8 @@ Lang = Literal["fr", "en"]
 ID_MAX = 2**63 - 1
 
 ALWAYS = (400, 401, 403, 422)
+# The operations of the gestionnaires alone.
+STAFF = (Role.STAFF,)
 
 T = TypeVar("T")
 F = TypeVar("F", bound=forms.BaseForm)
@@ -98,6 +100,10 @@ class Operations:
             summary=summary,
             openapi_extra=self.openapi_extra,
         )
+
+    def listing(self, path: str, item: Any, roles: Sequence[Role], summary: str) -> Decorator:
+        """A list operation below the prefix, answering a ``Page`` of ``item``."""
+        return self(f"GET {path}", {200: Page[item]}, roles, summary)
 
 
 class Message(Schema):

@@ -27,6 +27,7 @@ from pydantic import PlainValidator, WithJsonSchema
 from certif.api.auth import access
 from certif.api.endpoints.common import (
     ID_MAX,
+    STAFF,
     Numero,
     Operations,
     SessionCode,
@@ -430,7 +431,6 @@ def _with_etag(*statuses: int) -> dict[str, Any]:
 
 
 EVALUATORS = (Role.EVALUATOR,)
-STAFF = (Role.STAFF,)
 READERS = (Role.STAFF, Role.EVALUATOR)
 UNIT = "/sessions/{code}/candidates/{numero}/blocks/{block}"
 # Every answer about a sheet carries its revision as ETag, to send back in If-Match to write it.
@@ -504,7 +504,7 @@ def open_my_sheet(
 # -- sheets -----------------------------------------------------------------------------------
 
 
-@listing(router, "/sheets", SheetOut, (Role.STAFF,), "Les feuilles d'évaluation")
+@listing(router, "/sheets", SheetOut, STAFF, "Les feuilles d'évaluation")
 def list_sheets(
     request: HttpRequest, filters: Query[SheetsQuery], page: Query[PageQuery]
 ) -> dict[str, Any]:
