@@ -68,9 +68,14 @@ UnitCode = Annotated[
 
 
 reading_deliberation = Operations(router, "/deliberations/{deliberation_id}")
-# An act on a deliberation (or opening one in a session) may be refused by the jury's rules.
-on_deliberation = Operations(router, "/deliberations/{deliberation_id}", (403, 404, 409))
-on_session = Operations(router, "/sessions/{code}", (403, 404, 409))
+# An act on a deliberation, on a member of its jury or on a candidate's row (the decisions on
+# their blocks and certification), like opening one in a session, may be refused by the jury's
+# rules (409).
+ACTS = (403, 404, 409)
+on_deliberation = Operations(router, "/deliberations/{deliberation_id}", ACTS)
+on_session = Operations(router, "/sessions/{code}", ACTS)
+on_member = Operations(router, "/deliberations/{deliberation_id}/members/{member_id}", ACTS)
+on_row = Operations(router, "/deliberations/{deliberation_id}/candidates/{numero}", ACTS)
 
 
 class CountsOut(Schema):
@@ -432,12 +437,7 @@ def add_member(
     return Status(201, member_out(member))
 
 
-@on_deliberation(
-    "PATCH /members/{member_id}",
-    {200: MemberOut},
-    MANAGERS,
-    "Enregistrer la présence ou l'absence d'un membre",
-)
+@on_member("PATCH", {200: MemberOut}, MANAGERS, "Enregistrer la présence ou l'absence d'un membre")
 def set_presence(
     request: HttpRequest, deliberation_id: DeliberationId, member_id: MemberId, payload: PresenceIn
 ) -> dict[str, Any]:
@@ -445,7 +445,7 @@ def set_presence(
     return member_out(services.set_presence(member, payload.present, user_of(request)))
 
 
-@on_deliberation("DELETE /members/{member_id}", {204: None}, MANAGERS, "Retirer un membre du jury")
+@on_member("DELETE", {204: None}, MANAGERS, "Retirer un membre du jury")
 def remove_member(
     request: HttpRequest, deliberation_id: DeliberationId, member_id: MemberId
 ) -> Status[None]:
@@ -454,12 +454,7 @@ def remove_member(
     return Status(204, None)
 
 
-@on_deliberation(
-    "POST /members/{member_id}/recusals",
-    {201: RecusalOut},
-    MANAGERS,
-    "Récuser un membre pour un candidat",
-)
+@on_member("POST /recusals", {201: RecusalOut}, MANAGERS, "Récuser un membre pour un candidat")
 def recuse(
     request: HttpRequest, deliberation_id: DeliberationId, member_id: MemberId, payload: RecusalIn
 ) -> Status[Any]:
@@ -504,12 +499,7 @@ def _decision(deliberation: Deliberation, numero: str, unit: str) -> Decision:
     )
 
 
-@on_deliberation(
-    "POST /candidates/{numero}/confirm",
-    {200: ConfirmedOut},
-    JURY,
-    "Confirmer les propositions d'un candidat",
-)
+@on_row("POST /confirm", {200: ConfirmedOut}, JURY, "Confirmer les propositions d'un candidat")
 def confirm_candidate(
     request: HttpRequest, deliberation_id: DeliberationId, numero: Numero
 ) -> dict[str, Any]:
@@ -520,12 +510,7 @@ def confirm_candidate(
     return {"confirmed": services.confirm_row(deliberation, candidate, user_of(request))}
 
 
-@on_deliberation(
-    "POST /candidates/{numero}/decisions/{unit}/confirm",
-    {200: DecisionOut},
-    JURY,
-    "Confirmer une proposition",
-)
+@on_row("POST /decisions/{unit}/confirm", {200: DecisionOut}, JURY, "Confirmer une proposition")
 def confirm_decision(
     request: HttpRequest, deliberation_id: DeliberationId, numero: Numero, unit: UnitCode
 ) -> dict[str, Any]:
@@ -533,8 +518,8 @@ def confirm_decision(
     return _decision_out(services.confirm(decision, user_of(request)))
 
 
-@on_deliberation(
-    "POST /candidates/{numero}/decisions/{unit}/override",
+@on_row(
+    "POST /decisions/{unit}/override",
     {200: DecisionOut},
     JURY,
     "Décider autrement que la proposition",

@@ -43,6 +43,7 @@ from certif.documents.models import (
     normalise_number,
 )
 from certif.documents.models import Status as DocumentStatus
+from certif.domain.records import attributes
 
 router = Router(tags=["Documents"])
 on_document = Operations(router, "/documents/{public_id}", (404,))
@@ -146,12 +147,7 @@ def _document(public_id: str) -> IssuedDocument:
 def _public(document: IssuedDocument) -> dict[str, Any]:
     """What anyone may learn of a document: what the public verification page says."""
     return {
-        "number": document.number,
-        "kind": document.kind,
-        "status": document.status,
-        "title": document.title,
-        "holder_name": document.holder_name,
-        "issued_at": document.issued_at,
+        **attributes(document, "number", "kind", "status", "title", "holder_name", "issued_at"),
         "superseded_by": (
             document.superseded_by.number if document.superseded_by is not None else None
         ),
@@ -164,9 +160,7 @@ def document_out(document: IssuedDocument) -> dict[str, Any]:
         "candidate": document.candidate.numero if document.candidate is not None else None,
         "session": document.session.code,
         "block": document.block_code,
-        "sha256": document.sha256,
-        "revoked_at": document.revoked_at,
-        "revocation_reason": document.revocation_reason,
+        **attributes(document, "sha256", "revoked_at", "revocation_reason"),
         "download": reverse("api:v1:download_document", kwargs={"public_id": document.public_id}),
     }
 
