@@ -21,11 +21,11 @@ from certif.api.endpoints.common import (
     Numero,
     Operations,
     candidate_by_numero,
-    invalid_form,
     listing,
     or_404,
     responses,
     user_of,
+    valid,
 )
 from certif.api.endpoints.results import ResultOut, results_out
 from certif.api.pagination import PageQuery, decode, next_link, page_out
@@ -243,10 +243,7 @@ def list_candidates(
     version = current_version()
     referential = version.referential if version is not None else None
     data = {name: value for name, value in filters.model_dump().items() if value}
-    form = CandidateSearchForm(data, referential=referential)
-    if not form.is_valid():
-        raise invalid_form(form)
-    query = form.query()
+    query = valid(CandidateSearchForm(data, referential=referential)).query()
     after = decode(page.cursor, str) or ""
     found = page_by_numero(
         matching_candidates(query),

@@ -74,9 +74,9 @@ class Operations:
 
     Each of them finds its object (404) and asks its policy (403) before anything else, and
     each write may be refused by the object's rules (409): alike operations document the same
-    ``errors`` and the same ``openapi_extra`` (an ``ETag`` header), so that a decorator says only what
-    is its own: the method and the rest of the path (« POST /members »), the answer, the roles,
-    the summary, and any further error."""
+    ``errors`` and the same ``openapi_extra`` (an ``ETag`` header). Their decorators then say
+    only what is their own: the method and the rest of the path (« POST /members »), the
+    answer, the roles, the summary, and any further error."""
 
     router: Router
     prefix: str
