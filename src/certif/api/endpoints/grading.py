@@ -20,7 +20,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Exists
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Path, Query, Router, Schema
 from ninja.params import functions as param
 from pydantic import PlainValidator, WithJsonSchema
 
@@ -579,6 +579,15 @@ BlockCode = Annotated[
     str,
     param.Path(..., min_length=1, max_length=32, description="Code du bloc", example="B1"),
 ]
+
+
+# The unit a reconciliation is about, as its path names it (its part is in the query).
+class UnitPath(Schema):
+    code: SessionCode
+    numero: Numero
+    block: BlockCode
+
+
 AgreedIfMatch = Annotated[
     str | None,
     param.Header(
@@ -609,20 +618,20 @@ def _usernames(ids: set[int | None]) -> dict[int | None, str]:
 
 
 def _reconcilable(
-    request: HttpRequest, code: str, numero: str, block: str, part: str
+    request: HttpRequest, path: UnitPath, part: str
 ) -> tuple[services.GradedUnit, ExamSession, BlockSpec]:
     """The unit the path names (404 for an unknown session, candidate or block, 422 for a part
     the block does not have), once the caller may see both its markings (403 otherwise). An
     evaluator gets 403 for an unknown candidate too: the answer must not tell them which
     numeros exist."""
-    session = session_by_code(code)
+    session = session_by_code(path.code)
     user = user_of(request)
-    if not has_role(user, Role.STAFF) and not Candidate.objects.filter(numero=numero).exists():
+    if not has_role(user, Role.STAFF) and not Candidate.objects.filter(numero=path.numero).exists():
         raise Forbidden(services.RECONCILE_REFUSED)
-    candidate = candidate_by_numero(numero)
+    candidate = candidate_by_numero(path.numero)
     row = or_404(
-        Block.objects.filter(version_id=session.referential_version_id, code=block).first(),
-        f"La version du référentiel de la session {session.code} n'a pas de bloc « {block} ».",
+        Block.objects.filter(version_id=session.referential_version_id, code=path.block).first(),
+        f"La version du référentiel de la session {session.code} n'a pas de bloc « {path.block} ».",
     )
     spec = services.block_spec(session, row.code)
     parts = [p.code for p in spec.parts]
@@ -748,9 +757,7 @@ def list_reconciliations(
 def get_comparison(
     request: HttpRequest,
     response: HttpResponse,
-    code: SessionCode,
-    numero: Numero,
-    block: BlockCode,
+    path: Path[UnitPath],
     where: Query[UnitQuery],
 ) -> ComparisonOut:
     """Les deux corrections côte à côte, critère par critère (écart, critère signalé), leurs
@@ -759,21 +766,19 @@ def get_comparison(
     valeurs de l'autre. L'en-tête `ETag` est la révision de la correction concertée (`"0"`
     avant elle), à renvoyer dans `If-Match` pour l'enregistrer. Pour un gestionnaire et les
     deux correcteurs de l'unité."""
-    unit, session, _spec = _reconcilable(request, code, numero, block, where.part)
+    unit, session, _spec = _reconcilable(request, path, where.part)
     comparison = compare(unit)
     if comparison is None:
         raise _waiting(unit)
     response["ETag"] = etag(comparison.agreed.revision if comparison.agreed is not None else 0)
-    return comparison_out(comparison, session, numero)
+    return comparison_out(comparison, session, path.numero)
 
 
 @writing_unit("PUT /agreed", {200: SheetOut}, READERS, "Enregistrer la correction concertée")
 def put_agreed_sheet(
     request: HttpRequest,
     response: HttpResponse,
-    code: SessionCode,
-    numero: Numero,
-    block: BlockCode,
+    path: Path[UnitPath],
     where: Query[UnitQuery],
     payload: AgreedIn,
     if_match: AgreedIfMatch = None,
@@ -783,7 +788,7 @@ def put_agreed_sheet(
     `If-Match` avec l'ETag de la comparaison (`"0"` pour une première correction concertée) ;
     une correction concertée soumise ne change plus qu'après réouverture par un gestionnaire.
     Pour un gestionnaire et les deux correcteurs de l'unité."""
-    unit, _session, _spec = _reconcilable(request, code, numero, block, where.part)
+    unit, _session, _spec = _reconcilable(request, path, where.part)
     revision = stated_version(if_match, "GET …/comparison")
     data = {**grid_data(payload.values, revision=revision), "reason": payload.reason}
     agreed = services.record_agreed_sheet(unit, data, actor=user_of(request))
