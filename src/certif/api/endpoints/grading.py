@@ -445,7 +445,7 @@ writing_unit = Operations(router, UNIT, (404, 409, 412, 428), _with_etag(200, 41
 # -- an evaluator's assignments ---------------------------------------------------------------
 
 
-@listing(router, "/assignments/mine", AssignmentMineOut, (Role.EVALUATOR,), "Mes unités à évaluer")
+@listing(router, "/assignments/mine", AssignmentMineOut, EVALUATORS, "Mes unités à évaluer")
 def my_assignments(
     request: HttpRequest, filters: Query[MineQuery], page: Query[PageQuery]
 ) -> dict[str, Any]:
