@@ -45,7 +45,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import date, datetime
-from enum import StrEnum
+from enum import StrEnum, auto
 from functools import cache
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol
@@ -55,6 +55,7 @@ from lxml import etree
 from certif.cdc.errors import FluxRefused
 from certif.cdc.schemas import DEFAULT_SCHEMA, CdcSchema, SchemaChoice, load_schema
 from certif.cdc.validation import validate_flux_file
+from certif.domain.codes import CodeEnum
 from certif.domain.nir import Nir
 
 XSI = "http://www.w3.org/2001/XMLSchema-instance"
@@ -72,74 +73,70 @@ _INSEE_COUNTRY = re.compile(r"[0-9]{3}")
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 
 
-class Action(StrEnum):
-    CREATION = "CREATION"
-    SUPPRESSION = "SUPPRESSION"
+class Action(CodeEnum):
+    CREATION = auto()
+    SUPPRESSION = auto()
 
 
-class Obtention(StrEnum):
-    PAR_ADMISSION = "PAR_ADMISSION"
-    PAR_SCORING = "PAR_SCORING"
+class Obtention(CodeEnum):
+    PAR_ADMISSION = auto()
+    PAR_SCORING = auto()
 
 
-class AccessPath(StrEnum):
+class AccessPath(CodeEnum):
     """``modaliteAcces``: how the holder came to the certification."""
 
-    FORMATION_INITIALE_HORS_APPRENTISSAGE = "FORMATION_INITIALE_HORS_APPRENTISSAGE"
-    FORMATION_INITIALE_APPRENTISSAGE = "FORMATION_INITIALE_APPRENTISSAGE"
-    FORMATION_CONTINUE_HORS_CONTRAT_DE_PROFESSIONNALISATION = (
-        "FORMATION_CONTINUE_HORS_CONTRAT_DE_PROFESSIONNALISATION"
-    )
-    FORMATION_CONTINUE_CONTRAT_DE_PROFESSIONNALISATION = (
-        "FORMATION_CONTINUE_CONTRAT_DE_PROFESSIONNALISATION"
-    )
-    VAE = "VAE"
-    EQUIVALENCE_DIPLOME_ETRANGER = "EQUIVALENCE_DIPLOME_ETRANGER"
-    CANDIDAT_LIBRE = "CANDIDAT_LIBRE"
+    FORMATION_INITIALE_HORS_APPRENTISSAGE = auto()
+    FORMATION_INITIALE_APPRENTISSAGE = auto()
+    FORMATION_CONTINUE_HORS_CONTRAT_DE_PROFESSIONNALISATION = auto()
+    FORMATION_CONTINUE_CONTRAT_DE_PROFESSIONNALISATION = auto()
+    VAE = auto()
+    EQUIVALENCE_DIPLOME_ETRANGER = auto()
+    CANDIDAT_LIBRE = auto()
 
 
-class ExamMode(StrEnum):
-    A_DISTANCE = "A_DISTANCE"
-    EN_PRESENTIEL = "EN_PRESENTIEL"
-    MIXTE = "MIXTE"
+class ExamMode(CodeEnum):
+    A_DISTANCE = auto()
+    EN_PRESENTIEL = auto()
+    MIXTE = auto()
 
 
-class Mention(StrEnum):
-    SANS_MENTION = "SANS_MENTION"
-    MENTION_ASSEZ_BIEN = "MENTION_ASSEZ_BIEN"
-    MENTION_BIEN = "MENTION_BIEN"
-    MENTION_TRES_BIEN = "MENTION_TRES_BIEN"
-    MENTION_TRES_BIEN_AVEC_FELICITATIONS_DU_JURY = "MENTION_TRES_BIEN_AVEC_FELICITATIONS_DU_JURY"
+class Mention(CodeEnum):
+    SANS_MENTION = auto()
+    MENTION_ASSEZ_BIEN = auto()
+    MENTION_BIEN = auto()
+    MENTION_TRES_BIEN = auto()
+    MENTION_TRES_BIEN_AVEC_FELICITATIONS_DU_JURY = auto()
 
 
-class DepositorNature(StrEnum):
-    CERTIFICATEUR = "CERTIFICATEUR"
-    TIERS_CONFIANCE = "TIERS_CONFIANCE"
+class DepositorNature(CodeEnum):
+    CERTIFICATEUR = auto()
+    TIERS_CONFIANCE = auto()
 
 
-class VaeRoute(StrEnum):
-    CONGES_VAE = "CONGES_VAE"
-    VAE_CLASSIQUE = "VAE_CLASSIQUE"
+class VaeRoute(CodeEnum):
+    CONGES_VAE = auto()
+    VAE_CLASSIQUE = auto()
 
 
-class RegistrationInitiative(StrEnum):
-    CERTIFIE = "CERTIFIE"
-    OF = "OF"
-    POLE_EMPLOI = "POLE_EMPLOI"
-    EMPLOYEUR = "EMPLOYEUR"
-    AUTRE = "AUTRE"
+class RegistrationInitiative(CodeEnum):
+    CERTIFIE = auto()
+    OF = auto()
+    POLE_EMPLOI = auto()
+    EMPLOYEUR = auto()
+    AUTRE = auto()
 
 
-class LanguageLevel(StrEnum):
+class LanguageLevel(CodeEnum):
     """``niveauLangueEuropeen`` (CECRL)."""
 
-    A1 = "A1"
-    A2 = "A2"
-    B1 = "B1"
-    B2 = "B2"
-    C1 = "C1"
-    C2 = "C2"
-    INSUFFISANT = "INSUFFISANT"
+    A1 = auto()
+    A2 = auto()
+    B1 = auto()
+    B2 = auto()
+    C1 = auto()
+    C2 = auto()
+    INSUFFISANT = auto()
 
 
 # -- what a flux holds --------------------------------------------------------------------------

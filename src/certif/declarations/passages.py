@@ -19,6 +19,7 @@ from certif.cdc.flux import (
 from certif.cdc.schemas import CdcSchema, load_schema
 from certif.declarations.models import CdcSettings, Declaration
 from certif.domain.nir import Nir
+from certif.domain.records import attributes
 from certif.domain.referential.schema import Referential
 
 # The path of the official kit's XSD on the server, when the certifier has it: it wins over the
@@ -52,11 +53,8 @@ def identity_of(candidate: Candidate) -> HolderIdentity:
         if name.strip()
     )
     return HolderIdentity(
-        birth_name=candidate.birth_name,
+        **attributes(candidate, "birth_name", "sex", "birth_date", "usage_name"),
         first_names=first_names,
-        sex=candidate.sex,
-        birth_date=candidate.birth_date,
-        usage_name=candidate.usage_name,
         birth_commune_code=candidate.birth_place_code,
         birth_commune_name=candidate.birth_place,
         birth_country_code=candidate.birth_country_code,

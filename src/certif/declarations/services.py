@@ -11,7 +11,7 @@ import tempfile
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -156,7 +156,7 @@ def refresh_declarations(actor: Actor = None) -> Refreshed:
                 actions.DECLARATIONS_REFRESHED,
                 CdcSettings.load(),
                 actor=actor,
-                after={"created": outcome.created, "withdrawn": outcome.withdrawn},
+                after=asdict(outcome),
             )
     return outcome
 
@@ -332,8 +332,10 @@ def generate_flux(
             "permet pas d'exprimer (il n'a pas d'élément « action ») : choisissez le schéma 1.1.5."
         )
     outcome = Generated()
-    built = {action: [passage_of(d, chosen) for d in chosen_list] for action, chosen_list in (
-        (Action.CREATION, creations), (Action.SUPPRESSION, suppressions))}  # fmt: skip
+    built = {
+        Action.CREATION: [passage_of(d, chosen) for d in creations],
+        Action.SUPPRESSION: [passage_of(d, chosen) for d in suppressions],
+    }
     for items in built.values():
         outcome.excluded += [Excluded(i.declaration, i.problems) for i in items if i.problems]
     ready = {action: [i for i in items if i.passage is not None] for action, items in built.items()}

@@ -7,6 +7,7 @@ digits, « . », « _ » and « - » only, starting with a letter or a digit, 32
 from __future__ import annotations
 
 import re
+from enum import StrEnum
 
 CODE_MAX = 32
 CODE_PATTERN = rf"^[A-Za-z0-9][A-Za-z0-9._-]{{0,{CODE_MAX - 1}}}$"
@@ -21,3 +22,13 @@ _CODE = re.compile(CODE_PATTERN)
 def is_addressable(code: str) -> bool:
     # fullmatch: the pattern's « $ » would let a final line feed through.
     return bool(_CODE.fullmatch(code))
+
+
+class CodeEnum(StrEnum):
+    """Codes spelled as their members' names (``CREATION`` is « CREATION »), as the CDC's XSD
+    and the référentiel linter's findings write them: ``auto()`` gives each member its own name,
+    which is then written once. (``StrEnum``'s own ``auto()`` would lower its case.)"""
+
+    @staticmethod
+    def _generate_next_value_(name: str, start: int, count: int, last_values: list[str]) -> str:
+        return name

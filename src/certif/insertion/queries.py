@@ -10,6 +10,7 @@ from typing import Any
 
 from certif.deliberations.models import CERTIFICATION, Decision, State, UnitStatus
 from certif.deliberations.standing import TAKEN, jury_words, standing_act
+from certif.domain.records import attributes
 from certif.domain.referential.schema import TargetJob
 from certif.domain.statistics.insertion import (
     ContractType,
@@ -145,16 +146,13 @@ def figures_json(figures: InsertionFigures) -> dict[str, Any]:
     return {
         "cohort": figures.cohort,
         "point": figures.point.value,
-        "surveyed": figures.surveyed,
-        "respondents": figures.respondents,
+        **attributes(figures, "surveyed", "respondents"),
         "response_rate": rate_to_string(figures.response_rate),
         "neutralised": figures.neutralised,
         "neutralised_by_reason": {
             reason.value: count for reason, count in sorted(figures.neutralised_by_reason.items())
         },
-        "counted": figures.counted,
-        "employed": figures.employed,
-        "in_targeted_job": figures.in_targeted_job,
+        **attributes(figures, "counted", "employed", "in_targeted_job"),
         "employment_rate": rate_to_string(figures.employment_rate),
         "targeted_job_rate": rate_to_string(figures.targeted_job_rate),
         "contracts": {key.value: n for key, n in sorted(figures.contracts.items())},
@@ -163,8 +161,16 @@ def figures_json(figures: InsertionFigures) -> dict[str, Any]:
     }
 
 
-RATES_HEADER = ("Promotion", "Enquête", "Interrogés", "Répondants", "Taux de réponse",
-                "Neutralisés", "Taux d'emploi", "Taux métier visé")  # fmt: skip
+RATES_HEADER = (
+    "Promotion",
+    "Enquête",
+    "Interrogés",
+    "Répondants",
+    "Taux de réponse",
+    "Neutralisés",
+    "Taux d'emploi",
+    "Taux métier visé",
+)
 
 
 def rates_rows(found: Sequence[InsertionFigures]) -> list[tuple[str, ...]]:
@@ -172,11 +178,18 @@ def rates_rows(found: Sequence[InsertionFigures]) -> list[tuple[str, ...]]:
     (cohort, point), under ``RATES_HEADER``."""
     words = dict(Point.choices)
     return [
-        (str(f.cohort), str(words[Point(f.point.value)]), str(f.surveyed),
-         str(f.respondents), format_rate(f.response_rate), str(f.neutralised),
-         format_rate(f.employment_rate), format_rate(f.targeted_job_rate))
+        (
+            str(f.cohort),
+            str(words[Point(f.point.value)]),
+            str(f.surveyed),
+            str(f.respondents),
+            format_rate(f.response_rate),
+            str(f.neutralised),
+            format_rate(f.employment_rate),
+            format_rate(f.targeted_job_rate),
+        )
         for f in found
-    ]  # fmt: skip
+    ]
 
 
 def rates_json(year: int | None, found: Sequence[InsertionFigures]) -> dict[str, Any]:

@@ -281,17 +281,9 @@ def _values(data: Mapping[str, Any]) -> dict[str, Any]:
 
 def _record(survey: Survey, values: Mapping[str, Any], source: str, actor: Actor) -> Answer:
     """Within the caller's transaction, with ``survey`` locked and not answered."""
+    # The form's fields are the answer's own: each is stored under its name.
     answer = Answer.objects.create(
-        survey=survey,
-        situation=values["situation"],
-        job_title=values["job_title"],
-        targeted_job=values["targeted_job"],
-        contract=values["contract"],
-        working_time=values["working_time"],
-        salary_band=values["salary_band"],
-        employer_sector=values["employer_sector"],
-        works_abroad=values["works_abroad"],
-        source=source,
+        survey=survey, source=source, **{name: values[name] for name in AnswerForm.base_fields}
     )
     audit.record(
         actions.ANSWERED, survey, actor=actor, after={"point": survey.point, "source": source}

@@ -16,14 +16,16 @@ from pydantic import JsonValue, PlainValidator, WithJsonSchema
 
 from certif.api.auth import access
 from certif.api.endpoints.common import (
+    STAFF,
     Lang,
     Numero,
+    Operations,
     candidate_by_numero,
-    invalid_form,
     listing,
     or_404,
     responses,
     user_of,
+    valid,
 )
 from certif.api.endpoints.results import ResultOut, results_out
 from certif.api.pagination import PageQuery, decode, next_link, page_out
@@ -33,7 +35,6 @@ from certif.candidates.models import Candidate, masked_nir
 from certif.candidates.queries import SCAN_WINDOW, page_by_numero
 from certif.candidates.services import create_candidate, reveal_nir, update_candidate
 from certif.core.http import location
-from certif.core.roles import Role
 from certif.core.validation import as_form_data
 from certif.domain.identity import ACCESS_PATHS, NAME_MAX
 from certif.imports.candidates import import_candidates_frame, rows_frame
@@ -45,7 +46,7 @@ from certif.results.queries import list_rows, matching_candidates
 from certif.sessions.queries import enrolments_of
 
 router = Router(tags=["Candidats"])
-STAFF = (Role.STAFF,)
+on_candidate = Operations(router, "/candidates/{numero}", (404,))
 ACCESS_PATH_VALUES: list[JsonValue] = ["", *ACCESS_PATHS]
 MAX_BULK_ROWS = 200_000
 
@@ -242,10 +243,7 @@ def list_candidates(
     version = current_version()
     referential = version.referential if version is not None else None
     data = {name: value for name, value in filters.model_dump().items() if value}
-    form = CandidateSearchForm(data, referential=referential)
-    if not form.is_valid():
-        raise invalid_form(form)
-    query = form.query()
+    query = valid(CandidateSearchForm(data, referential=referential)).query()
     after = decode(page.cursor, str) or ""
     found = page_by_numero(
         matching_candidates(query),
@@ -310,12 +308,7 @@ def bulk_candidates(request: HttpRequest, payload: BulkCandidatesIn) -> dict[str
     }
 
 
-@router.get(
-    "/candidates/{numero}",
-    response=responses({200: CandidateDetailOut}, 404),
-    auth=access(*STAFF),
-    summary="Un candidat",
-)
+@on_candidate("GET", {200: CandidateDetailOut}, STAFF, "Un candidat")
 def get_candidate(request: HttpRequest, numero: Numero) -> dict[str, Any]:
     """L'identité du candidat et ses inscriptions, session par session."""
     candidate = candidate_by_numero(numero)
@@ -328,12 +321,7 @@ def get_candidate(request: HttpRequest, numero: Numero) -> dict[str, Any]:
     }
 
 
-@router.patch(
-    "/candidates/{numero}",
-    response=responses({200: CandidateOut}, 404, 409),
-    auth=access(*STAFF),
-    summary="Modifier l'identité d'un candidat",
-)
+@on_candidate("PATCH", {200: CandidateOut}, STAFF, "Modifier l'identité d'un candidat", 409)
 def patch_candidate(
     request: HttpRequest, numero: Numero, payload: IdentityFields
 ) -> dict[str, Any]:
@@ -345,24 +333,14 @@ def patch_candidate(
     return candidate_out(updated)
 
 
-@router.post(
-    "/candidates/{numero}/nir",
-    response=responses({200: NirOut}, 404),
-    auth=access(*STAFF),
-    summary="Afficher le NIR d'un candidat en clair",
-)
+@on_candidate("POST /nir", {200: NirOut}, STAFF, "Afficher le NIR d'un candidat en clair")
 def reveal_candidate_nir(request: HttpRequest, numero: Numero) -> dict[str, Any]:
     """Réservé aux gestionnaires ; chaque lecture est journalisée (qui, quand), jamais le
     numéro lui-même. Une chaîne vide quand aucun NIR n'est enregistré."""
     return {"nir": reveal_nir(candidate_by_numero(numero), user_of(request))}
 
 
-@router.get(
-    "/candidates/{numero}/result",
-    response=responses({200: ResultOut}, 404),
-    auth=access(*STAFF),
-    summary="La décision stockée d'un candidat",
-)
+@on_candidate("GET /result", {200: ResultOut}, STAFF, "La décision stockée d'un candidat")
 def candidate_result(request: HttpRequest, numero: Numero, lang: Lang = "fr") -> ResultOut:
     """Statut et note de chaque bloc, certification, explications en français (ou en anglais
     avec `lang=en`) : la dernière décision close d'un jury là où il y en a une (`source` «

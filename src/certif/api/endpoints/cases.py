@@ -13,7 +13,15 @@ from ninja import Query, Router, Schema
 from ninja.params import functions as param
 
 from certif.api.auth import access
-from certif.api.endpoints.common import ID_MAX, listing, or_404, responses, session_by_code, user_of
+from certif.api.endpoints.common import (
+    ID_MAX,
+    Operations,
+    listing,
+    or_404,
+    responses,
+    session_by_code,
+    user_of,
+)
 from certif.api.pagination import PageQuery, by_key, page_out
 from certif.api.schemas import InputSchema
 from certif.candidates.models import Candidate
@@ -23,6 +31,8 @@ from certif.core.roles import Role, has_role
 
 router = Router(tags=["Banque de cas"])
 READERS = (Role.STAFF, Role.EVALUATOR)
+# A case or a draw: its content, each reading journalled, or 404.
+reading_case = Operations(router, "/cases", (404,))
 CaseId = Annotated[int, param.Path(..., ge=1, le=ID_MAX, description="Identifiant du cas")]
 DrawId = Annotated[int, param.Path(..., ge=1, le=ID_MAX, description="Identifiant du tirage")]
 
@@ -137,11 +147,11 @@ def my_draws(request: HttpRequest) -> list[dict[str, Any]]:
     return [_draw_out(row.draw) for row in queries.own_cases(candidate, timezone.now())]
 
 
-@router.get(
-    "/cases/drawn/{draw_id}",
-    response=responses({200: DrawnCaseOut}, 404),
-    auth=access(*READERS, Role.CANDIDATE),
-    summary="Un cas tiré et son contenu",
+@reading_case(
+    "GET /drawn/{draw_id}",
+    {200: DrawnCaseOut},
+    (*READERS, Role.CANDIDATE),
+    "Un cas tiré et son contenu",
 )
 def drawn_case(request: HttpRequest, draw_id: DrawId) -> dict[str, Any]:
     """Le cas à la version tirée : pour les gestionnaires, les évaluateurs de l'unité dans la
@@ -156,12 +166,7 @@ def drawn_case(request: HttpRequest, draw_id: DrawId) -> dict[str, Any]:
     }
 
 
-@router.get(
-    "/cases/{case_id}",
-    response=responses({200: CaseDetailOut}, 404),
-    auth=access(*READERS),
-    summary="Un cas et sa dernière version",
-)
+@reading_case("GET /{case_id}", {200: CaseDetailOut}, READERS, "Un cas et sa dernière version")
 def read_case(request: HttpRequest, case_id: CaseId) -> dict[str, Any]:
     """Le contenu de la dernière version du cas ; chaque lecture est journalisée."""
     or_404(Case.objects.filter(pk=case_id).first(), "Ce cas n'existe pas.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any, Literal, TypeVar
 
@@ -42,8 +43,12 @@ Lang = Literal["fr", "en"]
 ID_MAX = 2**63 - 1
 
 ALWAYS = (400, 401, 403, 422)
+# The operations of the gestionnaires alone.
+STAFF = (Role.STAFF,)
 
 T = TypeVar("T")
+F = TypeVar("F", bound=forms.BaseForm)
+Decorator = Callable[[Callable[..., Any]], Callable[..., Any]]
 
 
 def responses(ok: Mapping[int, Any], *errors: int) -> dict[int, Any]:
@@ -56,11 +61,49 @@ def responses(ok: Mapping[int, Any], *errors: int) -> dict[int, Any]:
 
 def listing(
     router: Router, path: str, item: Any, roles: Sequence[Role], summary: str, *errors: int
-) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+) -> Decorator:
     """A list operation: ``GET path``, open to ``roles``, answering a ``Page`` of ``item``."""
     return router.get(
         path, response=responses({200: Page[item]}, *errors), auth=access(*roles), summary=summary
     )
+
+
+@dataclass(frozen=True)
+class Operations:
+    """Operations alike, below one path (``/deliberations/{deliberation_id}``).
+
+    Each of them finds its object (404) and asks its policy (403) before anything else, and
+    each write may be refused by the object's rules (409): alike operations document the same
+    ``errors`` and the same ``openapi_extra`` (an ``ETag`` header). Their decorators then say
+    only what is their own: the method and the rest of the path (« POST /members »), the
+    answer, the roles, the summary, and any further error."""
+
+    router: Router
+    prefix: str
+    errors: tuple[int, ...] = (403, 404)
+    openapi_extra: dict[str, Any] | None = None
+
+    def __call__(
+        self,
+        operation: str,
+        ok: Mapping[int, Any],
+        roles: Sequence[Role],
+        summary: str,
+        *errors: int,
+    ) -> Decorator:
+        method, _, path = operation.partition(" ")
+        return self.router.api_operation(
+            [method],
+            self.prefix + path,
+            response=responses(ok, *self.errors, *errors),
+            auth=access(*roles),
+            summary=summary,
+            openapi_extra=self.openapi_extra,
+        )
+
+    def listing(self, path: str, item: Any, roles: Sequence[Role], summary: str) -> Decorator:
+        """A list operation below the prefix, answering a ``Page`` of ``item``."""
+        return self(f"GET {path}", {200: Page[item]}, roles, summary)
 
 
 class Message(Schema):
@@ -126,6 +169,13 @@ def form_errors(form: forms.BaseForm, location: str = "body") -> list[ProblemErr
         for message in messages:
             found.append(field_error(field, str(message), location, value or None))
     return found
+
+
+def valid(form: F) -> F:
+    """The form, once valid: its errors answer a 422 problem otherwise."""
+    if not form.is_valid():
+        raise invalid_form(form)
+    return form
 
 
 def invalid_form(form: forms.BaseForm) -> Invalid:

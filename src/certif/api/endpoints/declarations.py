@@ -12,15 +12,13 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
 from certif.api.auth import access
-from certif.api.endpoints.common import fields_of, or_404, responses, user_of
+from certif.api.endpoints.common import STAFF, fields_of, or_404, responses, user_of
 from certif.api.schemas import InputSchema
 from certif.core.http import attachment
-from certif.core.roles import Role
 from certif.declarations import queries, services
 from certif.declarations.models import Flux
 
 router = Router(tags=["Déclaration CDC"])
-STAFF = (Role.STAFF,)
 # A report is a few megabytes for 100,000 passages.
 MAX_REPORT_CHARACTERS = 64 * 1024 * 1024
 XML = {

@@ -17,11 +17,11 @@ from django.urls import reverse
 from ninja import Field, Query, Router, Schema, Status
 from ninja.params import functions as param
 
-from certif.api.auth import access
 from certif.api.endpoints.common import (
     ID_MAX,
     Lang,
     Numero,
+    Operations,
     SessionCode,
     candidate_by_numero,
     fields_of,
@@ -29,9 +29,9 @@ from certif.api.endpoints.common import (
     invalid_form,
     listing,
     or_404,
-    responses,
     session_by_code,
     user_of,
+    valid,
 )
 from certif.api.pagination import PageQuery, by_key, decode, narrowed, next_link, page_out
 from certif.api.problems import Invalid, field_error
@@ -65,6 +65,17 @@ MemberId = Annotated[
 UnitCode = Annotated[
     str, param.Path(..., min_length=1, max_length=32, description="Code du bloc, ou CERT")
 ]
+
+
+reading_deliberation = Operations(router, "/deliberations/{deliberation_id}")
+# An act on a deliberation, on a member of its jury or on a candidate's row (the decisions on
+# their blocks and certification), like opening one in a session, may be refused by the jury's
+# rules (409).
+ACTS = (403, 404, 409)
+on_deliberation = Operations(router, "/deliberations/{deliberation_id}", ACTS)
+on_session = Operations(router, "/sessions/{code}", ACTS)
+on_member = Operations(router, "/deliberations/{deliberation_id}/members/{member_id}", ACTS)
+on_row = Operations(router, "/deliberations/{deliberation_id}/candidates/{numero}", ACTS)
 
 
 class CountsOut(Schema):
@@ -276,11 +287,11 @@ def list_deliberations(
     return page_out([deliberation_out(d) for d in found.rows], found.next, page)
 
 
-@router.get(
-    "/deliberations/{deliberation_id}",
-    response=responses({200: DeliberationDetailOut}, 403, 404),
-    auth=access(*READERS),
-    summary="Une délibération, son jury, ce qui empêche sa clôture",
+@reading_deliberation(
+    "GET",
+    {200: DeliberationDetailOut},
+    READERS,
+    "Une délibération, son jury, ce qui empêche sa clôture",
 )
 def get_deliberation(request: HttpRequest, deliberation_id: DeliberationId) -> dict[str, Any]:
     return detail_out(_deliberation(request, deliberation_id))
@@ -331,12 +342,7 @@ def list_decisions(
     return page_out(items, next_link(request, last), page)
 
 
-@router.get(
-    "/deliberations/{deliberation_id}/minutes",
-    response=responses({200: dict[str, Any]}, 403, 404),
-    auth=access(*READERS),
-    summary="Le contenu du procès-verbal",
-)
+@reading_deliberation("GET /minutes", {200: dict[str, Any]}, READERS, "Le contenu du procès-verbal")
 def minutes(request: HttpRequest, deliberation_id: DeliberationId) -> dict[str, Any]:
     """Le contenu que scelle l'empreinte de clôture (`digest`), dans son ordre canonique."""
     return minutes_data(_deliberation(request, deliberation_id))
@@ -345,20 +351,15 @@ def minutes(request: HttpRequest, deliberation_id: DeliberationId) -> dict[str, 
 # -- opening ----------------------------------------------------------------------------------
 
 
-@router.post(
-    "/sessions/{code}/deliberations",
-    response=responses({201: DeliberationOut}, 403, 404, 409),
-    auth=access(*OPENERS),
-    summary="Ouvrir la délibération d'une session",
+@on_session(
+    "POST /deliberations", {201: DeliberationOut}, OPENERS, "Ouvrir la délibération d'une session"
 )
 def open_deliberation(
     request: HttpRequest, response: HttpResponse, code: SessionCode, payload: OpenIn
 ) -> Status[Any]:
     """Copie, une fois pour toutes, la proposition du moteur pour chaque candidat de la session."""
     session = session_by_code(code)
-    form = OpenForm(form_data(payload.model_dump()))
-    if not form.is_valid():
-        raise invalid_form(form)
+    form = valid(OpenForm(form_data(payload.model_dump())))
     opened = services.open_deliberation(
         session,
         user_of(request),
@@ -374,12 +375,7 @@ def _location(deliberation: Deliberation) -> str:
     return reverse("api:v1:get_deliberation", kwargs={"deliberation_id": deliberation.pk})
 
 
-@router.post(
-    "/sessions/{code}/amendments",
-    response=responses({201: DeliberationOut}, 403, 404, 409),
-    auth=access(*OPENERS),
-    summary="Ouvrir un acte modificatif",
-)
+@on_session("POST /amendments", {201: DeliberationOut}, OPENERS, "Ouvrir un acte modificatif")
 def open_amendment(
     request: HttpRequest, response: HttpResponse, code: SessionCode, payload: AmendmentIn
 ) -> Status[Any]:
@@ -387,9 +383,7 @@ def open_amendment(
     session = session_by_code(code)
     data = payload.model_dump()
     data["candidates"] = " ".join(payload.candidates)
-    form = AmendmentForm(form_data(data))
-    if not form.is_valid():
-        raise invalid_form(form)
+    form = valid(AmendmentForm(form_data(data)))
     opened = services.open_amendment(
         session,
         user_of(request),
@@ -415,12 +409,7 @@ def _member(deliberation: Deliberation, member_id: int) -> JuryMember:
     )
 
 
-@router.post(
-    "/deliberations/{deliberation_id}/members",
-    response=responses({201: MemberOut}, 403, 404, 409),
-    auth=access(*MANAGERS),
-    summary="Ajouter un membre au jury",
-)
+@on_deliberation("POST /members", {201: MemberOut}, MANAGERS, "Ajouter un membre au jury")
 def add_member(
     request: HttpRequest, deliberation_id: DeliberationId, payload: MemberIn
 ) -> Status[Any]:
@@ -448,12 +437,7 @@ def add_member(
     return Status(201, member_out(member))
 
 
-@router.patch(
-    "/deliberations/{deliberation_id}/members/{member_id}",
-    response=responses({200: MemberOut}, 403, 404, 409),
-    auth=access(*MANAGERS),
-    summary="Enregistrer la présence ou l'absence d'un membre",
-)
+@on_member("PATCH", {200: MemberOut}, MANAGERS, "Enregistrer la présence ou l'absence d'un membre")
 def set_presence(
     request: HttpRequest, deliberation_id: DeliberationId, member_id: MemberId, payload: PresenceIn
 ) -> dict[str, Any]:
@@ -461,12 +445,7 @@ def set_presence(
     return member_out(services.set_presence(member, payload.present, user_of(request)))
 
 
-@router.delete(
-    "/deliberations/{deliberation_id}/members/{member_id}",
-    response=responses({204: None}, 403, 404, 409),
-    auth=access(*MANAGERS),
-    summary="Retirer un membre du jury",
-)
+@on_member("DELETE", {204: None}, MANAGERS, "Retirer un membre du jury")
 def remove_member(
     request: HttpRequest, deliberation_id: DeliberationId, member_id: MemberId
 ) -> Status[None]:
@@ -475,12 +454,7 @@ def remove_member(
     return Status(204, None)
 
 
-@router.post(
-    "/deliberations/{deliberation_id}/members/{member_id}/recusals",
-    response=responses({201: RecusalOut}, 403, 404, 409),
-    auth=access(*MANAGERS),
-    summary="Récuser un membre pour un candidat",
-)
+@on_member("POST /recusals", {201: RecusalOut}, MANAGERS, "Récuser un membre pour un candidat")
 def recuse(
     request: HttpRequest, deliberation_id: DeliberationId, member_id: MemberId, payload: RecusalIn
 ) -> Status[Any]:
@@ -498,12 +472,7 @@ def recuse(
     )
 
 
-@router.delete(
-    "/deliberations/{deliberation_id}/recusals/{recusal_id}",
-    response=responses({204: None}, 403, 404, 409),
-    auth=access(*MANAGERS),
-    summary="Lever une récusation",
-)
+@on_deliberation("DELETE /recusals/{recusal_id}", {204: None}, MANAGERS, "Lever une récusation")
 def withdraw_recusal(
     request: HttpRequest,
     deliberation_id: DeliberationId,
@@ -530,12 +499,7 @@ def _decision(deliberation: Deliberation, numero: str, unit: str) -> Decision:
     )
 
 
-@router.post(
-    "/deliberations/{deliberation_id}/candidates/{numero}/confirm",
-    response=responses({200: ConfirmedOut}, 403, 404, 409),
-    auth=access(*JURY),
-    summary="Confirmer les propositions d'un candidat",
-)
+@on_row("POST /confirm", {200: ConfirmedOut}, JURY, "Confirmer les propositions d'un candidat")
 def confirm_candidate(
     request: HttpRequest, deliberation_id: DeliberationId, numero: Numero
 ) -> dict[str, Any]:
@@ -546,12 +510,7 @@ def confirm_candidate(
     return {"confirmed": services.confirm_row(deliberation, candidate, user_of(request))}
 
 
-@router.post(
-    "/deliberations/{deliberation_id}/candidates/{numero}/decisions/{unit}/confirm",
-    response=responses({200: DecisionOut}, 403, 404, 409),
-    auth=access(*JURY),
-    summary="Confirmer une proposition",
-)
+@on_row("POST /decisions/{unit}/confirm", {200: DecisionOut}, JURY, "Confirmer une proposition")
 def confirm_decision(
     request: HttpRequest, deliberation_id: DeliberationId, numero: Numero, unit: UnitCode
 ) -> dict[str, Any]:
@@ -559,11 +518,11 @@ def confirm_decision(
     return _decision_out(services.confirm(decision, user_of(request)))
 
 
-@router.post(
-    "/deliberations/{deliberation_id}/candidates/{numero}/decisions/{unit}/override",
-    response=responses({200: DecisionOut}, 403, 404, 409),
-    auth=access(*JURY),
-    summary="Décider autrement que la proposition",
+@on_row(
+    "POST /decisions/{unit}/override",
+    {200: DecisionOut},
+    JURY,
+    "Décider autrement que la proposition",
 )
 def override_decision(
     request: HttpRequest,
@@ -575,12 +534,12 @@ def override_decision(
     """Le jury est souverain : il décide « validé » ou « non validé » contre la proposition,
     avec une justification écrite."""
     deliberation = _deliberation(request, deliberation_id)
-    form = OverrideForm(
-        form_data({"unit": unit, **payload.model_dump()}),
-        columns=presenting.columns(deliberation),
+    form = valid(
+        OverrideForm(
+            form_data({"unit": unit, **payload.model_dump()}),
+            columns=presenting.columns(deliberation),
+        )
     )
-    if not form.is_valid():
-        raise invalid_form(form)
     decision = _decision(deliberation, numero, form.cleaned_data["unit"])
     decided = services.override(
         decision,
@@ -628,11 +587,8 @@ def _decision_out(decision: Decision) -> dict[str, Any]:
     )
 
 
-@router.post(
-    "/deliberations/{deliberation_id}/confirm-all",
-    response=responses({200: ConfirmedOut}, 403, 404, 409),
-    auth=access(*JURY),
-    summary="Confirmer toutes les propositions restantes",
+@on_deliberation(
+    "POST /confirm-all", {200: ConfirmedOut}, JURY, "Confirmer toutes les propositions restantes"
 )
 def confirm_all(request: HttpRequest, deliberation_id: DeliberationId) -> dict[str, Any]:
     """Par un membre présent du jury : les blocs, puis les certifications qu'ils donnent ; sauf
@@ -643,11 +599,8 @@ def confirm_all(request: HttpRequest, deliberation_id: DeliberationId) -> dict[s
     return {"confirmed": outcome.confirmed, "skipped": outcome.skipped}
 
 
-@router.post(
-    "/deliberations/{deliberation_id}/close",
-    response=responses({200: DeliberationOut}, 403, 404, 409),
-    auth=access(Role.JURY_PRESIDENT),
-    summary="Clore la délibération",
+@on_deliberation(
+    "POST /close", {200: DeliberationOut}, (Role.JURY_PRESIDENT,), "Clore la délibération"
 )
 def close(request: HttpRequest, deliberation_id: DeliberationId) -> dict[str, Any]:
     """Par la présidence, une fois chaque problème réglé (`errors` les liste sinon) ; plus rien
@@ -656,12 +609,7 @@ def close(request: HttpRequest, deliberation_id: DeliberationId) -> dict[str, An
     return deliberation_out(closed)
 
 
-@router.post(
-    "/deliberations/{deliberation_id}/publish",
-    response=responses({200: DeliberationOut}, 403, 404, 409),
-    auth=access(Role.STAFF),
-    summary="Publier les résultats",
-)
+@on_deliberation("POST /publish", {200: DeliberationOut}, (Role.STAFF,), "Publier les résultats")
 def publish(request: HttpRequest, deliberation_id: DeliberationId) -> dict[str, Any]:
     """Rend les décisions d'une délibération close visibles de ses candidats."""
     published = services.publish_results(_deliberation(request, deliberation_id), user_of(request))

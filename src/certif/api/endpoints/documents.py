@@ -19,6 +19,8 @@ from ninja.params import functions as param
 
 from certif.api.auth import access
 from certif.api.endpoints.common import (
+    STAFF,
+    Operations,
     SessionCode,
     listing,
     or_404,
@@ -41,8 +43,10 @@ from certif.documents.models import (
     normalise_number,
 )
 from certif.documents.models import Status as DocumentStatus
+from certif.domain.records import attributes
 
 router = Router(tags=["Documents"])
+on_document = Operations(router, "/documents/{public_id}", (404,))
 
 PublicId = Annotated[
     str,
@@ -143,12 +147,7 @@ def _document(public_id: str) -> IssuedDocument:
 def _public(document: IssuedDocument) -> dict[str, Any]:
     """What anyone may learn of a document: what the public verification page says."""
     return {
-        "number": document.number,
-        "kind": document.kind,
-        "status": document.status,
-        "title": document.title,
-        "holder_name": document.holder_name,
-        "issued_at": document.issued_at,
+        **attributes(document, "number", "kind", "status", "title", "holder_name", "issued_at"),
         "superseded_by": (
             document.superseded_by.number if document.superseded_by is not None else None
         ),
@@ -161,14 +160,12 @@ def document_out(document: IssuedDocument) -> dict[str, Any]:
         "candidate": document.candidate.numero if document.candidate is not None else None,
         "session": document.session.code,
         "block": document.block_code,
-        "sha256": document.sha256,
-        "revoked_at": document.revoked_at,
-        "revocation_reason": document.revocation_reason,
+        **attributes(document, "sha256", "revoked_at", "revocation_reason"),
         "download": reverse("api:v1:download_document", kwargs={"public_id": document.public_id}),
     }
 
 
-@listing(router, "/documents", DocumentOut, (Role.STAFF,), "Les documents délivrés")
+@listing(router, "/documents", DocumentOut, STAFF, "Les documents délivrés")
 def list_documents(
     request: HttpRequest, filters: Query[DocumentsQuery], page: Query[PageQuery]
 ) -> dict[str, Any]:
@@ -200,12 +197,7 @@ def my_documents(request: HttpRequest) -> list[dict[str, Any]]:
     return [document_out(d) for d in mine if d.shown_to_candidate]
 
 
-@router.get(
-    "/documents/{public_id}",
-    response=responses({200: DocumentOut}, 404),
-    auth=access(*DOWNLOADERS),
-    summary="Un document délivré",
-)
+@on_document("GET", {200: DocumentOut}, DOWNLOADERS, "Un document délivré")
 def get_document(request: HttpRequest, public_id: PublicId) -> dict[str, Any]:
     document = _document(public_id)
     if not document.may_be_downloaded_by(user_of(request)):
@@ -292,12 +284,7 @@ def generate_documents(
     }
 
 
-@router.post(
-    "/documents/{public_id}/revoke",
-    response=responses({200: DocumentOut}, 404, 409),
-    auth=access(Role.STAFF),
-    summary="Révoquer un document",
-)
+@on_document("POST /revoke", {200: DocumentOut}, STAFF, "Révoquer un document", 409)
 def revoke_document(request: HttpRequest, public_id: PublicId, payload: ReasonIn) -> dict[str, Any]:
     """Le document cesse d'être valide, ce que dit sa vérification ; un procès-verbal ne se
     révoque pas (une décision changée est un acte modificatif)."""
@@ -305,12 +292,7 @@ def revoke_document(request: HttpRequest, public_id: PublicId, payload: ReasonIn
     return document_out(revoked)
 
 
-@router.post(
-    "/documents/{public_id}/reissue",
-    response=responses({201: DocumentOut}, 404, 409),
-    auth=access(Role.STAFF),
-    summary="Rééditer un document",
-)
+@on_document("POST /reissue", {201: DocumentOut}, STAFF, "Rééditer un document", 409)
 def reissue_document(request: HttpRequest, public_id: PublicId, payload: ReasonIn) -> Status[Any]:
     """Un nouveau document, produit avec les données actuelles (une identité corrigée), remplace
     celui-ci, qui cesse d'être valide ; la réponse est le nouveau document."""

@@ -20,14 +20,16 @@ from django.contrib.auth import get_user_model
 from django.db.models import Exists
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Path, Query, Router, Schema
 from ninja.params import functions as param
 from pydantic import PlainValidator, WithJsonSchema
 
 from certif.api.auth import access
 from certif.api.endpoints.common import (
     ID_MAX,
+    STAFF,
     Numero,
+    Operations,
     SessionCode,
     candidate_by_numero,
     etag,
@@ -54,6 +56,7 @@ from certif.domain.referential.schema import Block as BlockSpec
 from certif.domain.referential.schema import Criterion as CriterionSpec
 from certif.domain.rules.engine import SheetPreview
 from certif.domain.values import Value
+from certif.grading import services
 from certif.grading.forms import grid_data
 from certif.grading.models import Marking, ScoreSheet, SheetStatus
 from certif.grading.policies import may_read_sheet, may_write_sheet
@@ -69,20 +72,6 @@ from certif.grading.queries import (
     sheet_state,
     sheets_contents,
     unit_sheets,
-)
-from certif.grading.services import (
-    RECONCILE_REFUSED,
-    WRITE_REFUSED,
-    GradedUnit,
-    block_spec,
-    may_reconcile,
-    open_sheet,
-    preview,
-    record_agreed_sheet,
-    reopen_sheet,
-    save_sheet,
-    sheet_values,
-    submit_sheet,
 )
 from certif.imports.reading import FileRejected
 from certif.imports.scores import import_scores_frame, rows_frame
@@ -357,7 +346,7 @@ def _writable(request: HttpRequest, sheet_id: int) -> ScoreSheet:
     """The sheet, refused before anything else is read when the caller may not write it."""
     sheet = _sheet(sheet_id)
     if not may_write_sheet(user_of(request), sheet):
-        raise Forbidden(WRITE_REFUSED)
+        raise Forbidden(services.WRITE_REFUSED)
     return sheet
 
 
@@ -367,10 +356,10 @@ def sheet_out(
     contents: SheetContents | None = None,
 ) -> SheetOut:
     """The sheet as the API gives it; ``contents`` when a list has read them all at once."""
-    spec = block_spec(sheet.session, sheet.block.code)
+    spec = services.block_spec(sheet.session, sheet.block.code)
     contents = contents or sheets_contents([sheet.pk])[sheet.pk]
     given = contents.values
-    result = preview(sheet.session, spec.code, sheet.part, given)
+    result = services.preview(sheet.session, spec.code, sheet.part, given)
     if response is not None:
         response["ETag"] = etag(sheet.revision)
     return SheetOut(
@@ -441,10 +430,22 @@ def _with_etag(*statuses: int) -> dict[str, Any]:
     return {"responses": {status: ETAG_HEADER for status in statuses}}
 
 
+EVALUATORS = (Role.EVALUATOR,)
+READERS = (Role.STAFF, Role.EVALUATOR)
+UNIT = "/sessions/{code}/candidates/{numero}/blocks/{block}"
+# Every answer about a sheet carries its revision as ETag, to send back in If-Match to write it.
+on_sheet = Operations(router, "/sheets/{sheet_id}", (404,), _with_etag(200))
+on_unit = Operations(router, UNIT, (404, 409), _with_etag(200))
+# A write stating the revision it read: 428 without If-Match, 412 (with the current ETag) when
+# someone else wrote since.
+writing_sheet = Operations(router, "/sheets/{sheet_id}", (404, 409, 412, 428), _with_etag(200, 412))
+writing_unit = Operations(router, UNIT, (404, 409, 412, 428), _with_etag(200, 412))
+
+
 # -- an evaluator's assignments ---------------------------------------------------------------
 
 
-@listing(router, "/assignments/mine", AssignmentMineOut, (Role.EVALUATOR,), "Mes unités à évaluer")
+@listing(router, "/assignments/mine", AssignmentMineOut, EVALUATORS, "Mes unités à évaluer")
 def my_assignments(
     request: HttpRequest, filters: Query[MineQuery], page: Query[PageQuery]
 ) -> dict[str, Any]:
@@ -481,7 +482,7 @@ def my_assignments(
 @router.post(
     "/assignments/{assignment_id}/sheet",
     response=responses({200: SheetOut}, 404, 409),
-    auth=access(Role.EVALUATOR),
+    auth=access(*EVALUATORS),
     summary="Ouvrir ma feuille",
     openapi_extra=_with_etag(200),
 )
@@ -496,14 +497,14 @@ def open_my_sheet(
         Assignment.objects.filter(pk=assignment_id).first(),
         f"Aucune affectation n'a l'identifiant {assignment_id}.",
     )
-    sheet = open_sheet(assignment, actor=user_of(request))
+    sheet = services.open_sheet(assignment, actor=user_of(request))
     return sheet_out(_sheet(sheet.pk), response)
 
 
 # -- sheets -----------------------------------------------------------------------------------
 
 
-@listing(router, "/sheets", SheetOut, (Role.STAFF,), "Les feuilles d'évaluation")
+@listing(router, "/sheets", SheetOut, STAFF, "Les feuilles d'évaluation")
 def list_sheets(
     request: HttpRequest, filters: Query[SheetsQuery], page: Query[PageQuery]
 ) -> dict[str, Any]:
@@ -523,26 +524,14 @@ def list_sheets(
     return page_out(items, found.next, page)
 
 
-@router.get(
-    "/sheets/{sheet_id}",
-    response=responses({200: SheetOut}, 404),
-    auth=access(Role.STAFF, Role.EVALUATOR),
-    summary="Une feuille d'évaluation",
-    openapi_extra=_with_etag(200),
-)
+@on_sheet("GET", {200: SheetOut}, READERS, "Une feuille d'évaluation")
 def get_sheet(request: HttpRequest, response: HttpResponse, sheet_id: SheetId) -> SheetOut:
     """Valeurs, état et révision ; l'en-tête `ETag` est la révision, à renvoyer dans
     `If-Match` pour écrire. Un évaluateur ne lit que ses feuilles."""
     return sheet_out(_readable(request, sheet_id), response)
 
 
-@router.put(
-    "/sheets/{sheet_id}",
-    response=responses({200: SheetOut}, 404, 409, 412, 428),
-    auth=access(Role.EVALUATOR),
-    summary="Enregistrer les valeurs de ma feuille",
-    openapi_extra=_with_etag(200, 412),
-)
+@writing_sheet("PUT", {200: SheetOut}, EVALUATORS, "Enregistrer les valeurs de ma feuille")
 def put_sheet(
     request: HttpRequest,
     response: HttpResponse,
@@ -554,7 +543,7 @@ def put_sheet(
     en ligne : brouillon seulement, par son évaluateur, avec `If-Match`."""
     sheet = _writable(request, sheet_id)
     revision = stated_version(if_match, "GET /sheets/{id}")
-    save_sheet(
+    services.save_sheet(
         sheet.pk,
         grid_data(payload.values, payload.comments, revision=revision),
         actor=user_of(request),
@@ -562,13 +551,7 @@ def put_sheet(
     return sheet_out(_sheet(sheet.pk), response)
 
 
-@router.post(
-    "/sheets/{sheet_id}/submit",
-    response=responses({200: SheetOut}, 404, 409, 412, 428),
-    auth=access(Role.EVALUATOR),
-    summary="Soumettre ma feuille",
-    openapi_extra=_with_etag(200, 412),
-)
+@writing_sheet("POST /submit", {200: SheetOut}, EVALUATORS, "Soumettre ma feuille")
 def submit(
     request: HttpRequest, response: HttpResponse, sheet_id: SheetId, if_match: IfMatch = None
 ) -> SheetOut:
@@ -576,23 +559,17 @@ def submit(
     critère est sans valeur. Une feuille soumise est verrouillée."""
     sheet = _writable(request, sheet_id)
     revision = stated_version(if_match, "GET /sheets/{id}")
-    submit_sheet(sheet.pk, actor=user_of(request), expected_revision=revision)
+    services.submit_sheet(sheet.pk, actor=user_of(request), expected_revision=revision)
     return sheet_out(_sheet(sheet.pk), response)
 
 
-@router.post(
-    "/sheets/{sheet_id}/reopen",
-    response=responses({200: SheetOut}, 404, 409),
-    auth=access(Role.STAFF),
-    summary="Rouvrir une feuille soumise",
-    openapi_extra=_with_etag(200),
-)
+@on_sheet("POST /reopen", {200: SheetOut}, STAFF, "Rouvrir une feuille soumise", 409)
 def reopen(
     request: HttpRequest, response: HttpResponse, sheet_id: SheetId, payload: ReopenIn
 ) -> SheetOut:
     """Un gestionnaire rouvre une feuille soumise ; le motif est gardé au journal."""
     sheet = _sheet(sheet_id)
-    reopen_sheet(sheet.pk, user_of(request), payload.reason)
+    services.reopen_sheet(sheet.pk, user_of(request), payload.reason)
     return sheet_out(_sheet(sheet.pk), response)
 
 
@@ -602,6 +579,15 @@ BlockCode = Annotated[
     str,
     param.Path(..., min_length=1, max_length=32, description="Code du bloc", example="B1"),
 ]
+
+
+# The unit a reconciliation is about, as its path names it (its part is in the query).
+class UnitPath(Schema):
+    code: SessionCode
+    numero: Numero
+    block: BlockCode
+
+
 AgreedIfMatch = Annotated[
     str | None,
     param.Header(
@@ -632,22 +618,22 @@ def _usernames(ids: set[int | None]) -> dict[int | None, str]:
 
 
 def _reconcilable(
-    request: HttpRequest, code: str, numero: str, block: str, part: str
-) -> tuple[GradedUnit, ExamSession, BlockSpec]:
+    request: HttpRequest, path: UnitPath, part: str
+) -> tuple[services.GradedUnit, ExamSession, BlockSpec]:
     """The unit the path names (404 for an unknown session, candidate or block, 422 for a part
     the block does not have), once the caller may see both its markings (403 otherwise). An
     evaluator gets 403 for an unknown candidate too: the answer must not tell them which
     numeros exist."""
-    session = session_by_code(code)
+    session = session_by_code(path.code)
     user = user_of(request)
-    if not has_role(user, Role.STAFF) and not Candidate.objects.filter(numero=numero).exists():
-        raise Forbidden(RECONCILE_REFUSED)
-    candidate = candidate_by_numero(numero)
+    if not has_role(user, Role.STAFF) and not Candidate.objects.filter(numero=path.numero).exists():
+        raise Forbidden(services.RECONCILE_REFUSED)
+    candidate = candidate_by_numero(path.numero)
     row = or_404(
-        Block.objects.filter(version_id=session.referential_version_id, code=block).first(),
-        f"La version du référentiel de la session {session.code} n'a pas de bloc « {block} ».",
+        Block.objects.filter(version_id=session.referential_version_id, code=path.block).first(),
+        f"La version du référentiel de la session {session.code} n'a pas de bloc « {path.block} ».",
     )
-    spec = block_spec(session, row.code)
+    spec = services.block_spec(session, row.code)
     parts = [p.code for p in spec.parts]
     if (part not in parts) if parts else part:
         message = (
@@ -656,13 +642,13 @@ def _reconcilable(
             else f"le bloc {spec.code} n'a pas de parties"
         )
         raise Invalid(f"part : {message}", [field_error("part", message, "query", part)])
-    unit = GradedUnit(session.pk, candidate.pk, row.pk, part)
-    if not may_reconcile(user, unit):
-        raise Forbidden(RECONCILE_REFUSED)
+    unit = services.GradedUnit(session.pk, candidate.pk, row.pk, part)
+    if not services.may_reconcile(user, unit):
+        raise Forbidden(services.RECONCILE_REFUSED)
     return unit, session, spec
 
 
-def _waiting(unit: GradedUnit) -> Refused:
+def _waiting(unit: services.GradedUnit) -> Refused:
     sheets = unit_sheets(unit)
     double = Marking.FIRST in sheets or Marking.SECOND in sheets
     if not double and Assignment.objects.filter(**unit.lookup()).count() < 2:
@@ -688,7 +674,7 @@ def _marking_out(sheet: ScoreSheet, result: SheetPreview) -> MarkingOut:
 
 def comparison_out(comparison: Comparison, session: ExamSession, numero: str) -> ComparisonOut:
     agreed = comparison.agreed
-    agreed_values = sheet_values(agreed) if agreed is not None else {}
+    agreed_values = services.sheet_values(agreed) if agreed is not None else {}
     return ComparisonOut(
         session=session.code,
         candidate=numero,
@@ -714,7 +700,9 @@ def comparison_out(comparison: Comparison, session: ExamSession, numero: str) ->
                 revision=agreed.revision,
                 values={code: output_value(value) for code, value in agreed_values.items()},
                 preview=preview_out(
-                    preview(session, comparison.spec.code, comparison.unit.part, agreed_values)
+                    services.preview(
+                        session, comparison.spec.code, comparison.unit.part, agreed_values
+                    )
                 ),
             )
             if agreed is not None
@@ -763,19 +751,13 @@ def list_reconciliations(
     return page_out(items, found.next, page)
 
 
-@router.get(
-    "/sessions/{code}/candidates/{numero}/blocks/{block}/comparison",
-    response=responses({200: ComparisonOut}, 404, 409),
-    auth=access(Role.STAFF, Role.EVALUATOR),
-    summary="Comparer les deux corrections d'une unité",
-    openapi_extra=_with_etag(200),
+@on_unit(
+    "GET /comparison", {200: ComparisonOut}, READERS, "Comparer les deux corrections d'une unité"
 )
 def get_comparison(
     request: HttpRequest,
     response: HttpResponse,
-    code: SessionCode,
-    numero: Numero,
-    block: BlockCode,
+    path: Path[UnitPath],
     where: Query[UnitQuery],
 ) -> ComparisonOut:
     """Les deux corrections côte à côte, critère par critère (écart, critère signalé), leurs
@@ -784,27 +766,19 @@ def get_comparison(
     valeurs de l'autre. L'en-tête `ETag` est la révision de la correction concertée (`"0"`
     avant elle), à renvoyer dans `If-Match` pour l'enregistrer. Pour un gestionnaire et les
     deux correcteurs de l'unité."""
-    unit, session, _spec = _reconcilable(request, code, numero, block, where.part)
+    unit, session, _spec = _reconcilable(request, path, where.part)
     comparison = compare(unit)
     if comparison is None:
         raise _waiting(unit)
     response["ETag"] = etag(comparison.agreed.revision if comparison.agreed is not None else 0)
-    return comparison_out(comparison, session, numero)
+    return comparison_out(comparison, session, path.numero)
 
 
-@router.put(
-    "/sessions/{code}/candidates/{numero}/blocks/{block}/agreed",
-    response=responses({200: SheetOut}, 404, 409, 412, 428),
-    auth=access(Role.STAFF, Role.EVALUATOR),
-    summary="Enregistrer la correction concertée",
-    openapi_extra=_with_etag(200, 412),
-)
+@writing_unit("PUT /agreed", {200: SheetOut}, READERS, "Enregistrer la correction concertée")
 def put_agreed_sheet(
     request: HttpRequest,
     response: HttpResponse,
-    code: SessionCode,
-    numero: Numero,
-    block: BlockCode,
+    path: Path[UnitPath],
     where: Query[UnitQuery],
     payload: AgreedIn,
     if_match: AgreedIfMatch = None,
@@ -814,10 +788,10 @@ def put_agreed_sheet(
     `If-Match` avec l'ETag de la comparaison (`"0"` pour une première correction concertée) ;
     une correction concertée soumise ne change plus qu'après réouverture par un gestionnaire.
     Pour un gestionnaire et les deux correcteurs de l'unité."""
-    unit, _session, _spec = _reconcilable(request, code, numero, block, where.part)
+    unit, _session, _spec = _reconcilable(request, path, where.part)
     revision = stated_version(if_match, "GET …/comparison")
     data = {**grid_data(payload.values, revision=revision), "reason": payload.reason}
-    agreed = record_agreed_sheet(unit, data, actor=user_of(request))
+    agreed = services.record_agreed_sheet(unit, data, actor=user_of(request))
     return sheet_out(_sheet(agreed.pk), response)
 
 

@@ -10,7 +10,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 
 from certif.api.auth import access
-from certif.api.endpoints.common import responses, user_of
+from certif.api.endpoints.common import STAFF, Operations, responses, user_of
 from certif.candidates.models import Candidate
 from certif.core.errors import NotFound
 from certif.core.roles import Role
@@ -19,8 +19,8 @@ from certif.partners.policies import may_read_partner
 from certif.partners.queries import partner_summaries, partner_summary
 
 router = Router(tags=["Organismes partenaires"])
-STAFF = (Role.STAFF,)
 READERS = (Role.STAFF, Role.PARTNER)
+on_partner = Operations(router, "/partners/{siret}", (404,))
 
 
 class HabilitationOut(Schema):
@@ -62,27 +62,25 @@ def _readable(request: HttpRequest, siret: str) -> Partner:
 
 
 @router.get(
-    "/partners", response=responses({200: list[PartnerOut]}), auth=access(*STAFF),
+    "/partners",
+    response=responses({200: list[PartnerOut]}),
+    auth=access(*STAFF),
     summary="Les organismes partenaires",
-)  # fmt: skip
+)
 def list_partners(request: HttpRequest) -> Any:
     """Chaque organisme avec ses habilitations et leur état à ce jour."""
     return partner_summaries()
 
 
-@router.get(
-    "/partners/{siret}", response=responses({200: PartnerOut}, 404), auth=access(*READERS),
-    summary="Un organisme partenaire",
-)  # fmt: skip
+@on_partner("GET", {200: PartnerOut}, READERS, "Un organisme partenaire")
 def read_partner(request: HttpRequest, siret: str) -> Any:
     """Un organisme (pour un compte partenaire : le sien seulement)."""
     return partner_summary(_readable(request, siret))
 
 
-@router.get(
-    "/partners/{siret}/habilitations", response=responses({200: list[HabilitationOut]}, 404),
-    auth=access(*READERS), summary="Les habilitations d'un organisme",
-)  # fmt: skip
+@on_partner(
+    "GET /habilitations", {200: list[HabilitationOut]}, READERS, "Les habilitations d'un organisme"
+)
 def partner_habilitations(request: HttpRequest, siret: str) -> Any:
     """Ses habilitations et leur état à ce jour."""
     return partner_summary(_readable(request, siret))["habilitations"]
@@ -101,20 +99,18 @@ def _candidate_out(candidate: Candidate) -> dict[str, Any]:
     }
 
 
-@router.get(
-    "/partners/{siret}/candidates", response=responses({200: list[PartnerCandidateOut]}, 404),
-    auth=access(*READERS), summary="Les candidats d'un organisme",
-)  # fmt: skip
+@on_partner(
+    "GET /candidates", {200: list[PartnerCandidateOut]}, READERS, "Les candidats d'un organisme"
+)
 def partner_candidates(request: HttpRequest, siret: str) -> Any:
     """Les candidats que l'organisme a préparés."""
     partner = _readable(request, siret)
     return [_candidate_out(c) for c in Candidate.objects.filter(partner=partner).order_by("numero")]
 
 
-@router.get(
-    "/partners/{siret}/candidates/{numero}", response=responses({200: PartnerCandidateOut}, 404),
-    auth=access(*READERS), summary="Un candidat d'un organisme",
-)  # fmt: skip
+@on_partner(
+    "GET /candidates/{numero}", {200: PartnerCandidateOut}, READERS, "Un candidat d'un organisme"
+)
 def partner_candidate(request: HttpRequest, siret: str, numero: str) -> Any:
     """Un candidat de l'organisme ; celui d'un autre organisme : la même réponse 404 qu'un
     numéro inconnu."""

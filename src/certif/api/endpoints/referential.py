@@ -9,8 +9,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 from ninja.params import functions as param
 
-from certif.api.auth import access
-from certif.api.endpoints.common import ID_MAX, fields_of, listing, or_404, responses
+from certif.api.endpoints.common import ID_MAX, Operations, fields_of, listing, or_404
 from certif.api.pagination import PageQuery, by_key, page_out
 from certif.core.roles import JURY, Role
 from certif.domain.referential.render import referential_to_json
@@ -19,6 +18,8 @@ from certif.referential.services import current_version
 
 router = Router(tags=["Référentiel"])
 READERS = (Role.STAFF, Role.EVALUATOR, *JURY)
+# The current version and any other: its full content, or 404.
+reading_version = Operations(router, "/referential", (404,))
 
 
 class VersionOut(Schema):
@@ -68,23 +69,15 @@ def list_versions(request: HttpRequest, page: Query[PageQuery]) -> dict[str, Any
     return page_out([_out(v, current_id) for v in found.rows], found.next, page)
 
 
-@router.get(
-    "/referential/current",
-    response=responses({200: VersionDetail}, 404),
-    auth=access(*READERS),
-    summary="Le référentiel en vigueur",
-)
+@reading_version("GET /current", {200: VersionDetail}, READERS, "Le référentiel en vigueur")
 def current_referential(request: HttpRequest) -> VersionDetail:
     """La version en vigueur et son contenu complet (blocs, critères et barèmes, règles)."""
     current = or_404(current_version(), "Aucun référentiel n'est chargé : lancez « certif init ».")
     return _detail(current, current.pk)
 
 
-@router.get(
-    "/referential/versions/{version_id}",
-    response=responses({200: VersionDetail}, 404),
-    auth=access(*READERS),
-    summary="Une version du référentiel",
+@reading_version(
+    "GET /versions/{version_id}", {200: VersionDetail}, READERS, "Une version du référentiel"
 )
 def referential_version(
     request: HttpRequest, version_id: Annotated[int, param.Path(..., ge=1, le=ID_MAX)]

@@ -12,7 +12,9 @@ from ninja import Field, Header, Query, Router, Schema, Status
 from certif.api.auth import access
 from certif.api.endpoints.common import (
     ID_MAX,
+    STAFF,
     Lang,
+    Operations,
     SessionCode,
     etag,
     fields_of,
@@ -29,7 +31,6 @@ from certif.api.schemas import InputSchema
 from certif.candidates.models import Candidate
 from certif.core import errors
 from certif.core.http import location
-from certif.core.roles import Role
 from certif.core.validation import as_form_data
 from certif.domain.units import SittingRef, UnitRef, enrolment_units
 from certif.grading.queries import unit_progress
@@ -38,14 +39,11 @@ from certif.results.models import CandidateResult
 from certif.results.queries import in_session
 from certif.sessions import services, timetable
 from certif.sessions.models import Assignment, Enrolment, ExamSession
-from certif.sessions.services import (
-    create_session,
-    enrol,
-    update_session,
-)
 
 router = Router(tags=["Sessions"])
-STAFF = (Role.STAFF,)
+reading_session = Operations(router, "/sessions/{code}", (404,))
+# A change of a session, of its enrolments or its assignments may be refused by their rules.
+on_session = Operations(router, "/sessions/{code}", (404, 409))
 # Numeros one enrolment request may carry.
 MAX_ENROLLED = 100_000
 
@@ -185,16 +183,13 @@ def post_session(request: HttpRequest, response: HttpResponse, payload: SessionI
     if values["referential_version"] is None:
         current = current_version()
         values["referential_version"] = current.pk if current is not None else None
-    session = create_session(as_form_data(values), actor=user_of(request))
+    session = services.create_session(as_form_data(values), actor=user_of(request))
     response["Location"] = location(request.path, session.code)
     return Status(201, session_out(session))
 
 
-@router.get(
-    "/sessions/{code}",
-    response=responses({200: SessionDetailOut}, 404),
-    auth=access(*STAFF),
-    summary="Une session et l'avancement de chaque unité",
+@reading_session(
+    "GET", {200: SessionDetailOut}, STAFF, "Une session et l'avancement de chaque unité"
 )
 def session_detail(request: HttpRequest, code: SessionCode) -> dict[str, Any]:
     """Par bloc (ou partie) : inscrits, correcteurs affectés, feuilles ouvertes et soumises."""
@@ -217,31 +212,19 @@ def session_detail(request: HttpRequest, code: SessionCode) -> dict[str, Any]:
     }
 
 
-@router.patch(
-    "/sessions/{code}",
-    response=responses({200: SessionOut}, 404, 409),
-    auth=access(*STAFF),
-    summary="Modifier une session",
-)
+@on_session("PATCH", {200: SessionOut}, STAFF, "Modifier une session")
 def patch_session(request: HttpRequest, code: SessionCode, payload: SessionPatch) -> dict[str, Any]:
     """Seuls les champs envoyés changent ; la version du référentiel ne change plus une fois
     qu'une inscription ou une feuille en dépend."""
     session = session_by_code(code)
     changes = as_form_data(payload.model_dump(exclude_unset=True))
-    return session_out(update_session(session, changes, actor=user_of(request)))
+    return session_out(services.update_session(session, changes, actor=user_of(request)))
 
 
 # -- enrolments -------------------------------------------------------------------------------
 
 
-@listing(
-    router,
-    "/sessions/{code}/enrolments",
-    EnrolmentOut,
-    STAFF,
-    "Les inscriptions d'une session",
-    404,
-)
+@reading_session.listing("/enrolments", EnrolmentOut, STAFF, "Les inscriptions d'une session")
 def list_enrolments(
     request: HttpRequest, code: SessionCode, page: Query[PageQuery]
 ) -> dict[str, Any]:
@@ -282,19 +265,14 @@ def _candidate_ids(numeros: list[str]) -> list[int]:
     return sorted(set(known.values()))
 
 
-@router.post(
-    "/sessions/{code}/enrolments",
-    response=responses({200: EnrolOut}, 404, 409),
-    auth=access(*STAFF),
-    summary="Inscrire des candidats",
-)
+@on_session("POST /enrolments", {200: EnrolOut}, STAFF, "Inscrire des candidats")
 def enrol_candidates(request: HttpRequest, code: SessionCode, payload: EnrolIn) -> Any:
     """Inscrit chaque candidat à chaque unité, tout ou rien ; une inscription déjà là reste
     telle quelle. Les unités viennent de la version du référentiel de la session."""
     session = session_by_code(code)
     ids = _candidate_ids(payload.candidates)
     units = [(unit.block, unit.part) for unit in payload.units]
-    outcome = enrol(
+    outcome = services.enrol(
         session,
         ids,
         units,
@@ -310,12 +288,7 @@ def enrol_candidates(request: HttpRequest, code: SessionCode, payload: EnrolIn) 
     }
 
 
-@router.get(
-    "/sessions/{code}/units",
-    response=responses({200: list[UnitIn]}, 404),
-    auth=access(*STAFF),
-    summary="Les unités où l'on s'inscrit",
-)
+@reading_session("GET /units", {200: list[UnitIn]}, STAFF, "Les unités où l'on s'inscrit")
 def session_units(request: HttpRequest, code: SessionCode) -> list[dict[str, str]]:
     """Chaque bloc, ou chaque partie d'un bloc qui en a, selon la version de la session."""
     session = session_by_code(code)
@@ -328,13 +301,8 @@ def session_units(request: HttpRequest, code: SessionCode) -> list[dict[str, str
 # -- assignments ------------------------------------------------------------------------------
 
 
-@listing(
-    router,
-    "/sessions/{code}/assignments",
-    AssignmentOut,
-    STAFF,
-    "Les correcteurs affectés dans une session",
-    404,
+@reading_session.listing(
+    "/assignments", AssignmentOut, STAFF, "Les correcteurs affectés dans une session"
 )
 def list_assignments(
     request: HttpRequest, code: SessionCode, page: Query[PageQuery]
@@ -348,23 +316,17 @@ def list_assignments(
 
 
 def assignment_out(assignment: Assignment) -> dict[str, Any]:
-    return {
-        "id": assignment.pk,
-        "candidate": assignment.candidate.numero,
-        "block": assignment.block.code,
-        "part": assignment.part,
-        "evaluator": assignment.evaluator.get_username(),
-        "marker": assignment.marker,
-        "assigned_at": assignment.assigned_at,
-    }
+    return fields_of(
+        assignment,
+        AssignmentOut,
+        id=assignment.pk,
+        candidate=assignment.candidate.numero,
+        block=assignment.block.code,
+        evaluator=assignment.evaluator.get_username(),
+    )
 
 
-@router.post(
-    "/sessions/{code}/assignments",
-    response=responses({200: AssignOut}, 404, 409),
-    auth=access(*STAFF),
-    summary="Affecter un correcteur",
-)
+@on_session("POST /assignments", {200: AssignOut}, STAFF, "Affecter un correcteur")
 def assign(request: HttpRequest, code: SessionCode, payload: AssignIn) -> dict[str, int]:
     """Confie l'unité d'un candidat inscrit à un évaluateur (correcteur 1, ou 2 pour une double
     correction) ; refusé en cas de lien d'intérêt, ou si la même personne corrige deux fois."""
@@ -402,14 +364,7 @@ class SessionResultsQuery(Schema):
     lang: Lang = Field("fr", description="Langue des explications")
 
 
-@listing(
-    router,
-    "/sessions/{code}/results",
-    ResultOut,
-    STAFF,
-    "Les décisions des candidats d'une session",
-    404,
-)
+@reading_session.listing("/results", ResultOut, STAFF, "Les décisions des candidats d'une session")
 def session_results(
     request: HttpRequest,
     code: SessionCode,
@@ -476,6 +431,9 @@ TIMETABLE_ETAG = {
         }
     }
 }
+on_timetable = Operations(
+    router, "/sessions/{code}/timetable", (404,), {"responses": {200: TIMETABLE_ETAG}}
+)
 
 
 def _timetable_out(response: HttpResponse, current: timetable.Timetable) -> dict[str, Any]:
@@ -514,26 +472,14 @@ def _slots(epreuves: list[SittingIn]) -> dict[SittingRef, timetable.Slot]:
     return slots
 
 
-@router.get(
-    "/sessions/{code}/timetable",
-    response=responses({200: TimetableOut}, 404),
-    auth=access(*STAFF),
-    summary="L'horaire des épreuves",
-    openapi_extra={"responses": {200: TIMETABLE_ETAG}},
-)
+@on_timetable("GET", {200: TimetableOut}, STAFF, "L'horaire des épreuves")
 def get_timetable(request: HttpRequest, response: HttpResponse, code: SessionCode) -> Any:
     """Chaque épreuve de la session, dans l'ordre du référentiel, avec son début et sa salle
     tels que les convocations les impriment ; l'`ETag` est à renvoyer pour le modifier."""
     return _timetable_out(response, timetable.timetable(session_by_code(code)))
 
 
-@router.put(
-    "/sessions/{code}/timetable",
-    response=responses({200: TimetableOut}, 404, 412, 428),
-    auth=access(*STAFF),
-    summary="Fixer l'horaire des épreuves",
-    openapi_extra={"responses": {200: TIMETABLE_ETAG}},
-)
+@on_timetable("PUT", {200: TimetableOut}, STAFF, "Fixer l'horaire des épreuves", 412, 428)
 def put_timetable(
     request: HttpRequest,
     response: HttpResponse,

@@ -46,6 +46,7 @@ from certif.domain.partners.habilitations import (
     State,
 )
 from certif.domain.partners.partner import Partner
+from certif.domain.records import attributes
 from certif.domain.vocabulary import Label
 
 DECLARATION_MONTHS = 2
@@ -293,12 +294,8 @@ def declaration_rows(
             DeclarationRow(
                 siret=partner.siret.value,
                 legal_name=partner.legal_name,
-                reference=habilitation.reference,
-                certification=habilitation.certification,
-                nature=terms.nature,
-                scope=terms.scope,
-                starts_on=terms.starts_on,
-                ends_on=terms.ends_on,
+                **attributes(habilitation, "reference", "certification"),
+                **attributes(terms, "nature", "scope", "starts_on", "ends_on"),
                 state=state,
             )
         )

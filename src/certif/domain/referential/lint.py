@@ -12,9 +12,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from enum import StrEnum
+from enum import StrEnum, auto
 from typing import Any
 
+from certif.domain.codes import CodeEnum
 from certif.domain.numbers import format_quantity
 from certif.domain.referential.loading import (
     LoadedReferential,
@@ -45,27 +46,27 @@ class Severity(StrEnum):
     WARNING = "warning"
 
 
-class FindingCode(StrEnum):
-    SCHEMA = "SCHEMA"
-    DUPLICATE_CODE = "DUPLICATE_CODE"
-    NUMBERING_GAP = "NUMBERING_GAP"
-    TOTAL_MISMATCH = "TOTAL_MISMATCH"
-    TOTAL_NORMALISED = "TOTAL_NORMALISED"
-    THRESHOLD_ABOVE_TOTAL = "THRESHOLD_ABOVE_TOTAL"
-    MISSING_MAX_POINTS = "MISSING_MAX_POINTS"
-    UNEXPECTED_MAX_POINTS = "UNEXPECTED_MAX_POINTS"
-    UNKNOWN_COMPETENCY = "UNKNOWN_COMPETENCY"
-    UNASSESSED_COMPETENCY = "UNASSESSED_COMPETENCY"
-    UNKNOWN_REFERENCE = "UNKNOWN_REFERENCE"
-    INVALID_CONDITION = "INVALID_CONDITION"
-    UNEXPLAINED_PRINTED_CODE = "UNEXPLAINED_PRINTED_CODE"
-    DUPLICATE_DELIVERABLE = "DUPLICATE_DELIVERABLE"
-    MISSING_DELIVERABLE = "MISSING_DELIVERABLE"
-    UNEXPECTED_DELIVERABLE = "UNEXPECTED_DELIVERABLE"
-    DELIVERABLE_LIMIT = "DELIVERABLE_LIMIT"
-    INVALID_DEADLINE = "INVALID_DEADLINE"
-    RESERVED_CODE = "RESERVED_CODE"
-    AMBIGUOUS_CASE = "AMBIGUOUS_CASE"
+class FindingCode(CodeEnum):
+    SCHEMA = auto()
+    DUPLICATE_CODE = auto()
+    NUMBERING_GAP = auto()
+    TOTAL_MISMATCH = auto()
+    TOTAL_NORMALISED = auto()
+    THRESHOLD_ABOVE_TOTAL = auto()
+    MISSING_MAX_POINTS = auto()
+    UNEXPECTED_MAX_POINTS = auto()
+    UNKNOWN_COMPETENCY = auto()
+    UNASSESSED_COMPETENCY = auto()
+    UNKNOWN_REFERENCE = auto()
+    INVALID_CONDITION = auto()
+    UNEXPLAINED_PRINTED_CODE = auto()
+    DUPLICATE_DELIVERABLE = auto()
+    MISSING_DELIVERABLE = auto()
+    UNEXPECTED_DELIVERABLE = auto()
+    DELIVERABLE_LIMIT = auto()
+    INVALID_DEADLINE = auto()
+    RESERVED_CODE = auto()
+    AMBIGUOUS_CASE = auto()
 
 
 @dataclass(frozen=True)

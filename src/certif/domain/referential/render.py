@@ -11,6 +11,7 @@ from fractions import Fraction
 from typing import Any
 
 from certif.domain.numbers import format_quantity
+from certif.domain.records import attributes
 from certif.domain.referential.schema import (
     Block,
     Criterion,
@@ -78,18 +79,21 @@ def _modality_json(modality: Modality) -> dict[str, Any]:
     return {
         "code": modality.code,
         "mode": modality.mode.value,
-        "mode_text": modality.mode_text,
-        "written_support": modality.written_support,
-        "written_support_preparation_weeks": modality.written_support_preparation_weeks,
-        "duration_minutes": modality.duration_minutes,
-        "oral_minutes": modality.oral_minutes,
-        "preparation_minutes": modality.preparation_minutes,
-        "jury_exchange_minutes": modality.jury_exchange_minutes,
-        "role_play": modality.role_play,
-        "min_pages": modality.min_pages,
-        "subject_validated_by": modality.subject_validated_by,
-        "duration_text": modality.duration_text,
-        "description": modality.description,
+        **attributes(
+            modality,
+            "mode_text",
+            "written_support",
+            "written_support_preparation_weeks",
+            "duration_minutes",
+            "oral_minutes",
+            "preparation_minutes",
+            "jury_exchange_minutes",
+            "role_play",
+            "min_pages",
+            "subject_validated_by",
+            "duration_text",
+            "description",
+        ),
         "deliverables": [_deliverable_json(d) for d in modality.deliverables],
     }
 
@@ -99,14 +103,11 @@ def _deliverable_json(deliverable: Deliverable) -> dict[str, Any]:
         "code": deliverable.code,
         "kind": deliverable.kind.value,
         "label": deliverable.label,
-        "due": {
-            "weeks_before_epreuve": deliverable.due.weeks_before_epreuve,
-            "days_before_epreuve": deliverable.due.days_before_epreuve,
-            "days_before": deliverable.due.days_before,
-        },
+        "due": attributes(
+            deliverable.due, "weeks_before_epreuve", "days_before_epreuve", "days_before"
+        ),
         "formats": [f.value for f in deliverable.formats],
-        "max_size_mb": deliverable.max_size_mb,
-        "checks_min_pages": deliverable.checks_min_pages,
+        **attributes(deliverable, "max_size_mb", "checks_min_pages"),
     }
 
 
@@ -114,12 +115,10 @@ def _criterion_json(criterion: Criterion) -> dict[str, Any]:
     return {
         "code": criterion.code,
         "printed_code": criterion.code_as_printed,
-        "text": criterion.text,
-        "details": criterion.details,
+        **attributes(criterion, "text", "details"),
         "kind": criterion.kind.value,
         "max_points": _decimal(criterion.max_points),
-        "competencies": criterion.competencies,
-        "modality": criterion.modality,
+        **attributes(criterion, "competencies", "modality"),
     }
 
 
@@ -127,15 +126,9 @@ def referential_to_json(referential: Referential) -> dict[str, Any]:
     metadata = referential.metadata
     return {
         "format": JSON_FORMAT,
-        "code": referential.code,
-        "version": referential.version,
-        "title": referential.title,
-        "printed_title": referential.printed_title,
+        **attributes(referential, "code", "version", "title", "printed_title"),
         "metadata": {
-            "rncp_code": metadata.rncp_code,
-            "level": metadata.level,
-            "nsf_code": metadata.nsf_code,
-            "certifier": metadata.certifier,
+            **attributes(metadata, "rncp_code", "level", "nsf_code", "certifier"),
             "registration_decision_date": (
                 metadata.registration_decision_date.isoformat()
                 if metadata.registration_decision_date
@@ -146,12 +139,9 @@ def referential_to_json(referential: Referential) -> dict[str, Any]:
         "competency_mapping": referential.competency_mapping,
         "blocks": [
             {
-                "code": block.code,
-                "kind": block.kind,
-                "number": block.number,
-                "title": block.title,
-                "printed_title": block.printed_title,
-                "activities_heading": block.activities_heading,
+                **attributes(
+                    block, "code", "kind", "number", "title", "printed_title", "activities_heading"
+                ),
                 "activities": [{"code": a.code, "text": a.text} for a in block.activities],
                 "competencies": [
                     {"code": c.code, "text": c.text, "activity": c.activity}
@@ -171,13 +161,7 @@ def referential_to_json(referential: Referential) -> dict[str, Any]:
             "text": referential.certification.rule_text,
         },
         "errata": [
-            {
-                "code": e.code,
-                "subject": e.subject,
-                "printed": e.printed,
-                "decision": e.decision,
-                "reason": e.reason,
-            }
+            attributes(e, "code", "subject", "printed", "decision", "reason")
             for e in referential.errata
         ],
     }

@@ -152,9 +152,15 @@ class _CompiledBlock:
             )
         failures = self._failures(sheet.values) if complete else ()
         return _Outcome(
-            sheet.session, sheet.session_date, complete, missing, None,
-            complete and not failures, expired, failures,
-        )  # fmt: skip
+            sheet.session,
+            sheet.session_date,
+            complete,
+            missing,
+            None,
+            complete and not failures,
+            expired,
+            failures,
+        )
 
     def _score(self, values: Mapping[str, Value]) -> Fraction:
         # Points have at most two decimals: their Decimal sum is exact, and much cheaper
@@ -214,9 +220,16 @@ class _CompiledBlock:
         if not complete:
             closest = min(outcomes, key=lambda outcome: len(outcome.missing))
             return UnitResult(
-                name, Status.INCOMPLETE, is_part, pass_fail, None, closest.session, out_of, threshold,
+                name,
+                Status.INCOMPLETE,
+                is_part,
+                pass_fail,
+                None,
+                closest.session,
+                out_of,
+                threshold,
                 closest.missing,
-            )  # fmt: skip
+            )
         validating = [outcome for outcome in complete if outcome.counts_as_validated]
         retained = _best(validating or complete)
         return UnitResult(
