@@ -19,9 +19,12 @@ from ninja.params import functions as param
 from certif.api.auth import access
 from certif.api.endpoints.common import (
     ID_MAX,
+    STAFF,
     Numero,
+    Operations,
     SessionCode,
     candidate_by_numero,
+    fields_of,
     form_data,
     or_404,
     responses,
@@ -47,6 +50,13 @@ from certif.submissions.queries import (
 )
 
 router = Router(tags=["Dépôts et sujets de mémoire"])
+# The candidate's own file, which each of these operations finds first (404 without one).
+on_own_file = Operations(router, "/me", (404,))
+# The subjects of every candidate, for the Direction pédagogique.
+on_subjects = Operations(router, "/subjects", ())
+# A session, found by its code (404 without one).
+on_session = Operations(router, "/sessions/{code}", (404,))
+CANDIDATE = (Role.CANDIDATE,)
 
 OPENERS = (Role.CANDIDATE, Role.STAFF, Role.EVALUATOR, *JURY)
 Id = Annotated[int, param.Path(..., ge=1, le=ID_MAX)]
@@ -146,61 +156,30 @@ class ExtensionOut(Schema):
 
 
 def _deposit(deposit: Deposit) -> dict[str, Any]:
-    return {
-        "id": deposit.pk,
-        "deliverable": deposit.deliverable,
-        "version": deposit.version,
-        "file_name": deposit.original_name,
-        "sha256": deposit.sha256,
-        "size": deposit.size,
-        "page_count": deposit.page_count,
-        "annexes_start_page": deposit.annexes_start_page,
-        "counted_pages": deposit.counted_pages,
-        "receipt_sha256": deposit.receipt_sha256,
-        "deposited_at": deposit.deposited_at,
-        "under_extension": deposit.under_extension,
-    }
+    return fields_of(deposit, DepositOut, id=deposit.pk, file_name=deposit.original_name)
 
 
 def _owed(item: Owed) -> dict[str, Any]:
-    return {
-        "session": item.session.code,
-        "deliverable": item.code,
-        "label": item.label,
-        "block": item.block,
-        "epreuve_date": item.epreuve_date,
-        "due_date": item.last_day,
-        "open": item.is_open,
-        "max_size_mb": item.max_size_mb,
-        "deposits": [_deposit(d) for d in item.deposits],
-    }
+    return fields_of(
+        item,
+        OwedOut,
+        session=item.session.code,
+        deliverable=item.code,
+        due_date=item.last_day,
+        open=item.is_open,
+        deposits=[_deposit(d) for d in item.deposits],
+    )
 
 
 def _subject(subject: Subject) -> dict[str, Any]:
-    return {
-        "id": subject.pk,
-        "candidate": subject.candidate.numero,
-        "title": subject.title,
-        "problem": subject.problem,
-        "outline": subject.outline,
-        "status": subject.status,
-        "comment": subject.comment,
-        "proposed_at": subject.proposed_at,
-        "reviewed_at": subject.reviewed_at,
-        "revision": subject.revision,
-    }
+    return fields_of(subject, SubjectOut, id=subject.pk, candidate=subject.candidate.numero)
 
 
 def _own(request: HttpRequest) -> Any:
     return or_404(own_candidate(request), "Votre compte n'est relié à aucun dossier de candidat.")
 
 
-@router.get(
-    "/me/deliverables",
-    response=responses({200: list[OwedOut]}, 404),
-    auth=access(Role.CANDIDATE),
-    summary="Mes dépôts attendus",
-)
+@on_own_file("GET /deliverables", {200: list[OwedOut]}, CANDIDATE, "Mes dépôts attendus")
 def my_deliverables(request: HttpRequest) -> list[dict[str, Any]]:
     """Chaque livrable attendu dans mes sessions, sa date limite et ses versions déposées."""
     return [_owed(item) for item in everything_owed(_own(request))]
@@ -238,9 +217,15 @@ def deposit(
     chunks = iter(lambda: request.read(CHUNK_SIZE), b"")
     data = form_data({"annexes_start_page": annexes_start_page})
     created = services.deposit_file(
-        candidate, session, deliverable, chunks, shown_name=file_name, data=data,
-        actor=user_of(request), receipt=receipt_pdf,
-    )  # fmt: skip
+        candidate,
+        session,
+        deliverable,
+        chunks,
+        shown_name=file_name,
+        data=data,
+        actor=user_of(request),
+        receipt=receipt_pdf,
+    )
     return 201, _deposit(created)
 
 
@@ -290,23 +275,13 @@ def deposit_receipt(request: HttpRequest, deposit_id: Id) -> StreamingHttpRespon
     return response
 
 
-@router.get(
-    "/me/subject",
-    response=responses({200: SubjectOut}, 404),
-    auth=access(Role.CANDIDATE),
-    summary="Mon sujet de mémoire",
-)
+@on_own_file("GET /subject", {200: SubjectOut}, CANDIDATE, "Mon sujet de mémoire")
 def my_subject(request: HttpRequest) -> dict[str, Any]:
     subject = or_404(current_subject(_own(request)), "Vous n'avez proposé aucun sujet.")
     return _subject(subject)
 
 
-@router.post(
-    "/me/subject",
-    response=responses({201: SubjectOut}, 404, 409),
-    auth=access(Role.CANDIDATE),
-    summary="Proposer mon sujet de mémoire",
-)
+@on_own_file("POST /subject", {201: SubjectOut}, CANDIDATE, "Proposer mon sujet de mémoire", 409)
 def propose_subject(request: HttpRequest, payload: SubjectIn) -> tuple[int, dict[str, Any]]:
     """Un nouveau sujet, ou le sujet renvoyé par la Direction pédagogique, repris."""
     subject = services.propose_subject(
@@ -315,21 +290,20 @@ def propose_subject(request: HttpRequest, payload: SubjectIn) -> tuple[int, dict
     return 201, _subject(subject)
 
 
-@router.get(
-    "/subjects",
-    response=responses({200: list[SubjectOut]}),
-    auth=access(Role.PEDAGOGY, Role.STAFF),
-    summary="Sujets de mémoire",
-)
+@on_subjects("GET", {200: list[SubjectOut]}, (Role.PEDAGOGY, Role.STAFF), "Sujets de mémoire")
 def subjects(request: HttpRequest) -> list[dict[str, Any]]:
     return [_subject(subject) for subject in all_subjects()]
 
 
-@router.post(
-    "/subjects/{subject_id}/review",
-    response=responses({200: SubjectOut}, 404, 409, 412, 428),
-    auth=access(Role.PEDAGOGY),
-    summary="Examiner un sujet de mémoire",
+@on_subjects(
+    "POST /{subject_id}/review",
+    {200: SubjectOut},
+    (Role.PEDAGOGY,),
+    "Examiner un sujet de mémoire",
+    404,
+    409,
+    412,
+    428,
 )
 def review_subject(
     request: HttpRequest,
@@ -345,11 +319,8 @@ def review_subject(
     return _subject(reviewed)
 
 
-@router.get(
-    "/sessions/{code}/missing-deposits",
-    response=responses({200: list[MissingOut]}, 404),
-    auth=access(Role.STAFF),
-    summary="Dépôts manquants d'une session",
+@on_session(
+    "GET /missing-deposits", {200: list[MissingOut]}, STAFF, "Dépôts manquants d'une session"
 )
 def missing(request: HttpRequest, code: SessionCode) -> list[dict[str, Any]]:
     return [
@@ -363,11 +334,11 @@ def missing(request: HttpRequest, code: SessionCode) -> list[dict[str, Any]]:
     ]
 
 
-@router.put(
-    "/sessions/{code}/candidates/{numero}/extensions/{deliverable}",
-    response=responses({200: ExtensionOut}, 404),
-    auth=access(Role.STAFF),
-    summary="Accorder une prolongation de dépôt",
+@on_session(
+    "PUT /candidates/{numero}/extensions/{deliverable}",
+    {200: ExtensionOut},
+    STAFF,
+    "Accorder une prolongation de dépôt",
 )
 def grant_extension(
     request: HttpRequest,
@@ -378,13 +349,10 @@ def grant_extension(
 ) -> dict[str, Any]:
     session = session_by_code(code)
     extension = services.grant_extension(
-        candidate_by_numero(numero), session, deliverable, form_data(payload.dict()),
+        candidate_by_numero(numero),
+        session,
+        deliverable,
+        form_data(payload.dict()),
         actor=user_of(request),
-    )  # fmt: skip
-    return {
-        "candidate": numero,
-        "session": session.code,
-        "deliverable": extension.deliverable,
-        "until": extension.until,
-        "reason": extension.reason,
-    }
+    )
+    return fields_of(extension, ExtensionOut, candidate=numero, session=session.code)
