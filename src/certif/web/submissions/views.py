@@ -3,6 +3,8 @@ the Direction pédagogique's review of subjects, missing deposits and extensions
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
@@ -13,7 +15,7 @@ from django.utils.translation import gettext as _
 from certif.candidates.models import Candidate
 from certif.core.errors import Forbidden, NotFound, Refused
 from certif.core.roles import Role, role_required
-from certif.deposits.storage import StoredFileMissing
+from certif.deposits.storage import StoredFileMissing, StoredStream
 from certif.documents.receipts import receipt_pdf
 from certif.sessions.models import ExamSession
 from certif.submissions import policies, services
@@ -29,11 +31,14 @@ def _attachment_name(deposit: Deposit, suffix: str = "") -> str:
     return f"{deposit.candidate.numero}-{deposit.session.code}-{deposit.deliverable}-v{deposit.version}{suffix}.pdf"
 
 
-@role_required(*OPENERS)
-def deposit_file(request: HttpRequest, deposit_id: int) -> HttpResponseBase:
-    """The deposited PDF, streamed; each opening is journalled."""
+def _streamed_pdf(
+    open_file: Callable[[], tuple[Deposit, StoredStream]], disposition: str, prefix: str = ""
+) -> StreamingHttpResponse:
+    """A deposit's stored PDF (the file or its receipt) as ``open_file`` opens it, streamed:
+    what the services refuse answers as a page would (404 or 403), so that both downloads
+    answer alike."""
     try:
-        deposit, stream = services.open_deposit(deposit_id, actor=request.user)
+        deposit, stream = open_file()
     except NotFound as error:
         raise Http404 from error
     except Forbidden as error:
@@ -42,27 +47,27 @@ def deposit_file(request: HttpRequest, deposit_id: int) -> HttpResponseBase:
         raise Http404 from error
     response = StreamingHttpResponse(stream, content_type="application/pdf")
     response["Content-Length"] = str(stream.size)
-    response["Content-Disposition"] = f'inline; filename="{_attachment_name(deposit)}"'
+    response["Content-Disposition"] = (
+        f'{disposition}; filename="{prefix}{_attachment_name(deposit)}"'
+    )
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@role_required(*OPENERS)
+def deposit_file(request: HttpRequest, deposit_id: int) -> HttpResponseBase:
+    """The deposited PDF, streamed; each opening is journalled."""
+    return _streamed_pdf(lambda: services.open_deposit(deposit_id, actor=request.user), "inline")
 
 
 @role_required(Role.CANDIDATE, Role.STAFF)
 def receipt(request: HttpRequest, deposit_id: int) -> HttpResponseBase:
     """The receipt as it was issued (kept with the deposit), streamed."""
-    try:
-        deposit, stream = services.open_receipt(deposit_id, actor=request.user, render=receipt_pdf)
-    except NotFound as error:
-        raise Http404 from error
-    except Forbidden as error:
-        raise PermissionDenied from error
-    except StoredFileMissing as error:
-        raise Http404 from error
-    response = StreamingHttpResponse(stream, content_type="application/pdf")
-    response["Content-Length"] = str(stream.size)
-    response["Content-Disposition"] = f'attachment; filename="accuse-{_attachment_name(deposit)}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return _streamed_pdf(
+        lambda: services.open_receipt(deposit_id, actor=request.user, render=receipt_pdf),
+        "attachment",
+        prefix="accuse-",
+    )
 
 
 @role_required(Role.PEDAGOGY, Role.STAFF)
