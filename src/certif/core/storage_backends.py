@@ -27,6 +27,7 @@ from django.conf import settings
 
 from certif.deposits.storage import (
     CHUNK_SIZE,
+    ClosedOnExit,
     Incoming,
     StoredFile,
     StoredFileMissing,
@@ -219,7 +220,7 @@ class FolderStore(FileStore):
             raise ValueError(f"{name} : le contenu ne correspond pas à son empreinte")
 
 
-class _BucketIncoming:
+class _BucketIncoming(ClosedOnExit):
     """An upload received locally, sent to the bucket under its digest on commit."""
 
     def __init__(self, store: BucketStore, incoming: Incoming) -> None:
@@ -240,15 +241,7 @@ class _BucketIncoming:
             self.size,
         )
 
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
+    def close(self) -> None:
         self._incoming.close()
 
 

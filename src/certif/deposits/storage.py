@@ -39,7 +39,7 @@ class StoredFileMissing(DepositError):
     """A file the database says is stored is not in the store."""
 
 
-class _ClosedOnExit:
+class ClosedOnExit:
     """A context manager that closes itself on leaving the block, whatever happened."""
 
     def __enter__(self) -> Self:
@@ -64,7 +64,7 @@ class StoredFile:
     size: int
 
 
-class Incoming(_ClosedOnExit):
+class Incoming(ClosedOnExit):
     """A complete upload under a temporary name in the store's folder, not yet in the store.
 
     Use it as a context manager: leaving the block without :meth:`commit` deletes it.
@@ -165,7 +165,7 @@ def stored_path(folder: str | Path, sha256: str, suffix: str = ".pdf") -> Path:
     return Path(folder) / sha256[:2] / f"{sha256}{suffix}"
 
 
-class StoredStream(_ClosedOnExit):
+class StoredStream(ClosedOnExit):
     """A stored file open for reading, yielding chunks; ``size`` is its length in bytes.
 
     Iterate it, then close it (or use it as a context manager); Django's streaming responses
