@@ -11,6 +11,8 @@ on the scores, nominal on the oui/non criteria) and its bootstrap interval.
 
 from __future__ import annotations
 
+import hashlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -28,7 +30,10 @@ from certif.domain.statistics.reliability import (
     reliability_matrix,
 )
 from certif.grading.models import Marking, Score, SheetStatus
+from certif.sessions.models import ExamSession
+from certif.stats.freshness import kept
 from certif.stats.scope import Scope
+from certif.stats.sums import Stamp
 
 DOUBLE = (Marking.FIRST.value, Marking.SECOND.value)
 HUNDREDTHS = 100
@@ -174,4 +179,34 @@ def evaluators_figures(
         evaluators=evaluators,
         points=_agreement(points, Metric.INTERVAL, draws),
         yes_no=_agreement(yes_no, Metric.NOMINAL, draws),
+    )
+
+
+def _people_and_sessions() -> str:
+    """What the figures read beside the sheets: the evaluators' names, the sessions' codes
+    and dates (a year's scope)."""
+    users = get_user_model().objects.order_by("pk")
+    names = list(users.values_list("pk", "username", "first_name", "last_name"))
+    sessions = list(ExamSession.objects.order_by("pk").values_list("pk", "code", "start_date"))
+    return hashlib.sha256(repr((names, sessions)).encode()).hexdigest()
+
+
+def kept_evaluators_figures(
+    scope: Scope,
+    referential: Referential | None,
+    stamps: Mapping[int, Stamp],
+    draws: int | None = None,
+) -> EvaluatorsFigures:
+    """``evaluators_figures``, kept under the sheets' slices' stamps (``certif.stats.sums``),
+    the names and the sessions: a jury's closing or a result written again leaves them as
+    they were. A scope that filters candidates computes them each time (who is in it may
+    change without a sheet moving)."""
+    extra = {} if draws is None else {"draws": draws}
+    if referential is None or scope.filters_candidates:
+        return evaluators_figures(scope, referential, **extra)
+    stamp = repr((sorted(stamps.items()), referential.version, _people_and_sessions()))
+    return kept(
+        f"evaluators|{scope!r}|{draws}",
+        hashlib.sha256(stamp.encode()).hexdigest(),
+        lambda: evaluators_figures(scope, referential, **extra),
     )
