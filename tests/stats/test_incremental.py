@@ -29,6 +29,7 @@ from certif.grading.services import change_score, reopen_sheet
 from certif.imports.scores import import_scores
 from certif.results.services import recompute
 from certif.stats import population, sums
+from certif.stats.evaluators import evaluators_figures
 from certif.stats.presenting import as_json, statistics
 from certif.stats.scope import Scope
 from tests.support.builders import score_rows, threshold, values_totalling
@@ -156,6 +157,8 @@ def test_double_marked_sheets_are_counted_as_from_nothing(
     assert saved is not None
     audit.record(saved, sheet)  # as the services journal every sheet they write
     assert_up_to_date()
+    for scope in scopes():  # the slices' marks give what the scope's own queries give
+        assert statistics(scope, draws=20).evaluators == evaluators_figures(scope, ccab, draws=20)
     second.first_name = "Renommée"
     second.save()
     audit.record(saved, sheet)

@@ -83,7 +83,7 @@ def slice_stamps() -> dict[int, Stamp]:
     }
 
 
-def _ranges(slices: Iterable[int]) -> list[tuple[int, int]]:
+def ranges(slices: Iterable[int]) -> list[tuple[int, int]]:
     """Consecutive slices merged into ranges of sheet ids, [low, high)."""
     found: list[tuple[int, int]] = []
     for number in sorted(slices):
@@ -103,11 +103,11 @@ def _counting_scores() -> QuerySet[Score]:
 
 def sum_slices(slices: Iterable[int]) -> dict[int, Totals]:
     """The totals of the given slices, summed from their scores in one grouped query."""
-    ranges = _ranges(slices)
+    found_ranges = ranges(slices)
     found: dict[int, Totals] = {number: {} for number in slices}
-    if not ranges:
+    if not found_ranges:
         return found
-    within = reduce(or_, (Q(sheet_id__gte=low, sheet_id__lt=high) for low, high in ranges))
+    within = reduce(or_, (Q(sheet_id__gte=low, sheet_id__lt=high) for low, high in found_ranges))
     rows = (
         _counting_scores()
         .filter(within)
