@@ -104,12 +104,18 @@ def _read_some(ids: list[int], referential: Referential) -> pl.DataFrame:
 
 def stamps() -> pl.DataFrame:
     """(candidate, stamp) of every stored result."""
-    rows = (
+    query = (
         CandidateResult.objects.order_by()
         .annotate(stamp=_stamp())
         .values_list("candidate_id", "stamp")
     )
-    return pl.DataFrame(list(rows), schema=STAMPS, orient="row")
+    # Fetched at once by the driver: 100,000 pairs through Django's iterator cost several
+    # times the query (no value here needs converting: an integer and a text).
+    sql, params = query.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return pl.DataFrame(rows, schema=STAMPS, orient="row")
 
 
 def brought_up_to_date(
