@@ -1,5 +1,6 @@
 """Statistics at scale (issue 15): the JSON and the page of 100,000 candidates, against the
-same counts computed per candidate in Python, in the same run.
+same counts computed per candidate in Python, in the same run; then the first JSON and page
+after each typical change (a sheet saved, an import into one session, a jury's closing).
 
 ``python -m bench stats [--candidates 100000] [--databases sqlite,postgresql] [--repeat 3]``
 """
@@ -30,7 +31,31 @@ def run_engine(engine: str, size: int, repeat: int) -> dict[str, Any]:
             "json": step(env, "json", str(repeat)),
             "page": step(env, "page", str(repeat)),
             "baseline": step(env, "baseline"),
+            # Last: it changes the data (a sheet, an import, a jury's closing).
+            "changes": step(env, "changes", str(repeat)),
         }
+
+
+def _median(values: list[float]) -> float:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def changes_report(changes: dict[str, Any]) -> list[str]:
+    """The first JSON and page after each kind of change (medians of its rounds)."""
+    lines = []
+    for kind in ("sheet", "import", "jury"):
+        runs = changes[kind]
+        json_s = _median([run["json_s"] for run in runs])
+        page_s = _median([run["page_s"] for run in runs])
+        lines.append(
+            f"first after a {kind:<6}   JSON {json_s:6.2f} s   page {page_s:6.2f} s"
+            f"   ({len(runs)} round(s))"
+        )
+    same = "equal" if changes["equal_to_full"] else "DIFFERENT"
+    lines.append(f"  brought up to date vs computed from nothing: {same}")
+    return lines
 
 
 def report(engine: str, figures: dict[str, Any]) -> list[str]:
@@ -44,6 +69,7 @@ def report(engine: str, figures: dict[str, Any]) -> list[str]:
         f"   (first: {page['cold_s']:.2f} s)",
         f"baseline, per candidate {baseline['seconds']:6.2f} s"
         f"   (×{baseline['seconds'] / json_s:.0f} the JSON)",
+        *changes_report(figures["changes"]),
     ]
 
 

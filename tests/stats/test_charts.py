@@ -14,6 +14,7 @@ import pytest
 from certif.stats.charts import (
     THRESHOLD_ID,
     criteria_heat_map,
+    heat_map_cell,
     no_data_chart,
     pass_rate_chart,
     score_histogram,
@@ -219,3 +220,19 @@ def test_histogram_bins_counted_elsewhere_draw_the_same_chart() -> None:
         [], bins=score_bins(SCORES), threshold=12, title="Notes B1", description="Sur 20."
     )
     assert from_bins == drawn
+
+
+def test_a_share_moved_by_a_millionth_draws_the_same_heat_map() -> None:
+    moved = [[Fraction(73, 100) + Fraction(1, 10**6), None], [Fraction(1, 4), Fraction(1)]]
+    assert [[heat_map_cell(v) for v in row] for row in moved] == [
+        [heat_map_cell(v) for v in row] for row in SHARES
+    ]
+    drawn = criteria_heat_map(
+        CRITERIA, SESSIONS, moved, title="Critères", description="Part du maximum."
+    )
+    assert drawn == heat_map()
+
+
+def test_a_share_whose_text_or_colour_changes_changes_its_cell() -> None:
+    assert heat_map_cell(Fraction(73, 100)) != heat_map_cell(Fraction(74, 100))
+    assert heat_map_cell(None) is None

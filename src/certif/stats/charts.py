@@ -342,6 +342,19 @@ def _share_percent(value: Fraction | None) -> str:
     return format_rate(value, places=0)
 
 
+def heat_map_cell(
+    value: Fraction | None, format_value: Callable[[Fraction | None], str] = _share_percent
+) -> tuple[str, int] | None:
+    """What a heat map's cell shows of ``value``: its text and the level of its colour (the
+    colour map has a finite number of levels, from 0 to 1 as ``criteria_heat_map`` scales
+    it). Two values with the same text and level draw the same cell: a chart keyed on these
+    is drawn again only when a cell would look different."""
+    if value is None:
+        return None
+    levels = matplotlib.colormaps[_HEAT_MAP].N
+    return format_value(value), min(int(float(value) * levels), levels - 1)
+
+
 def _readable_text_colour(colour_map: Colormap, share: float) -> str:
     """Black on light cells, white on dark ones (relative luminance, WCAG)."""
     red, green, blue, _ = colour_map(share)

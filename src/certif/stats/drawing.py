@@ -122,11 +122,13 @@ def _histogram_svg(unit: UnitFigures) -> str:
 
 
 def heat_map_svg(data: CriteriaBySession) -> str:
+    # Keyed on what each cell shows (its text and colour level), not the exact share: one
+    # score among millions moves a share by a millionth, which no cell shows.
     key = (
         "heat-map",
         tuple(data.criteria),
         tuple(data.sessions),
-        tuple(tuple(row) for row in data.shares),
+        tuple(tuple(charts.heat_map_cell(value) for value in row) for row in data.shares),
     )
     return _cached(key, lambda: _heat_map_svg(data))
 

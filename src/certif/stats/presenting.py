@@ -15,7 +15,7 @@ from typing import Any
 
 from certif.domain.numbers import format_quantity, round_half_up
 from certif.domain.statistics.rates import format_rate, rate_to_string
-from certif.stats.evaluators import Agreement, EvaluatorsFigures, evaluators_figures
+from certif.stats.evaluators import Agreement, EvaluatorsFigures, kept_evaluators_figures
 from certif.stats.france_competences import PromotionTables, promotion_tables
 from certif.stats.freshness import data_stamp, kept
 from certif.stats.results import (
@@ -24,9 +24,11 @@ from certif.stats.results import (
     ResultsFigures,
     UnitFigures,
     criteria_by_session,
+    criterion_sums,
     results_figures,
 )
 from certif.stats.scope import Scope
+from certif.stats.sums import slice_stamps
 
 PLACES = 4
 
@@ -48,16 +50,19 @@ def statistics(scope: Scope, *, draws: int | None = None) -> Statistics:
 
 
 def _statistics(scope: Scope, draws: int | None) -> Statistics:
-    results = results_figures(scope)
-    extra = {} if draws is None else {"draws": draws}
+    stamps = slice_stamps()  # read once: for the criteria, the heat map and the evaluators
+    sums = criterion_sums(scope, stamps)
+    results = results_figures(scope, sums)
     return Statistics(
         results=results,
-        evaluators=evaluators_figures(scope, results.referential, **extra),
+        evaluators=kept_evaluators_figures(scope, results.referential, stamps, draws),
         promotion=(
             promotion_tables(scope.year, scope.access_path) if scope.year is not None else None
         ),
         by_session=(
-            criteria_by_session(scope, results.referential) if results.referential else None
+            criteria_by_session(scope, results.referential, sums=sums)
+            if results.referential
+            else None
         ),
     )
 

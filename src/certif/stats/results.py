@@ -2,9 +2,10 @@
 score distributions with the threshold; borderline counts; per criterion, the mean share of
 its maximum.
 
-Everything is counted set-based: the stored summaries of the whole population are read in
-one query and decoded and grouped by polars, the juries' decisions laid over them by a join,
-the criteria summed by the database. Nothing walks the candidates one by one. The exact
+Everything is counted set-based: the stored summaries of the whole population are decoded and
+grouped by polars (kept decoded, read again only where they changed:
+``certif.stats.population``), the juries' decisions laid over them by a join, the criteria
+summed by the database (kept by slices of sheets: ``certif.stats.sums``). Nothing walks the candidates one by one. The exact
 figures (rates, bins, borderline) come from ``certif.domain.statistics`` applied to counts.
 
 Which status counts: the **official standing** (``certif.deliberations.standing``) — the last
@@ -23,12 +24,11 @@ from fractions import Fraction
 from typing import Any
 
 import polars as pl
-from django.db.models import Count, QuerySet, Sum, TextField
-from django.db.models.functions import Cast
+from django.db.models import Count, Max, QuerySet, Sum
 
 from certif.deliberations.models import CERTIFICATION, Decision, State
 from certif.deliberations.standing import TAKEN
-from certif.domain.referential.schema import Block, CriterionKind, PointsScoring, Referential
+from certif.domain.referential.schema import CriterionKind, PointsScoring, Referential
 from certif.domain.rules.results import Status
 from certif.domain.statistics.distribution import Score as Score_
 from certif.domain.statistics.distribution import ScoreBin, score_bins_from_counts
@@ -38,8 +38,10 @@ from certif.grading.models import COUNTING, Score, SheetStatus
 from certif.referential.models import Criterion, ReferentialVersion
 from certif.results.models import CandidateResult
 from certif.sessions.models import ExamSession
-from certif.stats.freshness import kept, sheets_stamp
+from certif.stats.freshness import kept
+from certif.stats.population import population
 from certif.stats.scope import Scope
+from certif.stats.sums import Stamp, totals_by_session
 
 STATUSES = tuple(status.value for status in Status)
 HUNDREDTHS = 100
@@ -114,73 +116,56 @@ class ResultsFigures:
         return next(figures for figures in self.units if figures.unit.key == key)
 
 
-def referential_of(scope: Scope) -> Referential | None:
-    """The référentiel the figures are read with: the latest version the population's results
-    were decided on (the latest loaded when nobody has a result yet)."""
+def _version_of(scope: Scope) -> ReferentialVersion | None:
     used = scope.limit(CandidateResult.objects.all()).values("referential_version")
-    version = (
+    return (
         ReferentialVersion.objects.filter(pk__in=used).order_by("-pk").first()
         or ReferentialVersion.objects.order_by("-pk").first()
     )
+
+
+def referential_of(scope: Scope) -> Referential | None:
+    """The référentiel the figures are read with: the latest version the population's results
+    were decided on (the latest loaded when nobody has a result yet)."""
+    version = _version_of(scope)
     return version.referential if version is not None else None
 
 
-def _unit_dtype(block: Block) -> pl.Struct:
-    fields = {"status": pl.Utf8, "score": pl.Utf8}
-    if block.parts:
-        parts = pl.Struct({part.code: pl.Struct(fields) for part in block.parts})
-        return pl.Struct({"status": pl.Utf8, "parts": parts})
-    return pl.Struct(fields)
+def _summaries(scope: Scope, version: ReferentialVersion) -> pl.DataFrame:
+    """One row per candidate of the population: id, certified, each unit's status and score.
+    Everyone's decoded results are kept (``certif.stats.population``); a scope keeps its
+    candidates' rows."""
+    frame = population(version.pk, version.referential).drop("stamp")
+    if scope.is_everyone:
+        return frame
+    ids = pl.Series("candidate_id", list(scope.candidates().values_list("pk", flat=True)))
+    return frame.filter(pl.col("candidate_id").is_in(ids.cast(pl.Int64)))
 
 
-def _summary_dtype(referential: Referential) -> pl.Struct:
-    blocks = pl.Struct({block.code: _unit_dtype(block) for block in referential.blocks})
-    return pl.Struct({"certified": pl.Boolean, "blocks": blocks})
+def _closed_decisions() -> QuerySet[Decision]:
+    return Decision.objects.filter(
+        deliberation__status=State.CLOSED, resolution__in=TAKEN
+    ).order_by()
 
 
-def _unit_columns(referential: Referential) -> list[pl.Expr]:
-    """For each decided unit, its status and score (in hundredths) as columns."""
-    columns: list[pl.Expr] = []
-    for unit in decided_units(referential):
-        base = pl.col("summary").struct.field("blocks").struct.field(unit.block)
-        if unit.part:
-            base = base.struct.field("parts").struct.field(unit.part)
-        columns.append(base.struct.field("status").alias(f"status:{unit.key}"))
-        if not referential.block(unit.block).parts or unit.part:
-            score = base.struct.field("score").str.replace(".", "", literal=True)
-            columns.append(score.cast(pl.Int64, strict=False).alias(f"score:{unit.key}"))
-    return columns
-
-
-def _summaries(scope: Scope, referential: Referential) -> pl.DataFrame:
-    """One row per candidate of the population: id, certified, each unit's status and score."""
-    rows = (
-        scope.limit(CandidateResult.objects.all())
-        .annotate(text=Cast("summary", TextField()))
-        .values_list("candidate_id", "certified", "text")
-    )
-    frame = pl.DataFrame(
-        list(rows),
-        schema={"candidate_id": pl.Int64, "certified": pl.Boolean, "text": pl.Utf8},
-        orient="row",
-    )
-    decoded = frame.with_columns(pl.col("text").str.json_decode(_summary_dtype(referential)))
-    return decoded.rename({"text": "summary"}).select(
-        "candidate_id", "certified", *_unit_columns(referential)
-    )
-
-
-def _jury_words(scope: Scope) -> pl.DataFrame:
+def _jury_words() -> pl.DataFrame:
     """Per (candidate, unit) a closed jury decided: its standing (validated when some
-    session's jury validated it, else not validated), as ``standing_act`` reads it."""
-    rows = (
-        scope.limit(
-            Decision.objects.filter(deliberation__status=State.CLOSED, resolution__in=TAKEN)
-        )
-        .order_by()
-        .values_list(
-            "candidate_id", "unit", "deliberation__session_id", "deliberation__number", "status"
-        )
+    session's jury validated it, else not validated), as ``standing_act`` reads it. Kept
+    under the closed deliberations' decisions (count and last of each): a closed
+    deliberation's acts no longer move, and a new closing or an amendment moves the stamp.
+    Everyone's: joined over a scope's candidates, only theirs count."""
+    stamp = (
+        _closed_decisions()
+        .values_list("deliberation_id")
+        .annotate(count=Count("id"), last=Max("id"))
+        .order_by("deliberation_id")
+    )
+    return kept("jury-words", repr(list(stamp)), _read_jury_words)
+
+
+def _read_jury_words() -> pl.DataFrame:
+    rows = _closed_decisions().values_list(
+        "candidate_id", "unit", "deliberation__session_id", "deliberation__number", "status"
     )
     frame = pl.DataFrame(
         list(rows),
@@ -295,35 +280,25 @@ def _counting_scores() -> QuerySet[Score]:
     ).order_by()
 
 
-def _totals_by_session() -> CriterionSums:
+def _totals_by_session(stamps: Mapping[int, Stamp] | None = None) -> CriterionSums:
     """Every session's criteria totals over the counting, submitted sheets. Summing millions
-    of scores is the costliest step of the statistics: the totals are kept in Django's cache
-    under the sheets' stamp (``certif.stats.freshness``), summed again once a sheet changed."""
-    return kept("criteria", sheets_stamp(), _sum_by_session)
-
-
-def _sum_by_session() -> CriterionSums:
-    rows = (
-        _counting_scores()
-        .values_list("sheet__session_id", "criterion_id")
-        .annotate(total=Sum("value"), sheets=Count("id"))
-    )
+    of scores is the costliest step of the statistics: the totals are kept by slices of
+    sheets (``certif.stats.sums``), a slice summed again once one of its sheets changed."""
     sessions = dict(ExamSession.objects.values_list("pk", "code"))
     criteria = {
         pk: (block, code)
         for pk, block, code in Criterion.objects.values_list("pk", "block__code", "code")
     }
-    found: CriterionSums = {}
-    for session, criterion, total, sheets in rows:
-        key = (sessions[session], *criteria[criterion])
-        before = found.get(key, (0, 0))
-        found[key] = (before[0] + (total or 0), before[1] + sheets)
-    return found
+    return {
+        (sessions[session], *criteria[criterion]): value
+        for (session, criterion), value in totals_by_session(stamps).items()
+    }
 
 
-def criterion_sums(scope: Scope) -> CriterionSums:
+def criterion_sums(scope: Scope, stamps: Mapping[int, Stamp] | None = None) -> CriterionSums:
     """The criteria totals of the scope, per session. A scope of sessions reads the kept
-    totals of its sessions; a scope that filters candidates sums their own sheets."""
+    totals of its sessions (``stamps``: the slices' stamps, when read already); a scope that
+    filters candidates sums their own sheets."""
     if scope.filters_candidates:
         rows = (
             _counting_scores()
@@ -333,7 +308,8 @@ def criterion_sums(scope: Scope) -> CriterionSums:
         )
         return {(session, block, code): (total or 0, n) for session, block, code, total, n in rows}
     sessions = set(scope.sessions().values_list("code", flat=True))
-    return {key: value for key, value in _totals_by_session().items() if key[0] in sessions}
+    totals = _totals_by_session(stamps)
+    return {key: value for key, value in totals.items() if key[0] in sessions}
 
 
 def criterion_figures(
@@ -342,7 +318,8 @@ def criterion_figures(
     """Per criterion with a maximum (points, or oui/non), the mean share of it over the
     counting, submitted sheets of the scope."""
     totals: dict[tuple[str, str], tuple[int, int]] = {}
-    for (_session, block_code, code), (total, sheets) in (sums or criterion_sums(scope)).items():
+    found_sums = criterion_sums(scope) if sums is None else sums
+    for (_session, block_code, code), (total, sheets) in found_sums.items():
         before = totals.get((block_code, code), (0, 0))
         totals[(block_code, code)] = (before[0] + total, before[1] + sheets)
     found = []
@@ -376,11 +353,11 @@ class CriteriaBySession:
 
 
 def criteria_by_session(
-    scope: Scope, referential: Referential, *, last: int = 6
+    scope: Scope, referential: Referential, *, last: int = 6, sums: CriterionSums | None = None
 ) -> CriteriaBySession:
     """The mean share of each criterion's maximum per session of the scope (its ``last``
     sessions with scores, oldest first)."""
-    sums = criterion_sums(scope)
+    sums = criterion_sums(scope) if sums is None else sums
     graded = {session for session, _block, _code in sums}
     ordered = scope.sessions().order_by("-start_date", "-code").values_list("code", flat=True)
     sessions = [code for code in ordered if code in graded][:last][::-1]
@@ -400,13 +377,15 @@ def criteria_by_session(
     return CriteriaBySession(sessions, [c.code for _block, c in criteria], shares)
 
 
-def results_figures(scope: Scope) -> ResultsFigures:
-    """The results statistics of the scope, every count from the whole population at once."""
-    referential = referential_of(scope)
-    if referential is None:
+def results_figures(scope: Scope, sums: CriterionSums | None = None) -> ResultsFigures:
+    """The results statistics of the scope, every count from the whole population at once
+    (``sums``: the scope's criteria totals, when the caller has them already)."""
+    version = _version_of(scope)
+    if version is None:
         return ResultsFigures(scope, None, 0, 0, 0)
-    frame = _summaries(scope, referential)
-    words = _jury_words(scope)
+    referential = version.referential
+    frame = _summaries(scope, version)
+    words = _jury_words()
     blocks = [unit.key for unit in decided_units(referential) if not unit.part]
     frame = _with_jury(frame, words, blocks)
     certified_by_jury = int(
@@ -419,15 +398,15 @@ def results_figures(scope: Scope) -> ResultsFigures:
         certified=int(frame["certified"].sum()),
         certified_by_jury=certified_by_jury,
         units=_unit_figures(frame, referential),
-        criteria=criterion_figures(scope, referential),
+        criteria=criterion_figures(scope, referential, sums),
     )
 
 
 def candidate_standings(scope: Scope) -> pl.DataFrame:
     """One row per candidate of the scope with its official statuses and certification
     (``status:<unit>``, ``certified``): for tables that count by another column."""
-    referential = referential_of(scope)
-    if referential is None:
+    version = _version_of(scope)
+    if version is None:
         return pl.DataFrame({"candidate_id": [], "certified": []})
-    blocks = [unit.key for unit in decided_units(referential) if not unit.part]
-    return _with_jury(_summaries(scope, referential), _jury_words(scope), blocks)
+    blocks = [unit.key for unit in decided_units(version.referential) if not unit.part]
+    return _with_jury(_summaries(scope, version), _jury_words(), blocks)
