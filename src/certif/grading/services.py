@@ -245,7 +245,10 @@ def _remark(sheet: ScoreSheet, marking: Marking, actor: Actor) -> ScoreSheet:
     before = sheet.marking
     counted_before = before in COUNTING
     sheet.marking = marking
-    sheet.save(update_fields=["marking", "updated_at"])
+    sheet.save(update_fields=["marking"])
+    # A new revision, as after every write: a grid opened under the former marking is stale,
+    # and whoever keeps figures under the sheets' revisions (statistics) sees the change.
+    sheet.bump_revision()
     audit.record(
         actions.SHEET_REMARKED, sheet, actor=actor, before={"marking": before},
         after={"marking": marking.value},
