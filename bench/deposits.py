@@ -67,7 +67,7 @@ print(json.dumps({"token": issue_token(user, "bench").secret}))
 def big_pdf(path: Path, megabytes: int) -> int:
     """A PDF of about ``megabytes`` MiB: one page per MiB, each drawing a random 1 MiB image."""
     from pypdf import PdfWriter
-    from pypdf.generic import DecodedStreamObject, NameObject, NumberObject
+    from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject, NumberObject
 
     writer = PdfWriter()
     side = 591  # 591 x 591 RGB pixels ≈ 1 MiB
@@ -84,12 +84,9 @@ def big_pdf(path: Path, megabytes: int) -> int:
             NameObject("/BitsPerComponent"): NumberObject(8),
         })  # fmt: skip
         reference = writer._add_object(image)
-        page[NameObject("/Resources")] = writer._add_object(
-            __import__("pypdf").generic.DictionaryObject(
-                {NameObject("/XObject"): __import__("pypdf").generic.DictionaryObject(
-                    {NameObject("/Im0"): reference})}
-            )
-        )  # fmt: skip
+        xobjects = DictionaryObject({NameObject("/Im0"): reference})
+        resources = DictionaryObject({NameObject("/XObject"): xobjects})
+        page[NameObject("/Resources")] = writer._add_object(resources)
     with path.open("wb") as out:
         writer.write(out)
     return path.stat().st_size
