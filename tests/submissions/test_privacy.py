@@ -8,10 +8,12 @@ from typing import Any
 import pytest
 
 from certif.candidates.models import Candidate
+from certif.core.models import AuditEvent
 from certif.deposits.storage import stored_path
 from certif.privacy import services as privacy
-from certif.submissions.models import Deposit
+from certif.submissions.models import Deposit, SubjectReview, SubjectStatus
 from certif.submissions.queries import store_folder
+from certif.submissions.services import SUBJECT_TEXTS
 from tests.submissions.conftest import World
 
 pytestmark = pytest.mark.django_db
@@ -66,3 +68,32 @@ def test_a_file_another_candidate_still_holds_stays_one_already_erased_goes(
             candidate, {"confirmation": candidate.numero, "reason": "Demande d'effacement reçue"}
         )
     assert path.exists() is kept
+
+
+def test_anonymising_a_candidate_erases_her_subjects_texts_in_rows_and_journal(
+    world: World,
+) -> None:
+    subject = world.subject
+    assert AuditEvent.objects.filter(
+        object_type="submissions.subject", object_id=str(subject.pk)
+    ).exists()
+    candidate = world.candidate
+    privacy.anonymise(
+        candidate, {"confirmation": candidate.numero, "reason": "Demande d'effacement reçue"}
+    )
+    subject.refresh_from_db()
+    assert (subject.title, subject.problem, subject.outline, subject.comment) == (
+        privacy.ERASED,
+        "",
+        "",
+        "",
+    )
+    assert subject.status == SubjectStatus.APPROVED  # the row stays, counted as reviewed
+    assert set(SubjectReview.objects.filter(subject=subject).values_list("comment", flat=True)) <= {
+        ""
+    }
+    for event in AuditEvent.objects.filter(
+        object_type="submissions.subject", object_id=str(subject.pk)
+    ):
+        for payload in (event.before or {}, event.after or {}):
+            assert {payload.get(key) for key in SUBJECT_TEXTS} <= {None, privacy.ERASED}

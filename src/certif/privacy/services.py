@@ -56,7 +56,7 @@ from certif.privacy.policies import MANAGE_REFUSED, may_manage_personal_data
 from certif.results.models import CandidateResult
 from certif.sessions.models import Enrolment
 from certif.submissions.queries import personal_submissions
-from certif.submissions.services import erase_candidate_files
+from certif.submissions.services import erase_candidate_files, erase_candidate_subjects
 
 __all__ = [
     "AnonymisationRefused",
@@ -423,6 +423,8 @@ def _anonymise(candidate: Candidate, actor: Actor, reason: str) -> Candidate:
     erase_survey_free_text(candidate.pk)
     # A deposited mémoire names its author on every page: the files go, their records stay.
     erase_candidate_files(candidate.pk)
+    # Her subjects' texts may name her, her employer or her clients: they go, their rows stay.
+    erase_candidate_subjects(candidate.pk, ERASED)
     label = str(candidate)
     own = AuditEvent.objects.filter(
         object_type=Candidate._meta.label_lower, object_id=str(candidate.pk)

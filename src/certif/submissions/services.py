@@ -23,7 +23,9 @@ from certif.core import audit
 from certif.core.audit import Actor, account_of
 from certif.core.concurrency import check
 from certif.core.errors import Invalid, NotFound, Refused
+from certif.core.models import AuditEvent
 from certif.core.policies import require
+from certif.core.service_writes import save_fields
 from certif.core.storage_backends import FileStore, file_store
 from certif.core.validation import validated
 from certif.deposits.errors import DepositRefused
@@ -398,6 +400,35 @@ def erase_candidate_files(candidate_id: int) -> int:
     erased = own.update(original_name="", receipt_sha256="")
     transaction.on_commit(lambda: _delete(doomed))
     return erased
+
+
+# What the candidate typed in a subject and what the reviewers answered her: it may name her,
+# her employer, her clients. The subjects stay (their status and dates count what was reviewed).
+SUBJECT_TEXTS = ("title", "problem", "outline", "comment")
+
+
+def erase_candidate_subjects(candidate_id: int, replacement: str) -> int:
+    """Within an anonymisation: the texts of a candidate's mémoire subjects and of their reviews
+    go, in the rows and in the journal's payloads of those subjects; the title becomes
+    ``replacement``. The number of subjects erased."""
+    subjects = Subject.objects.filter(candidate_id=candidate_id)
+    ids = [str(pk) for pk in subjects.values_list("pk", flat=True)]
+    SubjectReview.objects.filter(subject__candidate_id=candidate_id).update(comment="")
+    erased = subjects.update(title=replacement, problem="", outline="", comment="")
+    events = AuditEvent.objects.filter(object_type=Subject._meta.label_lower, object_id__in=ids)
+    for event in events:
+        save_fields(
+            event,
+            before=_without_texts(event.before, replacement),
+            after=_without_texts(event.after, replacement),
+        )
+    return erased
+
+
+def _without_texts(payload: Any, replacement: str) -> Any:
+    if not isinstance(payload, dict):
+        return payload
+    return {key: replacement if key in SUBJECT_TEXTS else value for key, value in payload.items()}
 
 
 def _delete(hashes: Iterable[str]) -> None:
