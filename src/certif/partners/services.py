@@ -139,29 +139,21 @@ def update_partner(partner: Partner, data: Mapping[str, Any], actor: Actor = Non
 
 
 def _next_reference() -> str:
-    """The next free reference, never one a discarded draft had: its act may have been printed,
-    and the journal names it."""
-    discarded = set(
-        AuditEvent.objects.filter(action=actions.HABILITATION_DISCARDED.code).values_list(
-            "object_label", flat=True
-        )
-    )
+    """The number after the highest ever given, a discarded draft's included (its act may have
+    been printed, and the journal names it by its reference, ``str(habilitation)``)."""
+    discarded = AuditEvent.objects.filter(action=actions.HABILITATION_DISCARDED.code)
     used = [
         *Habilitation.objects.filter(reference__startswith=REFERENCE_PREFIX).values_list(
             "reference", flat=True
         ),
-        *discarded,
+        *discarded.values_list("object_label", flat=True),
     ]
     numbers = [
-        int(ref[4:]) for ref in used if ref.startswith(REFERENCE_PREFIX) and ref[4:].isdigit()
+        int(number)
+        for ref in used
+        if ref.startswith(REFERENCE_PREFIX) and (number := ref[len(REFERENCE_PREFIX) :]).isdigit()
     ]
-    number = max(numbers, default=0) + 1
-    while (
-        Habilitation.objects.filter(reference=f"{REFERENCE_PREFIX}{number:04d}").exists()
-        or f"{REFERENCE_PREFIX}{number:04d}" in discarded
-    ):
-        number += 1
-    return f"{REFERENCE_PREFIX}{number:04d}"
+    return f"{REFERENCE_PREFIX}{max(numbers, default=0) + 1:04d}"
 
 
 def create_habilitation(
