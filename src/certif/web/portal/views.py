@@ -311,7 +311,8 @@ class ShownResults:
 def shown_results(partner: Partner) -> ShownResults:
     rows = published_results(partner)
     published = [row for row in rows if row.result is not None]
-    codes = [unit.unit for unit in published[0].result.blocks] if published else []  # type: ignore[union-attr]
+    first = next((row.result for row in published if row.result is not None), None)
+    codes = [unit.unit for unit in first.blocks] if first is not None else []
     return ShownResults(published, codes, len(rows) - len(published))
 
 
