@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 import pytest
@@ -56,3 +56,28 @@ def test_points_refuse_what_is_not_a_small_positive_number(typed: str) -> None:
 def test_parsed_points_round_trip_through_french_display(cents: int) -> None:
     value = Decimal(cents) / 100
     assert parse_points(format_score(value)) == value
+
+
+@given(
+    numerator=st.integers(min_value=-(10**12), max_value=10**12),
+    denominator=st.integers(min_value=1, max_value=10**6),
+    places=st.integers(min_value=0, max_value=4),
+)
+def test_rounding_half_up_is_the_nearest_with_halves_away_from_zero(
+    numerator: int, denominator: int, places: int
+) -> None:
+    exact = Fraction(numerator, denominator)
+    rounded = Fraction(round_half_up(exact, places))
+    step = Fraction(1, 10**places)
+    assert abs(rounded - exact) <= step / 2
+    if abs(rounded - exact) == step / 2:
+        assert abs(rounded) > abs(exact)
+
+
+@given(
+    st.decimals(
+        allow_nan=False, allow_infinity=False, places=4, max_value=10**6, min_value=-(10**6)
+    )
+)
+def test_rounding_a_decimal_agrees_with_decimal_half_up(value: Decimal) -> None:
+    assert round_half_up(value, 2) == value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)

@@ -5,7 +5,6 @@ Decisions compare exact values (``Fraction``); rounding is for display only.
 
 from __future__ import annotations
 
-import math
 import re
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
@@ -17,12 +16,11 @@ _POINTS_PATTERN = re.compile(r"^\s*([0-9]+)(?:[.,]([0-9]*))?\s*$")
 
 def round_half_up(value: Fraction | Decimal | int, places: int = 2) -> Decimal:
     """Round an exact value half away from zero, as a French reader expects (11,955 → 11,96)."""
-    exact = Fraction(value)
-    scale = 10**places
-    scaled = abs(exact) * scale
-    rounded = math.floor(scaled + Fraction(1, 2))
-    signed = -rounded if exact < 0 else rounded
-    return Decimal(signed).scaleb(-places)
+    # In integers: floor(|n|/d × 10^places + 1/2) = (2·|n|·10^places + d) // 2d. Exact like
+    # Fraction arithmetic, several times cheaper (the import rounds every decided score).
+    numerator, denominator = value.as_integer_ratio()
+    rounded = (2 * abs(numerator) * 10**places + denominator) // (2 * denominator)
+    return Decimal(-rounded if numerator < 0 else rounded).scaleb(-places)
 
 
 def format_score(value: Fraction | Decimal | int | None, sep: str = ",") -> str:
