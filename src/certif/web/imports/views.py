@@ -35,7 +35,7 @@ from certif.imports.scores import import_scores
 from certif.imports.tasks import export_job, import_candidates_job, import_scores_job
 from certif.referential.services import current_version
 from certif.tasks.services import start
-from certif.web.confirmation import Confirmation, confirmation_page, is_confirmed
+from certif.web.confirmation import Confirmation
 from certif.web.helpers import problems_context
 from certif.web.imports.forms import (
     CandidatesImportForm,
@@ -44,7 +44,7 @@ from certif.web.imports.forms import (
     in_background,
     saved_upload,
 )
-from certif.web.refusals import with_refusal
+from certif.web.shared_forms import Saved, reasoned_act_page
 
 CANDIDATES, SCORES = "candidats", "notes"
 RECENT_IMPORTS = 20
@@ -240,18 +240,13 @@ def revert(request: HttpRequest, pk: int) -> HttpResponse:
         button=_("Annuler l'import"),
         cancel_url=reverse("imports:report", args=[batch.pk]),
     )
+
+    def revert() -> Saved:
+        outcome = revert_import(batch, request.POST, actor=request.user)
+        message = _("Import n° %(id)d annulé.") % {"id": batch.pk}
+        return Saved(message, reverse("imports:report", args=[batch.pk]), outcome.lines())
+
     form = RevertForm(request.POST or None)
-    if request.method == "POST" and not blockers:
-        if form.is_valid() and not is_confirmed(request):
-            return confirmation_page(request, confirmation)
-        try:
-            outcome = revert_import(batch, request.POST, actor=request.user)
-        except Refused as error:
-            form = with_refusal(form, error)
-        else:
-            messages.success(request, _("Import n° %(id)d annulé.") % {"id": batch.pk})
-            for line in outcome.lines():
-                messages.info(request, line)
-            return redirect("imports:report", pk=batch.pk)
-    context = {"batch": batch, "confirmation": confirmation, "blockers": blockers, "form": form}
-    return render(request, "imports/revert.html", context)
+    return reasoned_act_page(
+        request, form, blockers, confirmation, revert, "imports/revert.html", {"batch": batch}
+    )

@@ -55,9 +55,9 @@ from certif.partners.services import (
     update_partner,
 )
 from certif.results.partner_figures import partner_figures
-from certif.web.confirmation import Confirmation, confirmation_page, is_confirmed
+from certif.web.confirmation import Confirmation
 from certif.web.refusals import refusal_text, with_refusal
-from certif.web.shared_forms import Saved, act_and_redirect, service_form_page
+from certif.web.shared_forms import Saved, act_and_redirect, reasoned_act_page, service_form_page
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -213,25 +213,20 @@ def habilitation_discard(request: HttpRequest, reference: str) -> HttpResponse:
         button=_("Abandonner le brouillon"),
         cancel_url=back,
     )
-    blockers = discard_blockers(habilitation)
-    form = DiscardForm(request.POST or None)
-    if request.method == "POST" and not blockers:
-        if form.is_valid() and not is_confirmed(request):
-            return confirmation_page(request, confirmation)
-        try:
-            discard_habilitation(habilitation, request.POST, actor=request.user)
-        except Refused as error:
-            form = with_refusal(form, error)
-        else:
-            messages.success(request, _("Brouillon %(ref)s abandonné.") % {"ref": reference})
-            return redirect(back)
-    context = {
-        "habilitation": habilitation,
-        "confirmation": confirmation,
-        "blockers": blockers,
-        "form": form,
-    }
-    return render(request, "partners/discard.html", context)
+
+    def discard() -> Saved:
+        discard_habilitation(habilitation, request.POST, actor=request.user)
+        return Saved(_("Brouillon %(ref)s abandonné.") % {"ref": reference}, back)
+
+    return reasoned_act_page(
+        request,
+        DiscardForm(request.POST or None),
+        discard_blockers(habilitation),
+        confirmation,
+        discard,
+        "partners/discard.html",
+        {"habilitation": habilitation},
+    )
 
 
 @role_required(Role.STAFF)

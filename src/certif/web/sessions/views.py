@@ -42,12 +42,12 @@ from certif.sessions.services import (
     remove_enrolment,
     update_session,
 )
-from certif.web.confirmation import Confirmation, confirmation_page, is_confirmed
+from certif.web.confirmation import Confirmation
 from certif.web.helpers import filters_only, is_htmx, problems_context
 from certif.web.imports.forms import saved_upload
 from certif.web.refusals import with_refusal
 from certif.web.sessions.forms import FROM_FILE, EnrolForm
-from certif.web.shared_forms import Saved, service_form_page
+from certif.web.shared_forms import Saved, reasoned_act_page, service_form_page
 
 SESSIONS_PER_PAGE = 50
 CANDIDATES_PER_PAGE = 25
@@ -302,31 +302,16 @@ def _prefixed(error: Refused, prefix: str) -> Refused:
 def _removal_page(
     request: HttpRequest,
     session: ExamSession,
-    confirmation: Confirmation,
     blockers: list[str],
-    remove: Callable[[], None],
-    done: str,
-    then: str,
+    confirmation: Confirmation,
+    remove: Callable[[], Saved],
 ) -> HttpResponse:
     """Why the removal cannot happen, or its reason asked, confirmed, then done."""
     form = RemovalForm(request.POST or None)
-    if request.method == "POST" and not blockers:
-        if form.is_valid() and not is_confirmed(request):
-            return confirmation_page(request, confirmation)
-        try:
-            remove()
-        except Refused as error:
-            form = with_refusal(form, error)
-        else:
-            messages.success(request, done)
-            return redirect(then)
-    context = {
-        "session": session,
-        "confirmation": confirmation,
-        "blockers": blockers,
-        "form": form,
-    }
-    return render(request, "sessions/remove.html", context)
+    context = {"session": session}
+    return reasoned_act_page(
+        request, form, blockers, confirmation, remove, "sessions/remove.html", context
+    )
 
 
 @role_required(Role.STAFF)
@@ -344,15 +329,14 @@ def session_delete(request: HttpRequest, pk: int) -> HttpResponse:
         button=_("Supprimer la session"),
         cancel_url=reverse("sessions:detail", args=[session.pk]),
     )
-    return _removal_page(
-        request,
-        session,
-        confirmation,
-        removal_blockers(session),
-        lambda: delete_session(session, request.POST, actor=request.user),
-        _("Session %(code)s supprimée.") % {"code": session.code},
-        reverse("sessions:list"),
-    )
+
+    def delete() -> Saved:
+        delete_session(session, request.POST, actor=request.user)
+        return Saved(
+            _("Session %(code)s supprimée.") % {"code": session.code}, reverse("sessions:list")
+        )
+
+    return _removal_page(request, session, removal_blockers(session), confirmation, delete)
 
 
 @role_required(Role.STAFF)
@@ -378,13 +362,14 @@ def enrolment_remove(request: HttpRequest, pk: int, enrolment: int) -> HttpRespo
         button=_("Retirer l'inscription"),
         cancel_url=reverse("sessions:detail", args=[session.pk]),
     )
-    return _removal_page(
-        request,
-        session,
-        confirmation,
-        removal_blockers(session, [Removal(row.candidate_id, row.block_id, row.part)]),
-        lambda: remove_enrolment(row, request.POST, actor=request.user),
-        _("Inscription de %(numero)s en %(unit)s retirée.")
-        % {"numero": row.candidate.numero, "unit": unit},
-        confirmation.cancel_url,
-    )
+
+    def remove() -> Saved:
+        remove_enrolment(row, request.POST, actor=request.user)
+        message = _("Inscription de %(numero)s en %(unit)s retirée.") % {
+            "numero": row.candidate.numero,
+            "unit": unit,
+        }
+        return Saved(message, confirmation.cancel_url)
+
+    blockers = removal_blockers(session, [Removal(row.candidate_id, row.block_id, row.part)])
+    return _removal_page(request, session, blockers, confirmation, remove)
