@@ -6,7 +6,6 @@ journalled there."""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, render
@@ -21,9 +20,8 @@ from certif.core.errors import Forbidden, NotFound
 from certif.core.http import attachment
 from certif.core.roles import Role, role_required
 from certif.sessions.models import ExamSession
+from certif.web.helpers import paginate
 from certif.web.shared_forms import Saved, act_and_redirect, service_form_page
-
-CASES_PER_PAGE = 50
 
 
 @role_required(Role.STAFF)
@@ -31,7 +29,7 @@ CASES_PER_PAGE = 50
 def case_list(request: HttpRequest) -> HttpResponse:
     version = queries.bank_referential()
     referential = version.referential if version is not None else None
-    page = Paginator(queries.bank(), CASES_PER_PAGE).get_page(request.GET.get("page"))
+    page = paginate(request, queries.bank())
     rows = [(case, queries.slot_label(referential, case.slot)) for case in page.object_list]
     context = {"page": page, "rows": rows, "limit": services.max_uses_per_session()}
     return render(request, "casebank/list.html", context)

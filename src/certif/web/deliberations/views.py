@@ -11,7 +11,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -53,6 +52,7 @@ from certif.submissions.queries import missing_by_candidate
 from certif.tasks.services import start
 from certif.web.confirmation import Confirmation, confirmation_page, is_confirmed
 from certif.web.deliberations.forms import FilterForm
+from certif.web.helpers import paginate
 from certif.web.refusals import refusal_text
 from certif.web.shared_forms import Saved, service_form_page
 
@@ -142,10 +142,8 @@ def _detail_context(
 ) -> dict[str, Any]:
     filters = FilterForm(request.GET or None)
     filter_key, search = filters.filter_key(), filters.search()
-    paginator = Paginator(
-        presenting.candidate_ids(deliberation, filter_key, search), presenting.PAGE_SIZE
-    )
-    page = paginator.get_page(request.GET.get("page"))
+    ids = presenting.candidate_ids(deliberation, filter_key, search)
+    page = paginate(request, ids, presenting.PAGE_SIZE)
     columns = presenting.columns(deliberation)
     return {
         **_composition_context(request, deliberation, **composition),

@@ -13,7 +13,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -48,8 +47,7 @@ from certif.sessions.models import ExamSession
 from certif.tasks.services import start
 from certif.web.confirmation import Confirmation, confirmation_page, is_confirmed
 from certif.web.documents.forms import CheckFileForm, KindForm, NumberForm
-
-PAGE_SIZE = 50
+from certif.web.helpers import paginate
 
 
 def _document(public_id: str) -> IssuedDocument:
@@ -118,13 +116,12 @@ def verify(request: HttpRequest, public_id: str) -> HttpResponse:
 
 def _session_context(request: HttpRequest, session: ExamSession) -> dict[str, Any]:
     kind = request.GET.get("nature", "")
-    paginator = Paginator(presenting.session_documents(session, kind), PAGE_SIZE)
     return {
         "session": session,
         "rows": presenting.overview(session),
         "chosen_kind": kind if kind in Kind.values else "",
         "kinds": Kind.choices,
-        "page": paginator.get_page(request.GET.get("page")),
+        "page": paginate(request, presenting.session_documents(session, kind)),
         "status_classes": presenting.STATUS_CLASSES,
     }
 

@@ -13,8 +13,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
 from django.forms import BoundField
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -77,8 +75,7 @@ from certif.sessions.models import Assignment, ExamSession
 from certif.submissions.queries import owed_for_block, starting_values
 from certif.web.confirmation import Confirmation, confirmation_page, is_confirmed
 from certif.web.grading.forms import MineFilterForm, SessionFilterForm
-
-PAGE_SIZE = 50
+from certif.web.helpers import paginate, query_without_page
 
 
 class HtmxRequest(HttpRequest):
@@ -177,16 +174,6 @@ def points_text(points: Decimal | None) -> str:
 
 def maximum_text(criterion: CriterionSpec) -> str:
     return format_quantity(criterion.max_points) if criterion.max_points is not None else ""
-
-
-def paginate(request: HttpRequest, rows: QuerySet[Any]) -> Page[Any]:
-    return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-
-
-def query_without_page(request: HttpRequest) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
 
 
 # -- "Mes grilles" -----------------------------------------------------------------------------

@@ -6,7 +6,6 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -43,13 +42,12 @@ from certif.sessions.services import (
     update_session,
 )
 from certif.web.confirmation import Confirmation
-from certif.web.helpers import filters_only, is_htmx, problems_context
+from certif.web.helpers import filters_only, is_htmx, paginate, problems_context
 from certif.web.imports.forms import saved_upload
 from certif.web.refusals import with_refusal
 from certif.web.sessions.forms import FROM_FILE, EnrolForm
 from certif.web.shared_forms import Saved, reasoned_act_page, service_form_page
 
-SESSIONS_PER_PAGE = 50
 CANDIDATES_PER_PAGE = 25
 PREVIEW_SIZE = 20
 SINGLE, BULK = "un", "lot"
@@ -64,7 +62,7 @@ def session_list(request: HttpRequest) -> HttpResponse:
     sessions = ExamSession.objects.select_related("referential_version").defer(
         "referential_version__document", "referential_version__source_text"
     )
-    page = Paginator(sessions, SESSIONS_PER_PAGE).get_page(request.GET.get("page"))
+    page = paginate(request, sessions)
     return render(request, "sessions/list.html", {"page": page})
 
 
