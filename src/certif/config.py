@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import os
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -56,6 +57,35 @@ def ensure_private_dir(path: Path) -> Path:
     return path
 
 
+def _key_file_text(variable: str, default: Path) -> str | None:
+    """The text of the key file the environment ``variable`` names, else of ``default``; None
+    when there is none. A file named that is missing is an error, not a key left unset."""
+    named = os.environ.get(variable, "").strip()
+    path = Path(named) if named else default
+    if path.is_file():
+        return path.read_text(encoding="utf-8")
+    if named:
+        raise FileNotFoundError(f"{variable}: no such file {path}")
+    return None
+
+
+def _ensure_local_key(
+    value_variable: str, file_variable: str, path: Path, new_key: Callable[[], str]
+) -> Path | None:
+    """Write ``new_key()`` to ``path``, readable by its owner only, unless the environment
+    gives the key (``value_variable``) or its file (``file_variable``), or ``path`` is there
+    already; its path if created."""
+    if os.environ.get(value_variable, "").strip() or os.environ.get(file_variable):
+        return None
+    if path.exists():
+        return None
+    ensure_private_dir(path.parent)
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(new_key() + "\n")
+    return path
+
+
 def default_secret_key_file() -> Path:
     return data_dir() / "secret_key"
 
@@ -65,28 +95,18 @@ def read_secret_key() -> str | None:
     key = os.environ.get("CERTIF_SECRET_KEY", "").strip()
     if key:
         return key
-    named = os.environ.get("CERTIF_SECRET_KEY_FILE", "").strip()
-    path = Path(named) if named else default_secret_key_file()
-    if path.is_file():
-        content = path.read_text(encoding="utf-8").strip()
-        return content or None
-    if named:
-        raise FileNotFoundError(f"CERTIF_SECRET_KEY_FILE: no such file {path}")
-    return None
+    content = _key_file_text("CERTIF_SECRET_KEY_FILE", default_secret_key_file())
+    return (content or "").strip() or None
 
 
 def ensure_local_secret_key() -> Path | None:
     """Create a random key in the data folder when none is configured; return its path if created."""
-    if os.environ.get("CERTIF_SECRET_KEY", "").strip() or os.environ.get("CERTIF_SECRET_KEY_FILE"):
-        return None
-    path = default_secret_key_file()
-    if path.exists():
-        return None
-    ensure_private_dir(path.parent)
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE)
-    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-        handle.write(secrets.token_urlsafe(50) + "\n")
-    return path
+    return _ensure_local_key(
+        "CERTIF_SECRET_KEY",
+        "CERTIF_SECRET_KEY_FILE",
+        default_secret_key_file(),
+        lambda: secrets.token_urlsafe(50),
+    )
 
 
 def default_field_key_file() -> Path:
@@ -101,31 +121,19 @@ def read_field_keys() -> list[str]:
     listed = os.environ.get("CERTIF_FIELD_KEYS", "").strip()
     if listed:
         return [key.strip() for key in listed.split(",") if key.strip()]
-    named = os.environ.get("CERTIF_FIELD_KEY_FILE", "").strip()
-    path = Path(named) if named else default_field_key_file()
-    if path.is_file():
-        return [
-            line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
-        ]
-    if named:
-        raise FileNotFoundError(f"CERTIF_FIELD_KEY_FILE: no such file {path}")
-    return []
+    content = _key_file_text("CERTIF_FIELD_KEY_FILE", default_field_key_file())
+    return [line.strip() for line in (content or "").splitlines() if line.strip()]
 
 
 def ensure_local_field_key() -> Path | None:
     """Create a field key in the data folder when none is configured; its path if created."""
-    if os.environ.get("CERTIF_FIELD_KEYS", "").strip() or os.environ.get("CERTIF_FIELD_KEY_FILE"):
-        return None
-    path = default_field_key_file()
-    if path.exists():
-        return None
-    ensure_private_dir(path.parent)
     # A Fernet key: 32 random bytes, URL-safe base64 (cryptography is not imported here).
-    key = base64.urlsafe_b64encode(secrets.token_bytes(32)).decode("ascii")
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE)
-    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-        handle.write(key + "\n")
-    return path
+    return _ensure_local_key(
+        "CERTIF_FIELD_KEYS",
+        "CERTIF_FIELD_KEY_FILE",
+        default_field_key_file(),
+        lambda: base64.urlsafe_b64encode(secrets.token_bytes(32)).decode("ascii"),
+    )
 
 
 SQLITE_ENGINE = "django.db.backends.sqlite3"
