@@ -59,6 +59,17 @@ def responses(ok: Mapping[int, Any], *errors: int) -> dict[int, Any]:
     return documented
 
 
+def binary_content(media_type: str) -> dict[str, Any]:
+    """The OpenAPI ``content`` of a file of ``media_type``, sent or answered byte for byte."""
+    return {media_type: {"schema": {"type": "string", "format": "binary"}}}
+
+
+def file_answer(media_type: str, description: str) -> dict[str, Any]:
+    """The ``openapi_extra`` of an operation that answers a file: its 200 answer's content,
+    which the ``response`` of its decorator cannot describe."""
+    return {"responses": {200: {"description": description, "content": binary_content(media_type)}}}
+
+
 def listing(
     router: Router, path: str, item: Any, roles: Sequence[Role], summary: str, *errors: int
 ) -> Decorator:

@@ -12,7 +12,14 @@ from django.http import HttpRequest, HttpResponse
 from ninja import Field, Query, Router, Schema, Status
 
 from certif.api.auth import access
-from certif.api.endpoints.common import STAFF, fields_of, or_404, responses, user_of
+from certif.api.endpoints.common import (
+    STAFF,
+    fields_of,
+    file_answer,
+    or_404,
+    responses,
+    user_of,
+)
 from certif.api.schemas import InputSchema
 from certif.core.http import attachment
 from certif.declarations import queries, services
@@ -21,14 +28,7 @@ from certif.declarations.models import Flux
 router = Router(tags=["Déclaration CDC"])
 # A report is a few megabytes for 100,000 passages.
 MAX_REPORT_CHARACTERS = 64 * 1024 * 1024
-XML = {
-    "responses": {
-        200: {
-            "description": "Le flux tel qu'il a été généré et validé, octet pour octet",
-            "content": {"application/xml": {"schema": {"type": "string", "format": "binary"}}},
-        }
-    }
-}
+XML = file_answer("application/xml", "Le flux tel qu'il a été généré et validé, octet pour octet")
 
 
 class SessionQuery(Schema):

@@ -22,6 +22,7 @@ from certif.api.endpoints.common import (
     STAFF,
     Operations,
     SessionCode,
+    file_answer,
     listing,
     or_404,
     responses,
@@ -205,14 +206,7 @@ def get_document(request: HttpRequest, public_id: PublicId) -> dict[str, Any]:
     return document_out(document)
 
 
-PDF = {
-    "responses": {
-        200: {
-            "description": "Le PDF archivé, octet pour octet",
-            "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
-        }
-    }
-}
+PDF = file_answer("application/pdf", "Le PDF archivé, octet pour octet")
 
 
 @router.get(

@@ -23,8 +23,10 @@ from certif.api.endpoints.common import (
     Numero,
     Operations,
     SessionCode,
+    binary_content,
     candidate_by_numero,
     fields_of,
+    file_answer,
     form_data,
     or_404,
     responses,
@@ -66,20 +68,11 @@ Deliverable = Annotated[
         ..., min_length=1, max_length=32, description="Code du livrable", example="B1Support"
     ),
 ]
-PDF_BODY = {
-    "requestBody": {
-        "required": True,
-        "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
-    }
-}
-PDF_ANSWER = {
-    "responses": {
-        200: {
-            "description": "Le fichier déposé, octet pour octet",
-            "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
-        }
-    }
-}
+PDF_BODY = {"requestBody": {"required": True, "content": binary_content("application/pdf")}}
+PDF_ANSWER = file_answer("application/pdf", "Le fichier déposé, octet pour octet")
+RECEIPT_ANSWER = file_answer(
+    "application/pdf", "L'accusé de dépôt tel qu'il a été délivré, octet pour octet"
+)
 
 
 class DepositOut(Schema):
@@ -253,14 +246,7 @@ def deposit_file(request: HttpRequest, deposit_id: Id) -> StreamingHttpResponse:
     response=responses({200: None}, 404),
     auth=access(Role.CANDIDATE, Role.STAFF),
     summary="Accusé de dépôt",
-    openapi_extra={
-        "responses": {
-            200: {
-                "description": "L'accusé de dépôt tel qu'il a été délivré, octet pour octet",
-                "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
-            }
-        }
-    },
+    openapi_extra=RECEIPT_ANSWER,
 )
 def deposit_receipt(request: HttpRequest, deposit_id: Id) -> StreamingHttpResponse:
     """Au candidat et aux gestionnaires : le PDF daté, avec l'empreinte SHA-256 du fichier,
