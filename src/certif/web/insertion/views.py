@@ -51,15 +51,20 @@ def _closed(request: HttpRequest, state: str, status: int, **context: Any) -> Ht
 
 @require_http_methods(["GET", "POST"])
 def answer(request: HttpRequest, token: str) -> HttpResponse:
-    """The survey of the link's holder, answered once while it is open."""
+    """The survey of the link's holder, answered once while it is open; a link that no longer
+    takes an answer, when it is opened or when the answer is sent, says why."""
     try:
-        survey = answerable(token)
+        return _answer_page(request, token)
     except NotFound:
         return _closed(request, "invalid", 404)
     except AlreadyAnswered:
         return _closed(request, "answered", 409)
     except LinkExpired:
         return _closed(request, "expired", 410, closes_on=_closes_on(token))
+
+
+def _answer_page(request: HttpRequest, token: str) -> HttpResponse:
+    survey = answerable(token)
     jobs = target_jobs()
     form = AnswerForm(target_jobs=jobs)
     if request.method == "POST":
@@ -67,12 +72,6 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
             answer_survey(token, request.POST)
         except Invalid as refused:
             form = with_refusal(AnswerForm(request.POST, target_jobs=jobs), refused)
-        except NotFound:
-            return _closed(request, "invalid", 404)
-        except AlreadyAnswered:
-            return _closed(request, "answered", 409)
-        except LinkExpired:
-            return _closed(request, "expired", 410, closes_on=survey.closes_on)
         else:
             return redirect("insertion_survey:thanks")
     context = {
