@@ -1,11 +1,13 @@
 """What a candidate may read of the jury's decisions: only closed and published acts, and only
-their own decisions."""
+their own decisions; what a partner's portal shows of its own candidates' is the same reading."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+import polars as pl
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from certif.candidates.models import Candidate
@@ -19,7 +21,9 @@ from certif.deliberations.models import (
 )
 from certif.deliberations.proposals import explain_snapshot
 from certif.deliberations.standing import UnitStanding, standing_of
+from certif.partners.models import Partner
 from certif.results.models import CandidateResult
+from certif.results.partner_figures import PartnerFigures, figures_of
 from certif.sessions.models import ExamSession
 
 
@@ -118,3 +122,72 @@ def sessions_awaiting_publication(candidate: Candidate) -> list[ExamSession]:
         .exclude(pk__in=published)
         .order_by("-start_date", "-code")
     )
+
+
+# -- a partner's candidates: what its portal shows and exports ---------------------------------
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    candidate: Candidate
+    result: PublishedResult | None
+
+
+def published_results(partner: Partner) -> list[ResultRow]:
+    lang = get_language() or "fr"
+    candidates = Candidate.objects.filter(partner=partner).order_by("birth_name", "numero")
+    return [ResultRow(candidate, published_result(candidate, lang)) for candidate in candidates]
+
+
+def published_figures(partner: Partner) -> PartnerFigures:
+    """The partner's figures from its candidates' published results only: the rules' proposals
+    and unpublished decisions are never shown to a partner."""
+    statuses = [
+        (
+            row.result.certification is not None
+            and row.result.certification.status == UnitStatus.VALIDATED,
+            {unit.unit: unit.status for unit in row.result.blocks},
+        )
+        for row in published_results(partner)
+        if row.result is not None
+    ]
+    return figures_of(statuses)
+
+
+@dataclass(frozen=True)
+class ShownResults:
+    """What the results page shows: the published rows, their block codes, and how many of
+    the partner's candidates have no published result yet."""
+
+    rows: list[ResultRow]
+    codes: list[str]
+    waiting: int
+
+
+def shown_results(partner: Partner) -> ShownResults:
+    rows = published_results(partner)
+    published = [row for row in rows if row.result is not None]
+    first = next((row.result for row in published if row.result is not None), None)
+    codes = [unit.unit for unit in first.blocks] if first is not None else []
+    return ShownResults(published, codes, len(rows) - len(published))
+
+
+def results_frame(shown: ShownResults) -> pl.DataFrame:
+    """The results table as the page shows it: numero, name, each block's decision, the
+    certification's, in the reader's language."""
+    header = ["numero", "candidat", *shown.codes, "certification"]
+    lines = []
+    for row in shown.rows:
+        result = row.result
+        assert result is not None  # shown rows are the published ones
+        blocks = {unit.unit: unit.status_label for unit in result.blocks}
+        certification = result.certification.status_label if result.certification else ""
+        lines.append(
+            [
+                row.candidate.numero,
+                row.candidate.display_name,
+                *(blocks.get(code, "") for code in shown.codes),
+                certification,
+            ]
+        )
+    return pl.DataFrame(lines, schema={name: pl.String for name in header}, orient="row")

@@ -27,7 +27,7 @@ from certif.grading.models import COUNTING, GradedUnit, Marking, Score, ScoreShe
 from certif.referential.models import Block, Criterion, ReferentialVersion
 from certif.referential.services import engine_for
 from certif.sessions.models import Assignment, Enrolment, ExamSession
-from certif.sessions.queries import outer_unit
+from certif.sessions.queries import enrolments_of, outer_unit
 
 
 @dataclass(frozen=True)
@@ -583,3 +583,31 @@ def marking_for(assignment: Assignment) -> Marking:
         f"correcteur n° {assignment.marker} inattendu : une double correction a les "
         "correcteurs 1 et 2"
     )
+
+
+@dataclass(frozen=True)
+class GradingProgress:
+    """A candidate's grading in one session: the units enrolled, sheets submitted of all."""
+
+    session: ExamSession
+    units: list[str]
+    submitted: int
+    sheets: int
+
+
+def grading_progress(candidate: Candidate) -> list[GradingProgress]:
+    counts = {
+        row["session_id"]: row
+        for row in ScoreSheet.objects.filter(candidate=candidate)
+        .values("session_id")
+        .annotate(total=Count("id"), submitted=Count("id", filter=Q(status=SheetStatus.SUBMITTED)))
+    }
+    found = []
+    for entry in enrolments_of(candidate):
+        row = counts.get(entry.session.pk, {})
+        found.append(
+            GradingProgress(
+                entry.session, entry.units, row.get("submitted", 0), row.get("total", 0)
+            )
+        )
+    return found

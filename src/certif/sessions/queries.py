@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
-from django.db.models import OuterRef, QuerySet
+from django.db.models import OuterRef, Q, QuerySet
 
 from certif.candidates.models import Candidate
 from certif.domain.units import UnitRef
@@ -43,3 +44,9 @@ def enrolled_candidates(session: ExamSession, unit: UnitRef | None = None) -> Qu
     if unit is not None:
         enrolments = enrolments.filter(block__code=unit[0], part=unit[1])
     return Candidate.objects.filter(pk__in=enrolments.values("candidate_id"))
+
+
+def sessions_open_for_enrolment() -> QuerySet[ExamSession]:
+    """Sessions a partner may enrol its candidates in: not started yet (or undated)."""
+    today = date.today()
+    return ExamSession.objects.filter(Q(start_date__isnull=True) | Q(start_date__gte=today))

@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import tempfile
-from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-import polars as pl
 from django.contrib import messages
 from django.db.models import Count, Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -31,11 +29,16 @@ from certif.candidates.services import update_candidate
 from certif.core.errors import Refused
 from certif.core.http import attachment
 from certif.core.roles import Role, role_required
-from certif.deliberations.models import UnitStatus
-from certif.deliberations.reading import PublishedResult, published_result
+from certif.deliberations.reading import (
+    published_figures,
+    published_result,
+    results_frame,
+    shown_results,
+)
 from certif.documents.archive import file_name
 from certif.documents.models import IssuedDocument, Kind, Status
-from certif.grading.models import ScoreSheet, SheetStatus
+from certif.grading.models import SheetStatus
+from certif.grading.queries import grading_progress
 from certif.imports.exports import write_frame
 from certif.imports.partners import import_partner_candidates
 from certif.imports.reading import FileRejected
@@ -44,9 +47,7 @@ from certif.partners.models import Partner
 from certif.partners.policies import partner_of
 from certif.partners.queries import habilitation_views
 from certif.partners.services import record_results_export
-from certif.results.partner_figures import PartnerFigures, figures_of
-from certif.sessions.models import ExamSession
-from certif.sessions.queries import enrolments_of
+from certif.sessions.queries import sessions_open_for_enrolment
 from certif.sessions.services import enrol
 from certif.tasks.services import start
 from certif.web.candidates.views import creation_page, identity_posted
@@ -112,33 +113,6 @@ def home(request: HttpRequest) -> HttpResponse:
     )
 
 
-@dataclass(frozen=True)
-class ResultRow:
-    candidate: Candidate
-    result: PublishedResult | None
-
-
-def published_results(partner: Partner) -> list[ResultRow]:
-    lang = get_language() or "fr"
-    candidates = Candidate.objects.filter(partner=partner).order_by("birth_name", "numero")
-    return [ResultRow(candidate, published_result(candidate, lang)) for candidate in candidates]
-
-
-def published_figures(partner: Partner) -> PartnerFigures:
-    """The partner's figures from its candidates' published results only: the rules' proposals
-    and unpublished decisions are never shown to a partner."""
-    statuses = [
-        (
-            row.result.certification is not None
-            and row.result.certification.status == UnitStatus.VALIDATED,
-            {unit.unit: unit.status for unit in row.result.blocks},
-        )
-        for row in published_results(partner)
-        if row.result is not None
-    ]
-    return figures_of(statuses)
-
-
 @role_required(Role.PARTNER)
 @require_http_methods(["GET", "POST"])
 def candidate_create(request: HttpRequest) -> HttpResponse:
@@ -185,30 +159,6 @@ def candidates_import(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/import.html", context)
 
 
-@dataclass(frozen=True)
-class Progress:
-    session: ExamSession
-    units: list[str]
-    submitted: int
-    sheets: int
-
-
-def _progress(candidate: Candidate) -> list[Progress]:
-    counts = {
-        row["session_id"]: row
-        for row in ScoreSheet.objects.filter(candidate=candidate)
-        .values("session_id")
-        .annotate(total=Count("id"), submitted=Count("id", filter=Q(status=SheetStatus.SUBMITTED)))
-    }
-    found = []
-    for entry in enrolments_of(candidate):
-        row = counts.get(entry.session.pk, {})
-        found.append(
-            Progress(entry.session, entry.units, row.get("submitted", 0), row.get("total", 0))
-        )
-    return found
-
-
 @role_required(Role.PARTNER)
 @require_GET
 def candidate_detail(request: HttpRequest, numero: str) -> HttpResponse:
@@ -221,7 +171,7 @@ def candidate_detail(request: HttpRequest, numero: str) -> HttpResponse:
         "portal/candidate.html",
         {
             "candidate": candidate,
-            "progress": _progress(candidate),
+            "progress": grading_progress(candidate),
             "result": published_result(candidate, get_language() or "fr"),
             "convocations": convocations,
         },
@@ -265,19 +215,13 @@ def convocation(request: HttpRequest, numero: str, public_id: str) -> HttpRespon
     return response
 
 
-def open_sessions() -> Any:
-    """Sessions a partner may enrol its candidates in: not started yet (or undated)."""
-    today = date.today()
-    return ExamSession.objects.filter(Q(start_date__isnull=True) | Q(start_date__gte=today))
-
-
 @role_required(Role.PARTNER)
 @require_http_methods(["GET", "POST"])
 def enrol_page(request: HttpRequest) -> HttpResponse:
     partner = own_partner(request)
     form = PortalEnrolForm(
         request.POST or None,
-        sessions=open_sessions().select_related("referential_version"),
+        sessions=sessions_open_for_enrolment().select_related("referential_version"),
         candidates=Candidate.objects.filter(partner=partner),
     )
 
@@ -298,24 +242,6 @@ def enrol_page(request: HttpRequest) -> HttpResponse:
     return service_form_page(request, form, save, "portal/enrol.html", context, cleaned_first=True)
 
 
-@dataclass(frozen=True)
-class ShownResults:
-    """What the results page shows: the published rows, their block codes, and how many of
-    the partner's candidates have no published result yet."""
-
-    rows: list[ResultRow]
-    codes: list[str]
-    waiting: int
-
-
-def shown_results(partner: Partner) -> ShownResults:
-    rows = published_results(partner)
-    published = [row for row in rows if row.result is not None]
-    first = next((row.result for row in published if row.result is not None), None)
-    codes = [unit.unit for unit in first.blocks] if first is not None else []
-    return ShownResults(published, codes, len(rows) - len(published))
-
-
 @role_required(Role.PARTNER)
 @require_GET
 def results(request: HttpRequest) -> HttpResponse:
@@ -334,27 +260,6 @@ def results(request: HttpRequest) -> HttpResponse:
             "formats": RESULT_FORMATS,
         },
     )
-
-
-def results_frame(shown: ShownResults) -> pl.DataFrame:
-    """The results table as the page shows it: numero, name, each block's decision, the
-    certification's, in the reader's language."""
-    header = ["numero", "candidat", *shown.codes, "certification"]
-    lines = []
-    for row in shown.rows:
-        result = row.result
-        assert result is not None  # shown rows are the published ones
-        blocks = {unit.unit: unit.status_label for unit in result.blocks}
-        certification = result.certification.status_label if result.certification else ""
-        lines.append(
-            [
-                row.candidate.numero,
-                row.candidate.display_name,
-                *(blocks.get(code, "") for code in shown.codes),
-                certification,
-            ]
-        )
-    return pl.DataFrame(lines, schema={name: pl.String for name in header}, orient="row")
 
 
 @role_required(Role.PARTNER)
