@@ -7,6 +7,7 @@ from certif.web.documents.views import verify, verify_number
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("favicon.ico", views.favicon, name="favicon"),
     # Django's password pages, saving through Certif's service (journalled, tokens revoked);
     # the reset refused while mail would stay on the server. Before Django's own, same names.
     path("comptes/password_change/", accounts.PasswordChangeView.as_view(), name="password_change"),
