@@ -5,10 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from fractions import Fraction
 from pathlib import Path
+from unittest.mock import patch
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
+from hypothesis import given
+from hypothesis import strategies as st
 
 from certif.accounts.models import ConflictKind
 from certif.accounts.services import declare_conflict
@@ -369,3 +372,23 @@ def test_a_large_reimport_decides_in_a_worker_with_the_stored_values_and_the_rep
     decision = CandidateResult.objects.get(candidate__numero="C001").decision
     assert decision.blocks["B1"].status is Status.NOT_VALIDATED
     assert decision.blocks["B1"].score == Fraction(b1 - 1)
+
+
+@given(
+    touched=st.lists(st.integers(1, 10**6), unique=True, max_size=300).map(sorted),
+    cores=st.integers(1, 16),
+    threshold=st.integers(1, 50),
+)
+def test_the_candidates_to_decide_are_shared_among_the_cores_in_contiguous_runs(
+    touched: list[int], cores: int, threshold: int
+) -> None:
+    from certif.imports import scores
+
+    with (
+        patch.object(scores.os, "cpu_count", return_value=cores),
+        patch.object(scores, "WORKER_THRESHOLD", threshold),
+    ):
+        shares = scores._shares(touched)
+    assert [pk for share in shares for pk in share] == touched
+    assert len(shares) <= max(1, min(cores, scores.MAX_WORKERS))
+    assert len(shares) == 1 or all(len(share) >= threshold for share in shares)

@@ -235,6 +235,20 @@ def test_a_row_pointing_nowhere_is_refused_when_the_deferred_keys_come_back(
     assert catalog() == before
 
 
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="SQLite's primary key is the table itself"
+)
+def test_a_primary_key_is_built_after_the_rows_unless_another_table_points_to_it() -> None:
+    def deferred_keys(table: str) -> list[str]:
+        upkeep = bulk._Upkeep()
+        bulk._postgresql_indexes(table, upkeep)
+        return [statement for statement in upkeep.create if "PRIMARY KEY" in statement]
+
+    # No table points to a score; scores and their history point to sheets.
+    assert deferred_keys(Score._meta.db_table)
+    assert not deferred_keys(ScoreSheet._meta.db_table)
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite has no lock per table")
 def test_a_table_in_use_elsewhere_leaves_the_keys_in_place_and_checks_row_by_row(
     ccab: Referential,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -11,6 +12,7 @@ from django.db.models.functions import Cast
 from django.test.utils import CaptureQueriesContext
 
 from certif.candidates.models import Candidate
+from certif.core import bulk
 from certif.domain.referential.schema import Referential
 from certif.domain.rules.results import Status
 from certif.imports.scores import import_scores
@@ -102,3 +104,25 @@ def test_a_stored_summary_holds_the_status_fragment_of_each_block_and_part(
     assert status_fragment("eti", "not_validated") in text
     assert status_fragment("B3", "not_validated") in text
     assert status_fragment("B2", "not_assessed") in text
+
+
+def results_by_candidate() -> dict[str, tuple[bool, Any, Any]]:
+    return {
+        numero: (certified, data, summary)
+        for numero, certified, data, summary in CandidateResult.objects.values_list(
+            "candidate__numero", "certified", "data", "summary"
+        )
+    }
+
+
+def test_many_decisions_are_stored_whether_their_candidate_had_a_result_or_not(
+    ccab: Referential, candidates: list[Candidate], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rows = score_rows(ccab, "C001", "B1", passing(ccab, "B1"))
+    import_scores(write_csv(tmp_path / "n.csv", SCORE_HEADER, rows), create_sessions=True)
+    expected = results_by_candidate()
+    CandidateResult.objects.filter(candidate__numero="C002").delete()
+    CandidateResult.objects.filter(candidate__numero="C001").update(certified=True, data={})
+    monkeypatch.setattr(bulk, "STAGE_FROM", 1)  # the way of thousands of decisions
+    recompute_all()
+    assert results_by_candidate() == expected

@@ -50,11 +50,21 @@ class ScoreSheetQuerySet(models.QuerySet["ScoreSheet"]):
 
 class ScoreSheet(models.Model):
     id = RowIdField(primary_key=True)
+    # Lookups by candidate use the unique ``sheet_unit``, by session ``sheet_session_unit``:
+    # an index of their own would be upkeep for nothing (and built again by every big import).
     candidate = models.ForeignKey(
-        Candidate, verbose_name=_("candidat"), on_delete=models.CASCADE, related_name="sheets"
+        Candidate,
+        verbose_name=_("candidat"),
+        on_delete=models.CASCADE,
+        related_name="sheets",
+        db_index=False,
     )
     session = models.ForeignKey(
-        ExamSession, verbose_name=_("session"), on_delete=models.PROTECT, related_name="sheets"
+        ExamSession,
+        verbose_name=_("session"),
+        on_delete=models.PROTECT,
+        related_name="sheets",
+        db_index=False,
     )
     block = models.ForeignKey(
         Block, verbose_name=_("bloc"), on_delete=models.PROTECT, related_name="+"

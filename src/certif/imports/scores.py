@@ -11,6 +11,7 @@ import in a worker process, while this one writes.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import tempfile
@@ -57,8 +58,10 @@ OPTIONAL = SCORE_OPTIONAL
 REPEATED = ("session", "bloc", "partie", "critere", "valeur", "evaluateur")
 UNIT = ["version_id", "bloc", "partie", "critere"]
 SHEET = ["candidate_id", "session_id", "block_id", "part_code"]
-# Above this many candidates to decide, a worker process decides while this one writes.
+# Above this many candidates to decide, worker processes decide while this one writes (each
+# at least this many), at most MAX_WORKERS of them.
 WORKER_THRESHOLD = 5000
+MAX_WORKERS = 4
 # From this many new scores, the query planner is told the tables grew.
 BIG_IMPORT = 50_000
 
@@ -642,13 +645,13 @@ def _decision_rows(frame: pl.DataFrame, changed: pl.DataFrame, touched: list[int
 
 
 class _Decisions:
-    """Decide the touched candidates: in a worker process for many (it decides while this
-    process writes), here for a few."""
+    """Decide the touched candidates: in worker processes for many (they decide while this
+    process writes, each a share of the candidates), here for a few."""
 
     def __init__(self, rows: pl.LazyFrame, touched: list[int]) -> None:
         self.touched, self.today = touched, date.today()
-        self._worker: subprocess.Popen[bytes] | None = None
-        # Collected only to decide here: for a worker they stream to its job's file, and this
+        self._workers: list[tuple[Path, subprocess.Popen[bytes]]] = []
+        # Collected only to decide here: for workers they stream to their jobs' files, and this
         # process writes millions of scores without holding them.
         self._rows: pl.DataFrame | None = None
         if len(touched) < WORKER_THRESHOLD:
@@ -658,32 +661,51 @@ class _Decisions:
         documents = {
             pk: version.document for pk, version in ReferentialVersion.objects.in_bulk().items()
         }
-        batch.write_job(
-            Path(self._folder.name), rows, touched, documents, engines().default, self.today
-        )
-        self._worker = subprocess.Popen(
-            [sys.executable, "-m", "certif.results.batch", self._folder.name],
-            stderr=subprocess.PIPE,
-        )
+        for index, share in enumerate(_shares(touched)):
+            folder = Path(self._folder.name) / str(index)
+            folder.mkdir()
+            in_share = pl.col("candidate_id").is_between(share[0], share[-1])
+            batch.write_job(
+                folder, rows.filter(in_share), share, documents, engines().default, self.today
+            )
+            worker = subprocess.Popen(
+                [sys.executable, "-m", "certif.results.batch", str(folder)],
+                stderr=subprocess.PIPE,
+            )
+            self._workers.append((folder, worker))
 
     def result(self) -> list[batch.Decided]:
-        if self._worker is None:
+        if not self._workers:
             assert self._rows is not None
             return batch.decide(batch.rows_of(self._rows), self.touched, engines(), self.today)
-        _, stderr = self._worker.communicate()
-        if self._worker.returncode != 0:
-            raise RuntimeError(
-                f"le calcul des décisions a échoué : {stderr.decode(errors='replace')[-2000:]}"
-            )
-        return batch.read_decisions(Path(self._folder.name))
+        decided: list[batch.Decided] = []
+        for folder, worker in self._workers:
+            _, stderr = worker.communicate()
+            if worker.returncode != 0:
+                raise RuntimeError(
+                    f"le calcul des décisions a échoué : {stderr.decode(errors='replace')[-2000:]}"
+                )
+            decided += batch.read_decisions(folder)
+        return decided
 
     def close(self) -> None:
-        if self._worker is not None:
-            if self._worker.poll() is None:
-                self._worker.kill()
-                self._worker.wait()
-            self._folder.cleanup()
-            self._worker = None
+        if not self._workers:
+            return
+        for _, worker in self._workers:
+            if worker.poll() is None:
+                worker.kill()
+                worker.wait()
+        self._folder.cleanup()
+        self._workers = []
+
+
+def _shares(touched: list[int]) -> list[list[int]]:
+    """The candidates (sorted) in contiguous shares, one per worker: as many workers as the
+    machine has cores, up to MAX_WORKERS, each with at least WORKER_THRESHOLD candidates. Once
+    this process has written, the workers decide on every core."""
+    count = max(1, min(MAX_WORKERS, os.cpu_count() or 1, len(touched) // WORKER_THRESHOLD))
+    size = max(1, -(-len(touched) // count))
+    return [touched[start : start + size] for start in range(0, len(touched), size)]
 
 
 # -- writing -----------------------------------------------------------------------------------

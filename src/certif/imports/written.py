@@ -46,4 +46,5 @@ def record_candidates(frame: pl.DataFrame, batch_id: int) -> None:
             "session_code",
             *key,
         ),
+        defer=True,  # 100,000 candidates: their keys checked by one join each, not row by row
     )
