@@ -10,7 +10,7 @@ from unittest.mock import patch
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from certif.accounts.models import ConflictKind
@@ -379,6 +379,7 @@ def test_a_large_reimport_decides_in_a_worker_with_the_stored_values_and_the_rep
     cores=st.integers(1, 16),
     threshold=st.integers(1, 50),
 )
+@example(touched=list(range(1, 17)), cores=3, threshold=5)  # not 6 + 6 + 4: the last too small
 def test_the_candidates_to_decide_are_shared_among_the_cores_in_contiguous_runs(
     touched: list[int], cores: int, threshold: int
 ) -> None:

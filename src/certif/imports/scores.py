@@ -6,7 +6,7 @@ small table, then joined back to the millions of rows by integer keys. On any er
 nothing is written. Otherwise, in one transaction: unknown sessions are created,
 sheets, enrolments and scores inserted in bulk, replaced scores updated with their
 history, and every candidate concerned gets their decision recomputed — for a large
-import in a worker process, while this one writes.
+import in worker processes (one per core), while this one writes.
 """
 
 from __future__ import annotations
@@ -704,8 +704,15 @@ def _shares(touched: list[int]) -> list[list[int]]:
     machine has cores, up to MAX_WORKERS, each with at least WORKER_THRESHOLD candidates. Once
     this process has written, the workers decide on every core."""
     count = max(1, min(MAX_WORKERS, os.cpu_count() or 1, len(touched) // WORKER_THRESHOLD))
-    size = max(1, -(-len(touched) // count))
-    return [touched[start : start + size] for start in range(0, len(touched), size)]
+    # Sizes differing by one at most: none falls below the threshold the count was set by.
+    size, larger = divmod(len(touched), count)
+    shares: list[list[int]] = []
+    start = 0
+    for index in range(count):
+        end = start + size + (1 if index < larger else 0)
+        shares.append(touched[start:end])
+        start = end
+    return [share for share in shares if share]
 
 
 # -- writing -----------------------------------------------------------------------------------

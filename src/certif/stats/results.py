@@ -138,8 +138,8 @@ def _summaries(scope: Scope, version: ReferentialVersion) -> pl.DataFrame:
     frame = population(version.pk, version.referential).drop("stamp")
     if scope.is_everyone:
         return frame
-    ids = pl.Series("candidate_id", list(scope.candidates().values_list("pk", flat=True)))
-    return frame.filter(pl.col("candidate_id").is_in(ids.cast(pl.Int64)))
+    ids = list(scope.candidates().values_list("pk", flat=True))
+    return frame.filter(pl.col("candidate_id").is_in(pl.Series(ids, dtype=pl.Int64).implode()))
 
 
 def _closed_decisions() -> QuerySet[Decision]:
