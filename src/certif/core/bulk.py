@@ -87,9 +87,9 @@ def insert_frame(
 
 def _insert_rows(cursor: Any, insert: str, batch: pl.DataFrame) -> None:
     """SQLite: the rows a statement's worth at a time (as many as its parameters allow, at most
-    ROWS_PER_STATEMENT). Executed once per row, an INSERT pays the statement's own upkeep each
-    time (the AUTOINCREMENT counter read and written, the deferred keys' bookkeeping): on
-    4.8 million scores, 29 s against 12 s."""
+    ROWS_PER_STATEMENT). Executed once per row, an INSERT pays the statement's own upkeep (its
+    reset, its deferred keys' bookkeeping) each time: the 4.8 million scores of the scale bench
+    went in 20.3 s against 29.5 s (``bench/README.md``, « The write paths again »)."""
     width = len(batch.columns)
     allowed = connection.features.max_query_params or ROWS_PER_STATEMENT * width
     per_statement = max(1, min(ROWS_PER_STATEMENT, allowed // width))

@@ -661,13 +661,12 @@ class _Decisions:
         documents = {
             pk: version.document for pk, version in ReferentialVersion.objects.in_bulk().items()
         }
+        default = engines().default
         for index, share in enumerate(_shares(touched)):
             folder = Path(self._folder.name) / str(index)
             folder.mkdir()
             in_share = pl.col("candidate_id").is_between(share[0], share[-1])
-            batch.write_job(
-                folder, rows.filter(in_share), share, documents, engines().default, self.today
-            )
+            batch.write_job(folder, rows.filter(in_share), share, documents, default, self.today)
             worker = subprocess.Popen(
                 [sys.executable, "-m", "certif.results.batch", str(folder)],
                 stderr=subprocess.PIPE,

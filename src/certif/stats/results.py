@@ -139,7 +139,7 @@ def _summaries(scope: Scope, version: ReferentialVersion) -> pl.DataFrame:
     if scope.is_everyone:
         return frame
     ids = list(scope.candidates().values_list("pk", flat=True))
-    return frame.filter(pl.col("candidate_id").is_in(pl.Series(ids, dtype=pl.Int64).implode()))
+    return frame.filter(pl.col("candidate_id").is_in(ids))
 
 
 def _closed_decisions() -> QuerySet[Decision]:
